@@ -1,0 +1,307 @@
+"""Domain objects: a value proposition, its price, cost of access and claims.
+
+Validation happens in two steps so every problem is reported at once, each with its field path:
+pydantic checks types and ranges (and refuses unknown fields), then ``_semantic_problems`` checks
+what depends on several fields (a ``share`` claim needs its share, claim ids are unique, ...).
+``parse_proposition`` is the one entry point; it raises :class:`InvalidInput`.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from valuegap.errors import InvalidInput, Problem
+
+
+class BenefitKind(StrEnum):
+    money = "money"
+    time = "time"
+    capability = "capability"
+    asset_value = "asset_value"
+    enjoyment = "enjoyment"
+
+
+class ClaimForm(StrEnum):
+    average = "average"
+    median = "median"
+    up_to = "up_to"
+    share = "share"
+    comparative = "comparative"
+    parity = "parity"
+    puffery = "puffery"
+
+
+class Direction(StrEnum):
+    higher = "higher"
+    lower = "lower"
+
+
+class Status(StrEnum):
+    draft = "draft"
+    in_review = "in_review"
+    approved = "approved"
+
+
+class Period(StrEnum):
+    order = "order"
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class AccessKind(StrEnum):
+    time = "time"
+    effort = "effort"
+    switching = "switching"
+    setup_fee = "setup_fee"
+
+
+class AccessUnit(StrEnum):
+    hours = "hours"
+    money = "money"
+
+
+class Frequency(StrEnum):
+    per_period = "per_period"
+    once = "once"
+
+
+FORMS_NEEDING_MEASURE = frozenset(ClaimForm) - {ClaimForm.puffery}
+CLAIM_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+class _Strict(BaseModel):
+    """Shared config: unknown fields are errors, no NaN/inf, values checked on assignment."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        frozen=True,
+        str_strip_whitespace=True,
+        use_enum_values=False,
+    )
+
+
+class Price(_Strict):
+    amount: float = Field(ge=0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    period: Period = Period.month
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _upper_currency(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+class AccessCost(_Strict):
+    """One item of the cost of access: time, effort, switching or a setup fee."""
+
+    kind: AccessKind
+    label: str = Field(default="", max_length=200)
+    amount: float = Field(ge=0)
+    unit: AccessUnit = AccessUnit.hours
+    frequency: Frequency = Frequency.per_period
+
+
+class Canvas(_Strict):
+    """Value proposition canvas notes: the customer's jobs, pains and gains."""
+
+    jobs: str = Field(default="", max_length=5000)
+    pains: str = Field(default="", max_length=5000)
+    gains: str = Field(default="", max_length=5000)
+
+
+class Claim(_Strict):
+    """A promised, ideally measurable, benefit as it appears in the marketing copy."""
+
+    id: str
+    text: str = Field(min_length=1, max_length=500)
+    benefit: BenefitKind
+    form: ClaimForm
+    metric: str | None = Field(default=None, max_length=80)
+    claimed: float | None = None
+    unit: str = Field(default="", max_length=40)
+    direction: Direction = Direction.higher
+    share: float | None = Field(default=None, gt=0, le=1)
+    competitor: str | None = Field(default=None, max_length=120)
+    ratio: float | None = Field(default=None, gt=0)
+    tolerance: float = Field(default=0.10, ge=0, lt=1)
+    money_per_unit: float | None = Field(default=None, ge=0)
+    importance: float = Field(default=1.0, ge=0, le=100)
+
+
+class Proposition(_Strict):
+    """A value proposition: who it is for, what it costs them, and what it promises."""
+
+    name: str = Field(min_length=1, max_length=120)
+    segment: str = Field(default="all", min_length=1, max_length=80)
+    offer: str = Field(default="", max_length=2000)
+    price: Price
+    value_of_time: float | None = Field(default=None, ge=0)
+    horizon: int = Field(default=12, ge=1, le=600)
+    cost_of_access: tuple[AccessCost, ...] = ()
+    canvas: Canvas = Canvas()
+    status: Status = Status.draft
+    claims: tuple[Claim, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data in file order, leaving out unset optional fields (the proposition file form)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def claim(self, claim_id: str) -> Claim:
+        for claim in self.claims:
+            if claim.id == claim_id:
+                return claim
+        raise KeyError(claim_id)
+
+
+# --------------------------------------------------------------------------- parsing
+
+_FRIENDLY = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field; remove it or check its spelling",
+    "finite_number": "must be a finite number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_type": "must be a whole number",
+    "string_type": "must be text",
+    "bool_type": "must be true or false",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "tuple_type": "must be a list",
+    "string_too_short": "must not be empty",
+}
+
+
+def _path(loc: tuple[Any, ...], data: Any) -> str:
+    """Turn a pydantic location into ``claims[2:on-time].share`` style paths users can follow."""
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            label = str(item + 1)
+            if isinstance(node, list | tuple) and 0 <= item < len(node):
+                node = node[item]
+                if isinstance(node, dict) and isinstance(node.get("id"), str) and node["id"]:
+                    label = f"{item + 1} ({node['id']})"
+            else:
+                node = None
+            parts.append(f"[{label}]")
+        else:
+            node = node.get(item) if isinstance(node, dict) else None
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected} (got {given!r})"
+    if kind in {"greater_than_equal", "greater_than", "less_than", "less_than_equal"}:
+        ctx = error.get("ctx", {})
+        bound = next(iter(ctx.values()), "")
+        words = {
+            "greater_than_equal": "at least",
+            "greater_than": "greater than",
+            "less_than": "less than",
+            "less_than_equal": "at most",
+        }[kind]
+        return f"must be {words} {bound} (got {given!r})"
+    if kind == "string_pattern_mismatch":
+        return f"has an unexpected format (got {given!r})"
+    if kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length")
+        return f"is too long (at most {limit} characters)"
+    if kind in _FRIENDLY:
+        suffix = f" (got {given!r})" if kind.endswith(("parsing", "_type")) and given is not None else ""
+        return _FRIENDLY[kind] + suffix
+    return str(error.get("msg", "is not valid"))
+
+
+def _semantic_problems(prop: Proposition) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, claim in enumerate(prop.claims):
+        where = f"claims[{index + 1} ({claim.id})]"
+        if not CLAIM_ID_PATTERN.match(claim.id):
+            problems.append(
+                Problem(
+                    f"claims[{index + 1}].id",
+                    f"{claim.id!r} must be 1-40 lower-case letters, digits, '-' or '_' "
+                    "(it names the claim in reports and links)",
+                )
+            )
+        if claim.id in seen:
+            problems.append(
+                Problem(f"{where}.id", f"is used by claim {seen[claim.id]} too; ids must be unique")
+            )
+        seen.setdefault(claim.id, index + 1)
+        if claim.form in FORMS_NEEDING_MEASURE:
+            if not claim.metric:
+                problems.append(
+                    Problem(f"{where}.metric", f"is required for a '{claim.form}' claim (what is measured)")
+                )
+            if claim.claimed is None:
+                problems.append(
+                    Problem(
+                        f"{where}.claimed", f"is required for a '{claim.form}' claim (the promised value)"
+                    )
+                )
+        if claim.form is ClaimForm.share and claim.share is None:
+            problems.append(
+                Problem(f"{where}.share", "is required for a 'share' claim (e.g. 0.95 for '95% of orders')")
+            )
+        if claim.form in {ClaimForm.comparative, ClaimForm.parity} and not claim.competitor:
+            problems.append(
+                Problem(
+                    f"{where}.competitor", f"is required for a '{claim.form}' claim (whom it compares with)"
+                )
+            )
+        if claim.form is ClaimForm.comparative and claim.ratio is None:
+            problems.append(
+                Problem(
+                    f"{where}.ratio", "is required for a 'comparative' claim (e.g. 2 for '2x the savings')"
+                )
+            )
+    # Time *claims* may be measured in anything (days early, minutes); they simply stay non-monetary
+    # without a value of time. Cost of access in hours, though, cannot be priced without it.
+    if prop.value_of_time is None and any(item.unit is AccessUnit.hours for item in prop.cost_of_access):
+        problems.append(
+            Problem(
+                "value_of_time",
+                "is required because the cost of access is given in hours: set what one hour of the "
+                "customer's time is worth (money per hour)",
+            )
+        )
+    return problems
+
+
+def parse_proposition(data: Any, *, source: str = "") -> Proposition:
+    """Validate plain data (from a file, the editor or the store) into a :class:`Proposition`.
+
+    Raises :class:`InvalidInput` listing every problem with its field path.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            [Problem("", "a proposition must be a mapping of fields (name, price, claims, ...)")],
+            source=source,
+        )
+    try:
+        prop = Proposition.model_validate(data)
+    except ValidationError as exc:
+        problems = [Problem(_path(err["loc"], data), _message(err)) for err in exc.errors()]
+        raise InvalidInput(problems, source=source) from None
+    problems = _semantic_problems(prop)
+    if problems:
+        raise InvalidInput(problems, source=source)
+    return prop
