@@ -228,51 +228,62 @@ def _message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "is not valid"))
 
 
+def _claim_problems(index: int, claim: Claim) -> list[Problem]:
+    """What is wrong with one claim beyond types and ranges (fields that depend on its form)."""
+    problems: list[Problem] = []
+    where = f"claims[{index + 1} ({claim.id})]"
+    if not CLAIM_ID_PATTERN.match(claim.id):
+        problems.append(
+            Problem(
+                f"claims[{index + 1}].id",
+                f"{claim.id!r} must be 1-40 lower-case letters, digits, '-' or '_' "
+                "(it names the claim in reports and links)",
+            )
+        )
+    if claim.form in FORMS_NEEDING_MEASURE:
+        if not claim.metric:
+            problems.append(
+                Problem(f"{where}.metric", f"is required for a '{claim.form}' claim (what is measured)")
+            )
+        if claim.claimed is None:
+            problems.append(
+                Problem(f"{where}.claimed", f"is required for a '{claim.form}' claim (the promised value)")
+            )
+    if claim.form is ClaimForm.share and claim.share is None:
+        problems.append(
+            Problem(f"{where}.share", "is required for a 'share' claim (e.g. 0.95 for '95% of orders')")
+        )
+    if claim.form in {ClaimForm.comparative, ClaimForm.parity} and not claim.competitor:
+        problems.append(
+            Problem(f"{where}.competitor", f"is required for a '{claim.form}' claim (whom it compares with)")
+        )
+    if claim.form is ClaimForm.comparative and claim.ratio is None:
+        problems.append(
+            Problem(f"{where}.ratio", "is required for a 'comparative' claim (e.g. 2 for '2x the savings')")
+        )
+    return problems
+
+
+def _duplicate_id_problems(claim_ids: list[Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[Any, int] = {}
+    for index, claim_id in enumerate(claim_ids):
+        if claim_id in seen:
+            problems.append(
+                Problem(
+                    f"claims[{index + 1} ({claim_id})].id",
+                    f"is used by claim {seen[claim_id]} too; ids must be unique",
+                )
+            )
+        seen.setdefault(claim_id, index + 1)
+    return problems
+
+
 def _semantic_problems(prop: Proposition) -> list[Problem]:
     problems: list[Problem] = []
-    seen: dict[str, int] = {}
     for index, claim in enumerate(prop.claims):
-        where = f"claims[{index + 1} ({claim.id})]"
-        if not CLAIM_ID_PATTERN.match(claim.id):
-            problems.append(
-                Problem(
-                    f"claims[{index + 1}].id",
-                    f"{claim.id!r} must be 1-40 lower-case letters, digits, '-' or '_' "
-                    "(it names the claim in reports and links)",
-                )
-            )
-        if claim.id in seen:
-            problems.append(
-                Problem(f"{where}.id", f"is used by claim {seen[claim.id]} too; ids must be unique")
-            )
-        seen.setdefault(claim.id, index + 1)
-        if claim.form in FORMS_NEEDING_MEASURE:
-            if not claim.metric:
-                problems.append(
-                    Problem(f"{where}.metric", f"is required for a '{claim.form}' claim (what is measured)")
-                )
-            if claim.claimed is None:
-                problems.append(
-                    Problem(
-                        f"{where}.claimed", f"is required for a '{claim.form}' claim (the promised value)"
-                    )
-                )
-        if claim.form is ClaimForm.share and claim.share is None:
-            problems.append(
-                Problem(f"{where}.share", "is required for a 'share' claim (e.g. 0.95 for '95% of orders')")
-            )
-        if claim.form in {ClaimForm.comparative, ClaimForm.parity} and not claim.competitor:
-            problems.append(
-                Problem(
-                    f"{where}.competitor", f"is required for a '{claim.form}' claim (whom it compares with)"
-                )
-            )
-        if claim.form is ClaimForm.comparative and claim.ratio is None:
-            problems.append(
-                Problem(
-                    f"{where}.ratio", "is required for a 'comparative' claim (e.g. 2 for '2x the savings')"
-                )
-            )
+        problems += _claim_problems(index, claim)
+    problems += _duplicate_id_problems([claim.id for claim in prop.claims])
     # Time *claims* may be measured in anything (days early, minutes); they simply stay non-monetary
     # without a value of time. Cost of access in hours, though, cannot be priced without it.
     if prop.value_of_time is None and any(item.unit is AccessUnit.hours for item in prop.cost_of_access):
@@ -283,6 +294,24 @@ def _semantic_problems(prop: Proposition) -> list[Problem]:
                 "customer's time is worth (money per hour)",
             )
         )
+    return problems
+
+
+def _problems_of_parsable_claims(data: dict[str, Any]) -> list[Problem]:
+    """When the whole proposition fails type checks, still report form-specific claim problems."""
+    raw_claims = data.get("claims")
+    if not isinstance(raw_claims, list):
+        return []
+    problems: list[Problem] = []
+    for index, raw in enumerate(raw_claims):
+        try:
+            claim = Claim.model_validate(raw)
+        except ValidationError:
+            continue
+        problems += _claim_problems(index, claim)
+    ids = [raw.get("id") for raw in raw_claims if isinstance(raw, dict)]
+    if len(ids) == len(raw_claims):
+        problems += _duplicate_id_problems(ids)
     return problems
 
 
@@ -300,6 +329,7 @@ def parse_proposition(data: Any, *, source: str = "") -> Proposition:
         prop = Proposition.model_validate(data)
     except ValidationError as exc:
         problems = [Problem(_path(err["loc"], data), _message(err)) for err in exc.errors()]
+        problems += _problems_of_parsable_claims(data)
         raise InvalidInput(problems, source=source) from None
     problems = _semantic_problems(prop)
     if problems:

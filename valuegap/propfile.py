@@ -1,0 +1,86 @@
+"""Proposition files (YAML or JSON): the format users import, export and hand to the CLI.
+
+``dumps``/``loads`` round-trip exactly: ``loads(dumps(p)) == p`` for every valid proposition. Errors
+name the file, the line where the parser can tell, and the field path.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from valuegap.errors import InvalidInput, Problem, ValueGapError
+from valuegap.model import Proposition, parse_proposition
+
+FileFormat = Literal["yaml", "json"]
+MAX_FILE_BYTES = 1_000_000
+
+
+def format_for(name: str) -> FileFormat:
+    """Pick the format from a file name; YAML unless it ends in ``.json``."""
+    return "json" if name.lower().endswith(".json") else "yaml"
+
+
+def dumps(prop: Proposition, fmt: FileFormat = "yaml") -> str:
+    data = prop.to_dict()
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _decode(raw: bytes, source: str) -> str:
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValueGapError(f"{source}: the file is larger than 1 MB; a proposition file is a few KB.")
+    if b"\x00" in raw[:4096]:
+        raise ValueGapError(f"{source}: this is a binary file, not a YAML or JSON proposition file.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueGapError(
+            f"{source}: the file is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
+        ) from None
+
+
+def loads(text: str | bytes, fmt: FileFormat = "yaml", *, source: str = "proposition file") -> Proposition:
+    """Parse and validate a proposition file's text; raises a user-readable :class:`ValueGapError`."""
+    if isinstance(text, bytes):
+        text = _decode(text, source)
+    if not text.strip():
+        raise ValueGapError(f"{source}: the file is empty.")
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise ValueGapError(
+            f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "could not be parsed"
+        raise ValueGapError(f"{source}: not valid YAML{where}: {problem}.") from None
+    try:
+        return parse_proposition(data, source=source)
+    except InvalidInput:
+        raise
+    except RecursionError:
+        raise InvalidInput([Problem("", "the file is nested too deeply")], source=source) from None
+
+
+def read(path: Path) -> Proposition:
+    """Read a proposition file from disk."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ValueGapError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise ValueGapError(f"{path}: is a folder, not a proposition file.") from None
+    except OSError as exc:
+        raise ValueGapError(f"{path}: cannot be read ({exc.strerror}).") from None
+    return loads(raw, format_for(path.name), source=str(path))
+
+
+def write(prop: Proposition, path: Path) -> None:
+    path.write_text(dumps(prop, format_for(path.name)), encoding="utf-8")
