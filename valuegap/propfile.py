@@ -19,6 +19,25 @@ FileFormat = Literal["yaml", "json"]
 MAX_FILE_BYTES = 1_000_000
 
 
+_YAML_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that never folds line-break characters away.
+
+    PyYAML writes a string holding NEL (U+0085, what a mis-decoded Windows "…" becomes) or a bare CR
+    in single quotes, and reading it back turns that character into a space; double quotes escape it.
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(mark in value for mark in _YAML_BREAKS) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def format_for(name: str) -> FileFormat:
     """Pick the format from a file name; YAML unless it ends in ``.json``."""
     return "json" if name.lower().endswith(".json") else "yaml"
@@ -28,7 +47,7 @@ def dumps(prop: Proposition, fmt: FileFormat = "yaml") -> str:
     data = prop.to_dict()
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
 def _decode(raw: bytes, source: str) -> str:

@@ -1,0 +1,100 @@
+"""Shared fixtures: stores on SQLite (always) and PostgreSQL (when a server is configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from valuegap.model import Proposition, parse_proposition
+from valuegap.store import Actor, Store
+from valuegap.store.engine import make_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get("VALUEGAP_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("VALUEGAP_REQUIRE_POSTGRES") == "1"
+
+
+def sample_data(**changes: object) -> dict:
+    data: dict = {
+        "name": "Invoicing for freelancers",
+        "segment": "freelancer",
+        "offer": "Send invoices, get paid sooner",
+        "price": {"amount": 49.0, "currency": "USD", "period": "month"},
+        "value_of_time": 45.0,
+        "horizon": 24,
+        "cost_of_access": [
+            {"kind": "time", "label": "Onboarding", "amount": 3.0, "unit": "hours", "frequency": "once"},
+            {"kind": "setup_fee", "label": "Setup", "amount": 99.0, "unit": "money", "frequency": "once"},
+        ],
+        "claims": [
+            {
+                "id": "paid-sooner",
+                "text": "Get paid 5 days sooner on average",
+                "benefit": "money",
+                "form": "average",
+                "metric": "days_to_payment_saved",
+                "claimed": 5.0,
+                "unit": "days",
+                "money_per_unit": 12.0,
+            },
+            {
+                "id": "on-time",
+                "text": "95% of invoices are sent on time",
+                "benefit": "time",
+                "form": "share",
+                "metric": "days_early",
+                "claimed": 0.0,
+                "share": 0.95,
+            },
+        ],
+    }
+    data.update(changes)
+    return data
+
+
+def sample(**changes: object) -> Proposition:
+    return parse_proposition(sample_data(**changes))
+
+
+@pytest.fixture
+def editor() -> Actor:
+    return Actor("ana@example.com")
+
+
+def _postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("VALUEGAP_REQUIRE_POSTGRES=1 but VALUEGAP_TEST_POSTGRES_URL is not set")
+        pytest.skip("no PostgreSQL server configured (set VALUEGAP_TEST_POSTGRES_URL)")
+    name = f"vg_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh empty database URL on each supported backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'workbench.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()

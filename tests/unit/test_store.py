@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import sample
+from valuegap.errors import ConflictError, NotFound, PermissionDenied
+from valuegap.store import Actor, Role, Store
+
+
+def renamed(prop, name):
+    return prop.model_copy(update={"name": name})
+
+
+def test_create_get_and_list(store: Store, editor: Actor):
+    created = store.create(sample(), editor)
+    assert created.version == 1 and created.created_by == editor.name
+    assert store.get(created.id).proposition == sample()
+    assert [p.id for p in store.list_propositions()] == [created.id]
+    assert created.updated_at.tzinfo is not None
+
+
+def test_save_bumps_version_and_records_a_revision(store: Store, editor: Actor):
+    created = store.create(sample(), editor)
+    saved = store.save(created.id, renamed(sample(), "Renamed"), seen_version=1, actor=editor)
+    assert saved.version == 2 and saved.proposition.name == "Renamed"
+    history = store.revisions(created.id)
+    assert [r.version for r in history] == [2, 1]
+    assert history[0].summary == "name: “Invoicing for freelancers” → “Renamed”"
+    assert history[1].action == "create"
+    assert store.revision(created.id, 1).proposition == sample()
+
+
+def test_second_save_from_the_same_version_is_refused_with_their_changes(store: Store, editor: Actor):
+    created = store.create(sample(), editor)
+    bo = Actor("bo@example.com")
+    store.save(created.id, sample(price={"amount": 59.0, "currency": "USD", "period": "month"}),
+               seen_version=1, actor=bo)  # fmt: skip
+    with pytest.raises(ConflictError) as info:
+        store.save(created.id, renamed(sample(), "Mine"), seen_version=1, actor=editor)
+    message = info.value.message
+    assert "bo@example.com" in message and "price.amount: 49 → 59" in message
+    assert [c.path for c in info.value.changes] == ["price.amount"]
+    # nothing was overwritten
+    current = store.get(created.id)
+    assert current.version == 2 and current.proposition.name == sample().name
+    assert current.proposition.price.amount == 59
+
+
+def test_saving_a_deleted_proposition_says_so(store: Store, editor: Actor):
+    created = store.create(sample(), editor)
+    store.delete(created.id, editor)
+    with pytest.raises(NotFound, match="deleted"):
+        store.save(created.id, sample(), seen_version=1, actor=editor)
+
+
+def test_restore_is_a_new_revision(store: Store, editor: Actor):
+    created = store.create(sample(), editor)
+    store.save(created.id, renamed(sample(), "B"), seen_version=1, actor=editor)
+    restored = store.restore(created.id, 1, seen_version=2, actor=editor)
+    assert restored.version == 3 and restored.proposition == sample()
+    assert store.revisions(created.id)[0].action == "restore"
+    assert store.revisions(created.id)[0].summary == "restored version 1"
+    with pytest.raises(ConflictError):
+        store.restore(created.id, 2, seen_version=2, actor=editor)
+
+
+def test_duplicate_archive_and_delete(store: Store, editor: Actor):
+    created = store.create(sample(), editor)
+    copy = store.duplicate(created.id, editor)
+    again = store.duplicate(created.id, editor)
+    assert copy.proposition.name == "Invoicing for freelancers (copy)"
+    assert again.proposition.name == "Invoicing for freelancers (copy 2)"
+    assert copy.proposition.claims == sample().claims and copy.proposition.status.value == "draft"
+    store.set_archived(copy.id, True, editor)
+    assert copy.id not in [p.id for p in store.list_propositions()]
+    assert store.get(copy.id).archived
+    store.set_archived(copy.id, False, editor)
+    assert copy.id in [p.id for p in store.list_propositions()]
+    store.delete(created.id, editor)
+    with pytest.raises(NotFound):
+        store.get(created.id)
+    assert store.revisions(created.id) == []
+
+
+def test_every_write_refuses_a_viewer(store: Store, editor: Actor):
+    created = store.create(sample(), editor)
+    viewer = Actor("stakeholder", Role.viewer)
+    writes = [
+        lambda: store.create(sample(), viewer),
+        lambda: store.create_many([sample()], viewer, action="import"),
+        lambda: store.save(created.id, sample(), seen_version=1, actor=viewer),
+        lambda: store.restore(created.id, 1, seen_version=1, actor=viewer),
+        lambda: store.duplicate(created.id, viewer),
+        lambda: store.set_archived(created.id, True, viewer),
+        lambda: store.delete(created.id, viewer),
+        lambda: store.set_setting("x", 1, viewer),
+        lambda: store.seed_once("demo", [sample()], viewer),
+    ]
+    for write in writes:
+        with pytest.raises(PermissionDenied, match="view-only"):
+            write()
+    assert store.get(created.id).version == 1 and len(store.list_propositions()) == 1
+
+
+def test_seed_once_never_reseeds(store: Store, editor: Actor):
+    assert store.seed_once("demo", [sample(), renamed(sample(), "B")], editor) is True
+    for item in store.list_propositions():
+        store.delete(item.id, editor)
+    assert store.seed_once("demo", [sample()], editor) is False
+    assert store.list_propositions() == []
+
+
+def test_settings_round_trip(store: Store, editor: Actor):
+    assert store.setting("pi0", 0.9) == 0.9
+    store.set_setting("pi0", 0.8, editor)
+    store.set_setting("pi0", 0.85, editor)
+    assert store.setting("pi0") == 0.85
+
+
+def test_concurrent_saves_lose_nothing(database_url: str, editor: Actor):
+    """Threads each read the row, then save with the version they saw: every save lands or conflicts."""
+    setup = Store.open(database_url)
+    proposition_id = setup.create(sample(), editor).id
+    outcomes: Counter[str] = Counter()
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        store = Store(setup.engine)
+        for i in range(15):
+            try:
+                seen = store.get(proposition_id)
+                new = renamed(seen.proposition, f"w{n}-{i}")
+                store.save(proposition_id, new, seen_version=seen.version, actor=Actor(f"w{n}"))
+                result = "saved"
+            except ConflictError:
+                result = "conflict"
+            except BaseException as exc:  # e.g. "database is locked" must never happen
+                errors.append(exc)
+                return
+            with lock:
+                outcomes[result] += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert outcomes["saved"] + outcomes["conflict"] == 8 * 15
+    final = setup.get(proposition_id)
+    # every landed save is exactly one version step and one revision: no update was lost
+    assert final.version == 1 + outcomes["saved"]
+    history = setup.revisions(proposition_id)
+    assert [r.version for r in history] == list(range(final.version, 0, -1))
+    assert history[0].proposition == final.proposition
+    setup.close()
+
+
+def test_sqlite_connection_settings(tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 'x.db'}")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    store.close()
+
+
+def test_database_url_comes_from_the_environment(monkeypatch, tmp_path):
+    from valuegap.store.engine import default_database_url
+
+    monkeypatch.setenv("VALUEGAP_DATABASE_URL", "sqlite:////tmp/elsewhere.db")
+    assert default_database_url() == "sqlite:////tmp/elsewhere.db"
+    monkeypatch.delenv("VALUEGAP_DATABASE_URL")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_database_url().startswith(f"sqlite:///{tmp_path}")
+
+
+def test_revision_rows_cascade_with_foreign_keys(store: Store, editor: Actor):
+    created = store.create(sample(), editor)
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM propositions WHERE id = :id"), {"id": created.id})
+        left = conn.execute(sa.text("SELECT count(*) FROM revisions")).scalar()
+    assert left == 0
