@@ -4,6 +4,7 @@ import math
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from tests.conftest import sample, sample_data
 from valuegap.errors import InvalidInput
@@ -135,5 +136,5 @@ def test_non_mapping_input_is_refused_clearly(data):
 
 def test_models_are_immutable():
     prop = sample()
-    with pytest.raises(Exception):  # pydantic's frozen-instance error
+    with pytest.raises(ValidationError):  # frozen instance
         prop.name = "other"  # type: ignore[misc]
