@@ -38,6 +38,16 @@ _REL_TOL = 1e-9
 _REGULATORS = "regulators (FTC, ASA)"
 
 
+RULE_LABELS: dict[str, str] = {
+    "absolute": "Absolute word",
+    "superlative": "Unqualified superlative",
+    "up_to": "'Up to' claim",
+    "establishment": "Names a level of proof",
+    "number_mismatch": "Number differs from the claim",
+    "puffery_objective": "Measurable-sounding puffery",
+}
+
+
 @dataclass(frozen=True)
 class WordingFlag:
     """One wording problem in a claim's text: which rule, the words as written, and why it matters."""

@@ -1,0 +1,126 @@
+"""Overview: every proposition at a glance; create, import, duplicate, archive and delete."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from valuegap import propfile
+from valuegap.model import Price, Proposition
+from valuegap.overview import overview_frame
+from valuegap.ui import PageContext, flash, page, page_setup, run_page
+
+ctx = page_setup("Overview", ":material/dashboard:")
+EDITOR = page("2_propositions.py").path
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Value propositions")
+    st.caption(
+        "Each proposition promises customers value for a price. Draft its claims here, then check them "
+        "against what customers actually got."
+    )
+    show_archived = st.toggle("Show archived", key="show_archived")
+    items = ctx.store.list_propositions(include_archived=show_archived)
+    if ctx.actor.can_edit:
+        _create_and_import(ctx)
+    if not items:
+        st.info(
+            "No propositions yet. Create one with **New proposition** above, or import a YAML or JSON "
+            "proposition file."
+            if not show_archived
+            else "The workspace is empty."
+        )
+        return
+    frame = overview_frame(items)
+    totals = st.columns(3)
+    totals[0].metric("Propositions", len(frame))
+    totals[1].metric("Claims", int(frame["Claims"].sum()))
+    totals[2].metric(
+        "Claims with wording flags",
+        int(frame["Claims flagged"].sum()),
+        help="Absolute words, unqualified superlatives, 'up to' phrasing, proof phrases, numbers that "
+        "differ from the claim, and measurable-sounding puffery.",
+    )
+    visible = frame if show_archived else frame.drop(columns=["Archived"])
+    event = st.dataframe(
+        visible,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="overview_table",
+        column_config={
+            "Updated": st.column_config.DatetimeColumn("Updated", format="YYYY-MM-DD HH:mm"),
+            "Wording flags": st.column_config.NumberColumn(
+                "Wording flags", help="Number of wording problems across the claims"
+            ),
+        },
+    )
+    st.caption("Select a row to open, duplicate, archive or delete that proposition.")
+    selected = event.selection.rows if event is not None else []
+    if selected:
+        proposition_id = int(frame.index[selected[0]])
+        _actions(ctx, proposition_id, items)
+
+
+def _create_and_import(ctx: PageContext) -> None:
+    left, right = st.columns(2)
+    with left, st.form("create_proposition", clear_on_submit=True):
+        name = st.text_input("New proposition", placeholder="e.g. Invoicing for freelancers")
+        if st.form_submit_button("Create", icon=":material/add:"):
+            if not name.strip():
+                st.error("Give the new proposition a name.")
+            else:
+                created = ctx.store.create(
+                    Proposition(name=name.strip()[:120], price=Price(amount=0)), ctx.actor
+                )
+                flash(f"Created “{created.proposition.name}”.")
+                st.switch_page(EDITOR, query_params={"p": str(created.id)})
+    with right, st.form("import_proposition", clear_on_submit=True):
+        upload = st.file_uploader("Import a proposition file", type=["yaml", "yml", "json"])
+        if st.form_submit_button("Import", icon=":material/upload_file:"):
+            if upload is None:
+                st.error("Choose a YAML or JSON proposition file first.")
+            else:
+                prop = propfile.loads(upload.getvalue(), propfile.format_for(upload.name), source=upload.name)
+                created = ctx.store.create(prop, ctx.actor, action="import")
+                flash(f"Imported “{prop.name}” with {len(prop.claims)} claims.")
+                st.switch_page(EDITOR, query_params={"p": str(created.id)})
+
+
+def _actions(ctx: PageContext, proposition_id: int, items: list) -> None:
+    item = next(i for i in items if i.id == proposition_id)
+    cols = st.columns([1, 1, 1, 1, 3])
+    cols[0].page_link(EDITOR, label="Open", icon=":material/edit:", query_params={"p": str(item.id)})
+    if not ctx.actor.can_edit:
+        return
+    if cols[1].button("Duplicate", icon=":material/content_copy:"):
+        copy = ctx.store.duplicate(item.id, ctx.actor)
+        flash(f"Created “{copy.proposition.name}”.")
+        st.rerun()
+    if item.archived:
+        if cols[2].button("Unarchive", icon=":material/unarchive:"):
+            ctx.store.set_archived(item.id, False, ctx.actor)
+            flash(f"“{item.proposition.name}” is back in the list.")
+            st.rerun()
+    elif cols[2].button("Archive", icon=":material/archive:", help="Hide it from the list; undo any time"):
+        ctx.store.set_archived(item.id, True, ctx.actor)
+        flash(f"Archived “{item.proposition.name}”. Turn on “Show archived” to bring it back.")
+        st.rerun()
+    if cols[3].button("Delete", icon=":material/delete:", type="secondary"):
+        _confirm_delete(ctx, item.id, item.proposition.name)
+
+
+@st.dialog("Delete this proposition?")
+def _confirm_delete(ctx: PageContext, proposition_id: int, name: str) -> None:
+    st.text(f"“{name}” and its whole revision history will be deleted for good.")
+    st.caption("To keep it but hide it, archive it instead.")
+    left, right = st.columns(2)
+    if left.button("Delete permanently", type="primary", icon=":material/delete_forever:"):
+        ctx.store.delete(proposition_id, ctx.actor)
+        flash(f"Deleted “{name}”.", icon=":material/delete:")
+        st.rerun()
+    if right.button("Cancel"):
+        st.rerun()
+
+
+run_page(render, ctx)

@@ -1,0 +1,536 @@
+"""Propositions: edit one proposition, its cost of access and its claims; history; import/export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from valuegap import propfile
+from valuegap.editing import (
+    access_frame,
+    claims_frame,
+    proposition_data,
+    route_problems,
+)
+from valuegap.errors import ConflictError, InvalidInput
+from valuegap.formatting import escape_markdown
+from valuegap.language import RULE_LABELS, check_wording
+from valuegap.model import (
+    AccessKind,
+    AccessUnit,
+    BenefitKind,
+    ClaimForm,
+    Direction,
+    Frequency,
+    Period,
+    Proposition,
+    Status,
+    parse_proposition,
+)
+from valuegap.overview import STATUS_LABELS
+from valuegap.revisions import diff_propositions
+from valuegap.store import StoredProposition
+from valuegap.ui import PageContext, flash, page, page_setup, run_page
+
+ctx = page_setup("Propositions", ":material/edit_note:")
+
+FIELD_LABELS = {
+    "name": "Name",
+    "segment": "Target segment",
+    "status": "Status",
+    "offer": "Offer",
+    "price.amount": "Price",
+    "price.currency": "Currency",
+    "price.period": "Per",
+    "value_of_time": "Value of the customer's time (per hour)",
+    "horizon": "Horizon (periods)",
+    "canvas.jobs": "Customer jobs",
+    "canvas.pains": "Pains",
+    "canvas.gains": "Gains",
+}
+
+
+def _options(enum: type) -> list[str]:
+    return [member.value for member in enum]
+
+
+CLAIM_COLUMNS = {
+    "id": st.column_config.TextColumn(
+        "ID", help="Short name for reports and links; made from the text when left blank", max_chars=40
+    ),
+    "text": st.column_config.TextColumn("Claim as written in the copy", width="large"),
+    "benefit": st.column_config.SelectboxColumn("Benefit", options=_options(BenefitKind)),
+    "form": st.column_config.SelectboxColumn(
+        "Form", options=_options(ClaimForm), help="Picks the test: average, median, up_to, share, ..."
+    ),
+    "metric": st.column_config.TextColumn("Metric", help="Name of the measured outcome"),
+    "claimed": st.column_config.NumberColumn("Claimed", help="The promised value C"),
+    "unit": st.column_config.TextColumn("Unit"),
+    "direction": st.column_config.SelectboxColumn(
+        "Better is", options=_options(Direction), default="higher"
+    ),
+    "share": st.column_config.NumberColumn(
+        "Share", min_value=0.0, max_value=1.0, format="%.2f", help="For 'share' claims: 0.95 = 95%"
+    ),
+    "competitor": st.column_config.TextColumn("Competitor"),
+    "ratio": st.column_config.NumberColumn("Ratio", min_value=0.0, help="For comparative claims: 2 = 2×"),
+    "tolerance": st.column_config.NumberColumn(
+        "Tolerance", min_value=0.0, max_value=0.99, default=0.10, format="%.2f",
+        help="Materiality tolerance as a fraction of the claim",
+    ),
+    "money_per_unit": st.column_config.NumberColumn(
+        "Money per unit", min_value=0.0,
+        help="Converts the metric to money (blank: money = 1, time = value of time)",
+    ),
+    "importance": st.column_config.NumberColumn("Importance", min_value=0.0, default=1.0),
+}  # fmt: skip
+
+ACCESS_COLUMNS = {
+    "kind": st.column_config.SelectboxColumn("Kind", options=_options(AccessKind)),
+    "label": st.column_config.TextColumn("What it is", width="medium"),
+    "amount": st.column_config.NumberColumn("Amount", min_value=0.0),
+    "unit": st.column_config.SelectboxColumn("Unit", options=_options(AccessUnit), default="hours"),
+    "frequency": st.column_config.SelectboxColumn(
+        "How often", options=_options(Frequency), default="per_period"
+    ),
+}
+
+
+# ----------------------------------------------------------------------------- state
+
+
+def _seen_key(proposition_id: int) -> str:
+    return f"vg_seen_{proposition_id}"
+
+
+def _generation(proposition_id: int, seen: int) -> str:
+    """Widget key prefix: a new one (after reload, discard or save) starts the editor afresh."""
+    bump = st.session_state.get(f"vg_gen_{proposition_id}", 0)
+    return f"ed{proposition_id}_{seen}_{bump}"
+
+
+def _discard(proposition_id: int) -> None:
+    st.session_state[f"vg_gen_{proposition_id}"] = st.session_state.get(f"vg_gen_{proposition_id}", 0) + 1
+
+
+def _load_version(proposition_id: int, version: int) -> None:
+    st.session_state[_seen_key(proposition_id)] = version
+    st.session_state.pop(f"vg_conflict_{proposition_id}", None)
+
+
+def _choose(items: list[StoredProposition]) -> int:
+    ids = [item.id for item in items]
+    names = {item.id: item.proposition.name + (" (archived)" if item.archived else "") for item in items}
+    wanted = st.query_params.get("p")
+    current = int(wanted) if wanted and wanted.isdigit() and int(wanted) in names else ids[0]
+    if wanted and current != (int(wanted) if wanted.isdigit() else None):
+        st.warning("The proposition in the link no longer exists; showing another one.")
+    st.session_state["vg_prop_select"] = current
+
+    def _on_change() -> None:
+        st.query_params["p"] = str(st.session_state["vg_prop_select"])
+
+    st.selectbox(
+        "Proposition",
+        ids,
+        format_func=names.__getitem__,
+        key="vg_prop_select",
+        on_change=_on_change,
+        label_visibility="collapsed",
+    )
+    st.query_params["p"] = str(current)
+    return current
+
+
+# ----------------------------------------------------------------------------- page
+
+
+def render(ctx: PageContext) -> None:
+    items = ctx.store.list_propositions(include_archived=True)
+    if not items:
+        st.title("Propositions")
+        st.info("There are no propositions yet. Create or import one on the Overview page.")
+        st.page_link(page("1_overview.py").path, label="Go to Overview", icon=":material/dashboard:")
+        return
+    top = st.columns([3, 2])
+    with top[0]:
+        proposition_id = _choose(items)
+    current = ctx.store.get(proposition_id)
+    seen = st.session_state.setdefault(_seen_key(proposition_id), current.version)
+    base = ctx.store.revision(proposition_id, seen).proposition
+    gen = _generation(proposition_id, seen)
+    with top[1]:
+        st.caption(
+            f"Version {seen} · saved {current.updated_at:%Y-%m-%d %H:%M} UTC by {current.updated_by}"
+            if current.version == seen
+            else f"You are editing version {seen}"
+        )
+    if current.archived:
+        st.info("This proposition is archived. Unarchive it on the Overview page to list it again.")
+    if current.version > seen:
+        newer = st.container(border=True)
+        newer.warning(
+            f"{current.updated_by} saved a newer version ({current.version}) while you were editing "
+            f"version {seen}. Saving now will be refused; reload to see their changes."
+        )
+        if newer.button("Reload their version", key=f"reload_{gen}"):
+            _load_version(proposition_id, current.version)
+            st.rerun()
+
+    bar = st.container()
+    tabs = st.tabs(["Proposition", "Claims", "History", "Import / export"])
+    with tabs[0]:
+        fields, field_slots = _proposition_fields(base, gen, ctx.actor.can_edit)
+        access, access_slot = _access_editor(base, gen, ctx.actor.can_edit)
+    with tabs[1]:
+        claims, claims_slot = _claims_editor(base, gen, ctx.actor.can_edit)
+    with tabs[2]:
+        _history(ctx, proposition_id, seen)
+    with tabs[3]:
+        _import_export(ctx, current, seen)
+
+    editor = proposition_data(fields, access, claims)
+    with bar:
+        _save_bar(ctx, proposition_id, seen, base, editor, field_slots, access_slot, claims_slot)
+
+
+def _proposition_fields(base: Proposition, gen: str, editable: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    slots: dict[str, Any] = {}
+    disabled = not editable
+
+    def slot(path: str) -> None:
+        slots[path] = st.empty()
+
+    left, right = st.columns([3, 2])
+    with left:
+        name = st.text_input(FIELD_LABELS["name"], base.name, key=f"{gen}_name", disabled=disabled)
+        slot("name")
+        offer = st.text_area(
+            FIELD_LABELS["offer"], base.offer, key=f"{gen}_offer", disabled=disabled, height=100,
+            placeholder="What the customer gets",
+        )  # fmt: skip
+        slot("offer")
+    with right:
+        segment = st.text_input(
+            FIELD_LABELS["segment"], base.segment, key=f"{gen}_segment", disabled=disabled
+        )
+        slot("segment")
+        statuses = _options(Status)
+        status = st.selectbox(
+            FIELD_LABELS["status"], statuses, index=statuses.index(base.status.value),
+            format_func=STATUS_LABELS.__getitem__, key=f"{gen}_status", disabled=disabled,
+        )  # fmt: skip
+        slot("status")
+
+    st.markdown("##### Price and cost to the customer")
+    cols = st.columns([2, 1, 1, 2, 1])
+    with cols[0]:
+        amount = st.number_input(
+            FIELD_LABELS["price.amount"], min_value=0.0, value=float(base.price.amount), step=1.0,
+            format="%.2f", key=f"{gen}_price_amount", disabled=disabled,
+        )  # fmt: skip
+        slot("price.amount")
+    with cols[1]:
+        currency = st.text_input(
+            FIELD_LABELS["price.currency"], base.price.currency, max_chars=3, key=f"{gen}_currency",
+            disabled=disabled, help="ISO code: USD, EUR, BRL, ...",
+        )  # fmt: skip
+        slot("price.currency")
+    with cols[2]:
+        periods = _options(Period)
+        period = st.selectbox(
+            FIELD_LABELS["price.period"], periods, index=periods.index(base.price.period.value),
+            key=f"{gen}_period", disabled=disabled,
+        )  # fmt: skip
+        slot("price.period")
+    with cols[3]:
+        value_of_time = st.number_input(
+            FIELD_LABELS["value_of_time"], min_value=0.0, value=base.value_of_time, step=1.0,
+            key=f"{gen}_vot", disabled=disabled, placeholder="blank = not priced",
+            help="Turns hours saved or spent into money",
+        )  # fmt: skip
+        slot("value_of_time")
+    with cols[4]:
+        horizon = st.number_input(
+            FIELD_LABELS["horizon"], min_value=1, max_value=600, value=int(base.horizon), step=1,
+            key=f"{gen}_horizon", disabled=disabled, help="One-off costs are spread over this many periods",
+        )  # fmt: skip
+        slot("horizon")
+
+    with st.expander("Value proposition canvas: jobs, pains, gains", expanded=False):
+        canvas_cols = st.columns(3)
+        canvas = {}
+        for col, part in zip(canvas_cols, ("jobs", "pains", "gains"), strict=True):
+            with col:
+                canvas[part] = st.text_area(
+                    FIELD_LABELS[f"canvas.{part}"], getattr(base.canvas, part), key=f"{gen}_canvas_{part}",
+                    disabled=disabled, height=120,
+                )  # fmt: skip
+                slot(f"canvas.{part}")
+    fields = {
+        "name": name,
+        "segment": segment,
+        "offer": offer,
+        "price": {"amount": amount, "currency": currency, "period": period},
+        "value_of_time": value_of_time,
+        "horizon": horizon,
+        "canvas": canvas,
+        "status": status,
+    }
+    return fields, slots
+
+
+def _access_editor(base: Proposition, gen: str, editable: bool) -> tuple[pd.DataFrame, Any]:
+    st.markdown("**Cost of access**: what it takes the customer, beyond the price, to get the value")
+    edited = st.data_editor(
+        access_frame(base),
+        column_config=ACCESS_COLUMNS,
+        num_rows="dynamic" if editable else "fixed",
+        disabled=not editable,
+        hide_index=True,
+        key=f"{gen}_access",
+        width="stretch",
+    )
+    return edited, st.empty()
+
+
+def _claims_editor(base: Proposition, gen: str, editable: bool) -> tuple[pd.DataFrame, Any]:
+    st.caption(
+        "One row per promise in the copy. The form picks how it will be tested against customer outcomes; "
+        "add rows with the + at the bottom of the table."
+    )
+    edited = st.data_editor(
+        claims_frame(base),
+        column_config=CLAIM_COLUMNS,
+        num_rows="dynamic" if editable else "fixed",
+        disabled=not editable,
+        hide_index=True,
+        key=f"{gen}_claims",
+        width="stretch",
+    )
+    slot = st.empty()
+    _wording_panel(edited)
+    return edited, slot
+
+
+def _wording_panel(claims: pd.DataFrame) -> None:
+    """Wording flags per claim row, recomputed from what is in the editor right now."""
+    flagged = []
+    for position, record in enumerate(claims.to_dict(orient="records"), start=1):
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        flags = check_wording(
+            text,
+            claim_id=str(record.get("id") or f"row {position}"),
+            form=record.get("form"),
+            claimed=record.get("claimed"),
+            share=record.get("share"),
+            ratio=record.get("ratio"),
+            unit=record.get("unit") or "",
+        )
+        if flags:
+            flagged.append((position, text, flags))
+    with st.container(border=True):
+        st.markdown("**Wording checks** · updated as you edit")
+        if not flagged:
+            st.success("No wording problems in the claims' copy.", icon=":material/check:")
+            return
+        for position, text, flags in flagged:
+            claim_id = escape_markdown(flags[0].claim_id)
+            st.markdown(f"Row {position} · **{claim_id}** · {escape_markdown(text)}")
+            st.markdown(
+                "\n".join(
+                    f"- :orange[{RULE_LABELS[flag.rule]}] “{escape_markdown(flag.words)}”: "
+                    f"{escape_markdown(flag.why)}"
+                    for flag in flags
+                )
+            )
+
+
+def _problem_table(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["Row", "Column", "Problem"])
+
+
+def _save_bar(
+    ctx: PageContext,
+    proposition_id: int,
+    seen: int,
+    base: Proposition,
+    editor: Any,
+    field_slots: dict[str, Any],
+    access_slot: Any,
+    claims_slot: Any,
+) -> None:
+    try:
+        draft: Proposition | None = parse_proposition(editor.data)
+        problems = None
+    except InvalidInput as exc:
+        draft, problems = None, exc.problems
+    dirty = draft != base
+    conflict = st.session_state.get(f"vg_conflict_{proposition_id}")
+    if not ctx.actor.can_edit:
+        st.info("You have view-only access to this proposition.", icon=":material/visibility:")
+        return
+    cols = st.columns([1, 1.6, 5], vertical_alignment="center")
+    save = cols[0].button("Save", type="primary", icon=":material/save:", disabled=not dirty, key="vg_save")
+    if cols[1].button("Discard changes", icon=":material/undo:", disabled=not dirty):
+        _discard(proposition_id)
+        st.rerun()
+    cols[2].caption("Unsaved changes" if dirty else "All changes saved")
+
+    if save:
+        if problems:
+            _show_problems(problems, editor, field_slots, access_slot, claims_slot)
+            return
+        assert draft is not None
+        try:
+            saved = ctx.store.save(proposition_id, draft, seen_version=seen, actor=ctx.actor)
+        except ConflictError as exc:
+            conflict = (exc.message, exc.changes, exc.current.version)
+            st.session_state[f"vg_conflict_{proposition_id}"] = conflict
+        else:
+            _load_version(proposition_id, saved.version)
+            flash(f"Saved version {saved.version}.")
+            st.rerun()
+    if conflict:
+        _show_conflict(proposition_id, conflict, draft)
+
+
+def _show_problems(problems, editor, field_slots, access_slot, claims_slot) -> None:  # type: ignore[no-untyped-def]
+    routed = route_problems(problems, editor)
+    where = []
+    for path, messages in routed.fields.items():
+        label = FIELD_LABELS.get(path, path)
+        slot = field_slots.get(path)
+        if slot is not None:
+            slot.error(f"{label} {'; '.join(messages)}")
+        where.append(label)
+    if routed.access:
+        access_slot.error("Cost of access has problems:")
+        access_slot.dataframe(_problem_table(routed.access), hide_index=True)
+        where.append("cost of access rows " + ", ".join(sorted({str(r) for r, _, _ in routed.access})))
+    if routed.claims:
+        with claims_slot.container():
+            st.error("These claims need fixing before the proposition can be saved:")
+            st.dataframe(_problem_table(routed.claims), hide_index=True, width="stretch")
+        where.append("claim rows " + ", ".join(str(r) for r in sorted({r for r, _, _ in routed.claims})))
+    for message in routed.general:
+        where.append(message)
+    st.error(
+        f"Not saved: {routed.count} problem{'s' if routed.count != 1 else ''} to fix ({'; '.join(where)}). "
+        "Your edits are kept.",
+        icon=":material/error:",
+    )
+
+
+def _show_conflict(proposition_id: int, conflict: tuple, draft: Proposition | None) -> None:
+    message, changes, their_version = conflict
+    box = st.container(border=True)
+    box.error(message, icon=":material/sync_problem:")
+    if changes:
+        box.dataframe(
+            pd.DataFrame([c.to_dict() for c in changes]).astype(str),
+            hide_index=True,
+            width="stretch",
+        )
+    cols = box.columns(2)
+    if cols[0].button("Load their version", icon=":material/refresh:", key="vg_load_theirs"):
+        _load_version(proposition_id, their_version)
+        st.rerun()
+    if draft is not None:
+        cols[1].download_button(
+            "Download my unsaved edits (YAML)",
+            propfile.dumps(draft),
+            file_name="my-unsaved-edits.yaml",
+            mime="application/x-yaml",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+def _history(ctx: PageContext, proposition_id: int, seen: int) -> None:
+    revisions = ctx.store.revisions(proposition_id)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Version": r.version,
+                    "When (UTC)": r.changed_at,
+                    "Who": r.changed_by,
+                    "What": r.action,
+                    "Changes": r.summary,
+                }
+                for r in revisions
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+    )
+    versions = [r.version for r in revisions]
+    if len(versions) < 2:
+        st.caption("Compare and restore appear once there is more than one version.")
+        return
+    by_version = {r.version: r for r in revisions}
+    st.markdown("**Compare versions**")
+    cols = st.columns(2)
+    older = cols[0].selectbox("From", versions, index=1, key=f"hist_from_{proposition_id}")
+    newer = cols[1].selectbox("To", versions, index=0, key=f"hist_to_{proposition_id}")
+    changes = diff_propositions(by_version[older].proposition, by_version[newer].proposition)
+    if changes:
+        st.dataframe(
+            pd.DataFrame([c.to_dict() for c in changes]).astype(str),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption("These two versions are the same.")
+    if not ctx.actor.can_edit:
+        return
+    st.markdown("**Restore**")
+    cols = st.columns([2, 2, 3])
+    target = cols[0].selectbox(
+        "Version to restore", versions[1:], key=f"hist_restore_{proposition_id}", label_visibility="collapsed"
+    )
+    if cols[1].button(f"Restore version {target}", icon=":material/history:"):
+        restored = ctx.store.restore(proposition_id, target, seen_version=seen, actor=ctx.actor)
+        _load_version(proposition_id, restored.version)
+        _discard(proposition_id)
+        flash(f"Restored version {target} as version {restored.version}.")
+        st.rerun()
+    cols[2].caption("A restore is saved as a new version, so it can be undone the same way.")
+
+
+def _import_export(ctx: PageContext, current: StoredProposition, seen: int) -> None:
+    prop = current.proposition
+    slug = "".join(c if c.isalnum() else "-" for c in prop.name.lower()).strip("-") or "proposition"
+    st.markdown("**Export** the saved version as a proposition file (the format the CLI reads)")
+    cols = st.columns(4)
+    cols[0].download_button(
+        "YAML", propfile.dumps(prop, "yaml"), f"{slug}.yaml", "application/x-yaml",
+        icon=":material/download:", on_click="ignore",
+    )  # fmt: skip
+    cols[1].download_button(
+        "JSON", propfile.dumps(prop, "json"), f"{slug}.json", "application/json",
+        icon=":material/download:", on_click="ignore",
+    )  # fmt: skip
+    if not ctx.actor.can_edit:
+        return
+    st.markdown("**Replace from a file**: saved as a new version, so it can be undone from History")
+    with st.form("replace_from_file", clear_on_submit=True):
+        upload = st.file_uploader("Proposition file", type=["yaml", "yml", "json"])
+        if st.form_submit_button("Replace with the file's content", icon=":material/upload_file:"):
+            if upload is None:
+                st.error("Choose a YAML or JSON proposition file first.")
+                return
+            new = propfile.loads(upload.getvalue(), propfile.format_for(upload.name), source=upload.name)
+            saved = ctx.store.save(current.id, new, seen_version=seen, actor=ctx.actor, action="import")
+            _load_version(current.id, saved.version)
+            flash(f"Replaced with {upload.name}: version {saved.version}.")
+            st.rerun()
+
+
+run_page(render, ctx)

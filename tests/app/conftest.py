@@ -1,0 +1,49 @@
+"""AppTest fixtures: each test gets its own SQLite workspace (seeded with the demo) and clean caches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from valuegap.store import Store
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'workbench.db'}"
+    monkeypatch.setenv("VALUEGAP_DATABASE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield url
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def open_store(workspace: str) -> Iterator[Callable[[], Store]]:
+    opened: list[Store] = []
+
+    def _open() -> Store:
+        opened.append(Store.open(workspace))
+        return opened[-1]
+
+    yield _open
+    for store in opened:
+        store.close()
+
+
+def app_at(page_file: str, **query: str) -> AppTest:
+    """The app opened on ``pages/<page_file>`` with the given query parameters, after one run."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"pages/{page_file}")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -1,0 +1,112 @@
+"""End to end in Chromium: deep links on a fresh server, editing claims, and two editors colliding."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Server
+from tests.e2e.helpers import assert_clean, settle
+from valuegap.store import Store
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    settle(page)
+
+
+@pytest.mark.parametrize("path", ["overview", "propositions?p=2"])
+def test_deep_link_is_the_first_request_of_a_fresh_server(server: Server, page: Page, path: str):
+    open_page(page, f"{server.url}/{path}")
+    assert_clean(page)
+    if path == "overview":
+        expect(page.get_by_role("heading", name="Value propositions")).to_be_visible()
+        expect(page.get_by_text("Propositions", exact=True).first).to_be_visible()
+    else:
+        store = Store.open(server.database_url)
+        second = store.get(2).proposition.name
+        store.close()
+        expect(page.get_by_label("Name")).to_have_value(second)
+        assert re.search(r"[?&]p=2\b", page.url)
+    # the top navigation reaches the other page too
+    other = "Propositions" if path == "overview" else "Overview"
+    page.get_by_role("link", name=other).first.click()
+    settle(page)
+    assert_clean(page)
+
+
+def edit_first_claim_claimed(page: Page, value: str) -> None:
+    """Type into the 'Claimed' cell of the first claim row of the claims data editor."""
+    page.get_by_role("tab", name="Claims").click()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    assert box is not None
+    # first body row sits one header-row below the top; click its first cell, then walk right
+    page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)
+    for _ in range(5):  # id, text, benefit, form, metric -> claimed
+        page.keyboard.press("ArrowRight")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
+def test_edit_a_claim_cell_and_save(server: Server, page: Page):
+    open_page(page, f"{server.url}/propositions?p=1")
+    edit_first_claim_claimed(page, "7")
+    expect(page.get_by_text("Unsaved changes")).to_be_visible()
+    page.get_by_role("button", name="Save").click()
+    settle(page)
+    expect(page.get_by_text("All changes saved")).to_be_visible()
+    assert_clean(page)
+    store = Store.open(server.database_url)
+    saved = store.get(1)
+    store.close()
+    assert saved.version == 2
+    assert saved.proposition.claims[0].claimed == 7
+
+
+def rename(page: Page, name: str) -> None:
+    field = page.get_by_label("Name")
+    field.fill(name)
+    field.press("Enter")
+    settle(page)
+
+
+def test_second_of_two_editors_gets_the_conflict_message(server: Server, browser):
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+    try:
+        ana, bo = (context.new_page() for context in contexts)
+        for page, who in ((ana, "Ana"), (bo, "Bo")):
+            open_page(page, f"{server.url}/propositions?p=1")
+            your_name = page.get_by_label("Your name")
+            your_name.fill(who)
+            your_name.press("Enter")
+            settle(page)
+        rename(ana, "Ana's name for it")
+        ana.get_by_role("button", name="Save").click()
+        settle(ana)
+        expect(ana.get_by_text("All changes saved")).to_be_visible()
+
+        rename(bo, "Bo's name for it")
+        bo.get_by_role("button", name="Save").click()
+        settle(bo)
+        refused = re.compile(r"Not saved: Ana saved this proposition \(version 2")
+        expect(bo.get_by_text(refused)).to_be_visible()
+        expect(bo.get_by_role("button", name="Load their version")).to_be_visible()
+        store = Store.open(server.database_url)
+        current = store.get(1)
+        store.close()
+        assert current.version == 2 and current.proposition.name == "Ana's name for it"
+        assert current.updated_by == "Ana"
+
+        bo.get_by_role("button", name="Load their version").click()
+        settle(bo)
+        expect(bo.get_by_label("Name")).to_have_value("Ana's name for it")
+    finally:
+        for context in contexts:
+            context.close()

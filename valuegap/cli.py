@@ -1,0 +1,92 @@
+"""The ``valuegap`` command line: for automation, batch reports and checking ad copy in CI.
+
+Exit codes (DESIGN.md): 0 success, 1 the check found something (e.g. ``lint`` flagged wording),
+2 bad input, with a one-line message on stderr naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from valuegap import __version__, propfile
+from valuegap.errors import InvalidInput, ValueGapError
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with a single line, like every other bad-input error here."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"valuegap: {message} (see 'valuegap --help')\n")
+
+
+def _one_line(error: ValueGapError) -> str:
+    if isinstance(error, InvalidInput):
+        prefix = f"{error.source}: " if error.source else ""
+        return prefix + "; ".join(str(problem) for problem in error.problems)
+    return error.message.replace("\n", " ")
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from valuegap.language import check_proposition
+
+    prop = propfile.read(Path(args.proposition))
+    flags = check_proposition(prop)
+    if args.format == "json":
+        print(json.dumps({"proposition": prop.name, "flags": [flag.to_dict() for flag in flags]}, indent=2))
+    elif not flags:
+        print(f"{prop.name}: no wording flags in {len(prop.claims)} claims.")
+    else:
+        claims = len({flag.claim_id for flag in flags})
+        print(f"{prop.name}: {len(flags)} wording flag(s) in {claims} of {len(prop.claims)} claims")
+        for flag in flags:
+            print(f"  {flag.claim_id}: [{flag.rule}] “{flag.words}”: {flag.why}")
+    return EXIT_CHECK_FAILED if flags else EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from valuegap.demo import write_demo
+
+    out = Path(args.out)
+    try:
+        paths = write_demo(out)
+    except OSError as exc:
+        raise ValueGapError(f"{out}: cannot write the demo workspace there ({exc.strerror}).") from None
+    print(f"Wrote {len(paths)} demo files to {out}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="valuegap", description="Value Gap Workbench on the command line.")
+    parser.add_argument("--version", action="version", version=f"valuegap {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    lint = commands.add_parser("lint", help="check the wording of a proposition's claims")
+    lint.add_argument("proposition", help="proposition file (YAML or JSON)")
+    lint.add_argument("--format", choices=["text", "json"], default="text")
+    lint.set_defaults(run=_cmd_lint)
+
+    demo = commands.add_parser("demo", help="write the demo workspace files")
+    demo.add_argument("--out", default="data", help="folder to write into (default: data)")
+    demo.set_defaults(run=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ValueGapError as exc:
+        print(f"valuegap: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `valuegap lint x.yaml | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

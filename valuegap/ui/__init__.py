@@ -1,0 +1,161 @@
+"""Streamlit-only glue: the page guard, identity, and the shared pieces every page uses.
+
+Every page file starts with :func:`page_setup` (so a deep link works even when a fresh server runs
+the page file without ``app.py``) and renders its body through :func:`run_page`, which turns user
+errors into ``st.error`` messages and unexpected ones into a short apology, never a traceback.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy.engine import make_url
+
+from valuegap.errors import ValueGapError
+from valuegap.store import Actor, Role, Store, default_database_url
+from valuegap.workspace import open_workspace
+
+log = logging.getLogger("valuegap")
+
+APP_NAME = "Value Gap Workbench"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app: its file under ``pages/``, title and icon."""
+
+    file: str
+    title: str
+    icon: str
+
+    @property
+    def path(self) -> str:
+        return f"pages/{self.file}"
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("1_overview.py", "Overview", ":material/dashboard:"),
+    PageSpec("2_propositions.py", "Propositions", ":material/edit_note:"),
+)
+
+
+def page(file: str) -> PageSpec:
+    return next(spec for spec in PAGES if spec.file == file)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    store: Store
+    actor: Actor
+    local_mode: bool
+
+
+@st.cache_resource(show_spinner="Opening the workspace…")
+def _workspace(url: str) -> Store:
+    return open_workspace(url)
+
+
+def _display_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a malformed URL is reported by the store itself
+        return "(unreadable database URL)"
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "local user"
+
+
+def _identity() -> tuple[Actor, bool]:
+    """Who is using the app. Without OIDC configured the app runs in local single-user mode."""
+    name = st.session_state.get("vg_user_name") or _local_user()
+    return Actor(name=name.strip()[:200] or "local user", role=Role.editor), True
+
+
+def _leave_pages_directory_mode() -> None:
+    """Make ``app.py``'s router handle the request even on a fresh server's first deep link.
+
+    Until some session has called ``st.navigation``, Streamlit runs the file from ``pages/`` that the
+    URL names directly, without ``app.py`` (its older pages-directory mode): no top navigation, and
+    links built for the router break. Switching that process-wide mode off and rerunning once sends
+    this and every later request through ``app.py``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
+    """The guard every page opens with: page config, identity, the workspace, the sidebar."""
+    _leave_pages_directory_mode()
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
+    url = default_database_url()
+    try:
+        store = _workspace(url)
+    except Exception:
+        log.exception("could not open the workspace at %s", _display_url(url))
+        st.error(
+            f"The workspace database could not be opened ({_display_url(url)}). Check "
+            "`VALUEGAP_DATABASE_URL` and that the database server is reachable, then reload the page."
+        )
+        st.stop()
+    if not st.session_state.get("vg_user_name"):
+        st.session_state["vg_user_name"] = _local_user()
+    with st.sidebar:
+        st.markdown(f"**{APP_NAME}**")
+        st.text_input(
+            "Your name",
+            key="vg_user_name",
+            help="Recorded with every change you save, in the revision history.",
+        )
+    actor, local_mode = _identity()
+    with st.sidebar:
+        if local_mode:
+            st.caption(
+                ":material/person: Local single-user mode: no sign-in is configured, so anyone who "
+                "can open this app can edit."
+            )
+        st.caption(f":material/database: {_display_url(url)}")
+    show_flash()
+    return PageContext(store=store, actor=actor, local_mode=local_mode)
+
+
+def run_page(render: Callable[[PageContext], None], ctx: PageContext) -> None:
+    """Render a page body; user errors become messages, anything else a short apology."""
+    try:
+        render(ctx)
+    except ValueGapError as exc:
+        st.error(exc.message)
+    except Exception:
+        reference = uuid.uuid4().hex[:8]
+        log.exception("unexpected error on a page (reference %s)", reference)
+        st.error(
+            "Sorry, something went wrong on this page. Nothing you saved was lost. Reload the page "
+            f"to try again; if it keeps happening, report reference `{reference}`."
+        )
+        if os.environ.get("VALUEGAP_DEBUG"):
+            raise
+
+
+def flash(message: str, icon: str = ":material/check_circle:") -> None:
+    """Show ``message`` as a toast after the next rerun (e.g. after a save and ``st.rerun``)."""
+    st.session_state["vg_flash"] = (message, icon)
+
+
+def show_flash() -> None:
+    pending = st.session_state.pop("vg_flash", None)
+    if pending:
+        st.toast(pending[0], icon=pending[1])
