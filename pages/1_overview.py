@@ -56,10 +56,9 @@ def render(ctx: PageContext) -> None:
         },
     )
     st.caption("Select a row to open, duplicate, archive or delete that proposition.")
-    selected = event.selection.rows if event is not None else []
-    if selected:
-        proposition_id = int(frame.index[selected[0]])
-        _actions(ctx, proposition_id, items)
+    selected = [row for row in (event.selection.rows if event is not None else []) if row < len(frame)]
+    if selected:  # a selection can outlive its row (after a delete, or toggling archived)
+        _actions(ctx, int(frame.index[selected[0]]), items)
 
 
 def _create_and_import(ctx: PageContext) -> None:
