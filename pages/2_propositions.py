@@ -169,7 +169,7 @@ def render(ctx: PageContext) -> None:
         )
     if current.archived:
         st.info("This proposition is archived. Unarchive it on the Overview page to list it again.")
-    if current.version > seen:
+    if current.version > seen and f"vg_conflict_{proposition_id}" not in st.session_state:
         newer = st.container(border=True)
         newer.warning(
             f"{current.updated_by} saved a newer version ({current.version}) while you were editing "

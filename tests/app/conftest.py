@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from valuegap.store import Store
+from valuegap.workspace import open_workspace
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -29,7 +30,7 @@ def open_store(workspace: str) -> Iterator[Callable[[], Store]]:
     opened: list[Store] = []
 
     def _open() -> Store:
-        opened.append(Store.open(workspace))
+        opened.append(open_workspace(workspace))  # seeded with the demo, as the app opens it
         return opened[-1]
 
     yield _open

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from tests.app.conftest import app_at
+from valuegap.formatting import escape_markdown
+from valuegap.language import RULE_LABELS, check_proposition
 from valuegap.store import Actor
 
 
@@ -86,5 +88,13 @@ def test_restore_an_old_version(open_store):
 
 def test_wording_checks_are_listed(open_store):
     at = app_at("2_propositions.py", p="1")
-    flagged = [df.value for df in at.dataframe if "Why it matters" in df.value.columns]
-    assert flagged and len(flagged[0]) > 0
+    store = open_store()
+    claims = store.get(1).proposition.claims
+    flags = check_proposition(store.get(1).proposition)
+    assert flags, "the demo's first proposition has copy worth flagging"
+    text = "\n".join(md.value for md in at.markdown)
+    for flag in flags:
+        assert RULE_LABELS[flag.rule] in text and escape_markdown(flag.words) in text
+    flagged_rows = {i + 1 for i, c in enumerate(claims) if c.id in {f.claim_id for f in flags}}
+    for row in flagged_rows:
+        assert f"Row {row} · " in text

@@ -30,7 +30,7 @@ def test_deep_link_is_the_first_request_of_a_fresh_server(server: Server, page: 
         store = Store.open(server.database_url)
         second = store.get(2).proposition.name
         store.close()
-        expect(page.get_by_label("Name")).to_have_value(second)
+        expect(page.get_by_role("textbox", name="Name", exact=True)).to_have_value(second)
         assert re.search(r"[?&]p=2\b", page.url)
     # the top navigation reaches the other page too
     other = "Propositions" if path == "overview" else "Overview"
@@ -42,15 +42,18 @@ def test_deep_link_is_the_first_request_of_a_fresh_server(server: Server, page: 
 def edit_first_claim_claimed(page: Page, value: str) -> None:
     """Type into the 'Claimed' cell of the first claim row of the claims data editor."""
     page.get_by_role("tab", name="Claims").click()
-    grid = page.locator('[data-testid="stDataFrame"]').first
+    settle(page)
+    grid = page.locator('[data-testid="stDataFrame"]:visible').first
     expect(grid).to_be_visible()
     box = grid.bounding_box()
     assert box is not None
     # first body row sits one header-row below the top; click its first cell, then walk right
-    page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)
+    page.mouse.click(box["x"] + 90, box["y"] + 35 + 17)  # inside the ID cell, right of the row gutter
+    page.wait_for_timeout(500)  # the canvas grid takes focus asynchronously
     for _ in range(5):  # id, text, benefit, form, metric -> claimed
         page.keyboard.press("ArrowRight")
-    page.keyboard.type(value)
+    page.keyboard.type(value)  # typing on a selected cell opens its editor
+    page.wait_for_timeout(300)
     page.keyboard.press("Enter")
     settle(page)
 
@@ -71,7 +74,7 @@ def test_edit_a_claim_cell_and_save(server: Server, page: Page):
 
 
 def rename(page: Page, name: str) -> None:
-    field = page.get_by_label("Name")
+    field = page.get_by_role("textbox", name="Name", exact=True)
     field.fill(name)
     field.press("Enter")
     settle(page)
@@ -83,7 +86,7 @@ def test_second_of_two_editors_gets_the_conflict_message(server: Server, browser
         ana, bo = (context.new_page() for context in contexts)
         for page, who in ((ana, "Ana"), (bo, "Bo")):
             open_page(page, f"{server.url}/propositions?p=1")
-            your_name = page.get_by_label("Your name")
+            your_name = page.get_by_role("textbox", name="Your name", exact=True)
             your_name.fill(who)
             your_name.press("Enter")
             settle(page)
@@ -97,16 +100,16 @@ def test_second_of_two_editors_gets_the_conflict_message(server: Server, browser
         settle(bo)
         refused = re.compile(r"Not saved: Ana saved this proposition \(version 2")
         expect(bo.get_by_text(refused)).to_be_visible()
-        expect(bo.get_by_role("button", name="Load their version")).to_be_visible()
+        expect(bo.get_by_role("button", name="Load their version", exact=True)).to_be_visible()
         store = Store.open(server.database_url)
         current = store.get(1)
         store.close()
         assert current.version == 2 and current.proposition.name == "Ana's name for it"
         assert current.updated_by == "Ana"
 
-        bo.get_by_role("button", name="Load their version").click()
+        bo.get_by_role("button", name="Load their version", exact=True).click()
         settle(bo)
-        expect(bo.get_by_label("Name")).to_have_value("Ana's name for it")
+        expect(bo.get_by_role("textbox", name="Name", exact=True)).to_have_value("Ana's name for it")
     finally:
         for context in contexts:
             context.close()

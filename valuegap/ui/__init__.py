@@ -89,12 +89,14 @@ def _leave_pages_directory_mode() -> None:
     Until some session has called ``st.navigation``, Streamlit runs the file from ``pages/`` that the
     URL names directly, without ``app.py`` (its older pages-directory mode): no top navigation, and
     links built for the router break. Switching that process-wide mode off and rerunning once sends
-    this and every later request through ``app.py``.
+    this and every later request through ``app.py``. At most once per session: AppTest turns the
+    mode back on before every run, and a rerun there would swallow the widget event being tested.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not st.session_state.get("vg_left_pages_mode"):
         PagesManager.uses_pages_directory = False
+        st.session_state["vg_left_pages_mode"] = True
         st.rerun()
 
 
