@@ -163,7 +163,8 @@ def render(ctx: PageContext) -> None:
     gen = _generation(proposition_id, seen)
     with top[1]:
         st.caption(
-            f"Version {seen} · saved {current.updated_at:%Y-%m-%d %H:%M} UTC by {current.updated_by}"
+            f"Version {seen} · saved {current.updated_at:%Y-%m-%d %H:%M} UTC by "
+            f"{escape_markdown(current.updated_by)}"
             if current.version == seen
             else f"You are editing version {seen}"
         )
@@ -172,8 +173,8 @@ def render(ctx: PageContext) -> None:
     if current.version > seen and f"vg_conflict_{proposition_id}" not in st.session_state:
         newer = st.container(border=True)
         newer.warning(
-            f"{current.updated_by} saved a newer version ({current.version}) while you were editing "
-            f"version {seen}. Saving now will be refused; reload to see their changes."
+            f"{escape_markdown(current.updated_by)} saved a newer version ({current.version}) while you "
+            f"were editing version {seen}. Saving now will be refused; reload to see their changes."
         )
         if newer.button("Reload their version", key=f"reload_{gen}"):
             _load_version(proposition_id, current.version)
@@ -406,7 +407,7 @@ def _show_problems(problems, editor, field_slots, access_slot, claims_slot) -> N
         label = FIELD_LABELS.get(path, path)
         slot = field_slots.get(path)
         if slot is not None:
-            slot.error(f"{label} {'; '.join(messages)}")
+            slot.error(escape_markdown(f"{label} {'; '.join(messages)}"))
         where.append(label)
     if routed.access:
         access_slot.error("Cost of access has problems:")
@@ -420,8 +421,10 @@ def _show_problems(problems, editor, field_slots, access_slot, claims_slot) -> N
     for message in routed.general:
         where.append(message)
     st.error(
-        f"Not saved: {routed.count} problem{'s' if routed.count != 1 else ''} to fix ({'; '.join(where)}). "
-        "Your edits are kept.",
+        escape_markdown(
+            f"Not saved: {routed.count} problem{'s' if routed.count != 1 else ''} to fix "
+            f"({'; '.join(where)}). Your edits are kept."
+        ),
         icon=":material/error:",
     )
 
@@ -429,10 +432,10 @@ def _show_problems(problems, editor, field_slots, access_slot, claims_slot) -> N
 def _show_conflict(proposition_id: int, conflict: tuple, draft: Proposition | None) -> None:
     message, changes, their_version = conflict
     box = st.container(border=True)
-    box.error(message, icon=":material/sync_problem:")
+    box.error(escape_markdown(message), icon=":material/sync_problem:")
     if changes:
         box.dataframe(
-            pd.DataFrame([c.to_dict() for c in changes]).astype(str),
+            _changes_frame(changes),
             hide_index=True,
             width="stretch",
         )
@@ -449,6 +452,11 @@ def _show_conflict(proposition_id: int, conflict: tuple, draft: Proposition | No
             icon=":material/download:",
             on_click="ignore",
         )
+
+
+def _changes_frame(changes: list) -> pd.DataFrame:
+    frame = pd.DataFrame([c.to_dict() for c in changes]).astype(str)
+    return frame.rename(columns={"path": "Field", "change": "Change", "before": "Before", "after": "After"})
 
 
 def _history(ctx: PageContext, proposition_id: int, seen: int) -> None:
@@ -482,7 +490,7 @@ def _history(ctx: PageContext, proposition_id: int, seen: int) -> None:
     changes = diff_propositions(by_version[older].proposition, by_version[newer].proposition)
     if changes:
         st.dataframe(
-            pd.DataFrame([c.to_dict() for c in changes]).astype(str),
+            _changes_frame(changes),
             hide_index=True,
             width="stretch",
         )

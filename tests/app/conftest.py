@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,6 +37,11 @@ def open_store(workspace: str) -> Iterator[Callable[[], Store]]:
     yield _open
     for store in opened:
         store.close()
+
+
+def shown(elements) -> list[str]:
+    """Texts of markdown-bodied elements as the user reads them (our escaping backslashes removed)."""
+    return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
 
 
 def app_at(page_file: str, **query: str) -> AppTest:

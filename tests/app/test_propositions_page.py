@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.app.conftest import app_at
+from tests.app.conftest import app_at, shown
 from valuegap.formatting import escape_markdown
 from valuegap.language import RULE_LABELS, check_proposition
 from valuegap.store import Actor
@@ -47,7 +47,7 @@ def test_invalid_input_is_not_saved_and_is_shown_beside_the_field(open_store):
     at.run()
     button(at, "Save").click()
     at.run()
-    errors = [e.value for e in at.error]
+    errors = shown(at.error)
     assert any(e.startswith("Currency has an unexpected format") for e in errors), errors
     assert any(e.startswith("Not saved: 1 problem") for e in errors), errors
     assert open_store().get(1).version == 1
@@ -64,7 +64,7 @@ def test_a_save_after_someone_else_saved_is_refused(open_store):
     at.run()
     button(at, "Save").click()
     at.run()
-    errors = [e.value for e in at.error]
+    errors = shown(at.error)
     assert any("Not saved: bo@example.com saved this proposition" in e and "segment" in e for e in errors)
     assert store.get(1).proposition.segment == "agencies" and store.get(1).version == 2
     button(at, "Load their version").click()
@@ -98,3 +98,15 @@ def test_wording_checks_are_listed(open_store):
     flagged_rows = {i + 1 for i, c in enumerate(claims) if c.id in {f.claim_id for f in flags}}
     for row in flagged_rows:
         assert f"Row {row} · " in text
+
+
+def test_user_text_is_shown_literally_never_as_markup(open_store):
+    """Names and copy go through one escaping helper: no maths from $, no links, no HTML."""
+    store = open_store()
+    hostile = "Bo costs $5 and saves $20 <img src=x onerror=alert(1)> [x](http://evil) :smile:"
+    current = store.get(1)
+    store.save(1, current.proposition, seen_version=1, actor=Actor(hostile))
+    at = app_at("2_propositions.py", p="1")
+    captions = [c.value for c in at.caption if "saved" in c.value]
+    assert captions and escape_markdown(hostile) in captions[0]
+    assert shown(at.caption)[[c.value for c in at.caption].index(captions[0])].endswith(hostile)

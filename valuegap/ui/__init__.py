@@ -19,6 +19,7 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 
 from valuegap.errors import ValueGapError
+from valuegap.formatting import escape_markdown
 from valuegap.store import Actor, Role, Store, default_database_url
 from valuegap.workspace import open_workspace
 
@@ -110,7 +111,7 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
     except Exception:
         log.exception("could not open the workspace at %s", _display_url(url))
         st.error(
-            f"The workspace database could not be opened ({_display_url(url)}). Check "
+            f"The workspace database could not be opened ({escape_markdown(_display_url(url))}). Check "
             "`VALUEGAP_DATABASE_URL` and that the database server is reachable, then reload the page."
         )
         st.stop()
@@ -130,7 +131,7 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
                 ":material/person: Local single-user mode: no sign-in is configured, so anyone who "
                 "can open this app can edit."
             )
-        st.caption(f":material/database: {_display_url(url)}")
+        st.caption(f":material/database: {escape_markdown(_display_url(url))}")
     show_flash()
     return PageContext(store=store, actor=actor, local_mode=local_mode)
 
@@ -140,7 +141,7 @@ def run_page(render: Callable[[PageContext], None], ctx: PageContext) -> None:
     try:
         render(ctx)
     except ValueGapError as exc:
-        st.error(exc.message)
+        st.error(escape_markdown(exc.message))
     except Exception:
         reference = uuid.uuid4().hex[:8]
         log.exception("unexpected error on a page (reference %s)", reference)
@@ -153,8 +154,8 @@ def run_page(render: Callable[[PageContext], None], ctx: PageContext) -> None:
 
 
 def flash(message: str, icon: str = ":material/check_circle:") -> None:
-    """Show ``message`` as a toast after the next rerun (e.g. after a save and ``st.rerun``)."""
-    st.session_state["vg_flash"] = (message, icon)
+    """Show plain-text ``message`` as a toast after the next rerun (e.g. after a save and ``st.rerun``)."""
+    st.session_state["vg_flash"] = (escape_markdown(message), icon)
 
 
 def show_flash() -> None:
