@@ -283,17 +283,22 @@ def _proposition_fields(base: Proposition, gen: str, editable: bool) -> tuple[di
     return fields, slots
 
 
-def _access_editor(base: Proposition, gen: str, editable: bool) -> tuple[pd.DataFrame, Any]:
-    st.markdown("**Cost of access**: what it takes the customer, beyond the price, to get the value")
-    edited = st.data_editor(
-        access_frame(base),
-        column_config=ACCESS_COLUMNS,
+def _table_editor(frame: pd.DataFrame, columns: dict, key: str, editable: bool) -> pd.DataFrame:
+    """An editable table; rows can be added and deleted only by editors."""
+    return st.data_editor(
+        frame,
+        column_config=columns,
         num_rows="dynamic" if editable else "fixed",
         disabled=not editable,
         hide_index=True,
-        key=f"{gen}_access",
+        key=key,
         width="stretch",
     )
+
+
+def _access_editor(base: Proposition, gen: str, editable: bool) -> tuple[pd.DataFrame, Any]:
+    st.markdown("**Cost of access**: what it takes the customer, beyond the price, to get the value")
+    edited = _table_editor(access_frame(base), ACCESS_COLUMNS, f"{gen}_access", editable)
     return edited, st.empty()
 
 
@@ -302,15 +307,7 @@ def _claims_editor(base: Proposition, gen: str, editable: bool) -> tuple[pd.Data
         "One row per promise in the copy. The form picks how it will be tested against customer outcomes; "
         "add rows with the + at the bottom of the table."
     )
-    edited = st.data_editor(
-        claims_frame(base),
-        column_config=CLAIM_COLUMNS,
-        num_rows="dynamic" if editable else "fixed",
-        disabled=not editable,
-        hide_index=True,
-        key=f"{gen}_claims",
-        width="stretch",
-    )
+    edited = _table_editor(claims_frame(base), CLAIM_COLUMNS, f"{gen}_claims", editable)
     slot = st.empty()
     _wording_panel(edited)
     return edited, slot

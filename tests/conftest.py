@@ -18,6 +18,24 @@ POSTGRES_URL = os.environ.get("VALUEGAP_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("VALUEGAP_REQUIRE_POSTGRES") == "1"
 
 
+# The minimal proposition file printed in DESIGN.md; it must always be valid and lint-clean.
+DESIGN_EXAMPLE = """
+name: Delivery promise
+segment: all
+price: {amount: 0, currency: BRL, period: order}
+claims:
+  - id: on-time
+    text: "95% of orders arrive by the date we promise"
+    benefit: time
+    form: share
+    metric: days_early
+    claimed: 0
+    share: 0.95
+    direction: higher
+    tolerance: 0
+"""
+
+
 def sample_data(**changes: object) -> dict:
     data: dict = {
         "name": "Invoicing for freelancers",

@@ -14,27 +14,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import sample, sample_data
+from tests.conftest import DESIGN_EXAMPLE, sample, sample_data
 from tests.unit.strategies import propositions
 from valuegap import language
 from valuegap.language import RULES, WordingFlag, check_claim, check_proposition, check_wording
 from valuegap.model import ClaimForm, parse_proposition
-
-DESIGN_EXAMPLE = """
-name: Delivery promise
-segment: all
-price: {amount: 0, currency: BRL, period: order}
-claims:
-  - id: on-time
-    text: "95% of orders arrive by the date we promise"
-    benefit: time
-    form: share
-    metric: days_early
-    claimed: 0
-    share: 0.95
-    direction: higher
-    tolerance: 0
-"""
 
 
 def found(text: object, **kwargs: object) -> list[tuple[str, str]]:

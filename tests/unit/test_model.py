@@ -6,25 +6,9 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from tests.conftest import sample, sample_data
+from tests.conftest import DESIGN_EXAMPLE, sample, sample_data
 from valuegap.errors import InvalidInput
 from valuegap.model import ClaimForm, parse_proposition
-
-DESIGN_EXAMPLE = """
-name: Delivery promise
-segment: all
-price: {amount: 0, currency: BRL, period: order}
-claims:
-  - id: on-time
-    text: "95% of orders arrive by the date we promise"
-    benefit: time
-    form: share
-    metric: days_early
-    claimed: 0
-    share: 0.95
-    direction: higher
-    tolerance: 0
-"""
 
 
 def problems_of(data: object) -> dict[str, str]:
