@@ -113,3 +113,36 @@ def test_second_of_two_editors_gets_the_conflict_message(server: Server, browser
     finally:
         for context in contexts:
             context.close()
+
+
+def test_import_names_the_bad_field_then_imports_a_good_file(server: Server, page: Page, tmp_path):
+    from tests.conftest import sample
+    from valuegap import propfile
+
+    good = sample(name="Imported from a file")
+    bad_path = tmp_path / "bad.yaml"
+    bad_path.write_text(propfile.dumps(good) + "colour: red\n")
+    good_path = tmp_path / "good.json"
+    propfile.write(good, good_path)
+
+    open_page(page, f"{server.url}/overview")
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    uploader.set_input_files(str(bad_path))
+    settle(page)
+    page.get_by_role("button", name="Import").click()
+    settle(page)
+    expect(page.get_by_text("bad.yaml: colour: is not a known field")).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+    uploader.set_input_files(str(good_path))
+    settle(page)
+    page.get_by_role("button", name="Import").click()
+    settle(page)
+    # a successful import opens the new proposition in the editor
+    expect(page.get_by_role("textbox", name="Name", exact=True)).to_have_value("Imported from a file")
+    assert_clean(page)
+    store = Store.open(server.database_url)
+    imported = [p for p in store.list_propositions() if p.proposition.name == "Imported from a file"]
+    assert len(imported) == 1 and imported[0].proposition == good
+    assert store.revisions(imported[0].id)[0].summary == "imported from a file"
+    store.close()
