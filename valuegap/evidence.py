@@ -233,14 +233,35 @@ def _more_customers(n: int, effect: float, alpha: float) -> int | None:
     """Customers to add so a one-sided t-test at ``alpha`` has power 0.8 for this effect."""
     if effect == 0:
         return None  # the data sit exactly at the threshold: no sample size separates them
+    import warnings
+
     from statsmodels.stats.power import TTestPower
 
-    try:
-        needed = TTestPower().solve_power(effect_size=effect, alpha=alpha, power=0.8, alternative="larger")
-    except (ValueError, RuntimeError):  # solver failure on extreme effects
-        return None
-    needed = _finite(needed)
+    power = TTestPower()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a failed solve returns NaN; we fall back below
+        needed = _finite(power.solve_power(effect_size=effect, alpha=alpha, power=0.8, alternative="larger"))
+        if needed is None:
+            needed = _smallest_n_with_power(power, effect, alpha)
     return max(0, math.ceil(needed) - n) if needed is not None else None
+
+
+def _smallest_n_with_power(power: Any, effect: float, alpha: float, limit: int = 10**9) -> int | None:
+    """Power grows with n: double until it reaches 0.8, then bisect (for when the solver fails)."""
+
+    def enough(nobs: int) -> bool:
+        return power.power(effect_size=effect, nobs=nobs, alpha=alpha, alternative="larger") >= 0.8
+
+    high = 2
+    while not enough(high):
+        high *= 2
+        if high > limit:
+            return None
+    low = high // 2
+    while low + 1 < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if enough(middle) else (middle, high)
+    return high
 
 
 def _median_rank(n: int, tail: float) -> int:

@@ -270,3 +270,17 @@ def test_calibration_at_the_threshold():
 def test_power_far_below_the_threshold():
     rate = exaggerated_rate(claim(), lambda rng: rng.normal(3.5, 2.0, 200), runs=2_000)
     assert rate >= 0.99
+
+
+def test_evidence_needed_survives_a_failed_power_solve():
+    from statsmodels.stats.power import TTestPower
+
+    from valuegap.evidence import _more_customers, _smallest_n_with_power
+
+    power = TTestPower()
+    for effect in (0.05, 0.3, 1.5, 4.0):
+        n = _smallest_n_with_power(power, effect, 0.05)
+        assert power.power(effect_size=effect, nobs=n, alpha=0.05, alternative="larger") >= 0.8
+        if n > 2:
+            assert power.power(effect_size=effect, nobs=n - 1, alpha=0.05, alternative="larger") < 0.8
+        assert _more_customers(1, effect, 0.05) is not None
