@@ -49,6 +49,43 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if flags else EXIT_OK
 
 
+def _table(rows: list[dict], fmt: str) -> str:
+    """Rows as CSV or a Markdown table (numbers as written, blanks for missing)."""
+    import csv
+    import io
+
+    columns = list(rows[0]) if rows else []
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue().rstrip("\n")
+
+    def cell(value: object) -> str:
+        if value is None:
+            return ""
+        text = f"{value:.4g}" if isinstance(value, float) else str(value)
+        return text.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from valuegap.analysis import analyze, read_outcomes_csv
+
+    prop = propfile.read(Path(args.proposition))
+    outcomes = read_outcomes_csv(Path(args.outcomes))
+    result = analyze(prop, outcomes, alpha=args.alpha, correction=args.correction, by_segment=args.by_segment)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(_table(list(result.rows), args.format))
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from valuegap.demo import write_demo
 
@@ -70,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("proposition", help="proposition file (YAML or JSON)")
     lint.add_argument("--format", choices=["text", "json"], default="text")
     lint.set_defaults(run=_cmd_lint)
+
+    analyze = commands.add_parser("analyze", help="test every claim against measured outcomes")
+    analyze.add_argument("proposition", help="proposition file (YAML or JSON)")
+    analyze.add_argument("outcomes", help="outcomes CSV: customer_id, metric, value (+ segment, offer)")
+    analyze.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    analyze.add_argument("--correction", choices=["holm", "fdr_bh", "none"], default="holm")
+    analyze.add_argument("--by-segment", action="store_true", help="one result per claim and segment")
+    analyze.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
+    analyze.set_defaults(run=_cmd_analyze)
 
     demo = commands.add_parser("demo", help="write the demo workspace files")
     demo.add_argument("--out", default="data", help="folder to write into (default: data)")
