@@ -340,25 +340,36 @@ def _welch(mean_a: float, sd_a: float, n_a: int, mean_b: float, sd_b: float, n_b
     return se, df
 
 
+def _ratio(ours: Sample, rival: Sample) -> float | None:
+    return ours.mean / rival.mean if rival.mean else None
+
+
+def _rival_problem(claim: Claim, ours: Sample, rival: Sample | None, test_name: str) -> ClaimTest | None:
+    """Why a comparison with the competitor cannot run (too few of their customers, or no spread)."""
+    too_small = _too_small(claim, rival.n if rival is not None else 0)
+    if too_small is not None:
+        return replace(too_small, n=ours.n, reason=f"{claim.competitor}: {too_small.reason}")
+    assert rival is not None
+    if ours.sd == 0 and rival.sd == 0:
+        return ClaimTest(
+            claim.id, claim.form.value, claim.metric, claim.claimed, ours.n, estimate=_ratio(ours, rival),
+            untestable=Verdict.inconclusive,
+            reason=f"both groups' values are all equal, so {test_name} cannot tell chance from effect",
+        )  # fmt: skip
+    return None
+
+
 def _comparative(claim: Claim, ours: Sample, rival: Sample | None, alpha: float) -> ClaimTest:
     from scipy import stats
 
-    too_small = _too_small(claim, rival.n if rival is not None else 0)
-    if too_small is not None:
-        return ClaimTest(
-            **{**asdict(too_small), "n": ours.n, "reason": f"{claim.competitor}: {too_small.reason}"}
-        )
+    problem = _rival_problem(claim, ours, rival, "Welch's test")
+    if problem is not None:
+        return problem
     assert rival is not None and claim.ratio is not None
     higher = claim.direction is Direction.higher
     # "2× the savings of Rival": ours must beat ratio·(1 − tolerance)·rival (mirrored when lower wins)
     scale = claim.ratio * (1 - claim.tolerance if higher else 1 + claim.tolerance)
-    ratio = ours.mean / rival.mean if rival.mean else None
-    if ours.sd == 0 and rival.sd == 0:
-        return ClaimTest(
-            claim.id, claim.form.value, claim.metric, claim.claimed, ours.n, estimate=ratio,
-            untestable=Verdict.inconclusive,
-            reason="both groups' values are all equal, so Welch's test cannot tell chance from effect",
-        )  # fmt: skip
+    ratio = _ratio(ours, rival)
     difference = ours.mean - scale * rival.mean
     se, df = _welch(ours.mean, ours.sd, ours.n, scale * rival.mean, scale * rival.sd, rival.n)
     t = difference / se
@@ -375,19 +386,11 @@ def _comparative(claim: Claim, ours: Sample, rival: Sample | None, alpha: float)
 def _parity(claim: Claim, ours: Sample, rival: Sample | None, alpha: float) -> ClaimTest:
     from scipy import stats
 
-    too_small = _too_small(claim, rival.n if rival is not None else 0)
-    if too_small is not None:
-        return ClaimTest(
-            **{**asdict(too_small), "n": ours.n, "reason": f"{claim.competitor}: {too_small.reason}"}
-        )
+    problem = _rival_problem(claim, ours, rival, "the equivalence test")
+    if problem is not None:
+        return problem
     assert rival is not None
-    ratio = ours.mean / rival.mean if rival.mean else None
-    if ours.sd == 0 and rival.sd == 0:
-        return ClaimTest(
-            claim.id, claim.form.value, claim.metric, claim.claimed, ours.n, estimate=ratio,
-            untestable=Verdict.inconclusive,
-            reason="both groups' values are all equal, so the equivalence test cannot run",
-        )  # fmt: skip
+    ratio = _ratio(ours, rival)
     margin = claim.tolerance * abs(rival.mean)
     difference = ours.mean - rival.mean
     se, df = _welch(ours.mean, ours.sd, ours.n, rival.mean, rival.sd, rival.n)
