@@ -14,19 +14,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from valuegap.aggregates import ALL_PERIODS, OutcomeSummary
 from valuegap.errors import ValueGapError
 from valuegap.evidence import (
     DEFAULT_ALPHA,
     DEFAULT_UP_TO_SHARE,
-    ArraySample,
     ClaimTest,
     ClaimVerdict,
     Correction,
     adjust,
     test_claim,
 )
-from valuegap.model import ClaimForm, Direction, Proposition
-from valuegap.value import value_gap
+from valuegap.model import Claim, ClaimForm, Direction, Proposition
+from valuegap.value import ValueGap, value_gap
 
 REQUIRED_COLUMNS = ("customer_id", "metric", "value")
 OPTIONAL_COLUMNS = ("segment", "offer", "observed_at")
@@ -100,11 +100,40 @@ def per_customer(outcomes: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class ClaimResult:
+    """One claim's verdict in one segment (``None`` = all customers), with its gap."""
+
+    claim: Claim
+    verdict: ClaimVerdict
+    segment: str | None
+    gap: float | None  # promised − measured in the claim's own terms; positive = customers got less
+    gap_money: float | None  # METHODS §5, money per customer and period
+
+    def row(self, *, with_segment: bool = False) -> dict[str, Any]:
+        """The DESIGN.md fields of ``valuegap analyze``."""
+        data = self.verdict.to_dict()
+        row = {"id": self.claim.id, **{k: data.get(k) for k in RESULT_FIELDS[1:] if k in data}}
+        row["gap"] = self.gap
+        row["gap_money"] = self.gap_money
+        return {"segment": self.segment or "", **row} if with_segment else row
+
+
+@dataclass(frozen=True)
 class Analysis:
+    """Every claim of a proposition tested on one dataset slice, p-values adjusted together."""
+
     proposition: Proposition
     alpha: float
     correction: Correction
-    rows: tuple[dict[str, Any], ...]
+    results: tuple[ClaimResult, ...]
+    by_segment: bool = False
+    segment: str | None = None  # the filter applied to every sample (None = all segments)
+    period: str = ALL_PERIODS
+    value: ValueGap | None = None  # over all customers of the slice (not per segment)
+
+    @property
+    def rows(self) -> tuple[dict[str, Any], ...]:
+        return tuple(r.row(with_segment=self.by_segment) for r in self.results)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,49 +175,64 @@ def analyze(
     by_segment: bool = False,
     up_to_share: float = DEFAULT_UP_TO_SHARE,
 ) -> Analysis:
-    """Test every claim (per segment when asked), adjusting all p-values together."""
+    """Test every claim on long-form outcomes (per segment when asked), adjusting all p-values together."""
+    return analyze_summary(
+        prop, OutcomeSummary.build(outcomes), alpha=alpha, correction=correction,
+        by_segment=by_segment, up_to_share=up_to_share,
+    )  # fmt: skip
+
+
+def analyze_summary(
+    prop: Proposition,
+    summary: OutcomeSummary,
+    *,
+    alpha: float = DEFAULT_ALPHA,
+    correction: Correction = "holm",
+    by_segment: bool = False,
+    segment: str | None = None,
+    period: str = ALL_PERIODS,
+    up_to_share: float = DEFAULT_UP_TO_SHARE,
+) -> Analysis:
+    """Test every claim on a dataset's per-customer aggregates, optionally for one segment and period.
+
+    With ``by_segment`` every claim is tested in every segment and all those p-values are adjusted
+    together (the segment × claim heatmap). Rows whose ``offer`` names a claim's competitor are that
+    competitor's customers; all other rows are ours.
+    """
     if not 0 < alpha < 1:
         raise ValueGapError(f"alpha must be between 0 and 1 (got {alpha}).")
-    customers = per_customer(outcomes)
     competitors = {c.competitor for c in prop.claims if c.competitor}
-    is_rival = customers["offer"].isin(competitors)
-    by_group = customers.groupby(["metric", "offer", "segment"])["value"]
-    groups = {key: group.to_numpy() for key, group in by_group}
-
-    def values(metric: str | None, rival: str | None, segment: str | None) -> ArraySample | None:
-        parts = [
-            array
-            for (m, offer, seg), array in groups.items()
-            if m == metric
-            and (offer == rival if rival else offer not in competitors)
-            and (segment is None or seg == segment)
-        ]
-        return ArraySample.of(np.concatenate(parts)) if parts else None
-
-    segments: list[str | None] = [None]
+    segments: list[str | None] = [segment]
     if by_segment:
-        segments = sorted(set(customers.loc[~is_rival, "segment"]) - {""}) or [None]
-    planned: list[tuple[str | None, Any, ClaimTest]] = []
-    for segment in segments:
+        segments = list(summary.segments_of(exclude_offers=competitors)) or [None]
+    planned: list[tuple[str | None, Claim, ClaimTest]] = []
+    for part in segments:
         for claim in prop.claims:
-            ours = values(claim.metric, None, segment)
-            rival = values(claim.metric, claim.competitor, segment) if claim.competitor else None
+            ours = summary.sample(claim.metric, exclude_offers=competitors, segment=part, period=period)
+            rival = (
+                summary.sample(claim.metric, offer=claim.competitor, segment=part, period=period)
+                if claim.competitor
+                else None
+            )
             test = test_claim(claim, ours, rival, alpha=alpha, up_to_share=up_to_share)
-            planned.append((segment, claim, test))
+            planned.append((part, claim, test))
     verdicts = adjust([t for _, _, t in planned], alpha=alpha, correction=correction)
 
-    rows = []
-    for segment in segments:
-        here = [(c, v) for (s, c, _), v in zip(planned, verdicts, strict=True) if s == segment]
-        money = {
-            cv.claim_id: cv.gap for cv in value_gap(prop, {c.id: v.test.estimate for c, v in here}).claims
-        }
+    results: list[ClaimResult] = []
+    overall: ValueGap | None = None
+    for part in segments:
+        here = [(c, v) for (s, c, _), v in zip(planned, verdicts, strict=True) if s == part]
+        gap = value_gap(prop, {c.id: v.test.estimate for c, v in here})
+        if not by_segment:
+            overall = gap
+        money = {cv.claim_id: cv.gap for cv in gap.claims}
         for claim, verdict in here:
-            data = verdict.to_dict()
-            row = {"id": claim.id, **{k: data.get(k) for k in RESULT_FIELDS[1:] if k in data}}
-            row["gap"] = _shortfall(verdict, claim, up_to_share)
-            row["gap_money"] = money.get(claim.id)
-            if by_segment:
-                row = {"segment": segment or "", **row}
-            rows.append(row)
-    return Analysis(prop, alpha, correction, tuple(rows))
+            results.append(
+                ClaimResult(
+                    claim, verdict, part, _shortfall(verdict, claim, up_to_share), money.get(claim.id)
+                )
+            )
+    return Analysis(
+        prop, alpha, correction, tuple(results), by_segment=by_segment, segment=segment,
+        period=period, value=overall,
+    )  # fmt: skip

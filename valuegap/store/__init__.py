@@ -20,14 +20,17 @@ from valuegap.errors import ConflictError, NotFound, PermissionDenied
 from valuegap.model import Proposition, Status, parse_proposition
 from valuegap.revisions import Change, diff_propositions, summarize
 from valuegap.store import migrate
+from valuegap.store.datasets import DatasetStore, NewDataset, StoredDataset
 from valuegap.store.engine import default_database_url, make_engine, read_transaction, write_transaction
 from valuegap.store.schema import propositions, revisions, settings
 
 __all__ = [
     "Actor",
+    "NewDataset",
     "Revision",
     "Role",
     "Store",
+    "StoredDataset",
     "StoredProposition",
     "default_database_url",
 ]
@@ -122,7 +125,7 @@ def _revision(row: sa.Row[Any]) -> Revision:
     )
 
 
-class Store:
+class Store(DatasetStore):
     """Propositions, revisions and workspace settings behind one SQLAlchemy engine."""
 
     def __init__(self, engine: Engine) -> None:

@@ -50,3 +50,38 @@ settings = sa.Table(
     sa.Column("key", sa.String(80), primary_key=True),
     sa.Column("value", sa.JSON, nullable=False),
 )
+
+datasets = sa.Table(
+    "datasets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # outcomes | customers
+    sa.Column(
+        "proposition_id",
+        sa.Integer,
+        sa.ForeignKey("propositions.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("file_name", sa.String(300), nullable=False),
+    sa.Column("source_format", sa.String(20), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_kept", sa.Integer, nullable=False),
+    sa.Column("rows_rejected", sa.Integer, nullable=False),
+    sa.Column("rejections", sa.JSON, nullable=False),  # reason counts and the first rejected rows
+    sa.Column("mapping", sa.JSON, nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),  # metrics, segments, periods, customers: for listings
+    sa.Column("data", sa.LargeBinary, nullable=False),  # validated rows as Parquet
+    sa.Column("summary", sa.LargeBinary, nullable=True),  # per-customer aggregates as Parquet
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+)
+
+column_mappings = sa.Table(
+    "column_mappings",
+    metadata,
+    sa.Column("signature", sa.String(64), primary_key=True),
+    sa.Column("mapping", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,367 @@
+"""Per-customer aggregates of an outcome dataset: what every claim test needs, computed once.
+
+METHODS reduces a customer's repeated observations of a metric to their mean before testing. That
+reduction is the only pass over raw observations: it runs once per dataset (with DuckDB, grouping on
+integer codes), for all periods together and for each period, and yields one value per customer,
+metric, offer, segment and period, stored contiguously per group with the group's n, mean and sum of
+squared deviations. Claim tests, segment cells, period filters and histograms then slice these
+arrays; a filter change never touches the raw observations again.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from valuegap.errors import ValueGapError
+
+ALL_PERIODS = ""
+SUMMARY_FORMAT = 1  # bump when the stored layout changes; old summaries are rebuilt from observations
+Progress = Callable[[float, str], None]
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and their labels, sorted by label, for a text-like key column."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = [str(c) for c in column.cat.categories]
+        codes = column.cat.codes.to_numpy()
+        order = np.argsort(categories, kind="stable")
+        if (order != np.arange(len(categories))).any():  # relabel so codes follow sorted labels
+            rank = np.empty_like(order)
+            rank[order] = np.arange(len(order))
+            codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], codes)
+            categories = [categories[i] for i in order]
+        return codes.astype(np.int32), categories
+    codes, uniques = pd.factorize(column.astype(str), sort=True)
+    return codes.astype(np.int32), [str(u) for u in uniques]
+
+
+def _optional_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:
+    """Codes of an optional key column; absent means one unnamed group ("")."""
+    if column in frame.columns:
+        return _codes(frame[column])
+    return np.zeros(len(frame), np.int32), [""]
+
+
+def period_granularity(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """Months for up to 18 months of data, quarters up to 6 years, years beyond."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return "month" if months <= 18 else "quarter" if months <= 72 else "year"
+
+
+def _periods(observed_at: pd.Series | None) -> tuple[np.ndarray, list[str], str | None]:
+    """Period code per observation (-1 where the date is missing), labels, and the granularity."""
+    if observed_at is None:
+        return np.full(0, -1, np.int32), [], None
+    dates = pd.to_datetime(observed_at, errors="coerce")
+    known = dates.notna().to_numpy()
+    if not known.any():
+        return np.full(len(dates), -1, np.int32), [], None
+    months = dates.to_numpy().astype("datetime64[M]").astype(np.int64)  # NaT becomes a huge negative
+    first, last = int(months[known].min()), int(months[known].max())
+    granularity = period_granularity(pd.Timestamp(dates[known].min()), pd.Timestamp(dates[known].max()))
+    step = {"month": 1, "quarter": 3, "year": 12}[granularity]
+    base = first - (first % step)  # months since 1970-01 are aligned: 0 = January
+    index = (months - base) // step
+    labels = []
+    for i in range((last - base) // step + 1):
+        month = base + i * step
+        year, month_of_year = 1970 + month // 12, month % 12 + 1
+        labels.append(
+            f"{year}-{month_of_year:02d}" if step == 1
+            else f"{year}-Q{(month_of_year - 1) // 3 + 1}" if step == 3 else f"{year}"
+        )  # fmt: skip
+    return np.where(known, index, -1).astype(np.int32), labels, granularity
+
+
+@dataclass(frozen=True)
+class SliceSample:
+    """A :class:`valuegap.evidence.Sample` over one or more stored groups of per-customer values."""
+
+    parts: tuple[np.ndarray, ...]
+    stats: tuple[tuple[int, float, float, float, float], ...]  # per part: n, mean, m2, min, max
+    _sorted: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def n(self) -> int:
+        return sum(s[0] for s in self.stats)
+
+    @property
+    def mean(self) -> float:
+        n = self.n
+        return sum(s[0] * s[1] for s in self.stats) / n if n else 0.0
+
+    @property
+    def sd(self) -> float:
+        n = self.n
+        if n < 2 or min(s[3] for s in self.stats) == max(s[4] for s in self.stats):
+            return 0.0  # exactly equal values: no rounding residue may pose as variance
+        mean = self.mean
+        m2 = sum(s[2] + s[0] * (s[1] - mean) ** 2 for s in self.stats)  # Chan et al.'s merge
+        return math.sqrt(max(m2, 0.0) / (n - 1))
+
+    def count_at_least(self, bar: float) -> int:
+        return int(sum(np.count_nonzero(p >= bar) for p in self.parts))
+
+    def count_at_most(self, bar: float) -> int:
+        return int(sum(np.count_nonzero(p <= bar) for p in self.parts))
+
+    def values(self) -> np.ndarray:
+        """All values, sorted (computed on first use: only median and up-to claims need it)."""
+        if not self._sorted:
+            self._sorted.append(np.sort(np.concatenate(self.parts)) if self.parts else np.empty(0))
+        return self._sorted[0]
+
+    def order_statistic(self, k: int) -> float:
+        return float(self.values()[k - 1])
+
+    def quantile(self, q: float) -> float:
+        return float(np.quantile(self.values(), q))
+
+    def histogram(self, bins: int = 40) -> pd.DataFrame:
+        """Counts of customers per value bin (for the distribution chart; ≤ ``bins`` rows)."""
+        values = self.values()
+        if values.size == 0:
+            return pd.DataFrame({"bin_start": [], "bin_end": [], "count": []})
+        low, high = float(values[0]), float(values[-1])
+        if low == high:
+            low, high = low - 0.5, high + 0.5
+        counts, edges = np.histogram(values, bins=bins, range=(low, high))
+        return pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts})
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    """One value per customer for every (period, metric, offer, segment) group, stored contiguously.
+
+    ``groups`` has one row per group: codes ``period`` (-1 = all periods), ``metric``, ``offer``,
+    ``segment``; ``start``/``stop`` into ``values``; and ``n``, ``mean``, ``m2``, ``min``, ``max``.
+    """
+
+    values: np.ndarray
+    customers: np.ndarray  # customer code per value (for customer-level models)
+    groups: pd.DataFrame
+    metrics: tuple[str, ...]
+    offers: tuple[str, ...]
+    segments: tuple[str, ...]
+    periods: tuple[str, ...]
+    customer_ids: tuple[str, ...] = ()
+    granularity: str | None = None
+    observations: int = 0
+
+    # --------------------------------------------------------------------- building
+
+    @classmethod
+    def build(cls, observations: pd.DataFrame, *, progress: Progress | None = None) -> OutcomeSummary:
+        """Aggregate long-form observations (``customer_id, metric, value`` + optional ``segment,
+        offer, observed_at``) to per-customer means, for all periods and for each period."""
+        missing = [c for c in ("customer_id", "metric", "value") if c not in observations.columns]
+        if missing:
+            raise ValueGapError(f"outcomes lack the column(s) {', '.join(missing)}.")
+        values = observations["value"].to_numpy(dtype="float64")
+        if values.size == 0:
+            raise ValueGapError("the outcomes have no rows to analyse.")
+        if not np.isfinite(values).all():
+            raise ValueGapError("the outcomes contain missing or infinite values; validate them first.")
+        report = progress or (lambda fraction, message: None)
+        report(0.05, "Encoding customers, metrics and segments")
+        customer, customer_ids = _codes(observations["customer_id"])
+        metric, metrics = _codes(observations["metric"])
+        offer, offers = _optional_codes(observations, "offer")
+        segment, segments = _optional_codes(observations, "segment")
+        period, periods, granularity = _periods(observations.get("observed_at"))
+        if period.size == 0:
+            period = np.full(len(values), -1, np.int32)
+        report(0.25, "Averaging each customer's observations")
+        rows = _per_customer(metric, offer, segment, period, customer, values, with_periods=bool(periods))
+        report(0.85, "Indexing groups")
+        groups = _group_table(rows)
+        report(1.0, "Done")
+        return cls(
+            values=rows["v"], customers=rows["c"], groups=groups, metrics=tuple(metrics),
+            offers=tuple(offers), segments=tuple(segments), periods=tuple(periods),
+            customer_ids=tuple(customer_ids), granularity=granularity, observations=int(values.size),
+        )  # fmt: skip
+
+    # --------------------------------------------------------------------- storing
+
+    def to_bytes(self) -> bytes:
+        """Parquet bytes: the per-customer values with their group codes, labels in the metadata."""
+        import json
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        index = np.repeat(
+            np.arange(len(self.groups)), (self.groups["stop"] - self.groups["start"]).to_numpy()
+        )
+        table = pa.table(
+            {
+                "period": self.groups["period"].to_numpy()[index].astype(np.int32),
+                "metric": self.groups["metric"].to_numpy()[index].astype(np.int32),
+                "offer": self.groups["offer"].to_numpy()[index].astype(np.int32),
+                "segment": self.groups["segment"].to_numpy()[index].astype(np.int32),
+                "customer": self.customers.astype(np.int32),
+                "value": self.values,
+            }
+        )
+        labels = {
+            "format": SUMMARY_FORMAT, "metrics": self.metrics, "offers": self.offers,
+            "segments": self.segments, "periods": self.periods, "customer_ids": self.customer_ids,
+            "granularity": self.granularity, "observations": self.observations,
+        }  # fmt: skip
+        table = table.replace_schema_metadata({"valuegap": json.dumps(labels)})
+        sink = io.BytesIO()
+        pq.write_table(table, sink, compression="zstd")
+        return sink.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> OutcomeSummary:
+        import json
+
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(io.BytesIO(data))
+        labels = json.loads(table.schema.metadata[b"valuegap"])
+        if labels.get("format") != SUMMARY_FORMAT:
+            raise ValueGapError("this dataset's summary was stored by another version; re-import it.")
+        columns = {"p": "period", "m": "metric", "o": "offer", "s": "segment", "c": "customer", "v": "value"}
+        rows = {key: table[name].to_numpy() for key, name in columns.items()}
+        return cls(
+            values=rows["v"], customers=rows["c"], groups=_group_table(rows),
+            metrics=tuple(labels["metrics"]), offers=tuple(labels["offers"]),
+            segments=tuple(labels["segments"]), periods=tuple(labels["periods"]),
+            customer_ids=tuple(labels["customer_ids"]), granularity=labels["granularity"],
+            observations=int(labels["observations"]),
+        )  # fmt: skip
+
+    # --------------------------------------------------------------------- reading
+
+    @property
+    def named_segments(self) -> tuple[str, ...]:
+        return tuple(s for s in self.segments if s)
+
+    def segments_of(self, *, exclude_offers: Collection[str] = ()) -> tuple[str, ...]:
+        """Segments that hold customers of offers other than ``exclude_offers`` (e.g. rivals)."""
+        keep = self._offer_codes(exclude=exclude_offers)
+        codes = self.groups.loc[self.groups["offer"].isin(keep), "segment"].unique()
+        return tuple(sorted(self.segments[c] for c in codes if self.segments[c]))
+
+    def _offer_codes(self, *, only: str | None = None, exclude: Collection[str] = ()) -> list[int]:
+        if only is not None:
+            return [i for i, o in enumerate(self.offers) if o == only]
+        return [i for i, o in enumerate(self.offers) if o not in exclude]
+
+    def sample(
+        self,
+        metric: str | None,
+        *,
+        offer: str | None = None,
+        exclude_offers: Collection[str] = (),
+        segment: str | None = None,
+        period: str = ALL_PERIODS,
+    ) -> SliceSample | None:
+        """Per-customer values of ``metric`` for one offer (or all offers but ``exclude_offers``),
+        one segment (or all) and one period (or all); ``None`` when nothing matches."""
+        if metric not in self.metrics:
+            return None
+        period_code = (
+            -1 if period == ALL_PERIODS else self.periods.index(period) if period in self.periods else None
+        )
+        if period_code is None:
+            return None
+        groups = self.groups
+        mask = (groups["metric"] == self.metrics.index(metric)) & (groups["period"] == period_code)
+        mask &= groups["offer"].isin(self._offer_codes(only=offer, exclude=exclude_offers))
+        if segment is not None:
+            if segment not in self.segments:
+                return None
+            mask &= groups["segment"] == self.segments.index(segment)
+        chosen = groups.loc[mask]
+        if chosen.empty:
+            return None
+        parts = tuple(self.values[a:b] for a, b in zip(chosen["start"], chosen["stop"], strict=True))
+        stats = tuple(
+            zip(
+                chosen["n"].astype(int), chosen["mean"].astype(float), chosen["m2"].astype(float),
+                chosen["min"].astype(float), chosen["max"].astype(float), strict=True,
+            )
+        )  # fmt: skip
+        return SliceSample(parts, stats)
+
+    def metric_counts(self) -> pd.DataFrame:
+        """Customers per metric and offer over all periods (for the Evidence page's overview)."""
+        groups = self.groups[self.groups["period"] == -1]
+        frame = groups.groupby(["metric", "offer"], as_index=False)["n"].sum()
+        frame["metric"] = [self.metrics[i] for i in frame["metric"]]
+        frame["offer"] = [self.offers[i] for i in frame["offer"]]
+        return frame.rename(columns={"n": "customers"})
+
+
+def _per_customer(
+    metric: np.ndarray, offer: np.ndarray, segment: np.ndarray, period: np.ndarray,
+    customer: np.ndarray, values: np.ndarray, *, with_periods: bool,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """Per-customer means for all periods (period -1) and, when dated, per period; group-sorted."""
+    import duckdb
+    import pyarrow as pa
+
+    observations = pa.table({"m": metric, "o": offer, "s": segment, "p": period, "c": customer, "v": values})
+    per_period = "SELECT m, o, s, p, c, sum(v) AS sv, count(*) AS k FROM observations GROUP BY ALL"
+    query = f"""
+        WITH per AS ({per_period})
+        SELECT -1::INTEGER AS p, m, o, s, c, sum(sv) / sum(k) AS v FROM per GROUP BY m, o, s, c
+        {"UNION ALL SELECT p, m, o, s, c, sv / k AS v FROM per WHERE p >= 0" if with_periods else ""}
+        ORDER BY p, m, o, s, c
+    """
+    connection = duckdb.connect()
+    try:
+        connection.execute("SET threads TO 2")
+        connection.register("observations", observations)
+        result = connection.sql(query).to_arrow_table()
+    finally:
+        connection.close()
+    return {
+        name: result[name].to_numpy().astype(np.float64 if name == "v" else np.int32)
+        for name in ("p", "m", "o", "s", "c", "v")
+    }
+
+
+def _group_table(rows: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Boundaries and moments of each contiguous (period, metric, offer, segment) group."""
+    keys = ("p", "m", "o", "s")
+    size = rows["v"].size
+    if size == 0:
+        return pd.DataFrame(
+            columns=["period", "metric", "offer", "segment", "start", "stop", "n", "mean", "m2"]
+        )
+    change = np.zeros(size, dtype=bool)
+    change[0] = True
+    for key in keys:
+        change[1:] |= rows[key][1:] != rows[key][:-1]
+    starts = np.flatnonzero(change)
+    stops = np.append(starts[1:], size)
+    counts = stops - starts
+    values = rows["v"]
+    means = np.add.reduceat(values, starts) / counts
+    deviations = values - np.repeat(means, counts)
+    return pd.DataFrame(
+        {
+            "period": rows["p"][starts], "metric": rows["m"][starts], "offer": rows["o"][starts],
+            "segment": rows["s"][starts], "start": starts, "stop": stops, "n": counts, "mean": means,
+            "m2": np.add.reduceat(deviations * deviations, starts),
+            "min": np.minimum.reduceat(values, starts), "max": np.maximum.reduceat(values, starts),
+        }
+    )  # fmt: skip
+
+
+def summarize(observations: pd.DataFrame, *, progress: Progress | None = None) -> OutcomeSummary:
+    """Shorthand for :meth:`OutcomeSummary.build`."""
+    return OutcomeSummary.build(observations, progress=progress)
+
+
