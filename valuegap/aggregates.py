@@ -363,5 +363,3 @@ def _group_table(rows: dict[str, np.ndarray]) -> pd.DataFrame:
 def summarize(observations: pd.DataFrame, *, progress: Progress | None = None) -> OutcomeSummary:
     """Shorthand for :meth:`OutcomeSummary.build`."""
     return OutcomeSummary.build(observations, progress=progress)
-
-

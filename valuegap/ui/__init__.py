@@ -45,6 +45,8 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("1_overview.py", "Overview", ":material/dashboard:"),
     PageSpec("2_propositions.py", "Propositions", ":material/edit_note:"),
+    PageSpec("3_evidence.py", "Evidence", ":material/upload_file:"),
+    PageSpec("4_gap_analysis.py", "Gap analysis", ":material/query_stats:"),
 )
 
 
@@ -162,3 +164,52 @@ def show_flash() -> None:
     pending = st.session_state.pop("vg_flash", None)
     if pending:
         st.toast(pending[0], icon=pending[1])
+
+
+def choose_proposition(store: Store, *, key: str = "vg_prop_select") -> int | None:
+    """A proposition picker bound to ``?p=``; ``None`` (with a hint) when there are none."""
+    items = store.list_propositions(include_archived=True)
+    if not items:
+        st.info("There are no propositions yet. Create or import one on the Overview page.")
+        st.page_link(page("1_overview.py").path, label="Go to Overview", icon=":material/dashboard:")
+        return None
+    ids = [item.id for item in items]
+    names = {item.id: item.proposition.name + (" (archived)" if item.archived else "") for item in items}
+    wanted = st.query_params.get("p")
+    current = int(wanted) if wanted and wanted.isdigit() and int(wanted) in names else ids[0]
+    if wanted and current != (int(wanted) if wanted.isdigit() else None):
+        st.warning("The proposition in the link no longer exists; showing another one.")
+    st.session_state[key] = current
+
+    def _on_change() -> None:
+        st.query_params["p"] = str(st.session_state[key])
+
+    st.selectbox("Proposition", ids, format_func=names.__getitem__, key=key, on_change=_on_change)
+    st.query_params["p"] = str(current)
+    return current
+
+
+def url_choice(label: str, options: list[str], *, param: str, default: str, **kwargs: object) -> str:
+    """A selectbox whose value lives in the URL (``?param=``), so a copied link reopens it.
+
+    A value in the link that is no longer an option falls back to ``default`` with a note.
+    """
+    wanted = st.query_params.get(param, default)
+    if wanted not in options:
+        if param in st.query_params:
+            st.caption(
+                f"The link asked for {label.lower()} '{escape_markdown(wanted)}', which is not available."
+            )
+        wanted = default if default in options else options[0]
+    key = f"vg_url_{param}"
+    st.session_state[key] = wanted
+
+    def _on_change() -> None:
+        st.query_params[param] = st.session_state[key]
+
+    st.selectbox(label, options, key=key, on_change=_on_change, **kwargs)  # type: ignore[arg-type]
+    if wanted == default:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = wanted
+    return wanted

@@ -1,0 +1,347 @@
+"""Evidence: bring measured customer outcomes (files or a SQL source), map their columns, check them,
+and store them as versioned datasets for the Gap analysis page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from valuegap import ingest
+from valuegap.errors import ValueGapError
+from valuegap.formatting import escape_markdown
+from valuegap.imports import dataset_kind, import_table, remembered_mapping
+from valuegap.store import StoredDataset
+from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page
+
+ctx = page_setup("Evidence", ":material/upload_file:")
+
+KIND_LABELS = {
+    "long": "Outcomes, long form (one row per measurement)",
+    "wide": "Outcomes, wide form (one column per metric)",
+    "customers": "Customer table (segment, churn, revenue, survey items)",
+}
+ROLE_HELP = {
+    "customer_id": "Who was measured",
+    "metric": "What was measured (long form)",
+    "value": "The measurement (long form)",
+    "segment": "Customer segment, for the segment view",
+    "offer": "Whose customer: our offer or a rival's (for comparative and parity claims)",
+    "observed_at": "When it was measured, for the period filter",
+    "churned": "1 = the customer left",
+    "revenue": "Revenue per period",
+    "price": "The customer's price per period",
+    "tenure": "Periods with us",
+}
+NONE = "—"
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Evidence")
+    head = st.columns([2, 3])
+    with head[0]:
+        proposition_id = choose_proposition(ctx.store)
+    if proposition_id is None:
+        return
+    prop = ctx.store.get(proposition_id).proposition
+    with head[1]:
+        st.caption(
+            "Bring what customers actually got: usage data, survey answers or churn. Each import is a new "
+            "version of a dataset, checked before anything is stored; the Gap analysis page tests every "
+            f"claim of **{escape_markdown(prop.name)}** on it."
+        )
+    tabs = st.tabs(["Upload a file", "From a SQL database", "Datasets"])
+    with tabs[0]:
+        if ctx.actor.can_edit:
+            _upload(ctx, proposition_id, {c.metric for c in prop.claims if c.metric})
+        else:
+            st.info("You can look at datasets but not import new ones.")
+    with tabs[1]:
+        if ctx.actor.can_edit:
+            _sql_source(ctx, proposition_id, {c.metric for c in prop.claims if c.metric})
+    with tabs[2]:
+        _datasets(ctx, proposition_id)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _upload(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:
+    upload = st.file_uploader(
+        "Outcomes or customer table",
+        type=["csv", "tsv", "txt", "parquet", "xlsx"],
+        help="CSV/TSV (any delimiter, UTF-8 or Latin-1, decimal comma), Parquet or Excel. Long form "
+        "(customer_id, metric, value, …), wide form (one column per metric) or a customer table.",
+        key="vg_upload",
+    )
+    if upload is None:
+        st.caption("Try it with the demo files in `data/outcomes/` and `data/customers/`.")
+        return
+    data = upload.getvalue()
+    raw = _read_cached(data, upload.name)
+    _mapping_and_import(ctx, proposition_id, raw, metrics)
+
+
+def _read_cached(data: bytes, file_name: str) -> ingest.RawTable:
+    """Read an upload once per session (reruns while mapping must not parse the file again)."""
+    digest = ingest.content_hash(data)
+    cached = st.session_state.get("vg_raw")
+    if cached is not None and cached.content_hash == digest and cached.file_name == file_name:
+        return cached
+    with st.spinner(f"Reading {file_name}…"):
+        raw = ingest.read_table(data, file_name)
+    st.session_state["vg_raw"] = raw
+    st.session_state.pop("vg_checked", None)
+    return raw
+
+
+def _sql_source(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:
+    st.caption(
+        "Read outcomes straight from a database or warehouse that SQLAlchemy can reach (e.g. "
+        "`postgresql+psycopg://user:password@host/db`). The query's result is checked and stored like a file."
+    )
+    with st.form("vg_sql_form"):
+        url = st.text_input("Database URL", type="password")
+        query = st.text_area("Query", placeholder="SELECT customer_id, metric, value, segment FROM outcomes")
+        submitted = st.form_submit_button("Run query", icon=":material/play_arrow:")
+    if submitted:
+        with st.spinner("Running the query…"):
+            st.session_state["vg_sql_raw"] = ingest.read_sql(url, query)
+        st.session_state.pop("vg_checked", None)
+    raw = st.session_state.get("vg_sql_raw")
+    if raw is not None:
+        _mapping_and_import(ctx, proposition_id, raw, metrics, key="sql")
+
+
+# ----------------------------------------------------------------------------- mapping and checking
+
+
+def _mapping_and_import(
+    ctx: PageContext, proposition_id: int, raw: ingest.RawTable, metrics: set[str], key: str = "file"
+) -> None:
+    details = [f"{raw.rows:,} rows", f"{len(raw.frame.columns)} columns", raw.format.upper()]
+    if raw.encoding:
+        details.append(raw.encoding)
+    if raw.delimiter:
+        details.append(
+            "delimiter "
+            + {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(raw.delimiter, raw.delimiter)
+        )
+    if raw.decimal == ",":
+        details.append("decimal comma")
+    st.caption(escape_markdown(f"{raw.file_name}: " + " · ".join(details)))
+    existing = ctx.store.dataset_by_hash(raw.content_hash)
+    if existing is not None:
+        st.info(
+            f"This exact file was imported before as **{escape_markdown(existing.label)}** on "
+            f"{existing.created_at:%Y-%m-%d} by {escape_markdown(existing.created_by)}."
+        )
+        if existing.proposition_id != proposition_id and st.button(
+            "Use it for this proposition", key=f"use_{key}"
+        ):
+            ctx.store.link_dataset(existing.id, proposition_id, ctx.actor)
+            flash(f"{existing.label} is now the evidence for this proposition.")
+            st.rerun()
+    st.dataframe(raw.frame.head(20), hide_index=True, width="stretch")
+
+    remembered = remembered_mapping(ctx.store, raw)
+    proposed = remembered or ingest.propose_mapping(raw)
+    if remembered is not None:
+        st.caption(":material/auto_awesome: Mapped like the last file with these columns.")
+    mapping = _mapping_editor(raw, proposed, key)
+    problems = ingest.check_mapping(raw, mapping)
+    for problem in problems:
+        st.error(escape_markdown(str(problem)))
+    if problems:
+        return
+    name_default = raw.file_name.rsplit(".", 1)[0]
+    name = st.text_input(
+        "Dataset name",
+        value=name_default,
+        key=f"vg_name_{key}_{raw.content_hash[:8]}",
+        help="Uploads with the same name become versions of one dataset.",
+    )
+    checked = st.session_state.get("vg_checked")
+    signature = (raw.content_hash, repr(mapping.to_dict()))
+    if st.button("Check rows", icon=":material/fact_check:", key=f"check_{key}"):
+        bar = st.progress(0.0, "Checking rows…")
+        result = ingest.apply_mapping(
+            raw, mapping, known_metrics=metrics or None, progress=lambda f, m: bar.progress(min(f, 1.0), m)
+        )
+        bar.empty()
+        st.session_state["vg_checked"] = checked = (signature, result)
+    if checked is None or checked[0] != signature:
+        st.caption("Check the rows to see what will be kept and rejected before anything is stored.")
+        return
+    result = checked[1]
+    _report(result.report, key)
+    if st.button(
+        f"Import {result.report.rows_kept:,} rows as '{name.strip()}'",
+        type="primary",
+        icon=":material/save:",
+        key=f"import_{key}",
+    ):
+        bar = st.progress(0.0, "Importing…")
+        stored = import_table(
+            ctx.store, raw, mapping, name=name, proposition_id=proposition_id, actor=ctx.actor,
+            known_metrics=metrics or None, progress=lambda f, m: bar.progress(min(f, 1.0), m),
+        )  # fmt: skip
+        bar.empty()
+        st.session_state.pop("vg_checked", None)
+        flash(f"Imported {stored.dataset.label}: {stored.dataset.rows_kept:,} rows kept.")
+        if dataset_kind(mapping) == "outcomes":
+            st.session_state["vg_go_analysis"] = stored.dataset.id
+        st.rerun()
+
+
+def _mapping_editor(raw: ingest.RawTable, proposed: ingest.Mapping, key: str) -> ingest.Mapping:
+    columns = [str(c) for c in raw.frame.columns]
+    prefix = f"vg_map_{key}_{raw.content_hash[:8]}"
+    st.markdown("**What each column means**")
+    kinds = list(KIND_LABELS)
+    kind = st.radio(
+        "Kind of data",
+        kinds,
+        index=kinds.index(proposed.kind),
+        format_func=KIND_LABELS.__getitem__,
+        key=f"{prefix}_kind",
+        horizontal=True,
+    )
+    needed = {
+        "long": ingest.ROLES[:6],
+        "wide": ("customer_id", "segment", "offer", "observed_at"),
+        "customers": ("customer_id", "segment", "churned", "revenue", "price", "tenure"),
+    }[kind]
+    roles: dict[str, str] = {}
+    grid = st.columns(3)
+    for index, role in enumerate(needed):
+        options = [NONE, *columns]
+        current = proposed.roles.get(role, NONE)
+        choice = grid[index % 3].selectbox(
+            role.replace("_", " "), options, index=options.index(current) if current in options else 0,
+            key=f"{prefix}_{kind}_{role}", help=ROLE_HELP[role],
+        )  # fmt: skip
+        if choice != NONE:
+            roles[role] = choice
+    metric_columns: tuple[str, ...] = ()
+    if kind == "wide":
+        used = set(roles.values())
+        default = [c for c in proposed.metric_columns if c in columns and c not in used]
+        metric_columns = tuple(
+            st.multiselect(
+                "Metric columns",
+                [c for c in columns if c not in used],
+                default=default,
+                key=f"{prefix}_metrics",
+            )
+        )
+    survey = tuple(proposed.survey_items) if kind == "customers" else ()
+    return ingest.Mapping(kind=kind, roles=roles, metric_columns=metric_columns, survey_items=survey)
+
+
+def _report(report: ingest.ValidationReport, key: str) -> None:
+    cols = st.columns(3)
+    cols[0].metric("Rows read", f"{report.rows_read:,}")
+    cols[1].metric("Kept", f"{report.rows_kept:,}")
+    cols[2].metric("Rejected", f"{report.rows_rejected:,}")
+    if report.rows_rejected:
+        st.warning("Rejected rows are left out; fix them in the file and upload it again to include them.")
+        st.dataframe(report.summary(), hide_index=True, width="stretch")
+        st.dataframe(report.rejections.head(500), hide_index=True, width="stretch")
+        st.download_button(
+            "Download rejected rows (CSV)", report.to_csv(), "rejected_rows.csv", "text/csv",
+            icon=":material/download:", key=f"rejects_{key}", on_click="ignore",
+        )  # fmt: skip
+    else:
+        st.success("Every row passed the checks.")
+
+
+# ----------------------------------------------------------------------------- stored datasets
+
+
+def _datasets(ctx: PageContext, proposition_id: int) -> None:
+    go = st.session_state.pop("vg_go_analysis", None)
+    if go is not None:
+        st.page_link(
+            page("4_gap_analysis.py").path, label="See the verdicts on the Gap analysis page",
+            icon=":material/query_stats:", query_params={"p": str(proposition_id), "d": str(go)},
+        )  # fmt: skip
+    items = ctx.store.datasets()
+    if not items:
+        st.info("No datasets yet. Upload a file or run a query to bring the first one.")
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                "dataset": d.label, "kind": d.kind, "file": d.file_name, "kept": d.rows_kept,
+                "rejected": d.rows_rejected, "for this proposition": d.proposition_id == proposition_id,
+                "uploaded": d.created_at.strftime("%Y-%m-%d %H:%M"), "by": d.created_by,
+            }
+            for d in items
+        ]
+    )  # fmt: skip
+    event = st.dataframe(
+        frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        key="vg_dataset_table",
+    )  # fmt: skip
+    rows = event.selection.rows if event is not None else []
+    if not rows:
+        st.caption("Select a dataset to see its details.")
+        return
+    _dataset_details(ctx, items[rows[0]], proposition_id)
+
+
+def _dataset_details(ctx: PageContext, dataset: StoredDataset, proposition_id: int) -> None:
+    box = st.container(border=True)
+    box.markdown(
+        f"**{escape_markdown(dataset.label)}** · {escape_markdown(dataset.file_name)} · "
+        f"hash `{dataset.short_hash}`"
+    )
+    details = dataset.details
+    if dataset.kind == "outcomes":
+        box.caption(
+            f"{details.get('customers', 0):,} customers · metrics: "
+            f"{escape_markdown(', '.join(details.get('metrics', [])))}"
+            f" · segments: {escape_markdown(', '.join(details.get('segments', [])) or 'none')}"
+            f" · periods: {len(details.get('periods', []))} ({details.get('granularity') or 'no dates'})"
+        )
+    else:
+        box.caption(
+            f"{details.get('customers', 0):,} customers · survey items: "
+            f"{escape_markdown(', '.join(details.get('survey_items', [])) or 'none')}"
+        )
+    reasons = dataset.rejections.get("reasons", {})
+    if reasons:
+        box.dataframe(
+            pd.DataFrame({"reason": list(reasons), "rows": list(reasons.values())}), hide_index=True
+        )
+        box.dataframe(pd.DataFrame(dataset.rejections.get("rows", [])), hide_index=True)
+    if not ctx.actor.can_edit:
+        return
+    cols = box.columns(3)
+    if dataset.proposition_id != proposition_id and cols[0].button(
+        "Use for this proposition", key=f"link_{dataset.id}"
+    ):
+        ctx.store.link_dataset(dataset.id, proposition_id, ctx.actor)
+        flash(f"{dataset.label} is now evidence for this proposition.")
+        st.rerun()
+    if cols[2].button("Delete dataset", key=f"delete_{dataset.id}", icon=":material/delete:"):
+        _confirm_delete(ctx, dataset)
+
+
+@st.dialog("Delete dataset?")
+def _confirm_delete(ctx: PageContext, dataset: StoredDataset) -> None:
+    st.text(
+        f"{dataset.label} and its {dataset.rows_kept:,} rows will be deleted for good. Analyses that "
+        "used it will need another dataset."
+    )
+    if st.button("Delete", type="primary"):
+        try:
+            ctx.store.delete_dataset(dataset.id, ctx.actor)
+        except ValueGapError as exc:
+            st.error(escape_markdown(exc.message))
+            return
+        flash(f"Deleted {dataset.label}.")
+        st.rerun()
+
+
+run_page(render, ctx)

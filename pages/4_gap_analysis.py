@@ -1,0 +1,287 @@
+"""Gap analysis: every claim promised vs measured, with its verdict, the value gap in money and a
+defensible rewording; by segment; exaggerations ranked."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from valuegap import charts, gaps
+from valuegap.aggregates import ALL_PERIODS
+from valuegap.analysis import Analysis
+from valuegap.formatting import escape_markdown, format_money
+from valuegap.language import check_proposition
+from valuegap.store import StoredDataset
+from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page, url_choice
+from valuegap.ui.evidence import (
+    accept_rewording,
+    cached_analysis,
+    cached_expectations,
+    cached_summary,
+    rewordings_for,
+)
+
+ctx = page_setup("Gap analysis", ":material/query_stats:")
+
+CORRECTIONS = {"holm": "Holm (confirmatory)", "fdr_bh": "Benjamini–Hochberg (exploratory)"}
+ALPHAS = ["0.01", "0.05", "0.10"]
+
+
+def _dataset_choice(
+    ctx: PageContext, proposition_id: int, kind: str, label: str, param: str
+) -> StoredDataset | None:
+    linked = ctx.store.datasets(kind=kind, proposition_id=proposition_id)
+    others = [d for d in ctx.store.datasets(kind=kind) if d.proposition_id != proposition_id]
+    choices = {str(d.id): d for d in linked + others}
+    if not choices:
+        return None
+    options = list(choices)
+    names = {
+        k: d.label + ("" if d.proposition_id == proposition_id else " · other proposition")
+        for k, d in choices.items()
+    }
+    chosen = url_choice(label, options, param=param, default=options[0], format_func=names.__getitem__)
+    return choices[chosen]
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Gap analysis")
+    top = st.columns([2, 2, 1, 2])
+    with top[0]:
+        proposition_id = choose_proposition(ctx.store)
+    if proposition_id is None:
+        return
+    stored = ctx.store.get(proposition_id)
+    prop = stored.proposition
+    with top[1]:
+        dataset = _dataset_choice(ctx, proposition_id, "outcomes", "Outcome data", "d")
+    if dataset is None:
+        st.info(
+            "No outcome data yet. Upload measured customer outcomes on the Evidence page; the verdicts "
+            "appear here."
+        )
+        st.page_link(page("3_evidence.py").path, label="Bring evidence", icon=":material/upload_file:")
+        return
+    summary = cached_summary(ctx.store, dataset.id)
+    with top[2]:
+        alpha = float(url_choice("α", ALPHAS, param="alpha", default="0.05", help="Significance level"))
+    with top[3]:
+        correction = url_choice(
+            "Correction", list(CORRECTIONS), param="correction", default="holm",
+            format_func=CORRECTIONS.__getitem__,
+            help="Holm controls the chance of any false verdict; Benjamini–Hochberg the share of false "
+            "verdicts among the significant ones (exploratory).",
+        )  # fmt: skip
+    competitors = {c.competitor for c in prop.claims if c.competitor}
+    segments = ["all", *summary.segments_of(exclude_offers=competitors)]
+    periods = ["all", *summary.periods]
+    filters = st.columns([2, 2, 3])
+    with filters[0]:
+        segment = url_choice("Segment", segments, param="segment", default="all")
+    with filters[1]:
+        period = url_choice(
+            f"Period ({summary.granularity})" if summary.granularity else "Period", periods, param="period",
+            default="all", disabled=len(periods) == 1,
+            help=None if len(periods) > 1 else "The data have no observation dates.",
+        )  # fmt: skip
+    analysis = cached_analysis(
+        ctx.store, dataset.id, stored, alpha=alpha, correction=correction,
+        segment=None if segment == "all" else segment, period=ALL_PERIODS if period == "all" else period,
+    )  # fmt: skip
+    with filters[2]:
+        st.caption(
+            f"Evidence: **{escape_markdown(dataset.label)}**, {dataset.rows_kept:,} rows, uploaded "
+            f"{dataset.created_at:%Y-%m-%d} by {escape_markdown(dataset.created_by)}. Proposition version "
+            f"{stored.version}. α = {alpha:g}, {CORRECTIONS[correction]}."
+        )
+    flags = _flags(prop)
+    _headline(analysis, prop.price.currency)
+    tabs = st.tabs(["Verdicts", "By segment", "Value gap", "Expectations", "Exaggerations"])
+    with tabs[0]:
+        _verdicts(ctx, proposition_id, analysis, flags, stored.version, summary, period)
+    with tabs[1]:
+        _by_segment(ctx, dataset.id, stored, alpha, correction, period)
+    with tabs[2]:
+        _value_gap(analysis)
+    with tabs[3]:
+        _expectations(ctx, proposition_id, alpha)
+    with tabs[4]:
+        _exaggerations(analysis, flags)
+
+
+def _flags(prop) -> dict[str, list]:  # type: ignore[no-untyped-def]
+    found: dict[str, list] = {}
+    for flag in check_proposition(prop):
+        found.setdefault(flag.claim_id, []).append(flag)
+    return found
+
+
+def _headline(analysis: Analysis, currency: str) -> None:
+    counts = {v: 0 for v in gaps.VERDICT_ORDER}
+    for result in analysis.results:
+        counts[result.verdict.verdict.value] += 1
+    cols = st.columns(5)
+    cols[0].metric("Exaggerated", counts["exaggerated"])
+    cols[1].metric("Inconclusive", counts["inconclusive"])
+    cols[2].metric("Substantiated", counts["substantiated"])
+    if analysis.value is not None:
+        value = gaps.value_summary(analysis.value)
+        cols[3].metric(
+            "Value gap per customer", format_money(value["gap"] or 0.0, currency),
+            help="Promised minus realized benefit per customer and period (monetary claims only); "
+            "positive means customers get less than promised.",
+        )  # fmt: skip
+        cols[4].metric(
+            "Net customer value", format_money(value["net_value"] or 0.0, currency),
+            delta=f"{(value['net_value'] or 0.0) - (value['net_value_as_promised'] or 0.0):+,.2f} "
+            f"{currency} vs promised",
+            help="Realized benefit minus price and cost of access; the delta is against the value as "
+            "promised.",
+        )  # fmt: skip
+
+
+def _verdicts(  # type: ignore[no-untyped-def]
+    ctx: PageContext, proposition_id: int, analysis: Analysis, flags: dict, version: int, summary, period: str
+) -> None:
+    st.altair_chart(charts.claims_chart(gaps.claims_chart_frame(analysis)), width="stretch")
+    st.caption(charts.caption("claims"))
+    rewordings = rewordings_for(analysis)
+    table = gaps.claims_table(
+        analysis, flags=flags, rewordings={k: r.text for k, r in rewordings.items() if r.changed}
+    )
+    st.dataframe(
+        table.drop(columns=["text", "estimate", "ci_low", "ci_high", "p_value"]),
+        hide_index=True, width="stretch",
+        column_config={
+            "fulfilment": st.column_config.NumberColumn("Fulfilment", format="percent"),
+            "p_adjusted": st.column_config.NumberColumn("Adjusted p", format="%.3g"),
+            "defensible": st.column_config.NumberColumn("Defensible value", format="%.3g"),
+            "gap_money": st.column_config.NumberColumn("Gap (money)", format="%.2f"),
+            "more_customers_needed": st.column_config.NumberColumn("More customers needed", format="%d"),
+            "suggested_wording": st.column_config.TextColumn("Suggested wording", width="large"),
+        },
+    )  # fmt: skip
+    st.caption(
+        "Verdicts use one-sided tests in the claim's direction; p-values are adjusted across all claims."
+    )
+    candidates = {k: r for k, r in rewordings.items() if r.changed}
+    if candidates and ctx.actor.can_edit:
+        st.subheader("Defensible rewording")
+        for claim_id, rewording in candidates.items():
+            claim = next(r.claim for r in analysis.results if r.claim.id == claim_id)
+            row = st.columns([4, 4, 1])
+            row[0].text(f"Now: {claim.text}")
+            row[1].text(f"Suggested: {rewording.text}")
+            if row[2].button("Accept", key=f"accept_{claim_id}_{version}", help=rewording.reason):
+                saved = accept_rewording(
+                    ctx, proposition_id, analysis, claim_id, rewording, seen_version=version
+                )
+                flash(f"Claim {claim_id} reworded; saved as version {saved.version}.")
+                st.rerun()
+    with st.expander("Distribution of a claim's outcomes"):
+        measurable = [r.claim for r in analysis.results if r.claim.metric and r.claim.claimed is not None]
+        if not measurable:
+            st.caption("No measurable claims.")
+            return
+        chosen = st.selectbox("Claim", [c.id for c in measurable], key="vg_dist_claim")
+        claim = next(c for c in measurable if c.id == chosen)
+        competitors = {c.competitor for c in analysis.proposition.claims if c.competitor}
+        sample = summary.sample(
+            claim.metric,
+            exclude_offers=competitors,
+            segment=analysis.segment,
+            period=period if period != "all" else ALL_PERIODS,
+        )
+        if sample is None:
+            st.info(f"No outcomes for metric {claim.metric} in this selection.")
+            return
+        from valuegap.evidence import threshold
+
+        st.altair_chart(
+            charts.distribution_chart(
+                sample.histogram(), claimed=claim.claimed, threshold=threshold(claim), unit=claim.unit,
+                direction=claim.direction.value,
+            ),
+            width="stretch",
+        )  # fmt: skip
+        st.caption(charts.caption("distribution"))
+
+
+def _by_segment(
+    ctx: PageContext, dataset_id: int, stored, alpha: float, correction: str, period: str
+) -> None:  # type: ignore[no-untyped-def]
+    analysis = cached_analysis(
+        ctx.store, dataset_id, stored, alpha=alpha, correction=correction, by_segment=True,
+        period=ALL_PERIODS if period == "all" else period,
+    )  # fmt: skip
+    cells = gaps.heatmap_cells(analysis)
+    if cells["segment"].eq("all").all():
+        st.info("The outcome data have no segment column, so there is nothing to split by.")
+        return
+    st.altair_chart(charts.heatmap_chart(cells), width="stretch")
+    st.caption(charts.caption("heatmap"))
+
+
+def _value_gap(analysis: Analysis) -> None:
+    if analysis.value is None:
+        return
+    prop = analysis.proposition
+    steps = gaps.waterfall_steps(analysis.value, prop)
+    st.altair_chart(charts.waterfall_chart(steps, currency=prop.price.currency), width="stretch")
+    st.caption(charts.caption("waterfall"))
+    value = gaps.value_summary(analysis.value)
+    cols = st.columns(4)
+    money = lambda v: format_money(v or 0.0, prop.price.currency)  # noqa: E731
+    cols[0].metric("Promised benefit", money(value["promised_benefit"]))
+    cols[1].metric("Realized benefit", money(value["realized_benefit"]))
+    cols[2].metric("Price + cost of access", money(value["sacrifice"]))
+    ratio, promised_ratio = value["value_ratio"], value["value_ratio_as_promised"]
+    cols[3].metric(
+        "Value ratio", f"{ratio:.2f}" if ratio is not None else "–",
+        delta=f"{ratio - promised_ratio:+.2f} vs promised" if ratio is not None and promised_ratio else None,
+        help="Realized benefit divided by price plus cost of access (1 = the customer breaks even).",
+    )  # fmt: skip
+    notes = [(c.claim_id, c.note) for c in analysis.value.claims if c.note]
+    if notes:
+        st.caption(
+            "Left out of the money: "
+            + "; ".join(f"{escape_markdown(i)} ({escape_markdown(n)})" for i, n in notes)
+        )
+
+
+def _expectations(ctx: PageContext, proposition_id: int, alpha: float) -> None:
+    customers = ctx.store.datasets(kind="customers", proposition_id=proposition_id)
+    if not customers:
+        st.info(
+            "Upload a customer table with survey items (`expected_<item>`, `experienced_<item>`) on the "
+            "Evidence page to compare what customers expected with what they experienced."
+        )
+        return
+    frame = cached_expectations(ctx.store, customers[0].id, alpha)
+    if frame.empty:
+        st.info(f"{escape_markdown(customers[0].label)} has no paired expected_/experienced_ survey items.")
+        return
+    st.caption(f"From {escape_markdown(customers[0].label)}")
+    st.altair_chart(charts.expectation_chart(frame), width="stretch")
+    st.caption(charts.caption("expectation"))
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def _exaggerations(analysis: Analysis, flags: dict) -> None:
+    ranked = gaps.ranked_exaggerations(analysis, flags)
+    if ranked.empty:
+        st.success("No claim is statistically exaggerated or has wording flags in this selection.")
+        return
+    st.caption(
+        "Worst first: statistically exaggerated claims by how much money they take out of the promise "
+        "(then by fulfilment), then claims whose wording alone is a risk."
+    )
+    st.dataframe(
+        ranked, hide_index=True, width="stretch",
+        column_config={
+            "fulfilment": st.column_config.NumberColumn("Fulfilment", format="percent"),
+            "gap_money": st.column_config.NumberColumn("Gap (money per customer)", format="%.2f"),
+        },
+    )  # fmt: skip
+
+
+run_page(render, ctx)

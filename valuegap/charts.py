@@ -1,0 +1,220 @@
+"""Altair charts for the Gap analysis page and the report: aggregated data in, a chart out.
+
+Every chart takes data that is already aggregated (one row per claim, bin, step or cell), refuses
+more than :data:`MAX_MARKS` rows, and never puts NaN into the spec (the browser and the HTML report
+get valid JSON). Each has a one-line caption in :data:`CAPTIONS` saying how to read it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from valuegap.errors import ValueGapError
+
+MAX_MARKS = 5_000
+VERDICT_COLORS = {  # Okabe-Ito: safe for colour-blind readers
+    "substantiated": "#009E73",
+    "exaggerated": "#D55E00",
+    "inconclusive": "#E69F00",
+    "no evidence": "#999999",
+    "not testable": "#56B4E9",
+}
+CAPTIONS = {
+    "claims": "Each dot is what customers got as a share of the promise (1 = as promised, the grey line), "
+    "with its confidence interval; colour is the verdict.",
+    "distribution": "Bars count customers by their measured outcome; the solid line is the promise and the "
+    "dashed line the materiality threshold the test uses.",
+    "waterfall": "From the promised benefit per customer and period, each claim's shortfall (red) or surplus "
+    "(green) leads to the realized benefit; price and cost of access then give the net customer value.",
+    "heatmap": "Each cell is one claim in one segment: colour is the verdict, the number the fulfilment; "
+    "p-values are adjusted together across all cells.",
+    "expectation": "For each survey item, the grey dot is what customers expected and the coloured dot what "
+    "they experienced; a drop means under-delivery against the expectation the promise set.",
+}
+_LINES = ["promised", "threshold T"]
+_SCALE = alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
+
+
+def caption(name: str) -> str:
+    return CAPTIONS[name]
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    """Finite numbers or None, so the spec is valid JSON."""
+    if len(frame) > MAX_MARKS:
+        raise ValueGapError(f"a chart got {len(frame):,} rows; aggregate to at most {MAX_MARKS:,} first.")
+    frame = frame.astype(object)
+    return frame.map(lambda v: None if isinstance(v, float) and not math.isfinite(v) else v)
+
+
+def _empty(message: str = "No data yet") -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"text": [message]})).mark_text(size=14, color="#666").encode(text="text:N")
+
+
+def claims_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.Chart:
+    """Measured relative to the promise, with CI, one row per claim."""
+    data = _clean(frame)
+    data = data[data["estimate"].notna()] if len(data) else data
+    if data.empty:
+        return _empty("No claim has a measured estimate yet")
+    order = list(data["claim"])
+    y = alt.Y("claim:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    tooltip = [
+        alt.Tooltip("claim:N", title="Claim"), alt.Tooltip("tooltip_claimed:N", title="Promised"),
+        alt.Tooltip("tooltip_estimate:N", title="Measured"), alt.Tooltip("verdict:N", title="Verdict"),
+    ]  # fmt: skip
+    base = alt.Chart(data)
+    ci = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("ci_low:Q", title="Measured ÷ promised (1 = as promised)"), x2="ci_high:Q", y=y,
+        color=alt.Color("verdict:N", scale=_SCALE, title="Verdict"), tooltip=tooltip,
+    )  # fmt: skip
+    dots = base.mark_point(filled=True, size=90).encode(
+        x="estimate:Q", y=y, color=alt.Color("verdict:N", scale=_SCALE), tooltip=tooltip
+    )
+    promise = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#777", strokeDash=[4, 3]).encode(x="x:Q")
+    return (promise + ci + dots).properties(height=max(120, 36 * len(data)))
+
+
+def distribution_chart(
+    bins: pd.DataFrame,
+    *,
+    claimed: float | None,
+    threshold: float | None,
+    unit: str = "",
+    direction: str = "higher",
+) -> alt.LayerChart | alt.Chart:
+    """Histogram of per-customer outcomes with the promise and the threshold."""
+    data = _clean(bins)
+    if data.empty:
+        return _empty()
+    better = "right" if direction == "higher" else "left"
+    bars = alt.Chart(data).mark_bar(color="#4C78A8", opacity=0.8).encode(
+        x=alt.X("bin_start:Q", title=f"Outcome per customer ({unit or 'units'}; better to the {better})"),
+        x2="bin_end:Q", y=alt.Y("count:Q", title="Customers"),
+        tooltip=[alt.Tooltip("bin_start:Q", format=".3g"), alt.Tooltip("bin_end:Q", format=".3g"), "count:Q"],
+    )  # fmt: skip
+    lines = pd.DataFrame(
+        [{"x": v, "what": w} for v, w in ((claimed, "promised"), (threshold, "threshold T")) if v is not None]
+    )
+    if lines.empty:
+        return bars
+    rules = alt.Chart(lines).mark_rule(size=2).encode(
+        x="x:Q",
+        color=alt.Color("what:N", scale=alt.Scale(domain=_LINES, range=["#D55E00", "#555"]), title=None),
+        strokeDash=alt.StrokeDash(
+            "what:N", scale=alt.Scale(domain=_LINES, range=[[1, 0], [5, 4]]), legend=None
+        ),
+        tooltip=["what:N", alt.Tooltip("x:Q", format=".3g")],
+    )  # fmt: skip
+    return (bars + rules).properties(height=260)
+
+
+def waterfall_chart(steps: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | alt.Chart:
+    """Promised benefit → claim gaps → realized benefit → costs → net value."""
+    if steps.empty:
+        return _empty()
+    rows: list[dict[str, Any]] = []
+    level = 0.0
+    for order, step in enumerate(steps.itertuples(index=False)):
+        amount = float(step.amount)
+        if step.kind == "total":
+            start, end = 0.0, amount
+            level = amount
+        else:
+            start, end = level, level + amount
+            level = end
+        colour = (
+            "total"
+            if step.kind == "total"
+            else "cost"
+            if step.kind == "cost"
+            else "surplus"
+            if amount >= 0
+            else "shortfall"
+        )
+        rows.append(
+            {
+                "order": order,
+                "label": step.label,
+                "start": start,
+                "end": end,
+                "amount": amount,
+                "type": colour,
+            }
+        )
+    data = _clean(pd.DataFrame(rows))
+    x = alt.X("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160))
+    colours = alt.Scale(
+        domain=["total", "shortfall", "surplus", "cost"], range=["#4C78A8", "#D55E00", "#009E73", "#999999"]
+    )
+    bars = alt.Chart(data).mark_bar().encode(
+        x=x, y=alt.Y("start:Q", title=f"Money per customer and period {currency}".strip()), y2="end:Q",
+        color=alt.Color("type:N", scale=colours, title=None),
+        tooltip=["label:N", alt.Tooltip("amount:Q", format=",.2f"), "type:N"],
+    )  # fmt: skip
+    labels = (
+        alt.Chart(data)
+        .mark_text(dy=-6, fontSize=11)
+        .encode(x=x, y=alt.Y("end:Q"), text=alt.Text("amount:Q", format=",.0f"))
+    )
+    return (bars + labels).properties(height=320)
+
+
+def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
+    """Segment × claim verdicts with fulfilment."""
+    if cells.empty:
+        return _empty()
+    data = cells.copy()
+    data["label"] = [
+        f"{f:.0%}" if isinstance(f, float) and math.isfinite(f) else "–" for f in data["fulfilment"]
+    ]
+    data = _clean(data)
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "claim:N", title=None, sort=list(dict.fromkeys(data["claim"])), axis=alt.Axis(labelAngle=-30)
+        ),
+        y=alt.Y("segment:N", title=None),
+    )
+    rects = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("verdict:N", scale=_SCALE, title="Verdict"),
+        tooltip=["segment:N", "claim:N", "verdict:N", alt.Tooltip("fulfilment:Q", format=".0%"),
+                 alt.Tooltip("p_adjusted:Q", format=".3g", title="adjusted p"), "n:Q"],
+    )  # fmt: skip
+    text = base.mark_text(fontSize=12, color="black").encode(text="label:N")
+    return (rects + text).properties(height=max(120, 40 * data["segment"].nunique()))
+
+
+def expectation_chart(items: pd.DataFrame) -> alt.LayerChart | alt.Chart:
+    """Expected vs experienced per survey item (dumbbell)."""
+    if items.empty:
+        return _empty("No survey items")
+    data = _clean(items)
+    reading = alt.Scale(
+        domain=["under-delivery", "as expected", "over-delivery"], range=["#D55E00", "#E69F00", "#009E73"]
+    )
+    y = alt.Y("item:N", title=None)
+    link = (
+        alt.Chart(data)
+        .mark_rule(color="#bbb", strokeWidth=3)
+        .encode(
+            x=alt.X("expected:Q", title="Mean score (survey scale)", scale=alt.Scale(zero=False)),
+            x2="experienced:Q",
+            y=y,
+        )
+    )
+    expected = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=90, color="#777")
+        .encode(x="expected:Q", y=y, tooltip=["item:N", alt.Tooltip("expected:Q", format=".2f"), "n:Q"])
+    )
+    experienced = alt.Chart(data).mark_point(filled=True, size=110).encode(
+        x="experienced:Q", y=y, color=alt.Color("verdict_text:N", scale=reading, title="Reading"),
+        tooltip=["item:N", alt.Tooltip("experienced:Q", format=".2f"), alt.Tooltip("gap:Q", format="+.2f"),
+                 alt.Tooltip("ci_low:Q", format="+.2f"), alt.Tooltip("ci_high:Q", format="+.2f"),
+                 "verdict_text:N"],
+    )  # fmt: skip
+    return (link + expected + experienced).properties(height=max(120, 40 * len(data)))

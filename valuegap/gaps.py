@@ -1,0 +1,346 @@
+"""What the Gap analysis page and the report show, built from an :class:`~valuegap.analysis.Analysis`.
+
+Tables and chart inputs only; the statistics live in ``evidence``, ``value`` and ``analysis``.
+Every number leaving here is finite or ``None`` (never NaN), ready for a dataframe or a chart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from valuegap.analysis import Analysis, ClaimResult
+from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict
+from valuegap.model import Claim, ClaimForm, Proposition
+from valuegap.value import ExperienceGap, ValueGap, experience_gap
+
+VERDICT_ORDER = (
+    Verdict.exaggerated.value,
+    Verdict.inconclusive.value,
+    Verdict.substantiated.value,
+    Verdict.no_evidence.value,
+    Verdict.not_testable.value,
+)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float | np.floating) and not math.isfinite(float(value)):
+        return None
+    return value
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def claim_label(claim: Claim, width: int = 48) -> str:
+    """``id: text`` cut to ``width`` characters, for chart axes."""
+    text = f"{claim.id}: {claim.text}"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def promised_in_test_terms(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHARE) -> float | None:
+    """What the estimate is compared with: C, the promised share, π₀, or the promised ratio."""
+    return {
+        ClaimForm.average: claim.claimed,
+        ClaimForm.median: claim.claimed,
+        ClaimForm.share: claim.share,
+        ClaimForm.up_to: up_to_share,
+        ClaimForm.comparative: claim.ratio,
+        ClaimForm.parity: 1.0,
+    }.get(claim.form)
+
+
+def estimate_text(result: ClaimResult) -> str:
+    """The measured value as a marketer reads it ("4.2 h (CI 3.9–4.5)", "87% reach 2 days")."""
+    test, claim = result.verdict.test, result.claim
+    if test.estimate is None:
+        return "–"
+    unit = f" {claim.unit}" if claim.unit else ""
+    if claim.form in (ClaimForm.share, ClaimForm.up_to):
+        ci = f" (CI {test.ci_low:.0%}–{test.ci_high:.0%})" if test.ci_low is not None else ""
+        return f"{test.estimate:.0%} reach {_number(claim.claimed)}{unit}{ci}"
+    if claim.form in (ClaimForm.comparative, ClaimForm.parity):
+        return f"{test.estimate:.2f}× {claim.competitor or 'rival'}"
+    ci = f" (CI {_number(test.ci_low)}–{_number(test.ci_high)})" if test.ci_low is not None else ""
+    return f"{_number(test.estimate)}{unit}{ci}"
+
+
+def promise_text(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
+    unit = f" {claim.unit}" if claim.unit else ""
+    if claim.form is ClaimForm.share:
+        return f"{claim.share:.0%} reach {_number(claim.claimed)}{unit}"
+    if claim.form is ClaimForm.up_to:
+        return f"up to {_number(claim.claimed)}{unit} (≥ {up_to_share:.0%} reach it)"
+    if claim.form is ClaimForm.comparative:
+        return f"{_number(claim.ratio)}× {claim.competitor}"
+    if claim.form is ClaimForm.parity:
+        return f"as good as {claim.competitor}"
+    if claim.form is ClaimForm.puffery:
+        return "no measurable promise"
+    return f"{claim.form.value} {_number(claim.claimed)}{unit}"
+
+
+def verdict_reason(result: ClaimResult, alpha: float) -> str:
+    """One line saying why the claim got its verdict."""
+    verdict, test = result.verdict.verdict, result.verdict.test
+    if test.reason and verdict in (Verdict.no_evidence, Verdict.not_testable):
+        return test.reason
+    p = result.verdict.p_adjusted
+    if verdict is Verdict.exaggerated:
+        return f"customers got significantly less than the threshold (adjusted p = {p:.2g} < {alpha:g})"
+    if verdict is Verdict.substantiated:
+        return f"customers got significantly more than the threshold (adjusted p = {p:.2g} < {alpha:g})"
+    if test.reason:
+        return test.reason
+    if test.evidence_needed:
+        return f"not enough evidence either way; about {test.evidence_needed:,} more customers needed"
+    return f"not enough evidence either way (adjusted p = {p:.2g})" if p is not None else "not tested"
+
+
+def claims_table(
+    analysis: Analysis,
+    *,
+    flags: Mapping[str, Sequence[Any]] | None = None,
+    rewordings: Mapping[str, str] | None = None,
+    up_to_share: float = DEFAULT_UP_TO_SHARE,
+) -> pd.DataFrame:
+    """The verdict table: one row per claim (of the analysis' single segment)."""
+    flags = flags or {}
+    rewordings = rewordings or {}
+    rows = []
+    for result in analysis.results:
+        test, verdict = result.verdict.test, result.verdict
+        rows.append(
+            {
+                "claim": result.claim.id,
+                "text": result.claim.text,
+                "form": result.claim.form.value,
+                "promised": promise_text(result.claim, up_to_share),
+                "n": test.n,
+                "measured": estimate_text(result),
+                "estimate": _clean(test.estimate),
+                "ci_low": _clean(test.ci_low),
+                "ci_high": _clean(test.ci_high),
+                "fulfilment": _clean(test.fulfilment),
+                "p_value": _clean(test.p_value),
+                "p_adjusted": _clean(verdict.p_adjusted),
+                "verdict": verdict.verdict.value,
+                "why": verdict_reason(result, analysis.alpha),
+                "more_customers_needed": test.evidence_needed
+                if verdict.verdict is Verdict.inconclusive
+                else None,
+                "defensible": _clean(test.defensible),
+                "suggested_wording": rewordings.get(result.claim.id, ""),
+                "gap_money": _clean(result.gap_money),
+                "wording_flags": len(flags.get(result.claim.id, ())),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def claims_chart_frame(analysis: Analysis, *, up_to_share: float = DEFAULT_UP_TO_SHARE) -> pd.DataFrame:
+    """Measured relative to the promise (1 = as promised) with the CI, for ``charts.claims_chart``."""
+    rows = []
+    for result in analysis.results:
+        claim, test = result.claim, result.verdict.test
+        promised = promised_in_test_terms(claim, up_to_share)
+        usable = promised not in (None, 0) and test.estimate is not None
+        ci_is_ratio = claim.form not in (ClaimForm.comparative, ClaimForm.parity)  # theirs is a difference
+
+        def relative(value: float | None, ok: bool = True, usable: bool = usable) -> float | None:
+            if not usable or not ok or value is None:
+                return None
+            return _clean(value / promised)  # type: ignore[operator]  # noqa: B023 (used at once)
+
+        rows.append(
+            {
+                "claim": claim_label(claim),
+                "claim_id": claim.id,
+                "verdict": result.verdict.verdict.value,
+                "promised": 1.0,
+                "estimate": relative(test.estimate),
+                "ci_low": relative(test.ci_low, ok=ci_is_ratio),
+                "ci_high": relative(test.ci_high, ok=ci_is_ratio),
+                "tooltip_estimate": estimate_text(result),
+                "tooltip_claimed": promise_text(claim, up_to_share),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def heatmap_cells(analysis: Analysis) -> pd.DataFrame:
+    """Segment × claim cells of a by-segment analysis (p-values adjusted across all cells)."""
+    rows = [
+        {
+            "segment": result.segment or "all",
+            "claim": result.claim.id,
+            "verdict": result.verdict.verdict.value,
+            "fulfilment": _clean(result.verdict.test.fulfilment),
+            "p_adjusted": _clean(result.verdict.p_adjusted),
+            "n": result.verdict.test.n,
+        }
+        for result in analysis.results
+    ]
+    return pd.DataFrame(rows, columns=["segment", "claim", "verdict", "fulfilment", "p_adjusted", "n"])
+
+
+def waterfall_steps(value: ValueGap, prop: Proposition, *, with_costs: bool = True) -> pd.DataFrame:
+    """Promised benefit, each claim's gap (signed: negative = customers get less), realized benefit,
+    then price and cost of access and the net value; money per customer and period."""
+    rows: list[dict[str, Any]] = [
+        {"label": "Promised benefit", "amount": value.promised_benefit, "kind": "total"}
+    ]
+    for claim_value in value.claims:
+        if claim_value.gap is not None:
+            rows.append({"label": claim_value.claim_id, "amount": -claim_value.gap, "kind": "gap"})
+    rows.append({"label": "Realized benefit", "amount": value.realized_benefit, "kind": "total"})
+    if with_costs:
+        rows.append({"label": "Price", "amount": -prop.price.amount, "kind": "cost"})
+        access = value.sacrifice - prop.price.amount
+        if access:
+            rows.append({"label": "Cost of access", "amount": -access, "kind": "cost"})
+        rows.append({"label": "Net value", "amount": value.net_value, "kind": "total"})
+    return pd.DataFrame(rows)
+
+
+def value_summary(value: ValueGap) -> dict[str, float | None]:
+    """Headline numbers: promised and realized benefit, gap, sacrifice, net value and ratio."""
+    return {k: _clean(v) for k, v in value.to_dict().items() if k != "claims"}
+
+
+@dataclass(frozen=True)
+class RankedClaim:
+    claim_id: str
+    text: str
+    verdict: str
+    gap_money: float | None
+    fulfilment: float | None
+    flags: tuple[str, ...]
+    why: str
+
+
+def ranked_exaggerations(
+    analysis: Analysis, flags: Mapping[str, Sequence[Any]] | None = None
+) -> pd.DataFrame:
+    """Claims that widen the gap, worst first: statistically exaggerated claims by money then
+    fulfilment, then claims with wording flags only (they are a legal risk even when data agree)."""
+    flags = flags or {}
+    ranked: list[tuple[tuple[Any, ...], RankedClaim]] = []
+    for result in analysis.results:
+        claim_flags = tuple(getattr(f, "rule", str(f)) for f in flags.get(result.claim.id, ()))
+        verdict = result.verdict.verdict
+        if verdict is not Verdict.exaggerated and not claim_flags:
+            continue
+        gap = _clean(result.gap_money)
+        fulfilment = _clean(result.verdict.test.fulfilment)
+        why = [verdict_reason(result, analysis.alpha)] if verdict is Verdict.exaggerated else []
+        if claim_flags:
+            why.append("wording: " + ", ".join(sorted(set(claim_flags))))
+        key = (
+            0 if verdict is Verdict.exaggerated else 1,
+            -(gap if gap is not None else -math.inf),
+            fulfilment if fulfilment is not None else math.inf,
+            -len(claim_flags),
+        )
+        ranked.append(
+            (
+                key,
+                RankedClaim(
+                    result.claim.id,
+                    result.claim.text,
+                    verdict.value,
+                    gap,
+                    fulfilment,
+                    claim_flags,
+                    "; ".join(why),
+                ),
+            )
+        )
+    ranked.sort(key=lambda item: item[0])
+    return pd.DataFrame(
+        [
+            {
+                "rank": i + 1, "claim": r.claim_id, "text": r.text, "verdict": r.verdict,
+                "gap_money": r.gap_money, "fulfilment": r.fulfilment, "why": r.why,
+            }
+            for i, (_, r) in enumerate(ranked)
+        ],
+        columns=["rank", "claim", "text", "verdict", "gap_money", "fulfilment", "why"],
+    )  # fmt: skip
+
+
+def survey_items(customers: pd.DataFrame) -> list[str]:
+    """Items with both ``expected_<item>`` and ``experienced_<item>`` columns."""
+    expected = {c.removeprefix("expected_") for c in customers.columns if c.startswith("expected_")}
+    experienced = {c.removeprefix("experienced_") for c in customers.columns if c.startswith("experienced_")}
+    return sorted(expected & experienced)
+
+
+def expectation_gaps(customers: pd.DataFrame, *, alpha: float = 0.05) -> list[ExperienceGap]:
+    """Experience minus expectation for every survey item (paired t-test, METHODS §5)."""
+    return [
+        experience_gap(
+            item,
+            pd.to_numeric(customers[f"expected_{item}"], errors="coerce"),
+            pd.to_numeric(customers[f"experienced_{item}"], errors="coerce"),
+            alpha=alpha,
+        )
+        for item in survey_items(customers)
+    ]
+
+
+def expectation_frame(gaps: Sequence[ExperienceGap], *, alpha: float = 0.05) -> pd.DataFrame:
+    """Rows for ``charts.expectation_chart`` and the survey table."""
+    rows = []
+    for gap in gaps:
+        if gap.p_value is not None and gap.p_value < alpha and gap.gap is not None:
+            reading = "under-delivery" if gap.gap < 0 else "over-delivery"
+        else:
+            reading = "as expected" if gap.note == "" else gap.note
+        rows.append(
+            {
+                "item": gap.item.replace("_", " "), "n": gap.n, "expected": _clean(gap.mean_expected),
+                "experienced": _clean(gap.mean_experienced), "gap": _clean(gap.gap),
+                "ci_low": _clean(gap.ci_low), "ci_high": _clean(gap.ci_high),
+                "p_value": _clean(gap.p_value), "verdict_text": reading,
+            }
+        )  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "item",
+            "n",
+            "expected",
+            "experienced",
+            "gap",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "verdict_text",
+        ],
+    )
+
+
+def apply_rewording(prop: Proposition, claim_id: str, rewording: Any) -> Proposition:
+    """The proposition with one claim's text (and its number) replaced by a defensible rewording."""
+    claims = []
+    for claim in prop.claims:
+        if claim.id == claim_id:
+            update: dict[str, Any] = {"text": rewording.text}
+            if rewording.value is not None:
+                update["share" if claim.form is ClaimForm.share else "claimed"] = rewording.value
+            claim = claim.model_copy(update=update)
+        claims.append(claim)
+    from valuegap.model import parse_proposition
+
+    return parse_proposition(
+        {**prop.to_dict(), "claims": [c.model_dump(mode="json", exclude_none=True) for c in claims]}
+    )

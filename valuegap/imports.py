@@ -1,0 +1,132 @@
+"""Bringing evidence in: a validated upload becomes a stored, versioned dataset in one transaction.
+
+``ingest`` reads and validates; this module aggregates outcome rows once
+(:class:`~valuegap.aggregates.OutcomeSummary`), serialises rows and aggregates as Parquet and writes
+them with the report and mapping through the store. Nothing is written unless everything succeeded.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from valuegap.aggregates import OutcomeSummary
+from valuegap.errors import ValueGapError
+from valuegap.ingest import IngestResult, Mapping, RawTable, apply_mapping, shape_signature
+from valuegap.store import Actor, NewDataset, Store, StoredDataset
+
+Progress = Callable[[float, str], None]
+KEPT_REJECTIONS = 1_000  # rejected rows listed in the stored report (counts are always complete)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    dataset: StoredDataset
+    result: IngestResult
+
+
+def dataset_kind(mapping: Mapping) -> str:
+    """``customers`` for a customer table, ``outcomes`` for long or wide outcome data."""
+    return "customers" if mapping.kind == "customers" else "outcomes"
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    sink = io.BytesIO()
+    frame.to_parquet(sink, index=False, compression="zstd")
+    return sink.getvalue()
+
+
+def _rejections(result: IngestResult) -> dict[str, object]:
+    table = result.report.rejections
+    counts = table["reason"].value_counts().to_dict() if len(table) else {}
+    listed = table.head(KEPT_REJECTIONS).astype({"value": str}).to_dict(orient="records")
+    return {"reasons": {str(k): int(v) for k, v in counts.items()}, "rows": listed}
+
+
+def import_table(
+    store: Store,
+    raw: RawTable,
+    mapping: Mapping,
+    *,
+    name: str,
+    proposition_id: int | None,
+    actor: Actor,
+    known_metrics: set[str] | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Validate ``raw`` with ``mapping``, aggregate it and store it as a new dataset version."""
+    report = progress or (lambda fraction, message: None)
+    name = name.strip()
+    if not name:
+        raise ValueGapError("Give the dataset a name, e.g. 'Ledgerly outcomes 2025'.")
+    report(0.05, "Validating rows")
+    result = apply_mapping(
+        raw, mapping, known_metrics=known_metrics, progress=lambda f, m: report(0.05 + 0.45 * f, m)
+    )
+    kind = dataset_kind(mapping)
+    summary_bytes: bytes | None = None
+    if kind == "outcomes":
+        assert result.observations is not None
+        report(0.5, "Averaging each customer's observations")
+        summary = OutcomeSummary.build(result.observations, progress=lambda f, m: report(0.5 + 0.3 * f, m))
+        summary_bytes = summary.to_bytes()
+        rows = result.observations
+        details = {
+            "metrics": list(summary.metrics), "segments": list(summary.named_segments),
+            "offers": [o for o in summary.offers if o], "periods": list(summary.periods),
+            "granularity": summary.granularity, "customers": len(summary.customer_ids),
+        }  # fmt: skip
+    else:
+        assert result.customers is not None
+        rows = result.customers
+        details = {
+            "customers": int(rows["customer_id"].nunique()),
+            "segments": sorted({str(s) for s in rows.get("segment", pd.Series(dtype=str)) if str(s)}),
+            "survey_items": list(mapping.survey_items),
+            "columns": [str(c) for c in rows.columns],
+        }
+    report(0.85, "Saving the dataset")
+    new = NewDataset(
+        name=name[:200], kind=kind, proposition_id=proposition_id, file_name=raw.file_name[:300],
+        source_format=raw.format, content_hash=raw.content_hash, rows_read=result.report.rows_read,
+        rows_kept=result.report.rows_kept, rows_rejected=result.report.rows_rejected,
+        rejections=_rejections(result), mapping=mapping.to_dict(), details=details,
+        data=_parquet(rows), summary=summary_bytes,
+        mapping_signature=shape_signature(list(raw.frame.columns)),
+    )  # fmt: skip
+    stored = store.add_dataset(new, actor)
+    report(1.0, "Done")
+    return ImportResult(stored, result)
+
+
+def remembered_mapping(store: Store, raw: RawTable) -> Mapping | None:
+    """The mapping used last time for a file with the same columns, if it still fits this file."""
+    saved = store.remembered_mapping(shape_signature(list(raw.frame.columns)))
+    if not saved:
+        return None
+    try:
+        mapping = Mapping.from_dict(saved)
+    except (KeyError, TypeError, ValueError):
+        return None
+    used = set(mapping.roles.values()) | set(mapping.metric_columns)
+    return mapping if used <= set(raw.frame.columns) else None
+
+
+def load_summary(store: Store, dataset_id: int) -> OutcomeSummary:
+    """A stored outcome dataset's aggregates (rebuilt from its rows if stored by an older format)."""
+    data = store.dataset_summary(dataset_id)
+    if data is None:
+        raise ValueGapError("This dataset is a customer table; choose an outcomes dataset for verdicts.")
+    try:
+        return OutcomeSummary.from_bytes(data)
+    except ValueGapError:
+        rows = pd.read_parquet(io.BytesIO(store.dataset_rows(dataset_id)))
+        return OutcomeSummary.build(rows)
+
+
+def load_rows(store: Store, dataset_id: int) -> pd.DataFrame:
+    """A stored dataset's validated rows (customer tables are small; outcome rows may not be)."""
+    return pd.read_parquet(io.BytesIO(store.dataset_rows(dataset_id)))

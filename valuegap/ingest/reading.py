@@ -1,0 +1,209 @@
+"""Reading uploads: format from content, encoding, delimiter and decimal comma detected.
+
+Text files are read with every cell as a string (nothing coerced silently: "inf", "1e309" or "n/a"
+reach validation as written and are rejected there with their row).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from valuegap.errors import ValueGapError
+
+Format = Literal["csv", "tsv", "parquet", "excel", "sql"]
+ACCEPTED = "CSV, TSV, Parquet or Excel (.xlsx)"
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read, before mapping: every text cell still a string."""
+
+    frame: pd.DataFrame
+    file_name: str
+    format: Format
+    encoding: str | None
+    delimiter: str | None
+    decimal: str | None
+    content_hash: str
+    rows: int
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sniff_binary(data: bytes, file_name: str) -> str | None:
+    """'parquet', 'excel', or None for text; refuse other binary content with what it looks like."""
+    if data[:4] == b"PAR1":
+        return "parquet"
+    if data[:4] == b"PK\x03\x04":
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            names = []
+        if any(n.startswith("xl/") for n in names):
+            return "excel"
+        raise ValueGapError(f"{file_name}: this is a zip archive, not a table. Upload {ACCEPTED}.")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ValueGapError(
+            f"{file_name}: this is an old Excel (.xls) file. Save it as .xlsx or CSV and upload again."
+        )
+    signatures = {
+        b"\x89PNG": "a PNG image",
+        b"%PDF": "a PDF document",
+        b"\xff\xd8\xff": "a JPEG image",
+        b"GIF8": "a GIF image",
+    }
+    for magic, what in signatures.items():
+        if data.startswith(magic):
+            raise ValueGapError(f"{file_name}: this is {what}, not a table. Upload {ACCEPTED}.")
+    if b"\x00" in data[:8192]:
+        raise ValueGapError(f"{file_name}: this is a binary file, not a table. Upload {ACCEPTED}.")
+    return None
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "latin-1"
+
+
+def _delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        counts = Counter({d: lines[0].count(d) for d in DELIMITERS})
+        best, seen = counts.most_common(1)[0]
+        return best if seen else ","
+
+
+def _uses_decimal_comma(frame: pd.DataFrame, delimiter: str) -> bool:
+    """A ';' or tab file whose number-looking cells use ',' as the decimal point (e.g. '3,5')."""
+    if delimiter == ",":
+        return False
+    sample = frame.head(200)
+    comma = sample.apply(lambda s: s.str.fullmatch(r"-?\d+,\d+").sum()).sum()
+    dot = sample.apply(lambda s: s.str.fullmatch(r"-?\d+\.\d+").sum()).sum()
+    return bool(comma > dot)
+
+
+def _check_headers(columns: list[str], file_name: str) -> list[str]:
+    stripped = [str(c).strip() for c in columns]
+    if any(not c for c in stripped):
+        position = stripped.index("") + 1
+        raise ValueGapError(
+            f"{file_name}: column {position} has no header. Name every column in the first row."
+        )
+    repeated = [c for c, n in Counter(stripped).items() if n > 1]
+    if repeated:
+        raise ValueGapError(
+            f"{file_name}: the header '{repeated[0]}' appears more than once. Rename the duplicate column "
+            "so each column has its own name."
+        )
+    return stripped
+
+
+def read_table(data: bytes, file_name: str, *, sheet: str | int | None = None) -> RawTable:
+    """Read an uploaded file into a :class:`RawTable`, detecting its format from the content."""
+    if not data:
+        raise ValueGapError(f"{file_name}: the file is empty.")
+    kind = _sniff_binary(data, file_name)
+    digest = content_hash(data)
+    if kind == "parquet":
+        try:
+            frame = pd.read_parquet(io.BytesIO(data))
+        except Exception as exc:  # pyarrow raises many types for corrupt files
+            raise ValueGapError(
+                f"{file_name}: not a readable Parquet file ({str(exc).splitlines()[0]})."
+            ) from None
+        frame.columns = _check_headers([str(c) for c in frame.columns], file_name)
+        return _done(frame, file_name, "parquet", None, None, None, digest)
+    if kind == "excel":
+        try:
+            frame = pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=str, keep_default_na=False)
+        except Exception as exc:
+            raise ValueGapError(
+                f"{file_name}: not a readable Excel file ({str(exc).splitlines()[0]})."
+            ) from None
+        frame.columns = _check_headers([str(c) for c in frame.columns], file_name)
+        return _done(frame, file_name, "excel", None, None, None, digest)
+    text, encoding = _decode(data)
+    delimiter = _delimiter(text)
+    try:
+        # header=None: pandas would rename a repeated header ("a.1") instead of saying so
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None)
+    except pd.errors.EmptyDataError:
+        raise ValueGapError(f"{file_name}: the file is empty.") from None
+    except pd.errors.ParserError as exc:
+        raise ValueGapError(
+            f"{file_name}: rows have different numbers of cells ({str(exc).splitlines()[0]})."
+        ) from None
+    header = _check_headers(list(frame.iloc[0]), file_name)
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    if frame.empty:
+        raise ValueGapError(f"{file_name}: has a header but no rows.")
+    if len(header) == 1 and any(d in header[0] for d in DELIMITERS if d != delimiter):
+        raise ValueGapError(f"{file_name}: every row is one cell; the delimiter could not be recognised.")
+    decimal = "," if _uses_decimal_comma(frame, delimiter) else "."
+    fmt: Format = "tsv" if delimiter == "\t" else "csv"
+    return _done(frame, file_name, fmt, encoding, delimiter, decimal, digest)
+
+
+def _done(frame: pd.DataFrame, file_name: str, fmt: Format, encoding: str | None, delimiter: str | None,
+          decimal: str | None, digest: str) -> RawTable:  # fmt: skip
+    if frame.empty:
+        raise ValueGapError(f"{file_name}: has a header but no rows.")
+    return RawTable(frame, file_name, fmt, encoding, delimiter, decimal, digest, len(frame))
+
+
+def read_sql(url: str, query: str, *, row_limit: int = 20_000_000) -> RawTable:
+    """Run ``query`` on the database at ``url``; errors never show the password."""
+    import sqlalchemy as sa
+
+    if not url.strip() or not query.strip():
+        raise ValueGapError("Give both a database URL and a query.")
+    try:
+        shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        raise ValueGapError(
+            "The database URL is not valid, e.g. postgresql+psycopg://user:pw@host/db."
+        ) from None
+    try:
+        engine = sa.create_engine(url)
+    except Exception as exc:
+        raise ValueGapError(
+            f"{shown}: cannot connect ({type(exc).__name__}: a driver may be missing)."
+        ) from None
+    try:
+        with engine.connect() as conn:
+            frame = pd.read_sql_query(sa.text(query), conn)
+    except Exception as exc:
+        first = str(exc).splitlines()[0].replace(url, shown)
+        raise ValueGapError(f"{shown}: the query failed ({first[:300]}).") from None
+    finally:
+        engine.dispose()
+    if frame.empty:
+        raise ValueGapError(f"{shown}: the query returned no rows.")
+    if len(frame) > row_limit:
+        raise ValueGapError(
+            f"{shown}: the query returned more than {row_limit:,} rows; aggregate or filter it."
+        )
+    frame.columns = _check_headers([str(c) for c in frame.columns], "query result")
+    digest = content_hash(f"{shown}\n{query}\n".encode() + pd.util.hash_pandas_object(frame).values.tobytes())
+    return RawTable(frame, "query result", "sql", None, None, None, digest, len(frame))
