@@ -1,0 +1,71 @@
+"""AppTests of the Evidence and Gap analysis pages on the seeded demo workspace."""
+
+from __future__ import annotations
+
+from tests.app.conftest import app_at, shown
+
+
+def _select(at, label):  # type: ignore[no-untyped-def]
+    return next(widget for widget in at.selectbox if widget.label.startswith(label))
+
+
+def test_gap_analysis_shows_the_demo_verdicts(open_store):
+    store = open_store()
+    at = app_at("4_gap_analysis.py", p="1")
+    assert not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Exaggerated"] == "2" and metrics["Substantiated"] == "2"
+    table = at.dataframe[0].value
+    verdicts = dict(zip(table["claim"], table["verdict"], strict=True))
+    assert verdicts["paid-faster"] == "exaggerated" and verdicts["admin-time"] == "substantiated"
+    dataset = store.datasets(kind="outcomes", proposition_id=1)[0]
+    assert any(dataset.label in text for text in shown(at.caption))
+
+
+def test_segment_filter_lives_in_the_url_and_changes_the_verdicts():
+    at = app_at("4_gap_analysis.py", p="1", segment="agency", alpha="0.01")
+    assert _select(at, "Segment").value == "agency"
+    assert _select(at, "α").value == "0.01"
+    table = at.dataframe[0].value
+    assert table.set_index("claim").loc["admin-time", "n"] == 460  # agency customers only
+    _select(at, "Segment").select("all")
+    at.run()
+    assert "segment" not in at.query_params
+    assert at.dataframe[0].value.set_index("claim").loc["admin-time", "n"] == 3000
+
+
+def test_a_stale_filter_in_the_link_falls_back():
+    at = app_at("4_gap_analysis.py", p="1", segment="nobody", period="1999-01")
+    assert _select(at, "Segment").value == "all"
+    assert any("not available" in text for text in shown(at.caption))
+
+
+def test_accepting_a_rewording_saves_a_revision(open_store):
+    at = app_at("4_gap_analysis.py", p="1")
+    accept = next(b for b in at.button if b.key and b.key.startswith("accept_paid-faster"))
+    accept.click()
+    at.run()
+    assert not at.exception
+    store = open_store()
+    saved = store.get(1)
+    claim = next(c for c in saved.proposition.claims if c.id == "paid-faster")
+    assert saved.version == 2 and claim.claimed < 9 and str(claim.claimed) in claim.text.replace(".0 ", " ")
+    assert store.revisions(1)[0].action == "reword"
+
+
+def test_no_outcomes_gives_a_way_to_bring_them(open_store):
+    store = open_store()
+    for dataset in store.datasets():
+        from valuegap.store import Actor
+
+        store.delete_dataset(dataset.id, Actor("Ana"))
+    at = app_at("4_gap_analysis.py", p="1")
+    assert any("No outcome data yet" in i.value for i in at.info)
+
+
+def test_evidence_page_lists_datasets_and_offers_upload():
+    at = app_at("3_evidence.py", p="2")
+    assert not at.error
+    table = at.dataframe[0].value
+    assert len(table) == 6 and table["for this proposition"].sum() == 2
+    assert any("Cinemar" in text for text in shown(at.caption) + [m.value for m in at.markdown])

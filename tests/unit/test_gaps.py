@@ -1,0 +1,231 @@
+"""Gap analysis views, charts and imports on the demo workspace and small hand-made cases."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from valuegap import charts, gaps, ingest
+from valuegap.aggregates import OutcomeSummary
+from valuegap.analysis import analyze, analyze_summary
+from valuegap.errors import ValueGapError
+from valuegap.imports import import_table, load_rows, load_summary, remembered_mapping
+from valuegap.model import Proposition, parse_proposition
+from valuegap.propfile import read
+from valuegap.rewording import reword
+from valuegap.store import Actor, Role, Store
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+EDITOR = Actor("Ana")
+
+
+@pytest.fixture(scope="module")
+def invoicing() -> tuple[Proposition, pd.DataFrame]:
+    return read(DATA / "propositions/invoicing-saas.yaml"), pd.read_csv(DATA / "outcomes/invoicing-saas.csv")
+
+
+def _valid_json(chart) -> dict:  # type: ignore[no-untyped-def]
+    spec = chart.to_dict()
+    json.dumps(spec, allow_nan=False)
+    return spec
+
+
+def test_tables_and_charts_of_the_demo(invoicing) -> None:
+    prop, outcomes = invoicing
+    analysis = analyze(prop, outcomes)
+    table = gaps.claims_table(analysis)
+    assert table.set_index("claim")["verdict"].to_dict()["paid-faster"] == "exaggerated"
+    frame = gaps.claims_chart_frame(analysis)
+    row = frame.set_index("claim_id").loc["admin-time"]
+    result = next(r for r in analysis.results if r.claim.id == "admin-time")
+    assert row["estimate"] == pytest.approx(result.verdict.test.estimate / 5)
+    _valid_json(charts.claims_chart(frame))
+    steps = gaps.waterfall_steps(analysis.value, prop)
+    gaps_sum = steps.loc[steps["kind"] == "gap", "amount"].sum()
+    assert steps.iloc[0]["amount"] + gaps_sum == pytest.approx(analysis.value.realized_benefit)
+    assert steps.iloc[-1]["amount"] == pytest.approx(
+        analysis.value.realized_benefit - analysis.value.sacrifice
+    )
+    spec = _valid_json(charts.waterfall_chart(steps, currency="USD"))
+    (data,) = spec["datasets"].values()
+    assert len(data) == len(steps)
+    for previous, step in itertools.pairwise(data):
+        if step["type"] in ("shortfall", "surplus", "cost"):  # floats from where the last bar ended
+            assert step["start"] == pytest.approx(previous["end"])
+            assert step["end"] - step["start"] == pytest.approx(step["amount"])
+    by_segment = analyze(prop, outcomes, by_segment=True)
+    cells = gaps.heatmap_cells(by_segment)
+    assert set(cells["segment"]) == {"agency", "freelancer", "small-business"}
+    assert len(cells) == 3 * len(prop.claims)
+    _valid_json(charts.heatmap_chart(cells))
+
+
+def test_ranking_puts_exaggerated_claims_first_by_money(invoicing) -> None:
+    prop, outcomes = invoicing
+    analysis = analyze(prop, outcomes)
+    from valuegap.language import check_proposition
+
+    flags: dict[str, list] = {}
+    for flag in check_proposition(prop):
+        flags.setdefault(flag.claim_id, []).append(flag)
+    ranked = gaps.ranked_exaggerations(analysis, flags)
+    exaggerated = ranked[ranked["verdict"] == "exaggerated"]
+    assert list(ranked["claim"][: len(exaggerated)]) == list(exaggerated["claim"])
+    money = exaggerated["gap_money"].fillna(-np.inf).tolist()
+    assert money == sorted(money, reverse=True)
+    assert ranked["rank"].tolist() == list(range(1, len(ranked) + 1))
+
+
+def test_expectation_gaps_of_the_demo() -> None:
+    customers = pd.read_csv(DATA / "customers/invoicing-saas.csv")
+    frame = gaps.expectation_frame(gaps.expectation_gaps(customers))
+    readings = frame.set_index("item")["verdict_text"].to_dict()
+    assert readings["getting paid"] == "under-delivery"
+    row = frame.set_index("item").loc["getting paid"]
+    diff = customers["experienced_getting_paid"] - customers["expected_getting_paid"]
+    assert row["gap"] == pytest.approx(diff.mean())
+    _valid_json(charts.expectation_chart(frame))
+
+
+def test_charts_handle_empty_input_and_refuse_raw_rows() -> None:
+    for chart in (
+        charts.claims_chart(pd.DataFrame(columns=["claim", "estimate"])),
+        charts.heatmap_chart(pd.DataFrame()),
+        charts.waterfall_chart(pd.DataFrame()),
+        charts.expectation_chart(pd.DataFrame()),
+        charts.distribution_chart(pd.DataFrame(), claimed=1, threshold=0.9),
+    ):
+        assert _valid_json(chart)["mark"]["type"] == "text"
+    with pytest.raises(ValueGapError, match="aggregate"):
+        charts.distribution_chart(
+            pd.DataFrame({"bin_start": range(6000), "bin_end": range(6000), "count": 1}),
+            claimed=1,
+            threshold=1,
+        )
+
+
+def test_accepting_a_rewording_updates_text_and_number(invoicing) -> None:
+    prop, _ = invoicing
+    claim = next(c for c in prop.claims if c.id == "paid-faster")
+    rewording = reword(claim, 5.84)
+    updated = gaps.apply_rewording(prop, "paid-faster", rewording)
+    new = next(c for c in updated.claims if c.id == "paid-faster")
+    assert new.text == "Get paid 5.8 days sooner, guaranteed" and new.claimed == 5.8
+    assert [c.id for c in updated.claims] == [c.id for c in prop.claims]
+
+
+def test_import_stores_everything_once_and_remembers_the_mapping(tmp_path: Path, invoicing) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'w.db'}")
+    prop, outcomes = invoicing
+    prop_id = store.create(prop, EDITOR).id
+    data = (DATA / "outcomes/invoicing-saas.csv").read_bytes()
+    raw = ingest.read_table(data, "invoicing.csv")
+    assert remembered_mapping(store, raw) is None
+    mapping = ingest.propose_mapping(raw)
+    stored = import_table(store, raw, mapping, name="Outcomes", proposition_id=prop_id, actor=EDITOR).dataset
+    assert (stored.version, stored.rows_kept, stored.content_hash) == (1, 17083, ingest.content_hash(data))
+    assert store.dataset_by_hash(raw.content_hash).id == stored.id
+    assert remembered_mapping(store, raw) == mapping
+    again = import_table(store, raw, mapping, name="Outcomes", proposition_id=prop_id, actor=EDITOR).dataset
+    assert again.version == 2 and again.label.startswith("Outcomes v2")
+    summary = load_summary(store, stored.id)
+    direct = analyze(prop, outcomes)
+    assert analyze_summary(prop, summary).rows == direct.rows
+    assert len(load_rows(store, stored.id)) == 17083
+
+
+def test_a_failed_import_leaves_nothing(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'w.db'}")
+    raw = ingest.read_table(b"customer_id,metric,value\nA,m,x\n", "bad.csv")
+    with pytest.raises(ValueGapError):
+        import_table(store, raw, ingest.propose_mapping(raw), name="Bad", proposition_id=None, actor=EDITOR)
+    viewer = Actor("Vic", Role.viewer)
+    good = ingest.read_table(b"customer_id,metric,value\nA,m,1\n", "good.csv")
+    with pytest.raises(ValueGapError, match="import"):
+        import_table(
+            store, good, ingest.propose_mapping(good), name="Good", proposition_id=None, actor=viewer
+        )
+    assert (
+        store.datasets() == [] and store.remembered_mapping(ingest.shape_signature(["customer_id"])) is None
+    )
+
+
+# --------------------------------------------------------------------------- properties of verdicts
+
+PROP = parse_proposition(
+    {
+        "name": "P", "segment": "all", "price": {"amount": 10, "currency": "EUR", "period": "month"},
+        "value_of_time": 20,
+        "claims": [
+            {"id": "avg", "text": "Saves 5 h", "benefit": "time", "form": "average", "metric": "h",
+             "claimed": 5},
+            {"id": "med", "text": "Typically 5 h", "benefit": "time", "form": "median", "metric": "h",
+             "claimed": 5},
+            {"id": "shr", "text": "80% save 4 h", "benefit": "time", "form": "share", "metric": "h",
+             "claimed": 4, "share": 0.8},
+        ],
+    }
+)  # fmt: skip
+
+
+def _frame(values: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"customer_id": [f"c{i}" for i in range(len(values))], "metric": "h", "value": values}
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(0, 12, allow_nan=False).map(lambda v: round(v, 1)), min_size=3, max_size=40),
+    st.randoms(),
+)
+def test_permuting_rows_never_changes_results(values: list[float], random) -> None:  # type: ignore[no-untyped-def]
+    frame = _frame(values)
+    shuffled = frame.sample(frac=1, random_state=random.randint(0, 10**6)).reset_index(drop=True)
+    a, b = analyze(PROP, frame).rows, analyze(PROP, shuffled).rows
+    for x, y in zip(a, b, strict=True):
+        assert x["verdict"] == y["verdict"] and x["n"] == y["n"]
+        assert x["estimate"] == pytest.approx(y["estimate"], rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0, 12, allow_nan=False).map(lambda v: round(v, 1)), min_size=3, max_size=40))
+def test_a_customer_meeting_the_claim_never_turns_substantiated_into_exaggerated(values: list[float]) -> None:
+    before = {r["id"]: r["verdict"] for r in analyze(PROP, _frame(values)).rows}
+    after = {r["id"]: r["verdict"] for r in analyze(PROP, _frame([*values, 5.0])).rows}
+    for claim_id, verdict in before.items():
+        if verdict == "substantiated":
+            assert after[claim_id] != "exaggerated"
+
+
+def test_wide_and_long_uploads_give_the_same_verdicts(invoicing) -> None:
+    prop, outcomes = invoicing
+    ours = outcomes[outcomes["offer"] == "Ledgerly"]
+    per_customer = ours.groupby(["customer_id", "metric", "segment"], as_index=False)["value"].mean()
+    wide = per_customer.pivot(
+        index=["customer_id", "segment"], columns="metric", values="value"
+    ).reset_index()
+    raw_wide = ingest.read_table(wide.to_csv(index=False).encode(), "wide.csv")
+    mapping = ingest.propose_mapping(raw_wide)
+    assert mapping.kind == "wide"
+    from_wide = ingest.apply_mapping(raw_wide, mapping).observations
+    raw_long = ingest.read_table(per_customer.to_csv(index=False).encode(), "long.csv")
+    from_long = ingest.apply_mapping(raw_long, ingest.propose_mapping(raw_long)).observations
+    own = parse_proposition(
+        {
+            **prop.to_dict(),
+            "claims": [c.model_dump(mode="json", exclude_none=True) for c in prop.claims if not c.competitor],
+        }
+    )
+    verdicts = [
+        [r["verdict"] for r in analyze_summary(own, OutcomeSummary.build(frame), by_segment=True).rows]
+        for frame in (from_wide, from_long)
+    ]
+    assert verdicts[0] == verdicts[1]

@@ -1,0 +1,211 @@
+"""Reading, mapping and validating uploads: formats, encodings, every rejection with its row."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from valuegap import ingest
+from valuegap.errors import ValueGapError
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+LONG = "customer_id,metric,value,segment\nA,hours,3.5,solo\nB,hours,4,firm\nC,days,2,solo\n"
+
+
+def _read(text: str | bytes, name: str = "upload.csv") -> ingest.RawTable:
+    return ingest.read_table(text.encode() if isinstance(text, str) else text, name)
+
+
+def _check(raw: ingest.RawTable, **kwargs) -> ingest.IngestResult:  # type: ignore[no-untyped-def]
+    return ingest.apply_mapping(raw, ingest.propose_mapping(raw), **kwargs)
+
+
+def test_plain_csv_is_long_form() -> None:
+    raw = _read(LONG)
+    assert (raw.format, raw.encoding, raw.delimiter, raw.decimal, raw.rows) == ("csv", "utf-8", ",", ".", 3)
+    result = _check(raw)
+    assert result.kind == "long" and result.report.rows_kept == 3
+    assert result.observations["value"].tolist() == [3.5, 4.0, 2.0]
+
+
+def test_semicolons_decimal_commas_latin1_and_bom() -> None:
+    text = "customer_id;metric;value;segment\nA;hours;3,5;Müller\nB;hours;1.234,5;Zoë\n"
+    raw = _read(text.encode("cp1252"))
+    assert (raw.delimiter, raw.decimal, raw.encoding) == (";", ",", "latin-1")
+    result = _check(raw)
+    assert result.observations["value"].tolist() == [3.5, 1234.5]
+    assert list(result.observations["segment"]) == ["Müller", "Zoë"]
+    assert _read(b"\xef\xbb\xbf" + LONG.encode()).encoding == "utf-8-sig"
+    assert next(iter(_read(b"\xef\xbb\xbf" + LONG.encode()).frame.columns)) == "customer_id"
+
+
+def test_tab_separated() -> None:
+    raw = _read(LONG.replace(",", "\t"), "upload.tsv")
+    assert raw.format == "tsv" and _check(raw).report.rows_kept == 3
+
+
+def test_parquet_and_excel_are_recognised_by_content_not_name() -> None:
+    frame = pd.read_csv(io.StringIO(LONG))
+    sink = io.BytesIO()
+    frame.to_parquet(sink)
+    parquet = ingest.read_table(sink.getvalue(), "outcomes.csv")  # misleading name on purpose
+    assert parquet.format == "parquet" and _check(parquet).report.rows_kept == 3
+    sink = io.BytesIO()
+    frame.to_excel(sink, index=False)
+    excel = ingest.read_table(sink.getvalue(), "outcomes.bin")
+    assert excel.format == "excel" and _check(excel).observations["value"].tolist() == [3.5, 4.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG image"),
+        (b"%PDF-1.7\n", "PDF"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", r"\.xls"),
+        (b"abc\x00def", "binary"),
+        (b"customer_id,metric,value\n", "no rows"),
+        (b"customer_id,value,value\nA,1,2\n", "'value' appears more than once"),
+        (b"customer_id,,value\nA,1,2\n", "column 2 has no header"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message(data: bytes, message: str) -> None:
+    with pytest.raises(ValueGapError, match=message):
+        ingest.read_table(data, "upload.csv")
+
+
+def test_every_rejection_has_its_row_and_reason() -> None:
+    text = (
+        "customer_id,metric,value,observed_at\n"
+        "A,hours,1,2025-01-01\n"  # row 2 kept
+        ",hours,1,2025-01-01\n"  # row 3 missing id
+        "B,,1,2025-01-01\n"  # row 4 missing metric
+        "C,hours,abc,2025-01-01\n"  # row 5 text
+        "D,hours,inf,2025-01-01\n"  # row 6 infinite
+        "E,hours,1e309,2025-01-01\n"  # row 7 overflows to infinity
+        "F,hours,NaN,2025-01-01\n"  # row 8 not a number
+        "A,hours,1,2025-01-01\n"  # row 9 duplicate of row 2
+        "G,hours,2,31/31/2025\n"  # row 10 bad date
+        "H,steps,2,2025-01-01\n"  # row 11 unknown metric
+    )
+    result = _check(_read(text), known_metrics={"hours"})
+    rejected = result.report.rejections
+    assert rejected["row"].tolist() == [3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert rejected["reason"].tolist() == [
+        "missing customer id", "missing metric", "not a number", "infinite value", "infinite value",
+        "not a number", "duplicate row (same as an earlier row)", "not a date",
+        "unknown metric (no claim measures it)",
+    ]  # fmt: skip
+    assert (result.report.rows_read, result.report.rows_kept, result.report.rows_rejected) == (10, 1, 9)
+    assert result.observations["customer_id"].tolist() == ["A"]
+    summary = result.report.summary().set_index("reason")["rows"].to_dict()
+    assert summary["infinite value"] == 2
+
+
+def test_nothing_kept_is_an_error_naming_the_reasons() -> None:
+    with pytest.raises(ValueGapError, match=r"no row passed the checks.*not a number"):
+        _check(_read("customer_id,metric,value\nA,m,x\nB,m,y\n"))
+
+
+def test_rejections_csv_neutralises_formulas() -> None:
+    result = _check(_read('customer_id,metric,value\nA,m,=cmd()\nB,m,"@SUM(1)"\nC,m,1\n'))
+    text = result.report.to_csv().decode()
+    assert "'=cmd()" in text and "'@SUM(1)" in text and "\r\n" in text
+
+
+def test_demo_files_map_themselves() -> None:
+    outcomes = ingest.read_table((DATA / "outcomes/streaming-plan.csv").read_bytes(), "o.csv")
+    mapping = ingest.propose_mapping(outcomes)
+    assert mapping.kind == "long"
+    assert mapping.roles == {
+        r: r for r in ("customer_id", "metric", "value", "segment", "offer", "observed_at")
+    }
+    customers = ingest.read_table((DATA / "customers/streaming-plan.csv").read_bytes(), "c.csv")
+    mapping = ingest.propose_mapping(customers)
+    assert mapping.kind == "customers"
+    assert mapping.survey_items == ("content", "picture_quality", "value_for_money")
+    result = ingest.apply_mapping(customers, mapping)
+    assert result.report.rows_kept == 3600 and result.customers["churned"].isin([0, 1]).all()
+
+
+def test_synonyms_and_wide_form() -> None:
+    raw = _read("Client ID,Tier,hours_saved,days_sooner\nA,gold,1.5,\nB,silver,,3\n")
+    mapping = ingest.propose_mapping(raw)
+    assert mapping.kind == "wide" and mapping.roles == {"customer_id": "Client ID", "segment": "Tier"}
+    assert mapping.metric_columns == ("hours_saved", "days_sooner")
+    result = ingest.apply_mapping(raw, mapping)
+    assert result.observations[["customer_id", "metric", "value"]].values.tolist() == [
+        ["A", "hours_saved", 1.5], ["B", "days_sooner", 3.0],
+    ]  # fmt: skip
+
+
+def test_mapping_problems_and_round_trip() -> None:
+    raw = _read(LONG)
+    bad = ingest.Mapping("long", {"customer_id": "customer_id", "metric": "nope", "segment": "customer_id"})
+    messages = [str(p) for p in ingest.check_mapping(raw, bad)]
+    assert any("value" in m for m in messages)
+    assert any("no column 'nope'" in m for m in messages)
+    assert any("two roles" in m for m in messages)
+    mapping = ingest.propose_mapping(raw)
+    assert ingest.Mapping.from_dict(mapping.to_dict()) == mapping
+    assert ingest.check_mapping(raw, mapping) == []
+
+
+def test_shape_signature_ignores_order_and_case() -> None:
+    assert ingest.shape_signature(["Customer ID", "metric"]) == ingest.shape_signature(
+        ["metric", "customer_id"]
+    )
+    assert ingest.shape_signature(["a", "b"]) != ingest.shape_signature(["a", "c"])
+
+
+def test_read_sql(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "w.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table o (customer_id text, metric text, value real)")
+        conn.executemany("insert into o values (?, ?, ?)", [("A", "m", 1.0), ("B", "m", 2.5)])
+    raw = ingest.read_sql(f"sqlite:///{path}", "select * from o")
+    assert raw.format == "sql" and _check(raw).observations["value"].tolist() == [1.0, 2.5]
+    with pytest.raises(ValueGapError, match="the query failed"):
+        ingest.read_sql(f"sqlite:///{path}", "select * from missing")
+    with pytest.raises(ValueGapError, match="no rows"):
+        ingest.read_sql(f"sqlite:///{path}", "select * from o where 0")
+    with pytest.raises(ValueGapError) as error:
+        ingest.read_sql("postgresql+psycopg://u:secret@127.0.0.1:1/x", "select 1")
+    assert "secret" not in str(error.value)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["A", "B", "C", "D"]), st.sampled_from(["m1", "m2", "m3"]),
+                  st.integers(-500, 500)),
+        min_size=1, max_size=30, unique_by=lambda t: (t[0], t[1]),
+    )
+)  # fmt: skip
+def test_wide_and_long_forms_give_the_same_observations(cells: list[tuple[str, str, int]]) -> None:
+    long = pd.DataFrame(cells, columns=["customer_id", "metric", "value"])
+    long["value"] = long["value"] / 10
+    wide = long.pivot(index="customer_id", columns="metric", values="value").reset_index()
+    wide_text = wide.to_csv(index=False)
+    from_long = _check(_read(long.to_csv(index=False))).observations
+    raw = _read(wide_text)
+    metrics = tuple(c for c in wide.columns if c != "customer_id")
+    from_wide = ingest.apply_mapping(
+        raw, ingest.Mapping("wide", {"customer_id": "customer_id"}, metrics)
+    ).observations
+
+    def canonical(frame: pd.DataFrame) -> list[tuple[str, str, float]]:
+        return sorted(
+            zip(frame["customer_id"].astype(str), frame["metric"].astype(str), frame["value"], strict=True)
+        )
+
+    assert canonical(from_long) == canonical(from_wide)
+    assert np.isfinite(from_wide["value"]).all()
