@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
-from valuegap.store import Store
+from valuegap.store import Actor, Store
+from valuegap.workspace import open_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -146,3 +148,35 @@ def test_import_names_the_bad_field_then_imports_a_good_file(server: Server, pag
     assert len(imported) == 1 and imported[0].proposition == good
     assert store.revisions(imported[0].id)[0].summary == "imported from a file"
     store.close()
+
+
+def test_uploaded_outcomes_become_verdicts_on_the_gap_analysis_page(server: Server, page: Page):
+    store = open_workspace(server.database_url)  # seeded as the app would seed it
+    for dataset in store.datasets():  # start without evidence, so the verdicts can only come from the upload
+        store.delete_dataset(dataset.id, Actor("setup"))
+    store.close()
+    outcomes = Path(__file__).resolve().parents[2] / "data" / "outcomes" / "streaming-plan.csv"
+
+    open_page(page, f"{server.url}/gap_analysis?p=2")
+    expect(page.get_by_text("No outcome data yet")).to_be_visible()
+    open_page(page, f"{server.url}/evidence?p=2")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(outcomes))
+    settle(page)
+    expect(page.get_by_text("Outcomes, long form (one row per measurement)")).to_be_visible()
+    page.get_by_role("button", name="Check rows").click()
+    settle(page)
+    expect(page.get_by_text("Every row passed the checks.")).to_be_visible()
+    page.get_by_role("button", name="Import 28,820 rows as 'streaming-plan'").click()
+    settle(page)
+    assert_clean(page)
+
+    store = Store.open(server.database_url)
+    (dataset,) = store.datasets(kind="outcomes", proposition_id=2)
+    assert dataset.rows_kept == 28_820 and dataset.name == "streaming-plan"
+    store.close()
+    open_page(page, f"{server.url}/gap_analysis?p=2&d={dataset.id}")
+    expect(page.get_by_text(f"Evidence: {dataset.label}")).to_be_visible()
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_be_visible()
+    expect(page.get_by_text("Exaggerated", exact=True)).to_be_visible()
+    assert_clean(page)
