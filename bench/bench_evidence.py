@@ -1,0 +1,202 @@
+"""Benchmark of issue 3: importing 10M observations, `valuegap analyze` on 1M rows, Gap analysis reruns.
+
+    python bench/bench_evidence.py [--rows 10000000] [--skip-csv]
+
+Prints a table of wall times and peak memory. Each import runs in its own process so its peak RSS
+is its own. Numbers go in the closing note; nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_data(folder: Path, rows: int) -> tuple[Path, Path]:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(2026)
+    customers = max(rows // 50, 10)
+    customer = rng.integers(0, customers, rows)
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Categorical.from_codes(customer, [f"C{i:07d}" for i in range(customers)]),
+            "metric": pd.Categorical.from_codes(
+                rng.integers(0, 50, rows), [f"metric_{i:02d}" for i in range(50)]
+            ),
+            "value": rng.normal(5, 2, rows).round(2),
+            "segment": pd.Categorical.from_codes(customer % 20, [f"segment_{i:02d}" for i in range(20)]),
+            "offer": pd.Categorical.from_codes((customer % 10 == 0).astype(int), ["Ours", "Rival"]),
+            "observed_at": (
+                pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365, rows), "D")
+            ).strftime("%Y-%m-%d"),
+        }
+    )
+    parquet, csv = folder / "outcomes.parquet", folder / "outcomes.csv"
+    frame.to_parquet(parquet, index=False)
+    frame.to_csv(csv, index=False)
+    return parquet, csv
+
+
+IMPORT = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from valuegap import ingest
+from valuegap.aggregates import OutcomeSummary
+from valuegap.imports import import_table
+from valuegap.store import Actor, Store
+t_import = time.perf_counter()
+path, url = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+t1 = time.perf_counter()
+raw = ingest.read_table(data, path)
+t2 = time.perf_counter()
+result = ingest.apply_mapping(raw, ingest.propose_mapping(raw))
+t3 = time.perf_counter()
+summary = OutcomeSummary.build(result.observations)
+t4 = time.perf_counter()
+store = Store.open(url)
+stored = import_table(store, raw, ingest.propose_mapping(raw), name="bench", proposition_id=None, actor=Actor("bench"))
+t5 = time.perf_counter()
+print(json.dumps({"read": t2 - t1, "validate": t3 - t2, "aggregate": t4 - t3,
+                  "read+validate+aggregate": t4 - t1, "full import incl. storing (again)": t5 - t4,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "dataset": stored.dataset.id}))
+"""
+
+
+def run_import(path: Path, url: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", IMPORT, str(path), url], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def analyze_vs_read_csv(folder: Path, rows: int) -> dict:
+    import pandas as pd
+
+    from valuegap import propfile
+    from valuegap.demo import demo_propositions
+
+    prop = demo_propositions()[0][1]
+    frame = pd.read_csv(ROOT / "data/outcomes/invoicing-saas.csv")
+    big = frame.sample(rows, replace=True, random_state=1).reset_index(drop=True)
+    big["customer_id"] = big["customer_id"] + "-" + (big.index % 300).astype(str)
+    csv = folder / "analyze.csv"
+    big.to_csv(csv, index=False)
+    prop_path = folder / "prop.yaml"
+    propfile.write(prop, prop_path)
+    timings = {}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", f"import pandas as pd; pd.read_csv({str(csv)!r})"], check=True)
+    timings["bare pandas.read_csv (process)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "valuegap.cli", "analyze", str(prop_path), str(csv)],
+        check=True,
+        capture_output=True,
+    )
+    timings["valuegap analyze (process)"] = time.perf_counter() - start
+    return timings
+
+
+def gap_page_reruns(url: str, dataset_id: int) -> dict:
+    """Server-side time of a Gap analysis rerun after a filter change (AppTest, median of 20)."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from valuegap.demo import demo_propositions
+    from valuegap.model import parse_proposition
+    from valuegap.store import Actor, Store
+
+    os.environ["VALUEGAP_DATABASE_URL"] = url
+    store = Store.open(url)
+    base = demo_propositions()[0][1]
+    body = base.to_dict()
+    for i, claim in enumerate(body["claims"]):
+        claim["metric"] = f"metric_{i:02d}" if claim.get("metric") else None
+        if claim.get("competitor"):
+            claim["competitor"] = "Rival"
+    prop = parse_proposition(body)
+    prop_id = store.create(prop, Actor("bench")).id
+    store.link_dataset(dataset_id, prop_id, Actor("bench"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["p"] = str(prop_id)
+    at.query_params["d"] = str(dataset_id)
+    at.run()
+    at.switch_page("pages/4_gap_analysis.py")
+    start = time.perf_counter()
+    at.run()
+    first = time.perf_counter() - start
+    reruns = []
+    for _ in range(20):
+        start = time.perf_counter()
+        at.run()
+        reruns.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    # a filter change to a value not seen before: the page's cache misses and the analysis is
+    # recomputed from the loaded aggregates (never from raw rows); this is that computation
+    from valuegap.analysis import analyze_summary
+    from valuegap.imports import load_summary
+
+    summary = load_summary(store, dataset_id)
+    segments = list(summary.segments_of(exclude_offers={"Rival"}))
+    misses = []
+    for i in range(20):
+        start = time.perf_counter()
+        analyze_summary(prop, summary, segment=segments[i % len(segments)])
+        misses.append(time.perf_counter() - start)
+    return {
+        "first render (loads aggregates)": first,
+        "rerun, median of 20 (AppTest)": statistics.median(reruns),
+        "new filter: analysis on aggregates, median of 20": statistics.median(misses),
+        "new filter: rerun + analysis (sum of medians)": statistics.median(reruns)
+        + statistics.median(misses),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--analyze-rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-csv", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        start = time.perf_counter()
+        parquet, csv = make_data(folder, args.rows)
+        print(
+            f"generated {args.rows:,} rows in {time.perf_counter() - start:.1f} s "
+            f"(Parquet {parquet.stat().st_size / 2**20:.0f} MiB, CSV {csv.stat().st_size / 2**20:.0f} MiB)"
+        )
+        url = f"sqlite:///{folder / 'bench.db'}"
+        rows = [("import from Parquet", run_import(parquet, url))]
+        if not args.skip_csv:
+            rows.append(("import from CSV", run_import(csv, url)))
+        for label, result in rows:
+            print(f"\n{label} ({args.rows:,} rows)")
+            for key, value in result.items():
+                if key != "dataset":
+                    print(f"  {key:40s} {value:10.2f}{' MiB' if key.endswith('mib') else ' s'}")
+        print(f"\nvaluegap analyze vs pandas.read_csv on {args.analyze_rows:,} rows")
+        for key, value in analyze_vs_read_csv(folder, args.analyze_rows).items():
+            print(f"  {key:40s} {value:10.2f} s")
+        print("\nGap analysis page (AppTest)")
+        for key, value in gap_page_reruns(url, rows[0][1]["dataset"]).items():
+            print(f"  {key:40s} {value * 1000:10.0f} ms")
+    print(f"\nbench process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
