@@ -41,7 +41,7 @@ def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(database_u
     engine.dispose()
 
     store = Store.open(database_url)  # upgrades to head
-    assert migrate.current_revision(store.engine) == migrate.head_revision() == "0003"
+    assert migrate.current_revision(store.engine) == migrate.head_revision() == "0004"
     legacy = store.get(1)
     assert legacy.proposition == sample() and legacy.archived_at is None and legacy.created_by == "old"
     assert store.revisions(1)[0].summary == "created"
@@ -62,4 +62,29 @@ def test_opening_twice_is_a_no_op(database_url: str):
     Store.open(database_url).close()
     store = Store.open(database_url)
     assert migrate.current_revision(store.engine) == migrate.head_revision()
+    store.close()
+
+
+def test_dataset_blobs_move_to_their_own_table_intact(database_url: str):
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO datasets (name, kind, file_name, source_format, content_hash, rows_read, "
+                "rows_kept, rows_rejected, rejections, mapping, details, data, summary, created_at, "
+                "created_by) VALUES ('old', 'outcomes', 'o.csv', 'csv', 'abc', 2, 2, 0, '{}', '{}', '{}', "
+                ":data, :summary, :t, 'old')"
+            ),
+            {"data": b"rows-parquet", "summary": b"summary-parquet", "t": datetime.now(UTC)},
+        )
+    engine.dispose()
+    store = Store.open(database_url)  # upgrades to head
+    (dataset,) = store.datasets()
+    assert dataset.name == "old" and dataset.created_by == "old"
+    assert store.dataset_rows(dataset.id) == b"rows-parquet"
+    assert store.dataset_summary(dataset.id) == b"summary-parquet"
+    store.delete_dataset(dataset.id, Actor("x"))
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM dataset_files")).scalar() == 0
     store.close()

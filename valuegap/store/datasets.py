@@ -15,14 +15,14 @@ import sqlalchemy as sa
 
 from valuegap.errors import NotFound
 from valuegap.store.engine import read_transaction, write_transaction
-from valuegap.store.schema import column_mappings, datasets
+from valuegap.store.schema import column_mappings, dataset_files, datasets
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from valuegap.store import Actor
 
-_LISTED = [c for c in datasets.c if c.name not in ("data", "summary")]
+_LISTED = list(datasets.c)
 
 
 @dataclass(frozen=True)
@@ -112,15 +112,15 @@ class DatasetStore:
 
     def dataset_rows(self, dataset_id: int) -> bytes:
         """The validated rows as Parquet bytes."""
-        return self._blob(dataset_id, datasets.c.data)
+        return self._blob(dataset_id, dataset_files.c.data)
 
     def dataset_summary(self, dataset_id: int) -> bytes | None:
         """The per-customer aggregates as Parquet bytes (outcome datasets only)."""
-        return self._blob(dataset_id, datasets.c.summary)
+        return self._blob(dataset_id, dataset_files.c.summary)
 
     def _blob(self, dataset_id: int, column: sa.Column[Any]) -> Any:
         with read_transaction(self.engine) as conn:
-            row = conn.execute(sa.select(column).where(datasets.c.id == dataset_id)).first()
+            row = conn.execute(sa.select(column).where(dataset_files.c.dataset_id == dataset_id)).first()
         if row is None:
             raise NotFound(f"Dataset {dataset_id} does not exist; it may have been deleted.")
         return row[0]
@@ -138,11 +138,14 @@ class DatasetStore:
 
         _require_editor(actor, "import datasets")
         now = _now()
-        values = {k: v for k, v in new.__dict__.items() if k != "mapping_signature"}
+        values = {k: v for k, v in new.__dict__.items() if k not in ("mapping_signature", "data", "summary")}
         with write_transaction(self.engine) as conn:
             new_id = conn.execute(
                 sa.insert(datasets).values(**values, created_at=now, created_by=actor.name)
             ).inserted_primary_key[0]
+            conn.execute(
+                sa.insert(dataset_files).values(dataset_id=new_id, data=new.data, summary=new.summary)
+            )
             if new.mapping_signature:
                 updated = conn.execute(
                     sa.update(column_mappings)
@@ -175,6 +178,7 @@ class DatasetStore:
 
         _require_editor(actor, "delete datasets")
         with write_transaction(self.engine) as conn:
+            conn.execute(sa.delete(dataset_files).where(dataset_files.c.dataset_id == dataset_id))
             deleted = conn.execute(sa.delete(datasets).where(datasets.c.id == dataset_id))
             if deleted.rowcount == 0:
                 raise NotFound(f"Dataset {dataset_id} does not exist; it may have been deleted.")

@@ -72,10 +72,18 @@ datasets = sa.Table(
     sa.Column("rejections", sa.JSON, nullable=False),  # reason counts and the first rejected rows
     sa.Column("mapping", sa.JSON, nullable=False),
     sa.Column("details", sa.JSON, nullable=False),  # metrics, segments, periods, customers: for listings
-    sa.Column("data", sa.LargeBinary, nullable=False),  # validated rows as Parquet
-    sa.Column("summary", sa.LargeBinary, nullable=True),  # per-customer aggregates as Parquet
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
+)
+
+# The large Parquet blobs live apart from the listing columns: in SQLite a row's later columns sit
+# behind its blobs' overflow pages, so listing datasets would otherwise read every blob.
+dataset_files = sa.Table(
+    "dataset_files",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),  # validated rows as Parquet
+    sa.Column("summary", sa.LargeBinary, nullable=True),  # per-customer aggregates as Parquet
 )
 
 column_mappings = sa.Table(
