@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from valuegap.aggregates import ALL_PERIODS, OutcomeSummary
@@ -37,60 +36,30 @@ RESULT_FIELDS = (
 
 
 def read_outcomes_csv(path: Path) -> pd.DataFrame:
-    """Read a long-form outcomes CSV strictly; errors name the file, row and column."""
+    """Read a long-form outcomes file strictly; the first bad cell is an error naming file, row and
+    column. Exact duplicate rows are dropped, as on the Evidence page."""
+    from valuegap import ingest
+
     source = str(path)
     try:
-        head = path.read_bytes()[:4096]
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ValueGapError(f"{source}: no such file.") from None
     except IsADirectoryError:
         raise ValueGapError(f"{source}: is a folder, not an outcomes file.") from None
-    if b"\x00" in head:
-        raise ValueGapError(f"{source}: this is a binary file, not a CSV outcomes file.")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        raise ValueGapError(f"{source}: the file is empty.") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ValueGapError(f"{source}: not a readable CSV file ({str(exc).splitlines()[0]}).") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    raw = ingest.read_table(data, source)
+    columns = set(map(str, raw.frame.columns))
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ValueGapError(
             f"{source}: missing column(s) {', '.join(missing)}; outcomes need exactly "
             f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})."
         )
-    if frame.empty:
-        raise ValueGapError(f"{source}: has a header but no rows.")
-    return validate_outcomes(frame, source=source)
-
-
-def validate_outcomes(frame: pd.DataFrame, *, source: str = "outcomes") -> pd.DataFrame:
-    """Check ids and values; return ``customer_id, metric, value, segment, offer`` with floats."""
-
-    def fail(mask: pd.Series, column: str, problem: str) -> None:
-        rows = np.flatnonzero(mask.to_numpy())
-        if rows.size:
-            line = int(rows[0]) + 2  # header is line 1
-            more = f" (and {rows.size - 1} more rows)" if rows.size > 1 else ""
-            raise ValueGapError(f"{source}: row {line}, column {column}: {problem}{more}.")
-
-    text = frame[["customer_id", "metric"]].astype(str).apply(lambda s: s.str.strip())
-    fail(text["customer_id"] == "", "customer_id", "missing customer id")
-    fail(text["metric"] == "", "metric", "missing metric name")
-    value = pd.to_numeric(frame["value"].astype(str).str.strip(), errors="coerce")
-    not_number = value.isna()
-    if not_number.any():
-        fail(not_number, "value", f"not a number ({frame['value'][not_number].iloc[0]!r})")
-    fail(~np.isfinite(value), "value", "infinite value")
-    return pd.DataFrame(
-        {
-            "customer_id": text["customer_id"],
-            "metric": text["metric"],
-            "value": value.astype("float64"),
-            "segment": frame["segment"].astype(str).str.strip() if "segment" in frame else "",
-            "offer": frame["offer"].astype(str).str.strip() if "offer" in frame else "",
-        }
-    )
+    roles = {c: c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in columns}
+    result = ingest.apply_mapping(raw, ingest.Mapping("long", roles), strict=True)
+    assert result.observations is not None
+    # `analyze` reports over all periods: dates are checked above but not needed below
+    return result.observations.drop(columns="observed_at")
 
 
 def per_customer(outcomes: pd.DataFrame) -> pd.DataFrame:

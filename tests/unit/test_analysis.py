@@ -86,7 +86,8 @@ def test_rows_are_ours_unless_the_offer_names_a_competitor(tmp_path):
     ("content", "expected"),
     [
         (b"", "the file is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "a PNG image, not a table"),
+        (b"\x00\x01\x02binary", "binary file"),
         (b"customer_id,metric\nc1,m\n", "missing column(s) value"),
         (b"customer_id,metric,value\n", "header but no rows"),
         (b"customer_id,metric,value\nc1,m,1\nc2,m,abc\n", "row 3, column value: not a number ('abc')"),

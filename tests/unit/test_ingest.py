@@ -209,3 +209,27 @@ def test_wide_and_long_forms_give_the_same_observations(cells: list[tuple[str, s
 
     assert canonical(from_long) == canonical(from_wide)
     assert np.isfinite(from_wide["value"]).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ABC"), st.sampled_from("xy"), st.sampled_from([1.0, 2.0, 2.5])),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from([62, 8, 0]),
+)
+def test_duplicate_rows_are_found_exactly_whether_keys_are_packed_or_hashed(rows, packable) -> None:  # type: ignore[no-untyped-def]
+    from valuegap.ingest import validation
+
+    frame = pd.DataFrame(rows, columns=["customer_id", "metric", "value"])
+    expected = frame.duplicated(keep="first").to_numpy()
+    keys = [pd.factorize(frame[c])[0].astype(np.int32) for c in ("customer_id", "metric")]
+    original = validation.PACKABLE_BITS
+    validation.PACKABLE_BITS = packable  # 8 and 0 force the hashed key, 62 packs exactly
+    try:
+        found = validation._duplicates(keys, frame["value"].to_numpy())
+    finally:
+        validation.PACKABLE_BITS = original
+    assert (found == expected).all()

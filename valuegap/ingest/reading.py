@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
 
 from valuegap.errors import ValueGapError
 
 Format = Literal["csv", "tsv", "parquet", "excel", "sql"]
 ACCEPTED = "CSV, TSV, Parquet or Excel (.xlsx)"
 DELIMITERS = (",", ";", "\t", "|")
+BLOCK_BYTES = 16 << 20  # fewer, larger blocks: fewer per-block dictionaries to unify
+SAMPLE_BYTES = 1 << 16  # enough lines to recognise delimiter, header and decimal comma
 
 
 @dataclass(frozen=True)
@@ -71,13 +74,28 @@ def _sniff_binary(data: bytes, file_name: str) -> str | None:
     return None
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+def _decode_sample(data: bytes) -> tuple[str, str, bytes]:
+    """A text sample for sniffing, the encoding, and the body as UTF-8 bytes for the parser.
+
+    Only files that are not UTF-8 are decoded in Python (as Windows-1252, the usual 'Latin-1' of
+    spreadsheets); a UTF-8 body goes to the parser untouched and is checked there as it is read.
+    """
+    body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
+    head = body[:SAMPLE_BYTES]
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "latin-1"
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a sample may end inside a multi-byte character; anything earlier means another encoding
+        if len(head) < len(body) and exc.start >= len(head) - 3:
+            sample = head[: exc.start].decode("utf-8")
+        else:
+            return _latin(body)
+    return sample, encoding, body
+
+
+def _latin(body: bytes) -> tuple[str, str, bytes]:
+    text = body.decode("cp1252", errors="replace")
+    return text[:SAMPLE_BYTES], "latin-1", text.encode("utf-8")
 
 
 def _delimiter(text: str) -> str:
@@ -126,7 +144,7 @@ def read_table(data: bytes, file_name: str, *, sheet: str | int | None = None) -
     digest = content_hash(data)
     if kind == "parquet":
         try:
-            frame = pd.read_parquet(io.BytesIO(data))
+            frame = _read_parquet(data)
         except Exception as exc:  # pyarrow raises many types for corrupt files
             raise ValueGapError(
                 f"{file_name}: not a readable Parquet file ({str(exc).splitlines()[0]})."
@@ -142,27 +160,67 @@ def read_table(data: bytes, file_name: str, *, sheet: str | int | None = None) -
             ) from None
         frame.columns = _check_headers([str(c) for c in frame.columns], file_name)
         return _done(frame, file_name, "excel", None, None, None, digest)
-    text, encoding = _decode(data)
-    delimiter = _delimiter(text)
-    try:
-        # header=None: pandas would rename a repeated header ("a.1") instead of saying so
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None)
-    except pd.errors.EmptyDataError:
-        raise ValueGapError(f"{file_name}: the file is empty.") from None
-    except pd.errors.ParserError as exc:
-        raise ValueGapError(
-            f"{file_name}: rows have different numbers of cells ({str(exc).splitlines()[0]})."
-        ) from None
-    header = _check_headers(list(frame.iloc[0]), file_name)
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = header
-    if frame.empty:
-        raise ValueGapError(f"{file_name}: has a header but no rows.")
+    return _read_text(data, file_name, digest)
+
+
+def _read_text(data: bytes, file_name: str, digest: str) -> RawTable:
+    """CSV or TSV, every cell read as text by Arrow's multi-threaded reader."""
+    sample, encoding, body = _decode_sample(data)
+    if not sample.strip():
+        raise ValueGapError(f"{file_name}: the file is empty.")
+    delimiter = _delimiter(sample)
+    header = _check_headers(next(csv.reader(io.StringIO(sample), delimiter=delimiter)), file_name)
     if len(header) == 1 and any(d in header[0] for d in DELIMITERS if d != delimiter):
         raise ValueGapError(f"{file_name}: every row is one cell; the delimiter could not be recognised.")
+    try:
+        table = _arrow_csv(body, header, delimiter)
+    except pa.ArrowInvalid as exc:
+        message = str(exc).splitlines()[0]
+        if "UTF8" in message and encoding != "latin-1":
+            sample, encoding, body = _latin(body)
+            table = _arrow_csv(body, header, delimiter)
+        elif "columns" in message:
+            raise ValueGapError(
+                f"{file_name}: rows have different numbers of cells "
+                f"({message.removeprefix('CSV parse error: ')[:200]})."
+            ) from None
+        else:
+            raise ValueGapError(f"{file_name}: not a readable CSV file ({message[:200]}).") from None
+    if table.num_rows == 0:
+        raise ValueGapError(f"{file_name}: has a header but no rows.")
+    # one dictionary per column instead of one per block, then categoricals: validation and
+    # aggregation work on codes, and each distinct text is parsed once
+    frame = table.unify_dictionaries().combine_chunks().to_pandas()
     decimal = "," if _uses_decimal_comma(frame, delimiter) else "."
     fmt: Format = "tsv" if delimiter == "\t" else "csv"
     return _done(frame, file_name, fmt, encoding, delimiter, decimal, digest)
+
+
+def _arrow_csv(body: bytes, header: list[str], delimiter: str) -> pa.Table:
+    from pyarrow import csv as arrow_csv
+
+    return arrow_csv.read_csv(
+        io.BytesIO(body),
+        read_options=arrow_csv.ReadOptions(column_names=header, skip_rows=1, block_size=BLOCK_BYTES),
+        parse_options=arrow_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=arrow_csv.ConvertOptions(
+            column_types={name: pa.dictionary(pa.int32(), pa.string()) for name in header},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _read_parquet(data: bytes) -> pd.DataFrame:
+    """Text columns come back dictionary-encoded (as categoricals): Parquet usually stores them so,
+    and codes are what validation and aggregation work on."""
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(io.BytesIO(data))
+    text = [
+        f.name for f in source.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+    ]
+    return pq.read_table(io.BytesIO(data), read_dictionary=text).to_pandas()
 
 
 def _done(frame: pd.DataFrame, file_name: str, fmt: Format, encoding: str | None, delimiter: str | None,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from valuegap.errors import ValueGapError
 from valuegap.ingest.mapping import Kind, Mapping
@@ -20,6 +22,8 @@ from valuegap.ingest.reading import RawTable
 
 LISTED = 10_000  # rejected rows listed in a report; the counts are always complete
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DUPLICATE_ROW = "duplicate row (same as an earlier row)"
+PACKABLE_BITS = 62  # key codes (or their hash) + row number in one non-negative int64
 
 
 @dataclass(frozen=True)
@@ -99,13 +103,86 @@ class _Rejections:
         return ValidationReport(len(self.kept), kept, len(self.kept) - kept, table)
 
 
-def _text(frame: pd.DataFrame, column: str | None) -> pd.Series | None:
-    if column is None:
-        return None
-    series = frame[column]
+@dataclass(frozen=True)
+class _Keys:
+    """A text column as integer codes into its sorted, whitespace-stripped labels ('' = blank).
+
+    Checks then run once per distinct label instead of once per row, and the kept rows become
+    categoricals without building a Python string per row.
+    """
+
+    codes: np.ndarray  # int32, one per row
+    labels: np.ndarray  # object array of str, sorted
+
+    @property
+    def blank(self) -> np.ndarray:
+        where = np.searchsorted(self.labels, "")
+        if where < len(self.labels) and self.labels[where] == "":
+            return self.codes == where
+        return np.zeros(len(self.codes), dtype=bool)
+
+    def per_row(self, per_label: np.ndarray) -> np.ndarray:
+        return per_label[self.codes]
+
+    def categorical(self, kept: np.ndarray) -> pd.Series:
+        return pd.Series(pd.Categorical.from_codes(self.codes[kept], self.labels))
+
+
+def _arrow(series: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow array behind a pandas string column, or None for other storage."""
+    if isinstance(series.array, pd.arrays.ArrowStringArray) or isinstance(series.dtype, pd.ArrowDtype):
+        array = pa.array(series.array)  # zero-copy through __arrow_array__
+        array = array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            return array
+    return None
+
+
+def _keys(series: pd.Series) -> _Keys:
+    arrow = _arrow(series)
+    if arrow is not None:
+        trimmed = pc.fill_null(pc.utf8_trim_whitespace(arrow), "").combine_chunks()
+        encoded = pc.dictionary_encode(trimmed)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+        labels = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+        return _sorted_keys(codes, labels, strip=False)
     if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype(str)
-    return series.astype("string").str.strip().fillna("")
+        codes = series.cat.codes.to_numpy().astype(np.int32)
+        categories = series.cat.categories
+        if not pd.api.types.is_string_dtype(categories.dtype) and categories.dtype != object:
+            categories = categories.astype(str)
+        labels = np.append(categories.astype(object).to_numpy(), "")
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(labels) - 1, codes).astype(np.int32)  # missing → blank
+        return _sorted_keys(codes, labels, strip=True)
+    text = series.astype(object).where(series.notna(), "").astype(str)
+    codes, uniques = pd.factorize(text.to_numpy(dtype=object))
+    return _sorted_keys(codes.astype(np.int32), np.asarray(uniques, dtype=object), strip=True)
+
+
+def _sorted_keys(codes: np.ndarray, labels: np.ndarray, *, strip: bool) -> _Keys:
+    if len(labels) == 0:
+        return _Keys(codes, np.asarray([""], dtype=object))
+    text = pd.Index(labels.astype(str), dtype=object)
+    if strip:
+        text = text.str.strip()
+    if text.is_unique and text.is_monotonic_increasing:  # already distinct and sorted: keep codes
+        return _Keys(codes, text.to_numpy(dtype=object))
+    distinct, relabel = np.unique(text.to_numpy(dtype=str), return_inverse=True)
+    return _Keys(relabel.astype(np.int32)[codes], distinct.astype(object))
+
+
+def _parse_numbers(text: pd.Series, decimal: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Text (already stripped) as float, with masks of cells that are not numbers and infinite."""
+    if decimal == ",":
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    lower = text.str.lower()
+    # words pandas would accept as numbers are not measurements
+    wordy = lower.str.contains(r"[a-df-z]|^e|e$", regex=True).fillna(False).to_numpy(dtype=bool)
+    values = pd.to_numeric(text.where(~wordy, ""), errors="coerce").astype("float64").to_numpy()
+    missing = np.isnan(values)
+    infinite = np.isinf(values) | (wordy & lower.str.contains("inf").fillna(False).to_numpy(dtype=bool))
+    return values, missing & ~infinite, infinite
 
 
 def _numbers(column: pd.Series, decimal: str | None) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -113,17 +190,98 @@ def _numbers(column: pd.Series, decimal: str | None) -> tuple[pd.Series, np.ndar
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         values = column.astype("float64")
         return values, values.isna().to_numpy(), np.isinf(values.to_numpy())
-    text = column.astype("string").str.strip().fillna("")
+    arrow = _arrow(column)
+    if arrow is not None:
+        fast = _arrow_numbers(arrow, decimal)
+        if fast is not None:
+            return fast
+    keys = _keys(column)  # parse each distinct text once
+    values, not_number, infinite = _parse_numbers(pd.Series(keys.labels, dtype=object), decimal)
+    return pd.Series(keys.per_row(values)), keys.per_row(not_number), keys.per_row(infinite)
+
+
+def _arrow_numbers(
+    arrow: pa.ChunkedArray, decimal: str | None
+) -> tuple[pd.Series, np.ndarray, np.ndarray] | None:
+    """Arrow's parser for clean numeric text; None when a cell needs the careful path (words such
+    as "n/a", "inf" or "nan", which Arrow would read or refuse without saying which row)."""
+    text = pc.utf8_trim_whitespace(arrow)
     if decimal == ",":
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    # words pandas would accept as numbers are not measurements
-    wordy = text.str.lower().str.contains(r"[a-df-z]|^e|e$", regex=True).fillna(False).to_numpy(dtype=bool)
-    values = pd.to_numeric(text.where(~wordy, ""), errors="coerce").astype("float64")
-    missing = values.isna().to_numpy()
-    infinite = np.isinf(values.to_numpy()) | (
-        wordy & text.str.lower().str.contains("inf").fillna(False).to_numpy(dtype=bool)
-    )
-    return values, missing & ~infinite, infinite
+        text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    try:
+        values = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    blank = np.asarray(pc.is_null(text).to_numpy(zero_copy_only=False), dtype=bool)
+    if not np.isfinite(values[~blank]).all():
+        return None
+    return pd.Series(values), blank, np.zeros(len(values), dtype=bool)
+
+
+def _dates(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Dates (naive, UTC where a zone was given), and masks of unreadable and of blank cells."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        dates = column.dt.tz_convert(None) if getattr(column.dt, "tz", None) is not None else column
+        missing = dates.isna().to_numpy()
+        return dates.astype("datetime64[ns]").reset_index(drop=True), np.zeros(len(column), bool), missing
+    arrow = _arrow(column)
+    if arrow is not None:
+        text = pc.utf8_trim_whitespace(arrow)
+        blank = pc.equal(text, "").fill_null(True)
+        try:
+            parsed = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.timestamp("ns"))
+            dates = pd.Series(parsed.to_numpy(zero_copy_only=False)).astype("datetime64[ns]")
+            missing = blank.to_numpy(zero_copy_only=False)
+            return dates, np.zeros(len(column), bool), np.asarray(missing, dtype=bool)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # zones, day-first or other forms: pandas reads each distinct text once
+    keys = _keys(column)
+    parsed = pd.to_datetime(pd.Index(keys.labels), errors="coerce", format="mixed", utc=True)
+    per_label = parsed.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+    dates = pd.Series(keys.per_row(per_label))
+    blank_label = keys.labels == ""
+    return dates, keys.per_row(np.isnat(per_label) & ~blank_label), keys.per_row(blank_label)
+
+
+def _duplicates(keys: list[np.ndarray], values: np.ndarray) -> np.ndarray:
+    """Rows equal in every key code and in value to an earlier row.
+
+    Each row's key codes are packed (or, when too wide, hashed) into the high bits of an int64 and
+    its row number into the low bits; one SIMD sort brings equal keys together. Only rows whose
+    key repeats are compared exactly, so a hash collision can never make a row a duplicate.
+    """
+    size = len(values)
+    row_bits = max(size - 1, 1).bit_length()
+    key_bits = max(PACKABLE_BITS - row_bits, 1)
+    widths = [max(int(k.max(initial=0)) + 1, 1).bit_length() for k in keys]
+    if sum(widths) <= key_bits:
+        packed = np.zeros(size, dtype=np.int64)
+        for key, width in zip(keys, widths, strict=True):
+            packed = (packed << width) | (key.astype(np.int64) + 1)
+    else:
+        mixed = np.zeros(size, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for key in keys:  # multiply-xorshift mixing of each code into the running hash
+                mixed = (mixed ^ (key.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15))) * np.uint64(
+                    0xBF58476D1CE4E5B9
+                )
+                mixed ^= mixed >> np.uint64(31)
+        packed = (mixed >> np.uint64(64 - key_bits)).astype(np.int64)
+    packed = np.sort((packed << row_bits) | np.arange(size, dtype=np.int64))
+    key_only = packed >> row_bits
+    repeats = np.zeros(size, dtype=bool)
+    same = key_only[1:] == key_only[:-1]
+    repeats[1:] |= same
+    repeats[:-1] |= same
+    rows = np.sort(packed[repeats] & ((1 << row_bits) - 1))
+    duplicated = np.zeros(size, dtype=bool)
+    if rows.size:
+        candidates = pd.DataFrame(
+            {f"key{i}": key[rows] for i, key in enumerate(keys)} | {"value": values[rows]}
+        )
+        duplicated[rows[candidates.duplicated(keep="first").to_numpy()]] = True
+    return duplicated
 
 
 def apply_mapping(
@@ -132,8 +290,13 @@ def apply_mapping(
     *,
     known_metrics: Collection[str] | None = None,
     progress: Callable[[float, str], None] | None = None,
+    strict: bool = False,
 ) -> IngestResult:
-    """Validate ``raw`` under ``mapping``; rejected rows are reported and dropped, the rest typed."""
+    """Validate ``raw`` under ``mapping``; rejected rows are reported and dropped, the rest typed.
+
+    ``strict`` (the command line) turns the first rejected row into an error naming its row and
+    column; only exact duplicate rows are still dropped quietly, as the Evidence page does.
+    """
     report = progress or (lambda fraction, message: None)
     frame = raw.frame
     role = mapping.roles.get
@@ -141,72 +304,69 @@ def apply_mapping(
         report(0.1, "Turning metric columns into rows")
         frame = _wide_to_long(frame, mapping)
         role = {**mapping.roles, "metric": "metric", "value": "value"}.get
-    report(0.3, "Checking cells")
+    report(0.2, "Reading customer ids")
     checks = _Rejections(frame)
-    customer = _text(frame, role("customer_id"))
-    assert customer is not None
-    checks.add((customer == "").to_numpy(dtype=bool), role("customer_id"), "missing customer id")
+    customer = _keys(frame[role("customer_id")])
+    checks.add(customer.blank, role("customer_id"), "missing customer id")
     if mapping.kind == "customers":
         return _customers(raw, frame, mapping, checks, customer, report)
-    metric = _text(frame, role("metric"))
-    assert metric is not None
-    checks.add((metric == "").to_numpy(dtype=bool), role("metric"), "missing metric")
+    report(0.4, "Checking metrics and values")
+    metric = _keys(frame[role("metric")])
+    checks.add(metric.blank, role("metric"), "missing metric")
     values, not_number, infinite = _numbers(frame[role("value")], raw.decimal)
     checks.add(not_number, role("value"), "not a number")
     checks.add(infinite, role("value"), "infinite value")
     if known_metrics is not None:
-        unknown = ~metric.isin(list(known_metrics)).to_numpy(dtype=bool)
+        unknown = metric.per_row(~np.isin(metric.labels, list(known_metrics)))
         checks.add(unknown, role("metric"), "unknown metric (no claim measures it)")
     observed = None
     if role("observed_at"):
-        text = _text(frame, role("observed_at"))
-        observed = (
-            pd.to_datetime(frame[role("observed_at")], errors="coerce", format="mixed")
-            if text is not None
-            else None
-        )
-        bad_date = (observed.isna() & (text != "")).to_numpy(dtype=bool)
+        report(0.5, "Reading dates")
+        observed, bad_date, _ = _dates(frame[role("observed_at")])
         checks.add(bad_date, role("observed_at"), "not a date")
-    report(0.6, "Looking for duplicate rows")
-    columns = [
-        c
-        for c in (
-            role("customer_id"),
-            role("metric"),
-            role("value"),
-            role("segment"),
-            role("offer"),
-            role("observed_at"),
-        )
-        if c
-    ]
-    duplicated = frame.duplicated(subset=columns if mapping.kind == "long" else None, keep="first").to_numpy()
-    checks.add(duplicated, role("customer_id"), "duplicate row (same as an earlier row)")
+    segment = _optional_keys(frame, role("segment"))
+    offer = _optional_keys(frame, role("offer"))
+    report(0.7, "Looking for duplicate rows")
+    day = (
+        _keys_of_dates(observed.to_numpy()) if observed is not None else np.zeros(len(frame), dtype=np.int32)
+    )
+    duplicated = _duplicates(
+        [customer.codes, metric.codes, segment.codes, offer.codes, day], values.to_numpy()
+    )
+    if strict:
+        _fail_on_first(raw, checks.report())
+    checks.add(duplicated, role("customer_id"), DUPLICATE_ROW)
     kept = checks.kept
     result = checks.report()
     if result.rows_kept == 0:
         raise ValueGapError(_nothing_kept(raw, result))
-    report(0.85, "Typing the kept rows")
+    report(0.9, "Typing the kept rows")
     observations = pd.DataFrame(
         {
-            "customer_id": customer[kept].astype("category").reset_index(drop=True),
-            "metric": metric[kept].astype("category").reset_index(drop=True),
-            "value": values[kept].reset_index(drop=True),
-            "segment": _category(_text(frame, role("segment")), kept),
-            "offer": _category(_text(frame, role("offer")), kept),
-            "observed_at": observed[kept].reset_index(drop=True)
+            "customer_id": customer.categorical(kept),
+            "metric": metric.categorical(kept),
+            "value": values.to_numpy()[kept],
+            "segment": segment.categorical(kept),
+            "offer": offer.categorical(kept),
+            "observed_at": observed.to_numpy()[kept]
             if observed is not None
-            else pd.Series(pd.NaT, index=range(int(kept.sum())), dtype="datetime64[ns]"),
+            else np.full(int(kept.sum()), np.datetime64("NaT"), dtype="datetime64[ns]"),
         }
     )
     report(1.0, "Checked")
     return IngestResult(mapping.kind, observations, None, result, mapping)
 
 
-def _category(text: pd.Series | None, kept: np.ndarray) -> pd.Series:
-    if text is None:
-        return pd.Series([""] * int(kept.sum()), dtype="category")
-    return text[kept].astype("category").reset_index(drop=True)
+def _optional_keys(frame: pd.DataFrame, column: str | None) -> _Keys:
+    if column is None:
+        return _Keys(np.zeros(len(frame), dtype=np.int32), np.asarray([""], dtype=object))
+    return _keys(frame[column])
+
+
+def _keys_of_dates(dates: np.ndarray) -> np.ndarray:
+    """A code per distinct date (-1 for none), so dates take part in the packed duplicate key."""
+    codes, _ = pd.factorize(dates.view(np.int64))
+    return np.where(np.isnat(dates), -1, codes).astype(np.int32)
 
 
 def _wide_to_long(frame: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
@@ -226,11 +386,14 @@ def _wide_to_long(frame: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     return long[~blank.to_numpy(dtype=bool)]
 
 
-def _customers(raw: RawTable, frame: pd.DataFrame, mapping: Mapping, checks: _Rejections, customer: pd.Series,
+def _customers(raw: RawTable, frame: pd.DataFrame, mapping: Mapping, checks: _Rejections, customer: _Keys,
                report: Callable[[float, str], None]) -> IngestResult:  # fmt: skip
-    typed: dict[str, pd.Series] = {"customer_id": customer}
-    segment = _text(frame, mapping.roles.get("segment"))
-    typed["segment"] = segment if segment is not None else pd.Series("", index=frame.index)
+    everyone = np.ones(len(frame), dtype=bool)
+    segment = _optional_keys(frame, mapping.roles.get("segment"))
+    typed: dict[str, pd.Series] = {
+        "customer_id": pd.Series(customer.labels[customer.codes], dtype=object),
+        "segment": pd.Series(segment.categorical(everyone), dtype=object),
+    }
     numeric = [(r, mapping.roles.get(r)) for r in ("churned", "revenue", "price", "tenure")]
     numeric += [
         (f"{side}_{item}", f"{side}_{item}")
@@ -239,22 +402,19 @@ def _customers(raw: RawTable, frame: pd.DataFrame, mapping: Mapping, checks: _Re
     ]
     for name, column in numeric:
         if not column:
-            typed[name] = pd.Series(np.nan, index=frame.index)
+            typed[name] = pd.Series(np.nan, index=range(len(frame)))
             continue
         values, not_number, infinite = _numbers(frame[column], raw.decimal)
-        blank = (_text(frame, column) == "").to_numpy(dtype=bool)
+        blank = _keys(frame[column]).blank if not pd.api.types.is_numeric_dtype(frame[column]) else ~everyone
         checks.add(not_number & ~blank, column, "not a number")
         checks.add(infinite, column, "infinite value")
         if name == "churned":
             checks.add(
                 ~values.isin([0.0, 1.0]).to_numpy() & ~blank & ~not_number, column, "churned must be 0 or 1"
             )
-        typed[name] = values
-    checks.add(
-        customer.duplicated(keep="first").to_numpy(dtype=bool),
-        mapping.roles["customer_id"],
-        "duplicate customer (same id as an earlier row)",
-    )
+        typed[name] = values.reset_index(drop=True)
+    seen = pd.Series(customer.codes).duplicated(keep="first").to_numpy(dtype=bool)
+    checks.add(seen, mapping.roles["customer_id"], "duplicate customer (same id as an earlier row)")
     kept = checks.kept
     result = checks.report()
     if result.rows_kept == 0:
@@ -265,6 +425,19 @@ def _customers(raw: RawTable, frame: pd.DataFrame, mapping: Mapping, checks: _Re
     )
     report(1.0, "Checked")
     return IngestResult("customers", None, customers, result, mapping)
+
+
+def _fail_on_first(raw: RawTable, report: ValidationReport) -> None:
+    if not report.rows_rejected:
+        return
+    first = report.rejections.iloc[0]
+    shown = (
+        f" ({first['value']!r})" if first["reason"] == "not a number" and str(first["value"]).strip() else ""
+    )
+    more = f" (and {report.rows_rejected - 1} more rows)" if report.rows_rejected > 1 else ""
+    raise ValueGapError(
+        f"{raw.file_name}: row {first['row']}, column {first['column']}: {first['reason']}{shown}{more}."
+    )
 
 
 def _nothing_kept(raw: RawTable, report: ValidationReport) -> str:
