@@ -21,17 +21,19 @@ import pandas as pd
 from valuegap.errors import ValueGapError
 
 ALL_PERIODS = ""
-SUMMARY_FORMAT = 1  # bump when the stored layout changes; old summaries are rebuilt from observations
+SUMMARY_FORMAT = 2  # bump when the stored layout changes; old summaries are rebuilt from observations
 Progress = Callable[[float, str], None]
+GROUP_COLUMNS = {"p": "period", "m": "metric", "o": "offer", "s": "segment", "start": "start", "stop": "stop"}
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Integer codes and their labels, sorted by label, for a text-like key column."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        categories = [str(c) for c in column.cat.categories]
+        labels = pd.Index(column.cat.categories.astype(str))
+        categories = labels.tolist()
         codes = column.cat.codes.to_numpy()
-        order = np.argsort(categories, kind="stable")
-        if (order != np.arange(len(categories))).any():  # relabel so codes follow sorted labels
+        if not labels.is_monotonic_increasing:  # relabel so codes follow sorted labels
+            order = np.argsort(categories, kind="stable")
             rank = np.empty_like(order)
             rank[order] = np.arange(len(order))
             codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], codes)
@@ -58,13 +60,19 @@ def _periods(observed_at: pd.Series | None) -> tuple[np.ndarray, list[str], str 
     """Period code per observation (-1 where the date is missing), labels, and the granularity."""
     if observed_at is None:
         return np.full(0, -1, np.int32), [], None
-    dates = pd.to_datetime(observed_at, errors="coerce")
-    known = dates.notna().to_numpy()
-    if not known.any():
+    dates = pd.to_datetime(observed_at, errors="coerce").to_numpy(dtype="datetime64[ns]")
+    # calendar arithmetic once per distinct date, not once per observation
+    codes, distinct = pd.factorize(dates)
+    distinct = np.asarray(distinct, dtype="datetime64[ns]")
+    known_distinct = ~np.isnat(distinct)
+    if not known_distinct.any():
         return np.full(len(dates), -1, np.int32), [], None
-    months = dates.to_numpy().astype("datetime64[M]").astype(np.int64)  # NaT becomes a huge negative
+    months = np.where(known_distinct, distinct.astype("datetime64[M]").astype(np.int64), 0)[codes]
+    known = (codes >= 0) & known_distinct[np.maximum(codes, 0)]
     first, last = int(months[known].min()), int(months[known].max())
-    granularity = period_granularity(pd.Timestamp(dates[known].min()), pd.Timestamp(dates[known].max()))
+    granularity = period_granularity(
+        pd.Timestamp(distinct[known_distinct].min()), pd.Timestamp(distinct[known_distinct].max())
+    )
     step = {"month": 1, "quarter": 3, "year": 12}[granularity]
     base = first - (first % step)  # months since 1970-01 are aligned: 0 = January
     index = (months - base) // step
@@ -177,13 +185,17 @@ class OutcomeSummary:
         period, periods, granularity = _periods(observations.get("observed_at"))
         if period.size == 0:
             period = np.full(len(values), -1, np.int32)
+        if min(int(customer.min()), int(metric.min()), int(offer.min()), int(segment.min())) < 0:
+            raise ValueGapError("the outcomes have rows without a customer, metric, offer or segment label.")
         report(0.25, "Averaging each customer's observations")
-        rows = _per_customer(metric, offer, segment, period, customer, values, with_periods=bool(periods))
+        means, customers, bounds = _per_customer(
+            metric, offer, segment, period, customer, values, with_periods=bool(periods)
+        )
         report(0.85, "Indexing groups")
-        groups = _group_table(rows)
+        groups = _group_table(means, bounds)
         report(1.0, "Done")
         return cls(
-            values=rows["v"], customers=rows["c"], groups=groups, metrics=tuple(metrics),
+            values=means, customers=customers, groups=groups, metrics=tuple(metrics),
             offers=tuple(offers), segments=tuple(segments), periods=tuple(periods),
             customer_ids=tuple(customer_ids), granularity=granularity, observations=int(values.size),
         )  # fmt: skip
@@ -191,33 +203,22 @@ class OutcomeSummary:
     # --------------------------------------------------------------------- storing
 
     def to_bytes(self) -> bytes:
-        """Parquet bytes: the per-customer values with their group codes, labels in the metadata."""
+        """Parquet bytes: the per-customer means and their customers; groups and labels in metadata."""
         import json
 
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        index = np.repeat(
-            np.arange(len(self.groups)), (self.groups["stop"] - self.groups["start"]).to_numpy()
-        )
-        table = pa.table(
-            {
-                "period": self.groups["period"].to_numpy()[index].astype(np.int32),
-                "metric": self.groups["metric"].to_numpy()[index].astype(np.int32),
-                "offer": self.groups["offer"].to_numpy()[index].astype(np.int32),
-                "segment": self.groups["segment"].to_numpy()[index].astype(np.int32),
-                "customer": self.customers.astype(np.int32),
-                "value": self.values,
-            }
-        )
+        table = pa.table({"customer": self.customers.astype(np.int32, copy=False), "value": self.values})
+        groups = {key: self.groups[column].astype(int).tolist() for key, column in GROUP_COLUMNS.items()}
         labels = {
             "format": SUMMARY_FORMAT, "metrics": self.metrics, "offers": self.offers,
             "segments": self.segments, "periods": self.periods, "customer_ids": self.customer_ids,
-            "granularity": self.granularity, "observations": self.observations,
+            "granularity": self.granularity, "observations": self.observations, "groups": groups,
         }  # fmt: skip
-        table = table.replace_schema_metadata({"valuegap": json.dumps(labels)})
+        table = table.replace_schema_metadata({"valuegap": json.dumps(labels, separators=(",", ":"))})
         sink = io.BytesIO()
-        pq.write_table(table, sink, compression="zstd")
+        pq.write_table(table, sink, compression="zstd", use_dictionary=False, write_statistics=False)
         return sink.getvalue()
 
     @classmethod
@@ -227,13 +228,13 @@ class OutcomeSummary:
         import pyarrow.parquet as pq
 
         table = pq.read_table(io.BytesIO(data))
-        labels = json.loads(table.schema.metadata[b"valuegap"])
+        labels = json.loads((table.schema.metadata or {}).get(b"valuegap", b"{}"))
         if labels.get("format") != SUMMARY_FORMAT:
             raise ValueGapError("this dataset's summary was stored by another version; re-import it.")
-        columns = {"p": "period", "m": "metric", "o": "offer", "s": "segment", "c": "customer", "v": "value"}
-        rows = {key: table[name].to_numpy() for key, name in columns.items()}
+        values = table["value"].to_numpy()
         return cls(
-            values=rows["v"], customers=rows["c"], groups=_group_table(rows),
+            values=values, customers=table["customer"].to_numpy(),
+            groups=_group_table(values, {key: np.asarray(labels["groups"][key]) for key in GROUP_COLUMNS}),
             metrics=tuple(labels["metrics"]), offers=tuple(labels["offers"]),
             segments=tuple(labels["segments"]), periods=tuple(labels["periods"]),
             customer_ids=tuple(labels["customer_ids"]), granularity=labels["granularity"],
@@ -303,57 +304,103 @@ class OutcomeSummary:
         return frame.rename(columns={"n": "customers"})
 
 
+PACKABLE_BITS = 62  # key codes + row number must fit a non-negative int64 for the packed sort
+
+
 def _per_customer(
     metric: np.ndarray, offer: np.ndarray, segment: np.ndarray, period: np.ndarray,
     customer: np.ndarray, values: np.ndarray, *, with_periods: bool,
-) -> dict[str, np.ndarray]:  # fmt: skip
-    """Per-customer means for all periods (period -1) and, when dated, per period; group-sorted."""
-    import duckdb
-    import pyarrow as pa
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:  # fmt: skip
+    """Per-customer means for all periods (period -1) and, when dated, per period.
 
-    observations = pa.table({"m": metric, "o": offer, "s": segment, "p": period, "c": customer, "v": values})
-    per_period = "SELECT m, o, s, p, c, sum(v) AS sv, count(*) AS k FROM observations GROUP BY ALL"
-    query = f"""
-        WITH per AS ({per_period})
-        SELECT -1::INTEGER AS p, m, o, s, c, sum(sv) / sum(k) AS v FROM per GROUP BY m, o, s, c
-        {"UNION ALL SELECT p, m, o, s, c, sv / k AS v FROM per WHERE p >= 0" if with_periods else ""}
-        ORDER BY p, m, o, s, c
+    Returns the means, their customer codes, and the groups: codes ``p, m, o, s`` with ``start`` /
+    ``stop`` into the means. The codes of each observation are packed into one int64 key ordered
+    (metric, offer, segment, customer, period); sorted, each customer's observations in a period
+    form a run and all their periods one longer run, and sums over runs give both means. When the
+    row number fits beside the key, the sort is a SIMD sort of key and row number together.
     """
-    connection = duckdb.connect()
-    try:
-        connection.execute("SET threads TO 2")
-        connection.register("observations", observations)
-        result = connection.sql(query).to_arrow_table()
-    finally:
-        connection.close()
-    return {
-        name: result[name].to_numpy().astype(np.float64 if name == "v" else np.int32)
-        for name in ("p", "m", "o", "s", "c", "v")
+    size = values.size
+    keys = {"m": metric, "o": offer, "s": segment, "c": customer, "p": period + 1}
+    widths = {name: max(int(k.max(initial=0)), 1).bit_length() for name, k in keys.items()}
+    key_bits = sum(widths.values())
+    if key_bits > 63:
+        raise ValueGapError("too many distinct customers, metrics and segments to summarise at once.")
+    row_bits = max(size - 1, 1).bit_length()
+    packed = np.zeros(size, dtype=np.int64)
+    for name, key in keys.items():
+        np.left_shift(packed, widths[name], out=packed)
+        np.bitwise_or(packed, key, out=packed, casting="unsafe")
+    if key_bits + row_bits <= PACKABLE_BITS:
+        np.left_shift(packed, row_bits, out=packed)
+        np.bitwise_or(packed, np.arange(size, dtype=np.int64), out=packed)
+        packed.sort()
+        ordered_values = values[packed & ((1 << row_bits) - 1)]
+        full_key = np.right_shift(packed, row_bits, out=packed)
+    else:
+        order = np.argsort(packed)
+        ordered_values, full_key = values[order], packed[order]
+        del order
+    del packed
+    period_bits, customer_bits = widths["p"], widths["c"]
+    group_shift = period_bits + customer_bits
+
+    def runs(run_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Start of each run of equal ``run_key`` and the mean of the values in it."""
+        change = np.empty(size, dtype=bool)
+        change[0] = True
+        np.not_equal(run_key[1:], run_key[:-1], out=change[1:])
+        starts = np.flatnonzero(change)
+        return starts, np.add.reduceat(ordered_values, starts) / np.diff(np.append(starts, size))
+
+    starts, averages = runs(full_key >> period_bits)
+    run_keys = full_key[starts]
+    parts = [(np.full(starts.size, -1, np.int64), run_keys, averages)]
+    if with_periods:
+        starts, averages = runs(full_key)
+        run_keys = full_key[starts]
+        periods = (run_keys & ((1 << period_bits) - 1)) - 1
+        dated = periods >= 0
+        periods, run_keys, averages = periods[dated], run_keys[dated], averages[dated]
+        # within each period runs are in (metric, offer, segment, customer) order: a stable radix
+        # sort on the period alone makes the groups (period, metric, offer, segment)-contiguous
+        regroup = np.argsort(periods.astype(np.uint16), kind="stable")
+        parts.append((periods[regroup], run_keys[regroup], averages[regroup]))
+    del full_key
+    period_of = np.concatenate([part[0] for part in parts])
+    run_keys = np.concatenate([part[1] for part in parts])
+    means = np.concatenate([part[2] for part in parts])
+    customers = ((run_keys >> period_bits) & ((1 << customer_bits) - 1)).astype(np.int32)
+    group_key = run_keys >> group_shift  # metric, offer, segment
+    change = np.ones(means.size, dtype=bool)
+    change[1:] = (group_key[1:] != group_key[:-1]) | (period_of[1:] != period_of[:-1])
+    group_starts = np.flatnonzero(change)
+    chosen = group_key[group_starts]
+    groups = {
+        "p": period_of[group_starts].astype(np.int32),
+        "m": (chosen >> (widths["o"] + widths["s"])).astype(np.int32),
+        "o": ((chosen >> widths["s"]) & ((1 << widths["o"]) - 1)).astype(np.int32),
+        "s": (chosen & ((1 << widths["s"]) - 1)).astype(np.int32),
+        "start": group_starts,
+        "stop": np.append(group_starts[1:], means.size),
     }
+    return means, customers, groups
 
 
-def _group_table(rows: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Boundaries and moments of each contiguous (period, metric, offer, segment) group."""
-    keys = ("p", "m", "o", "s")
-    size = rows["v"].size
-    if size == 0:
+def _group_table(values: np.ndarray, groups: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Each contiguous (period, metric, offer, segment) group with its n, mean, m2, min and max."""
+    starts, stops = np.asarray(groups["start"], dtype=np.int64), np.asarray(groups["stop"], dtype=np.int64)
+    if starts.size == 0:
         return pd.DataFrame(
-            columns=["period", "metric", "offer", "segment", "start", "stop", "n", "mean", "m2"]
+            columns=["period", "metric", "offer", "segment", "start", "stop", "n", "mean", "m2", "min", "max"]
         )
-    change = np.zeros(size, dtype=bool)
-    change[0] = True
-    for key in keys:
-        change[1:] |= rows[key][1:] != rows[key][:-1]
-    starts = np.flatnonzero(change)
-    stops = np.append(starts[1:], size)
     counts = stops - starts
-    values = rows["v"]
     means = np.add.reduceat(values, starts) / counts
     deviations = values - np.repeat(means, counts)
     return pd.DataFrame(
         {
-            "period": rows["p"][starts], "metric": rows["m"][starts], "offer": rows["o"][starts],
-            "segment": rows["s"][starts], "start": starts, "stop": stops, "n": counts, "mean": means,
+            "period": np.asarray(groups["p"], np.int32), "metric": np.asarray(groups["m"], np.int32),
+            "offer": np.asarray(groups["o"], np.int32), "segment": np.asarray(groups["s"], np.int32),
+            "start": starts, "stop": stops, "n": counts, "mean": means,
             "m2": np.add.reduceat(deviations * deviations, starts),
             "min": np.minimum.reduceat(values, starts), "max": np.maximum.reduceat(values, starts),
         }

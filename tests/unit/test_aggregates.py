@@ -138,3 +138,25 @@ def test_row_order_never_changes_the_summary(order: list[int]) -> None:
         x, y = a.sample(metric), b.sample(metric)
         assert x is not None and y is not None
         np.testing.assert_allclose(x.values(), y.values(), rtol=1e-12)
+
+
+def test_unpacked_sort_gives_the_same_summary(frame, summary, monkeypatch) -> None:
+    """Keys too wide to share an int64 with the row number take the argsort path: same result."""
+    from valuegap import aggregates
+
+    monkeypatch.setattr(aggregates, "PACKABLE_BITS", 0)
+    unpacked = OutcomeSummary.build(frame)
+    pd.testing.assert_frame_equal(unpacked.groups, summary.groups)
+    np.testing.assert_allclose(unpacked.values, summary.values, rtol=1e-12)
+    np.testing.assert_array_equal(unpacked.customers, summary.customers)
+
+
+def test_every_period_group_matches_pandas(frame, summary) -> None:
+    months = frame["observed_at"].dt.strftime("%Y-%m")
+    direct = frame.assign(period=months).groupby(["period", "metric", "offer", "segment", "customer_id"])
+    expected = direct["value"].mean().groupby(level=[0, 1, 2, 3]).agg(["size", "mean"])
+    assert len(expected) == int((summary.groups["period"] >= 0).sum())
+    for (period, metric, offer, segment), row in expected.iterrows():
+        sample = summary.sample(metric, offer=offer, segment=segment, period=period)
+        assert sample is not None and sample.n == row["size"]
+        assert sample.mean == pytest.approx(row["mean"], rel=1e-12)
