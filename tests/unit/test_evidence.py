@@ -284,3 +284,16 @@ def test_evidence_needed_survives_a_failed_power_solve():
         if n > 2:
             assert power.power(effect_size=effect, nobs=n - 1, alpha=0.05, alternative="larger") < 0.8
         assert _more_customers(1, effect, 0.05) is not None
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.01, 0.05, 0.5, 1.0])), min_size=1, max_size=30
+    )
+)
+def test_holm_matches_statsmodels_including_ties_and_extremes(p_values):
+    from valuegap.evidence import _holm
+
+    expected = multipletests(p_values, method="holm")[1]
+    assert _holm(p_values) == pytest.approx(list(expected), abs=1e-15)
