@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from valuegap import charts, gaps
+from valuegap import gaps
 from valuegap.aggregates import ALL_PERIODS
 from valuegap.analysis import Analysis
 from valuegap.formatting import escape_markdown, format_money
@@ -18,6 +18,7 @@ from valuegap.ui.evidence import (
     cached_expectations,
     cached_summary,
     rewordings_for,
+    show_chart,
 )
 
 ctx = page_setup("Gap analysis", ":material/query_stats:")
@@ -142,8 +143,7 @@ def _headline(analysis: Analysis, currency: str) -> None:
 def _verdicts(  # type: ignore[no-untyped-def]
     ctx: PageContext, proposition_id: int, analysis: Analysis, flags: dict, version: int, summary, period: str
 ) -> None:
-    st.altair_chart(charts.claims_chart(gaps.claims_chart_frame(analysis)), width="stretch")
-    st.caption(charts.caption("claims"))
+    show_chart("claims", gaps.claims_chart_frame(analysis))
     rewordings = rewordings_for(analysis)
     table = gaps.claims_table(
         analysis, flags=flags, rewordings={k: r.text for k, r in rewordings.items() if r.changed}
@@ -196,14 +196,10 @@ def _verdicts(  # type: ignore[no-untyped-def]
             return
         from valuegap.evidence import threshold
 
-        st.altair_chart(
-            charts.distribution_chart(
-                sample.histogram(), claimed=claim.claimed, threshold=threshold(claim), unit=claim.unit,
-                direction=claim.direction.value,
-            ),
-            width="stretch",
+        show_chart(
+            "distribution", sample.histogram(), claimed=claim.claimed, threshold=threshold(claim),
+            unit=claim.unit, direction=claim.direction.value,
         )  # fmt: skip
-        st.caption(charts.caption("distribution"))
 
 
 def _by_segment(
@@ -217,8 +213,7 @@ def _by_segment(
     if cells["segment"].eq("all").all():
         st.info("The outcome data have no segment column, so there is nothing to split by.")
         return
-    st.altair_chart(charts.heatmap_chart(cells), width="stretch")
-    st.caption(charts.caption("heatmap"))
+    show_chart("heatmap", cells)
 
 
 def _value_gap(analysis: Analysis) -> None:
@@ -226,8 +221,7 @@ def _value_gap(analysis: Analysis) -> None:
         return
     prop = analysis.proposition
     steps = gaps.waterfall_steps(analysis.value, prop)
-    st.altair_chart(charts.waterfall_chart(steps, currency=prop.price.currency), width="stretch")
-    st.caption(charts.caption("waterfall"))
+    show_chart("waterfall", steps, currency=prop.price.currency)
     value = gaps.value_summary(analysis.value)
     cols = st.columns(4)
     money = lambda v: format_money(v or 0.0, prop.price.currency)  # noqa: E731
@@ -261,8 +255,7 @@ def _expectations(ctx: PageContext, proposition_id: int, alpha: float) -> None:
         st.info(f"{escape_markdown(customers[0].label)} has no paired expected_/experienced_ survey items.")
         return
     st.caption(f"From {escape_markdown(customers[0].label)}")
-    st.altair_chart(charts.expectation_chart(frame), width="stretch")
-    st.caption(charts.caption("expectation"))
+    show_chart("expectation", frame)
     st.dataframe(frame, hide_index=True, width="stretch")
 
 

@@ -61,8 +61,9 @@ def claims_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     data = data[data["estimate"].notna()] if len(data) else data
     if data.empty:
         return _empty("No claim has a measured estimate yet")
-    order = list(data["claim"])
-    y = alt.Y("claim:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    # sort=None keeps the rows' order (the proposition's claim order) without naming the claims in
+    # the spec, so the spec is the same for any data of the same length (see chart_spec)
+    y = alt.Y("claim:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
     tooltip = [
         alt.Tooltip("claim:N", title="Claim"), alt.Tooltip("tooltip_claimed:N", title="Promised"),
         alt.Tooltip("tooltip_estimate:N", title="Measured"), alt.Tooltip("verdict:N", title="Verdict"),
@@ -115,8 +116,13 @@ def distribution_chart(
 
 def waterfall_chart(steps: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | alt.Chart:
     """Promised benefit → claim gaps → realized benefit → costs → net value."""
+    return _waterfall(_waterfall_rows(steps), currency=currency)
+
+
+def _waterfall_rows(steps: pd.DataFrame) -> pd.DataFrame:
+    """One bar per step with where it starts and ends."""
     if steps.empty:
-        return _empty()
+        return pd.DataFrame(columns=["order", "label", "start", "end", "amount", "type"])
     rows: list[dict[str, Any]] = []
     level = 0.0
     for order, step in enumerate(steps.itertuples(index=False)):
@@ -146,8 +152,13 @@ def waterfall_chart(steps: pd.DataFrame, *, currency: str = "") -> alt.LayerChar
                 "type": colour,
             }
         )
-    data = _clean(pd.DataFrame(rows))
-    x = alt.X("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160))
+    return _clean(pd.DataFrame(rows))
+
+
+def _waterfall(data: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | alt.Chart:
+    if data.empty:
+        return _empty()
+    x = alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160))
     colours = alt.Scale(
         domain=["total", "shortfall", "surplus", "cost"], range=["#4C78A8", "#D55E00", "#009E73", "#999999"]
     )
@@ -218,3 +229,64 @@ def expectation_chart(items: pd.DataFrame) -> alt.LayerChart | alt.Chart:
                  "verdict_text:N"],
     )  # fmt: skip
     return (link + expected + experienced).properties(height=max(120, 40 * len(data)))
+
+
+# ------------------------------------------------------------------ specs with their data swapped in
+
+MAIN = "main"
+_TEMPLATES: dict[tuple[Any, ...], dict[str, Any]] = {}
+_MAX_TEMPLATES = 256
+
+
+def _claims_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    data = _clean(frame)
+    return data[data["estimate"].notna()].reset_index(drop=True) if len(data) else data
+
+
+# name → (the data the chart draws, the chart drawn from that data)
+_TEMPLATED: dict[str, tuple[Any, Any]] = {
+    "claims": (_claims_rows, claims_chart),
+    "waterfall": (_waterfall_rows, _waterfall),
+    "distribution": (_clean, distribution_chart),
+}
+_PLAIN = {"heatmap": heatmap_chart, "expectation": expectation_chart}
+
+
+def _records(data: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items()} for row in data.to_dict(orient="records")]
+
+
+def chart_spec(name: str, frame: pd.DataFrame, **options: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of chart ``name`` for ``frame``.
+
+    Building an Altair chart validates every encoding against the Vega-Lite schema (tens of
+    milliseconds each). The claims, waterfall and distribution charts depend on their data only
+    through its values and length, so each (chart, options, columns, length) is built once and
+    later specs take that template with the new rows swapped in.
+    """
+    if name in _PLAIN:
+        return _PLAIN[name](frame, **options).to_dict()
+    prepare, build = _TEMPLATED[name]
+    data = prepare(frame)
+    rows = _records(data)
+    key = (name, tuple(sorted(options.items())), tuple(data.columns), len(data))
+    template = _TEMPLATES.get(key)
+    if template is None:
+        spec = build(data, **options).to_dict()
+        template = _as_template(spec, rows)
+        if template is None:  # the data are not one inline dataset (e.g. the "no data" chart)
+            return spec
+        if len(_TEMPLATES) >= _MAX_TEMPLATES:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = template
+    return {**template, "datasets": {**template["datasets"], MAIN: rows}}
+
+
+def _as_template(spec: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    import json
+
+    names = [name for name, values in spec.get("datasets", {}).items() if values == rows]
+    if len(names) != 1:
+        return None
+    text = json.dumps(spec).replace(json.dumps(names[0]), json.dumps(MAIN))
+    return json.loads(text)

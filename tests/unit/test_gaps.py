@@ -161,18 +161,39 @@ def test_a_failed_import_leaves_nothing(tmp_path: Path) -> None:
 
 PROP = parse_proposition(
     {
-        "name": "P", "segment": "all", "price": {"amount": 10, "currency": "EUR", "period": "month"},
+        "name": "P",
+        "segment": "all",
+        "price": {"amount": 10, "currency": "EUR", "period": "month"},
         "value_of_time": 20,
         "claims": [
-            {"id": "avg", "text": "Saves 5 h", "benefit": "time", "form": "average", "metric": "h",
-             "claimed": 5},
-            {"id": "med", "text": "Typically 5 h", "benefit": "time", "form": "median", "metric": "h",
-             "claimed": 5},
-            {"id": "shr", "text": "80% save 4 h", "benefit": "time", "form": "share", "metric": "h",
-             "claimed": 4, "share": 0.8},
+            {
+                "id": "avg",
+                "text": "Saves 5 h",
+                "benefit": "time",
+                "form": "average",
+                "metric": "h",
+                "claimed": 5,
+            },
+            {
+                "id": "med",
+                "text": "Typically 5 h",
+                "benefit": "time",
+                "form": "median",
+                "metric": "h",
+                "claimed": 5,
+            },
+            {
+                "id": "shr",
+                "text": "80% save 4 h",
+                "benefit": "time",
+                "form": "share",
+                "metric": "h",
+                "claimed": 4,
+                "share": 0.8,
+            },
         ],
     }
-)  # fmt: skip
+)
 
 
 def _frame(values: list[float]) -> pd.DataFrame:
@@ -229,3 +250,75 @@ def test_wide_and_long_uploads_give_the_same_verdicts(invoicing) -> None:
         for frame in (from_wide, from_long)
     ]
     assert verdicts[0] == verdicts[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "second", "options"),
+    [
+        (
+            "claims",
+            pd.DataFrame(
+                {
+                    "claim": ["a", "b"],
+                    "estimate": [1.0, 0.8],
+                    "ci_low": [0.9, 0.7],
+                    "ci_high": [1.1, 0.9],
+                    "verdict": ["substantiated", "exaggerated"],
+                    "tooltip_claimed": ["x", "y"],
+                    "tooltip_estimate": ["y", "z"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "claim": ["c", "d"],
+                    "estimate": [0.5, None],
+                    "ci_low": [0.4, None],
+                    "ci_high": [0.6, None],
+                    "verdict": ["exaggerated", "no evidence"],
+                    "tooltip_claimed": ["p", "q"],
+                    "tooltip_estimate": ["r", "s"],
+                }
+            ),
+            {},
+        ),
+        (
+            "waterfall",
+            pd.DataFrame(
+                {
+                    "label": ["Promised", "gap a", "Realized"],
+                    "amount": [10.0, -2.0, 8.0],
+                    "kind": ["total", "claim", "total"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "label": ["Promised", "gap b", "Realized"],
+                    "amount": [7.0, 1.5, 8.5],
+                    "kind": ["total", "claim", "total"],
+                }
+            ),
+            {"currency": "EUR"},
+        ),
+        (
+            "distribution",
+            pd.DataFrame({"bin_start": [0.0, 1.0], "bin_end": [1.0, 2.0], "count": [3, 4]}),
+            pd.DataFrame({"bin_start": [5.0, 6.0], "bin_end": [6.0, 7.0], "count": [9, 1]}),
+            {"claimed": 3.0, "threshold": 2.7, "unit": "h", "direction": "higher"},
+        ),
+    ],
+)
+def test_a_reused_chart_template_gives_exactly_the_chart_built_afresh(name, first, second, options) -> None:
+    import json
+
+    charts._TEMPLATES.clear()
+    charts.chart_spec(name, first, **options)  # builds and keeps the template
+    reused = charts.chart_spec(name, second, **options)
+    assert len(charts._TEMPLATES) >= 1
+    build = {
+        "claims": charts.claims_chart,
+        "waterfall": charts.waterfall_chart,
+        "distribution": charts.distribution_chart,
+    }[name]
+    fresh = build(second, **options).to_dict()
+    (main,) = [n for n, rows in fresh["datasets"].items() if rows == reused["datasets"][charts.MAIN]]
+    assert json.loads(json.dumps(fresh).replace(json.dumps(main), json.dumps(charts.MAIN))) == reused

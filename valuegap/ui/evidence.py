@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from valuegap import gaps
+from valuegap import charts, gaps
 from valuegap.aggregates import ALL_PERIODS, OutcomeSummary
 from valuegap.analysis import Analysis, analyze_summary
 from valuegap.evidence import Correction
@@ -97,3 +97,15 @@ def accept_rewording(
     return ctx.store.save(
         proposition_id, updated, seen_version=seen_version, actor=ctx.actor, action="reword"
     )
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _chart_spec(name: str, frame: pd.DataFrame, options: tuple[tuple[str, object], ...]) -> dict:
+    """A chart's Vega-Lite spec, kept per (chart, data, options) so an unchanged chart costs nothing."""
+    return charts.chart_spec(name, frame, **dict(options))
+
+
+def show_chart(name: str, frame: pd.DataFrame, **options: object) -> None:
+    """Draw one of :mod:`valuegap.charts` with its one-line caption."""
+    st.vega_lite_chart(spec=_chart_spec(name, frame, tuple(sorted(options.items()))), width="stretch")
+    st.caption(charts.caption(name))
