@@ -141,35 +141,43 @@ def _arrow(series: pd.Series) -> pa.ChunkedArray | None:
 def _keys(series: pd.Series) -> _Keys:
     arrow = _arrow(series)
     if arrow is not None:
-        trimmed = pc.fill_null(pc.utf8_trim_whitespace(arrow), "").combine_chunks()
-        encoded = pc.dictionary_encode(trimmed)
+        encoded = pc.dictionary_encode(pc.fill_null(arrow, "").combine_chunks())
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-        labels = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-        return _sorted_keys(codes, labels, strip=False)
+        return _sorted_keys(codes, encoded.dictionary)
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy().astype(np.int32)
         categories = series.cat.categories
-        if not pd.api.types.is_string_dtype(categories.dtype) and categories.dtype != object:
+        if not pd.api.types.is_string_dtype(categories.dtype):
             categories = categories.astype(str)
-        labels = np.append(categories.astype(object).to_numpy(), "")
+        labels = pa.concat_arrays([pa.array(categories, type=pa.string()), pa.array([""])])
         if (codes < 0).any():
             codes = np.where(codes < 0, len(labels) - 1, codes).astype(np.int32)  # missing → blank
-        return _sorted_keys(codes, labels, strip=True)
+        return _sorted_keys(codes, labels)
     text = series.astype(object).where(series.notna(), "").astype(str)
     codes, uniques = pd.factorize(text.to_numpy(dtype=object))
-    return _sorted_keys(codes.astype(np.int32), np.asarray(uniques, dtype=object), strip=True)
+    return _sorted_keys(codes.astype(np.int32), pa.array(uniques, type=pa.string()))
 
 
-def _sorted_keys(codes: np.ndarray, labels: np.ndarray, *, strip: bool) -> _Keys:
+def _sorted_keys(codes: np.ndarray, labels: pa.Array) -> _Keys:
+    """Codes into the distinct stripped labels in code-point order, so the same data always gets the
+    same codes whatever the row order. Sorting happens in Arrow: Python string comparisons of
+    hundreds of thousands of customer ids cost more than reading the file."""
     if len(labels) == 0:
         return _Keys(codes, np.asarray([""], dtype=object))
-    text = pd.Index(labels.astype(str), dtype=object)
-    if strip:
-        text = text.str.strip()
-    if text.is_unique and text.is_monotonic_increasing:  # already distinct and sorted: keep codes
-        return _Keys(codes, text.to_numpy(dtype=object))
-    distinct, relabel = np.unique(text.to_numpy(dtype=str), return_inverse=True)
-    return _Keys(relabel.astype(np.int32)[codes], distinct.astype(object))
+    text = pc.utf8_trim_whitespace(labels)
+    order = pc.sort_indices(text).to_numpy()
+    ordered = text.take(order)
+    first = np.ones(len(ordered), dtype=bool)  # first of each run of equal labels
+    if len(ordered) > 1:
+        first[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1)).to_numpy(
+            zero_copy_only=False
+        )
+    distinct = ordered.filter(pa.array(first)).to_numpy(zero_copy_only=False).astype(object)
+    relabel = np.empty(len(order), dtype=np.int32)
+    relabel[order] = np.cumsum(first, dtype=np.int32) - 1
+    if np.array_equal(relabel, np.arange(len(relabel), dtype=np.int32)):
+        return _Keys(codes, distinct)  # already distinct and sorted: keep the codes
+    return _Keys(relabel[codes], distinct)
 
 
 def _parse_numbers(text: pd.Series, decimal: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
