@@ -86,6 +86,19 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_valuemap(args: argparse.Namespace) -> int:
+    from valuegap import offerfile
+    from valuegap.competition import value_map
+
+    result = value_map(offerfile.read(Path(args.offers))).to_dict()
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    else:
+        line = {"intercept": result["intercept"], "slope": result["slope"]}
+        print(_table([offer | line for offer in result["offers"]], args.format))
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from valuegap.demo import write_demo
 
@@ -116,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--by-segment", action="store_true", help="one result per claim and segment")
     analyze.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
     analyze.set_defaults(run=_cmd_analyze)
+
+    valuemap = commands.add_parser("valuemap", help="place offers on the customer value map")
+    valuemap.add_argument("offers", help="offers file (YAML or JSON): attributes with weights and offers")
+    valuemap.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
+    valuemap.set_defaults(run=_cmd_valuemap)
 
     demo = commands.add_parser("demo", help="write the demo workspace files")
     demo.add_argument("--out", default="data", help="folder to write into (default: data)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 
@@ -44,10 +44,7 @@ def format_for(name: str) -> FileFormat:
 
 
 def dumps(prop: Proposition, fmt: FileFormat = "yaml") -> str:
-    data = prop.to_dict()
-    if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+    return dump_data(prop.to_dict(), fmt)
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -63,14 +60,14 @@ def _decode(raw: bytes, source: str) -> str:
         ) from None
 
 
-def loads(text: str | bytes, fmt: FileFormat = "yaml", *, source: str = "proposition file") -> Proposition:
-    """Parse and validate a proposition file's text; raises a user-readable :class:`ValueGapError`."""
+def load_data(text: str | bytes, fmt: FileFormat = "yaml", *, source: str) -> Any:
+    """The plain data in a YAML or JSON file's text; raises a :class:`ValueGapError` naming the line."""
     if isinstance(text, bytes):
         text = _decode(text, source)
     if not text.strip():
         raise ValueGapError(f"{source}: the file is empty.")
     try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+        return json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise ValueGapError(
             f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
@@ -80,6 +77,17 @@ def loads(text: str | bytes, fmt: FileFormat = "yaml", *, source: str = "proposi
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "could not be parsed"
         raise ValueGapError(f"{source}: not valid YAML{where}: {problem}.") from None
+
+
+def dump_data(data: Any, fmt: FileFormat = "yaml") -> str:
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+
+
+def loads(text: str | bytes, fmt: FileFormat = "yaml", *, source: str = "proposition file") -> Proposition:
+    """Parse and validate a proposition file's text; raises a user-readable :class:`ValueGapError`."""
+    data = load_data(text, fmt, source=source)
     try:
         return parse_proposition(data, source=source)
     except InvalidInput:
@@ -88,17 +96,21 @@ def loads(text: str | bytes, fmt: FileFormat = "yaml", *, source: str = "proposi
         raise InvalidInput([Problem("", "the file is nested too deeply")], source=source) from None
 
 
-def read(path: Path) -> Proposition:
-    """Read a proposition file from disk."""
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or a :class:`ValueGapError` saying in one line why it cannot be read."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ValueGapError(f"{path}: no such file.") from None
     except IsADirectoryError:
-        raise ValueGapError(f"{path}: is a folder, not a proposition file.") from None
+        raise ValueGapError(f"{path}: is a folder, not a file.") from None
     except OSError as exc:
         raise ValueGapError(f"{path}: cannot be read ({exc.strerror}).") from None
-    return loads(raw, format_for(path.name), source=str(path))
+
+
+def read(path: Path) -> Proposition:
+    """Read a proposition file from disk."""
+    return loads(read_bytes(path), format_for(path.name), source=str(path))
 
 
 def write(prop: Proposition, path: Path) -> None:

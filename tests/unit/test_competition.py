@@ -1,0 +1,313 @@
+"""The customer value map (METHODS.md section 6) against hand computations and numpy least squares."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from valuegap import offerfile
+from valuegap.competition import (
+    Offers,
+    fit_fair_value_line,
+    measured_scores,
+    parse_offers,
+    relative_performance,
+    shift_in_money,
+    standings,
+    value_map,
+)
+from valuegap.errors import InvalidInput, ValueGapError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def offers(
+    *rows: tuple[str, float, dict[str, float]], weights: dict[str, float] | None = None, ours: str = ""
+) -> Offers:
+    weights = weights or {"speed": 60, "support": 40}
+    return parse_offers(
+        {
+            "attributes": weights,
+            "offers": [{"name": n, "price": p, "ours": n == ours, "scores": s} for n, p, s in rows],
+        }
+    )
+
+
+SMALL = offers(
+    ("Us", 30, {"speed": 8, "support": 6}),
+    ("Rival", 20, {"speed": 4, "support": 6}),
+    ("Cheap", 10, {"speed": 4, "support": 3}),
+    ours="Us",
+)
+
+
+def test_a_small_market_matches_the_hand_computation():
+    result = value_map(SMALL)
+    # r_jk = s_jk / mean of the others' scores on k
+    r = {
+        "Us": (8 / ((4 + 4) / 2), 6 / ((6 + 3) / 2)),
+        "Rival": (4 / ((8 + 4) / 2), 6 / ((6 + 3) / 2)),
+        "Cheap": (4 / ((8 + 4) / 2), 3 / ((6 + 6) / 2)),
+    }
+    q = {name: (60 * a + 40 * b) / 100 for name, (a, b) in r.items()}
+    price = {"Us": 30 / 15, "Rival": 20 / 20, "Cheap": 10 / 25}
+    for name in r:
+        assert result.relative.loc[name, "speed"] == pytest.approx(r[name][0])
+        assert result.relative.loc[name, "support"] == pytest.approx(r[name][1])
+        assert result.position(name).quality_ratio == pytest.approx(q[name])
+        assert result.position(name).relative_price == pytest.approx(price[name])
+    # OLS through three points, by the textbook formulas
+    qs, ps = [q[n] for n in r], [price[n] for n in r]
+    q_bar, p_bar = sum(qs) / 3, sum(ps) / 3
+    slope = sum((a - q_bar) * (b - p_bar) for a, b in zip(qs, ps, strict=True)) / sum(
+        (a - q_bar) ** 2 for a in qs
+    )
+    assert result.line is not None
+    assert result.line.slope == pytest.approx(slope)
+    assert result.line.intercept == pytest.approx(p_bar - slope * q_bar)
+
+
+def _perpendicular(intercept: float, slope: float, q: float, r: float) -> float:
+    """Signed distance from (q, r) to the line by projecting onto it: positive below the line."""
+    point, origin, direction = np.array([q, r]), np.array([0.0, intercept]), np.array([1.0, slope])
+    direction /= np.linalg.norm(direction)
+    offset = point - origin
+    foot = origin + direction * (offset @ direction)
+    distance = float(np.linalg.norm(point - foot))
+    return distance if r < intercept + slope * q else -distance
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(1, 500),
+            st.floats(0.5, 10),
+            st.floats(0.5, 10),
+            st.floats(0.5, 10),
+        ),
+        min_size=3,
+        max_size=8,
+    )
+)
+def test_the_fair_value_line_and_advantages_match_numpy_least_squares(rows):
+    market = offers(
+        *((f"o{i}", p, {"a": a, "b": b, "c": c}) for i, (p, a, b, c) in enumerate(rows)),
+        weights={"a": 50, "b": 30, "c": 20},
+    )
+    result = value_map(market)
+    q = np.array([p.quality_ratio for p in result.positions])
+    r = np.array([p.relative_price for p in result.positions])
+    if result.line is None:
+        assert np.ptp(q) < 1e-6 or np.ptp(r) < 1e-6
+        return
+    design = np.column_stack([np.ones_like(q), q])
+    (intercept, slope), *_ = np.linalg.lstsq(design, r, rcond=None)
+    assert result.line.intercept == pytest.approx(intercept, rel=1e-6, abs=1e-9)
+    assert result.line.slope == pytest.approx(slope, rel=1e-6, abs=1e-9)
+    for position in result.positions:
+        expected = _perpendicular(intercept, slope, position.quality_ratio, position.relative_price)
+        assert position.value_advantage == pytest.approx(expected, rel=1e-6, abs=1e-9)
+
+
+def test_two_offers_give_ratios_but_no_line():
+    result = value_map(
+        offers(("Us", 40, {"speed": 9, "support": 3}), ("Them", 20, {"speed": 3, "support": 6}))
+    )
+    assert result.relative.loc["Us", "speed"] == pytest.approx(3.0)
+    assert result.relative.loc["Them", "support"] == pytest.approx(2.0)
+    assert result.position("Us").relative_price == pytest.approx(2.0)
+    assert result.position("Them").quality_ratio == pytest.approx(0.6 / 3 + 0.4 * 2)
+    assert result.line is None and "at least 3 offers" in result.no_line_reason
+    assert all(p.value_advantage is None for p in result.positions)
+
+
+def test_identical_offers_sit_at_parity_and_no_line_is_fitted():
+    same = {"speed": 5, "support": 5}
+    result = value_map(offers(("A", 10, same), ("B", 10, same), ("C", 10, same)))
+    assert all(
+        p.quality_ratio == pytest.approx(1) and p.relative_price == pytest.approx(1) for p in result.positions
+    )
+    assert result.line is None and "same quality ratio" in result.no_line_reason
+
+
+def test_the_same_price_everywhere_fits_no_line():
+    result = value_map(
+        offers(
+            ("A", 10, {"speed": 5, "support": 5}),
+            ("B", 10, {"speed": 7, "support": 5}),
+            ("C", 10, {"speed": 3, "support": 5}),
+        )
+    )
+    assert result.line is None and "same relative price" in result.no_line_reason
+
+
+def test_with_one_attribute_quality_is_that_attributes_ratio():
+    result = value_map(
+        offers(("A", 10, {"only": 2}), ("B", 20, {"only": 4}), ("C", 30, {"only": 9}), weights={"only": 100})
+    )
+    assert result.position("B").quality_ratio == pytest.approx(4 / 5.5)
+    assert result.position("C").quality_ratio == pytest.approx(9 / 3)
+
+
+def test_a_perfect_fit_has_a_zone_of_width_zero_and_no_advantage():
+    line, reason = fit_fair_value_line([0.5, 1.0, 1.5], [0.6, 1.0, 1.4])
+    assert reason is None and line.zone == pytest.approx(0, abs=1e-12)
+    assert line.advantage(1.0, 1.0) == pytest.approx(0, abs=1e-12)
+
+
+def test_measured_scores_move_only_our_offer_and_the_shift_has_a_closed_form():
+    delivery = {"hours_saved": 0.5}
+    scores = measured_scores(SMALL, {"speed": "hours_saved", "support": "unmeasured"}, delivery)
+    assert scores == {"speed": 4.0}
+    result = value_map(SMALL, scores)
+    claimed, measured = result.claimed, result.measured
+    assert claimed.version == "claimed" and measured.version == "measured"
+    assert measured.relative_price == claimed.relative_price
+    # only the speed score changed, from 8 to 4, against the others' mean of 4: ΔQ = 0.6 × (4 − 8) / 4
+    assert measured.quality_ratio - claimed.quality_ratio == pytest.approx(0.6 * (4 - 8) / 4)
+    assert result.position("Rival") == value_map(SMALL).position("Rival")  # the market stays as claimed
+    money = shift_in_money(result)
+    assert money == pytest.approx(result.line.slope * (0.6 * (4 - 8) / 4) * (20 + 10) / 2)
+    assert money < 0
+
+
+def test_measured_scores_never_go_below_zero_and_ignore_missing_delivery():
+    assert measured_scores(SMALL, {"speed": "m"}, {"m": -2.0}) == {"speed": 0.0}
+    assert measured_scores(SMALL, {"speed": "m"}, {"m": None}) == {}
+    assert measured_scores(SMALL, {"speed": "m"}, {"m": math.nan}) == {}
+
+
+def test_fix_first_is_important_and_behind():
+    market = offers(
+        ("Us", 30, {"speed": 3, "support": 9}),
+        ("Rival", 20, {"speed": 6, "support": 6}),
+        ("Other", 25, {"speed": 6, "support": 3}),
+        ours="Us",
+    )
+    ranked = {s.attribute: s for s in standings(value_map(market))}
+    assert ranked["speed"].fix_first and ranked["speed"].relative == pytest.approx(0.5)
+    assert not ranked["support"].fix_first
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["attributes"].update(speed=55), "importance weights must sum to 100; they sum to 95"),
+        (lambda d: d["offers"][1]["scores"].pop("support"), "offers[2 (Rival)].scores.support: is missing"),
+        (
+            lambda d: d["offers"][1].update(price=0),
+            "offers[2 (Rival)].price: must be a number greater than 0",
+        ),
+        (
+            lambda d: d["offers"][2].update(price=-5),
+            "offers[3 (Cheap)].price: must be a number greater than 0",
+        ),
+        (
+            lambda d: d["offers"][0]["scores"].update(looks=3),
+            "offers[1 (Us)].scores.looks: is not one of the attributes",
+        ),
+        (lambda d: d["offers"][2].update(name="rival"), "offers[3 (rival)].name: is used by another offer"),
+        (
+            lambda d: d["offers"][1]["scores"].update(speed="fast"),
+            "offers[2 (Rival)].scores.speed: must be a number",
+        ),
+        (lambda d: d["offers"][1].update(ours=True), "only one offer can be ours"),
+        (lambda d: d.update(offers=d["offers"][:1]), "compare at least two offers"),
+        (lambda d: d.update(colour="red"), "colour: is not a known field"),
+    ],
+)
+def test_bad_offers_are_refused_naming_the_offer_and_attribute(change, message):
+    data = SMALL.to_dict()
+    change(data)
+    with pytest.raises(InvalidInput) as caught:
+        parse_offers(data, source="offers.yaml")
+    assert message in str(caught.value)
+
+
+def test_relative_performance_refuses_when_every_other_offer_scores_zero():
+    market = offers(("A", 10, {"speed": 5, "support": 0}), ("B", 12, {"speed": 6, "support": 0}))
+    with pytest.raises(ValueGapError, match=r"offers\[A\]\.scores\.support: every other offer scores 0"):
+        relative_performance(market)
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "csv", "xlsx"])
+def test_offers_files_round_trip(tmp_path: Path, suffix: str):
+    path = tmp_path / f"offers.{suffix}"
+    writer = {
+        "yaml": lambda o: offerfile.dumps(o).encode(),
+        "json": lambda o: offerfile.dumps(o, "json").encode(),
+        "csv": offerfile.to_csv,
+        "xlsx": offerfile.to_excel,
+    }[suffix]
+    path.write_bytes(writer(SMALL))
+    assert offerfile.read(path) == SMALL
+
+
+def test_a_table_without_the_weights_row_says_what_to_add():
+    csv = b"name,price,speed,support\nUs,30,8,6\nRival,20,4,6\n"
+    with pytest.raises(InvalidInput, match="add a row named 'importance'"):
+        offerfile.loads(csv, "offers.csv")
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "valuegap.cli", *args], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_cli_valuemap_prints_exactly_the_design_fields(tmp_path: Path):
+    path = tmp_path / "offers.yaml"
+    path.write_text(offerfile.dumps(SMALL))
+    done = _cli("valuemap", str(path))
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    assert set(printed) == {"offers", "intercept", "slope"}
+    assert [set(o) for o in printed["offers"]] == [
+        {"name", "quality_ratio", "relative_price", "value_advantage"}
+    ] * 3
+    expected = value_map(SMALL)
+    assert printed["slope"] == pytest.approx(expected.line.slope)
+    csv = _cli("valuemap", str(path), "--format", "csv")
+    assert csv.stdout.splitlines()[0] == "name,quality_ratio,relative_price,value_advantage,intercept,slope"
+
+
+def test_cli_valuemap_on_the_demo_offers_fits_a_line_for_each():
+    for path in sorted((ROOT / "data/competitors").glob("*.yaml")):
+        done = _cli("valuemap", str(path), "--format", "json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["slope"] > 0  # dearer offers are better in every demo market
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("attributes: {speed: 60, support: 30}\noffers: []\n", "sum to 90"),
+        (
+            "attributes: {speed: 100}\noffers:\n- {name: A, price: 3, scores: {speed: 1}}\n"
+            "- {name: B, price: 4, scores: {}}\n",
+            "offers[2 (B)].scores.speed: is missing",
+        ),
+        ("attributes: [\n", "not valid YAML at line"),
+        ("", "the file is empty"),
+    ],
+)
+def test_cli_valuemap_bad_input_exits_2_with_one_line(tmp_path: Path, text: str, message: str):
+    path = tmp_path / "offers.yaml"
+    path.write_text(text)
+    done = _cli("valuemap", str(path))
+    assert done.returncode == 2
+    assert message in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_cli_valuemap_missing_file_exits_2(tmp_path: Path):
+    done = _cli("valuemap", str(tmp_path / "nope.yaml"))
+    assert done.returncode == 2 and "no such file" in done.stderr
