@@ -7,8 +7,19 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import sample
+from valuegap.competition import parse_offers
 from valuegap.errors import ConflictError, NotFound, PermissionDenied
 from valuegap.store import Actor, Role, Store
+
+MARKET = parse_offers(
+    {
+        "attributes": {"speed": 70, "support": 30},
+        "offers": [
+            {"name": "Us", "price": 10, "ours": True, "scores": {"speed": 8, "support": 5}},
+            {"name": "Them", "price": 12, "scores": {"speed": 6, "support": 7}},
+        ],
+    }
+)
 
 
 def renamed(prop, name):
@@ -99,6 +110,7 @@ def test_every_write_refuses_a_viewer(store: Store, editor: Actor):
         lambda: store.delete(created.id, viewer),
         lambda: store.set_setting("x", 1, viewer),
         lambda: store.seed_once("demo", [sample()], viewer),
+        lambda: store.save_competitors(created.id, MARKET, {}, seen_version=0, actor=viewer),
     ]
     for write in writes:
         with pytest.raises(PermissionDenied, match="view-only"):
@@ -187,3 +199,29 @@ def test_revision_rows_cascade_with_foreign_keys(store: Store, editor: Actor):
         conn.execute(sa.text("DELETE FROM propositions WHERE id = :id"), {"id": created.id})
         left = conn.execute(sa.text("SELECT count(*) FROM revisions")).scalar()
     assert left == 0
+
+
+def test_competitors_round_trip_and_saving_checks_the_version_seen(store: Store, editor: Actor):
+    prop_id = store.create(sample(), editor).id
+    assert store.competitors(prop_id).version == 0 and store.competitors(prop_id).offers is None
+    saved = store.save_competitors(
+        prop_id, MARKET, {"speed": "hours", "looks": "x"}, seen_version=0, actor=editor
+    )
+    assert saved.version == 1 and saved.links == {"speed": "hours"}  # links to unknown attributes are dropped
+    loaded = store.competitors(prop_id)
+    assert loaded.offers == MARKET and loaded.links == {"speed": "hours"} and loaded.updated_by == editor.name
+    other = Actor("bo@example.com")
+    store.save_competitors(prop_id, MARKET, {}, seen_version=1, actor=other)
+    for seen in (0, 1):  # a first save racing another, and a stale edit
+        with pytest.raises(ConflictError, match=r"bo@example\.com changed the competitors"):
+            store.save_competitors(prop_id, MARKET, {"speed": "x"}, seen_version=seen, actor=editor)
+    assert store.competitors(prop_id).version == 2 and store.competitors(prop_id).links == {}
+
+
+def test_competitors_go_with_their_proposition(store: Store, editor: Actor):
+    prop_id = store.create(sample(), editor).id
+    store.save_competitors(prop_id, MARKET, {}, seen_version=0, actor=editor)
+    store.delete(prop_id, editor)
+    assert store.competitors(prop_id).offers is None
+    with pytest.raises(NotFound):
+        store.save_competitors(prop_id, MARKET, {}, seen_version=0, actor=editor)

@@ -20,6 +20,7 @@ from valuegap.errors import ConflictError, NotFound, PermissionDenied
 from valuegap.model import Proposition, Status, parse_proposition
 from valuegap.revisions import Change, diff_propositions, summarize
 from valuegap.store import migrate
+from valuegap.store.competitors import CompetitorStore, StoredOffers
 from valuegap.store.datasets import DatasetStore, NewDataset, StoredDataset
 from valuegap.store.engine import default_database_url, make_engine, read_transaction, write_transaction
 from valuegap.store.schema import propositions, revisions, settings
@@ -31,6 +32,7 @@ __all__ = [
     "Role",
     "Store",
     "StoredDataset",
+    "StoredOffers",
     "StoredProposition",
     "default_database_url",
 ]
@@ -125,7 +127,7 @@ def _revision(row: sa.Row[Any]) -> Revision:
     )
 
 
-class Store(DatasetStore):
+class Store(DatasetStore, CompetitorStore):
     """Propositions, revisions and workspace settings behind one SQLAlchemy engine."""
 
     def __init__(self, engine: Engine) -> None:

@@ -93,3 +93,16 @@ column_mappings = sa.Table(
     sa.Column("mapping", sa.JSON, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+competitor_sets = sa.Table(
+    "competitor_sets",
+    metadata,
+    sa.Column(
+        "proposition_id", sa.Integer, sa.ForeignKey("propositions.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("body", sa.JSON, nullable=False),  # the OFFERS file form: attributes and offers
+    sa.Column("links", sa.JSON, nullable=False),  # attribute → metric that measures it
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+)
