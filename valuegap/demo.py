@@ -780,6 +780,17 @@ def _retrofit(key: int) -> _Demo:
 
 # --------------------------------------------------------------------------- writing
 
+# which metric measures each attribute of the demo markets (the Competitors page's measured scores)
+DEMO_LINKS = {
+    "invoicing-saas": {
+        "Ease of use": "days_to_first_invoice",
+        "Automation": "admin_hours_saved",
+        "Getting paid": "days_sooner_paid",
+    },
+    "streaming-plan": {"New releases": "new_titles_started_per_week"},
+    "energy-retrofit": {"Energy savings": "kwh_saved_per_month", "Low disruption": "install_days"},
+}
+
 _BUILDERS = {
     "invoicing-saas": (1, _invoicing),
     "streaming-plan": (2, _streaming),

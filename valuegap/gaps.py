@@ -16,7 +16,7 @@ import pandas as pd
 
 from valuegap.analysis import Analysis, ClaimResult
 from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict
-from valuegap.model import Claim, ClaimForm, Proposition
+from valuegap.model import Claim, ClaimForm, Direction, Proposition
 from valuegap.value import ExperienceGap, ValueGap, experience_gap
 
 VERDICT_ORDER = (
@@ -56,6 +56,34 @@ def promised_in_test_terms(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHAR
         ClaimForm.comparative: claim.ratio,
         ClaimForm.parity: 1.0,
     }.get(claim.form)
+
+
+def delivery(result: ClaimResult, up_to_share: float = DEFAULT_UP_TO_SHARE) -> float | None:
+    """How much of the promise customers got: 1 = as promised, 0.5 = half of it, 1.2 = more.
+
+    Average and median claims compare the estimate with C, the right way round for ``lower`` claims
+    ("setup takes 2 days", measured 4: delivery 0.5); share, up-to and comparative estimates are
+    shares and ratios where more is always better. Parity claims have no such ratio.
+    """
+    claim, estimate = result.claim, result.verdict.test.estimate
+    promised = promised_in_test_terms(claim, up_to_share)
+    if claim.form is ClaimForm.parity or estimate is None or not promised:
+        return None
+    if claim.form in (ClaimForm.average, ClaimForm.median) and claim.direction is Direction.lower:
+        return _clean(promised / estimate) if estimate > 0 else None
+    return _clean(estimate / promised)
+
+
+def delivery_by_metric(
+    analysis: Analysis, up_to_share: float = DEFAULT_UP_TO_SHARE
+) -> dict[str, float | None]:
+    """:func:`delivery` of each metric's first claim: what the value map's measured scores scale by."""
+    found: dict[str, float | None] = {}
+    for result in analysis.results:
+        metric = result.claim.metric
+        if metric and metric not in found and result.segment is None:
+            found[metric] = delivery(result, up_to_share)
+    return found
 
 
 def estimate_text(result: ClaimResult) -> str:

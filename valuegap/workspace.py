@@ -10,6 +10,7 @@ from valuegap.store import Actor, Store
 
 DEMO_SEEDED_KEY = "demo_seeded"
 DEMO_EVIDENCE_KEY = "demo_evidence_seeded"
+DEMO_COMPETITORS_KEY = "demo_competitors_seeded"
 SYSTEM_ACTOR = Actor("Value Gap Workbench (demo)")
 
 
@@ -17,36 +18,56 @@ def open_workspace(url: str | None = None, *, seed_demo: bool = True) -> Store:
     """Open (creating or upgrading) the database; seed the demo workspace the first time only.
 
     The demo is seeded once per database, so a user who deletes the demo propositions or datasets
-    does not get them back on the next start.
+    does not get them back on the next start. Each part has its own flag, so a workspace made
+    before a part existed (competitors came later) gets just that part.
     """
     store = Store.open(url)
     if seed_demo and not store.setting(DEMO_SEEDED_KEY, False):
         from valuegap.demo import demo_propositions  # generating it is only needed once per database
 
         store.seed_once(DEMO_SEEDED_KEY, [prop for _slug, prop in demo_propositions()], SYSTEM_ACTOR)
-    if seed_demo and not store.setting(DEMO_EVIDENCE_KEY, False):
-        seed_demo_evidence(store)
+    parts = [
+        (key, seed)
+        for key, seed in ((DEMO_EVIDENCE_KEY, _seed_evidence), (DEMO_COMPETITORS_KEY, _seed_competitors))
+        if seed_demo and not store.setting(key, False)
+    ]
+    if parts:
+        from valuegap.demo import demo_propositions, write_demo
+
+        by_name = {item.proposition.name: item.id for item in store.list_propositions(include_archived=True)}
+        demo = [(slug, by_name[prop.name]) for slug, prop in demo_propositions() if prop.name in by_name]
+        with tempfile.TemporaryDirectory() as folder:
+            write_demo(Path(folder))
+            for key, seed in parts:
+                seed(store, Path(folder), demo)
+                store.set_setting(key, True, SYSTEM_ACTOR)
     return store
 
 
-def seed_demo_evidence(store: Store) -> None:
+def _seed_evidence(store: Store, root: Path, demo: list[tuple[str, int]]) -> None:
     """Import the demo outcomes and customer tables for the demo propositions still in the store."""
     from valuegap import ingest
-    from valuegap.demo import demo_propositions, write_demo
     from valuegap.imports import import_table
 
-    by_name = {item.proposition.name: item.id for item in store.list_propositions(include_archived=True)}
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        write_demo(root)
-        for slug, prop in demo_propositions():
-            if prop.name not in by_name:
-                continue
-            for kind in ("outcomes", "customers"):
-                path = root / kind / f"{slug}.csv"
-                raw = ingest.read_table(path.read_bytes(), path.name)
-                import_table(
-                    store, raw, ingest.propose_mapping(raw), name=f"{prop.name} {kind} (demo)",
-                    proposition_id=by_name[prop.name], actor=SYSTEM_ACTOR,
-                )  # fmt: skip
-    store.set_setting(DEMO_EVIDENCE_KEY, True, SYSTEM_ACTOR)
+    for slug, prop_id in demo:
+        name = store.get(prop_id).proposition.name
+        for kind in ("outcomes", "customers"):
+            path = root / kind / f"{slug}.csv"
+            raw = ingest.read_table(path.read_bytes(), path.name)
+            import_table(
+                store, raw, ingest.propose_mapping(raw), name=f"{name} {kind} (demo)",
+                proposition_id=prop_id, actor=SYSTEM_ACTOR,
+            )  # fmt: skip
+
+
+def _seed_competitors(store: Store, root: Path, demo: list[tuple[str, int]]) -> None:
+    """Save each demo proposition's market, with its attributes linked to the metrics measuring them."""
+    from valuegap import offerfile
+    from valuegap.demo import DEMO_LINKS
+
+    for slug, prop_id in demo:
+        if store.competitors(prop_id).version == 0:
+            offers = offerfile.read(root / "competitors" / f"{slug}.yaml")
+            store.save_competitors(
+                prop_id, offers, DEMO_LINKS.get(slug, {}), seen_version=0, actor=SYSTEM_ACTOR
+            )

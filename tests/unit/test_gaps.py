@@ -322,3 +322,28 @@ def test_a_reused_chart_template_gives_exactly_the_chart_built_afresh(name, firs
     fresh = build(second, **options).to_dict()
     (main,) = [n for n, rows in fresh["datasets"].items() if rows == reused["datasets"][charts.MAIN]]
     assert json.loads(json.dumps(fresh).replace(json.dumps(main), json.dumps(charts.MAIN))) == reused
+
+
+def _delivery_prop(form: str, direction: str, **fields: object) -> Proposition:
+    claim = {"id": "c", "text": "t", "benefit": "time", "form": form, "metric": "m", "claimed": 4.0,
+             "direction": direction, **fields}  # fmt: skip
+    return parse_proposition({"name": "P", "price": {"amount": 1}, "claims": [claim]})
+
+
+@pytest.mark.parametrize(
+    ("form", "direction", "fields", "values", "expected"),
+    [
+        ("average", "higher", {}, [2.0, 4.0], 3.0 / 4.0),  # got 3 of the promised 4
+        ("average", "lower", {}, [6.0, 10.0], 4.0 / 8.0),  # promised 4 days, took 8: half delivered
+        ("share", "higher", {"share": 0.8}, [5.0, 5.0, 1.0, 1.0], 0.5 / 0.8),
+        ("average", "lower", {}, [0.0, 0.0], None),  # took no time at all: no finite ratio
+    ],
+)
+def test_delivery_is_how_much_of_the_promise_customers_got(form, direction, fields, values, expected):
+    prop = _delivery_prop(form, direction, **fields)
+    outcomes = pd.DataFrame(
+        {"customer_id": [f"k{i}" for i in range(len(values))], "metric": "m", "value": values}
+    )
+    result = analyze(prop, outcomes).results[0]
+    assert gaps.delivery(result) == (pytest.approx(expected) if expected is not None else None)
+    assert gaps.delivery_by_metric(analyze(prop, outcomes)) == {"m": gaps.delivery(result)}

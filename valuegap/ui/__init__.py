@@ -47,6 +47,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("2_propositions.py", "Propositions", ":material/edit_note:"),
     PageSpec("3_evidence.py", "Evidence", ":material/upload_file:"),
     PageSpec("4_gap_analysis.py", "Gap analysis", ":material/query_stats:"),
+    PageSpec("5_competitors.py", "Competitors", ":material/leaderboard:"),
 )
 
 

@@ -1,0 +1,324 @@
+"""Competitors: where our offer stands on the customer value map, as claimed and as measured."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from valuegap import competition, gaps, market_charts, market_editing, offerfile
+from valuegap.errors import ConflictError, ValueGapError
+from valuegap.formatting import escape_markdown, format_price
+from valuegap.market_editing import NOT_MEASURED
+from valuegap.model import Proposition
+from valuegap.store import StoredOffers, StoredProposition
+from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page, url_choice
+from valuegap.ui.evidence import cached_analysis, cached_summary
+
+ctx = page_setup("Competitors", ":material/leaderboard:")
+
+
+def _draft(stored: StoredOffers, prop: Proposition) -> dict[str, Any]:
+    """The editor's draft for this proposition, reset when someone saved a newer version."""
+    key = f"vg_market_{stored.proposition_id}"
+    old = st.session_state.get(key)
+    if old is not None and (old["base_version"] == stored.version or old["dirty"]):
+        return old
+    draft = market_editing.draft_of(stored.offers, stored.links, prop)
+    revision = old["revision"] + 1 if old else 1
+    draft |= {"base_version": stored.version, "dirty": False, "revision": revision}
+    st.session_state[key] = draft
+    return draft
+
+
+def _reset(draft: dict[str, Any], stored: StoredOffers, prop: Proposition) -> None:
+    fresh = market_editing.draft_of(stored.offers, stored.links, prop)
+    revision = draft["revision"] + 1  # new widget keys, so the widgets show the saved values
+    draft.clear()
+    draft.update(fresh, base_version=stored.version, dirty=False, revision=revision)
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Competitors")
+    top = st.columns([2, 2, 3])
+    with top[0]:
+        proposition_id = choose_proposition(ctx.store)
+    if proposition_id is None:
+        return
+    stored_prop = ctx.store.get(proposition_id)
+    prop = stored_prop.proposition
+    market = ctx.store.competitors(proposition_id)
+    draft = _draft(market, prop)
+    with top[1]:
+        delivery, metrics, data_offers = _evidence(ctx, stored_prop)
+    with top[2]:
+        st.caption(
+            f"Our offer's price is the proposition's: **{escape_markdown(format_price(prop.price))}**. "
+            + (
+                f"Market saved as version {market.version} by {escape_markdown(market.updated_by)}."
+                if market.version
+                else "No market saved yet: fill in the competitors below."
+            )
+        )
+    map_area = st.container()
+    tabs = st.tabs(
+        ["Relative performance", "Edit the market", "Import / export", "Claims against competitors"]
+    )
+    with tabs[1]:
+        if ctx.actor.can_edit:
+            _editor(ctx, draft, market, prop, metrics)
+        else:
+            st.info("You have view-only access: the market is shown as saved.")
+    offers, problems = market_editing.check_draft(draft, prop)
+    links = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
+    with map_area:
+        if offers is None:
+            st.warning(
+                "The market cannot be drawn yet. Fix these in **Edit the market**:\n\n"
+                + "\n".join(f"- {escape_markdown(p)}" for p in problems[:8])
+            )
+            return
+        vm = competition.value_map(offers, competition.measured_scores(offers, links, delivery))
+        _value_map(vm, prop, dirty=draft["dirty"])
+    with tabs[0]:
+        _relative(vm)
+    with tabs[2]:
+        _files(ctx, draft, offers, prop)
+    with tabs[3]:
+        _claims(prop, offers, data_offers)
+
+
+def _evidence(
+    ctx: PageContext, stored: StoredProposition
+) -> tuple[dict[str, float | None], list[str], set[str]]:
+    """Delivery per metric from the chosen outcome data: what scales our measured scores."""
+    linked = ctx.store.datasets(kind="outcomes", proposition_id=stored.id)
+    if not linked:
+        st.caption("No outcome data linked to this proposition: our offer is shown as claimed only.")
+        return {}, [], set()
+    options = {str(d.id): d for d in linked}
+    chosen = url_choice(
+        "Measured with", list(options), param="d", default=next(iter(options)),
+        format_func=lambda k: options[k].label,
+        help="Outcome data whose measured delivery scales our scores on the linked attributes.",
+    )  # fmt: skip
+    dataset = options[chosen]
+    summary = cached_summary(ctx.store, dataset.id)
+    analysis = cached_analysis(ctx.store, dataset.id, stored, alpha=0.05, correction="holm")
+    return gaps.delivery_by_metric(analysis), list(summary.metrics), set(summary.offers)
+
+
+def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> None:
+    st.subheader("Customer value map")
+    if dirty:
+        st.caption(":material/edit: Showing your unsaved edits.")
+    claimed, measured = vm.claimed, vm.measured
+    cells = st.columns(4)
+    if claimed is not None:
+        cells[0].metric("Our relative quality (claimed)", f"{claimed.quality_ratio:.2f}")
+        cells[1].metric("Our relative price", f"{claimed.relative_price:.2f}")
+        if claimed.value_advantage is not None:
+            cells[2].metric("Value advantage (claimed)", f"{claimed.value_advantage:+.3f}")
+    if measured is not None and measured.value_advantage is not None and claimed is not None:
+        cells[3].metric(
+            "Value advantage (measured)",
+            f"{measured.value_advantage:+.3f}",
+            delta=f"{measured.value_advantage - (claimed.value_advantage or 0):+.3f} vs claimed",
+        )
+    if vm.line is None:
+        st.info(escape_markdown(vm.no_line_reason or "No fair-value line."))
+    st.altair_chart(market_charts.value_map_chart(vm), width="stretch")
+    st.caption(market_charts.CAPTIONS["value_map"])
+    st.caption(escape_markdown(market_charts.shift_caption(vm, prop.price.currency, prop.price.period.value)))
+    if vm.line is not None:
+        st.caption(
+            f"Fair-value line: relative price = {vm.line.intercept:.3f} + {vm.line.slope:.3f} × relative "
+            f"quality; the zone is ±{vm.line.zone:.3f} around it (the residual spread)."
+        )
+    table = market_charts.positions_frame(vm)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "offer": "Offer",
+            "kind": "Kind",
+            "price": st.column_config.NumberColumn("Price", format="%.2f"),
+            "quality_ratio": st.column_config.NumberColumn("Relative quality", format="%.3f"),
+            "relative_price": st.column_config.NumberColumn("Relative price", format="%.3f"),
+            "value_advantage": st.column_config.NumberColumn("Value advantage", format="%+.3f"),
+            "fair_value": "Fair value",
+        },
+    )
+
+
+def _relative(vm: competition.ValueMap) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(market_charts.relative_chart(vm), width="stretch")
+        st.caption(market_charts.CAPTIONS["relative"])
+    with right:
+        measured = vm.measured is not None
+        st.altair_chart(
+            market_charts.quadrant_chart(competition.standings(vm, measured=measured)), width="stretch"
+        )
+        st.caption(
+            market_charts.CAPTIONS["quadrant"] + (" Our performance here is as measured." if measured else "")
+        )
+    table = market_charts.relative_table(vm)
+    ratios = [c for c in table.columns if c.startswith("ours vs others")]
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={c: st.column_config.NumberColumn(c, format="%.2f") for c in ratios},
+    )  # fmt: skip
+
+
+def _editor(
+    ctx: PageContext, draft: dict[str, Any], market: StoredOffers, prop: Proposition, metrics: list[str]
+) -> None:
+    revision = draft["revision"]
+    st.markdown("**Attributes and their importance** (weights sum to 100)")
+    for attribute in list(draft["attributes"]):
+        cells = st.columns([3, 2, 3, 1], vertical_alignment="bottom")
+        cells[0].markdown(escape_markdown(attribute))
+        weight = cells[1].number_input(
+            f"Weight of {attribute}", min_value=0.0, max_value=100.0, step=1.0,
+            value=float(draft["attributes"][attribute] or 0), key=f"vg_w_{revision}_{attribute}",
+            label_visibility="collapsed",
+        )  # fmt: skip
+        if weight != draft["attributes"][attribute]:
+            draft["attributes"][attribute] = weight
+            draft["dirty"] = True
+        options = [NOT_MEASURED, *metrics]
+        current = draft["links"].get(attribute) or NOT_MEASURED
+        if current not in options:
+            options.append(current)
+        link = cells[2].selectbox(
+            f"Measured by ({attribute})", options, index=options.index(current),
+            key=f"vg_link_{revision}_{attribute}", label_visibility="collapsed",
+            help="The metric whose measured delivery scales our score on this attribute.",
+        )  # fmt: skip
+        if link != current:
+            draft["links"][attribute] = link
+            draft["dirty"] = True
+        if cells[3].button(
+            ":material/delete:", key=f"vg_drop_{revision}_{attribute}", help=f"Remove {attribute}"
+        ):
+            draft["attributes"].pop(attribute)
+            draft["links"].pop(attribute, None)
+            for offer in draft["offers"]:
+                (offer.get("scores") or {}).pop(attribute, None)
+            draft["dirty"], draft["revision"] = True, revision + 1
+            st.rerun()
+    ok, status = market_editing.weight_status(market_editing.weight_total(draft))
+    (st.success if ok else st.error)(status, icon=":material/check:" if ok else ":material/error:")
+    with st.form(f"vg_add_attribute_{revision}", clear_on_submit=True, border=False):
+        cells = st.columns([3, 1], vertical_alignment="bottom")
+        name = cells[0].text_input("New attribute", placeholder="e.g. Integrations", max_chars=120)
+        if cells[1].form_submit_button("Add attribute") and name.strip():
+            if name.strip() in draft["attributes"]:
+                st.error(f"There is already an attribute called {escape_markdown(name.strip())}.")
+            else:
+                draft["attributes"][name.strip()] = 0.0
+                draft["dirty"], draft["revision"] = True, revision + 1
+                st.rerun()
+    st.markdown("**Offers and their scores** (ours is the ticked row; add a row per competitor)")
+    attributes = list(draft["attributes"])
+    # the editor keeps its edits as changes to the data it was first given: feeding it the edited
+    # offers would apply them twice (added rows doubled), so its input only changes with a revision
+    if draft.get("editor_base", (None,))[0] != revision:
+        draft["editor_base"] = (revision, [dict(offer) for offer in draft["offers"]])
+    frame = market_editing.offers_frame(
+        {"attributes": draft["attributes"], "offers": draft["editor_base"][1]}
+    )
+    edited = st.data_editor(
+        frame, key=f"vg_offers_{revision}", num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "name": st.column_config.TextColumn("Offer", required=True, max_chars=120),
+            "price": st.column_config.NumberColumn("Price", min_value=0.0, format="%.2f"),
+            "ours": st.column_config.CheckboxColumn("Ours"),
+            **{a: st.column_config.NumberColumn(a, min_value=0.0) for a in attributes},
+        },
+    )  # fmt: skip
+    offers_now = market_editing.offers_from_frame(edited, attributes)
+    if offers_now != market_editing.offers_from_frame(frame, attributes):
+        draft["offers"], draft["dirty"] = offers_now, True
+    else:
+        draft["offers"] = draft["editor_base"][1]
+    offers, problems = market_editing.check_draft(draft, prop)
+    for problem in problems[:6]:
+        st.caption(f":material/error: {escape_markdown(problem)}")
+    cells = st.columns([1, 1, 3])
+    if cells[0].button("Save the market", type="primary", disabled=offers is None or not draft["dirty"]):
+        links = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
+        try:
+            saved = ctx.store.save_competitors(
+                prop_id := market.proposition_id,
+                offers,
+                links,
+                seen_version=draft["base_version"],
+                actor=ctx.actor,
+            )
+        except ConflictError as conflict:
+            st.error(escape_markdown(conflict.message))
+            return
+        draft.update(base_version=saved.version, dirty=False)
+        flash(f"Market saved as version {saved.version}.")
+        st.query_params["p"] = str(prop_id)
+        st.rerun()
+    if cells[1].button("Discard edits", disabled=not draft["dirty"]):
+        _reset(draft, market, prop)
+        st.rerun()
+
+
+def _files(ctx: PageContext, draft: dict[str, Any], offers: competition.Offers, prop: Proposition) -> None:
+    slug = "".join(ch if ch.isalnum() else "-" for ch in prop.name.lower()).strip("-") or "offers"
+    cells = st.columns(3)
+    cells[0].download_button(
+        "Download YAML", offerfile.dumps(offers), f"{slug}-offers.yaml", "application/x-yaml"
+    )
+    cells[1].download_button("Download CSV", offerfile.to_csv(offers), f"{slug}-offers.csv", "text/csv")
+    cells[2].download_button(
+        "Download Excel", offerfile.to_excel(offers), f"{slug}-offers.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )  # fmt: skip
+    if not ctx.actor.can_edit:
+        return
+    upload = st.file_uploader(
+        "Replace the draft with an offers file (YAML, JSON, CSV or Excel)",
+        type=["yaml", "yml", "json", "csv", "tsv", "xlsx"], key=f"vg_offers_file_{draft['revision']}",
+        help="YAML/JSON as `valuegap valuemap` reads it; a table with columns name, price, ours and one per "
+        "attribute, plus a row named 'importance' holding the weights.",
+    )  # fmt: skip
+    if upload is None:
+        return
+    try:
+        loaded = offerfile.loads(upload.getvalue(), upload.name)
+    except ValueGapError as error:
+        st.error(escape_markdown(error.message))
+        return
+    st.success(
+        f"{escape_markdown(upload.name)}: {len(loaded.offers)} offers on {len(loaded.attributes)} attributes."
+    )
+    if st.button("Use this file as the draft", type="primary"):
+        links = {a: m for a, m in draft["links"].items() if a in loaded.attributes}
+        revision = draft["revision"] + 1
+        draft.update(loaded.to_dict(), links=links, dirty=True, revision=revision)
+        flash("Draft replaced from the file; review it and save.")
+        st.rerun()
+
+
+def _claims(prop: Proposition, offers: competition.Offers, data_offers: set[str]) -> None:
+    table = market_editing.competitor_claims(prop, offers, data_offers)
+    if table.empty:
+        st.info("This proposition has no comparative or parity claims.")
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        "Comparative and parity claims are tested against the competitor's customers in the outcome data "
+        "(rows whose offer is the competitor's name); their verdicts are on the Gap analysis page."
+    )
+    st.page_link(page("4_gap_analysis.py").path, label="See the verdicts", icon=":material/query_stats:")
+
+
+run_page(render, ctx)

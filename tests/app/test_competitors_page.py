@@ -1,0 +1,101 @@
+"""AppTests of the Competitors page on the seeded demo workspace."""
+
+from __future__ import annotations
+
+from tests.app.conftest import app_at, shown
+from tests.conftest import sample
+from valuegap.competition import parse_offers
+from valuegap.store import Actor
+
+EDITOR = Actor("ana@example.com")
+
+
+def _weight(at, attribute):  # type: ignore[no-untyped-def]
+    return next(n for n in at.number_input if n.label == f"Weight of {attribute}")
+
+
+def _button(at, label):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def test_the_demo_market_shows_our_offer_claimed_and_measured(open_store):
+    store = open_store()
+    at = app_at("5_competitors.py", p="1")  # Ledgerly
+    assert not at.error and not at.warning
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Our relative quality (claimed)"] == "1.18"
+    claimed, measured = (
+        float(metrics["Value advantage (claimed)"]),
+        float(metrics["Value advantage (measured)"]),
+    )
+    assert measured < claimed  # "paid faster" is exaggerated and Getting paid is linked to it
+    captions = shown(at.caption)
+    assert any(text.startswith("Fair-value line: relative price =") for text in captions)
+    assert any("per month less than the claims suggest" in text for text in captions)
+    positions = at.dataframe[0].value
+    assert list(positions["kind"]).count("ours as measured") == 1 and len(positions) == 6
+    assert store.competitors(1).links["Getting paid"] == "days_sooner_paid"
+
+
+def test_weights_must_total_100_before_saving_and_saving_moves_the_map(open_store):
+    at = app_at("5_competitors.py", p="1")
+    before = {m.label: m.value for m in at.metric}
+    _weight(at, "Getting paid").set_value(15.0)
+    at.run()
+    assert [e.value for e in at.error] == ["Weights total 95 of 100: add 5 before saving."]
+    assert _button(at, "Save the market").disabled
+    assert any("cannot be drawn yet" in w.value for w in at.warning)
+    _weight(at, "Integrations").set_value(20.0)  # weight moves from a strength to a weakness
+    at.run()
+    assert [s.value for s in at.success] == ["Weights total 100: ready to save."]
+    after = {m.label: m.value for m in at.metric}
+    assert float(after["Our relative quality (claimed)"]) < float(before["Our relative quality (claimed)"])
+    _button(at, "Save the market").click()
+    at.run()
+    assert not at.exception
+    saved = open_store().competitors(1)
+    assert saved.version == 2 and saved.offers.attributes["Integrations"] == 20.0
+    assert saved.updated_by == at.session_state["vg_user_name"]
+
+
+def test_discarding_edits_restores_the_saved_market():
+    at = app_at("5_competitors.py", p="1")
+    _weight(at, "Ease of use").set_value(10.0)
+    at.run()
+    _button(at, "Discard edits").click()
+    at.run()
+    assert _weight(at, "Ease of use").value == 30.0 and at.success
+
+
+def test_a_new_proposition_starts_a_market_and_says_what_to_fill_in(open_store):
+    store = open_store()
+    new = store.create(sample(name="Fresh offer"), EDITOR)
+    at = app_at("5_competitors.py", p=str(new.id))
+    warning = " ".join(w.value for w in at.warning)
+    assert "cannot be drawn yet" in warning and "price" in warning
+    assert _button(at, "Save the market").disabled
+
+
+def test_two_offers_show_their_ratios_and_why_there_is_no_line(open_store):
+    store = open_store()
+    new = store.create(sample(name="Duel"), EDITOR)
+    two = parse_offers(
+        {
+            "attributes": {"speed": 100},
+            "offers": [
+                {"name": "Us", "price": 10, "ours": True, "scores": {"speed": 8}},
+                {"name": "Them", "price": 12, "scores": {"speed": 4}},
+            ],
+        }
+    )
+    store.save_competitors(new.id, two, {}, seen_version=0, actor=EDITOR)
+    at = app_at("5_competitors.py", p=str(new.id))
+    assert any("at least 3 offers" in i.value for i in at.info)
+    assert {m.label: m.value for m in at.metric}["Our relative quality (claimed)"] == "2.00"
+
+
+def test_comparative_claims_are_listed_with_their_competitor():
+    at = app_at("5_competitors.py", p="1")
+    claims = at.dataframe[-1].value
+    row = claims.set_index("claim").loc["vs-invoicehub"]
+    assert row["competitor"] == "InvoiceHub" and row["in this market"] and row["outcomes in the data"]

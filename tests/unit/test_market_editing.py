@@ -1,0 +1,127 @@
+"""The Competitors page's draft helpers and charts, without Streamlit."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from tests.conftest import sample
+from valuegap import market_charts, market_editing
+from valuegap.competition import parse_offers, standings, value_map
+
+MARKET = parse_offers(
+    {
+        "attributes": {"speed": 50, "support": 30, "price fairness": 20},
+        "offers": [
+            {
+                "name": "Us",
+                "price": 30,
+                "ours": True,
+                "scores": {"speed": 8, "support": 6, "price fairness": 5},
+            },
+            {"name": "Rival", "price": 20, "scores": {"speed": 6, "support": 6, "price fairness": 7}},
+            {"name": "Cheap", "price": 10, "scores": {"speed": 3, "support": 4, "price fairness": 9}},
+            {"name": "Premium", "price": 45, "scores": {"speed": 9, "support": 9, "price fairness": 4}},
+        ],
+    }
+)
+
+
+def test_the_editor_table_round_trips_a_saved_market():
+    draft = market_editing.draft_of(MARKET, {"speed": "hours"}, sample())
+    frame = market_editing.offers_frame(draft)
+    assert list(frame.columns) == ["name", "price", "ours", "speed", "support", "price fairness"]
+    draft["offers"] = market_editing.offers_from_frame(frame, list(draft["attributes"]))
+    offers, problems = market_editing.check_draft(draft, sample().model_copy(update={"price": MARKET_PRICE}))
+    assert problems == [] and offers == MARKET
+
+
+MARKET_PRICE = sample().price.model_copy(update={"amount": 30.0})
+
+
+def test_blank_rows_added_in_the_editor_are_ignored_and_our_price_follows_the_proposition():
+    draft = market_editing.draft_of(MARKET, {}, sample())
+    frame = market_editing.offers_frame(draft)
+    frame.loc[len(frame)] = [None, math.nan, False, math.nan, math.nan, math.nan]
+    draft["offers"] = market_editing.offers_from_frame(frame, list(draft["attributes"]))
+    assert len(draft["offers"]) == 4
+    prop = sample().model_copy(update={"price": MARKET_PRICE.model_copy(update={"amount": 33.0})})
+    offers, _ = market_editing.check_draft(draft, prop)
+    assert offers.ours.price == 33.0
+
+
+def test_a_starter_market_names_the_claims_competitors_and_asks_for_what_is_missing():
+    prop = sample()
+    draft = market_editing.draft_of(None, {}, prop)
+    assert draft["offers"][0]["ours"] and draft["offers"][0]["name"] == prop.name
+    offers, problems = market_editing.check_draft(draft, prop)
+    assert offers is None
+    assert any("price: must be a number greater than 0" in p for p in problems)
+    assert any("scores.Main benefit: is missing" in p for p in problems)
+
+
+def test_a_draft_without_our_offer_says_which_box_to_tick():
+    draft = market_editing.draft_of(MARKET, {}, sample())
+    for offer in draft["offers"]:
+        offer["ours"] = False
+    _, problems = market_editing.check_draft(draft, sample())
+    assert problems == ["offers: tick 'ours' on the row of our own offer"]
+
+
+@pytest.mark.parametrize(
+    ("weights", "ready", "text"),
+    [
+        ([60, 40], True, "Weights total 100: ready to save."),
+        ([60, 35], False, "Weights total 95 of 100: add 5 before saving."),
+        ([70, 40.5], False, "Weights total 110.5 of 100: take away 10.5 before saving."),
+        ([100 / 3, 100 / 3, 100 / 3], True, "Weights total 100: ready to save."),
+    ],
+)
+def test_the_running_total_of_weights(weights, ready, text):
+    total = market_editing.weight_total({"attributes": {str(i): w for i, w in enumerate(weights)}})
+    assert market_editing.weight_status(total) == (ready, text)
+
+
+def test_comparative_claims_show_whether_their_competitor_is_in_the_market_and_the_data():
+    from valuegap.demo import demo_propositions
+
+    prop = dict(demo_propositions())["streaming-plan"]
+    table = market_editing.competitor_claims(prop, MARKET, {"StreamMax"}).set_index("claim")
+    assert list(table.index) == ["vs-streammax", "quality-parity"]
+    assert list(table["competitor"]) == ["StreamMax", "StreamMax"]
+    assert not table["in this market"].any() and table["outcomes in the data"].all()
+    assert market_editing.competitor_claims(sample(), MARKET, set()).empty
+
+
+def test_charts_are_small_valid_json_and_show_both_versions_of_our_offer():
+    vm = value_map(MARKET, {"speed": 4.0})
+    for chart in (
+        market_charts.value_map_chart(vm),
+        market_charts.relative_chart(vm),
+        market_charts.quadrant_chart(standings(vm, measured=True)),
+    ):
+        spec = chart.to_dict()
+        text = json.dumps(spec, allow_nan=False)  # NaN would make the browser's JSON invalid
+        assert "NaN" not in text
+        rows = sum(len(v) for v in spec.get("datasets", {}).values())
+        assert rows <= 5_000
+    positions = market_charts.positions_frame(vm)
+    assert list(positions["kind"]) == [
+        "ours as claimed",
+        "competitor",
+        "competitor",
+        "competitor",
+        "ours as measured",
+    ]
+    assert set(positions["fair_value"]) <= {"within the zone", "better than fair", "worse than fair"}
+
+
+def test_the_shift_caption_prices_the_exaggeration_or_says_why_not():
+    vm = value_map(MARKET, {"speed": 4.0})
+    text = market_charts.shift_caption(vm, "EUR", "month")
+    assert "instead of the claimed" in text and "per month less than the claims suggest" in text
+    assert "Link attributes" in market_charts.shift_caption(value_map(MARKET), "EUR", "month")
+    two = parse_offers({"attributes": MARKET.attributes, "offers": [o.to_dict() for o in MARKET.offers[:2]]})
+    assert "no fair-value line" in market_charts.shift_caption(value_map(two, {"speed": 4.0}), "EUR", "month")
