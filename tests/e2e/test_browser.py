@@ -180,3 +180,40 @@ def test_uploaded_outcomes_become_verdicts_on_the_gap_analysis_page(server: Serv
     expect(table).to_be_visible()
     expect(page.get_by_text("Exaggerated", exact=True)).to_be_visible()
     assert_clean(page)
+
+
+def _metric(page: Page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def _set_weight(page: Page, attribute: str, value: str) -> None:
+    field = page.get_by_role("spinbutton", name=f"Weight of {attribute}")
+    field.fill(value)
+    field.press("Enter")
+    settle(page)
+
+
+def test_editing_a_weight_moves_our_offer_on_the_value_map(server: Server, page: Page):
+    open_page(page, f"{server.url}/competitors?p=1")
+    assert_clean(page)
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    quality, advantage = (
+        _metric(page, "Our relative quality (claimed)"),
+        _metric(page, "Value advantage (claimed)"),
+    )
+    page.get_by_role("tab", name="Edit the market").click()
+    _set_weight(page, "Getting paid", "15")
+    expect(page.get_by_text("Weights total 95 of 100: add 5 before saving.")).to_be_visible()
+    expect(page.get_by_role("button", name="Save the market")).to_be_disabled()
+    _set_weight(page, "Integrations", "20")
+    expect(page.get_by_text("Weights total 100: ready to save.")).to_be_visible()
+    assert float(_metric(page, "Our relative quality (claimed)")) < float(quality)
+    assert float(_metric(page, "Value advantage (claimed)")) < float(advantage)
+    page.get_by_role("button", name="Save the market").click()
+    settle(page)
+    assert_clean(page)
+    store = Store.open(server.database_url)
+    saved = store.competitors(1)
+    store.close()
+    assert saved.version == 2 and saved.offers.attributes["Integrations"] == 20
