@@ -13,7 +13,7 @@ from valuegap.market_editing import NOT_MEASURED
 from valuegap.model import Proposition
 from valuegap.store import StoredOffers, StoredProposition
 from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page, url_choice
-from valuegap.ui.evidence import cached_analysis, cached_summary
+from valuegap.ui.evidence import cached_analysis, cached_expectations, cached_summary
 
 ctx = page_setup("Competitors", ":material/leaderboard:")
 
@@ -91,21 +91,30 @@ def render(ctx: PageContext) -> None:
 def _evidence(
     ctx: PageContext, stored: StoredProposition
 ) -> tuple[dict[str, float | None], list[str], set[str]]:
-    """Delivery per metric from the chosen outcome data: what scales our measured scores."""
+    """Delivery per metric (outcome data) and per survey item (customer table): what scales our
+    measured scores on the attributes linked to them."""
     linked = ctx.store.datasets(kind="outcomes", proposition_id=stored.id)
-    if not linked:
-        st.caption("No outcome data linked to this proposition: our offer is shown as claimed only.")
-        return {}, [], set()
-    options = {str(d.id): d for d in linked}
-    chosen = url_choice(
-        "Measured with", list(options), param="d", default=next(iter(options)),
-        format_func=lambda k: options[k].label,
-        help="Outcome data whose measured delivery scales our scores on the linked attributes.",
-    )  # fmt: skip
-    dataset = options[chosen]
-    summary = cached_summary(ctx.store, dataset.id)
-    analysis = cached_analysis(ctx.store, dataset.id, stored, alpha=0.05, correction="holm")
-    return gaps.delivery_by_metric(analysis), list(summary.metrics), set(summary.offers)
+    delivery: dict[str, float | None] = {}
+    data_offers: set[str] = set()
+    if linked:
+        options = {str(d.id): d for d in linked}
+        chosen = url_choice(
+            "Measured with", list(options), param="d", default=next(iter(options)),
+            format_func=lambda k: options[k].label,
+            help="Outcome data whose measured delivery scales our scores on the linked attributes.",
+        )  # fmt: skip
+        dataset = options[chosen]
+        data_offers = set(cached_summary(ctx.store, dataset.id).offers)
+        analysis = cached_analysis(ctx.store, dataset.id, stored, alpha=0.05, correction="holm")
+        delivery |= gaps.delivery_by_metric(analysis)
+    customers = ctx.store.datasets(kind="customers", proposition_id=stored.id)
+    if customers:
+        delivery |= market_editing.survey_delivery(cached_expectations(ctx.store, customers[0].id, 0.05))
+    if not delivery:
+        st.caption(
+            "No outcome or survey data linked to this proposition: our offer is shown as claimed only."
+        )
+    return delivery, sorted(delivery), data_offers
 
 
 def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> None:
@@ -196,7 +205,7 @@ def _editor(
         link = cells[2].selectbox(
             f"Measured by ({attribute})", options, index=options.index(current),
             key=f"vg_link_{revision}_{attribute}", label_visibility="collapsed",
-            help="The metric whose measured delivery scales our score on this attribute.",
+            help="The metric (or survey item) whose measured delivery scales our score on this attribute.",
         )  # fmt: skip
         if link != current:
             draft["links"][attribute] = link

@@ -18,6 +18,18 @@ from valuegap.errors import InvalidInput
 from valuegap.model import ClaimForm, Proposition
 
 NOT_MEASURED = "(not measured)"
+SURVEY_PREFIX = "survey: "
+
+
+def survey_delivery(expectations: pd.DataFrame) -> dict[str, float | None]:
+    """Per survey item (``survey: <item>``), mean experience over mean expectation: 1 = as expected."""
+    found: dict[str, float | None] = {}
+    for row in expectations.itertuples(index=False):
+        expected, experienced = row.expected, row.experienced
+        usable = expected is not None and experienced is not None and expected > 0
+        ratio = experienced / expected if usable else None
+        found[f"{SURVEY_PREFIX}{row.item}"] = ratio if ratio is not None and math.isfinite(ratio) else None
+    return found
 
 
 def draft_of(offers: Offers | None, links: Mapping[str, str], prop: Proposition) -> dict[str, Any]:

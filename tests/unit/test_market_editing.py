@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import pandas as pd
 import pytest
 
 from tests.conftest import sample
@@ -125,3 +126,25 @@ def test_the_shift_caption_prices_the_exaggeration_or_says_why_not():
     assert "Link attributes" in market_charts.shift_caption(value_map(MARKET), "EUR", "month")
     two = parse_offers({"attributes": MARKET.attributes, "offers": [o.to_dict() for o in MARKET.offers[:2]]})
     assert "no fair-value line" in market_charts.shift_caption(value_map(two, {"speed": 4.0}), "EUR", "month")
+
+
+def test_survey_items_deliver_experience_over_expectation():
+    from valuegap import gaps
+
+    customers = pd.DataFrame(
+        {
+            "expected_ease": [6, 8, 7],
+            "experienced_ease": [3, 4, 5.5],
+            "expected_none": [0, 0, 0],
+            "experienced_none": [1, 2, 3],
+        }
+    )
+    frame = gaps.expectation_frame(gaps.expectation_gaps(customers))
+    delivery = market_editing.survey_delivery(frame)
+    assert delivery["survey: ease"] == pytest.approx((3 + 4 + 5.5) / (6 + 8 + 7))
+    assert delivery["survey: none"] is None  # nothing was expected: no ratio
+    from valuegap.competition import measured_scores
+
+    assert measured_scores(MARKET, {"speed": "survey: ease"}, delivery) == {
+        "speed": pytest.approx(8 * delivery["survey: ease"])
+    }
