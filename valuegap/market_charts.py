@@ -115,6 +115,7 @@ def value_map_chart(vm: ValueMap) -> alt.VConcatChart:
         "quality_ratio:Q",
         title="Relative quality (1 = the others' average)",
         scale=alt.Scale(domain=x_domain),
+        axis=alt.Axis(tickCount=8),
     )
     y = alt.Y(
         "relative_price:Q", title="Relative price (1 = the others' average)", scale=alt.Scale(domain=y_domain)
@@ -281,7 +282,9 @@ def relative_chart(vm: ValueMap) -> alt.Chart:
 
 
 def quadrant_frame(items: list[AttributeStanding]) -> pd.DataFrame:
-    return pd.DataFrame(
+    """One row per attribute; ``label`` names every attribute drawn on the same spot (once, on the
+    first of them) so coinciding points do not print their names on top of each other."""
+    frame = pd.DataFrame(
         [
             {
                 "attribute": s.attribute,
@@ -290,8 +293,16 @@ def quadrant_frame(items: list[AttributeStanding]) -> pd.DataFrame:
                 "priority": "fix first" if s.fix_first else "keep" if s.relative >= 1 else "watch",
             }
             for s in items
-        ]
+        ],
+        columns=["attribute", "weight", "relative", "priority"],
     )
+    spot = list(zip(frame["weight"].round(6), frame["relative"].round(3), strict=True))
+    names: dict[tuple[float, float], list[str]] = {}
+    for key, attribute in zip(spot, frame["attribute"], strict=True):
+        names.setdefault(key, []).append(attribute)
+    first = ~pd.Series(spot, dtype=object).duplicated().to_numpy(dtype=bool)
+    frame["label"] = [", ".join(names[key]) if keep else "" for key, keep in zip(spot, first, strict=True)]
+    return frame
 
 
 def quadrant_chart(items: list[AttributeStanding]) -> alt.LayerChart:
@@ -316,7 +327,7 @@ def quadrant_chart(items: list[AttributeStanding]) -> alt.LayerChart:
             alt.Tooltip("priority:N", title="Priority"),
         ],
     )
-    labels = points.mark_text(align="left", dx=10, fontSize=12).encode(text="attribute:N")
+    labels = points.mark_text(align="left", dx=10, fontSize=12).encode(text="label:N")
     parity = (
         alt.Chart(pd.DataFrame({"relative": [1.0]}))
         .mark_rule(color="#999", strokeDash=[4, 4])

@@ -148,3 +148,16 @@ def test_survey_items_deliver_experience_over_expectation():
     assert measured_scores(MARKET, {"speed": "survey: ease"}, delivery) == {
         "speed": pytest.approx(8 * delivery["survey: ease"])
     }
+
+
+def test_attributes_on_the_same_spot_of_the_quadrant_share_one_label():
+    from valuegap.competition import AttributeStanding
+
+    def standing(name: str, weight: float, relative: float) -> AttributeStanding:
+        return AttributeStanding(name, weight, relative, fix_first=False)
+
+    frame = market_charts.quadrant_frame(
+        [standing("Financing", 15, 1.04), standing("Service", 15, 1.0401), standing("Speed", 35, 1.35)]
+    )
+    assert list(frame["label"]) == ["Financing, Service", "", "Speed"]
+    assert market_charts.quadrant_frame([]).empty
