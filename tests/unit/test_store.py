@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from tests.conftest import sample
 from valuegap.competition import parse_offers
 from valuegap.errors import ConflictError, NotFound, PermissionDenied
+from valuegap.scenarios import Scenario
 from valuegap.store import Actor, Role, Store
 
 MARKET = parse_offers(
@@ -111,6 +112,8 @@ def test_every_write_refuses_a_viewer(store: Store, editor: Actor):
         lambda: store.set_setting("x", 1, viewer),
         lambda: store.seed_once("demo", [sample()], viewer),
         lambda: store.save_competitors(created.id, MARKET, {}, seen_version=0, actor=viewer),
+        lambda: store.save_scenario(created.id, Scenario("What if"), actor=viewer),
+        lambda: store.delete_scenario(1, actor=viewer),
     ]
     for write in writes:
         with pytest.raises(PermissionDenied, match="view-only"):
@@ -225,3 +228,35 @@ def test_competitors_go_with_their_proposition(store: Store, editor: Actor):
     assert store.competitors(prop_id).offers is None
     with pytest.raises(NotFound):
         store.save_competitors(prop_id, MARKET, {}, seen_version=0, actor=editor)
+
+
+def test_scenarios_are_saved_by_name_shared_by_id_and_never_overwritten_silently(store: Store, editor: Actor):
+    from valuegap.errors import ValueGapError
+    from valuegap.scenarios import DEFENSIBLE
+
+    prop_id = store.create(sample(), editor).id
+    what_if = Scenario("Price +15%", price=57.5, access={0: 2.0}, claims={"c1": DEFENSIBLE}, segment="agency")
+    saved = store.save_scenario(prop_id, what_if, actor=editor)
+    assert store.scenario(saved.id).scenario == what_if and saved.created_by == editor.name
+    with pytest.raises(ValueGapError, match="already exists"):
+        store.save_scenario(prop_id, Scenario("Price +15%", price=60.0), actor=editor)
+    replaced = store.save_scenario(prop_id, Scenario("Price +15%", price=60.0), actor=editor, replace=True)
+    assert replaced.id == saved.id and store.scenario(saved.id).scenario.price == 60.0
+    with pytest.raises(ValueGapError, match="name"):
+        store.save_scenario(prop_id, Scenario("  "), actor=editor)
+    store.save_scenario(prop_id, Scenario("Cheaper", price=40.0), actor=editor)
+    assert [s.name for s in store.scenarios(prop_id)] == ["Price +15%", "Cheaper"]
+    viewer = Actor("vi@example.com", Role.viewer)
+    with pytest.raises(PermissionDenied):
+        store.save_scenario(prop_id, Scenario("Mine"), actor=viewer)
+    with pytest.raises(PermissionDenied):
+        store.delete_scenario(saved.id, actor=viewer)
+    store.delete_scenario(saved.id, actor=editor)
+    with pytest.raises(NotFound):
+        store.scenario(saved.id)
+    with pytest.raises(NotFound):
+        store.delete_scenario(saved.id, actor=editor)
+    store.delete(prop_id, editor)
+    assert store.scenarios(prop_id) == []
+    with pytest.raises(NotFound):
+        store.save_scenario(prop_id, Scenario("Late"), actor=editor)

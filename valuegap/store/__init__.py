@@ -23,6 +23,7 @@ from valuegap.store import migrate
 from valuegap.store.competitors import CompetitorStore, StoredOffers
 from valuegap.store.datasets import DatasetStore, NewDataset, StoredDataset
 from valuegap.store.engine import default_database_url, make_engine, read_transaction, write_transaction
+from valuegap.store.scenarios import ScenarioStore, StoredScenario
 from valuegap.store.schema import propositions, revisions, settings
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "StoredDataset",
     "StoredOffers",
     "StoredProposition",
+    "StoredScenario",
     "default_database_url",
 ]
 
@@ -127,7 +129,7 @@ def _revision(row: sa.Row[Any]) -> Revision:
     )
 
 
-class Store(DatasetStore, CompetitorStore):
+class Store(DatasetStore, CompetitorStore, ScenarioStore):
     """Propositions, revisions and workspace settings behind one SQLAlchemy engine."""
 
     def __init__(self, engine: Engine) -> None:

@@ -106,3 +106,18 @@ competitor_sets = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_by", sa.String(200), nullable=False),
 )
+
+# What-if pricing scenarios, saved by name per proposition and shared by id.
+scenarios = sa.Table(
+    "scenarios",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "proposition_id", sa.Integer, sa.ForeignKey("propositions.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("body", sa.JSON, nullable=False),  # Scenario.to_dict()
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.UniqueConstraint("proposition_id", "name", name="uq_scenarios_proposition_name"),
+)

@@ -1,0 +1,342 @@
+"""What-if scenarios: overrides on a proposition and what they do to value, position, churn and revenue.
+
+A :class:`Scenario` changes the price, cost-of-access amounts, claims' promised values and the target
+segment. :func:`evaluate` recomputes (METHODS.md sections 5–7) customer value and the value gap from
+the measured estimates, our place on the value map against the same competitors, and churn and revenue
+with the churn model fitted once per dataset, for today and for the what-if, from cached inputs only:
+nothing here reads raw observations, so a slider move costs microseconds to milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from valuegap.competition import Offers, value_map
+from valuegap.errors import InvalidInput, Problem
+from valuegap.model import ClaimForm, Proposition
+from valuegap.value import ValueGap, value_gap
+
+if TYPE_CHECKING:
+    from valuegap.analysis import Analysis
+    from valuegap.churn import ChurnModel
+
+DEFENSIBLE = "defensible"  # a claim override meaning "promise the defensible value"
+# forms whose defensible value is in the claim's own units, so it can replace the promised value
+# (a share claim's defensible value is a share of customers, not its bar)
+DEFENSIBLE_FORMS = frozenset({ClaimForm.average, ClaimForm.median, ClaimForm.up_to})
+NAME_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Overrides on a proposition; anything left unset keeps today's value."""
+
+    name: str = ""
+    price: float | None = None
+    access: Mapping[int, float] = field(default_factory=dict)  # cost-of-access item index → amount
+    claims: Mapping[str, float | str] = field(default_factory=dict)  # claim id → value or DEFENSIBLE
+    segment: str | None = None  # None = every customer
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "price": self.price,
+            "access": {str(k): v for k, v in sorted(self.access.items())},
+            "claims": dict(sorted(self.claims.items())),
+            "segment": self.segment,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
+        """A scenario from its stored form; every problem is reported with its field."""
+        problems: list[Problem] = []
+
+        def number(path: str, value: Any, *, allow_zero: bool = True) -> float | None:
+            try:
+                result = float(value)
+            except (TypeError, ValueError):
+                problems.append(Problem(path, f"must be a number (got {value!r})"))
+                return None
+            if not math.isfinite(result) or result < 0 or (result == 0 and not allow_zero):
+                problems.append(Problem(path, f"must be a finite number of at least 0 (got {value!r})"))
+                return None
+            return result
+
+        unknown = set(data) - {f.name for f in fields(cls)}
+        problems += [Problem(key, "is not a scenario field") for key in sorted(unknown)]
+        price = None if data.get("price") is None else number("price", data["price"])
+        access: dict[int, float] = {}
+        for key, value in dict(data.get("access") or {}).items():
+            if not str(key).isdigit():
+                problems.append(Problem(f"access.{key}", "must name a cost-of-access item by its position"))
+            elif (amount := number(f"access.{key}", value)) is not None:
+                access[int(key)] = amount
+        claims: dict[str, float | str] = {}
+        for key, value in dict(data.get("claims") or {}).items():
+            if value == DEFENSIBLE:
+                claims[str(key)] = DEFENSIBLE
+            elif (amount := number(f"claims.{key}", value)) is not None:
+                claims[str(key)] = amount
+        if problems:
+            raise InvalidInput(problems, source="scenario")
+        segment = data.get("segment")
+        return cls(str(data.get("name") or "")[:NAME_LENGTH], price, access, claims, segment or None)
+
+
+def apply(prop: Proposition, scenario: Scenario, defensible: Mapping[str, float | None]) -> Proposition:
+    """The proposition with the scenario's price, cost of access and promised values.
+
+    A claim set to DEFENSIBLE promises its defensible value; when it has none (not measured, or a
+    form without one) it keeps its promise.
+    """
+    price = prop.price if scenario.price is None else prop.price.model_copy(update={"amount": scenario.price})
+    access = tuple(
+        item.model_copy(update={"amount": scenario.access[i]}) if i in scenario.access else item
+        for i, item in enumerate(prop.cost_of_access)
+    )
+    claims = []
+    for claim in prop.claims:
+        override = scenario.claims.get(claim.id)
+        if override == DEFENSIBLE:
+            override = defensible.get(claim.id)
+        if override is None or claim.claimed is None:
+            claims.append(claim)
+        else:
+            claims.append(claim.model_copy(update={"claimed": float(override)}))
+    return prop.model_copy(update={"price": price, "cost_of_access": access, "claims": tuple(claims)})
+
+
+@dataclass(frozen=True)
+class ScenarioInputs:
+    """Everything a scenario is evaluated against, computed once per proposition, dataset and segment."""
+
+    prop: Proposition
+    estimates: Mapping[str, float | None]  # measured estimate per claim id
+    defensible: Mapping[str, float | None]  # defensible value per claim id
+    market: Offers | None = None  # competitors, with our offer
+    measured_scores: Mapping[str, float] | None = None  # our scores as measured (value map)
+    churn: ChurnModel | None = None
+    revenue: np.ndarray | None = None  # revenue per customer and period (customer table)
+    revenue_segments: np.ndarray | None = None  # segment per customer, aligned with revenue
+    churn_note: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One side of the comparison: today or the what-if."""
+
+    price: float
+    sacrifice: float
+    promised_benefit: float
+    realized_benefit: float
+    value_gap: float
+    net_value: float
+    value_ratio: float | None
+    quality_ratio: float | None = None
+    relative_price: float | None = None
+    value_advantage: float | None = None
+    churn_rate: float | None = None
+    churn_low: float | None = None
+    churn_high: float | None = None
+    revenue: float | None = None
+    revenue_at_risk: float | None = None
+    gap_revenue_at_risk: float | None = None
+
+
+# name, label, whether a higher number is better for the business or the customer
+METRICS: tuple[tuple[str, str, bool], ...] = (
+    ("price", "Price", True),
+    ("sacrifice", "Price + cost of access", False),
+    ("promised_benefit", "Promised benefit", True),
+    ("realized_benefit", "Realized benefit", True),
+    ("value_gap", "Value gap", False),
+    ("net_value", "Net customer value", True),
+    ("value_ratio", "Value ratio", True),
+    ("relative_price", "Relative price", False),
+    ("value_advantage", "Value advantage (map)", True),
+    ("churn_rate", "Predicted churn rate", False),
+    ("revenue", "Revenue over the horizon", True),
+    ("revenue_at_risk", "Revenue at risk", False),
+    ("gap_revenue_at_risk", "… of it due to the value gap", False),
+)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    proposition: Proposition  # the what-if proposition
+    today: Outcome
+    what_if: Outcome
+    value: ValueGap  # the what-if's value gap, claim by claim
+
+    def delta(self, name: str) -> float | None:
+        before, after = getattr(self.today, name), getattr(self.what_if, name)
+        return None if before is None or after is None else after - before
+
+    def to_frame(self) -> pd.DataFrame:
+        """Metric, today, what-if and change, one row per metric that could be computed."""
+        rows = [
+            {
+                "metric": label,
+                "today": getattr(self.today, name),
+                "what-if": getattr(self.what_if, name),
+                "change": self.delta(name),
+            }
+            for name, label, _ in METRICS
+            if getattr(self.today, name) is not None or getattr(self.what_if, name) is not None
+        ]
+        return pd.DataFrame(rows, columns=["metric", "today", "what-if", "change"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.to_dict(),
+            "today": self.today.__dict__,
+            "what_if": self.what_if.__dict__,
+        }
+
+
+def _factor(prop: Proposition, scenario_prop: Proposition) -> float:
+    """How much each customer's price and revenue scale: the list price's relative change."""
+    base = prop.price.amount
+    return scenario_prop.price.amount / base if base > 0 else 1.0
+
+
+def _outcome(
+    inputs: ScenarioInputs, prop: Proposition, *, price_factor: float, gap_shift: float, segment: str | None
+) -> Outcome:
+    value = value_gap(prop, inputs.estimates)
+    position: dict[str, float | None] = {}
+    if inputs.market is not None and inputs.market.ours is not None and len(inputs.market.offers) >= 2:
+        vm = value_map(inputs.market.with_ours(price=prop.price.amount), inputs.measured_scores)
+        ours = vm.measured or vm.claimed
+        if ours is not None:
+            position = {
+                "quality_ratio": ours.quality_ratio,
+                "relative_price": ours.relative_price,
+                "value_advantage": ours.value_advantage,
+            }
+    churn: dict[str, float | None] = {}
+    model = inputs.churn
+    horizon = prop.horizon
+    if model is not None:
+        scenario_args = {"price_factor": price_factor, "gap_shift": gap_shift, "segment": segment}
+        rate, low, high = model.churn_rate(**scenario_args)
+        churn = {
+            "churn_rate": rate,
+            "churn_low": low,
+            "churn_high": high,
+            "revenue_at_risk": model.revenue_at_risk(horizon, **scenario_args),
+            "gap_revenue_at_risk": model.gap_revenue_at_risk(horizon, **scenario_args),
+        }
+    revenue = None
+    if inputs.revenue is not None:
+        chosen = inputs.revenue
+        if segment is not None and inputs.revenue_segments is not None:
+            chosen = chosen[inputs.revenue_segments == segment]
+        revenue = float(np.nansum(chosen)) * price_factor * horizon
+    return Outcome(
+        price=prop.price.amount,
+        sacrifice=value.sacrifice,
+        promised_benefit=value.promised_benefit,
+        realized_benefit=value.realized_benefit,
+        value_gap=value.gap,
+        net_value=value.net_value,
+        value_ratio=value.value_ratio,
+        revenue=revenue,
+        **position,
+        **churn,
+    )
+
+
+def evaluate(inputs: ScenarioInputs, scenario: Scenario) -> ScenarioResult:
+    """Today and the what-if side by side. The churn model sees the what-if as a change of each
+    customer's price (scaled like the list price) and of their value gap (by the change of the
+    promised benefit); the cost of access changes value only, as the model does not know it."""
+    today_prop = inputs.prop
+    what_if_prop = apply(today_prop, scenario, inputs.defensible)
+    segment = scenario.segment or None
+    today = _outcome(inputs, today_prop, price_factor=1.0, gap_shift=0.0, segment=segment)
+    what_if_value = value_gap(what_if_prop, inputs.estimates)
+    gap_shift = what_if_value.promised_benefit - today.promised_benefit
+    what_if = _outcome(
+        inputs,
+        what_if_prop,
+        price_factor=_factor(today_prop, what_if_prop),
+        gap_shift=gap_shift,
+        segment=segment,
+    )
+    return ScenarioResult(scenario, what_if_prop, today, what_if, what_if_value)
+
+
+def best_per_metric(results: Mapping[str, ScenarioResult]) -> dict[str, str]:
+    """For each metric, the name of the scenario with the best what-if value (ties: the first)."""
+    best: dict[str, str] = {}
+    for name, label, higher_is_better in METRICS:
+        if name == "price":
+            continue  # a price is a choice, not an outcome
+        scored = [
+            (value, scenario)
+            for scenario, result in results.items()
+            if (value := getattr(result.what_if, name)) is not None and math.isfinite(value)
+        ]
+        if len(scored) < 2:
+            continue
+        pick = max if higher_is_better else min
+        best[label] = pick(scored, key=lambda item: item[0])[1]
+    return best
+
+
+def comparison_frame(results: Mapping[str, ScenarioResult]) -> pd.DataFrame:
+    """Saved scenarios side by side: one row per metric, one column per scenario, with today first."""
+    if not results:
+        return pd.DataFrame(columns=["metric", "today"])
+    first = next(iter(results.values()))
+    frame = pd.DataFrame({"metric": [label for _, label, _ in METRICS]})
+    frame["today"] = [getattr(first.today, name) for name, _, _ in METRICS]
+    for scenario, result in results.items():
+        frame[scenario] = [getattr(result.what_if, name) for name, _, _ in METRICS]
+    return frame.dropna(subset=[c for c in frame.columns if c != "metric"], how="all").reset_index(drop=True)
+
+
+def with_name(scenario: Scenario, name: str) -> Scenario:
+    return replace(scenario, name=name.strip()[:NAME_LENGTH])
+
+
+def build_inputs(
+    prop: Proposition,
+    analysis: Analysis | None,
+    *,
+    market: Offers | None = None,
+    measured_scores: Mapping[str, float] | None = None,
+    churn: ChurnModel | None = None,
+    customers: pd.DataFrame | None = None,
+    churn_note: str = "",
+) -> ScenarioInputs:
+    """Scenario inputs from an analysis of the proposition (its measured estimates and defensible
+    values), the market, the churn model and the customer table (revenue per customer)."""
+    estimates: dict[str, float | None] = {}
+    defensible: dict[str, float | None] = {}
+    for result in analysis.results if analysis is not None else ():
+        if result.segment != analysis.segment:  # type: ignore[union-attr]
+            continue
+        test = result.verdict.test
+        estimates[result.claim.id] = test.estimate
+        if result.claim.form in DEFENSIBLE_FORMS:
+            defensible[result.claim.id] = test.defensible
+    revenue = segments = None
+    if customers is not None and "revenue" in customers.columns:
+        values = pd.to_numeric(customers["revenue"], errors="coerce").to_numpy(dtype="float64")
+        if np.isfinite(values).any():
+            revenue = np.where(np.isfinite(values), values, 0.0)
+            if "segment" in customers.columns:
+                segments = customers["segment"].astype(str).to_numpy()
+    return ScenarioInputs(
+        prop, estimates, defensible, market=market, measured_scores=measured_scores, churn=churn,
+        revenue=revenue, revenue_segments=segments, churn_note=churn_note,
+    )  # fmt: skip
