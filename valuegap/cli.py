@@ -99,6 +99,28 @@ def _cmd_valuemap(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_price_research(args: argparse.Namespace) -> int:
+    from valuegap.price_research import gabor_granger, read_survey, van_westendorp
+
+    path = Path(args.survey)
+    try:
+        frame = read_survey(propfile.read_bytes(path), str(path))
+        if args.method == "van-westendorp":
+            result = van_westendorp(frame, bootstrap=0).summary()  # intervals are not printed
+        else:
+            result = gabor_granger(frame).summary()
+    except InvalidInput as exc:  # every bad cell is listed by the library; one line here
+        raise ValueGapError(exc.message) from None
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    elif args.method == "van-westendorp":
+        print(_table([result], args.format))
+    else:
+        summary = {key: result[key] for key in ("n", "best_price", "best_revenue")}
+        print(_table([row | summary for row in result["demand"]], args.format))
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from valuegap.demo import write_demo
 
@@ -134,6 +156,23 @@ def build_parser() -> argparse.ArgumentParser:
     valuemap.add_argument("offers", help="offers file (YAML or JSON): attributes with weights and offers")
     valuemap.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
     valuemap.set_defaults(run=_cmd_valuemap)
+
+    research = commands.add_parser(
+        "price-research",
+        help="Van Westendorp or Gabor-Granger results from a price survey",
+        description="Van Westendorp prints n, dropped, opp, idp, pmc_original, pme_original, pmc_common, "
+        "pme_common (csv/markdown: one row). Gabor-Granger prints n, best_price, best_revenue and a demand "
+        "list of price, share, revenue (csv/markdown: one row per tested price, with n, best_price and "
+        "best_revenue repeated on every row).",
+    )
+    research.add_argument(
+        "survey",
+        help="survey file (CSV, TSV, Excel or Parquet), one row per respondent: too_cheap, cheap, expensive, "
+        "too_expensive (Van Westendorp); max_price or one 0/1 column per tested price (Gabor-Granger)",
+    )
+    research.add_argument("--method", choices=["van-westendorp", "gabor-granger"], required=True)
+    research.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
+    research.set_defaults(run=_cmd_price_research)
 
     demo = commands.add_parser("demo", help="write the demo workspace files")
     demo.add_argument("--out", default="data", help="folder to write into (default: data)")
