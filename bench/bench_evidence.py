@@ -115,20 +115,10 @@ def gap_page_reruns(url: str, dataset_id: int) -> dict:
     the server, and the whole AppTest round trip, which adds parsing every element it sends."""
     import os
 
-    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+    from script_timing import time_script_runs
     from streamlit.testing.v1 import AppTest
 
-    script_times: list[float] = []
-    run_script = ScriptRunner._run_script
-
-    def timed_run_script(self: ScriptRunner, rerun_data: object) -> None:
-        start = time.perf_counter()
-        try:
-            run_script(self, rerun_data)
-        finally:
-            script_times.append(time.perf_counter() - start)
-
-    ScriptRunner._run_script = timed_run_script
+    script_times, restore = time_script_runs()
 
     from valuegap.demo import demo_propositions
     from valuegap.model import parse_proposition
@@ -169,7 +159,7 @@ def gap_page_reruns(url: str, dataset_id: int) -> dict:
     # a new segment each time (every rerun misses the analysis cache), then the same ones again
     changes = [rerun_with(segments[i % len(segments)]) for i in range(20)]
     repeats = [rerun_with(segments[i % len(segments)]) for i in range(20)]
-    ScriptRunner._run_script = run_script
+    restore()
     return {
         "first render (loads aggregates)": first,
         "new segment: script run, median of 20": statistics.median(s for s, _ in changes),

@@ -118,6 +118,52 @@ def import_table(
     return ImportResult(stored, result)
 
 
+SURVEY_METHODS = {
+    "van_westendorp": "Van Westendorp survey",
+    "gabor_granger": "Gabor-Granger survey",
+    "transactions": "Transactions (price and quantity)",
+}
+
+
+def import_survey(
+    store: Store, raw: RawTable, method: str, *, name: str, proposition_id: int | None, actor: Actor
+) -> StoredDataset:
+    """Store a price-research survey (or transactions) after checking that its method can use it.
+
+    The file's rows are kept as read; the analysis runs on them again when shown (it is cheap), so
+    nothing is stored that a later version of the method would compute differently.
+    """
+    from valuegap import price_research
+
+    if method not in SURVEY_METHODS:
+        raise ValueGapError(f"Unknown survey kind {method!r}; choose one of {', '.join(SURVEY_METHODS)}.")
+    name = name.strip()
+    if not name:
+        raise ValueGapError("Give the survey a name, e.g. 'Pricing survey March'.")
+    frame = price_research.survey_frame(raw)  # decimal commas read, errors name the file
+    details: dict[str, object] = {"method": method, "columns": [str(c) for c in frame.columns]}
+    if method == "van_westendorp":
+        vw = price_research.van_westendorp(frame, bootstrap=0)
+        details |= {"respondents": vw.n, "dropped": vw.dropped}
+    elif method == "gabor_granger":
+        details["respondents"] = price_research.gabor_granger(frame).n
+    else:
+        details["transactions"] = price_research.elasticity(frame).n
+    new = NewDataset(
+        name=name[:200], kind="survey", proposition_id=proposition_id, file_name=raw.file_name[:300],
+        source_format=raw.format, content_hash=raw.content_hash, rows_read=len(frame),
+        rows_kept=len(frame), rows_rejected=0, rejections={"reasons": {}, "rows": []}, mapping={},
+        details=details, data=_parquet(_as_stored(frame)),
+        summary=None,
+    )  # fmt: skip
+    return store.add_dataset(new, actor)
+
+
+def _as_stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mixed-type text columns (e.g. from Excel) as strings, blanks kept blank, so Parquet takes them."""
+    return frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
+
+
 def remembered_mapping(store: Store, raw: RawTable) -> Mapping | None:
     """The mapping used last time for a file with the same columns, if it still fits this file."""
     saved = store.remembered_mapping(shape_signature(list(raw.frame.columns)))

@@ -11,6 +11,7 @@ from valuegap.store import Actor, Store
 DEMO_SEEDED_KEY = "demo_seeded"
 DEMO_EVIDENCE_KEY = "demo_evidence_seeded"
 DEMO_COMPETITORS_KEY = "demo_competitors_seeded"
+DEMO_SURVEYS_KEY = "demo_surveys_seeded"
 SYSTEM_ACTOR = Actor("Value Gap Workbench (demo)")
 
 
@@ -28,7 +29,11 @@ def open_workspace(url: str | None = None, *, seed_demo: bool = True) -> Store:
         store.seed_once(DEMO_SEEDED_KEY, [prop for _slug, prop in demo_propositions()], SYSTEM_ACTOR)
     parts = [
         (key, seed)
-        for key, seed in ((DEMO_EVIDENCE_KEY, _seed_evidence), (DEMO_COMPETITORS_KEY, _seed_competitors))
+        for key, seed in (
+            (DEMO_EVIDENCE_KEY, _seed_evidence),
+            (DEMO_COMPETITORS_KEY, _seed_competitors),
+            (DEMO_SURVEYS_KEY, _seed_surveys),
+        )
         if seed_demo and not store.setting(key, False)
     ]
     if parts:
@@ -71,3 +76,20 @@ def _seed_competitors(store: Store, root: Path, demo: list[tuple[str, int]]) -> 
             store.save_competitors(
                 prop_id, offers, DEMO_LINKS.get(slug, {}), seen_version=0, actor=SYSTEM_ACTOR
             )
+
+
+def _seed_surveys(store: Store, root: Path, demo: list[tuple[str, int]]) -> None:
+    """Store the demo's price-research surveys with the propositions they were asked about."""
+    from valuegap import ingest
+    from valuegap.imports import SURVEY_METHODS, import_survey
+
+    for slug, prop_id in demo:
+        name = store.get(prop_id).proposition.name
+        for method, label in SURVEY_METHODS.items():
+            path = root / "surveys" / f"{slug}_{method}.csv"
+            if path.exists():
+                raw = ingest.read_table(path.read_bytes(), path.name)
+                import_survey(
+                    store, raw, method, name=f"{name} {label.lower()} (demo)", proposition_id=prop_id,
+                    actor=SYSTEM_ACTOR,
+                )  # fmt: skip

@@ -67,5 +67,12 @@ def test_evidence_page_lists_datasets_and_offers_upload():
     at = app_at("3_evidence.py", p="2")
     assert not at.error
     table = at.dataframe[0].value
-    assert len(table) == 6 and table["for this proposition"].sum() == 2
+    # outcomes and customers of the three demo propositions, and the price surveys of two of them
+    assert len(table) == 10 and table["for this proposition"].sum() == 4
+    assert sorted(table.loc[table["for this proposition"], "kind"]) == [
+        "customers",
+        "outcomes",
+        "survey",
+        "survey",
+    ]
     assert any("Cinemar" in text for text in shown(at.caption) + [m.value for m in at.markdown])

@@ -217,3 +217,32 @@ def test_editing_a_weight_moves_our_offer_on_the_value_map(server: Server, page:
     saved = store.competitors(1)
     store.close()
     assert saved.version == 2 and saved.offers.attributes["Integrations"] == 20
+
+
+def test_moving_the_price_slider_changes_the_url_and_the_results(server: Server, page: Page):
+    open_page(page, f"{server.url}/pricing?p=1")
+    assert_clean(page)
+    churn, ratio = _metric(page, "Predicted churn"), _metric(page, "Value ratio")
+    thumb = (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has_text="Price (USD per month)")
+        .get_by_role("slider")
+    )
+    thumb.focus()
+    for _ in range(12):  # 0.5 a step: USD 49 → 55
+        thumb.press("ArrowRight")
+    settle(page)
+    assert_clean(page)
+    expect(page).to_have_url(re.compile(r"[?&]price_1=55(\.0)?\b"))
+    assert float(_metric(page, "Predicted churn").rstrip("%")) > float(churn.rstrip("%"))
+    assert float(_metric(page, "Value ratio")) < float(ratio)
+    # the copied link reopens the same what-if in a fresh page
+    copied = page.url
+    fresh = page.context.new_page()
+    open_page(fresh, copied)
+    assert_clean(fresh)
+    expect(
+        fresh.locator('[data-testid="stSlider"]').filter(has_text="Price (USD per month)")
+    ).to_contain_text("55")
+    assert _metric(fresh, "Predicted churn") == _metric(page, "Predicted churn")
+    fresh.close()

@@ -134,7 +134,9 @@ def test_scenarios_round_trip_and_bad_stored_values_name_their_field():
     scenario = Scenario("Bold", price=55.0, access={0: 2.0}, claims={"paid-sooner": DEFENSIBLE}, segment="x")
     assert Scenario.from_dict(scenario.to_dict()) == scenario
     with pytest.raises(InvalidInput) as caught:
-        Scenario.from_dict({"price": "lots", "access": {"0": -1, "first": 2}, "claims": {"a": "x"}, "mood": 1})
+        Scenario.from_dict(
+            {"price": "lots", "access": {"0": -1, "first": 2}, "claims": {"a": "x"}, "mood": 1}
+        )
     paths = {p.path for p in caught.value.problems}
     assert paths == {"price", "access.0", "access.first", "claims.a", "mood"}
     assert not math.isnan(Scenario.from_dict({"price": 0}).price)

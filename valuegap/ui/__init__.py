@@ -48,6 +48,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("3_evidence.py", "Evidence", ":material/upload_file:"),
     PageSpec("4_gap_analysis.py", "Gap analysis", ":material/query_stats:"),
     PageSpec("5_competitors.py", "Competitors", ":material/leaderboard:"),
+    PageSpec("6_pricing.py", "Pricing", ":material/sell:"),
 )
 
 

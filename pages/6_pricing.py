@@ -1,0 +1,563 @@
+"""Pricing: what-if scenarios on price, cost of access and claims, and price research from surveys."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from valuegap import ingest, price_research, pricing_charts, scenario_charts, scenarios
+from valuegap.churn import ChurnFit
+from valuegap.errors import ValueGapError
+from valuegap.formatting import escape_markdown, format_money
+from valuegap.imports import SURVEY_METHODS, import_survey
+from valuegap.model import AccessUnit, Proposition
+from valuegap.scenarios import DEFENSIBLE, Scenario, ScenarioInputs, ScenarioResult
+from valuegap.store import StoredDataset, StoredProposition
+from valuegap.ui import PageContext, choose_proposition, flash, page_setup, run_page, url_choice
+from valuegap.ui.evidence import cached_summary
+from valuegap.ui.pricing import cached_churn, cached_inputs, cached_survey
+
+ctx = page_setup("Pricing", ":material/sell:")
+ALL = "all"
+InputsFor = Callable[[str | None], ScenarioInputs]
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Pricing")
+    top = st.columns([2, 2, 3])
+    with top[0]:
+        proposition_id = choose_proposition(ctx.store)
+    if proposition_id is None:
+        return
+    stored = ctx.store.get(proposition_id)
+    with top[1]:
+        outcomes = _outcomes(ctx, stored)
+    customers = ctx.store.datasets(kind="customers", proposition_id=proposition_id)
+    customers_id = customers[0].id if customers else None
+    fit = cached_churn(ctx.store, stored, outcomes.id, customers_id) if outcomes and customers_id else None
+    with top[2]:
+        st.caption(_sources_caption(outcomes, customers[0] if customers else None))
+    segments = [ALL, *cached_summary(ctx.store, outcomes.id).named_segments] if outcomes else [ALL]
+    ranges = _ranges(ctx, stored)
+
+    def inputs_for(segment: str | None) -> ScenarioInputs:
+        return cached_inputs(
+            ctx.store, stored, fit, outcomes_id=outcomes.id if outcomes else None,
+            customers_id=customers_id, segment=segment,
+        )  # fmt: skip
+
+    _load_linked_scenario(ctx, stored)
+    _scenario_panel(ctx, stored, inputs_for, segments, ranges)
+    st.subheader("Saved scenarios")
+    _saved(ctx, stored, inputs_for)
+    st.subheader("Churn model")
+    _churn(fit, outcomes is not None, customers_id is not None)
+    st.subheader("Price research")
+    _research(ctx, stored)
+
+
+def _outcomes(ctx: PageContext, stored: StoredProposition) -> StoredDataset | None:
+    linked = ctx.store.datasets(kind="outcomes", proposition_id=stored.id)
+    if not linked:
+        return None
+    options = {str(d.id): d for d in linked}
+    chosen = url_choice(
+        "Measured with", list(options), param="d", default=next(iter(options)),
+        format_func=lambda k: options[k].label,
+        help="Outcome data whose measured estimates give the realized benefit and the value gap.",
+    )  # fmt: skip
+    return options[chosen]
+
+
+def _sources_caption(outcomes: StoredDataset | None, customers: StoredDataset | None) -> str:
+    parts = []
+    parts.append(
+        f"Value from **{escape_markdown(outcomes.label)}**."
+        if outcomes
+        else "No outcome data linked: value uses the promises only. Link data on the Evidence page."
+    )
+    parts.append(
+        f"Churn and revenue from **{escape_markdown(customers.label)}**."
+        if customers
+        else "No customer table linked: no churn or revenue."
+    )
+    return " ".join(parts)
+
+
+# ----------------------------------------------------------------------------- the what-if panel
+
+
+def _keys(stored: StoredProposition) -> dict[str, str]:
+    """Widget keys, which are also the URL's query parameters (bind="query-params")."""
+    prop, suffix = stored.proposition, f"_{stored.id}"
+    keys = {"price": f"price{suffix}", "segment": f"segment{suffix}"}
+    keys |= {f"access{i}": f"access{i}{suffix}" for i in range(len(prop.cost_of_access))}
+    for claim in prop.claims:
+        keys[f"claim:{claim.id}"] = f"claim_{claim.id}{suffix}"
+        keys[f"defensible:{claim.id}"] = f"defensible_{claim.id}{suffix}"
+    return keys
+
+
+def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
+    """``?scenario=ID`` fills the panel with a saved scenario once per visit of that link."""
+    wanted = st.query_params.get("scenario")
+    if not wanted or st.session_state.get("vg_scenario_loaded") == wanted:
+        return
+    st.session_state["vg_scenario_loaded"] = wanted
+    try:
+        saved = ctx.store.scenario(int(wanted)) if wanted.isdigit() else None
+    except ValueGapError:
+        saved = None
+    if saved is None or saved.proposition_id != stored.id:
+        st.warning("The scenario in the link does not exist for this proposition; showing today's values.")
+        return
+    keys, scenario = _keys(stored), saved.scenario
+    if scenario.price is not None:
+        st.session_state[keys["price"]] = float(scenario.price)
+    for index, amount in scenario.access.items():
+        if f"access{index}" in keys:
+            st.session_state[keys[f"access{index}"]] = float(amount)
+    for claim_id, value in scenario.claims.items():
+        if f"claim:{claim_id}" not in keys:
+            continue
+        if value == DEFENSIBLE:
+            st.session_state[keys[f"defensible:{claim_id}"]] = True
+        else:
+            st.session_state[keys[f"claim:{claim_id}"]] = float(value)
+    st.session_state[keys["segment"]] = scenario.segment or ALL
+    st.toast(f"Opened the scenario '{saved.name}'.", icon=":material/link:")
+
+
+def _slider_top(value: float) -> float:
+    return float(max(value * 3, 10.0) if value > 0 else 10.0)
+
+
+def _step(top: float, value: float) -> float:
+    """A 1-2-5 step giving about 300 stops up to ``top``, made finer until ``value`` is one of them."""
+    raw = top / 300
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 0.01
+    ladder = [m * magnitude for m in (5, 2, 1)] + [m * magnitude / 10 for m in (5, 2, 1)]
+    steps = [s for s in ladder if s <= max(raw * 1.5, 0.01)] or [0.01]
+    for step in steps:
+        if abs(value / step - round(value / step)) < 1e-9:
+            return float(step)
+    return float(max(steps[-1], 0.01))
+
+
+def _round_to(value: float, step: float) -> float:
+    return round(round(value / step) * step, 6)
+
+
+@st.fragment
+def _scenario_panel(
+    ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor, segments: list[str],
+    ranges: pd.DataFrame | None,
+) -> None:  # fmt: skip
+    prop = stored.proposition
+    keys = _keys(stored)
+    currency, period = prop.price.currency, prop.price.period.value
+    st.subheader("What if…")
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        top = _slider_top(prop.price.amount)
+        step = _step(top, prop.price.amount)
+        price = st.slider(
+            f"Price ({currency} per {period})", 0.0, top, _round_to(prop.price.amount, step), step,
+            key=keys["price"], bind="query-params",
+            help="The list price; each customer's price and revenue scale by the same factor.",
+        )  # fmt: skip
+        if ranges is not None and not ranges.empty:
+            st.altair_chart(
+                pricing_charts.price_band_chart(ranges, price, prop.price.amount, 0.0, top), width="stretch"
+            )
+            st.caption(
+                "Price research ranges (bands) against the what-if price (solid) and today's (dashed)."
+            )
+        access = _access_sliders(prop, keys)
+        claims = _claim_sliders(prop, keys, inputs_for(None))
+        segment = st.selectbox(
+            "Target segment", segments, key=keys["segment"], bind="query-params",
+            help="Value, churn and revenue for this segment's customers only.",
+        )  # fmt: skip
+    scenario = Scenario(
+        price=price, access=access, claims=claims, segment=None if segment == ALL else segment
+    )
+    try:
+        inputs = inputs_for(scenario.segment)
+        result = scenarios.evaluate(inputs, scenario)
+    except ValueGapError as error:
+        right.error(escape_markdown(error.message))
+        return
+    with right:
+        _results(result, inputs, currency, period)
+        _save_form(ctx, stored, scenario)
+
+
+def _access_sliders(prop: Proposition, keys: dict[str, str]) -> dict[int, float]:
+    changed: dict[int, float] = {}
+    for index, item in enumerate(prop.cost_of_access):
+        unit = "hours" if item.unit is AccessUnit.hours else prop.price.currency
+        label = item.label or item.kind.value.replace("_", " ")
+        top = _slider_top(item.amount)
+        step = _step(top, item.amount)
+        value = st.slider(
+            f"{label} ({unit}, {item.frequency.value.replace('_', ' ')})", 0.0, top,
+            _round_to(item.amount, step), step, key=keys[f"access{index}"], bind="query-params",
+        )  # fmt: skip
+        if not math.isclose(value, _round_to(item.amount, step)):
+            changed[index] = value
+    return changed
+
+
+def _claim_sliders(prop: Proposition, keys: dict[str, str], inputs: ScenarioInputs) -> dict[str, float | str]:
+    changed: dict[str, float | str] = {}
+    promised = [c for c in prop.claims if c.claimed is not None and c.form.value != "puffery"]
+    if not promised:
+        return changed
+    with st.expander("Promised values", expanded=False):
+        for claim in promised:
+            defensible = inputs.defensible.get(claim.id)
+            if defensible is not None and math.isfinite(defensible):
+                use = st.checkbox(
+                    f"{claim.id}: promise the defensible value ({defensible:.3g} {claim.unit})",
+                    key=keys[f"defensible:{claim.id}"], bind="query-params",
+                )  # fmt: skip
+                if use:
+                    changed[claim.id] = DEFENSIBLE
+                    continue
+            top = _slider_top(abs(claim.claimed or 0.0))
+            step = _step(top, claim.claimed or 0.0)
+            value = st.slider(
+                f"{claim.id} ({claim.unit or 'value'})", 0.0, top, _round_to(claim.claimed or 0.0, step),
+                step, key=keys[f"claim:{claim.id}"], bind="query-params", help=claim.text,
+            )  # fmt: skip
+            if not math.isclose(value, _round_to(claim.claimed or 0.0, step)):
+                changed[claim.id] = value
+    return changed
+
+
+def _delta(value: float | None, fmt: str) -> str | None:
+    return None if value is None or abs(value) < 1e-12 else fmt.format(value)
+
+
+def _compact(value: float | None, currency: str) -> str:
+    """Money short enough for a metric tile: thousands and millions abbreviated."""
+    if value is None:
+        return "—"
+    size = abs(value)
+    if size >= 1e6:
+        return f"{currency} {value / 1e6:,.2f} M"
+    if size >= 1e4:
+        return f"{currency} {value / 1e3:,.1f} k"
+    return format_money(value, currency)
+
+
+def _results(result: ScenarioResult, inputs: ScenarioInputs, currency: str, period: str) -> None:
+    what_if = result.what_if
+    churn_change = result.delta("churn_rate")
+    tiles: list[tuple[str, str, str | None, str, str | None]] = [
+        (f"Net customer value per {period}", _compact(what_if.net_value, currency),
+         _delta(result.delta("net_value"), "{:+,.2f}"), "normal", None),
+        ("Value ratio", "—" if what_if.value_ratio is None else f"{what_if.value_ratio:.2f}",
+         _delta(result.delta("value_ratio"), "{:+.3f}"), "normal",
+         "Realized benefit over price plus cost of access (1 = customers get what they pay)."),
+        (f"Value gap per {period}", _compact(what_if.value_gap, currency),
+         _delta(result.delta("value_gap"), "{:+,.2f}"), "inverse",
+         "Promised minus realized benefit per customer."),
+        ("Value advantage (map)",
+         "—" if what_if.value_advantage is None else f"{what_if.value_advantage:+.3f}",
+         _delta(result.delta("value_advantage"), "{:+.3f}"), "normal",
+         "Distance below the fair-value line against the same competitors (positive = better value)."),
+    ]  # fmt: skip
+    if what_if.churn_rate is not None:
+        tiles += [
+            ("Predicted churn", f"{what_if.churn_rate:.1%}",
+             None if churn_change is None else _delta(100 * churn_change, "{:+.2f} pp"), "inverse",
+             f"95% band {what_if.churn_low:.1%} – {what_if.churn_high:.1%} (delta method)."),
+            (f"Revenue at risk ({result.proposition.horizon} {period}s)",
+             _compact(what_if.revenue_at_risk, currency),
+             _delta(result.delta("revenue_at_risk"), "{:+,.0f}"), "inverse",
+             "Σ churn probability × revenue × horizon."),
+        ]  # fmt: skip
+    else:
+        tiles += [
+            ("Predicted churn", "—", None, "off", inputs.churn_note or "No churn model."),
+            (f"Revenue ({result.proposition.horizon} {period}s)", _compact(what_if.revenue, currency),
+             _delta(result.delta("revenue"), "{:+,.0f}"), "normal", "Without churn: no churn model."),
+        ]  # fmt: skip
+    for start in range(0, len(tiles), 2):
+        row = st.columns(2)
+        for cell, (label, value, delta, color, help_text) in zip(row, tiles[start : start + 2], strict=False):
+            cell.metric(label, value, delta, delta_color=color, help=help_text)  # type: ignore[arg-type]
+    if what_if.churn_rate is None and inputs.churn_note:
+        st.caption(f"No churn prediction: {escape_markdown(inputs.churn_note)}")
+    number = st.column_config.NumberColumn(format="%.3f")
+    st.dataframe(
+        result.to_frame(), hide_index=True, width="stretch",
+        column_config={"today": number, "what-if": number, "change": number},
+    )  # fmt: skip
+    st.caption(
+        "Today against the what-if. The churn model sees price and the value gap; the cost of access "
+        "changes customer value but not predicted churn. Revenue at risk = Σ churn probability × revenue "
+        "× horizon; the part due to the value gap is what closing the gap would keep (negative when "
+        "customers get more than promised)."
+    )
+
+
+def _save_form(ctx: PageContext, stored: StoredProposition, scenario: Scenario) -> None:
+    if not ctx.actor.can_edit:
+        return
+    with st.form("vg_save_scenario", border=False, clear_on_submit=True):
+        cells = st.columns([3, 1, 1], vertical_alignment="bottom")
+        name = cells[0].text_input("Save this what-if as", placeholder="e.g. Price +15%, honest savings")
+        overwrite = cells[1].checkbox("Replace", help="Replace a saved scenario with the same name.")
+        if cells[2].form_submit_button("Save scenario", icon=":material/bookmark_add:"):
+            try:
+                saved = ctx.store.save_scenario(
+                    stored.id, scenarios.with_name(scenario, name), actor=ctx.actor, replace=overwrite
+                )
+            except ValueGapError as error:
+                st.error(escape_markdown(error.message))
+                return
+            flash(f"Saved the scenario '{saved.name}'. Its link: ?p={stored.id}&scenario={saved.id}")
+            st.rerun(scope="app")
+
+
+# ----------------------------------------------------------------------------- saved scenarios
+
+
+def _saved(ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor) -> None:
+    saved = ctx.store.scenarios(stored.id)
+    if not saved:
+        st.info("No saved scenarios yet. Set a what-if above and save it by name to compare it here.")
+        return
+    results: dict[str, ScenarioResult] = {}
+    for item in saved:
+        try:
+            results[item.name] = scenarios.evaluate(inputs_for(item.scenario.segment), item.scenario)
+        except ValueGapError as error:
+            st.warning(f"{escape_markdown(item.name)}: {escape_markdown(error.message)}")
+    frame = scenarios.comparison_frame(results)
+    best = scenarios.best_per_metric(results)
+    frame["best"] = [best.get(metric, "") for metric in frame["metric"]]
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.caption(
+        "Each saved scenario's what-if beside today; 'best' names the scenario that does best on each row."
+    )
+    if results:
+        st.altair_chart(scenario_charts.comparison_chart(results))
+        st.caption(scenario_charts.COMPARISON_CAPTION)
+    links = st.columns(min(len(saved), 4))
+    for index, item in enumerate(saved):
+        with links[index % len(links)]:
+            st.page_link(
+                "pages/6_pricing.py", label=f"Open '{item.name}'", icon=":material/link:",
+                query_params={"p": str(stored.id), "scenario": str(item.id)},
+            )  # fmt: skip
+            if ctx.actor.can_edit and st.button("Delete", key=f"vg_delete_scenario_{item.id}"):
+                ctx.store.delete_scenario(item.id, actor=ctx.actor)
+                flash(f"Deleted the scenario '{item.name}'.")
+                st.rerun()
+
+
+# ----------------------------------------------------------------------------- churn model
+
+
+def _churn(fit: ChurnFit | None, has_outcomes: bool, has_customers: bool) -> None:
+    if not has_outcomes or not has_customers:
+        st.info(
+            "The churn model needs outcome data and a customer table (churned, revenue, price) linked to "
+            "this proposition. Upload them on the Evidence page; the what-if still shows value without them."
+        )
+        return
+    if fit is None or fit.model is None:
+        reason = fit.reason if fit is not None else ""
+        st.warning(
+            f"No churn model: {escape_markdown(reason)} The what-if shows value and revenue without churn."
+        )
+        return
+    model = fit.model
+    st.markdown(escape_markdown(model.gap_sentence))
+    st.dataframe(
+        model.coefficients, hide_index=True, width="stretch",
+        column_config={"p_value": st.column_config.NumberColumn("p", format="%.2g")},
+    )  # fmt: skip
+    st.caption(
+        f"Logit of churned on the per-customer value gap, price and covariates; n = {model.n} customers, "
+        f"{model.churners} churned. Odds ratios above 1 raise the odds of churning; the interval is 95%."
+        + ("" if not fit.notes else " " + " ".join(escape_markdown(n) for n in fit.notes))
+    )
+
+
+# ----------------------------------------------------------------------------- price research
+
+
+def _surveys(ctx: PageContext, stored: StoredProposition) -> dict[str, StoredDataset]:
+    found: dict[str, StoredDataset] = {}
+    for dataset in ctx.store.datasets(kind="survey", proposition_id=stored.id):
+        found.setdefault(dataset.details.get("method", ""), dataset)  # newest first
+    return found
+
+
+def _ranges(ctx: PageContext, stored: StoredProposition) -> pd.DataFrame | None:
+    surveys = _surveys(ctx, stored)
+    try:
+        vw = (
+            cached_survey(ctx.store, surveys["van_westendorp"].id, "van_westendorp")
+            if "van_westendorp" in surveys
+            else None
+        )
+        gg = (
+            cached_survey(ctx.store, surveys["gabor_granger"].id, "gabor_granger")
+            if "gabor_granger" in surveys
+            else None
+        )
+    except ValueGapError:
+        return None
+    if vw is None and gg is None:
+        return None
+    return price_research.price_ranges(vw, gg)
+
+
+def _research(ctx: PageContext, stored: StoredProposition) -> None:
+    surveys = _surveys(ctx, stored)
+    currency = stored.proposition.price.currency
+    tabs = st.tabs(["Van Westendorp", "Gabor-Granger", "Elasticity", "Upload a survey"])
+    with tabs[0]:
+        _van_westendorp(ctx, surveys.get("van_westendorp"), currency)
+    with tabs[1]:
+        _gabor_granger(ctx, surveys.get("gabor_granger"), currency)
+    with tabs[2]:
+        _elasticity(ctx, surveys.get("transactions"))
+    with tabs[3]:
+        _upload(ctx, stored)
+
+
+def _missing(method: str) -> None:
+    st.info(
+        f"No {SURVEY_METHODS[method].lower()} linked to this proposition yet; upload one in the last tab."
+    )
+
+
+def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: str) -> None:
+    if dataset is None:
+        _missing("van_westendorp")
+        return
+    try:
+        vw = cached_survey(ctx.store, dataset.id, "van_westendorp")
+    except ValueGapError as error:
+        st.error(escape_markdown(error.message))
+        return
+    st.caption(f"From **{escape_markdown(dataset.label)}**.")
+    points = pd.DataFrame(
+        [
+            ("Optimal price point (OPP)", vw.opp), ("Indifference price point (IDP)", vw.idp),
+            ("Lowest acceptable, original (PMC)", vw.pmc_original),
+            ("Highest acceptable, original (PME)", vw.pme_original),
+            ("Lowest acceptable, common (PMC)", vw.pmc_common),
+            ("Highest acceptable, common (PME)", vw.pme_common),
+        ],
+        columns=["point", "price"],
+    )  # fmt: skip
+    names = ["opp", "idp", "pmc_original", "pme_original", "pmc_common", "pme_common"]
+    if vw.intervals:
+        points["95% low"] = [vw.intervals.get(n, (None, None))[0] for n in names]
+        points["95% high"] = [vw.intervals.get(n, (None, None))[1] for n in names]
+    cells = st.columns([3, 2])
+    with cells[0]:
+        st.altair_chart(pricing_charts.van_westendorp_chart(vw), width="stretch")
+        st.caption(pricing_charts.van_westendorp_caption(vw, currency))
+    with cells[1]:
+        st.dataframe(points, hide_index=True, width="stretch")
+        st.caption(
+            f"{vw.n} respondents used; {vw.dropped} dropped for inconsistent answers "
+            "(too cheap < cheap < expensive < too expensive must hold). Both range definitions are shown."
+            + (" Intervals: bootstrap over respondents (small sample)." if vw.intervals else "")
+        )
+        if vw.dropped:
+            st.download_button(
+                "Download the dropped respondents (CSV)", vw.dropped_rows.to_csv(index=False).encode(),
+                file_name="van-westendorp-dropped.csv", mime="text/csv", icon=":material/download:",
+            )  # fmt: skip
+
+
+def _gabor_granger(ctx: PageContext, dataset: StoredDataset | None, currency: str) -> None:
+    if dataset is None:
+        _missing("gabor_granger")
+        return
+    unit_cost = st.number_input(
+        f"Unit cost ({currency}, optional)", min_value=0.0, value=None, step=1.0,
+        help="With a unit cost the profit-maximising price is shown too.", key="vg_unit_cost",
+    )  # fmt: skip
+    try:
+        gg = cached_survey(ctx.store, dataset.id, "gabor_granger", unit_cost)
+    except ValueGapError as error:
+        st.error(escape_markdown(error.message))
+        return
+    st.caption(f"From **{escape_markdown(dataset.label)}**.")
+    cells = st.columns([3, 2])
+    with cells[0]:
+        st.altair_chart(pricing_charts.gabor_granger_chart(gg), width="stretch")
+        st.caption(pricing_charts.gabor_granger_caption(gg, currency))
+    with cells[1]:
+        st.dataframe(gg.demand, hide_index=True, width="stretch")
+        for note in gg.notes:
+            st.caption(escape_markdown(note))
+
+
+def _elasticity(ctx: PageContext, dataset: StoredDataset | None) -> None:
+    if dataset is None:
+        _missing("transactions")
+        return
+    try:
+        result = cached_survey(ctx.store, dataset.id, "transactions")
+    except ValueGapError as error:
+        st.error(escape_markdown(error.message))
+        return
+    cells = st.columns(3)
+    cells[0].metric("Price elasticity", f"{result.elasticity:.2f}")
+    known = result.ci_low is not None and result.ci_high is not None
+    interval = f"{result.ci_low:.2f} – {result.ci_high:.2f}" if known else "—"
+    cells[1].metric("95% interval", interval)
+    cells[2].metric("Transactions used", f"{result.n:,}")
+    st.caption(f"Log-log OLS of quantity on price. {escape_markdown(result.note)}")
+
+
+def _upload(ctx: PageContext, stored: StoredProposition) -> None:
+    if not ctx.actor.can_edit:
+        st.info("You have view-only access: surveys cannot be uploaded.")
+        return
+    method = st.radio(
+        "What the file holds", list(SURVEY_METHODS), format_func=SURVEY_METHODS.__getitem__,
+        horizontal=True, key="vg_survey_method",
+    )  # fmt: skip
+    st.caption(
+        {
+            "van_westendorp": "One row per respondent: too_cheap, cheap, expensive, too_expensive.",
+            "gabor_granger": "One row per respondent with max_price, or one 0/1 column per tested price.",
+            "transactions": "One row per transaction with price and quantity.",
+        }[method]
+    )
+    upload = st.file_uploader(
+        "Survey file (CSV, TSV or Excel)", type=["csv", "tsv", "txt", "xlsx"], key="vg_survey_file"
+    )
+    if upload is None:
+        return
+    if st.button("Check and save", type="primary", key="vg_survey_save"):
+        try:
+            raw = ingest.read_table(upload.getvalue(), upload.name)
+            saved = import_survey(
+                ctx.store, raw, method, name=upload.name.rsplit(".", 1)[0], proposition_id=stored.id,
+                actor=ctx.actor,
+            )  # fmt: skip
+        except ValueGapError as error:
+            st.error(escape_markdown(error.message))
+            return
+        flash(f"Saved {saved.label}.")
+        st.rerun()
+
+
+run_page(render, ctx)

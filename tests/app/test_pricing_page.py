@@ -1,0 +1,83 @@
+"""AppTests of the Pricing page on the seeded demo workspace."""
+
+from __future__ import annotations
+
+from tests.app.conftest import app_at, shown
+
+
+def _metrics(at):  # type: ignore[no-untyped-def]
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def test_today_shows_value_churn_and_revenue_with_no_change(open_store):
+    open_store()
+    at = app_at("6_pricing.py", p="1")  # Ledgerly: outcomes, customers, market and surveys
+    assert not at.error and not at.warning
+    metrics = _metrics(at)
+    assert metrics["Value ratio"][1] == "" and metrics["Predicted churn"][0].endswith("%")
+    assert metrics["Revenue at risk (24 months)"][0].startswith("USD")
+    table = at.dataframe[0].value.set_index("metric")
+    assert (table["change"].abs() < 1e-9).all()
+    assert {"Predicted churn rate", "Revenue at risk", "Value advantage (map)"} <= set(table.index)
+
+
+def test_a_price_rise_moves_value_churn_and_the_url(open_store):
+    open_store()
+    at = app_at("6_pricing.py", p="1")
+    before = at.dataframe[0].value.set_index("metric")
+    at.slider(key="price_1").set_value(59.0)
+    at.run()
+    assert not at.exception and not at.error
+    after = at.dataframe[0].value.set_index("metric")
+    assert after.loc["Price", "what-if"] == 59.0
+    assert after.loc["Value ratio", "change"] < 0
+    assert after.loc["Predicted churn rate", "change"] > 0  # the demo's churn rises with price
+    assert after.loc["Relative price", "change"] > 0
+    assert before.loc["Predicted churn rate", "what-if"] == after.loc["Predicted churn rate", "today"]
+
+
+def test_a_saved_scenario_is_listed_compared_and_reopened_by_its_link(open_store):
+    store = open_store()
+    at = app_at("6_pricing.py", p="1")
+    at.slider(key="price_1").set_value(55.0)
+    at.checkbox(key="defensible_paid-faster_1").check()
+    at.run()
+    at.text_input[0].input("Dearer, honest about payments")
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert not at.exception and not at.error
+    saved = store.scenarios(1)
+    assert [s.name for s in saved] == ["Dearer, honest about payments"]
+    assert saved[0].scenario.price == 55.0 and saved[0].scenario.claims == {"paid-faster": "defensible"}
+    comparison = at.dataframe[1].value.set_index("metric")
+    assert list(comparison.columns)[:2] == ["today", "Dearer, honest about payments"]
+    reopened = app_at("6_pricing.py", p="1", scenario=str(saved[0].id))
+    assert reopened.slider(key="price_1").value == 55.0
+    assert reopened.checkbox(key="defensible_paid-faster_1").value is True
+
+
+def test_price_research_shows_the_demo_surveys_and_the_churn_model(open_store):
+    open_store()
+    at = app_at("6_pricing.py", p="1")
+    captions = shown(at.caption)
+    assert any("respondents used" in c and "dropped for inconsistent answers" in c for c in captions)
+    assert any("Logit of churned" in c for c in captions)
+    markdown = shown(at.markdown)
+    assert any("odds of churning" in m for m in markdown)
+
+
+def test_a_proposition_without_data_still_gets_a_what_if(open_store):
+    store = open_store()
+    from tests.conftest import sample
+    from valuegap.store import Actor
+
+    prop_id = store.create(sample(name="Bare"), Actor("ana@example.com")).id
+    at = app_at("6_pricing.py", p=str(prop_id))
+    assert not at.error
+    assert any("No outcome data linked" in c for c in shown(at.caption))
+    assert any("needs outcome data and a customer table" in i for i in shown(at.info))
+    at.slider(key=f"price_{prop_id}").set_value(60.0)
+    at.run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value.set_index("metric")
+    assert table.loc["Price", "change"] == 11.0
