@@ -395,13 +395,11 @@ def churn_data(
 
 
 def _expit(eta: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(−η)) without overflow warnings."""
-    out = np.empty_like(eta)
-    positive = eta >= 0
-    out[positive] = 1.0 / (1.0 + np.exp(-eta[positive]))
-    e = np.exp(eta[~positive])
-    out[~positive] = e / (1.0 + e)
-    return out
+    """1 / (1 + exp(−η)) without overflow warnings (scipy's ufunc: one pass, no masked copies,
+    which matters when a slider move evaluates it for every customer)."""
+    from scipy.special import expit
+
+    return expit(eta)
 
 
 def _nice_step(spread: float) -> float:
@@ -587,7 +585,11 @@ class ChurnModel:
         scenario's design rows; its variance ``gᵀ Σ g``. The band is clipped to [0, 1].
         """
         rows, eta, price, gap = self._scenario(price_factor, gap_shift, zero_gap, segment)
-        p = _expit(eta)
+        return self._rate_band(rows, _expit(eta), price, gap, alpha)
+
+    def _rate_band(
+        self, rows: np.ndarray | slice, p: np.ndarray, price: np.ndarray, gap: np.ndarray, alpha: float
+    ) -> tuple[float, float, float]:
         weight = p * (1.0 - p) / p.size
         gradient = weight @ self.X[rows]
         if "price" in self.terms:
@@ -598,6 +600,25 @@ class ChurnModel:
         se = math.sqrt(max(float(gradient @ self.cov @ gradient), 0.0))
         half = NormalDist().inv_cdf(1 - alpha / 2) * se
         return rate, max(rate - half, 0.0), min(rate + half, 1.0)
+
+    def figures(
+        self,
+        horizon: float,
+        *,
+        price_factor: float = 1.0,
+        gap_shift: float = 0.0,
+        segment: str | None = None,
+        alpha: float = 0.05,
+    ) -> ChurnFigures:
+        """Churn rate with its band, revenue at risk and the part due to the gap, from one pass over
+        the customers: what a what-if shows, at half the cost of asking for each separately."""
+        rows, eta, price, gap = self._scenario(price_factor, gap_shift, False, segment)
+        p = _expit(eta)
+        rate, low, high = self._rate_band(rows, p, price, gap, alpha)
+        revenue = self.revenue[rows] * (price_factor * _horizon(horizon))
+        without_gap = _expit(eta - self._coef("gap") * gap)
+        at_risk = float(p @ revenue)
+        return ChurnFigures(rate, low, high, at_risk, at_risk - float(without_gap @ revenue))
 
     def total_revenue(
         self, horizon: float, *, price_factor: float = 1.0, segment: str | None = None, **_: Any
@@ -639,6 +660,17 @@ def _horizon(horizon: float) -> float:
     if not (math.isfinite(horizon) and horizon >= 0):
         raise ValueGapError(f"the horizon must be a number of periods of at least 0 (got {horizon}).")
     return float(horizon)
+
+
+@dataclass(frozen=True)
+class ChurnFigures:
+    """A scenario's churn rate (with its band) and revenue at risk over the horizon."""
+
+    rate: float
+    low: float
+    high: float
+    revenue_at_risk: float
+    gap_revenue_at_risk: float
 
 
 @dataclass(frozen=True, eq=False)

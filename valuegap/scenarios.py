@@ -125,6 +125,8 @@ class ScenarioInputs:
     revenue: np.ndarray | None = None  # revenue per customer and period (customer table)
     revenue_segments: np.ndarray | None = None  # segment per customer, aligned with revenue
     churn_note: str = ""
+    # today's outcome per segment: the same for every what-if, so a slider move computes it once
+    today_by_segment: dict[str | None, Outcome] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -225,14 +227,13 @@ def _outcome(
     model = inputs.churn
     horizon = prop.horizon
     if model is not None:
-        scenario_args = {"price_factor": price_factor, "gap_shift": gap_shift, "segment": segment}
-        rate, low, high = model.churn_rate(**scenario_args)
+        figures = model.figures(horizon, price_factor=price_factor, gap_shift=gap_shift, segment=segment)
         churn = {
-            "churn_rate": rate,
-            "churn_low": low,
-            "churn_high": high,
-            "revenue_at_risk": model.revenue_at_risk(horizon, **scenario_args),
-            "gap_revenue_at_risk": model.gap_revenue_at_risk(horizon, **scenario_args),
+            "churn_rate": figures.rate,
+            "churn_low": figures.low,
+            "churn_high": figures.high,
+            "revenue_at_risk": figures.revenue_at_risk,
+            "gap_revenue_at_risk": figures.gap_revenue_at_risk,
         }
     revenue = None
     if inputs.revenue is not None:
@@ -261,7 +262,10 @@ def evaluate(inputs: ScenarioInputs, scenario: Scenario) -> ScenarioResult:
     today_prop = inputs.prop
     what_if_prop = apply(today_prop, scenario, inputs.defensible)
     segment = scenario.segment or None
-    today = _outcome(inputs, today_prop, price_factor=1.0, gap_shift=0.0, segment=segment)
+    today = inputs.today_by_segment.get(segment)
+    if today is None:
+        today = _outcome(inputs, today_prop, price_factor=1.0, gap_shift=0.0, segment=segment)
+        inputs.today_by_segment[segment] = today
     what_if_value = value_gap(what_if_prop, inputs.estimates)
     gap_shift = what_if_value.promised_benefit - today.promised_benefit
     what_if = _outcome(

@@ -514,3 +514,22 @@ def test_scenarios_are_fast_for_ten_thousand_customers() -> None:
     assert best_of(lambda: model.probabilities(price_factor=1.1, gap_shift=5, segment="a")) < 0.005
     assert best_of(lambda: model.churn_rate(price_factor=1.1, gap_shift=5)) < 0.005
     assert best_of(lambda: model.gap_revenue_at_risk(24, price_factor=1.1, gap_shift=5)) < 0.005
+
+
+def test_figures_of_a_scenario_equal_the_separate_answers():
+    import numpy as np
+
+    from valuegap.churn import ChurnData, fit_churn
+
+    rng = np.random.default_rng(11)
+    gap = rng.normal(5, 6, 600)
+    price = rng.choice([20.0, 40.0, 60.0], 600)
+    segment = rng.choice(["a", "b"], 600)
+    churned = rng.random(600) < 1 / (1 + np.exp(-(-2 + 0.1 * gap + 0.02 * price)))
+    model = fit_churn(ChurnData.from_arrays(churned, gap, price, price * 2, segment=segment)).model
+    assert model is not None
+    for args in ({}, {"price_factor": 1.3}, {"gap_shift": -4.0, "segment": "b"}):
+        figures = model.figures(12, **args)
+        assert (figures.rate, figures.low, figures.high) == pytest.approx(model.churn_rate(**args))
+        assert figures.revenue_at_risk == pytest.approx(model.revenue_at_risk(12, **args))
+        assert figures.gap_revenue_at_risk == pytest.approx(model.gap_revenue_at_risk(12, **args))
