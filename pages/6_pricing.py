@@ -343,7 +343,11 @@ def _saved(ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor) -
     frame = scenarios.comparison_frame(results)
     best = scenarios.best_per_metric(results)
     frame["best"] = [best.get(metric, "") for metric in frame["metric"]]
-    st.dataframe(frame, hide_index=True, width="stretch")
+    number = st.column_config.NumberColumn(format="%.3f")
+    st.dataframe(
+        frame, hide_index=True, width="stretch",
+        column_config={c: number for c in frame.columns if c not in ("metric", "best")},
+    )  # fmt: skip
     st.caption(
         "Each saved scenario's what-if beside today; 'best' names the scenario that does best on each row."
     )

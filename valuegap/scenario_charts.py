@@ -33,13 +33,18 @@ def comparison_chart(results: Mapping[str, ScenarioResult]) -> alt.FacetChart:
     the best scenario per outcome is outlined."""
     data = comparison_long(results)
     scenarios = [TODAY, *results]
+    palette = ["#9e9e9e", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+    colors = [palette[i % len(palette)] for i in range(len(scenarios))]
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("scenario:N", title=None, sort=scenarios, axis=alt.Axis(labelAngle=-30)),
+            x=alt.X("scenario:N", title=None, sort=scenarios, axis=None),
             y=alt.Y("value:Q", title=None),
-            color=alt.condition(alt.datum.scenario == TODAY, alt.value("#9e9e9e"), alt.value("#0072B2")),
+            color=alt.Color(
+                "scenario:N", title=None, sort=scenarios,
+                scale=alt.Scale(domain=scenarios, range=colors), legend=alt.Legend(orient="bottom"),
+            ),
             stroke=alt.condition(alt.datum.best, alt.value("#D55E00"), alt.value(None)),
             strokeWidth=alt.value(3),
             tooltip=[
@@ -49,13 +54,13 @@ def comparison_chart(results: Mapping[str, ScenarioResult]) -> alt.FacetChart:
                 alt.Tooltip("best:N", title="Best"),
             ],
         )
-        .properties(width=160, height=140)
+        .properties(width=160, height=130)
         .facet(facet=alt.Facet("metric:N", title=None, sort=list(dict.fromkeys(data["metric"]))), columns=3)
         .resolve_scale(y="independent")
-    )
+    )  # fmt: skip
 
 
 COMPARISON_CAPTION = (
     "One panel per outcome, one bar per scenario (today in grey); the outlined bar is the best scenario "
-    "on that outcome (lowest for gap, churn and revenue at risk; highest otherwise)."
+    "on that outcome (lowest for gap, churn and revenue at risk; highest otherwise; none when all tie)."
 )

@@ -169,6 +169,9 @@ METRICS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
+CHOICES = frozenset({"price", "sacrifice", "promised_benefit", "relative_price"})
+
+
 @dataclass(frozen=True)
 class ScenarioResult:
     scenario: Scenario
@@ -282,15 +285,15 @@ def best_per_metric(results: Mapping[str, ScenarioResult]) -> dict[str, str]:
     """For each metric, the name of the scenario with the best what-if value (ties: the first)."""
     best: dict[str, str] = {}
     for name, label, higher_is_better in METRICS:
-        if name == "price":
-            continue  # a price is a choice, not an outcome
+        if name in CHOICES:
+            continue  # what the marketer sets, not an outcome to win on
         scored = [
             (value, scenario)
             for scenario, result in results.items()
             if (value := getattr(result.what_if, name)) is not None and math.isfinite(value)
         ]
-        if len(scored) < 2:
-            continue
+        if len(scored) < 2 or max(v for v, _ in scored) - min(v for v, _ in scored) < 1e-9:
+            continue  # nothing to choose between
         pick = max if higher_is_better else min
         best[label] = pick(scored, key=lambda item: item[0])[1]
     return best

@@ -211,3 +211,14 @@ def test_churn_follows_the_what_if_price_and_promises_through_the_model():
     # cost of access changes value, not predicted churn
     easier = evaluate(base, Scenario(access={0: 0.0}))
     assert easier.delta("churn_rate") == pytest.approx(0.0) and easier.delta("value_ratio") > 0
+
+
+def test_no_best_is_marked_where_every_scenario_ties():
+    base = inputs()
+    results = {
+        "a": evaluate(base, Scenario("a", price=40.0)),
+        "b": evaluate(base, Scenario("b", price=45.0)),
+    }
+    best = best_per_metric(results)
+    assert "Promised benefit" not in best and "Value gap" not in best and "Price" not in best
+    assert best["Net customer value"] == "a"
