@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from valuegap import distributions
 from valuegap.errors import ValueGapError
 from valuegap.model import Claim, ClaimForm, Direction
 
@@ -170,19 +171,11 @@ def _finite(value: float) -> float | None:
 
 def _binomial(k: int, n: int, p0: float) -> tuple[float, float]:
     """Exact binomial one-sided p-values: (H1 share < p0, H1 share > p0)."""
-    from scipy.stats import binomtest
-
-    return (
-        float(binomtest(k, n, p0, alternative="less").pvalue),
-        float(binomtest(k, n, p0, alternative="greater").pvalue),
-    )
+    return distributions.binomial_p_values(k, n, p0)
 
 
 def _wilson(k: int, n: int, alpha: float) -> tuple[float, float]:
-    from statsmodels.stats.proportion import proportion_confint
-
-    low, high = proportion_confint(k, n, alpha=alpha, method="wilson")
-    return float(low), float(high)
+    return distributions.wilson_interval(k, n, alpha)
 
 
 def _too_small(claim: Claim, n: int, *, needed: int = 2) -> ClaimTest | None:
@@ -204,8 +197,6 @@ def _too_small(claim: Claim, n: int, *, needed: int = 2) -> ClaimTest | None:
 
 
 def _average(claim: Claim, sample: Sample, alpha: float) -> ClaimTest:
-    from scipy import stats
-
     n, mean, sd, bar = sample.n, sample.mean, sample.sd, threshold(claim)
     fulfilment = mean / claim.claimed if claim.claimed else None
     if sd == 0:
@@ -216,10 +207,10 @@ def _average(claim: Claim, sample: Sample, alpha: float) -> ClaimTest:
         )  # fmt: skip
     se = sd / math.sqrt(n)
     t = (mean - bar) / se
-    below, above = float(stats.t.cdf(t, n - 1)), float(stats.t.sf(t, n - 1))
+    below, above = distributions.t_cdf(t, n - 1), distributions.t_sf(t, n - 1)
     p_worse, p_better = (below, above) if claim.direction is Direction.higher else (above, below)
-    half = float(stats.t.ppf(1 - alpha / 2, n - 1)) * se
-    one_sided = float(stats.t.ppf(1 - alpha, n - 1)) * se
+    half = distributions.t_ppf(1 - alpha / 2, n - 1) * se
+    one_sided = distributions.t_ppf(1 - alpha, n - 1) * se
     defensible = mean - one_sided if claim.direction is Direction.higher else mean + one_sided
     return ClaimTest(
         claim.id, claim.form.value, claim.metric, claim.claimed, n, estimate=mean,
@@ -230,27 +221,17 @@ def _average(claim: Claim, sample: Sample, alpha: float) -> ClaimTest:
 
 
 def _more_customers(n: int, effect: float, alpha: float) -> int | None:
-    """Customers to add so a one-sided t-test at ``alpha`` has power 0.8 for this effect."""
+    """Customers to add so a one-sided t-test at ``alpha`` has power 0.8 for this effect: the
+    smallest n with enough power (power grows with n: double until it is reached, then bisect)."""
     if effect == 0:
         return None  # the data sit exactly at the threshold: no sample size separates them
-    import warnings
-
-    from statsmodels.stats.power import TTestPower
-
-    power = TTestPower()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a failed solve returns NaN; we fall back below
-        needed = _finite(power.solve_power(effect_size=effect, alpha=alpha, power=0.8, alternative="larger"))
-        if needed is None:
-            needed = _smallest_n_with_power(power, effect, alpha)
-    return max(0, math.ceil(needed) - n) if needed is not None else None
+    needed = _smallest_n_with_power(effect, alpha)
+    return max(0, needed - n) if needed is not None else None
 
 
-def _smallest_n_with_power(power: Any, effect: float, alpha: float, limit: int = 10**9) -> int | None:
-    """Power grows with n: double until it reaches 0.8, then bisect (for when the solver fails)."""
-
+def _smallest_n_with_power(effect: float, alpha: float, limit: int = 10**9) -> int | None:
     def enough(nobs: int) -> bool:
-        return power.power(effect_size=effect, nobs=nobs, alpha=alpha, alternative="larger") >= 0.8
+        return distributions.t_test_power(effect, nobs, alpha) >= 0.8
 
     high = 2
     while not enough(high):
@@ -266,12 +247,10 @@ def _smallest_n_with_power(power: Any, effect: float, alpha: float, limit: int =
 
 def _median_rank(n: int, tail: float) -> int:
     """Largest ``l`` with P(Bin(n, ½) ≤ l − 1) ≤ tail: the order statistic x₍ₗ₎ bounds the median."""
-    from scipy.stats import binom
-
-    rank = int(binom.ppf(tail, n, 0.5))  # smallest k with cdf(k) ≥ tail
-    while rank >= 1 and binom.cdf(rank - 1, n, 0.5) > tail:
+    rank = distributions.binom_ppf(tail, n, 0.5)  # smallest k with cdf(k) ≥ tail
+    while rank >= 1 and distributions.binom_cdf(rank - 1, n, 0.5) > tail:
         rank -= 1
-    while binom.cdf(rank, n, 0.5) <= tail:
+    while distributions.binom_cdf(rank, n, 0.5) <= tail:
         rank += 1
     return rank
 
@@ -360,8 +339,6 @@ def _rival_problem(claim: Claim, ours: Sample, rival: Sample | None, test_name: 
 
 
 def _comparative(claim: Claim, ours: Sample, rival: Sample | None, alpha: float) -> ClaimTest:
-    from scipy import stats
-
     problem = _rival_problem(claim, ours, rival, "Welch's test")
     if problem is not None:
         return problem
@@ -373,9 +350,9 @@ def _comparative(claim: Claim, ours: Sample, rival: Sample | None, alpha: float)
     difference = ours.mean - scale * rival.mean
     se, df = _welch(ours.mean, ours.sd, ours.n, scale * rival.mean, scale * rival.sd, rival.n)
     t = difference / se
-    below, above = float(stats.t.cdf(t, df)), float(stats.t.sf(t, df))
+    below, above = distributions.t_cdf(t, df), distributions.t_sf(t, df)
     p_worse, p_better = (below, above) if higher else (above, below)
-    half = float(stats.t.ppf(1 - alpha / 2, df)) * se
+    half = distributions.t_ppf(1 - alpha / 2, df) * se
     return ClaimTest(
         claim.id, claim.form.value, claim.metric, claim.claimed, ours.n, estimate=ratio,
         ci_low=difference - half, ci_high=difference + half, p_worse=p_worse, p_better=p_better,
@@ -384,8 +361,6 @@ def _comparative(claim: Claim, ours: Sample, rival: Sample | None, alpha: float)
 
 
 def _parity(claim: Claim, ours: Sample, rival: Sample | None, alpha: float) -> ClaimTest:
-    from scipy import stats
-
     problem = _rival_problem(claim, ours, rival, "the equivalence test")
     if problem is not None:
         return problem
@@ -396,10 +371,10 @@ def _parity(claim: Claim, ours: Sample, rival: Sample | None, alpha: float) -> C
     se, df = _welch(ours.mean, ours.sd, ours.n, rival.mean, rival.sd, rival.n)
     # TOST: both "difference > −δ" and "difference < +δ" must be shown
     p_tost = max(
-        float(stats.t.sf((difference + margin) / se, df)),
-        float(stats.t.cdf((difference - margin) / se, df)),
+        distributions.t_sf((difference + margin) / se, df),
+        distributions.t_cdf((difference - margin) / se, df),
     )
-    half = float(stats.t.ppf(1 - alpha / 2, df)) * se
+    half = distributions.t_ppf(1 - alpha / 2, df) * se
     return ClaimTest(
         claim.id, claim.form.value, claim.metric, claim.claimed, ours.n, estimate=ratio,
         ci_low=difference - half, ci_high=difference + half, p_better=p_tost,

@@ -272,14 +272,14 @@ def test_power_far_below_the_threshold():
     assert rate >= 0.99
 
 
-def test_evidence_needed_survives_a_failed_power_solve():
+def test_evidence_needed_is_the_smallest_n_with_power_80_percent():
     from statsmodels.stats.power import TTestPower
 
     from valuegap.evidence import _more_customers, _smallest_n_with_power
 
     power = TTestPower()
     for effect in (0.05, 0.3, 1.5, 4.0):
-        n = _smallest_n_with_power(power, effect, 0.05)
+        n = _smallest_n_with_power(effect, 0.05)
         assert power.power(effect_size=effect, nobs=n, alpha=0.05, alternative="larger") >= 0.8
         if n > 2:
             assert power.power(effect_size=effect, nobs=n - 1, alpha=0.05, alternative="larger") < 0.8
