@@ -102,16 +102,16 @@ def _keys(stored: StoredProposition) -> dict[str, str]:
 
 
 def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
-    """``?scenario=ID`` fills the panel with a saved scenario once per visit of that link."""
+    """``?scenario=ID`` fills the panel with a saved scenario, then leaves the URL to the panel."""
     wanted = st.query_params.get("scenario")
-    if not wanted or st.session_state.get("vg_scenario_loaded") == wanted:
+    if not wanted:
         return
-    st.session_state["vg_scenario_loaded"] = wanted
     try:
         saved = ctx.store.scenario(int(wanted)) if wanted.isdigit() else None
     except ValueGapError:
         saved = None
     if saved is None or saved.proposition_id != stored.id:
+        st.query_params.pop("scenario", None)
         st.warning("The scenario in the link does not exist for this proposition; showing today's values.")
         return
     keys, scenario = _keys(stored), saved.scenario
@@ -128,6 +128,9 @@ def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
         else:
             st.session_state[keys[f"claim:{claim_id}"]] = float(value)
     st.session_state[keys["segment"]] = scenario.segment or ALL
+    # from here on the bound parameters carry the what-if, so a link copied after further
+    # slider moves reopens those moves rather than the saved scenario
+    st.query_params.pop("scenario", None)
     st.toast(f"Opened the scenario '{saved.name}'.", icon=":material/link:")
 
 

@@ -81,3 +81,11 @@ def test_a_proposition_without_data_still_gets_a_what_if(open_store):
     assert not at.exception and not at.error
     table = at.dataframe[0].value.set_index("metric")
     assert table.loc["Price", "change"] == 11.0
+
+
+def test_a_link_to_a_missing_scenario_says_so_and_shows_today(open_store):
+    open_store()
+    at = app_at("6_pricing.py", p="1", scenario="999")
+    assert any("does not exist" in w.value for w in at.warning)
+    assert at.slider(key="price_1").value == 49.0
+    assert "scenario" not in at.query_params
