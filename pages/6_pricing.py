@@ -444,9 +444,12 @@ def _research(ctx: PageContext, stored: StoredProposition) -> None:
 
 
 def _missing(method: str) -> None:
-    st.info(
-        f"No {SURVEY_METHODS[method].lower()} linked to this proposition yet; upload one in the last tab."
-    )
+    what = {
+        "van_westendorp": "No Van Westendorp survey",
+        "gabor_granger": "No Gabor-Granger survey",
+        "transactions": "No transactions (price and quantity per sale)",
+    }[method]
+    st.info(f"{what} linked to this proposition yet; upload one in the **Upload a survey** tab.")
 
 
 def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: str) -> None:

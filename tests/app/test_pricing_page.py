@@ -89,3 +89,13 @@ def test_a_link_to_a_missing_scenario_says_so_and_shows_today(open_store):
     assert any("does not exist" in w.value for w in at.warning)
     assert at.slider(key="price_1").value == 49.0
     assert "scenario" not in at.query_params
+
+
+def test_a_proposition_without_surveys_says_where_to_upload_them(open_store):
+    open_store()
+    at = app_at("6_pricing.py", p="3")  # WarmHome: outcomes, customers and market, no surveys
+    assert not at.error
+    infos = shown(at.info)
+    assert "No Van Westendorp survey linked to this proposition yet" in " ".join(infos)
+    assert any("No transactions" in i for i in infos)
+    assert any(m.label == "Predicted churn" and m.value.endswith("%") for m in at.metric)
