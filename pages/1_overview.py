@@ -8,6 +8,7 @@ from valuegap import propfile
 from valuegap.model import Price, Proposition
 from valuegap.overview import overview_frame
 from valuegap.ui import PageContext, flash, page, page_setup, run_page
+from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Overview", ":material/dashboard:")
 EDITOR = page("2_propositions.py").path
@@ -56,6 +57,7 @@ def render(ctx: PageContext) -> None:
         },
     )
     st.caption("Select a row to open, duplicate, archive or delete that proposition.")
+    table_downloads(visible, "propositions", key="overview")
     selected = [row for row in (event.selection.rows if event is not None else []) if row < len(frame)]
     if selected:  # a selection can outlive its row (after a delete, or toggling archived)
         _actions(ctx, int(frame.index[selected[0]]), items)

@@ -20,6 +20,7 @@ from valuegap.ui.evidence import (
     rewordings_for,
     show_chart,
 )
+from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Gap analysis", ":material/query_stats:")
 
@@ -163,6 +164,7 @@ def _verdicts(  # type: ignore[no-untyped-def]
     st.caption(
         "Verdicts use one-sided tests in the claim's direction; p-values are adjusted across all claims."
     )
+    table_downloads(table, "claim verdicts", key="verdicts")
     candidates = {k: r for k, r in rewordings.items() if r.changed}
     if candidates and ctx.actor.can_edit:
         st.subheader("Defensible rewording")
@@ -257,6 +259,7 @@ def _expectations(ctx: PageContext, proposition_id: int, alpha: float) -> None:
     st.caption(f"From {escape_markdown(customers[0].label)}")
     show_chart("expectation", frame)
     st.dataframe(frame, hide_index=True, width="stretch")
+    table_downloads(frame, "expected vs experienced", key="expectations")
 
 
 def _exaggerations(analysis: Analysis, flags: dict) -> None:
@@ -275,6 +278,7 @@ def _exaggerations(analysis: Analysis, flags: dict) -> None:
             "gap_money": st.column_config.NumberColumn("Gap (money per customer)", format="%.2f"),
         },
     )  # fmt: skip
+    table_downloads(ranked, "exaggerated claims", key="exaggerations")
 
 
 run_page(render, ctx)

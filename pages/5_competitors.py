@@ -14,6 +14,7 @@ from valuegap.model import Proposition
 from valuegap.store import StoredOffers, StoredProposition
 from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page, url_choice
 from valuegap.ui.evidence import cached_analysis, cached_expectations, cached_summary
+from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Competitors", ":material/leaderboard:")
 
@@ -159,6 +160,7 @@ def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> N
             "fair_value": "Fair value",
         },
     )
+    table_downloads(table, "value map positions", key="positions")
 
 
 def _relative(vm: competition.ValueMap) -> None:
@@ -180,6 +182,7 @@ def _relative(vm: competition.ValueMap) -> None:
         table, hide_index=True, width="stretch",
         column_config={c: st.column_config.NumberColumn(c, format="%.2f") for c in ratios},
     )  # fmt: skip
+    table_downloads(table, "relative performance", key="relative")
 
 
 def _editor(
@@ -323,6 +326,7 @@ def _claims(prop: Proposition, offers: competition.Offers, data_offers: set[str]
         st.info("This proposition has no comparative or parity claims.")
         return
     st.dataframe(table, hide_index=True, width="stretch")
+    table_downloads(table, "claims against competitors", key="competitor_claims")
     st.caption(
         "Comparative and parity claims are tested against the competitor's customers in the outcome data "
         "(rows whose offer is the competitor's name); their verdicts are on the Gap analysis page."

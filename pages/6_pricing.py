@@ -19,6 +19,7 @@ from valuegap.store import StoredDataset, StoredProposition
 from valuegap.ui import PageContext, choose_proposition, flash, page_setup, run_page, url_choice
 from valuegap.ui.evidence import cached_summary
 from valuegap.ui.pricing import cached_churn, cached_inputs, cached_survey
+from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Pricing", ":material/sell:")
 ALL = "all"
@@ -298,10 +299,12 @@ def _results(result: ScenarioResult, inputs: ScenarioInputs, currency: str, peri
     if what_if.churn_rate is None and inputs.churn_note:
         st.caption(f"No churn prediction: {escape_markdown(inputs.churn_note)}")
     number = st.column_config.NumberColumn(format="%.3f")
+    table = result.to_frame()
     st.dataframe(
-        result.to_frame(), hide_index=True, width="stretch",
+        table, hide_index=True, width="stretch",
         column_config={"today": number, "what-if": number, "change": number},
     )  # fmt: skip
+    table_downloads(table, "what-if against today", key="what_if")
     st.caption(
         "Today against the what-if. The churn model sees price and the value gap; the cost of access "
         "changes customer value but not predicted churn. Revenue at risk = Σ churn probability × revenue "
@@ -351,6 +354,7 @@ def _saved(ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor) -
         frame, hide_index=True, width="stretch",
         column_config={c: number for c in frame.columns if c not in ("metric", "best")},
     )  # fmt: skip
+    table_downloads(frame, "saved scenarios", key="scenarios")
     st.caption(
         "Each saved scenario's what-if beside today; 'best' names the scenario that does best on each row."
     )
@@ -392,6 +396,7 @@ def _churn(fit: ChurnFit | None, has_outcomes: bool, has_customers: bool) -> Non
         model.coefficients, hide_index=True, width="stretch",
         column_config={"p_value": st.column_config.NumberColumn("p", format="%.2g")},
     )  # fmt: skip
+    table_downloads(model.coefficients, "churn model", key="churn")
     st.caption(
         f"Logit of churned on the per-customer value gap, price and covariates; n = {model.n} customers, "
         f"{model.churners} churned. Odds ratios above 1 raise the odds of churning; the interval is 95%."
@@ -482,6 +487,7 @@ def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: s
         st.caption(pricing_charts.van_westendorp_caption(vw, currency))
     with cells[1]:
         st.dataframe(points, hide_index=True, width="stretch")
+        table_downloads(points, "van westendorp points", key="vw_points")
         st.caption(
             f"{vw.n} respondents used; {vw.dropped} dropped for inconsistent answers "
             "(too cheap < cheap < expensive < too expensive must hold). Both range definitions are shown."
@@ -514,6 +520,7 @@ def _gabor_granger(ctx: PageContext, dataset: StoredDataset | None, currency: st
         st.caption(pricing_charts.gabor_granger_caption(gg, currency))
     with cells[1]:
         st.dataframe(gg.demand, hide_index=True, width="stretch")
+        table_downloads(gg.demand, "gabor-granger demand", key="gg_demand")
         for note in gg.notes:
             st.caption(escape_markdown(note))
 

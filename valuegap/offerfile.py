@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuegap import propfile
+from valuegap import exports, propfile
 from valuegap.competition import Offers, parse_offers
 from valuegap.errors import InvalidInput, Problem
 
@@ -44,13 +43,12 @@ def dumps(offers: Offers, fmt: propfile.FileFormat = "yaml") -> str:
 
 
 def to_csv(offers: Offers) -> bytes:
-    return offers_table(offers).to_csv(index=False).encode("utf-8")
+    """The offers table as CSV; names a spreadsheet would run as formulas are neutralised."""
+    return exports.to_csv(offers_table(offers))
 
 
 def to_excel(offers: Offers) -> bytes:
-    buffer = io.BytesIO()
-    offers_table(offers).to_excel(buffer, index=False, sheet_name="offers")
-    return buffer.getvalue()
+    return exports.to_excel(offers_table(offers), "offers")
 
 
 def offers_table(offers: Offers) -> pd.DataFrame:
@@ -103,6 +101,10 @@ def parse_offers_table(table: pd.DataFrame, *, source: str = "") -> Offers:
             ],
             source=source,
         )
+    # files we exported carry an apostrophe before names a spreadsheet would run as formulas
+    table = table.rename(columns=lambda c: exports.restore(c) if isinstance(c, str) else c)
+    table = table.map(lambda v: exports.restore(v) if isinstance(v, str) else v)
+    columns = {str(c).strip().casefold(): c for c in table.columns}
     attributes = [c for c in table.columns if str(c).strip().casefold() not in ("name", "price", "ours")]
     if not attributes:
         raise InvalidInput(

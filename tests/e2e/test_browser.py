@@ -246,3 +246,21 @@ def test_moving_the_price_slider_changes_the_url_and_the_results(server: Server,
     ).to_contain_text("55")
     assert _metric(fresh, "Predicted churn") == _metric(page, "Predicted churn")
     fresh.close()
+
+
+def test_a_table_download_neutralises_formulas(server: Server, page: Page):
+    from valuegap.scenarios import Scenario
+
+    store = open_workspace(server.database_url)
+    store.save_scenario(1, Scenario('=HYPERLINK("http://evil","x")', price=55.0), actor=Actor("ana"))
+    store.close()
+    open_page(page, f"{server.url}/pricing?p=1")
+    assert_clean(page)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="CSV", exact=True).nth(1).click()  # 0: the what-if, 1: saved
+    download = caught.value
+    assert download.suggested_filename == "saved-scenarios.csv"
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    header = text.splitlines()[0]
+    assert header.startswith("metric,today,") and "'=HYPERLINK" in header
+    assert "=HYPERLINK" not in header.replace("'=HYPERLINK", "")

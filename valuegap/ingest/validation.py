@@ -17,11 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from valuegap.errors import ValueGapError
+from valuegap.exports import safe_text
 from valuegap.ingest.mapping import Kind, Mapping
 from valuegap.ingest.reading import RawTable
 
 LISTED = 10_000  # rejected rows listed in a report; the counts are always complete
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DUPLICATE_ROW = "duplicate row (same as an earlier row)"
 PACKABLE_BITS = 62  # key codes (or their hash) + row number in one non-negative int64
 
@@ -52,12 +52,8 @@ class ValidationReport:
         writer = csv.writer(sink, lineterminator="\r\n")
         writer.writerow(["row", "column", "value", "reason"])
         for row in self.rejections.itertuples(index=False):
-            writer.writerow([_safe(str(cell)) for cell in row])
+            writer.writerow([safe_text(str(cell)) for cell in row])
         return sink.getvalue().encode("utf-8")
-
-
-def _safe(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 @dataclass(frozen=True)

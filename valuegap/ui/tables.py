@@ -1,0 +1,27 @@
+"""Download buttons under a table: CSV and Excel, generated only when clicked, formulas neutralised."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from valuegap import exports
+
+
+def table_downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
+    """CSV and Excel downloads of ``frame`` (any viewer may take the evidence away)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "table"
+    cells = st.columns([1, 1, 5], gap="small")
+    cells[0].download_button(
+        "CSV", lambda: exports.to_csv(frame), file_name=f"{slug}.csv", mime="text/csv",
+        key=f"vg_csv_{key}", on_click="ignore", icon=":material/download:", type="tertiary",
+        help=f"Download {name} as CSV",
+    )  # fmt: skip
+    cells[1].download_button(
+        "Excel", lambda: exports.to_excel(frame, name), file_name=f"{slug}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"vg_xlsx_{key}", on_click="ignore", icon=":material/download:", type="tertiary",
+        help=f"Download {name} as an Excel workbook",
+    )  # fmt: skip
