@@ -95,6 +95,7 @@ def render(ctx: PageContext) -> None:
             f"{dataset.created_at:%Y-%m-%d} by {escape_markdown(dataset.created_by)}. Proposition version "
             f"{stored.version}. α = {alpha:g}, {CORRECTIONS[correction]}."
         )
+        _report_download(ctx, analysis, dataset, proposition_id)
     flags = _flags(prop)
     _headline(analysis, prop.price.currency)
     tabs = st.tabs(["Verdicts", "By segment", "Value gap", "Expectations", "Exaggerations"])
@@ -108,6 +109,29 @@ def render(ctx: PageContext) -> None:
         _expectations(ctx, proposition_id, alpha)
     with tabs[4]:
         _exaggerations(analysis, flags)
+
+
+def _report_download(
+    ctx: PageContext, analysis: Analysis, dataset: StoredDataset, proposition_id: int
+) -> None:
+    """The stakeholder report of exactly this view, built only when the button is clicked."""
+    market = ctx.store.competitors(proposition_id).offers
+
+    def build() -> bytes:
+        from valuegap.competition import value_map
+        from valuegap.report import ReportInputs, build_report
+
+        inputs = ReportInputs(
+            analysis, dataset_label=dataset.label, value_map=value_map(market) if market else None,
+            generated_by=ctx.actor.name,
+        )  # fmt: skip
+        return build_report(inputs).encode("utf-8")
+
+    st.download_button(
+        "Stakeholder report (HTML)", build, file_name="value-gap-report.html", mime="text/html",
+        on_click="ignore", icon=":material/summarize:", key="vg_report",
+        help="One file that opens offline: the proposition, these verdicts, the value gap and the value map.",
+    )  # fmt: skip
 
 
 def _flags(prop) -> dict[str, list]:  # type: ignore[no-untyped-def]

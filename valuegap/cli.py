@@ -121,6 +121,27 @@ def _cmd_price_research(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from valuegap import offerfile
+    from valuegap.analysis import analyze, read_outcomes_csv
+    from valuegap.competition import value_map
+    from valuegap.report import ReportInputs, build_report
+
+    prop = propfile.read(Path(args.proposition))
+    outcomes_path = Path(args.outcomes)
+    outcomes = read_outcomes_csv(outcomes_path)
+    analysis = analyze(prop, outcomes, alpha=args.alpha, correction=args.correction)
+    market = value_map(offerfile.read(Path(args.offers))) if args.offers else None
+    page = build_report(ReportInputs(analysis, dataset_label=outcomes_path.name, value_map=market))
+    out = Path(args.output)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise ValueGapError(f"{out}: cannot write the report there ({exc.strerror}).") from None
+    print(f"Wrote the report for {prop.name} to {out}")
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from valuegap.demo import write_demo
 
@@ -156,6 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
     valuemap.add_argument("offers", help="offers file (YAML or JSON): attributes with weights and offers")
     valuemap.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
     valuemap.set_defaults(run=_cmd_valuemap)
+
+    report = commands.add_parser("report", help="write the standalone HTML stakeholder report")
+    report.add_argument("proposition", help="proposition file (YAML or JSON)")
+    report.add_argument("outcomes", help="outcomes CSV: customer_id, metric, value (+ segment, offer)")
+    report.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    report.add_argument("--offers", help="offers file (YAML or JSON) to include the customer value map")
+    report.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    report.add_argument("--correction", choices=["holm", "fdr_bh", "none"], default="holm")
+    report.set_defaults(run=_cmd_report)
 
     research = commands.add_parser(
         "price-research",

@@ -264,3 +264,33 @@ def test_a_table_download_neutralises_formulas(server: Server, page: Page):
     header = text.splitlines()[0]
     assert header.startswith("metric,today,") and "'=HYPERLINK" in header
     assert "=HYPERLINK" not in header.replace("'=HYPERLINK", "")
+
+
+def test_the_report_downloads_opens_offline_and_matches_the_app(server: Server, page: Page, tmp_path):
+    from valuegap import gaps
+    from valuegap.analysis import analyze_summary
+    from valuegap.imports import load_summary
+
+    store = open_workspace(server.database_url)
+    dataset = store.datasets(kind="outcomes", proposition_id=1)[0]
+    analysis = analyze_summary(store.get(1).proposition, load_summary(store, dataset.id))
+    expected = gaps.claims_table(analysis)[["claim", "measured", "verdict"]]
+    store.close()
+    open_page(page, f"{server.url}/gap_analysis?p=1&d={dataset.id}")
+    assert_clean(page)
+    with page.expect_download(timeout=60_000) as caught:
+        page.get_by_role("button", name="Stakeholder report (HTML)").click()
+    report = tmp_path / "report.html"
+    caught.value.save_as(report)
+    offline = page.context.browser.new_context(offline=True)
+    reader = offline.new_page()
+    requests: list[str] = []
+    reader.on("request", lambda request: requests.append(request.url))
+    reader.goto(report.as_uri())
+    text = reader.locator("body").inner_text()
+    assert requests == [report.as_uri()]  # nothing else was fetched
+    assert dataset.label in text and reader.locator("svg").count() >= 3
+    for row in expected.itertuples(index=False):
+        assert f"{row.claim}\t" in text and row.measured in text, row
+    assert text.count("\texaggerated\t") == int((expected["verdict"] == "exaggerated").sum())
+    offline.close()
