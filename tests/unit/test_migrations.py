@@ -41,7 +41,7 @@ def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(database_u
     engine.dispose()
 
     store = Store.open(database_url)  # upgrades to head
-    assert migrate.current_revision(store.engine) == migrate.head_revision() == "0006"
+    assert migrate.current_revision(store.engine) == migrate.head_revision() == "0007"
     legacy = store.get(1)
     assert legacy.proposition == sample() and legacy.archived_at is None and legacy.created_by == "old"
     assert store.revisions(1)[0].summary == "created"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -98,6 +99,9 @@ def test_duplicate_archive_and_delete(store: Store, editor: Actor):
     assert store.revisions(created.id) == []
 
 
+TOMORROW = datetime.now(UTC) + timedelta(days=1)
+
+
 def test_every_write_refuses_a_viewer(store: Store, editor: Actor):
     created = store.create(sample(), editor)
     viewer = Actor("stakeholder", Role.viewer)
@@ -114,6 +118,8 @@ def test_every_write_refuses_a_viewer(store: Store, editor: Actor):
         lambda: store.save_competitors(created.id, MARKET, {}, seen_version=0, actor=viewer),
         lambda: store.save_scenario(created.id, Scenario("What if"), actor=viewer),
         lambda: store.delete_scenario(1, actor=viewer),
+        lambda: store.create_share_link(created.id, expires_at=TOMORROW, actor=viewer),
+        lambda: store.revoke_share_link(1, actor=viewer),
     ]
     for write in writes:
         with pytest.raises(PermissionDenied, match="view-only"):

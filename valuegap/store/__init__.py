@@ -25,6 +25,7 @@ from valuegap.store.datasets import DatasetStore, NewDataset, StoredDataset
 from valuegap.store.engine import default_database_url, make_engine, read_transaction, write_transaction
 from valuegap.store.scenarios import ScenarioStore, StoredScenario
 from valuegap.store.schema import propositions, revisions, settings
+from valuegap.store.shares import ShareStore, StoredShareLink
 
 __all__ = [
     "Actor",
@@ -36,6 +37,7 @@ __all__ = [
     "StoredOffers",
     "StoredProposition",
     "StoredScenario",
+    "StoredShareLink",
     "default_database_url",
 ]
 
@@ -129,7 +131,7 @@ def _revision(row: sa.Row[Any]) -> Revision:
     )
 
 
-class Store(DatasetStore, CompetitorStore, ScenarioStore):
+class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
     """Propositions, revisions and workspace settings behind one SQLAlchemy engine."""
 
     def __init__(self, engine: Engine) -> None:

@@ -121,3 +121,22 @@ scenarios = sa.Table(
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.UniqueConstraint("proposition_id", "name", name="uq_scenarios_proposition_name"),
 )
+
+# Share links: what a signed token opens (read-only), until when, and whether it was revoked.
+share_links = sa.Table(
+    "share_links",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("public_id", sa.String(64), nullable=False, unique=True),
+    sa.Column(
+        "proposition_id", sa.Integer, sa.ForeignKey("propositions.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenarios.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("note", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("revoked_by", sa.String(200), nullable=True),
+)

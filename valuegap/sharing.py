@@ -1,0 +1,104 @@
+"""Share links: signed, expiring tokens that let a stakeholder read one proposition or scenario.
+
+A token is ``<payload>.<signature>``, both base64url: the payload names the link's random public
+id and its expiry; the signature is HMAC-SHA256 of the payload with the server's secret. A token
+never carries a database id on its own, and changing any character breaks the signature. The
+store keeps each link (its target, expiry, who made it, whether it was revoked), so a link can be
+revoked before it expires; :meth:`ShareStore.resolve` checks signature, expiry and revocation.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from valuegap.errors import ValueGapError
+
+TOKEN_PREFIX = "v1"
+
+
+class ShareLinkError(ValueGapError):
+    """A share link that cannot be honoured; the message is what the visitor is shown."""
+
+
+class TamperedLink(ShareLinkError):
+    pass
+
+
+class ExpiredLink(ShareLinkError):
+    pass
+
+
+class RevokedLink(ShareLinkError):
+    pass
+
+
+def new_public_id() -> str:
+    """A random, unguessable id for a link (what the token names instead of a database id)."""
+    return secrets.token_urlsafe(16)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _signature(secret: str, payload: str) -> str:
+    return _b64(hmac.new(secret.encode("utf-8"), payload.encode("ascii"), hashlib.sha256).digest())
+
+
+def sign(public_id: str, expires_at: datetime, secret: str) -> str:
+    """The token for link ``public_id`` valid until ``expires_at``."""
+    if not secret:
+        raise ValueGapError("No share secret is configured, so share links cannot be signed.")
+    body = {"id": public_id, "exp": int(expires_at.timestamp())}
+    payload = TOKEN_PREFIX + "." + _b64(json.dumps(body, separators=(",", ":")).encode("utf-8"))
+    return f"{payload}.{_signature(secret, payload)}"
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    public_id: str
+    expires_at: datetime
+
+
+TAMPERED = "This share link is not valid: it was changed or cut short. Ask whoever shared it for a new link."
+
+
+def verify(token: str, secret: str, *, now: datetime | None = None) -> TokenClaims:
+    """The link a token names, if its signature holds and it has not expired."""
+    parts = (token or "").strip().split(".")
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not secret:
+        raise TamperedLink(TAMPERED)
+    payload = f"{parts[0]}.{parts[1]}"
+    if not hmac.compare_digest(_signature(secret, payload), parts[2]):
+        raise TamperedLink(TAMPERED)
+    try:
+        body = json.loads(_unb64(parts[1]))
+        public_id, expires_at = str(body["id"]), datetime.fromtimestamp(int(body["exp"]), UTC)
+    except (ValueError, KeyError, TypeError):  # signed but unreadable: never issued by us
+        raise TamperedLink(TAMPERED) from None
+    if (now or datetime.now(UTC)) >= expires_at:
+        raise ExpiredLink(expired_message(expires_at))
+    return TokenClaims(public_id, expires_at)
+
+
+def expired_message(expires_at: datetime) -> str:
+    when = f"{expires_at:%Y-%m-%d %H:%M} UTC"
+    return f"This share link expired on {when}. Ask whoever shared it for a new link."
+
+
+def revoked_message(revoked_at: datetime) -> str:
+    return f"This share link was revoked on {revoked_at:%Y-%m-%d}. Ask whoever shared it for a new one."
