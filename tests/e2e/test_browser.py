@@ -197,7 +197,7 @@ def _set_weight(page: Page, attribute: str, value: str) -> None:
 def test_editing_a_weight_moves_our_offer_on_the_value_map(server: Server, page: Page):
     open_page(page, f"{server.url}/competitors?p=1")
     assert_clean(page)
-    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=30_000)
     quality, advantage = (
         _metric(page, "Our relative quality (claimed)"),
         _metric(page, "Value advantage (claimed)"),
