@@ -22,11 +22,6 @@ def _rows(_store: Store, url: str, dataset_id: int) -> pd.DataFrame:
     return load_rows(_store, dataset_id)
 
 
-def cached_rows(store: Store, dataset_id: int) -> pd.DataFrame:
-    """A stored dataset's validated rows (customer tables and surveys; small)."""
-    return _rows(store, _url(store), dataset_id)
-
-
 @st.cache_resource(max_entries=32, show_spinner="Fitting the churn model…")
 def _churn(
     _store: Store, _stored: StoredProposition, url: str, outcomes_id: int, customers_id: int,
