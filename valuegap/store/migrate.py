@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +14,10 @@ from sqlalchemy.engine import Engine
 from valuegap.store.engine import write_transaction
 
 _SCRIPTS = Path(__file__).parent / "migrations"
+# Alembic keeps the running migration context in module globals (``alembic.context``), so two
+# threads migrating at once in one process run each other's env.py: 20 threads opening stores at
+# once deadlocked on PostgreSQL's migration lock. One migration per process at a time.
+_PROCESS_LOCK = threading.Lock()
 
 
 def _config() -> Config:
@@ -33,6 +38,6 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database at ``engine`` up to ``revision`` (default: the newest)."""
     config = _config()
-    with write_transaction(engine) as conn:
+    with _PROCESS_LOCK, write_transaction(engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
