@@ -57,7 +57,7 @@ path, url = sys.argv[1], sys.argv[2]
 store = Store.open(url)
 data = open(path, "rb").read()
 t0 = time.perf_counter()
-raw = ingest.read_table(data, path)
+raw = ingest.read_table(data, path, max_bytes=None)
 t1 = time.perf_counter()
 marks = []
 stored = import_table(

@@ -72,7 +72,7 @@ def prepare(folder: Path, rows: int) -> tuple[str, int]:
     prop_id = store.create(parse_proposition(body), actor).id
     parquet, _ = make_data(folder, rows)
     for path in (parquet, customers_csv(folder, rows)):
-        raw = ingest.read_table(path.read_bytes(), path.name)
+        raw = ingest.read_table(path.read_bytes(), path.name, max_bytes=None)
         import_table(
             store, raw, ingest.propose_mapping(raw), name=path.stem, proposition_id=prop_id, actor=actor
         )

@@ -47,7 +47,7 @@ def read_outcomes_csv(path: Path) -> pd.DataFrame:
         raise ValueGapError(f"{source}: no such file.") from None
     except IsADirectoryError:
         raise ValueGapError(f"{source}: is a folder, not an outcomes file.") from None
-    raw = ingest.read_table(data, source)
+    raw = ingest.read_table(data, source, max_bytes=None)  # a file on the user's own disk: no upload limit
     columns = set(map(str, raw.frame.columns))
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:

@@ -37,11 +37,12 @@ _OK, _TEXT, _INF, _BLANK = 0, 1, 2, 3
 # ----------------------------------------------------------------------------- reading and checking
 
 
-def read_survey(data: bytes, file_name: str) -> pd.DataFrame:
-    """A survey file (CSV, TSV, Excel or Parquet) as :func:`survey_frame` gives it."""
+def read_survey(data: bytes, file_name: str, *, max_bytes: int | None = None) -> pd.DataFrame:
+    """A survey file (CSV, TSV, Excel or Parquet) as :func:`survey_frame` gives it; more than
+    ``max_bytes`` is refused (no limit by default: the CLI reads files from the user's own disk)."""
     from valuegap.ingest import read_table
 
-    return survey_frame(read_table(data, file_name))
+    return survey_frame(read_table(data, file_name, max_bytes=max_bytes))
 
 
 def survey_frame(raw: RawTable) -> pd.DataFrame:

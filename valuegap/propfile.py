@@ -12,11 +12,13 @@ from typing import Any, Literal
 
 import yaml
 
+from valuegap import filetypes
 from valuegap.errors import InvalidInput, Problem, ValueGapError
 from valuegap.model import Proposition, parse_proposition
 
 FileFormat = Literal["yaml", "json"]
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 1 << 20  # 1 MB; a proposition file is a few KB
+EXPORTED = "Choose a YAML or JSON text file, such as one this app exported."
 
 
 _YAML_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
@@ -49,9 +51,16 @@ def dumps(prop: Proposition, fmt: FileFormat = "yaml") -> str:
 
 def _decode(raw: bytes, source: str) -> str:
     if len(raw) > MAX_FILE_BYTES:
-        raise ValueGapError(f"{source}: the file is larger than 1 MB; a proposition file is a few KB.")
-    if b"\x00" in raw[:4096]:
-        raise ValueGapError(f"{source}: this is a binary file, not a YAML or JSON proposition file.")
+        raise ValueGapError(
+            f"{source}: the file is {filetypes.megabytes(len(raw))}; the limit is "
+            f"{filetypes.megabytes(MAX_FILE_BYTES)} (such files are a few KB). {EXPORTED}"
+        )
+    found = filetypes.recognise(raw)
+    if found is not None:
+        advice = "Save it as UTF-8 and try again." if found.description == "UTF-16 text" else EXPORTED
+        raise ValueGapError(f"{source}: this is {found.description}, not a YAML or JSON file. {advice}")
+    if filetypes.looks_binary(raw, window=4096):
+        raise ValueGapError(f"{source}: this is a binary file, not a YAML or JSON file. {EXPORTED}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -58,7 +58,7 @@ def _seed_evidence(store: Store, root: Path, demo: list[tuple[str, int]]) -> Non
         name = store.get(prop_id).proposition.name
         for kind in ("outcomes", "customers"):
             path = root / kind / f"{slug}.csv"
-            raw = ingest.read_table(path.read_bytes(), path.name)
+            raw = ingest.read_table(path.read_bytes(), path.name, max_bytes=None)
             import_table(
                 store, raw, ingest.propose_mapping(raw), name=f"{name} {kind} (demo)",
                 proposition_id=prop_id, actor=SYSTEM_ACTOR,
@@ -88,7 +88,7 @@ def _seed_surveys(store: Store, root: Path, demo: list[tuple[str, int]]) -> None
         for method, label in SURVEY_METHODS.items():
             path = root / "surveys" / f"{slug}_{method}.csv"
             if path.exists():
-                raw = ingest.read_table(path.read_bytes(), path.name)
+                raw = ingest.read_table(path.read_bytes(), path.name, max_bytes=None)
                 import_survey(
                     store, raw, method, name=f"{name} {label.lower()} (demo)", proposition_id=prop_id,
                     actor=SYSTEM_ACTOR,

@@ -41,7 +41,8 @@ def test_utf8_bom_is_accepted():
         (b"name: [unclosed\n", "yaml", "not valid YAML at line 2"),
         (b"name: x\n  price: :\n", "yaml", "not valid YAML at line 2"),
         (b'{"name": "x",}', "json", "not valid JSON at line 1"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "yaml", "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "yaml", "PNG image"),
+        (b"abc\x00def", "yaml", "binary"),
         (b"name: caf\xe9\n", "yaml", "not UTF-8"),
     ],
 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
@@ -17,13 +16,22 @@ from typing import Literal
 import pandas as pd
 import pyarrow as pa
 
+from valuegap import filetypes
 from valuegap.errors import ValueGapError
+from valuegap.filetypes import megabytes
 
 Format = Literal["csv", "tsv", "parquet", "excel", "sql"]
 ACCEPTED = "CSV, TSV, Parquet or Excel (.xlsx)"
 DELIMITERS = (",", ";", "\t", "|")
 BLOCK_BYTES = 16 << 20  # fewer, larger blocks: fewer per-block dictionaries to unify
 SAMPLE_BYTES = 1 << 16  # enough lines to recognise delimiter, header and decimal comma
+# Uploads: the 20 MB of `server.maxUploadSize` in .streamlit/config.toml (Streamlit's MB is 2**20 bytes),
+# so bytes that reach the reader by another way than the browser's upload meet the same limit.
+MAX_UPLOAD_MB = 20
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB << 20
+# what a file name promises, to say so when the content turns out to be plain text
+_CLAIMED = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook", ".xls": "an Excel workbook",
+            ".parquet": "a Parquet file", ".pq": "a Parquet file"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,34 +52,49 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _sniff_binary(data: bytes, file_name: str) -> str | None:
-    """'parquet', 'excel', or None for text; refuse other binary content with what it looks like."""
-    if data[:4] == b"PAR1":
-        return "parquet"
-    if data[:4] == b"PK\x03\x04":
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            names = []
-        if any(n.startswith("xl/") for n in names):
-            return "excel"
-        raise ValueGapError(f"{file_name}: this is a zip archive, not a table. Upload {ACCEPTED}.")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+def check_size(data: bytes, file_name: str, max_bytes: int | None = MAX_UPLOAD_BYTES) -> None:
+    """Refuse more than ``max_bytes`` (``None``: no limit), naming the size, the limit and a way out."""
+    if max_bytes is not None and len(data) > max_bytes:
         raise ValueGapError(
-            f"{file_name}: this is an old Excel (.xls) file. Save it as .xlsx or CSV and upload again."
+            f"{file_name}: the file is {megabytes(len(data))}; the limit is {megabytes(max_bytes)}. Split it "
+            "into smaller files, save it as Parquet (much smaller than the same table as CSV), or read the "
+            "data from its database with a SQL source."
         )
-    signatures = {
-        b"\x89PNG": "a PNG image",
-        b"%PDF": "a PDF document",
-        b"\xff\xd8\xff": "a JPEG image",
-        b"GIF8": "a GIF image",
-    }
-    for magic, what in signatures.items():
-        if data.startswith(magic):
-            raise ValueGapError(f"{file_name}: this is {what}, not a table. Upload {ACCEPTED}.")
-    if b"\x00" in data[:8192]:
-        raise ValueGapError(f"{file_name}: this is a binary file, not a table. Upload {ACCEPTED}.")
+
+
+def _sniff(data: bytes, file_name: str) -> str | None:
+    """'parquet', 'excel', or None for text; refuse anything else with what it really is."""
+    found = filetypes.recognise(data)
+    if found is not None:
+        if found.table:
+            return found.table
+        advice = found.advice or f"Upload {ACCEPTED}."
+        raise ValueGapError(f"{file_name}: this is {found.description}, not a table. {advice}")
+    if filetypes.looks_binary(data):
+        raise ValueGapError(
+            f"{file_name}: this is a binary file, not a table (no text file holds these bytes). "
+            f"Upload {ACCEPTED}."
+        )
+    _sniff_text(data.removeprefix(b"\xef\xbb\xbf")[:512].lstrip().lower(), file_name)
     return None
+
+
+def _sniff_text(head: bytes, file_name: str) -> None:
+    """Refuse text that is a document, not a table: web pages, XML, JSON."""
+    what = ""
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<head", b"<body")):
+        what = (
+            "a web page (HTML), not a table. An 'Export to Excel' link sometimes saves one: open it in "
+            "Excel and save it as .xlsx or CSV"
+        )
+    elif head.startswith(b"<?xml") and (b"excel.sheet" in head or b"office:spreadsheet" in head):
+        what = "an Excel 2003 XML spreadsheet, a format this app does not read. Save it as .xlsx or CSV"
+    elif head.startswith(b"<?xml"):
+        what = "an XML document, not a table. Export the data as CSV, Excel or Parquet"
+    elif head.startswith(b"{") or (head.startswith(b"[") and head[1:].lstrip()[:1] in (b"{", b"[", b'"')):
+        what = "JSON, not a table. Export the data as CSV, Excel or Parquet"
+    if what:
+        raise ValueGapError(f"{file_name}: this is {what}, and upload that.")
 
 
 def _decode_sample(data: bytes) -> tuple[str, str, bytes]:
@@ -136,18 +159,26 @@ def _check_headers(columns: list[str], file_name: str) -> list[str]:
     return stripped
 
 
-def read_table(data: bytes, file_name: str, *, sheet: str | int | None = None) -> RawTable:
-    """Read an uploaded file into a :class:`RawTable`, detecting its format from the content."""
+def read_table(
+    data: bytes, file_name: str, *, sheet: str | int | None = None, max_bytes: int | None = MAX_UPLOAD_BYTES
+) -> RawTable:
+    """Read an uploaded file into a :class:`RawTable`, detecting its format from the content.
+
+    More than ``max_bytes`` is refused (the upload limit by default; ``None`` for files the caller reads
+    from its own disk, as the CLI does). Content that is not a table is refused saying what it is."""
+    check_size(data, file_name, max_bytes)
     if not data:
         raise ValueGapError(f"{file_name}: the file is empty.")
-    kind = _sniff_binary(data, file_name)
+    kind = _sniff(data, file_name)
     digest = content_hash(data)
     if kind == "parquet":
         try:
             frame = _read_parquet(data)
         except Exception as exc:  # pyarrow raises many types for corrupt files
+            reason = str(exc).splitlines()[0].rstrip(".")
             raise ValueGapError(
-                f"{file_name}: not a readable Parquet file ({str(exc).splitlines()[0]})."
+                f"{file_name}: not a readable Parquet file ({reason}). It may be damaged or cut short: "
+                "export it again."
             ) from None
         frame.columns = _check_headers([str(c) for c in frame.columns], file_name)
         return _done(frame, file_name, "parquet", None, None, None, digest)
@@ -160,7 +191,16 @@ def read_table(data: bytes, file_name: str, *, sheet: str | int | None = None) -
             ) from None
         frame.columns = _check_headers([str(c) for c in frame.columns], file_name)
         return _done(frame, file_name, "excel", None, None, None, digest)
-    return _read_text(data, file_name, digest)
+    try:
+        return _read_text(data, file_name, digest)
+    except ValueGapError as error:
+        claimed = next((v for k, v in _CLAIMED.items() if file_name.lower().endswith(k)), None)
+        if claimed is None:
+            raise
+        detail = error.message.removeprefix(f"{file_name}: ")
+        raise ValueGapError(
+            f"{file_name}: this is plain text, not {claimed} as its name says. Read as CSV: {detail}"
+        ) from None
 
 
 def _read_text(data: bytes, file_name: str, digest: str) -> RawTable:
@@ -169,23 +209,26 @@ def _read_text(data: bytes, file_name: str, digest: str) -> RawTable:
     if not sample.strip():
         raise ValueGapError(f"{file_name}: the file is empty.")
     delimiter = _delimiter(sample)
-    header = _check_headers(next(csv.reader(io.StringIO(sample), delimiter=delimiter)), file_name)
+    try:
+        # newline='': rows may end in CR alone (Excel's 'CSV (Macintosh)'), as the csv module expects
+        first_row = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ValueGapError(f"{file_name}: not a readable CSV file ({exc}).") from None
+    header = _check_headers(first_row, file_name)
     if len(header) == 1 and any(d in header[0] for d in DELIMITERS if d != delimiter):
         raise ValueGapError(f"{file_name}: every row is one cell; the delimiter could not be recognised.")
     try:
         table = _arrow_csv(body, header, delimiter)
     except pa.ArrowInvalid as exc:
         message = str(exc).splitlines()[0]
-        if "UTF8" in message and encoding != "latin-1":
-            sample, encoding, body = _latin(body)
+        if "UTF8" not in message or encoding == "latin-1":
+            raise _unreadable(message, file_name) from None
+        # UTF-8 in the sample, another encoding further on: read it all as Windows-1252
+        sample, encoding, body = _latin(body)
+        try:
             table = _arrow_csv(body, header, delimiter)
-        elif "columns" in message:
-            raise ValueGapError(
-                f"{file_name}: rows have different numbers of cells "
-                f"({message.removeprefix('CSV parse error: ')[:200]})."
-            ) from None
-        else:
-            raise ValueGapError(f"{file_name}: not a readable CSV file ({message[:200]}).") from None
+        except pa.ArrowInvalid as again:
+            raise _unreadable(str(again).splitlines()[0], file_name) from None
     if table.num_rows == 0:
         raise ValueGapError(f"{file_name}: has a header but no rows.")
     # one dictionary per column instead of one per block, then categoricals: validation and
@@ -194,6 +237,15 @@ def _read_text(data: bytes, file_name: str, digest: str) -> RawTable:
     decimal = "," if _uses_decimal_comma(frame, delimiter) else "."
     fmt: Format = "tsv" if delimiter == "\t" else "csv"
     return _done(frame, file_name, fmt, encoding, delimiter, decimal, digest)
+
+
+def _unreadable(message: str, file_name: str) -> ValueGapError:
+    if "columns" in message:
+        return ValueGapError(
+            f"{file_name}: rows have different numbers of cells "
+            f"({message.removeprefix('CSV parse error: ')[:200]})."
+        )
+    return ValueGapError(f"{file_name}: not a readable CSV file ({message[:200]}).")
 
 
 def _arrow_csv(body: bytes, header: list[str], delimiter: str) -> pa.Table:

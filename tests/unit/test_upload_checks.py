@@ -1,0 +1,262 @@
+"""Uploads over the size limit, and files that are not what their name says, are refused in one line.
+
+Streamlit's uploader enforces ``server.maxUploadSize`` in the browser and on the server; the library
+refuses the same 20 MB itself, so bytes that reach it another way meet the limit too. Every refusal is
+a :class:`ValueGapError` (shown as it is, never a traceback) that names the file, says what it really
+is and what to do.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import random
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from valuegap import analysis, filetypes, ingest, offerfile, propfile
+from valuegap.errors import ValueGapError
+from valuegap.ingest import reading
+
+LONG = "customer_id,metric,value\nA,hours,3.5\nB,hours,4\nC,days,2\n"
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    sink = io.BytesIO()
+    with zipfile.ZipFile(sink, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return sink.getvalue()
+
+
+def _xlsx() -> bytes:
+    sink = io.BytesIO()
+    pd.read_csv(io.StringIO(LONG)).to_excel(sink, index=False)
+    return sink.getvalue()
+
+
+def _parquet() -> bytes:
+    sink = io.BytesIO()
+    pd.read_csv(io.StringIO(LONG)).to_parquet(sink)
+    return sink.getvalue()
+
+
+def _noise(size: int, *, nul: bool) -> bytes:
+    """Random bytes, like compressed or encrypted data; without NUL bytes if ``nul`` is false."""
+    rng = random.Random(7)
+    return bytes(rng.randrange(0 if nul else 1, 256) for _ in range(size))
+
+
+def _case_id(value: object) -> str | None:
+    """Test ids without the bytes: zip and gzip stamp the time, and xdist workers must agree."""
+    return "bytes" if isinstance(value, bytes) else None
+
+
+def _refused(data: bytes, name: str) -> str:
+    with pytest.raises(ValueGapError) as info:
+        ingest.read_table(data, name)
+    message = info.value.message
+    assert message.startswith(f"{name}: ") and "\n" not in message and "Traceback" not in message
+    return message
+
+
+# ----------------------------------------------------------------------------- size
+
+
+def test_the_library_limit_is_the_configured_upload_limit() -> None:
+    assert ingest.MAX_UPLOAD_MB == 20 and ingest.MAX_UPLOAD_BYTES == 20 * 2**20  # Streamlit's MB
+
+
+def test_a_file_over_the_limit_is_refused_naming_its_size_and_the_limit() -> None:
+    data = b"x" * int(25.3 * 2**20)
+    message = _refused(data, "outcomes.csv")
+    assert "is 25.3 MB; the limit is 20 MB" in message
+    assert "Split it" in message and "Parquet" in message and "SQL source" in message
+
+
+def test_the_size_is_checked_before_the_content() -> None:
+    # an over-limit PNG is refused for its size: nothing of it is parsed
+    message = _refused(b"\x89PNG\r\n\x1a\n" + bytes(21 * 2**20), "photo.csv")
+    assert "the limit is 20 MB" in message
+
+
+def test_exactly_the_limit_passes_the_size_check_and_one_byte_more_does_not() -> None:
+    ingest.check_size(b"x" * 100, "a.csv", 100)
+    with pytest.raises(ValueGapError, match=r"a\.csv: the file is 0\.1 MB; the limit is 0\.1 MB"):
+        ingest.check_size(b"x" * 101, "a.csv", 100)
+    ingest.check_size(b"x" * 101, "a.csv", None)  # None: no limit
+
+
+def test_sizes_round_up_so_an_over_limit_file_never_prints_as_the_limit() -> None:
+    assert filetypes.megabytes(20 * 2**20) == "20 MB"
+    assert filetypes.megabytes(20 * 2**20 + 1) == "20.1 MB"
+    assert filetypes.megabytes(int(25.3 * 2**20)) == "25.3 MB"
+
+
+def test_max_bytes_applies_to_any_reader_call() -> None:
+    with pytest.raises(ValueGapError, match="the limit is"):
+        ingest.read_table(LONG.encode(), "small.csv", max_bytes=10)
+    assert ingest.read_table(LONG.encode(), "small.csv", max_bytes=None).rows == 3
+
+
+def test_the_cli_reads_files_from_disk_without_the_upload_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int | None] = []
+    real = ingest.read_table
+
+    def spy(data: bytes, file_name: str, **kwargs: object) -> ingest.RawTable:
+        seen.append(kwargs.get("max_bytes", reading.MAX_UPLOAD_BYTES))  # type: ignore[arg-type]
+        return real(data, file_name, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "read_table", spy)
+    path = tmp_path / "outcomes.csv"
+    path.write_text(LONG)
+    assert len(analysis.read_outcomes_csv(path)) == 3
+    assert seen == [None]
+
+
+def test_a_proposition_file_over_its_limit_is_refused_naming_its_size() -> None:
+    with pytest.raises(ValueGapError) as info:
+        propfile.loads(b"# padding\n" * 150_000, source="big.yaml")
+    assert info.value.message.startswith("big.yaml: the file is 1.5 MB; the limit is 1 MB")
+
+
+# ----------------------------------------------------------------------------- not what they claim
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "says"),
+    [
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40),
+            "outcomes.csv",
+            "this is a PNG image, not a table",
+        ),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "outcomes.xlsx", "this is a JPEG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "outcomes.csv", "this is a PDF document"),
+        (_zip({"outcomes.csv": LONG}), "outcomes.csv", "this is a zip archive, not a table. Unpack it"),
+        (_zip({"word/document.xml": "<w/>"}), "outcomes.xlsx", "this is a Word document"),
+        (
+            _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}),
+            "outcomes.xlsx",
+            r"OpenDocument spreadsheet \(\.ods\).*Save it as \.xlsx or CSV",
+        ),
+        (_xlsx()[:2000], "outcomes.xlsx", "zip archive that cannot be opened.*damaged or cut short"),
+        (gzip.compress(LONG.encode()), "outcomes.csv", "gzip-compressed file.*Unpack it"),
+        (bz2.compress(LONG.encode()), "outcomes.csv", "bzip2-compressed file.*Unpack it"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200),
+            "outcomes.xls",
+            r"old Excel \(\.xls\).*Save it as",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64) + "EncryptedPackage".encode("utf-16-le"),
+            "outcomes.xlsx",
+            "password-protected.*Remove the password",
+        ),
+        (b"SQLite format 3\x00" + bytes(100), "outcomes.csv", "this is an SQLite database"),
+        (LONG.replace(",", "\t").encode("utf-16"), "outcomes.csv", "UTF-16 text.*CSV UTF-8"),
+        (_noise(4000, nul=True), "outcomes.csv", "this is a binary file, not a table"),
+        (_noise(4000, nul=False), "outcomes.csv", "this is a binary file, not a table"),
+        (b"\x7fELF\x02\x01\x01" + bytes(60), "outcomes.csv", "this is a program"),
+        (
+            b"<!DOCTYPE html>\n<html><body><table><tr><td>A</td></tr></table></body></html>\n",
+            "report.xls",
+            r"web page \(HTML\).*save it as \.xlsx or CSV",
+        ),
+        (
+            b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook/>\n',
+            "book.xlsx",
+            "Excel 2003 XML spreadsheet",
+        ),
+        (b'[{"customer_id": "A", "metric": "hours", "value": 1}]\n', "outcomes.csv", "this is JSON"),
+    ],
+    ids=_case_id,
+)
+def test_content_that_is_not_a_table_is_refused_saying_what_it_is(data: bytes, name: str, says: str) -> None:
+    message = _refused(data, name)
+    assert re.search(says, message), message
+
+
+@pytest.mark.parametrize("name", ["outcomes.csv", "outcomes.xlsx", "outcomes.parquet", "survey.tsv"])
+@pytest.mark.parametrize("data", [b"", b"   \n\n  "], ids=["empty", "blank"])
+def test_an_empty_file_is_refused_whatever_its_name(data: bytes, name: str) -> None:
+    assert _refused(data, name).endswith("the file is empty.")
+
+
+def test_text_named_like_a_spreadsheet_says_so_when_it_is_not_a_table() -> None:
+    prose = b"Dear team,\nplease find the March numbers attached.\nBest, Ana\n"
+    message = _refused(prose, "outcomes.xlsx")
+    assert message.startswith("outcomes.xlsx: this is plain text, not an Excel workbook as its name says.")
+    assert "Read as CSV: column 2 has no header" in message
+    message = _refused(b"customer_id,metric,value\n", "outcomes.parquet")
+    assert "plain text, not a Parquet file" in message and "has a header but no rows" in message
+
+
+def test_the_format_comes_from_the_content_not_the_name() -> None:
+    """A real table under a wrong name is read for what it is: the name is only a hint."""
+    assert ingest.read_table(LONG.encode(), "outcomes.parquet").format == "csv"
+    assert ingest.read_table(LONG.encode(), "outcomes.xlsx").format == "csv"
+    assert ingest.read_table(_parquet(), "outcomes.csv").format == "parquet"
+    assert ingest.read_table(_xlsx(), "outcomes.csv").format == "excel"
+
+
+def test_a_damaged_parquet_file_is_refused_without_a_traceback() -> None:
+    data = _parquet()
+    message = _refused(data[: len(data) // 2], "outcomes.parquet")
+    assert "not a readable Parquet file" in message and "export it again" in message
+
+
+def test_rows_ending_in_cr_alone_are_read() -> None:
+    """Excel's 'CSV (Macintosh)' ends rows with CR only; the header reader used to crash on it."""
+    raw = ingest.read_table(LONG.replace("\n", "\r").encode(), "mac.csv")
+    assert list(raw.frame.columns) == ["customer_id", "metric", "value"] and raw.rows == 3
+
+
+def test_an_offers_table_upload_gets_the_same_checks() -> None:
+    with pytest.raises(ValueGapError, match=r"market\.csv: this is a PNG image"):
+        offerfile.loads(b"\x89PNG\r\n\x1a\n" + bytes(20), "market.csv")
+    with pytest.raises(ValueGapError, match=r"market\.yaml: this is a zip archive"):
+        offerfile.loads(_zip({"a.yaml": "x: 1"}), "market.yaml")
+
+
+# ----------------------------------------------------------------------------- proposition files
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "says"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "prop.yaml", "this is a PNG image, not a YAML or JSON file"),
+        (_xlsx(), "prop.yaml", r"this is an Excel workbook \(\.xlsx\), not a YAML or JSON file"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "prop.json", "this is a PDF document"),
+        (gzip.compress(b"name: x\n"), "prop.yaml", "this is a gzip-compressed file"),
+        (_noise(3000, nul=True), "prop.yaml", "this is a binary file, not a YAML or JSON file"),
+        (_noise(3000, nul=False), "prop.yaml", "this is a binary file, not a YAML or JSON file"),
+        ("name: Zoë\n".encode("utf-16"), "prop.yaml", "UTF-16 text.*Save it as UTF-8"),
+        (b"name: caf\xe9\n", "prop.yaml", "not UTF-8 text"),
+        (b"", "prop.yaml", "the file is empty"),
+    ],
+    ids=_case_id,
+)
+def test_a_proposition_file_that_is_not_yaml_or_json_text_is_refused(
+    data: bytes, name: str, says: str
+) -> None:
+    with pytest.raises(ValueGapError) as info:
+        propfile.loads(data, propfile.format_for(name), source=name)
+    message = info.value.message
+    assert message.startswith(f"{name}: ") and "\n" not in message
+    assert re.search(says, message), message
+
+
+def test_text_is_never_mistaken_for_binary() -> None:
+    """Tabs, CRLF, accented letters, a form feed and a trailing Ctrl-Z are all still text."""
+    table = ("customer_id\tmetric\tvalue\r\n" + "Zoë\thours\t1\r\n" * 50).encode()
+    for text in (table, table + b"\x0c\x1a", "Müller;Zoë;café\n".encode("cp1252")):
+        assert not filetypes.looks_binary(text) and filetypes.recognise(text) is None
+    assert ingest.read_table(table, "ok.tsv").format == "tsv"
