@@ -1,0 +1,45 @@
+# Value Gap Workbench in a container: `streamlit run app.py` on port 8501, as a non-root user.
+#
+#   docker build -t valuegap .
+#   docker run -p 8501:8501 -v valuegap-data:/data valuegap
+#
+# The workspace is a SQLite file in the /data volume (/data/valuegap/workbench.db) unless
+# VALUEGAP_DATABASE_URL names another database, e.g. postgresql://user:password@host:5432/dbname.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    XDG_DATA_HOME=/data
+
+RUN useradd --create-home --uid 10001 --user-group valuegap \
+    && mkdir -p /data/valuegap \
+    && chown -R valuegap:valuegap /data
+
+WORKDIR /app
+
+# The pinned dependencies (the file Streamlit Community Cloud reads) in their own layer, so a code
+# change does not reinstall them; its last line, the app itself, needs the source and comes next.
+COPY requirements.txt ./
+RUN grep -v '^\.' requirements.txt > /tmp/dependencies.txt \
+    && pip install -r /tmp/dependencies.txt \
+    && rm /tmp/dependencies.txt
+
+COPY pyproject.toml README.md ./
+COPY valuegap/ valuegap/
+RUN pip install ".[postgres]" && rm -rf build valuegap.egg-info
+
+COPY app.py ./
+COPY pages/ pages/
+COPY .streamlit/config.toml .streamlit/config.toml
+
+USER valuegap
+VOLUME ["/data"]
+EXPOSE 8501
+
+# Streamlit's own health endpoint; slim images have no curl, so Python asks.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
+
+CMD ["streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.port=8501"]
