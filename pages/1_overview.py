@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from valuegap import propfile
+from valuegap import links, propfile
 from valuegap.model import Price, Proposition
 from valuegap.overview import overview_frame
-from valuegap.ui import PageContext, flash, page, page_setup, run_page
+from valuegap.ui import PageContext, flash, page, page_setup, run_page, visible_propositions
 from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Overview", ":material/dashboard:")
@@ -21,7 +21,7 @@ def render(ctx: PageContext) -> None:
         "against what customers actually got."
     )
     show_archived = st.toggle("Show archived", key="show_archived")
-    items = ctx.store.list_propositions(include_archived=show_archived)
+    items = visible_propositions(ctx, include_archived=show_archived)
     if ctx.actor.can_edit:
         _create_and_import(ctx)
     if not items:
@@ -75,7 +75,7 @@ def _create_and_import(ctx: PageContext) -> None:
                     Proposition(name=name.strip()[:120], price=Price(amount=0)), ctx.actor
                 )
                 flash(f"Created “{created.proposition.name}”.")
-                st.switch_page(EDITOR, query_params={"p": str(created.id)})
+                st.switch_page(EDITOR, query_params={links.PROPOSITION: str(created.id)})
     with right, st.form("import_proposition", clear_on_submit=True):
         upload = st.file_uploader("Import a proposition file", type=["yaml", "yml", "json"])
         if st.form_submit_button("Import", icon=":material/upload_file:"):
@@ -85,13 +85,15 @@ def _create_and_import(ctx: PageContext) -> None:
                 prop = propfile.loads(upload.getvalue(), propfile.format_for(upload.name), source=upload.name)
                 created = ctx.store.create(prop, ctx.actor, action="import")
                 flash(f"Imported “{prop.name}” with {len(prop.claims)} claims.")
-                st.switch_page(EDITOR, query_params={"p": str(created.id)})
+                st.switch_page(EDITOR, query_params={links.PROPOSITION: str(created.id)})
 
 
 def _actions(ctx: PageContext, proposition_id: int, items: list) -> None:
     item = next(i for i in items if i.id == proposition_id)
     cols = st.columns([1, 1, 1, 1, 3])
-    cols[0].page_link(EDITOR, label="Open", icon=":material/edit:", query_params={"p": str(item.id)})
+    cols[0].page_link(
+        EDITOR, label="Open", icon=":material/edit:", query_params={links.PROPOSITION: str(item.id)}
+    )
     if not ctx.actor.can_edit:
         return
     if cols[1].button("Duplicate", icon=":material/content_copy:"):

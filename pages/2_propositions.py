@@ -32,7 +32,7 @@ from valuegap.model import (
 from valuegap.overview import STATUS_LABELS
 from valuegap.revisions import diff_propositions
 from valuegap.store import StoredProposition
-from valuegap.ui import PageContext, flash, page, page_setup, run_page
+from valuegap.ui import PageContext, choose_proposition, flash, page_setup, run_page
 
 ctx = page_setup("Propositions", ":material/edit_note:")
 
@@ -120,43 +120,15 @@ def _load_version(proposition_id: int, version: int) -> None:
     st.session_state.pop(f"vg_conflict_{proposition_id}", None)
 
 
-def _choose(items: list[StoredProposition]) -> int:
-    ids = [item.id for item in items]
-    names = {item.id: item.proposition.name + (" (archived)" if item.archived else "") for item in items}
-    wanted = st.query_params.get("p")
-    current = int(wanted) if wanted and wanted.isdigit() and int(wanted) in names else ids[0]
-    if wanted and current != (int(wanted) if wanted.isdigit() else None):
-        st.warning("The proposition in the link no longer exists; showing another one.")
-    st.session_state["vg_prop_select"] = current
-
-    def _on_change() -> None:
-        st.query_params["p"] = str(st.session_state["vg_prop_select"])
-
-    st.selectbox(
-        "Proposition",
-        ids,
-        format_func=names.__getitem__,
-        key="vg_prop_select",
-        on_change=_on_change,
-        label_visibility="collapsed",
-    )
-    st.query_params["p"] = str(current)
-    return current
-
-
 # ----------------------------------------------------------------------------- page
 
 
 def render(ctx: PageContext) -> None:
-    items = ctx.store.list_propositions(include_archived=True)
-    if not items:
-        st.title("Propositions")
-        st.info("There are no propositions yet. Create or import one on the Overview page.")
-        st.page_link(page("1_overview.py").path, label="Go to Overview", icon=":material/dashboard:")
-        return
     top = st.columns([3, 2])
     with top[0]:
-        proposition_id = _choose(items)
+        proposition_id = choose_proposition(ctx, label_visibility="collapsed")
+    if proposition_id is None:
+        return
     current = ctx.store.get(proposition_id)
     seen = st.session_state.setdefault(_seen_key(proposition_id), current.version)
     base = ctx.store.revision(proposition_id, seen).proposition

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from valuegap import ingest
+from valuegap import ingest, links
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown
 from valuegap.imports import dataset_kind, import_table, remembered_mapping
 from valuegap.store import StoredDataset
-from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page
+from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page, visible_datasets
 
 ctx = page_setup("Evidence", ":material/upload_file:")
 
@@ -39,7 +39,7 @@ def render(ctx: PageContext) -> None:
     st.title("Evidence")
     head = st.columns([2, 3])
     with head[0]:
-        proposition_id = choose_proposition(ctx.store)
+        proposition_id = choose_proposition(ctx)
     if proposition_id is None:
         return
     prop = ctx.store.get(proposition_id).proposition
@@ -49,15 +49,15 @@ def render(ctx: PageContext) -> None:
             "version of a dataset, checked before anything is stored; the Gap analysis page tests every "
             f"claim of **{escape_markdown(prop.name)}** on it."
         )
+    if not ctx.can_edit:
+        st.caption("This is a read-only view: you can look at the datasets but not import or change them.")
+        _datasets(ctx, proposition_id)
+        return
     tabs = st.tabs(["Upload a file", "From a SQL database", "Datasets"])
     with tabs[0]:
-        if ctx.actor.can_edit:
-            _upload(ctx, proposition_id, {c.metric for c in prop.claims if c.metric})
-        else:
-            st.info("You can look at datasets but not import new ones.")
+        _upload(ctx, proposition_id, {c.metric for c in prop.claims if c.metric})
     with tabs[1]:
-        if ctx.actor.can_edit:
-            _sql_source(ctx, proposition_id, {c.metric for c in prop.claims if c.metric})
+        _sql_source(ctx, proposition_id, {c.metric for c in prop.claims if c.metric})
     with tabs[2]:
         _datasets(ctx, proposition_id)
 
@@ -263,9 +263,10 @@ def _datasets(ctx: PageContext, proposition_id: int) -> None:
     if go is not None:
         st.page_link(
             page("4_gap_analysis.py").path, label="See the verdicts on the Gap analysis page",
-            icon=":material/query_stats:", query_params={"p": str(proposition_id), "d": str(go)},
+            icon=":material/query_stats:",
+            query_params={links.PROPOSITION: str(proposition_id), links.DATASET: str(go)},
         )  # fmt: skip
-    items = ctx.store.datasets()
+    items = visible_datasets(ctx, proposition_id)
     if not items:
         st.info("No datasets yet. Upload a file or run a query to bring the first one.")
         return

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from valuegap import gaps
+from valuegap import gaps, links
 from valuegap.aggregates import ALL_PERIODS
 from valuegap.analysis import Analysis
 from valuegap.formatting import escape_markdown, format_money
 from valuegap.language import check_proposition
-from valuegap.store import StoredDataset
-from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page, url_choice
+from valuegap.ui import (
+    PageContext,
+    choose_dataset,
+    choose_proposition,
+    flash,
+    page,
+    page_setup,
+    run_page,
+    url_choice,
+)
 from valuegap.ui.evidence import (
     accept_rewording,
     cached_analysis,
@@ -20,6 +28,7 @@ from valuegap.ui.evidence import (
     rewordings_for,
     show_chart,
 )
+from valuegap.ui.reports import report_download
 from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Gap analysis", ":material/query_stats:")
@@ -28,34 +37,17 @@ CORRECTIONS = {"holm": "Holm (confirmatory)", "fdr_bh": "Benjamini–Hochberg (e
 ALPHAS = ["0.01", "0.05", "0.10"]
 
 
-def _dataset_choice(
-    ctx: PageContext, proposition_id: int, kind: str, label: str, param: str
-) -> StoredDataset | None:
-    linked = ctx.store.datasets(kind=kind, proposition_id=proposition_id)
-    others = [d for d in ctx.store.datasets(kind=kind) if d.proposition_id != proposition_id]
-    choices = {str(d.id): d for d in linked + others}
-    if not choices:
-        return None
-    options = list(choices)
-    names = {
-        k: d.label + ("" if d.proposition_id == proposition_id else " · other proposition")
-        for k, d in choices.items()
-    }
-    chosen = url_choice(label, options, param=param, default=options[0], format_func=names.__getitem__)
-    return choices[chosen]
-
-
 def render(ctx: PageContext) -> None:
     st.title("Gap analysis")
     top = st.columns([2, 2, 1, 2])
     with top[0]:
-        proposition_id = choose_proposition(ctx.store)
+        proposition_id = choose_proposition(ctx)
     if proposition_id is None:
         return
     stored = ctx.store.get(proposition_id)
     prop = stored.proposition
     with top[1]:
-        dataset = _dataset_choice(ctx, proposition_id, "outcomes", "Outcome data", "d")
+        dataset = choose_dataset(ctx, proposition_id, label="Outcome data", others=True)
     if dataset is None:
         st.info(
             "No outcome data yet. Upload measured customer outcomes on the Evidence page; the verdicts "
@@ -78,10 +70,11 @@ def render(ctx: PageContext) -> None:
     periods = ["all", *summary.periods]
     filters = st.columns([2, 2, 3])
     with filters[0]:
-        segment = url_choice("Segment", segments, param="segment", default="all")
+        segment = url_choice("Segment", segments, param=links.SEGMENT, default="all")
     with filters[1]:
         period = url_choice(
-            f"Period ({summary.granularity})" if summary.granularity else "Period", periods, param="period",
+            f"Period ({summary.granularity})" if summary.granularity else "Period", periods,
+            param=links.PERIOD,
             default="all", disabled=len(periods) == 1,
             help=None if len(periods) > 1 else "The data have no observation dates.",
         )  # fmt: skip
@@ -95,7 +88,7 @@ def render(ctx: PageContext) -> None:
             f"{dataset.created_at:%Y-%m-%d} by {escape_markdown(dataset.created_by)}. Proposition version "
             f"{stored.version}. α = {alpha:g}, {CORRECTIONS[correction]}."
         )
-        _report_download(ctx, analysis, dataset, proposition_id)
+        report_download(ctx, analysis, dataset, proposition_id)
     flags = _flags(prop)
     _headline(analysis, prop.price.currency)
     tabs = st.tabs(["Verdicts", "By segment", "Value gap", "Expectations", "Exaggerations"])
@@ -109,29 +102,6 @@ def render(ctx: PageContext) -> None:
         _expectations(ctx, proposition_id, alpha)
     with tabs[4]:
         _exaggerations(analysis, flags)
-
-
-def _report_download(
-    ctx: PageContext, analysis: Analysis, dataset: StoredDataset, proposition_id: int
-) -> None:
-    """The stakeholder report of exactly this view, built only when the button is clicked."""
-    market = ctx.store.competitors(proposition_id).offers
-
-    def build() -> bytes:
-        from valuegap.competition import value_map
-        from valuegap.report import ReportInputs, build_report
-
-        inputs = ReportInputs(
-            analysis, dataset_label=dataset.label, value_map=value_map(market) if market else None,
-            generated_by=ctx.actor.name,
-        )  # fmt: skip
-        return build_report(inputs).encode("utf-8")
-
-    st.download_button(
-        "Stakeholder report (HTML)", build, file_name="value-gap-report.html", mime="text/html",
-        on_click="ignore", icon=":material/summarize:", key="vg_report",
-        help="One file that opens offline: the proposition, these verdicts, the value gap and the value map.",
-    )  # fmt: skip
 
 
 def _flags(prop) -> dict[str, list]:  # type: ignore[no-untyped-def]
@@ -208,7 +178,8 @@ def _verdicts(  # type: ignore[no-untyped-def]
         if not measurable:
             st.caption("No measurable claims.")
             return
-        chosen = st.selectbox("Claim", [c.id for c in measurable], key="vg_dist_claim")
+        ids = [c.id for c in measurable]
+        chosen = url_choice("Claim", ids, param=links.CLAIM, default=ids[0])
         claim = next(c for c in measurable if c.id == chosen)
         competitors = {c.competitor for c in analysis.proposition.claims if c.competitor}
         sample = summary.sample(

@@ -12,7 +12,15 @@ from valuegap.formatting import escape_markdown, format_price
 from valuegap.market_editing import NOT_MEASURED
 from valuegap.model import Proposition
 from valuegap.store import StoredOffers, StoredProposition
-from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page, url_choice
+from valuegap.ui import (
+    PageContext,
+    choose_dataset,
+    choose_proposition,
+    flash,
+    page,
+    page_setup,
+    run_page,
+)
 from valuegap.ui.evidence import cached_analysis, cached_expectations, cached_summary
 from valuegap.ui.tables import table_downloads
 
@@ -43,7 +51,7 @@ def render(ctx: PageContext) -> None:
     st.title("Competitors")
     top = st.columns([2, 2, 3])
     with top[0]:
-        proposition_id = choose_proposition(ctx.store)
+        proposition_id = choose_proposition(ctx)
     if proposition_id is None:
         return
     stored_prop = ctx.store.get(proposition_id)
@@ -94,17 +102,12 @@ def _evidence(
 ) -> tuple[dict[str, float | None], list[str], set[str]]:
     """Delivery per metric (outcome data) and per survey item (customer table): what scales our
     measured scores on the attributes linked to them."""
-    linked = ctx.store.datasets(kind="outcomes", proposition_id=stored.id)
+    dataset = choose_dataset(
+        ctx, stored.id, help="Outcome data whose measured delivery scales our scores on linked attributes."
+    )
     delivery: dict[str, float | None] = {}
     data_offers: set[str] = set()
-    if linked:
-        options = {str(d.id): d for d in linked}
-        chosen = url_choice(
-            "Measured with", list(options), param="d", default=next(iter(options)),
-            format_func=lambda k: options[k].label,
-            help="Outcome data whose measured delivery scales our scores on the linked attributes.",
-        )  # fmt: skip
-        dataset = options[chosen]
+    if dataset is not None:
         data_offers = set(cached_summary(ctx.store, dataset.id).offers)
         analysis = cached_analysis(ctx.store, dataset.id, stored, alpha=0.05, correction="holm")
         delivery |= gaps.delivery_by_metric(analysis)
@@ -276,7 +279,7 @@ def _editor(
             return
         draft.update(base_version=saved.version, dirty=False)
         flash(f"Market saved as version {saved.version}.")
-        st.query_params["p"] = str(prop_id)
+        st.query_params[links.PROPOSITION] = str(prop_id)
         st.rerun()
     if cells[1].button("Discard edits", disabled=not draft["dirty"]):
         _reset(draft, market, prop)

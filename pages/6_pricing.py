@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from valuegap import ingest, price_research, pricing_charts, scenario_charts, scenarios
+from valuegap import ingest, links, price_research, pricing_charts, scenario_charts, scenarios
 from valuegap.churn import ChurnFit
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown, format_money
@@ -16,9 +16,16 @@ from valuegap.imports import SURVEY_METHODS, import_survey
 from valuegap.model import AccessUnit, Proposition
 from valuegap.scenarios import DEFENSIBLE, Scenario, ScenarioInputs, ScenarioResult
 from valuegap.store import StoredDataset, StoredProposition
-from valuegap.ui import PageContext, choose_proposition, flash, page_setup, run_page, url_choice
+from valuegap.ui import (
+    PageContext,
+    choose_dataset,
+    choose_proposition,
+    flash,
+    page_setup,
+    run_page,
+)
 from valuegap.ui.evidence import cached_summary
-from valuegap.ui.pricing import cached_churn, cached_inputs, cached_survey
+from valuegap.ui.pricing import cached_survey, what_if_inputs
 from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Pricing", ":material/sell:")
@@ -30,47 +37,34 @@ def render(ctx: PageContext) -> None:
     st.title("Pricing")
     top = st.columns([2, 2, 3])
     with top[0]:
-        proposition_id = choose_proposition(ctx.store)
+        proposition_id = choose_proposition(ctx)
     if proposition_id is None:
         return
     stored = ctx.store.get(proposition_id)
     with top[1]:
         outcomes = _outcomes(ctx, stored)
-    customers = ctx.store.datasets(kind="customers", proposition_id=proposition_id)
-    customers_id = customers[0].id if customers else None
-    fit = cached_churn(ctx.store, stored, outcomes.id, customers_id) if outcomes and customers_id else None
+    what_if = what_if_inputs(ctx.store, stored, outcomes)
+    fit, inputs_for = what_if.fit, what_if.inputs_for
     with top[2]:
-        st.caption(_sources_caption(outcomes, customers[0] if customers else None))
+        st.caption(_sources_caption(outcomes, what_if.customers))
     segments = [ALL, *cached_summary(ctx.store, outcomes.id).named_segments] if outcomes else [ALL]
     ranges = _ranges(ctx, stored)
-
-    def inputs_for(segment: str | None) -> ScenarioInputs:
-        return cached_inputs(
-            ctx.store, stored, fit, outcomes_id=outcomes.id if outcomes else None,
-            customers_id=customers_id, segment=segment,
-        )  # fmt: skip
 
     _load_linked_scenario(ctx, stored)
     _scenario_panel(ctx, stored, inputs_for, segments, ranges)
     st.subheader("Saved scenarios")
     _saved(ctx, stored, inputs_for)
     st.subheader("Churn model")
-    _churn(fit, outcomes is not None, customers_id is not None)
+    _churn(fit, outcomes is not None, what_if.customers is not None)
     st.subheader("Price research")
     _research(ctx, stored)
 
 
 def _outcomes(ctx: PageContext, stored: StoredProposition) -> StoredDataset | None:
-    linked = ctx.store.datasets(kind="outcomes", proposition_id=stored.id)
-    if not linked:
-        return None
-    options = {str(d.id): d for d in linked}
-    chosen = url_choice(
-        "Measured with", list(options), param="d", default=next(iter(options)),
-        format_func=lambda k: options[k].label,
+    return choose_dataset(
+        ctx, stored.id,
         help="Outcome data whose measured estimates give the realized benefit and the value gap.",
     )  # fmt: skip
-    return options[chosen]
 
 
 def _sources_caption(outcomes: StoredDataset | None, customers: StoredDataset | None) -> str:
@@ -104,7 +98,7 @@ def _keys(stored: StoredProposition) -> dict[str, str]:
 
 def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
     """``?scenario=ID`` fills the panel with a saved scenario, then leaves the URL to the panel."""
-    wanted = st.query_params.get("scenario")
+    wanted = st.query_params.get(links.SCENARIO)
     if not wanted:
         return
     try:
@@ -112,7 +106,7 @@ def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
     except ValueGapError:
         saved = None
     if saved is None or saved.proposition_id != stored.id:
-        st.query_params.pop("scenario", None)
+        st.query_params.pop(links.SCENARIO, None)
         st.warning("The scenario in the link does not exist for this proposition; showing today's values.")
         return
     keys, scenario = _keys(stored), saved.scenario
@@ -131,7 +125,7 @@ def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
     st.session_state[keys["segment"]] = scenario.segment or ALL
     # from here on the bound parameters carry the what-if, so a link copied after further
     # slider moves reopens those moves rather than the saved scenario
-    st.query_params.pop("scenario", None)
+    st.query_params.pop(links.SCENARIO, None)
     st.toast(f"Opened the scenario '{saved.name}'.", icon=":material/link:")
 
 
@@ -361,12 +355,12 @@ def _saved(ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor) -
     if results:
         st.altair_chart(scenario_charts.comparison_chart(results))
         st.caption(scenario_charts.COMPARISON_CAPTION)
-    links = st.columns(min(len(saved), 4))
+    cells = st.columns(min(len(saved), 4))
     for index, item in enumerate(saved):
-        with links[index % len(links)]:
+        with cells[index % len(cells)]:
             st.page_link(
                 "pages/6_pricing.py", label=f"Open '{item.name}'", icon=":material/link:",
-                query_params={"p": str(stored.id), "scenario": str(item.id)},
+                query_params={links.PROPOSITION: str(stored.id), links.SCENARIO: str(item.id)},
             )  # fmt: skip
             if ctx.actor.can_edit and st.button("Delete", key=f"vg_delete_scenario_{item.id}"):
                 ctx.store.delete_scenario(item.id, actor=ctx.actor)

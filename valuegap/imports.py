@@ -17,7 +17,7 @@ import pandas as pd
 from valuegap.aggregates import OutcomeSummary
 from valuegap.errors import ValueGapError
 from valuegap.ingest import IngestResult, Mapping, RawTable, apply_mapping, shape_signature
-from valuegap.store import Actor, NewDataset, Store, StoredDataset
+from valuegap.store import Actor, NewDataset, Store, StoredDataset, require_editor
 
 Progress = Callable[[float, str], None]
 KEPT_REJECTIONS = 1_000  # rejected rows listed in the stored report (counts are always complete)
@@ -68,6 +68,7 @@ def import_table(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Validate ``raw`` with ``mapping``, aggregate it and store it as a new dataset version."""
+    require_editor(actor, "import datasets")  # before any heavy work, not only when storing
     report = progress or (lambda fraction, message: None)
     name = name.strip()
     if not name:
@@ -133,6 +134,7 @@ def import_survey(
     The file's rows are kept as read; the analysis runs on them again when shown (it is cheap), so
     nothing is stored that a later version of the method would compute differently.
     """
+    require_editor(actor, "import datasets")
     from valuegap import price_research
 
     if method not in SURVEY_METHODS:

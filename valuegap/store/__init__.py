@@ -39,6 +39,7 @@ __all__ = [
     "StoredScenario",
     "StoredShareLink",
     "default_database_url",
+    "require_editor",
 ]
 
 
@@ -97,7 +98,8 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def _require_editor(actor: Actor, action: str) -> None:
+def require_editor(actor: Actor, action: str) -> None:
+    """Refuse ``action`` (e.g. "import datasets") unless ``actor`` is an editor."""
     if not actor.can_edit:
         raise PermissionDenied(f"{actor.name} has view-only access and cannot {action}.")
 
@@ -198,14 +200,14 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
     # ------------------------------------------------------------------ writes
 
     def create(self, prop: Proposition, actor: Actor, *, action: str = "create") -> StoredProposition:
-        _require_editor(actor, "create propositions")
+        require_editor(actor, "create propositions")
         with write_transaction(self.engine) as conn:
             new_id = self._insert(conn, prop, actor, action)
             return self._get(conn, new_id)
 
     def create_many(self, props: Iterable[Proposition], actor: Actor, *, action: str) -> list[int]:
         """Create several propositions in one transaction (all or nothing)."""
-        _require_editor(actor, "create propositions")
+        require_editor(actor, "create propositions")
         with write_transaction(self.engine) as conn:
             return [self._insert(conn, prop, actor, action) for prop in props]
 
@@ -266,7 +268,7 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
         ``seen_version`` must be the version the user was shown, not one re-read now: re-reading at
         save time would let a later save silently overwrite an earlier one.
         """
-        _require_editor(actor, "save changes")
+        require_editor(actor, "save changes")
         with write_transaction(self.engine) as conn:
             before = self._revision_or_none(conn, proposition_id, seen_version)
             changes = diff_propositions(before.proposition if before else None, prop)
@@ -325,7 +327,7 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
         self, proposition_id: int, version: int, *, seen_version: int, actor: Actor
     ) -> StoredProposition:
         """Make an old revision current again; the restore is itself a new revision."""
-        _require_editor(actor, "restore revisions")
+        require_editor(actor, "restore revisions")
         old = self.revision(proposition_id, version)
         return self.save(
             proposition_id,
@@ -337,7 +339,7 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
         )
 
     def duplicate(self, proposition_id: int, actor: Actor) -> StoredProposition:
-        _require_editor(actor, "duplicate propositions")
+        require_editor(actor, "duplicate propositions")
         original = self.get(proposition_id).proposition
         names = {p.proposition.name for p in self.list_propositions(include_archived=True)}
         name = _copy_name(original.name, names)
@@ -345,7 +347,7 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
         return self.create(copy, actor, action="duplicate")
 
     def set_archived(self, proposition_id: int, archived: bool, actor: Actor) -> None:
-        _require_editor(actor, "archive propositions")
+        require_editor(actor, "archive propositions")
         with write_transaction(self.engine) as conn:
             self._get(conn, proposition_id)
             conn.execute(
@@ -356,14 +358,14 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
 
     def delete(self, proposition_id: int, actor: Actor) -> None:
         """Delete a proposition and its revisions for good."""
-        _require_editor(actor, "delete propositions")
+        require_editor(actor, "delete propositions")
         with write_transaction(self.engine) as conn:
             self._get(conn, proposition_id)
             conn.execute(sa.delete(revisions).where(revisions.c.proposition_id == proposition_id))
             conn.execute(sa.delete(propositions).where(propositions.c.id == proposition_id))
 
     def set_setting(self, key: str, value: Any, actor: Actor) -> None:
-        _require_editor(actor, "change workspace settings")
+        require_editor(actor, "change workspace settings")
         with write_transaction(self.engine) as conn:
             self._put_setting(conn, key, value)
 
@@ -377,7 +379,7 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
 
         Runs in one write transaction so two processes starting at once seed only once.
         """
-        _require_editor(actor, "seed the workspace")
+        require_editor(actor, "seed the workspace")
         with write_transaction(self.engine) as conn:
             if conn.execute(sa.select(settings.c.value).where(settings.c.key == key)).first() is not None:
                 return False

@@ -134,9 +134,9 @@ class DatasetStore:
 
     def add_dataset(self, new: NewDataset, actor: Actor) -> StoredDataset:
         """Store a validated dataset, its aggregates and its mapping, all or nothing."""
-        from valuegap.store import _now, _require_editor
+        from valuegap.store import _now, require_editor
 
-        _require_editor(actor, "import datasets")
+        require_editor(actor, "import datasets")
         now = _now()
         values = {k: v for k, v in new.__dict__.items() if k not in ("mapping_signature", "data", "summary")}
         with write_transaction(self.engine) as conn:
@@ -163,9 +163,9 @@ class DatasetStore:
 
     def link_dataset(self, dataset_id: int, proposition_id: int | None, actor: Actor) -> None:
         """Use a dataset as the evidence of a proposition (or of none)."""
-        from valuegap.store import _require_editor
+        from valuegap.store import require_editor
 
-        _require_editor(actor, "link datasets")
+        require_editor(actor, "link datasets")
         with write_transaction(self.engine) as conn:
             updated = conn.execute(
                 sa.update(datasets).where(datasets.c.id == dataset_id).values(proposition_id=proposition_id)
@@ -174,9 +174,9 @@ class DatasetStore:
                 raise NotFound(f"Dataset {dataset_id} does not exist; it may have been deleted.")
 
     def delete_dataset(self, dataset_id: int, actor: Actor) -> None:
-        from valuegap.store import _require_editor
+        from valuegap.store import require_editor
 
-        _require_editor(actor, "delete datasets")
+        require_editor(actor, "delete datasets")
         with write_transaction(self.engine) as conn:
             conn.execute(sa.delete(dataset_files).where(dataset_files.c.dataset_id == dataset_id))
             deleted = conn.execute(sa.delete(datasets).where(datasets.c.id == dataset_id))

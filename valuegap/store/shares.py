@@ -114,6 +114,10 @@ class ShareStore:
         link = self.share_link(link_id)
         return link, sharing.sign(public_id, expires_at, self.share_secret(secret))
 
+    def share_token(self, link: StoredShareLink, *, secret: str | None = None) -> str:
+        """The token of an existing link (signing is deterministic, so it is the one first handed out)."""
+        return sharing.sign(link.public_id, link.expires_at, self.share_secret(secret))
+
     def share_link(self, link_id: int) -> StoredShareLink:
         with read_transaction(self.engine) as conn:
             row = conn.execute(sa.select(share_links).where(share_links.c.id == link_id)).first()

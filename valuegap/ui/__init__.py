@@ -7,7 +7,6 @@ errors into ``st.error`` messages and unexpected ones into a short apology, neve
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import uuid
@@ -18,9 +17,18 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.engine import make_url
 
+from valuegap import links
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown
-from valuegap.store import Actor, Role, Store, default_database_url
+from valuegap.store import (
+    Actor,
+    Store,
+    StoredDataset,
+    StoredProposition,
+    StoredShareLink,
+    default_database_url,
+)
+from valuegap.ui.access import identify, local_user
 from valuegap.workspace import open_workspace
 
 log = logging.getLogger("valuegap")
@@ -49,6 +57,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("4_gap_analysis.py", "Gap analysis", ":material/query_stats:"),
     PageSpec("5_competitors.py", "Competitors", ":material/leaderboard:"),
     PageSpec("6_pricing.py", "Pricing", ":material/sell:"),
+    PageSpec("7_share.py", "Share", ":material/share:"),
 )
 
 
@@ -61,6 +70,11 @@ class PageContext:
     store: Store
     actor: Actor
     local_mode: bool
+    shared: StoredShareLink | None = None  # set when a viewer came through a share link
+
+    @property
+    def can_edit(self) -> bool:
+        return self.actor.can_edit
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")
@@ -73,19 +87,6 @@ def _display_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # a malformed URL is reported by the store itself
         return "(unreadable database URL)"
-
-
-def _local_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "local user"
-
-
-def _identity() -> tuple[Actor, bool]:
-    """Who is using the app. Without OIDC configured the app runs in local single-user mode."""
-    name = st.session_state.get("vg_user_name") or _local_user()
-    return Actor(name=name.strip()[:200] or "local user", role=Role.editor), True
 
 
 def _leave_pages_directory_mode() -> None:
@@ -119,25 +120,40 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
             "`VALUEGAP_DATABASE_URL` and that the database server is reachable, then reload the page."
         )
         st.stop()
-    if not st.session_state.get("vg_user_name"):
-        st.session_state["vg_user_name"] = _local_user()
+    identity = identify(store)
     with st.sidebar:
         st.markdown(f"**{APP_NAME}**")
-        st.text_input(
-            "Your name",
-            key="vg_user_name",
-            help="Recorded with every change you save, in the revision history.",
-        )
-    actor, local_mode = _identity()
-    with st.sidebar:
-        if local_mode:
+        if identity.mode == "shared" and identity.shared is not None:
+            link = identity.shared
+            st.caption(
+                f":material/visibility: Read-only view shared by {escape_markdown(link.created_by)}, "
+                f"until {link.expires_at:%Y-%m-%d %H:%M} UTC. You can filter, explore and download, "
+                "but not change anything. Keep the link you were sent: reopening the app needs it."
+            )
+        elif identity.mode == "signed-in":
+            st.caption(f":material/person: Signed in as {escape_markdown(identity.actor.name)} (editor).")
+            if st.button("Sign out", icon=":material/logout:", key="vg_sign_out"):
+                st.logout()
+        else:
+            if not st.session_state.get("vg_user_name"):
+                st.session_state["vg_user_name"] = local_user()
+            st.text_input(
+                "Your name",
+                key="vg_user_name",
+                help="Recorded with every change you save, in the revision history.",
+            )
             st.caption(
                 ":material/person: Local single-user mode: no sign-in is configured, so anyone who "
                 "can open this app can edit."
             )
-        st.caption(f":material/database: {escape_markdown(_display_url(url))}")
+        if identity.mode != "shared":
+            st.caption(f":material/database: {escape_markdown(_display_url(url))}")
+    actor = identity.actor
+    if identity.mode == "local":  # the name typed in this very run
+        typed = (st.session_state.get("vg_user_name") or local_user()).strip()[:200]
+        actor = Actor(name=typed or "local user")
     show_flash()
-    return PageContext(store=store, actor=actor, local_mode=local_mode)
+    return PageContext(store=store, actor=actor, local_mode=identity.mode == "local", shared=identity.shared)
 
 
 def run_page(render: Callable[[PageContext], None], ctx: PageContext) -> None:
@@ -168,27 +184,75 @@ def show_flash() -> None:
         st.toast(pending[0], icon=pending[1])
 
 
-def choose_proposition(store: Store, *, key: str = "vg_prop_select") -> int | None:
+def visible_propositions(ctx: PageContext, *, include_archived: bool = True) -> list[StoredProposition]:
+    """The propositions this session may see: all of them, or only the one a share link opened."""
+    if ctx.shared is not None:
+        return [ctx.store.get(ctx.shared.proposition_id)]
+    return ctx.store.list_propositions(include_archived=include_archived)
+
+
+def choose_proposition(
+    ctx: PageContext, *, key: str = "vg_prop_select", label_visibility: str = "visible"
+) -> int | None:
     """A proposition picker bound to ``?p=``; ``None`` (with a hint) when there are none."""
-    items = store.list_propositions(include_archived=True)
+    items = visible_propositions(ctx)
     if not items:
         st.info("There are no propositions yet. Create or import one on the Overview page.")
         st.page_link(page("1_overview.py").path, label="Go to Overview", icon=":material/dashboard:")
         return None
     ids = [item.id for item in items]
     names = {item.id: item.proposition.name + (" (archived)" if item.archived else "") for item in items}
-    wanted = st.query_params.get("p")
-    current = int(wanted) if wanted and wanted.isdigit() and int(wanted) in names else ids[0]
-    if wanted and current != (int(wanted) if wanted.isdigit() else None):
-        st.warning("The proposition in the link no longer exists; showing another one.")
+    wanted = links.parse_query(st.query_params.to_dict()).proposition
+    current = wanted if wanted in names else ids[0]
+    if links.PROPOSITION in st.query_params and current != wanted:
+        st.warning(
+            "This view is limited to the proposition you were sent."
+            if ctx.shared is not None
+            else "The proposition in the link no longer exists; showing another one."
+        )
     st.session_state[key] = current
 
     def _on_change() -> None:
-        st.query_params["p"] = str(st.session_state[key])
+        st.query_params[links.PROPOSITION] = str(st.session_state[key])
 
-    st.selectbox("Proposition", ids, format_func=names.__getitem__, key=key, on_change=_on_change)
-    st.query_params["p"] = str(current)
+    st.selectbox(
+        "Proposition", ids, format_func=names.__getitem__, key=key, on_change=_on_change,
+        disabled=ctx.shared is not None, label_visibility=label_visibility,  # type: ignore[arg-type]
+    )  # fmt: skip
+    st.query_params[links.PROPOSITION] = str(current)
     return current
+
+
+def visible_datasets(ctx: PageContext, proposition_id: int, kind: str | None = None) -> list[StoredDataset]:
+    """Datasets to offer for ``proposition_id``: its own first, then (for editors) everyone else's."""
+    linked = ctx.store.datasets(kind=kind, proposition_id=proposition_id)
+    if ctx.shared is not None:
+        return linked
+    return linked + [d for d in ctx.store.datasets(kind=kind) if d.proposition_id != proposition_id]
+
+
+def choose_dataset(
+    ctx: PageContext, proposition_id: int, *, kind: str = "outcomes", label: str = "Measured with",
+    others: bool = False, help: str | None = None,
+) -> StoredDataset | None:  # fmt: skip
+    """A dataset picker bound to ``?d=``; with ``others``, editors may pick another proposition's too."""
+    items = (
+        visible_datasets(ctx, proposition_id, kind)
+        if others
+        else ctx.store.datasets(kind=kind, proposition_id=proposition_id)
+    )
+    if not items:
+        return None
+    choices = {str(d.id): d for d in items}
+    names = {
+        key: d.label + ("" if d.proposition_id == proposition_id else " · other proposition")
+        for key, d in choices.items()
+    }
+    options = list(choices)
+    chosen = url_choice(
+        label, options, param=links.DATASET, default=options[0], format_func=names.__getitem__, help=help
+    )
+    return choices[chosen]
 
 
 def url_choice(label: str, options: list[str], *, param: str, default: str, **kwargs: object) -> str:

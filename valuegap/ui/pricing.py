@@ -7,13 +7,16 @@ evaluates arithmetic on cached arrays. Keys carry the database URL like the othe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
 from valuegap import churn, competition, gaps, market_editing, price_research
 from valuegap.imports import load_rows
 from valuegap.scenarios import ScenarioInputs, build_inputs
-from valuegap.store import Store, StoredProposition
+from valuegap.store import Store, StoredDataset, StoredProposition
 from valuegap.ui.evidence import _url, cached_analysis, cached_expectations, cached_summary
 
 
@@ -83,6 +86,30 @@ def cached_inputs(
         store, stored, fit, _url(store), outcomes_id, customers_id, stored.id, stored.version,
         market_version, segment,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """What a what-if needs: the churn model (when there is customer data) and the cached inputs."""
+
+    customers: StoredDataset | None
+    fit: churn.ChurnFit | None
+    inputs_for: Callable[[str | None], ScenarioInputs]
+
+
+def what_if_inputs(store: Store, stored: StoredProposition, outcomes: StoredDataset | None) -> WhatIf:
+    """The what-if inputs of a proposition on an outcome dataset and its first customer table."""
+    customers = store.datasets(kind="customers", proposition_id=stored.id)
+    customers_id = customers[0].id if customers else None
+    fit = cached_churn(store, stored, outcomes.id, customers_id) if outcomes and customers_id else None
+
+    def inputs_for(segment: str | None) -> ScenarioInputs:
+        return cached_inputs(
+            store, stored, fit, outcomes_id=outcomes.id if outcomes else None, customers_id=customers_id,
+            segment=segment,
+        )  # fmt: skip
+
+    return WhatIf(customers[0] if customers else None, fit, inputs_for)
 
 
 @st.cache_resource(max_entries=32, show_spinner="Analysing the survey…")

@@ -1,0 +1,195 @@
+"""Identity and role on every rerun: a share link (viewer), sign-in (editor) or local single-user mode.
+
+Checked in :func:`valuegap.ui.page_setup` before any heavy work, because Streamlit's websocket
+accepts sessions without an origin check and ``st.login`` says who someone is, not what they may do
+(DESIGN.md). The library re-checks the role inside every write function as well.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import streamlit as st
+
+from valuegap import links
+from valuegap.access import AllowList
+from valuegap.errors import ValueGapError
+from valuegap.formatting import escape_markdown
+from valuegap.sharing import ShareLinkError
+from valuegap.store import Actor, Role, Store, StoredShareLink
+
+log = logging.getLogger("valuegap")
+
+SHARE_TOKEN_KEY = "vg_share_token"
+RETURN_COOKIE = "vg_return"
+EDITORS_ENV = "VALUEGAP_EDITORS"
+
+
+@dataclass(frozen=True)
+class Identity:
+    actor: Actor
+    mode: str  # "local", "signed-in" or "shared"
+    shared: StoredShareLink | None = None
+
+
+def _secrets_section(name: str) -> dict[str, Any]:
+    try:
+        section = st.secrets.get(name)
+    except Exception:  # no secrets.toml at all: that is the local default, not an error
+        return {}
+    return dict(section) if section else {}
+
+
+def configured_share_secret() -> str | None:
+    """``[valuegap] share_secret`` from secrets.toml; the store falls back to the environment, then
+    to the secret kept in the workspace database."""
+    value = _secrets_section("valuegap").get("share_secret")
+    return str(value) if value else None
+
+
+def auth_configured() -> bool:
+    return bool(_secrets_section("auth"))
+
+
+def editor_allow_list() -> AllowList:
+    """``[valuegap] editors`` in secrets.toml together with ``VALUEGAP_EDITORS`` (comma-separated)."""
+    return AllowList.parse(_secrets_section("valuegap").get("editors") or []) | AllowList.parse(
+        os.environ.get(EDITORS_ENV)
+    )
+
+
+def local_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "local user"
+
+
+def identify(store: Store) -> Identity:
+    """Who this session is, re-checked on every rerun; stops the page when the answer is "nobody"."""
+    token = links.share_token(st.query_params.to_dict())
+    first_visit = token is not None
+    if first_visit:
+        st.session_state[SHARE_TOKEN_KEY] = token
+        st.query_params.pop(links.SHARE, None)  # out of the address bar, history and screenshots
+    token = st.session_state.get(SHARE_TOKEN_KEY)
+    if token:
+        return _shared(store, token, first_visit=first_visit)
+    if auth_configured():
+        return _signed_in()
+    name = st.session_state.get("vg_user_name") or local_user()
+    return Identity(Actor(name=name.strip()[:200] or "local user", role=Role.editor), "local")
+
+
+def _refuse(title: str, message: str) -> None:
+    st.title(title)
+    st.error(escape_markdown(message))
+    st.stop()
+
+
+def _shared(store: Store, token: str, *, first_visit: bool) -> Identity:
+    try:
+        link = store.resolve_share_token(token, secret=configured_share_secret())
+    except ShareLinkError as exc:
+        _refuse("This link can't be opened", exc.message)
+        raise  # unreachable: st.stop() ends the run
+    if first_visit:
+        st.query_params[links.PROPOSITION] = str(link.proposition_id)
+        if link.scenario_id is not None:
+            st.query_params[links.SCENARIO] = str(link.scenario_id)
+    actor = Actor(name=f"viewer of share link {link.public_id[:6]}", role=Role.viewer)
+    return Identity(actor, "shared", link)
+
+
+def _signed_in() -> Identity:
+    user = st.user
+    if not user.is_logged_in:
+        _sign_in_page()
+    email = str(user.get("email") or "")
+    verified = user.get("email_verified")
+    try:
+        allowed = editor_allow_list().allows(email, verified=None if verified is None else bool(verified))
+    except ValueGapError as exc:
+        log.error("the editor allow-list is misconfigured: %s", exc.message)
+        allowed = False
+    if not allowed:
+        st.title("You can't edit this workspace")
+        st.error(
+            escape_markdown(
+                f"You are signed in as {email or 'an account without an e-mail address'}, which is not on "
+                "this workspace's editor list. Ask an editor to add you, or to send you a share link "
+                "to read a proposition."
+            )
+        )
+        if st.button("Sign out", icon=":material/logout:"):
+            st.logout()
+        st.stop()
+    _return_to_remembered_link()
+    return Identity(Actor(name=email, role=Role.editor), "signed-in")
+
+
+def _sign_in_page() -> None:
+    st.title("Sign in to Value Gap Workbench")
+    st.write(
+        "Editing is for the workspace's editors. Sign in with your work account; stakeholders open the "
+        "share link they were sent instead."
+    )
+    _remember_link()
+    if st.button("Sign in", type="primary", icon=":material/login:"):
+        st.login()
+    st.stop()
+
+
+def _here() -> str:
+    """The page path and query string of this view, validated by the deep-link parser."""
+    from valuegap.ui import PAGES  # the page registry lives in the package module
+
+    path = urlsplit(str(st.context.url or "")).path.rstrip("/")
+    page = next((p for p in (links.page_path(s.file) for s in PAGES) if path.endswith("/" + p)), "")
+    view = links.parse_query(st.query_params.to_dict(), page)
+    return links.build_url("", view)
+
+
+def _remember_link() -> None:
+    """Keep this deep link in a short-lived cookie: ``st.login`` always returns to the home page.
+
+    A sandboxed same-origin iframe writes the cookie; the server reads it back after the redirect
+    through ``st.context.cookies``. The value is the parsed-and-rebuilt link, percent-encoded, so it
+    cannot break out of the script it is written into.
+    """
+    target = _here()
+    if target in ("", "/"):
+        return
+    _set_cookie(f"{RETURN_COOKIE}={quote(target, safe='')}; path=/; max-age=900; SameSite=Lax")
+
+
+def _set_cookie(cookie: str) -> None:
+    # ``cookie`` holds only fixed text and percent-encoded characters, so it can't close the script.
+    with st.sidebar:
+        st.iframe(f"<script>document.cookie = {json.dumps(cookie)};</script>", height=1)
+
+
+def _return_to_remembered_link() -> None:
+    """After sign-in, reopen the deep link the visitor came with (once per session)."""
+    if st.session_state.pop("vg_clear_return", False):
+        _set_cookie(f"{RETURN_COOKIE}=; path=/; max-age=0; SameSite=Lax")
+    if st.session_state.get("vg_returned"):
+        return
+    st.session_state["vg_returned"] = True
+    remembered = st.context.cookies.get(RETURN_COOKIE)
+    if not remembered:
+        return
+    st.session_state["vg_clear_return"] = True
+    from valuegap.ui import PAGES  # the page registry lives in the package module
+
+    view, _ = links.parse_url(unquote(remembered), "")
+    target = next((spec for spec in PAGES if links.page_path(spec.file) == view.page), None)
+    if target is None or st.query_params.to_dict():
+        return  # an unknown page, or the visitor already chose a view: keep theirs
+    st.switch_page(target.path, query_params=links.to_query(view))
