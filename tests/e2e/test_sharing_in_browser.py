@@ -1,0 +1,99 @@
+"""Sharing in Chromium: an editor's share link opened in a fresh browser is read-only and scoped;
+a copied deep link reopens the same view; a revoked link opens nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Server
+from tests.e2e.helpers import assert_clean, settle
+from valuegap.store import Actor, Store
+
+pytestmark = pytest.mark.browser
+WRITE_LABELS = re.compile(
+    r"^(Save|Create|Import|Delete|Duplicate|Archive|Accept|Revoke|Restore|Replace|Upload|Use this file)"
+)
+PAGES = ("Overview", "Propositions", "Evidence", "Gap analysis", "Competitors", "Pricing", "Share")
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    settle(page)
+
+
+def _link_from_share_page(page: Page, server: Server) -> str:
+    _open(page, f"{server.url}/share?p=1")
+    assert_clean(page)
+    page.get_by_role("textbox", name="Note (for you)").fill("For the board")
+    page.get_by_role("button", name="Create link").click()
+    settle(page)
+    expect(page.get_by_text("Link created.")).to_be_visible()
+    code = page.locator('[data-testid="stCode"]').first.inner_text().strip()
+    assert code.startswith(f"{server.url}/gap_analysis?share=v1."), code
+    return code
+
+
+def test_a_share_link_opens_read_only_in_a_fresh_browser(server: Server, page: Page, browser):
+    link = _link_from_share_page(page, server)
+    store = Store.open(server.database_url)
+    shared_name = store.get(1).proposition.name
+    other_name = store.get(2).proposition.name
+    store.close()
+
+    viewer = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        stakeholder = viewer.new_page()
+        _open(stakeholder, link)
+        assert_clean(stakeholder)
+        expect(stakeholder.get_by_role("heading", name="Gap analysis")).to_be_visible()
+        assert "share=" not in stakeholder.url and re.search(r"[?&]p=1\b", stakeholder.url)
+        expect(stakeholder.get_by_text("Read-only view shared by")).to_be_visible()
+        expect(stakeholder.get_by_text(shared_name).first).to_be_visible()
+        for name in PAGES:
+            stakeholder.get_by_role("link", name=name, exact=True).first.click()
+            settle(stakeholder)
+            assert_clean(stakeholder)
+            buttons = [b.strip() for b in stakeholder.get_by_role("button").all_inner_texts()]
+            assert not [b for b in buttons if WRITE_LABELS.match(b)], (name, buttons)
+            expect(stakeholder.locator('[data-testid="stFileUploader"]')).to_have_count(0)
+            expect(stakeholder.get_by_text(other_name)).to_have_count(0)
+        # exploring is allowed: the Overview shows the shared proposition only
+        stakeholder.get_by_role("link", name="Overview", exact=True).first.click()
+        settle(stakeholder)
+        expect(stakeholder.get_by_text("Read-only view shared by")).to_be_visible()
+    finally:
+        viewer.close()
+
+    store = Store.open(server.database_url)
+    [made] = store.share_links(1)
+    store.revoke_share_link(made.id, actor=Actor("editor"))
+    store.close()
+    late = browser.new_context()
+    try:
+        refused = late.new_page()
+        _open(refused, link)
+        expect(refused.get_by_role("heading", name="This link can't be opened")).to_be_visible()
+        expect(refused.get_by_text("was revoked on")).to_be_visible()
+        expect(refused.locator('[data-testid="stDataFrame"]')).to_have_count(0)
+    finally:
+        late.close()
+
+
+def test_a_copied_deep_link_reopens_the_same_view(server: Server, page: Page, browser):
+    _open(page, f"{server.url}/gap_analysis?p=1&segment=agency&alpha=0.10")
+    assert_clean(page)
+    copied = page.url
+    assert "segment=agency" in copied and "alpha=0.10" in copied
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        other = fresh.new_page()
+        _open(other, copied)
+        assert_clean(other)
+        assert other.url == copied
+        expect(other.get_by_role("combobox", name="Segment")).to_have_value("agency")
+        expect(other.get_by_text("α = 0.1,")).to_be_visible()
+    finally:
+        fresh.close()
