@@ -21,6 +21,7 @@ from valuegap.ui import (
     page_setup,
     run_page,
 )
+from valuegap.ui.charts import show_altair
 from valuegap.ui.evidence import cached_analysis, cached_expectations, cached_summary
 from valuegap.ui.tables import table_downloads
 
@@ -140,8 +141,12 @@ def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> N
         )
     if vm.line is None:
         st.info(escape_markdown(vm.no_line_reason or "No fair-value line."))
-    st.altair_chart(market_charts.value_map_chart(vm), width="stretch")
-    st.caption(market_charts.CAPTIONS["value_map"])
+    show_altair(
+        market_charts.value_map_chart(vm),
+        "value map",
+        key="value_map",
+        caption=market_charts.CAPTIONS["value_map"],
+    )
     st.caption(escape_markdown(market_charts.shift_caption(vm, prop.price.currency, prop.price.period.value)))
     if vm.line is not None:
         st.caption(
@@ -169,16 +174,17 @@ def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> N
 def _relative(vm: competition.ValueMap) -> None:
     left, right = st.columns(2)
     with left:
-        st.altair_chart(market_charts.relative_chart(vm), width="stretch")
-        st.caption(market_charts.CAPTIONS["relative"])
+        show_altair(
+            market_charts.relative_chart(vm), "relative performance", key="relative",
+            caption=market_charts.CAPTIONS["relative"],
+        )  # fmt: skip
     with right:
         measured = vm.measured is not None
-        st.altair_chart(
-            market_charts.quadrant_chart(competition.standings(vm, measured=measured)), width="stretch"
-        )
-        st.caption(
-            market_charts.CAPTIONS["quadrant"] + (" Our performance here is as measured." if measured else "")
-        )
+        note = " Our performance here is as measured." if measured else ""
+        show_altair(
+            market_charts.quadrant_chart(competition.standings(vm, measured=measured)),
+            "importance and performance", key="quadrant", caption=market_charts.CAPTIONS["quadrant"] + note,
+        )  # fmt: skip
     table = market_charts.relative_table(vm)
     ratios = [c for c in table.columns if c.startswith("ours vs others")]
     st.dataframe(

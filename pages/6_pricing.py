@@ -24,6 +24,7 @@ from valuegap.ui import (
     page_setup,
     run_page,
 )
+from valuegap.ui.charts import show_altair
 from valuegap.ui.evidence import cached_summary
 from valuegap.ui.pricing import cached_survey, what_if_inputs
 from valuegap.ui.tables import table_downloads
@@ -168,12 +169,12 @@ def _scenario_panel(
             help="The list price; each customer's price and revenue scale by the same factor.",
         )  # fmt: skip
         if ranges is not None and not ranges.empty:
-            st.altair_chart(
-                pricing_charts.price_band_chart(ranges, price, prop.price.amount, 0.0, top), width="stretch"
-            )
-            st.caption(
-                "Price research ranges (bands) against the what-if price (solid) and today's (dashed)."
-            )
+            show_altair(
+                pricing_charts.price_band_chart(ranges, price, prop.price.amount, 0.0, top), "price ranges",
+                key="price_bands",
+                caption="Price research ranges (bands) against the what-if price (solid) and today's "
+                "(dashed).",
+            )  # fmt: skip
         access = _access_sliders(prop, keys)
         claims = _claim_sliders(prop, keys, inputs_for(None))
         segment = st.selectbox(
@@ -353,8 +354,10 @@ def _saved(ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor) -
         "Each saved scenario's what-if beside today; 'best' names the scenario that does best on each row."
     )
     if results:
-        st.altair_chart(scenario_charts.comparison_chart(results))
-        st.caption(scenario_charts.COMPARISON_CAPTION)
+        show_altair(
+            scenario_charts.comparison_chart(results), "saved scenarios", key="scenarios",
+            caption=scenario_charts.COMPARISON_CAPTION,
+        )  # fmt: skip
     cells = st.columns(min(len(saved), 4))
     for index, item in enumerate(saved):
         with cells[index % len(cells)]:
@@ -477,8 +480,10 @@ def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: s
         points["95% high"] = [vw.intervals.get(n, (None, None))[1] for n in names]
     cells = st.columns([3, 2])
     with cells[0]:
-        st.altair_chart(pricing_charts.van_westendorp_chart(vw), width="stretch")
-        st.caption(pricing_charts.van_westendorp_caption(vw, currency))
+        show_altair(
+            pricing_charts.van_westendorp_chart(vw), "van westendorp", key="van_westendorp",
+            caption=pricing_charts.van_westendorp_caption(vw, currency),
+        )  # fmt: skip
     with cells[1]:
         st.dataframe(points, hide_index=True, width="stretch")
         table_downloads(points, "van westendorp points", key="vw_points")
@@ -510,8 +515,10 @@ def _gabor_granger(ctx: PageContext, dataset: StoredDataset | None, currency: st
     st.caption(f"From **{escape_markdown(dataset.label)}**.")
     cells = st.columns([3, 2])
     with cells[0]:
-        st.altair_chart(pricing_charts.gabor_granger_chart(gg), width="stretch")
-        st.caption(pricing_charts.gabor_granger_caption(gg, currency))
+        show_altair(
+            pricing_charts.gabor_granger_chart(gg), "gabor-granger demand", key="gabor_granger",
+            caption=pricing_charts.gabor_granger_caption(gg, currency),
+        )  # fmt: skip
     with cells[1]:
         st.dataframe(gg.demand, hide_index=True, width="stretch")
         table_downloads(gg.demand, "gabor-granger demand", key="gg_demand")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from valuegap import __version__, charts, gaps
+from valuegap import __version__, chart_files, charts, gaps
 from valuegap.analysis import Analysis
 from valuegap.competition import ValueMap
 from valuegap.formatting import format_money, format_price
@@ -36,7 +36,6 @@ svg { max-width: 100%; height: auto; }
 """
 
 
-CHART_WIDTH = 720
 VALUE_MAP_CAPTION = (
     "Each dot is an offer: quality relative to the others (right = better) against price relative to the "
     "others (up = dearer). Offers below the fair-value line give more than fair value; the shaded band is "
@@ -82,23 +81,9 @@ def _table(frame: pd.DataFrame, numeric_digits: dict[str, int] | None = None) ->
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _fixed_width(spec: dict[str, Any], width: int) -> dict[str, Any]:
-    """The app's charts stretch to their container; a document needs a width in pixels."""
-    out = dict(spec)
-    single = "mark" in out or "layer" in out
-    if out.get("width") == "container" or (single and "width" not in out):
-        out["width"] = width
-    for key in ("vconcat", "hconcat", "concat"):
-        if key in out:
-            out[key] = [_fixed_width(part, width) for part in out[key]]
-    return out
-
-
 def _svg(spec: dict[str, Any]) -> str:
     """A Vega-Lite spec as inline SVG (rendered offline by vl-convert)."""
-    import vl_convert
-
-    return vl_convert.vegalite_to_svg(_fixed_width(spec, CHART_WIDTH))
+    return chart_files.to_svg(spec)
 
 
 def _figure(spec: dict[str, Any], caption: str) -> str:

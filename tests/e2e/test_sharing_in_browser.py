@@ -4,6 +4,7 @@ a copied deep link reopens the same view; a revoked link opens nothing."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -97,3 +98,19 @@ def test_a_copied_deep_link_reopens_the_same_view(server: Server, page: Page, br
         expect(other.get_by_text("α = 0.1,")).to_be_visible()
     finally:
         fresh.close()
+
+
+def test_a_chart_downloads_as_svg_and_png(server: Server, page: Page):
+    _open(page, f"{server.url}/gap_analysis?p=1")
+    assert_clean(page)
+    page.get_by_role("button", name="Download chart").first.click()
+    page.wait_for_timeout(300)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="SVG (for documents)").first.click()
+    svg = caught.value
+    assert svg.suggested_filename == "claims.svg"
+    text = Path(svg.path()).read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<svg") and "paid-faster" in text
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="PNG (for slides)").first.click()
+    assert Path(caught.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -105,7 +105,11 @@ def _chart_spec(name: str, frame: pd.DataFrame, options: tuple[tuple[str, object
     return charts.chart_spec(name, frame, **dict(options))
 
 
-def show_chart(name: str, frame: pd.DataFrame, **options: object) -> None:
-    """Draw one of :mod:`valuegap.charts` with its one-line caption."""
-    st.vega_lite_chart(spec=_chart_spec(name, frame, tuple(sorted(options.items()))), width="stretch")
+def show_chart(name: str, frame: pd.DataFrame, *, key: str | None = None, **options: object) -> None:
+    """Draw one of :mod:`valuegap.charts` with its one-line caption and its SVG/PNG downloads."""
+    from valuegap.ui.charts import chart_downloads
+
+    spec = _chart_spec(name, frame, tuple(sorted(options.items())))
+    st.vega_lite_chart(spec=spec, width="stretch")
     st.caption(charts.caption(name))
+    chart_downloads(spec, name.replace("_", " "), key=key or name)

@@ -1,0 +1,37 @@
+"""Charts on a page, each with SVG and PNG downloads that are rendered only when clicked."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import altair as alt
+import streamlit as st
+
+from valuegap import chart_files
+
+
+def _file_stem(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "chart"
+
+
+def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str, *, key: str) -> None:
+    """ "SVG" and "PNG" download buttons for ``chart`` (a file is drawn only when asked for)."""
+    stem = _file_stem(name)
+    with st.popover("Download chart", icon=":material/download:", width="content"):
+        st.download_button(
+            "SVG (for documents)", lambda: chart_files.to_svg(chart).encode("utf-8"), file_name=f"{stem}.svg",
+            mime="image/svg+xml", on_click="ignore", key=f"vg_svg_{key}",
+        )  # fmt: skip
+        st.download_button(
+            "PNG (for slides)", lambda: chart_files.to_png(chart), file_name=f"{stem}.png",
+            mime="image/png", on_click="ignore", key=f"vg_png_{key}",
+        )  # fmt: skip
+
+
+def show_altair(chart: alt.TopLevelMixin, name: str, *, key: str, caption: str | None = None) -> None:
+    """Draw ``chart`` full width, its one-line caption, and its downloads."""
+    st.altair_chart(chart, width="stretch")
+    if caption:
+        st.caption(caption)
+    chart_downloads(chart, name, key=key)
