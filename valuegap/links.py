@@ -10,9 +10,9 @@ rather than failing, because a link is user input.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 PROPOSITION = "p"
 DATASET = "d"
@@ -140,3 +140,16 @@ def parse_url(url: str, base: str) -> tuple[View, str | None]:
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         query[key] = value
     return parse_query(query, page), share_token(query)
+
+
+def remember(view: View) -> str:
+    """``view`` as one cookie-safe value (percent-encoded path and query) for :func:`remembered`."""
+    return quote(build_url("", view), safe="")
+
+
+def remembered(value: str | None, pages: Iterable[str]) -> View | None:
+    """The view a :func:`remember` value names, if it is one of ``pages``; anything else is ignored."""
+    if not value:
+        return None
+    view, _ = parse_url(unquote(value), "")
+    return view if view.page and view.page in set(pages) else None

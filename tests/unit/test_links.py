@@ -109,3 +109,13 @@ _views = st.builds(
 @given(_views)
 def test_any_view_round_trips(view):
     assert links.parse_url(links.build_url(BASE, view), BASE) == (view, None)
+
+
+def test_the_deep_link_is_remembered_across_the_sign_in_redirect():
+    view = links.View(page="gap_analysis", proposition=2, segment="agency", other=(("alpha", "0.10"),))
+    value = links.remember(view)
+    assert ";" not in value and " " not in value and "<" not in value  # safe as a cookie and in a script
+    assert links.remembered(value, ["overview", "gap_analysis"]) == view
+    assert links.remembered(value, ["overview"]) is None  # only the app's own pages
+    assert links.remembered("https%3A%2F%2Fevil.example.com%2F", ["overview"]) is None
+    assert links.remembered(None, ["overview"]) is None and links.remembered("", ["overview"]) is None

@@ -13,7 +13,7 @@ import logging
 import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -146,14 +146,13 @@ def _sign_in_page() -> None:
     st.stop()
 
 
-def _here() -> str:
-    """The page path and query string of this view, validated by the deep-link parser."""
+def _here() -> links.View:
+    """This page's view, validated by the deep-link parser."""
     from valuegap.ui import PAGES  # the page registry lives in the package module
 
     path = urlsplit(str(st.context.url or "")).path.rstrip("/")
     page = next((p for p in (links.page_path(s.file) for s in PAGES) if path.endswith("/" + p)), "")
-    view = links.parse_query(st.query_params.to_dict(), page)
-    return links.build_url("", view)
+    return links.parse_query(st.query_params.to_dict(), page)
 
 
 def _remember_link() -> None:
@@ -163,10 +162,9 @@ def _remember_link() -> None:
     through ``st.context.cookies``. The value is the parsed-and-rebuilt link, percent-encoded, so it
     cannot break out of the script it is written into.
     """
-    target = _here()
-    if target in ("", "/"):
-        return
-    _set_cookie(f"{RETURN_COOKIE}={quote(target, safe='')}; path=/; max-age=900; SameSite=Lax")
+    here = _here()
+    if here.page:
+        _set_cookie(f"{RETURN_COOKIE}={links.remember(here)}; path=/; max-age=900; SameSite=Lax")
 
 
 def _set_cookie(cookie: str) -> None:
@@ -188,8 +186,8 @@ def _return_to_remembered_link() -> None:
     st.session_state["vg_clear_return"] = True
     from valuegap.ui import PAGES  # the page registry lives in the package module
 
-    view, _ = links.parse_url(unquote(remembered), "")
-    target = next((spec for spec in PAGES if links.page_path(spec.file) == view.page), None)
-    if target is None or st.query_params.to_dict():
+    view = links.remembered(remembered, (links.page_path(spec.file) for spec in PAGES))
+    if view is None or st.query_params.to_dict():
         return  # an unknown page, or the visitor already chose a view: keep theirs
+    target = next(spec for spec in PAGES if links.page_path(spec.file) == view.page)
     st.switch_page(target.path, query_params=links.to_query(view))

@@ -1,0 +1,94 @@
+"""Sign-in (OIDC configured in secrets): who may edit is decided by the editor list on every rerun."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, shown
+from valuegap.store import Actor
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "id",
+    "client_secret": "secret",
+    "server_metadata_url": "https://idp.example.com/.well-known/openid-configuration",
+}
+
+
+def _app(page_file: str, user: dict, editors: list[str] | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.secrets["valuegap"] = {"editors": editors if editors is not None else ["ana@example.com"]}
+    at.user = user
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"pages/{page_file}")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_visitor_who_is_not_signed_in_sees_only_the_sign_in_page(open_store):
+    open_store()
+    at = _app("4_gap_analysis.py", {"is_logged_in": False}, p="1")
+    assert [t.value for t in at.title] == ["Sign in to Value Gap Workbench"]
+    assert [b.label for b in at.button] == ["Sign in"]
+    for kind in ("dataframe", "metric", "selectbox", "tab", "vega_lite_chart", "text_input"):
+        assert at.get(kind) == [], kind
+
+
+def test_a_signed_in_editor_edits_under_their_own_address(open_store):
+    store = open_store()
+    at = _app("1_overview.py", {"is_logged_in": True, "email": "Ana@Example.com", "email_verified": True})
+    assert not at.error
+    assert any("Signed in as Ana@Example.com (editor)" in c for c in shown(at.sidebar.caption))
+    assert not at.sidebar.text_input  # no free-text name: the identity comes from sign-in
+    new_name = next(t for t in at.text_input if t.label == "New proposition")
+    new_name.input("Signed-in proposition")
+    next(b for b in at.button if b.label == "Create").click()
+    at.run()
+    created = next(p for p in store.list_propositions() if p.proposition.name == "Signed-in proposition")
+    assert created.created_by == "Ana@Example.com"
+    assert store.revisions(created.id)[0].changed_by == "Ana@Example.com"
+
+
+def test_a_domain_on_the_list_admits_its_people(open_store):
+    open_store()
+    at = _app("2_propositions.py", {"is_logged_in": True, "email": "bo@partner.org"}, ["@partner.org"], p="1")
+    assert not at.error
+    name = next(t for t in at.text_input if t.label == "Name")
+    assert not name.disabled  # the editor fields are open to an editor
+
+
+def test_someone_signed_in_but_not_on_the_list_cannot_edit_or_read(open_store):
+    open_store()
+    for user in (
+        {"is_logged_in": True, "email": "eve@elsewhere.com"},
+        {"is_logged_in": True, "email": "ana@example.com", "email_verified": False},
+        {"is_logged_in": True},
+    ):
+        at = _app("2_propositions.py", user, p="1")
+        assert [t.value for t in at.title] == ["You can't edit this workspace"]
+        assert "not on this workspace's editor list" in at.error[0].value
+        assert [b.label for b in at.button] == ["Sign out"]
+        assert at.get("text_input") == [] and at.get("dataframe") == []
+
+
+def test_an_empty_editor_list_admits_nobody(open_store):
+    open_store()
+    at = _app("1_overview.py", {"is_logged_in": True, "email": "ana@example.com"}, editors=[])
+    assert [t.value for t in at.title] == ["You can't edit this workspace"]
+
+
+def test_a_share_link_still_opens_read_only_without_signing_in(open_store):
+    store = open_store()
+    _, token = store.create_share_link(
+        1, expires_at=datetime.now(UTC) + timedelta(days=1), actor=Actor("ana@example.com")
+    )
+    at = _app("4_gap_analysis.py", {"is_logged_in": False}, share=token)
+    assert [t.value for t in at.title] == ["Gap analysis"]
+    assert any("Read-only view" in c for c in shown(at.sidebar.caption))
