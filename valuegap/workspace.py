@@ -7,12 +7,15 @@ import tempfile
 from pathlib import Path
 
 from valuegap.store import Actor, Store
+from valuegap.store.locks import exclusive
 
 DEMO_SEEDED_KEY = "demo_seeded"
 DEMO_EVIDENCE_KEY = "demo_evidence_seeded"
 DEMO_COMPETITORS_KEY = "demo_competitors_seeded"
 DEMO_SURVEYS_KEY = "demo_surveys_seeded"
+DEMO_KEYS = (DEMO_SEEDED_KEY, DEMO_EVIDENCE_KEY, DEMO_COMPETITORS_KEY, DEMO_SURVEYS_KEY)
 SYSTEM_ACTOR = Actor("Value Gap Workbench (demo)")
+SEED_WAIT_S = 300.0  # how long a process waits for another one seeding (~10 s normally)
 
 
 def open_workspace(url: str | None = None, *, seed_demo: bool = True) -> Store:
@@ -21,9 +24,28 @@ def open_workspace(url: str | None = None, *, seed_demo: bool = True) -> Store:
     The demo is seeded once per database, so a user who deletes the demo propositions or datasets
     does not get them back on the next start. Each part has its own flag, so a workspace made
     before a part existed (competitors came later) gets just that part.
+
+    Several processes (app replicas) may open a fresh database at once: one seeds, holding a lock
+    shared through the database (see :mod:`valuegap.store.locks`), while the others wait for it and
+    then find every flag set. Once seeded, opening takes no lock at all. A process that dies
+    mid-seeding releases the lock with it; the next one to open the workspace seeds what is missing,
+    skipping each demo dataset or market already stored, so nothing is left half-seeded or doubled.
     """
     store = Store.open(url)
-    if seed_demo and not store.setting(DEMO_SEEDED_KEY, False):
+    if seed_demo and not all(store.setting(key, False) for key in DEMO_KEYS):
+        try:
+            with exclusive(
+                store.engine, "demo-seeding", doing="setting up the demo workspace", timeout=SEED_WAIT_S
+            ):
+                _seed_demo(store)  # re-reads every flag: another process may have seeded meanwhile
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+def _seed_demo(store: Store) -> None:
+    if not store.setting(DEMO_SEEDED_KEY, False):
         from valuegap.demo import demo_propositions  # generating it is only needed once per database
 
         store.seed_once(DEMO_SEEDED_KEY, [prop for _slug, prop in demo_propositions()], SYSTEM_ACTOR)
@@ -34,7 +56,7 @@ def open_workspace(url: str | None = None, *, seed_demo: bool = True) -> Store:
             (DEMO_COMPETITORS_KEY, _seed_competitors),
             (DEMO_SURVEYS_KEY, _seed_surveys),
         )
-        if seed_demo and not store.setting(key, False)
+        if not store.setting(key, False)
     ]
     if parts:
         from valuegap.demo import demo_propositions, write_demo
@@ -46,7 +68,11 @@ def open_workspace(url: str | None = None, *, seed_demo: bool = True) -> Store:
             for key, seed in parts:
                 seed(store, Path(folder), demo)
                 store.set_setting(key, True, SYSTEM_ACTOR)
-    return store
+
+
+def _stored_names(store: Store, prop_id: int, kind: str) -> set[str]:
+    """Names of the datasets of ``kind`` already stored for a proposition (by an interrupted seeding)."""
+    return {dataset.name for dataset in store.datasets(kind=kind, proposition_id=prop_id)}
 
 
 def _seed_evidence(store: Store, root: Path, demo: list[tuple[str, int]]) -> None:
@@ -57,6 +83,8 @@ def _seed_evidence(store: Store, root: Path, demo: list[tuple[str, int]]) -> Non
     for slug, prop_id in demo:
         name = store.get(prop_id).proposition.name
         for kind in ("outcomes", "customers"):
+            if f"{name} {kind} (demo)" in _stored_names(store, prop_id, kind):
+                continue  # stored before an interrupted seeding stopped
             path = root / kind / f"{slug}.csv"
             raw = ingest.read_table(path.read_bytes(), path.name, max_bytes=None)
             import_table(
@@ -85,9 +113,10 @@ def _seed_surveys(store: Store, root: Path, demo: list[tuple[str, int]]) -> None
 
     for slug, prop_id in demo:
         name = store.get(prop_id).proposition.name
+        stored = _stored_names(store, prop_id, "survey")
         for method, label in SURVEY_METHODS.items():
             path = root / "surveys" / f"{slug}_{method}.csv"
-            if path.exists():
+            if path.exists() and f"{name} {label.lower()} (demo)" not in stored:
                 raw = ingest.read_table(path.read_bytes(), path.name, max_bytes=None)
                 import_survey(
                     store, raw, method, name=f"{name} {label.lower()} (demo)", proposition_id=prop_id,
