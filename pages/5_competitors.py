@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from valuegap import competition, gaps, market_charts, market_editing, offerfile
+from valuegap import competition, gaps, links, market_charts, market_editing, offerfile
 from valuegap.errors import ConflictError, ValueGapError
 from valuegap.formatting import escape_markdown, format_price
 from valuegap.market_editing import NOT_MEASURED
@@ -80,7 +80,7 @@ def render(ctx: PageContext) -> None:
         else:
             st.info("You have view-only access: the market is shown as saved.")
     offers, problems = market_editing.check_draft(draft, prop)
-    links = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
+    measured_by = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
     with map_area:
         if offers is None:
             st.warning(
@@ -88,7 +88,7 @@ def render(ctx: PageContext) -> None:
                 + "\n".join(f"- {escape_markdown(p)}" for p in problems[:8])
             )
             return
-        vm = competition.value_map(offers, competition.measured_scores(offers, links, delivery))
+        vm = competition.value_map(offers, competition.measured_scores(offers, measured_by, delivery))
         _value_map(vm, prop, dirty=draft["dirty"])
     with tabs[0]:
         _relative(vm)
@@ -271,12 +271,12 @@ def _editor(
         st.caption(f":material/error: {escape_markdown(problem)}")
     cells = st.columns([1, 1, 3])
     if cells[0].button("Save the market", type="primary", disabled=offers is None or not draft["dirty"]):
-        links = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
+        measured_by = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
         try:
             saved = ctx.store.save_competitors(
                 prop_id := market.proposition_id,
                 offers,
-                links,
+                measured_by,
                 seen_version=draft["base_version"],
                 actor=ctx.actor,
             )
@@ -322,9 +322,9 @@ def _files(ctx: PageContext, draft: dict[str, Any], offers: competition.Offers, 
         f"{escape_markdown(upload.name)}: {len(loaded.offers)} offers on {len(loaded.attributes)} attributes."
     )
     if st.button("Use this file as the draft", type="primary"):
-        links = {a: m for a, m in draft["links"].items() if a in loaded.attributes}
+        kept_links = {a: m for a, m in draft["links"].items() if a in loaded.attributes}
         revision = draft["revision"] + 1
-        draft.update(loaded.to_dict(), links=links, dirty=True, revision=revision)
+        draft.update(loaded.to_dict(), links=kept_links, dirty=True, revision=revision)
         flash("Draft replaced from the file; review it and save.")
         st.rerun()
 

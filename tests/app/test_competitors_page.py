@@ -52,7 +52,8 @@ def test_weights_must_total_100_before_saving_and_saving_moves_the_map(open_stor
     assert float(after["Our relative quality (claimed)"]) < float(before["Our relative quality (claimed)"])
     _button(at, "Save the market").click()
     at.run()
-    assert not at.exception
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.query_params["p"] == "1"
     saved = open_store().competitors(1)
     assert saved.version == 2 and saved.offers.attributes["Integrations"] == 20.0
     assert saved.updated_by == at.session_state["vg_user_name"]

@@ -27,5 +27,9 @@ def settle(page: Page, timeout: float = 45_000) -> None:
 def assert_clean(page: Page) -> None:
     """No exception box, no error alert, no 'page not found'."""
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    try:
+        expect(errors).to_have_count(0)
+    except AssertionError:  # say what the page said, not only that it said something
+        raise AssertionError(f"the page shows an error: {errors.all_inner_texts()}") from None
     expect(page.get_by_text("Page not found")).to_have_count(0)
