@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from valuegap.ui import PAGES
+from valuegap.ui.access import NAVIGATION_HIDDEN_KEY
 
 
 def run() -> None:
+    hidden = st.session_state.get(NAVIGATION_HIDDEN_KEY, False)  # a refused link or the sign-in page
     navigation = st.navigation(
         [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in PAGES],
-        position="top",
+        position="hidden" if hidden else "top",
     )
     navigation.run()
 

@@ -79,6 +79,7 @@ def test_a_share_link_opens_read_only_in_a_fresh_browser(server: Server, page: P
         expect(refused.get_by_role("heading", name="This link can't be opened")).to_be_visible()
         expect(refused.get_by_text("was revoked on")).to_be_visible()
         expect(refused.locator('[data-testid="stDataFrame"]')).to_have_count(0)
+        expect(refused.get_by_role("link", name="Overview")).to_have_count(0)  # no way into the app
     finally:
         late.close()
 

@@ -27,6 +27,7 @@ from valuegap.store import Actor, Role, Store, StoredShareLink
 log = logging.getLogger("valuegap")
 
 SHARE_TOKEN_KEY = "vg_share_token"
+NAVIGATION_HIDDEN_KEY = "vg_navigation_hidden"  # read by app.py before it draws the page links
 RETURN_COOKIE = "vg_return"
 EDITORS_ENV = "VALUEGAP_EDITORS"
 
@@ -80,14 +81,29 @@ def identify(store: Store) -> Identity:
         st.query_params.pop(links.SHARE, None)  # out of the address bar, history and screenshots
     token = st.session_state.get(SHARE_TOKEN_KEY)
     if token:
-        return _shared(store, token, first_visit=first_visit)
-    if auth_configured():
-        return _signed_in()
-    name = st.session_state.get("vg_user_name") or local_user()
-    return Identity(Actor(name=name.strip()[:200] or "local user", role=Role.editor), "local")
+        identity = _shared(store, token, first_visit=first_visit)
+    elif auth_configured():
+        identity = _signed_in()
+    else:
+        name = st.session_state.get("vg_user_name") or local_user()
+        identity = Identity(Actor(name=name.strip()[:200] or "local user", role=Role.editor), "local")
+    if st.session_state.pop(NAVIGATION_HIDDEN_KEY, False):
+        st.rerun()  # admitted again (a new link, or signed in): bring the page links back
+    return identity
+
+
+def _hide_navigation() -> None:
+    """A gate page shows its message and nothing else: no links to pages that would only refuse.
+
+    The router draws the navigation before the page runs, so the first gated run asks for one more.
+    """
+    if not st.session_state.get(NAVIGATION_HIDDEN_KEY):
+        st.session_state[NAVIGATION_HIDDEN_KEY] = True
+        st.rerun()
 
 
 def _refuse(title: str, message: str) -> None:
+    _hide_navigation()
     st.title(title)
     st.error(escape_markdown(message))
     st.stop()
@@ -119,6 +135,7 @@ def _signed_in() -> Identity:
         log.error("the editor allow-list is misconfigured: %s", exc.message)
         allowed = False
     if not allowed:
+        _hide_navigation()
         st.title("You can't edit this workspace")
         st.error(
             escape_markdown(
@@ -135,6 +152,7 @@ def _signed_in() -> Identity:
 
 
 def _sign_in_page() -> None:
+    _hide_navigation()
     st.title("Sign in to Value Gap Workbench")
     st.write(
         "Editing is for the workspace's editors. Sign in with your work account; stakeholders open the "
