@@ -10,14 +10,16 @@ def settle(page: Page, timeout: float = 45_000) -> None:
 
     The app root carries ``data-test-script-state``: ``initial`` before the first run, ``running``
     while a rerun is under way, ``notRunning`` when done. A click only starts a rerun after a round
-    trip, so give it a moment before checking.
+    trip, so give it a moment before checking. A spinner still showing (the first run on a fresh
+    server opens the workspace behind one) means the page is not done, whatever the state says.
     """
     page.wait_for_timeout(250)
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
             return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                && app.getAttribute('data-test-connection-state') === 'CONNECTED';
+                && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+                && !document.querySelector('[data-testid="stSpinner"]');
         }""",
         timeout=timeout,
     )

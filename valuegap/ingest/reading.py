@@ -19,6 +19,7 @@ import pyarrow as pa
 from valuegap import filetypes
 from valuegap.errors import ValueGapError
 from valuegap.filetypes import megabytes
+from valuegap.ingest.categories import frame_of
 
 Format = Literal["csv", "tsv", "parquet", "excel", "sql"]
 ACCEPTED = "CSV, TSV, Parquet or Excel (.xlsx)"
@@ -231,9 +232,8 @@ def _read_text(data: bytes, file_name: str, digest: str) -> RawTable:
             raise _unreadable(str(again).splitlines()[0], file_name) from None
     if table.num_rows == 0:
         raise ValueGapError(f"{file_name}: has a header but no rows.")
-    # one dictionary per column instead of one per block, then categoricals: validation and
-    # aggregation work on codes, and each distinct text is parsed once
-    frame = table.unify_dictionaries().combine_chunks().to_pandas()
+    # categoricals: validation and aggregation work on codes, and each distinct text is parsed once
+    frame = frame_of(table)
     decimal = "," if _uses_decimal_comma(frame, delimiter) else "."
     fmt: Format = "tsv" if delimiter == "\t" else "csv"
     return _done(frame, file_name, fmt, encoding, delimiter, decimal, digest)
@@ -272,7 +272,7 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
     text = [
         f.name for f in source.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
     ]
-    return pq.read_table(io.BytesIO(data), read_dictionary=text).to_pandas()
+    return frame_of(pq.read_table(io.BytesIO(data), read_dictionary=text))
 
 
 def _done(frame: pd.DataFrame, file_name: str, fmt: Format, encoding: str | None, delimiter: str | None,

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from valuegap.errors import ValueGapError
 from valuegap.exports import safe_text
+from valuegap.ingest.categories import categorical
 from valuegap.ingest.mapping import Kind, Mapping
 from valuegap.ingest.reading import RawTable
 
@@ -121,7 +122,7 @@ class _Keys:
         return per_label[self.codes]
 
     def categorical(self, kept: np.ndarray) -> pd.Series:
-        return pd.Series(pd.Categorical.from_codes(self.codes[kept], self.labels))
+        return pd.Series(categorical(self.codes[kept], pd.Index(self.labels)))  # labels are distinct
 
 
 def _arrow(series: pd.Series) -> pa.ChunkedArray | None:
