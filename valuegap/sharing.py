@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -102,3 +103,22 @@ def expired_message(expires_at: datetime) -> str:
 
 def revoked_message(revoked_at: datetime) -> str:
     return f"This share link was revoked on {revoked_at:%Y-%m-%d}. Ask whoever shared it for a new one."
+
+
+SHARE_COOKIE = "vg_share"
+_TOKEN_TEXT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+def remember_cookie(token: str, expires_at: datetime, *, secure: bool, now: datetime | None = None) -> str:
+    """The ``document.cookie`` line that keeps an opened share link in this browser until it expires,
+    so a stakeholder's reload or bookmark reopens the shared view. Only the token's own characters
+    are written: anything else could not have been verified, and could break out of the cookie."""
+    if not _TOKEN_TEXT.fullmatch(token):
+        raise TamperedLink(TAMPERED)
+    seconds = max(int((expires_at - (now or datetime.now(UTC))).total_seconds()), 0)
+    return f"{SHARE_COOKIE}={token}; path=/; max-age={seconds}; SameSite=Lax" + ("; Secure" if secure else "")
+
+
+def forget_cookie(*, secure: bool) -> str:
+    """The ``document.cookie`` line that removes a remembered share link."""
+    return f"{SHARE_COOKIE}=; path=/; max-age=0; SameSite=Lax" + ("; Secure" if secure else "")

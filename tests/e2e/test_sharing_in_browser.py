@@ -1,5 +1,6 @@
-"""Sharing in Chromium: an editor's share link opened in a fresh browser is read-only and scoped;
-a copied deep link reopens the same view; a revoked link opens nothing."""
+"""Sharing in Chromium: an editor's share link opened in a fresh browser is read-only and scoped,
+and stays so across reloads until left or revoked; a copied deep link reopens the same view; a
+revoked link opens nothing."""
 
 from __future__ import annotations
 
@@ -82,6 +83,58 @@ def test_a_share_link_opens_read_only_in_a_fresh_browser(server: Server, page: P
         expect(refused.get_by_role("link", name="Overview")).to_have_count(0)  # no way into the app
     finally:
         late.close()
+
+
+def _is_viewer(page: Page) -> None:
+    expect(page.get_by_text("Read-only view shared by")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Your name")).to_have_count(0)
+
+
+def _is_local_editor(page: Page) -> None:
+    expect(page.get_by_role("textbox", name="Your name")).to_be_visible()
+    expect(page.get_by_text("Read-only view shared by")).to_have_count(0)
+
+
+def test_a_reload_keeps_the_shared_view_until_it_is_left_or_revoked(server: Server, page: Page, browser):
+    link = _link_from_share_page(page, server)
+    viewer = browser.new_context()
+    try:
+        stakeholder = viewer.new_page()
+        _open(stakeholder, link)
+        _is_viewer(stakeholder)
+        stakeholder.reload(wait_until="domcontentloaded")  # the token left the address bar on arrival
+        settle(stakeholder)
+        assert_clean(stakeholder)
+        _is_viewer(stakeholder)
+        expect(stakeholder.get_by_role("heading", name="Gap analysis")).to_be_visible()
+        _open(stakeholder, f"{server.url}/")  # a bookmark of the app itself
+        _is_viewer(stakeholder)
+        stakeholder.get_by_role("button", name="Leave the shared view").click()
+        settle(stakeholder)
+        _is_local_editor(stakeholder)
+        stakeholder.reload(wait_until="domcontentloaded")
+        settle(stakeholder)
+        _is_local_editor(stakeholder)
+    finally:
+        viewer.close()
+
+    viewer = browser.new_context()
+    try:
+        stakeholder = viewer.new_page()
+        _open(stakeholder, link)
+        _is_viewer(stakeholder)
+        store = Store.open(server.database_url)
+        [made] = store.share_links(1)
+        store.revoke_share_link(made.id, actor=Actor("editor"))
+        store.close()
+        stakeholder.reload(wait_until="domcontentloaded")
+        settle(stakeholder)
+        expect(stakeholder.get_by_text("was revoked on")).to_be_visible()
+        stakeholder.reload(wait_until="domcontentloaded")  # the revoked link is forgotten
+        settle(stakeholder)
+        _is_local_editor(stakeholder)
+    finally:
+        viewer.close()
 
 
 def test_a_copied_deep_link_reopens_the_same_view(server: Server, page: Page, browser):

@@ -103,3 +103,22 @@ def test_every_replica_signs_with_the_same_workspace_secret(database_url: str, m
     finally:
         first.close()
         second.close()
+
+
+def test_an_opened_link_is_remembered_until_it_expires_and_forgotten_on_request():
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    token = sharing.sign("abc123", now + timedelta(days=7), SECRET)
+    cookie = sharing.remember_cookie(token, now + timedelta(days=7), secure=False, now=now)
+    assert cookie == f"vg_share={token}; path=/; max-age=604800; SameSite=Lax"
+    assert sharing.remember_cookie(token, now - timedelta(seconds=5), secure=True, now=now).endswith(
+        "max-age=0; SameSite=Lax; Secure"
+    )
+    assert sharing.forget_cookie(secure=False) == "vg_share=; path=/; max-age=0; SameSite=Lax"
+
+
+@pytest.mark.parametrize(
+    "token", ["", "v1.abc", 'v1.abc.def"; alert(1); "', "v1.abc.def; path=/evil", "v1.a b.c", "v1.abc.def\n"]
+)
+def test_only_token_characters_are_ever_written_into_a_cookie(token: str):
+    with pytest.raises(sharing.TamperedLink):
+        sharing.remember_cookie(token, LATER, secure=False)

@@ -28,7 +28,7 @@ from valuegap.store import (
     StoredShareLink,
     default_database_url,
 )
-from valuegap.ui.access import identify, local_user
+from valuegap.ui.access import identify, leave_shared_view, local_user
 from valuegap.workspace import open_workspace
 
 log = logging.getLogger("valuegap")
@@ -128,8 +128,10 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
             st.caption(
                 f":material/visibility: Read-only view shared by {escape_markdown(link.created_by)}, "
                 f"until {link.expires_at:%Y-%m-%d %H:%M} UTC. You can filter, explore and download, "
-                "but not change anything. Keep the link you were sent: reopening the app needs it."
+                "but not change anything. This browser reopens the view until the link expires."
             )
+            if st.button("Leave the shared view", icon=":material/logout:", key="vg_leave_share"):
+                leave_shared_view()
         elif identity.mode == "signed-in":
             st.caption(f":material/person: Signed in as {escape_markdown(identity.actor.name)} (editor).")
             if st.button("Sign out", icon=":material/logout:", key="vg_sign_out"):

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from valuegap import links
+from valuegap import links, sharing
 from valuegap.access import AllowList
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown
@@ -27,6 +27,8 @@ from valuegap.store import Actor, Role, Store, StoredShareLink
 log = logging.getLogger("valuegap")
 
 SHARE_TOKEN_KEY = "vg_share_token"
+LEFT_SHARE_KEY = "vg_left_share"  # the visitor chose "Leave the shared view" in this session
+REMEMBER_KEY = "vg_remember_share"  # a share link arrived in the URL and is not yet in a cookie
 NAVIGATION_HIDDEN_KEY = "vg_navigation_hidden"  # read by app.py before it draws the page links
 RETURN_COOKIE = "vg_return"
 EDITORS_ENV = "VALUEGAP_EDITORS"
@@ -78,10 +80,18 @@ def identify(store: Store) -> Identity:
     first_visit = token is not None
     if first_visit:
         st.session_state[SHARE_TOKEN_KEY] = token
+        st.session_state.pop(LEFT_SHARE_KEY, None)  # a new link is followed, even after leaving one
+        st.session_state[REMEMBER_KEY] = True  # once it has been checked, keep it in this browser
         st.query_params.pop(links.SHARE, None)  # out of the address bar, history and screenshots
     token = st.session_state.get(SHARE_TOKEN_KEY)
+    remembered = False
+    if st.session_state.get(LEFT_SHARE_KEY):
+        _set_cookie(sharing.forget_cookie(secure=_secure()))  # cookies are read once per session
+    elif not token:
+        token = _cookie(sharing.SHARE_COOKIE)  # a reload or bookmark in this browser
+        remembered = bool(token)
     if token:
-        identity = _shared(store, token, first_visit=first_visit)
+        identity = _shared(store, token, first_visit=first_visit, remembered=remembered)
     elif auth_configured():
         identity = _signed_in()
     else:
@@ -89,6 +99,8 @@ def identify(store: Store) -> Identity:
         identity = Identity(Actor(name=name.strip()[:200] or "local user", role=Role.editor), "local")
     if st.session_state.pop(NAVIGATION_HIDDEN_KEY, False):
         st.rerun()  # admitted again (a new link, or signed in): bring the page links back
+    if identity.shared is not None and token and st.session_state.pop(REMEMBER_KEY, False):
+        _set_cookie(sharing.remember_cookie(token.strip(), identity.shared.expires_at, secure=_secure()))
     return identity
 
 
@@ -102,6 +114,23 @@ def _hide_navigation() -> None:
         st.rerun()
 
 
+def leave_shared_view() -> None:
+    """Stop using the share link in this browser: the app opens as it would without one."""
+    st.session_state[LEFT_SHARE_KEY] = True
+    st.session_state.pop(SHARE_TOKEN_KEY, None)
+    st.rerun()
+
+
+def _cookie(name: str) -> str | None:
+    """A cookie the browser sent with this session's first request (text only, else none)."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) and value else None
+
+
+def _secure() -> bool:
+    return urlsplit(str(st.context.url or "")).scheme == "https"
+
+
 def _refuse(title: str, message: str) -> None:
     _hide_navigation()
     st.title(title)
@@ -109,10 +138,12 @@ def _refuse(title: str, message: str) -> None:
     st.stop()
 
 
-def _shared(store: Store, token: str, *, first_visit: bool) -> Identity:
+def _shared(store: Store, token: str, *, first_visit: bool, remembered: bool) -> Identity:
     try:
         link = store.resolve_share_token(token, secret=configured_share_secret())
     except ShareLinkError as exc:
+        if remembered:  # revoked or expired since: forget it, so the next visit opens the app
+            _set_cookie(sharing.forget_cookie(secure=_secure()))
         _refuse("This link can't be opened", exc.message)
         raise  # unreachable: st.stop() ends the run
     if first_visit:
@@ -198,7 +229,7 @@ def _return_to_remembered_link() -> None:
     if st.session_state.get("vg_returned"):
         return
     st.session_state["vg_returned"] = True
-    remembered = st.context.cookies.get(RETURN_COOKIE)
+    remembered = _cookie(RETURN_COOKIE)
     if not remembered:
         return
     st.session_state["vg_clear_return"] = True
