@@ -5,6 +5,7 @@ revoked link opens nothing."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,17 @@ def _is_local_editor(page: Page) -> None:
     expect(page.get_by_text("Read-only view shared by")).to_have_count(0)
 
 
+def _share_cookie_is(context, kept: bool) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page's script has stored or removed the link (it runs in an iframe, a moment
+    after the page is drawn)."""
+    for _ in range(100):
+        present = any(c["name"] == "vg_share" and c["value"].startswith("v1.") for c in context.cookies())
+        if present == kept:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the share cookie should be {'kept' if kept else 'gone'}: {context.cookies()}")
+
+
 def test_a_reload_keeps_the_shared_view_until_it_is_left_or_revoked(server: Server, page: Page, browser):
     link = _link_from_share_page(page, server)
     viewer = browser.new_context()
@@ -102,6 +114,7 @@ def test_a_reload_keeps_the_shared_view_until_it_is_left_or_revoked(server: Serv
         stakeholder = viewer.new_page()
         _open(stakeholder, link)
         _is_viewer(stakeholder)
+        _share_cookie_is(viewer, kept=True)
         stakeholder.reload(wait_until="domcontentloaded")  # the token left the address bar on arrival
         settle(stakeholder)
         assert_clean(stakeholder)
@@ -112,6 +125,7 @@ def test_a_reload_keeps_the_shared_view_until_it_is_left_or_revoked(server: Serv
         stakeholder.get_by_role("button", name="Leave the shared view").click()
         settle(stakeholder)
         _is_local_editor(stakeholder)
+        _share_cookie_is(viewer, kept=False)
         stakeholder.reload(wait_until="domcontentloaded")
         settle(stakeholder)
         _is_local_editor(stakeholder)
@@ -123,6 +137,7 @@ def test_a_reload_keeps_the_shared_view_until_it_is_left_or_revoked(server: Serv
         stakeholder = viewer.new_page()
         _open(stakeholder, link)
         _is_viewer(stakeholder)
+        _share_cookie_is(viewer, kept=True)
         store = Store.open(server.database_url)
         [made] = store.share_links(1)
         store.revoke_share_link(made.id, actor=Actor("editor"))
@@ -130,6 +145,7 @@ def test_a_reload_keeps_the_shared_view_until_it_is_left_or_revoked(server: Serv
         stakeholder.reload(wait_until="domcontentloaded")
         settle(stakeholder)
         expect(stakeholder.get_by_text("was revoked on")).to_be_visible()
+        _share_cookie_is(viewer, kept=False)
         stakeholder.reload(wait_until="domcontentloaded")  # the revoked link is forgotten
         settle(stakeholder)
         _is_local_editor(stakeholder)

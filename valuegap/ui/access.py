@@ -12,6 +12,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -100,8 +101,17 @@ def identify(store: Store) -> Identity:
     if st.session_state.pop(NAVIGATION_HIDDEN_KEY, False):
         st.rerun()  # admitted again (a new link, or signed in): bring the page links back
     if identity.shared is not None and token and st.session_state.pop(REMEMBER_KEY, False):
-        _set_cookie(sharing.remember_cookie(token.strip(), identity.shared.expires_at, secure=_secure()))
+        _remember_share(token, identity.shared.expires_at)
     return identity
+
+
+def _remember_share(token: str, expires_at: datetime) -> None:
+    try:
+        cookie = sharing.remember_cookie(token.strip(), expires_at, secure=_secure())
+    except ShareLinkError:  # not token text (a verified token always is): this session still works
+        log.warning("a verified share token was not kept in a cookie: unexpected characters")
+        return
+    _set_cookie(cookie)
 
 
 def _hide_navigation() -> None:
