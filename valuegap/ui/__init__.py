@@ -150,12 +150,10 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
             )
         if identity.mode != "shared":
             st.caption(f":material/database: {escape_markdown(_display_url(url))}")
-    actor = identity.actor
-    if identity.mode == "local":  # the name typed in this very run
-        typed = (st.session_state.get("vg_user_name") or local_user()).strip()[:200]
-        actor = Actor(name=typed or "local user")
     show_flash()
-    return PageContext(store=store, actor=actor, local_mode=identity.mode == "local", shared=identity.shared)
+    return PageContext(
+        store=store, actor=identity.actor, local_mode=identity.mode == "local", shared=identity.shared
+    )
 
 
 def run_page(render: Callable[[PageContext], None], ctx: PageContext) -> None:

@@ -19,6 +19,7 @@ from valuegap.imports import load_rows, load_summary
 from valuegap.rewording import Rewording, reword
 from valuegap.store import Store, StoredProposition
 from valuegap.ui import PageContext
+from valuegap.ui.charts import chart_downloads
 
 
 def _url(store: Store) -> str:
@@ -107,8 +108,6 @@ def _chart_spec(name: str, frame: pd.DataFrame, options: tuple[tuple[str, object
 
 def show_chart(name: str, frame: pd.DataFrame, *, key: str | None = None, **options: object) -> None:
     """Draw one of :mod:`valuegap.charts` with its one-line caption and its SVG/PNG downloads."""
-    from valuegap.ui.charts import chart_downloads
-
     spec = _chart_spec(name, frame, tuple(sorted(options.items())))
     st.vega_lite_chart(spec=spec, width="stretch")
     st.caption(charts.caption(name))
