@@ -44,9 +44,13 @@ def shown(elements) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
 
 
-def app_at(page_file: str, **query: str) -> AppTest:
-    """The app opened on ``pages/<page_file>`` with the given query parameters, after one run."""
+def app_at(page_file: str, *, prepare: Callable[[AppTest], None] | None = None, **query: str) -> AppTest:
+    """The app opened on ``pages/<page_file>`` with the given query parameters, after one run.
+
+    ``prepare`` sets up the test app before its first run (secrets, a signed-in user)."""
     at = AppTest.from_file(APP, default_timeout=60)
+    if prepare is not None:
+        prepare(at)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, shown
+from tests.app.conftest import app_at, shown
 from valuegap.store import Actor
 
 AUTH = {
@@ -19,17 +19,12 @@ AUTH = {
 
 
 def _app(page_file: str, user: dict, editors: list[str] | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["auth"] = AUTH
-    at.secrets["valuegap"] = {"editors": editors if editors is not None else ["ana@example.com"]}
-    at.user = user
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"pages/{page_file}")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    def sign_in(at: AppTest) -> None:
+        at.secrets["auth"] = AUTH
+        at.secrets["valuegap"] = {"editors": editors if editors is not None else ["ana@example.com"]}
+        at.user = user
+
+    return app_at(page_file, prepare=sign_in, **query)
 
 
 def test_a_visitor_who_is_not_signed_in_sees_only_the_sign_in_page(open_store):

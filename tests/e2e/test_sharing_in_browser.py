@@ -27,6 +27,11 @@ def _open(page: Page, url: str) -> None:
     settle(page)
 
 
+def _reload(page: Page) -> None:
+    page.reload(wait_until="domcontentloaded")
+    settle(page)
+
+
 def _link_from_share_page(page: Page, server: Server) -> str:
     _open(page, f"{server.url}/share?p=1")
     assert_clean(page)
@@ -107,16 +112,20 @@ def _share_cookie_is(context, kept: bool) -> None:  # type: ignore[no-untyped-de
     raise AssertionError(f"the share cookie should be {'kept' if kept else 'gone'}: {context.cookies()}")
 
 
+def _open_as_stakeholder(context, link: str) -> Page:  # type: ignore[no-untyped-def]
+    stakeholder = context.new_page()
+    _open(stakeholder, link)
+    _is_viewer(stakeholder)
+    _share_cookie_is(context, kept=True)
+    return stakeholder
+
+
 def test_a_reload_keeps_the_shared_view_until_it_is_left_or_revoked(server: Server, page: Page, browser):
     link = _link_from_share_page(page, server)
     viewer = browser.new_context()
     try:
-        stakeholder = viewer.new_page()
-        _open(stakeholder, link)
-        _is_viewer(stakeholder)
-        _share_cookie_is(viewer, kept=True)
-        stakeholder.reload(wait_until="domcontentloaded")  # the token left the address bar on arrival
-        settle(stakeholder)
+        stakeholder = _open_as_stakeholder(viewer, link)
+        _reload(stakeholder)  # the token left the address bar on arrival
         assert_clean(stakeholder)
         _is_viewer(stakeholder)
         expect(stakeholder.get_by_role("heading", name="Gap analysis")).to_be_visible()
@@ -126,28 +135,22 @@ def test_a_reload_keeps_the_shared_view_until_it_is_left_or_revoked(server: Serv
         settle(stakeholder)
         _is_local_editor(stakeholder)
         _share_cookie_is(viewer, kept=False)
-        stakeholder.reload(wait_until="domcontentloaded")
-        settle(stakeholder)
+        _reload(stakeholder)
         _is_local_editor(stakeholder)
     finally:
         viewer.close()
 
     viewer = browser.new_context()
     try:
-        stakeholder = viewer.new_page()
-        _open(stakeholder, link)
-        _is_viewer(stakeholder)
-        _share_cookie_is(viewer, kept=True)
+        stakeholder = _open_as_stakeholder(viewer, link)
         store = Store.open(server.database_url)
         [made] = store.share_links(1)
         store.revoke_share_link(made.id, actor=Actor("editor"))
         store.close()
-        stakeholder.reload(wait_until="domcontentloaded")
-        settle(stakeholder)
+        _reload(stakeholder)
         expect(stakeholder.get_by_text("was revoked on")).to_be_visible()
         _share_cookie_is(viewer, kept=False)
-        stakeholder.reload(wait_until="domcontentloaded")  # the revoked link is forgotten
-        settle(stakeholder)
+        _reload(stakeholder)  # the revoked link is forgotten
         _is_local_editor(stakeholder)
     finally:
         viewer.close()
