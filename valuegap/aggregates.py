@@ -1,7 +1,7 @@
 """Per-customer aggregates of an outcome dataset: what every claim test needs, computed once.
 
 METHODS reduces a customer's repeated observations of a metric to their mean before testing. That
-reduction is the only pass over raw observations: it runs once per dataset (with DuckDB, grouping on
+reduction is the only pass over raw observations: it runs once per dataset (one sort of packed
 integer codes), for all periods together and for each period, and yields one value per customer,
 metric, offer, segment and period, stored contiguously per group with the group's n, mean and sum of
 squared deviations. Claim tests, segment cells, period filters and histograms then slice these
@@ -26,20 +26,22 @@ Progress = Callable[[float, str], None]
 GROUP_COLUMNS = {"p": "period", "m": "metric", "o": "offer", "s": "segment", "start": "start", "stop": "stop"}
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Integer codes and their labels, sorted by label, for a text-like key column."""
+def _codes(column: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and their labels for a text-like key column: sorted by label, or with
+    ``sort=False`` in a categorical's own order (customer ids, where sorting costs more than it
+    shows: results are sums and order statistics over customers, whatever their order)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         labels = pd.Index(column.cat.categories.astype(str))
         categories = labels.tolist()
         codes = column.cat.codes.to_numpy()
-        if not labels.is_monotonic_increasing:  # relabel so codes follow sorted labels
+        if sort and not labels.is_monotonic_increasing:  # relabel so codes follow sorted labels
             order = np.argsort(categories, kind="stable")
             rank = np.empty_like(order)
             rank[order] = np.arange(len(order))
             codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], codes)
             categories = [categories[i] for i in order]
         return codes.astype(np.int32), categories
-    codes, uniques = pd.factorize(column.astype(str), sort=True)
+    codes, uniques = pd.factorize(column.astype(str), sort=sort)
     return codes.astype(np.int32), [str(u) for u in uniques]
 
 
@@ -178,7 +180,7 @@ class OutcomeSummary:
             raise ValueGapError("the outcomes contain missing or infinite values; validate them first.")
         report = progress or (lambda fraction, message: None)
         report(0.05, "Encoding customers, metrics and segments")
-        customer, customer_ids = _codes(observations["customer_id"])
+        customer, customer_ids = _codes(observations["customer_id"], sort=False)
         metric, metrics = _codes(observations["metric"])
         offer, offers = _optional_codes(observations, "offer")
         segment, segments = _optional_codes(observations, "segment")

@@ -233,3 +233,47 @@ def test_duplicate_rows_are_found_exactly_whether_keys_are_packed_or_hashed(rows
     finally:
         validation.PACKABLE_BITS = original
     assert (found == expected).all()
+
+
+def _as_csv(ids: list[str]) -> pd.Series:
+    return _read("customer_id\n" + "\n".join(f'"{i}"' for i in ids) + "\n").frame["customer_id"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["c1", " c1", "c1 ", "c2", "\tc2", "", "  ", "é3", "é3 "]), min_size=1, max_size=25
+    ),
+    st.sampled_from(["csv", "categorical", "object"]),
+    st.booleans(),
+)
+def test_ids_that_differ_only_in_surrounding_spaces_are_one_customer(ids, storage, sort) -> None:  # type: ignore[no-untyped-def]
+    """Customer ids are keyed in order of first appearance (sort=False) and other columns sorted; both
+    merge ids that differ only in spaces, and a blank id is blank, whether the column was read from
+    CSV (Arrow text), Parquet (a categorical) or built in memory."""
+    from valuegap.ingest import validation
+
+    column = {
+        "csv": lambda: _as_csv(ids),
+        "categorical": lambda: pd.Series(pd.Categorical(ids)),
+        "object": lambda: pd.Series(ids, dtype=object),
+    }[storage]()
+    keys = validation._keys(column, sort=sort)
+    stripped = [i.strip() for i in ids]
+    labels = keys.labels[keys.codes]
+    assert list(labels) == stripped
+    assert len(set(keys.labels)) == len(keys.labels)  # distinct
+    assert keys.blank.tolist() == [s == "" for s in stripped]
+    if sort:
+        assert list(keys.labels) == sorted(keys.labels)
+    observed = keys.categorical(np.ones(len(ids), dtype=bool))
+    assert observed.astype(str).tolist() == stripped
+
+
+def test_missing_categories_are_blank_customer_ids() -> None:
+    from valuegap.ingest import validation
+
+    column = pd.Series(pd.Categorical(["a", None, "a ", "b"]))
+    keys = validation._keys(column, sort=False)
+    assert keys.blank.tolist() == [False, True, False, False]
+    assert keys.codes[0] == keys.codes[2] != keys.codes[3]

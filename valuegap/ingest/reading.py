@@ -24,7 +24,7 @@ from valuegap.ingest.categories import frame_of
 Format = Literal["csv", "tsv", "parquet", "excel", "sql"]
 ACCEPTED = "CSV, TSV, Parquet or Excel (.xlsx)"
 DELIMITERS = (",", ";", "\t", "|")
-BLOCK_BYTES = 16 << 20  # fewer, larger blocks: fewer per-block dictionaries to unify
+BLOCK_BYTES = 4 << 20  # blocks are parsed in parallel; a few per core
 SAMPLE_BYTES = 1 << 16  # enough lines to recognise delimiter, header and decimal comma
 # Uploads: the 20 MB of `server.maxUploadSize` in .streamlit/config.toml (Streamlit's MB is 2**20 bytes),
 # so bytes that reach the reader by another way than the browser's upload meet the same limit.
@@ -256,7 +256,8 @@ def _arrow_csv(body: bytes, header: list[str], delimiter: str) -> pa.Table:
         read_options=arrow_csv.ReadOptions(column_names=header, skip_rows=1, block_size=BLOCK_BYTES),
         parse_options=arrow_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=arrow_csv.ConvertOptions(
-            column_types={name: pa.dictionary(pa.int32(), pa.string()) for name in header},
+            # plain text, encoded per column in validation: per-block dictionaries cost more to merge
+            column_types=dict.fromkeys(header, pa.large_string()),  # what pandas keeps: no copy
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),

@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -102,19 +104,26 @@ class _Rejections:
 
 @dataclass(frozen=True)
 class _Keys:
-    """A text column as integer codes into its sorted, whitespace-stripped labels ('' = blank).
+    """A text column as integer codes into its distinct, whitespace-stripped labels ('' = blank).
 
     Checks then run once per distinct label instead of once per row, and the kept rows become
-    categoricals without building a Python string per row.
+    categoricals without building a Python string per row. Labels are sorted, except where a column
+    is keyed in order of first appearance (customer ids: sorting hundreds of thousands of them cost
+    more than reading the file, and nothing shown depends on their order).
     """
 
     codes: np.ndarray  # int32, one per row
-    labels: np.ndarray  # object array of str, sorted
+    text: pa.Array  # the distinct labels, as Arrow strings
+
+    @cached_property
+    def labels(self) -> np.ndarray:
+        """The labels as an object array of str."""
+        return np.asarray(self.text.to_numpy(zero_copy_only=False), dtype=object)
 
     @property
     def blank(self) -> np.ndarray:
-        where = np.searchsorted(self.labels, "")
-        if where < len(self.labels) and self.labels[where] == "":
+        where = pc.index(self.text, "").as_py()
+        if where >= 0:
             return self.codes == where
         return np.zeros(len(self.codes), dtype=bool)
 
@@ -122,7 +131,8 @@ class _Keys:
         return per_label[self.codes]
 
     def categorical(self, kept: np.ndarray) -> pd.Series:
-        return pd.Series(categorical(self.codes[kept], pd.Index(self.labels)))  # labels are distinct
+        labels = pd.Index(self.text.to_pandas(), copy=False)
+        return pd.Series(categorical(self.codes[kept], labels))  # labels are distinct
 
 
 def _arrow(series: pd.Series) -> pa.ChunkedArray | None:
@@ -135,33 +145,48 @@ def _arrow(series: pd.Series) -> pa.ChunkedArray | None:
     return None
 
 
-def _keys(series: pd.Series) -> _Keys:
+def _keys(series: pd.Series, *, sort: bool = True) -> _Keys:
+    """``series`` as :class:`_Keys`; ``sort=False`` numbers the labels in order of first appearance."""
     arrow = _arrow(series)
     if arrow is not None:
         encoded = pc.dictionary_encode(pc.fill_null(arrow, "").combine_chunks())
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-        return _sorted_keys(codes, encoded.dictionary)
+        return _distinct_keys(codes, encoded.dictionary, sort=sort)
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy().astype(np.int32)
         categories = series.cat.categories
-        if not pd.api.types.is_string_dtype(categories.dtype):
-            categories = categories.astype(str)
-        labels = pa.concat_arrays([pa.array(categories, type=pa.string()), pa.array([""])])
-        if (codes < 0).any():
-            codes = np.where(codes < 0, len(labels) - 1, codes).astype(np.int32)  # missing → blank
-        return _sorted_keys(codes, labels)
+        textual = pd.api.types.is_string_dtype(categories.dtype)
+        labels = pa.array(categories if textual else categories.astype(str), type=pa.string())
+        if (codes < 0).any():  # missing → blank
+            labels = pa.concat_arrays([labels, pa.array([""])])
+            codes = np.where(codes < 0, len(labels) - 1, codes).astype(np.int32)
+        # distinct categories stay distinct as text unless they are not text or a blank was added
+        distinct = textual and len(labels) == len(categories)
+        return _distinct_keys(codes, labels, sort=sort, distinct=distinct)
     text = series.astype(object).where(series.notna(), "").astype(str)
     codes, uniques = pd.factorize(text.to_numpy(dtype=object))
-    return _sorted_keys(codes.astype(np.int32), pa.array(uniques, type=pa.string()))
+    return _distinct_keys(codes.astype(np.int32), pa.array(uniques, type=pa.string()), sort=sort)
 
 
-def _sorted_keys(codes: np.ndarray, labels: pa.Array) -> _Keys:
-    """Codes into the distinct stripped labels in code-point order, so the same data always gets the
-    same codes whatever the row order. Sorting happens in Arrow: Python string comparisons of
-    hundreds of thousands of customer ids cost more than reading the file."""
+def _distinct_keys(codes: np.ndarray, labels: pa.Array, *, sort: bool, distinct: bool = True) -> _Keys:
+    """Codes into the distinct stripped labels: in code-point order with ``sort``, so the same data
+    always gets the same codes whatever the row order; otherwise in the given order, merging labels
+    that differ only in surrounding spaces. ``distinct`` says the labels are already distinct."""
     if len(labels) == 0:
-        return _Keys(codes, np.asarray([""], dtype=object))
+        return _Keys(codes, pa.array([""], type=pa.string()))
     text = pc.utf8_trim_whitespace(labels)
+    if sort:
+        return _sorted_keys(codes, text)
+    if distinct and pc.all(pc.equal(text, labels)).as_py():
+        return _Keys(codes, text)
+    encoded = pc.dictionary_encode(text)
+    relabel = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    return _Keys(relabel[codes], encoded.dictionary)
+
+
+def _sorted_keys(codes: np.ndarray, text: pa.Array) -> _Keys:
+    """Codes into the distinct labels of ``text`` (already stripped) in code-point order. Sorting
+    happens in Arrow: Python string comparisons cost more than reading the file."""
     order = pc.sort_indices(text).to_numpy()
     ordered = text.take(order)
     first = np.ones(len(ordered), dtype=bool)  # first of each run of equal labels
@@ -169,7 +194,7 @@ def _sorted_keys(codes: np.ndarray, labels: pa.Array) -> _Keys:
         first[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1)).to_numpy(
             zero_copy_only=False
         )
-    distinct = ordered.filter(pa.array(first)).to_numpy(zero_copy_only=False).astype(object)
+    distinct = ordered.filter(pa.array(first))
     relabel = np.empty(len(order), dtype=np.int32)
     relabel[order] = np.cumsum(first, dtype=np.int32) - 1
     if np.array_equal(relabel, np.arange(len(relabel), dtype=np.int32)):
@@ -311,26 +336,34 @@ def apply_mapping(
         role = {**mapping.roles, "metric": "metric", "value": "value"}.get
     report(0.2, "Reading customer ids")
     checks = _Rejections(frame)
-    customer = _keys(frame[role("customer_id")])
-    checks.add(customer.blank, role("customer_id"), "missing customer id")
     if mapping.kind == "customers":
+        customer = _keys(frame[role("customer_id")], sort=False)
+        checks.add(customer.blank, role("customer_id"), "missing customer id")
         return _customers(raw, frame, mapping, checks, customer, report)
-    report(0.4, "Checking metrics and values")
-    metric = _keys(frame[role("metric")])
+    # customer ids, the one column with hundreds of thousands of distinct values, are encoded on the
+    # other core (Arrow releases the GIL) while this one reads the rest
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        customer_keys = pool.submit(_keys, frame[role("customer_id")], sort=False)
+        report(0.4, "Checking metrics and values")
+        metric = _keys(frame[role("metric")])
+        values, not_number, infinite = _numbers(frame[role("value")], raw.decimal)
+        observed = bad_date = None
+        if role("observed_at"):
+            report(0.5, "Reading dates")
+            observed, bad_date, _ = _dates(frame[role("observed_at")])
+        segment = _optional_keys(frame, role("segment"))
+        offer = _optional_keys(frame, role("offer"))
+        customer = customer_keys.result()
+    # a row is reported for its first problem, in this order
+    checks.add(customer.blank, role("customer_id"), "missing customer id")
     checks.add(metric.blank, role("metric"), "missing metric")
-    values, not_number, infinite = _numbers(frame[role("value")], raw.decimal)
     checks.add(not_number, role("value"), "not a number")
     checks.add(infinite, role("value"), "infinite value")
     if known_metrics is not None:
         unknown = metric.per_row(~np.isin(metric.labels, list(known_metrics)))
         checks.add(unknown, role("metric"), "unknown metric (no claim measures it)")
-    observed = None
-    if role("observed_at"):
-        report(0.5, "Reading dates")
-        observed, bad_date, _ = _dates(frame[role("observed_at")])
+    if bad_date is not None:
         checks.add(bad_date, role("observed_at"), "not a date")
-    segment = _optional_keys(frame, role("segment"))
-    offer = _optional_keys(frame, role("offer"))
     report(0.7, "Looking for duplicate rows")
     day = (
         _keys_of_dates(observed.to_numpy()) if observed is not None else np.zeros(len(frame), dtype=np.int32)
@@ -364,7 +397,7 @@ def apply_mapping(
 
 def _optional_keys(frame: pd.DataFrame, column: str | None) -> _Keys:
     if column is None:
-        return _Keys(np.zeros(len(frame), dtype=np.int32), np.asarray([""], dtype=object))
+        return _Keys(np.zeros(len(frame), dtype=np.int32), pa.array([""], type=pa.string()))
     return _keys(frame[column])
 
 
