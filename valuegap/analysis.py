@@ -8,7 +8,6 @@ observations of a customer are reduced to that customer's mean first (METHODS no
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -27,39 +26,10 @@ from valuegap.evidence import (
 from valuegap.model import Claim, ClaimForm, Direction, Proposition
 from valuegap.value import ValueGap, value_gap
 
-REQUIRED_COLUMNS = ("customer_id", "metric", "value")
-OPTIONAL_COLUMNS = ("segment", "offer", "observed_at")
 RESULT_FIELDS = (
     "id", "form", "metric", "claimed", "n", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted",
     "side", "verdict", "defensible", "fulfilment", "gap", "gap_money",
 )  # fmt: skip
-
-
-def read_outcomes_csv(path: Path) -> pd.DataFrame:
-    """Read a long-form outcomes file strictly; the first bad cell is an error naming file, row and
-    column. Exact duplicate rows are dropped, as on the Evidence page."""
-    from valuegap import ingest
-
-    source = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValueGapError(f"{source}: no such file.") from None
-    except IsADirectoryError:
-        raise ValueGapError(f"{source}: is a folder, not an outcomes file.") from None
-    raw = ingest.read_table(data, source, max_bytes=None)  # a file on the user's own disk: no upload limit
-    columns = set(map(str, raw.frame.columns))
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise ValueGapError(
-            f"{source}: missing column(s) {', '.join(missing)}; outcomes need exactly "
-            f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})."
-        )
-    roles = {c: c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in columns}
-    result = ingest.apply_mapping(raw, ingest.Mapping("long", roles), strict=True)
-    assert result.observations is not None
-    # `analyze` reports over all periods: dates are checked above but not needed below
-    return result.observations.drop(columns="observed_at")
 
 
 def per_customer(outcomes: pd.DataFrame) -> pd.DataFrame:

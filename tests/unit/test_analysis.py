@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from valuegap import propfile
-from valuegap.analysis import RESULT_FIELDS, analyze, per_customer, read_outcomes_csv
+from valuegap.analysis import RESULT_FIELDS, analyze, per_customer
 from valuegap.cli import main
+from valuegap.ingest.outcomes import read_outcomes_csv
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 PLANTED = {  # data/README.md: what each demo claim is built to show

@@ -94,3 +94,40 @@ def test_installed_console_script_runs(tmp_path):
         [sys.executable, "-m", "valuegap.cli", "lint", str(path)], capture_output=True, text=True, check=False
     )
     assert result.returncode in (0, 1) and sample().name in result.stdout
+
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def _command(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "valuegap.cli", *args], capture_output=True, text=True, check=False, timeout=99
+    )
+
+
+def test_the_console_script_writes_all_its_output_before_its_quick_exit() -> None:
+    """`run()` exits without interpreter teardown: the whole JSON must still arrive, with exit 0."""
+    result = _command(
+        "analyze", str(DATA / "propositions/invoicing-saas.yaml"), str(DATA / "outcomes/invoicing-saas.csv")
+    )
+    assert result.returncode == 0, result.stderr
+    claims = json.loads(result.stdout)["claims"]
+    assert claims and all(claim["verdict"] for claim in claims)
+    in_process = json.loads(json.dumps(_analyze_in_process()))
+    assert json.loads(result.stdout) == in_process
+
+
+def _analyze_in_process() -> dict:
+    from valuegap.analysis import analyze
+    from valuegap.ingest.outcomes import read_outcomes_csv
+
+    prop = propfile.read(DATA / "propositions/invoicing-saas.yaml")
+    return analyze(prop, read_outcomes_csv(DATA / "outcomes/invoicing-saas.csv")).to_dict()
+
+
+def test_the_console_script_exits_2_with_one_line_for_bad_input(tmp_path: Path) -> None:
+    broken = tmp_path / "outcomes.csv"
+    broken.write_text("customer_id,metric,value\nA,hours,3\nB,hours,lots\n")
+    result = _command("analyze", str(DATA / "propositions/invoicing-saas.yaml"), str(broken))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "row 3, column value" in result.stderr

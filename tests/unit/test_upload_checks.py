@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from valuegap import analysis, filetypes, ingest, offerfile, propfile
+from valuegap import filetypes, ingest, offerfile, propfile
 from valuegap.errors import ValueGapError
-from valuegap.ingest import reading
+from valuegap.ingest import outcomes, reading
 
 LONG = "customer_id,metric,value\nA,hours,3.5\nB,hours,4\nC,days,2\n"
 
@@ -114,10 +114,10 @@ def test_the_cli_reads_files_from_disk_without_the_upload_limit(
         seen.append(kwargs.get("max_bytes", reading.MAX_UPLOAD_BYTES))  # type: ignore[arg-type]
         return real(data, file_name, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ingest, "read_table", spy)
+    monkeypatch.setattr(outcomes, "read_table", spy)
     path = tmp_path / "outcomes.csv"
     path.write_text(LONG)
-    assert len(analysis.read_outcomes_csv(path)) == 3
+    assert len(outcomes.read_outcomes_csv(path)) == 3
     assert seen == [None]
 
 
