@@ -40,9 +40,9 @@ def _codes(column: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, list[st
             rank[order] = np.arange(len(order))
             codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], codes)
             categories = [categories[i] for i in order]
-        return codes.astype(np.int32), categories
+        return codes.astype(np.int32, copy=False), categories
     codes, uniques = pd.factorize(column.astype(str), sort=sort)
-    return codes.astype(np.int32), [str(u) for u in uniques]
+    return codes.astype(np.int32, copy=False), [str(u) for u in uniques]
 
 
 def _optional_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:

@@ -153,7 +153,7 @@ def _keys(series: pd.Series, *, sort: bool = True) -> _Keys:
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         return _distinct_keys(codes, encoded.dictionary, sort=sort)
     if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy().astype(np.int32)
+        codes = series.cat.codes.to_numpy().astype(np.int32, copy=False)
         categories = series.cat.categories
         textual = pd.api.types.is_string_dtype(categories.dtype)
         labels = pa.array(categories if textual else categories.astype(str), type=pa.string())
@@ -227,7 +227,7 @@ def _numbers(column: pd.Series, decimal: str | None) -> tuple[pd.Series, np.ndar
             return fast
     keys = _keys(column)  # parse each distinct text once
     values, not_number, infinite = _parse_numbers(pd.Series(keys.labels, dtype=object), decimal)
-    return pd.Series(keys.per_row(values)), keys.per_row(not_number), keys.per_row(infinite)
+    return pd.Series(keys.per_row(values), copy=False), keys.per_row(not_number), keys.per_row(infinite)
 
 
 def _arrow_numbers(
@@ -246,7 +246,7 @@ def _arrow_numbers(
     blank = np.asarray(pc.is_null(text).to_numpy(zero_copy_only=False), dtype=bool)
     if not np.isfinite(values[~blank]).all():
         return None
-    return pd.Series(values), blank, np.zeros(len(values), dtype=bool)
+    return pd.Series(values, copy=False), blank, np.zeros(len(values), dtype=bool)
 
 
 def _dates(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -261,7 +261,7 @@ def _dates(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
         blank = pc.equal(text, "").fill_null(True)
         try:
             parsed = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.timestamp("ns"))
-            dates = pd.Series(parsed.to_numpy(zero_copy_only=False)).astype("datetime64[ns]")
+            dates = pd.Series(parsed.to_numpy(zero_copy_only=False), copy=False).astype("datetime64[ns]")
             missing = blank.to_numpy(zero_copy_only=False)
             return dates, np.zeros(len(column), bool), np.asarray(missing, dtype=bool)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -269,7 +269,7 @@ def _dates(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     keys = _keys(column)
     parsed = pd.to_datetime(pd.Index(keys.labels), errors="coerce", format="mixed", utc=True)
     per_label = parsed.tz_convert(None).to_numpy(dtype="datetime64[ns]")
-    dates = pd.Series(keys.per_row(per_label))
+    dates = pd.Series(keys.per_row(per_label), copy=False)
     blank_label = keys.labels == ""
     return dates, keys.per_row(np.isnat(per_label) & ~blank_label), keys.per_row(blank_label)
 
@@ -389,7 +389,8 @@ def apply_mapping(
             "observed_at": observed.to_numpy()[kept]
             if observed is not None
             else np.full(int(kept.sum()), np.datetime64("NaT"), dtype="datetime64[ns]"),
-        }
+        },
+        copy=False,  # every column is a fresh array
     )
     report(1.0, "Checked")
     return IngestResult(mapping.kind, observations, None, result, mapping)
