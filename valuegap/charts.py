@@ -252,8 +252,16 @@ _TEMPLATED: dict[str, tuple[Any, Any]] = {
 _PLAIN = {"heatmap": heatmap_chart, "expectation": expectation_chart}
 
 
+def _json_value(value: Any) -> Any:
+    """A cell as Vega-Lite data holds it: a missing number is null, as Altair writes it (NaN is not
+    JSON, and a template must recognise its rows in Altair's spec)."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
 def _records(data: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: v for k, v in row.items()} for row in data.to_dict(orient="records")]
+    return [{k: _json_value(v) for k, v in row.items()} for row in data.to_dict(orient="records")]
 
 
 def chart_spec(name: str, frame: pd.DataFrame, **options: Any) -> dict[str, Any]:
