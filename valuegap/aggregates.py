@@ -14,6 +14,7 @@ import io
 import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -245,6 +246,12 @@ class OutcomeSummary:
 
     # --------------------------------------------------------------------- reading
 
+    @cached_property
+    def _group_arrays(self) -> dict[str, np.ndarray]:
+        """The group table's columns as NumPy arrays: a filter change slices groups a dozen times, and
+        pandas' per-operation overhead was most of a new segment's analysis."""
+        return {column: self.groups[column].to_numpy() for column in self.groups.columns}
+
     @property
     def named_segments(self) -> tuple[str, ...]:
         return tuple(s for s in self.segments if s)
@@ -278,21 +285,24 @@ class OutcomeSummary:
         )
         if period_code is None:
             return None
-        groups = self.groups
+        groups = self._group_arrays
         mask = (groups["metric"] == self.metrics.index(metric)) & (groups["period"] == period_code)
-        mask &= groups["offer"].isin(self._offer_codes(only=offer, exclude=exclude_offers))
+        mask &= np.isin(groups["offer"], self._offer_codes(only=offer, exclude=exclude_offers))
         if segment is not None:
             if segment not in self.segments:
                 return None
             mask &= groups["segment"] == self.segments.index(segment)
-        chosen = groups.loc[mask]
-        if chosen.empty:
+        chosen = np.flatnonzero(mask)
+        if chosen.size == 0:
             return None
-        parts = tuple(self.values[a:b] for a, b in zip(chosen["start"], chosen["stop"], strict=True))
+        parts = tuple(
+            self.values[a:b] for a, b in zip(groups["start"][chosen], groups["stop"][chosen], strict=True)
+        )
         stats = tuple(
             zip(
-                chosen["n"].astype(int), chosen["mean"].astype(float), chosen["m2"].astype(float),
-                chosen["min"].astype(float), chosen["max"].astype(float), strict=True,
+                groups["n"][chosen].astype(int).tolist(), groups["mean"][chosen].tolist(),
+                groups["m2"][chosen].tolist(), groups["min"][chosen].tolist(), groups["max"][chosen].tolist(),
+                strict=True,
             )
         )  # fmt: skip
         return SliceSample(parts, stats)
