@@ -91,17 +91,19 @@ def render(ctx: PageContext) -> None:
         report_download(ctx, analysis, dataset, proposition_id)
     flags = _flags(prop)
     _headline(analysis, prop.price.currency)
-    tabs = st.tabs(["Verdicts", "By segment", "Value gap", "Expectations", "Exaggerations"])
-    with tabs[0]:
-        _verdicts(ctx, proposition_id, analysis, flags, stored.version, summary, period)
-    with tabs[1]:
-        _by_segment(ctx, dataset.id, stored, alpha, correction, period)
-    with tabs[2]:
-        _value_gap(analysis)
-    with tabs[3]:
-        _expectations(ctx, proposition_id, alpha)
-    with tabs[4]:
-        _exaggerations(analysis, flags)
+    sections = {
+        "Verdicts": lambda: _verdicts(ctx, proposition_id, analysis, flags, stored.version, summary, period),
+        "By segment": lambda: _by_segment(ctx, dataset.id, stored, alpha, correction, period),
+        "Value gap": lambda: _value_gap(analysis),
+        "Expectations": lambda: _expectations(ctx, proposition_id, alpha),
+        "Exaggerations": lambda: _exaggerations(analysis, flags),
+    }
+    # the open tab is in the URL, and only it runs: a filter change redraws one tab's charts, not five
+    tabs = st.tabs(list(sections), key=links.TAB, bind="query-params")
+    for tab, show in zip(tabs, sections.values(), strict=True):
+        if tab.open:
+            with tab:
+                show()
 
 
 def _flags(prop) -> dict[str, list]:  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ SEGMENT = "segment"
 PERIOD = "period"
 CLAIM = "claim"
 SHARE = "share"
+TAB = "tab"  # the open tab of a page, bound by st.tabs itself; kept in View.other
 
 _IDS = (PROPOSITION, DATASET, SCENARIO)
 _TEXTS = (SEGMENT, PERIOD, CLAIM)

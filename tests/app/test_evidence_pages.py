@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.app.conftest import app_at, shown
+from valuegap import charts
 
 
 def _select(at, label):  # type: ignore[no-untyped-def]
@@ -76,3 +79,28 @@ def test_evidence_page_lists_datasets_and_offers_upload():
         "survey",
     ]
     assert any("Cinemar" in text for text in shown(at.caption) + [m.value for m in at.markdown])
+
+
+GAP_TABS = {  # tab → a caption only that tab draws
+    "Verdicts": charts.caption("claims"),
+    "By segment": charts.caption("heatmap"),
+    "Value gap": charts.caption("waterfall"),
+    "Expectations": charts.caption("expectation"),
+    "Exaggerations": "Worst first",
+}
+
+
+@pytest.mark.parametrize("tab", list(GAP_TABS))
+def test_a_link_opens_its_tab_and_only_that_tab_runs(tab: str) -> None:
+    at = app_at("4_gap_analysis.py", p="1", tab=tab)
+    assert not at.exception and not at.error
+    captions = shown(at.caption)
+    for name, marker in GAP_TABS.items():
+        assert any(marker in text for text in captions) == (name == tab), name
+    assert at.query_params.get("tab") == (None if tab == "Verdicts" else tab)  # the default stays implicit
+
+
+def test_an_unknown_tab_in_a_link_opens_the_verdicts() -> None:
+    at = app_at("4_gap_analysis.py", p="1", tab="Nonsense")
+    assert not at.exception and "tab" not in at.query_params
+    assert any(GAP_TABS["Verdicts"] in text for text in shown(at.caption))

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
+from valuegap import charts
 from valuegap.store import Actor, Store
 from valuegap.workspace import open_workspace
 
@@ -179,6 +180,12 @@ def test_uploaded_outcomes_become_verdicts_on_the_gap_analysis_page(server: Serv
     table = page.locator('[data-testid="stDataFrame"]').first
     expect(table).to_be_visible()
     expect(page.get_by_text("Exaggerated", exact=True)).to_be_visible()
+    assert_clean(page)
+    # only the open tab runs; opening another one draws it and puts it in the address
+    page.get_by_role("tab", name="By segment").click()
+    settle(page)
+    expect(page.get_by_text(charts.caption("heatmap"))).to_be_visible()
+    assert "tab=By+segment" in page.url or "tab=By%20segment" in page.url, page.url
     assert_clean(page)
 
 

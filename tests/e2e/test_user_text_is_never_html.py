@@ -90,6 +90,9 @@ def _visible_text(page: Page) -> str:
     )
 
 
+GAP_TABS = ("By+segment", "Value+gap", "Expectations", "Exaggerations")
+
+
 def test_payloads_in_every_text_field_stay_text_on_every_page(server: Server, page: Page):
     prop_id, dataset_id = _seed(server.database_url)
     dialogs: list[str] = []
@@ -99,6 +102,8 @@ def test_payloads_in_every_text_field_stay_text_on_every_page(server: Server, pa
         f"propositions?p={prop_id}",
         f"evidence?p={prop_id}",
         f"gap_analysis?p={prop_id}&d={dataset_id}",
+        # only the open tab of Gap analysis is drawn: open each one
+        *(f"gap_analysis?p={prop_id}&d={dataset_id}&tab={tab}" for tab in GAP_TABS),
         f"competitors?p={prop_id}",
         f"pricing?p={prop_id}",
     ]
