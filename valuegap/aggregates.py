@@ -41,7 +41,7 @@ def _codes(column: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, list[st
             rank[order] = np.arange(len(order))
             codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], codes)
             categories = [categories[i] for i in order]
-        return codes.astype(np.int32, copy=False), categories
+        return codes, categories  # int8 or int16 for few labels: no need to widen ten million codes
     codes, uniques = pd.factorize(column.astype(str), sort=sort)
     return codes.astype(np.int32, copy=False), [str(u) for u in uniques]
 
@@ -66,19 +66,18 @@ def _periods(observed_at: pd.Series | None) -> tuple[np.ndarray, list[str], str 
     dates = pd.to_datetime(observed_at, errors="coerce").to_numpy(dtype="datetime64[ns]")
     # calendar arithmetic once per distinct date, not once per observation
     codes, distinct = pd.factorize(dates)
+    del dates
     distinct = np.asarray(distinct, dtype="datetime64[ns]")
-    known_distinct = ~np.isnat(distinct)
-    if not known_distinct.any():
-        return np.full(len(dates), -1, np.int32), [], None
-    months = np.where(known_distinct, distinct.astype("datetime64[M]").astype(np.int64), 0)[codes]
-    known = (codes >= 0) & known_distinct[np.maximum(codes, 0)]
+    known = ~np.isnat(distinct)
+    if not known.any():
+        return np.full(len(codes), -1, np.int32), [], None
+    months = distinct.astype("datetime64[M]").astype(np.int64)
     first, last = int(months[known].min()), int(months[known].max())
-    granularity = period_granularity(
-        pd.Timestamp(distinct[known_distinct].min()), pd.Timestamp(distinct[known_distinct].max())
-    )
+    granularity = period_granularity(pd.Timestamp(distinct[known].min()), pd.Timestamp(distinct[known].max()))
     step = {"month": 1, "quarter": 3, "year": 12}[granularity]
     base = first - (first % step)  # months since 1970-01 are aligned: 0 = January
-    index = (months - base) // step
+    # one more entry, -1, for the code pandas gives a missing date (-1 indexes the last entry)
+    index = np.append(np.where(known, (months - base) // step, -1), -1).astype(np.int32)
     labels = []
     for i in range((last - base) // step + 1):
         month = base + i * step
@@ -87,7 +86,7 @@ def _periods(observed_at: pd.Series | None) -> tuple[np.ndarray, list[str], str 
             f"{year}-{month_of_year:02d}" if step == 1
             else f"{year}-Q{(month_of_year - 1) // 3 + 1}" if step == 3 else f"{year}"
         )  # fmt: skip
-    return np.where(known, index, -1).astype(np.int32), labels, granularity
+    return index[codes], labels, granularity
 
 
 @dataclass(frozen=True)
@@ -319,6 +318,30 @@ class OutcomeSummary:
 PACKABLE_BITS = 62  # key codes + row number must fit a non-negative int64 for the packed sort
 
 
+CHUNK = 1 << 20  # elements per block where a whole-array temporary would cost 80 MB at 10M rows
+
+
+def _key_changes(key: np.ndarray, shift: int) -> np.ndarray:
+    """Where ``key >> shift`` differs from the element before (the first element always), computed in
+    blocks so no full-length shifted copy of the key is ever held."""
+    size = key.size
+    change = np.empty(size, dtype=bool)
+    if size:
+        change[0] = True
+    for begin in range(1, size, CHUNK):
+        end = min(begin + CHUNK, size)
+        np.not_equal(key[begin:end] >> shift, key[begin - 1 : end - 1] >> shift, out=change[begin:end])
+    return change
+
+
+def _run_means(values: np.ndarray, change: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start of each run (where ``change`` is set) and the mean of ``values`` over it."""
+    starts = np.flatnonzero(change)
+    means = np.add.reduceat(values, starts) if starts.size else np.empty(0)
+    np.divide(means, np.diff(starts, append=values.size), out=means)
+    return starts, means
+
+
 def _per_customer(
     metric: np.ndarray, offer: np.ndarray, segment: np.ndarray, period: np.ndarray,
     customer: np.ndarray, values: np.ndarray, *, with_periods: bool,
@@ -330,6 +353,10 @@ def _per_customer(
     (metric, offer, segment, customer, period); sorted, each customer's observations in a period
     form a run and all their periods one longer run, and sums over runs give both means. When the
     row number fits beside the key, the sort is a SIMD sort of key and row number together.
+
+    Memory is the constraint at 10M rows (first touches of fresh memory cost as much as the
+    arithmetic): results are written straight into their final arrays, temporaries are built in
+    blocks or released as soon as they are used.
     """
     size = values.size
     keys = {"m": metric, "o": offer, "s": segment, "c": customer, "p": period + 1}
@@ -338,62 +365,91 @@ def _per_customer(
     if key_bits > 63:
         raise ValueGapError("too many distinct customers, metrics and segments to summarise at once.")
     row_bits = max(size - 1, 1).bit_length()
-    packed = np.zeros(size, dtype=np.int64)
+    full_key = np.zeros(size, dtype=np.int64)
     for name, key in keys.items():
-        np.left_shift(packed, widths[name], out=packed)
-        np.bitwise_or(packed, key, out=packed, casting="unsafe")
+        np.left_shift(full_key, widths[name], out=full_key)
+        np.bitwise_or(full_key, key, out=full_key, casting="unsafe")
+    del keys
+    ordered_values = np.empty(size)
     if key_bits + row_bits <= PACKABLE_BITS:
-        np.left_shift(packed, row_bits, out=packed)
-        np.bitwise_or(packed, np.arange(size, dtype=np.int64), out=packed)
-        packed.sort()
-        ordered_values = values[packed & ((1 << row_bits) - 1)]
-        full_key = np.right_shift(packed, row_bits, out=packed)
+        np.left_shift(full_key, row_bits, out=full_key)
+        for begin in range(0, size, CHUNK):  # the row numbers, a block at a time
+            end = min(begin + CHUNK, size)
+            full_key[begin:end] |= np.arange(begin, end, dtype=np.int64)
+        full_key.sort()
+        row_mask = (1 << row_bits) - 1
+        for begin in range(0, size, CHUNK):
+            end = min(begin + CHUNK, size)
+            np.take(values, full_key[begin:end] & row_mask, out=ordered_values[begin:end])
+        np.right_shift(full_key, row_bits, out=full_key)
     else:
-        order = np.argsort(packed)
-        ordered_values, full_key = values[order], packed[order]
+        order = np.argsort(full_key)
+        np.take(values, order, out=ordered_values)
+        full_key = full_key[order]
         del order
-    del packed
     period_bits, customer_bits = widths["p"], widths["c"]
     group_shift = period_bits + customer_bits
+    customer_mask = (1 << customer_bits) - 1
 
-    def runs(run_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Start of each run of equal ``run_key`` and the mean of the values in it."""
-        change = np.empty(size, dtype=bool)
-        change[0] = True
-        np.not_equal(run_key[1:], run_key[:-1], out=change[1:])
-        starts = np.flatnonzero(change)
-        return starts, np.add.reduceat(ordered_values, starts) / np.diff(np.append(starts, size))
-
-    starts, averages = runs(full_key >> period_bits)
-    run_keys = full_key[starts]
-    parts = [(np.full(starts.size, -1, np.int64), run_keys, averages)]
-    if with_periods:
-        starts, averages = runs(full_key)
-        run_keys = full_key[starts]
-        periods = (run_keys & ((1 << period_bits) - 1)) - 1
+    # all periods: runs of (metric, offer, segment, customer)
+    change = _key_changes(full_key, period_bits)
+    starts, all_means = _run_means(ordered_values, change)
+    all_keys = full_key[starts]
+    del starts
+    if with_periods:  # each period: runs of the whole key, regrouped period by period below
+        np.not_equal(full_key[1:], full_key[:-1], out=change[1:])
+        period_starts, period_means = _run_means(ordered_values, change)
+        period_keys = full_key[period_starts]
+        del period_starts
+        periods = ((period_keys & ((1 << period_bits) - 1)) - 1).astype(np.int32)
         dated = periods >= 0
-        periods, run_keys, averages = periods[dated], run_keys[dated], averages[dated]
+        if not dated.all():
+            periods, period_keys, period_means = periods[dated], period_keys[dated], period_means[dated]
+        del dated
         # within each period runs are in (metric, offer, segment, customer) order: a stable radix
         # sort on the period alone makes the groups (period, metric, offer, segment)-contiguous
         regroup = np.argsort(periods.astype(np.uint16), kind="stable")
-        parts.append((periods[regroup], run_keys[regroup], averages[regroup]))
-    del full_key
-    period_of = np.concatenate([part[0] for part in parts])
-    run_keys = np.concatenate([part[1] for part in parts])
-    means = np.concatenate([part[2] for part in parts])
-    customers = ((run_keys >> period_bits) & ((1 << customer_bits) - 1)).astype(np.int32)
-    group_key = run_keys >> group_shift  # metric, offer, segment
-    change = np.ones(means.size, dtype=bool)
-    change[1:] = (group_key[1:] != group_key[:-1]) | (period_of[1:] != period_of[:-1])
-    group_starts = np.flatnonzero(change)
-    chosen = group_key[group_starts]
+    del change, ordered_values, full_key
+
+    dated_runs = regroup.size if with_periods else 0
+    total = all_means.size + dated_runs
+    means = np.empty(total)
+    customers = np.empty(total, dtype=np.int32)
+    split = all_means.size
+    means[:split] = all_means
+    del all_means
+    np.bitwise_and(all_keys >> period_bits, customer_mask, out=customers[:split], casting="unsafe")
+    np.right_shift(all_keys, group_shift, out=all_keys)  # now (metric, offer, segment) only
+    starts = [np.flatnonzero(_key_changes(all_keys, 0))]
+    chosen = [all_keys[starts[0]]]
+    period_codes = [np.full(starts[0].size, -1, dtype=np.int32)]
+    del all_keys
+    if with_periods:
+        np.take(period_means, regroup, out=means[split:])
+        del period_means
+        ordered_keys = period_keys[regroup]
+        del period_keys
+        ordered_periods = periods[regroup]
+        del periods, regroup
+        np.bitwise_and(ordered_keys >> period_bits, customer_mask, out=customers[split:], casting="unsafe")
+        np.right_shift(ordered_keys, group_shift, out=ordered_keys)
+        change = _key_changes(ordered_keys, 0)
+        change[1:] |= ordered_periods[1:] != ordered_periods[:-1]
+        period_starts = np.flatnonzero(change)
+        del change
+        starts.append(split + period_starts)
+        chosen.append(ordered_keys[period_starts])
+        period_codes.append(ordered_periods[period_starts])
+        del ordered_keys, ordered_periods
+    group_starts = np.concatenate(starts)
+    group_keys = np.concatenate(chosen)
     groups = {
-        "p": period_of[group_starts].astype(np.int32),
-        "m": (chosen >> (widths["o"] + widths["s"])).astype(np.int32),
-        "o": ((chosen >> widths["s"]) & ((1 << widths["o"]) - 1)).astype(np.int32),
-        "s": (chosen & ((1 << widths["s"]) - 1)).astype(np.int32),
+        "p": np.concatenate(period_codes),
+        "m": (group_keys >> (widths["o"] + widths["s"])).astype(np.int32),
+        "o": ((group_keys >> widths["s"]) & ((1 << widths["o"]) - 1)).astype(np.int32),
+        "s": (group_keys & ((1 << widths["s"]) - 1)).astype(np.int32),
         "start": group_starts,
-        "stop": np.append(group_starts[1:], means.size),
+        "stop": np.append(group_starts[1:], total),
     }
     return means, customers, groups
 
