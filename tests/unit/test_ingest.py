@@ -277,3 +277,28 @@ def test_missing_categories_are_blank_customer_ids() -> None:
     keys = validation._keys(column, sort=False)
     assert keys.blank.tolist() == [False, True, False, False]
     assert keys.codes[0] == keys.codes[2] != keys.codes[3]
+
+
+@pytest.mark.parametrize("form", ["csv", "parquet", "dates"])
+def test_one_date_written_two_ways_makes_a_duplicate_row(form: str) -> None:
+    """Duplicates compare dates, not the text they were written in, whichever reader typed them."""
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "A", "B"],
+            "metric": ["m"] * 4,
+            "value": ["1", "1", "1", "1"],
+            "observed_at": ["2025-01-02", "2025-01-02 00:00:00", "2025-01-03", "2025-01-02"],
+        }
+    )
+    if form == "csv":
+        raw = _read(frame.to_csv(index=False))
+    else:
+        if form == "dates":
+            frame["observed_at"] = pd.to_datetime(frame["observed_at"], format="mixed")
+        sink = io.BytesIO()
+        frame.to_parquet(sink, index=False)
+        raw = _read(sink.getvalue(), "outcomes.parquet")
+    result = _check(raw)
+    assert result.report.rows_rejected == 1
+    assert result.report.rejections["row"].tolist() == [3]  # the second row, after the header
+    assert result.report.rejections["reason"].tolist() == [ingest.validation.DUPLICATE_ROW]
