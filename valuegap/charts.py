@@ -158,7 +158,9 @@ def _waterfall_rows(steps: pd.DataFrame) -> pd.DataFrame:
 def _waterfall(data: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | alt.Chart:
     if data.empty:
         return _empty()
-    x = alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160))
+    # every step named: Vega would otherwise drop every other label where they overlap
+    axis = alt.Axis(labelAngle=-40, labelLimit=140, labelOverlap=False)
+    x = alt.X("label:N", sort=None, title=None, axis=axis)
     colours = alt.Scale(
         domain=["total", "shortfall", "surplus", "cost"], range=["#4C78A8", "#D55E00", "#009E73", "#999999"]
     )
@@ -196,7 +198,7 @@ def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
                  alt.Tooltip("p_adjusted:Q", format=".3g", title="adjusted p"), "n:Q"],
     )  # fmt: skip
     text = base.mark_text(fontSize=12, color="black").encode(text="label:N")
-    return (rects + text).properties(height=max(120, 40 * data["segment"].nunique()))
+    return (rects + text).properties(height=alt.Step(36))  # a row per segment, whatever the axis takes
 
 
 def expectation_chart(items: pd.DataFrame) -> alt.LayerChart | alt.Chart:
