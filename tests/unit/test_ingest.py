@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from valuegap import ingest
@@ -302,3 +302,26 @@ def test_one_date_written_two_ways_makes_a_duplicate_row(form: str) -> None:
     assert result.report.rows_rejected == 1
     assert result.report.rejections["row"].tolist() == [3]  # the second row, after the header
     assert result.report.rejections["reason"].tolist() == [ingest.validation.DUPLICATE_ROW]
+
+
+NUMBER_CELLS = ["3.5", "-2", "1e3", "+4", " 7.25", "8 ", "", "  ", "n/a", "inf", "-inf", "nan", "1,5", "0x10"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(NUMBER_CELLS), min_size=1, max_size=20))
+@example(["3.5", "-2", "1e3", "+4"])  # parsed as they are
+@example(["3.5", " 7.25", ""])  # trimmed first
+@example(["3.5", "n/a", "inf"])  # cell by cell
+def test_arrow_number_parsing_agrees_with_the_careful_parser(cells: list[str]) -> None:
+    """Whichever path a CSV value column takes (parsed as it is, trimmed first, or cell by cell), the
+    numbers and the masks of non-numbers and infinities are those the careful parser gives."""
+    from valuegap.ingest import validation
+
+    column = _read("value\n" + "\n".join(f'"{c}"' for c in cells) + "\n").frame["value"]
+    values, not_number, infinite = validation._numbers(column, ".")
+    expected, expected_not_number, expected_infinite = validation._parse_numbers(
+        pd.Series([c.strip() for c in cells], dtype=object), "."
+    )
+    np.testing.assert_array_equal(values.to_numpy(), expected)
+    assert not_number.tolist() == expected_not_number.tolist()
+    assert infinite.tolist() == expected_infinite.tolist()

@@ -146,11 +146,17 @@ def _arrow(series: pd.Series) -> pa.ChunkedArray | None:
     return None
 
 
+def _encode(text: pa.ChunkedArray) -> pa.DictionaryArray:
+    """Text as one dictionary array, missing cells as "". Encoding the chunks as they are shares one
+    dictionary among them, so joining them afterwards copies only the codes, not every string."""
+    return pc.dictionary_encode(pc.fill_null(text, "")).combine_chunks()
+
+
 def _keys(series: pd.Series, *, sort: bool = True) -> _Keys:
     """``series`` as :class:`_Keys`; ``sort=False`` numbers the labels in order of first appearance."""
     arrow = _arrow(series)
     if arrow is not None:
-        encoded = pc.dictionary_encode(pc.fill_null(arrow, "").combine_chunks())
+        encoded = _encode(arrow)
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         return _distinct_keys(codes, encoded.dictionary, sort=sort)
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -236,6 +242,18 @@ def _arrow_numbers(
 ) -> tuple[pd.Series, np.ndarray, np.ndarray] | None:
     """Arrow's parser for clean numeric text; None when a cell needs the careful path (words such
     as "n/a", "inf" or "nan", which Arrow would read or refuse without saying which row)."""
+    nothing = np.zeros(len(arrow), dtype=bool)
+    if decimal != "," and arrow.null_count == 0:
+        # most files have plain numbers: parse them as they are, and trim only if that fails (Arrow
+        # refuses blanks and surrounding spaces), saving two copies of every cell's text
+        try:
+            values = np.asarray(pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        else:
+            if not np.isfinite(values).all():
+                return None
+            return pd.Series(values, copy=False), nothing, np.zeros_like(nothing)
     text = pc.utf8_trim_whitespace(arrow)
     if decimal == ",":
         text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
@@ -245,9 +263,9 @@ def _arrow_numbers(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     blank = np.asarray(pc.is_null(text).to_numpy(zero_copy_only=False), dtype=bool)
-    if not np.isfinite(values[~blank]).all():
+    if not (np.isfinite(values) | blank).all():
         return None
-    return pd.Series(values, copy=False), blank, np.zeros(len(values), dtype=bool)
+    return pd.Series(values, copy=False), blank, nothing
 
 
 def _dates(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -259,7 +277,7 @@ def _dates(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
         return dates, np.zeros(len(column), bool), _keys_of_dates(dates.to_numpy())
     arrow = _arrow(column)
     if arrow is not None:  # each distinct text parsed once, by Arrow when they are all ISO dates
-        encoded = pc.dictionary_encode(pc.fill_null(arrow, "").combine_chunks())
+        encoded = _encode(arrow)
         text = pc.utf8_trim_whitespace(encoded.dictionary)
         blank = pc.equal(text, "")
         try:
