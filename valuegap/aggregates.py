@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from valuegap.errors import ValueGapError
+from valuegap.packing import CHUNK, add_row_numbers, key_changes
 
 ALL_PERIODS = ""
 SUMMARY_FORMAT = 2  # bump when the stored layout changes; old summaries are rebuilt from observations
@@ -323,22 +324,6 @@ class OutcomeSummary:
 PACKABLE_BITS = 62  # key codes + row number must fit a non-negative int64 for the packed sort
 
 
-CHUNK = 1 << 20  # elements per block where a whole-array temporary would cost 80 MB at 10M rows
-
-
-def _key_changes(key: np.ndarray, shift: int) -> np.ndarray:
-    """Where ``key >> shift`` differs from the element before (the first element always), computed in
-    blocks so no full-length shifted copy of the key is ever held."""
-    size = key.size
-    change = np.empty(size, dtype=bool)
-    if size:
-        change[0] = True
-    for begin in range(1, size, CHUNK):
-        end = min(begin + CHUNK, size)
-        np.not_equal(key[begin:end] >> shift, key[begin - 1 : end - 1] >> shift, out=change[begin:end])
-    return change
-
-
 def _run_means(values: np.ndarray, change: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start of each run (where ``change`` is set) and the mean of ``values`` over it."""
     starts = np.flatnonzero(change)
@@ -377,10 +362,7 @@ def _per_customer(
     del keys
     ordered_values = np.empty(size)
     if key_bits + row_bits <= PACKABLE_BITS:
-        np.left_shift(full_key, row_bits, out=full_key)
-        for begin in range(0, size, CHUNK):  # the row numbers, a block at a time
-            end = min(begin + CHUNK, size)
-            full_key[begin:end] |= np.arange(begin, end, dtype=np.int64)
+        add_row_numbers(full_key, row_bits)
         full_key.sort()
         row_mask = (1 << row_bits) - 1
         for begin in range(0, size, CHUNK):
@@ -397,7 +379,7 @@ def _per_customer(
     customer_mask = (1 << customer_bits) - 1
 
     # all periods: runs of (metric, offer, segment, customer)
-    change = _key_changes(full_key, period_bits)
+    change = key_changes(full_key, period_bits)
     starts, all_means = _run_means(ordered_values, change)
     all_keys = full_key[starts]
     del starts
@@ -425,7 +407,7 @@ def _per_customer(
     del all_means
     np.bitwise_and(all_keys >> period_bits, customer_mask, out=customers[:split], casting="unsafe")
     np.right_shift(all_keys, group_shift, out=all_keys)  # now (metric, offer, segment) only
-    starts = [np.flatnonzero(_key_changes(all_keys, 0))]
+    starts = [np.flatnonzero(key_changes(all_keys, 0))]
     chosen = [all_keys[starts[0]]]
     period_codes = [np.full(starts[0].size, -1, dtype=np.int32)]
     del all_keys
@@ -438,7 +420,7 @@ def _per_customer(
         del periods, regroup
         np.bitwise_and(ordered_keys >> period_bits, customer_mask, out=customers[split:], casting="unsafe")
         np.right_shift(ordered_keys, group_shift, out=ordered_keys)
-        change = _key_changes(ordered_keys, 0)
+        change = key_changes(ordered_keys, 0)
         change[1:] |= ordered_periods[1:] != ordered_periods[:-1]
         period_starts = np.flatnonzero(change)
         del change

@@ -23,11 +23,11 @@ from valuegap.exports import safe_text
 from valuegap.ingest.categories import categorical
 from valuegap.ingest.mapping import Kind, Mapping
 from valuegap.ingest.reading import RawTable
+from valuegap.packing import CHUNK, add_row_numbers, key_changes
 
 LISTED = 10_000  # rejected rows listed in a report; the counts are always complete
 DUPLICATE_ROW = "duplicate row (same as an earlier row)"
 PACKABLE_BITS = 62  # key codes (or their hash) + row number in one non-negative int64
-CHUNK = 1 << 20  # rows per block where a whole-column temporary would cost 80 MB at 10M rows
 
 
 @dataclass(frozen=True)
@@ -330,16 +330,13 @@ def _duplicates(keys: list[np.ndarray], values: np.ndarray) -> np.ndarray:
                     block *= np.uint64(0xBF58476D1CE4E5B9)
                     block ^= block >> np.uint64(31)
         np.right_shift(mixed, np.uint64(64 - key_bits), out=mixed)
-    np.left_shift(packed, row_bits, out=packed)
-    for begin in range(0, size, CHUNK):
-        packed[begin : begin + CHUNK] |= np.arange(begin, min(begin + CHUNK, size), dtype=np.int64)
+    add_row_numbers(packed, row_bits)
     packed.sort()
-    repeats = np.zeros(size, dtype=bool)
-    for begin in range(1, size, CHUNK):  # rows whose key equals a neighbour's
-        end = min(begin + CHUNK, size)
-        same = (packed[begin:end] >> row_bits) == (packed[begin - 1 : end - 1] >> row_bits)
-        repeats[begin:end] |= same
-        repeats[begin - 1 : end - 1] |= same
+    same = ~key_changes(packed, row_bits)[1:]  # the key equals the one before
+    repeats = np.zeros(size, dtype=bool)  # rows whose key equals a neighbour's
+    repeats[1:] |= same
+    repeats[:-1] |= same
+    del same
     rows = np.sort(packed[repeats] & ((1 << row_bits) - 1))
     del packed, repeats
     duplicated = np.zeros(size, dtype=bool)
