@@ -44,7 +44,8 @@ def caption(name: str) -> str:
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    """Finite numbers or None, so the spec is valid JSON."""
+    """At most MAX_MARKS rows of finite numbers or missing values (an infinity becomes missing; pandas
+    keeps missing numbers as NaN, which Altair and :func:`_records` write as JSON null)."""
     if len(frame) > MAX_MARKS:
         raise ValueGapError(f"a chart got {len(frame):,} rows; aggregate to at most {MAX_MARKS:,} first.")
     frame = frame.astype(object)
