@@ -178,7 +178,7 @@ def gap_basis(prop: Proposition, summary: OutcomeSummary, *, offer: str | None =
             f"{count} of {ours.size} customers have no value for claim {claim_id!r}; they are given the "
             "claim's mean over the customers who have one."
         )
-    labels = np.asarray(summary.customer_ids, dtype=object) if summary.customer_ids else ours.astype(str)
+    labels = np.asarray(summary.customer_ids, dtype=object) if len(summary.customer_ids) else ours.astype(str)
     frame = pd.DataFrame({"customer_id": labels[ours].astype(str).astype(object), "gap": gap + 0.0})
     return GapBasis(frame, tuple(used), offers, tuple(missing), tuple(notes))
 
