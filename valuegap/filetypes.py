@@ -11,6 +11,9 @@ import io
 import math
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
+
+from valuegap.errors import ValueGapError
 
 UNPACK = "Unpack it and upload the file inside."
 RESAVE = "Save it as .xlsx or CSV and upload that."
@@ -115,3 +118,15 @@ def megabytes(size: int) -> str:
     print as the limit itself: 20 MB and 1 byte is "20.1 MB"."""
     tenths = math.ceil(size * 10 / 2**20)
     return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths / 10:.1f} MB"
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes, or a :class:`ValueGapError` saying in one line why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ValueGapError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise ValueGapError(f"{path}: is a folder, not a file.") from None
+    except OSError as exc:
+        raise ValueGapError(f"{path}: cannot be read ({exc.strerror}).") from None

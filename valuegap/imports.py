@@ -69,6 +69,8 @@ def import_table(
 ) -> ImportResult:
     """Validate ``raw`` with ``mapping``, aggregate it and store it as a new dataset version."""
     require_editor(actor, "import datasets")  # before any heavy work, not only when storing
+    if not raw.content_hash:
+        raise ValueError("a table read with hash_content=False cannot be stored (no version hash)")
     report = progress or (lambda fraction, message: None)
     name = name.strip()
     if not name:

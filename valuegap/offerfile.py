@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuegap import exports, propfile
+from valuegap import exports, filetypes, propfile
 from valuegap.competition import Offers, parse_offers
 from valuegap.errors import InvalidInput, Problem
 
@@ -35,7 +35,7 @@ def loads(raw: bytes, file_name: str) -> Offers:
 
 
 def read(path: Path) -> Offers:
-    return loads(propfile.read_bytes(path), path.name)
+    return loads(filetypes.read_file(path), path.name)
 
 
 def dumps(offers: Offers, fmt: propfile.FileFormat = "yaml") -> str:

@@ -105,21 +105,9 @@ def loads(text: str | bytes, fmt: FileFormat = "yaml", *, source: str = "proposi
         raise InvalidInput([Problem("", "the file is nested too deeply")], source=source) from None
 
 
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes, or a :class:`ValueGapError` saying in one line why it cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ValueGapError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise ValueGapError(f"{path}: is a folder, not a file.") from None
-    except OSError as exc:
-        raise ValueGapError(f"{path}: cannot be read ({exc.strerror}).") from None
-
-
 def read(path: Path) -> Proposition:
     """Read a proposition file from disk."""
-    return loads(read_bytes(path), format_for(path.name), source=str(path))
+    return loads(filetypes.read_file(path), format_for(path.name), source=str(path))
 
 
 def write(prop: Proposition, path: Path) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from valuegap import filetypes
+from valuegap.delimited import EarlyRead
 from valuegap.errors import ValueGapError
 from valuegap.ingest.mapping import Mapping
 from valuegap.ingest.reading import read_table
@@ -19,17 +21,15 @@ REQUIRED_COLUMNS = ("customer_id", "metric", "value")
 OPTIONAL_COLUMNS = ("segment", "offer", "observed_at")
 
 
-def read_outcomes_csv(path: Path) -> pd.DataFrame:
+def read_outcomes_csv(path: Path | EarlyRead) -> pd.DataFrame:
     """Read a long-form outcomes file strictly; the first bad cell is an error naming file, row and
-    column. Exact duplicate rows are dropped, as on the Evidence page."""
-    source = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValueGapError(f"{source}: no such file.") from None
-    except IsADirectoryError:
-        raise ValueGapError(f"{source}: is a folder, not an outcomes file.") from None
-    raw = read_table(data, source, max_bytes=None)  # a file on the user's own disk: no upload limit
+    column. Exact duplicate rows are dropped, as on the Evidence page. ``path`` may be a read of the
+    file already under way (:class:`~valuegap.delimited.EarlyRead`)."""
+    early = path if isinstance(path, EarlyRead) else None
+    source = str(early.path if early is not None else path)
+    data = early.data() if early is not None else filetypes.read_file(Path(source))
+    # a file on the user's own disk: no upload limit; nothing is stored, so no content hash
+    raw = read_table(data, source, max_bytes=None, early=early, hash_content=False)
     columns = set(map(str, raw.frame.columns))
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:

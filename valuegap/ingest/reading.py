@@ -6,26 +6,22 @@ reach validation as written and are rejected there with their row).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 import pyarrow as pa
 
-from valuegap import filetypes
+from valuegap import delimited, filetypes
+from valuegap.delimited import EarlyRead, TextTable, check_headers
 from valuegap.errors import ValueGapError
 from valuegap.filetypes import megabytes
 from valuegap.ingest.categories import frame_of
 
 Format = Literal["csv", "tsv", "parquet", "excel", "sql"]
 ACCEPTED = "CSV, TSV, Parquet or Excel (.xlsx)"
-DELIMITERS = (",", ";", "\t", "|")
-BLOCK_BYTES = 4 << 20  # blocks are parsed in parallel; a few per core
-SAMPLE_BYTES = 1 << 16  # enough lines to recognise delimiter, header and decimal comma
 # Uploads: the 20 MB of `server.maxUploadSize` in .streamlit/config.toml (Streamlit's MB is 2**20 bytes),
 # so bytes that reach the reader by another way than the browser's upload meet the same limit.
 MAX_UPLOAD_MB = 20
@@ -45,7 +41,7 @@ class RawTable:
     encoding: str | None
     delimiter: str | None
     decimal: str | None
-    content_hash: str
+    content_hash: str  # sha256 of the file's bytes ("" when the caller asked for none)
     rows: int
 
 
@@ -98,42 +94,6 @@ def _sniff_text(head: bytes, file_name: str) -> None:
         raise ValueGapError(f"{file_name}: this is {what}, and upload that.")
 
 
-def _decode_sample(data: bytes) -> tuple[str, str, bytes]:
-    """A text sample for sniffing, the encoding, and the body as UTF-8 bytes for the parser.
-
-    Only files that are not UTF-8 are decoded in Python (as Windows-1252, the usual 'Latin-1' of
-    spreadsheets); a UTF-8 body goes to the parser untouched and is checked there as it is read.
-    """
-    body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
-    head = body[:SAMPLE_BYTES]
-    try:
-        sample = head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # a sample may end inside a multi-byte character; anything earlier means another encoding
-        if len(head) < len(body) and exc.start >= len(head) - 3:
-            sample = head[: exc.start].decode("utf-8")
-        else:
-            return _latin(body)
-    return sample, encoding, body
-
-
-def _latin(body: bytes) -> tuple[str, str, bytes]:
-    text = body.decode("cp1252", errors="replace")
-    return text[:SAMPLE_BYTES], "latin-1", text.encode("utf-8")
-
-
-def _delimiter(text: str) -> str:
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
-    if not lines:
-        return ","
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters="".join(DELIMITERS)).delimiter
-    except csv.Error:
-        counts = Counter({d: lines[0].count(d) for d in DELIMITERS})
-        best, seen = counts.most_common(1)[0]
-        return best if seen else ","
-
-
 def _uses_decimal_comma(frame: pd.DataFrame, delimiter: str) -> bool:
     """A ';' or tab file whose number-looking cells use ',' as the decimal point (e.g. '3,5')."""
     if delimiter == ",":
@@ -144,34 +104,28 @@ def _uses_decimal_comma(frame: pd.DataFrame, delimiter: str) -> bool:
     return bool(comma > dot)
 
 
-def _check_headers(columns: list[str], file_name: str) -> list[str]:
-    stripped = [str(c).strip() for c in columns]
-    if any(not c for c in stripped):
-        position = stripped.index("") + 1
-        raise ValueGapError(
-            f"{file_name}: column {position} has no header. Name every column in the first row."
-        )
-    repeated = [c for c, n in Counter(stripped).items() if n > 1]
-    if repeated:
-        raise ValueGapError(
-            f"{file_name}: the header '{repeated[0]}' appears more than once. Rename the duplicate column "
-            "so each column has its own name."
-        )
-    return stripped
-
-
 def read_table(
-    data: bytes, file_name: str, *, sheet: str | int | None = None, max_bytes: int | None = MAX_UPLOAD_BYTES
+    data: bytes,
+    file_name: str,
+    *,
+    sheet: str | int | None = None,
+    max_bytes: int | None = MAX_UPLOAD_BYTES,
+    early: EarlyRead | None = None,
+    hash_content: bool = True,
 ) -> RawTable:
     """Read an uploaded file into a :class:`RawTable`, detecting its format from the content.
 
     More than ``max_bytes`` is refused (the upload limit by default; ``None`` for files the caller reads
-    from its own disk, as the CLI does). Content that is not a table is refused saying what it is."""
+    from its own disk, as the CLI does). Content that is not a table is refused saying what it is.
+    ``early`` is a read of this same file started before (:class:`~valuegap.delimited.EarlyRead`):
+    its parse of the text is used instead of parsing again. ``hash_content=False`` leaves
+    ``content_hash`` empty, for callers that never store the table (the command line: 0.05 s for a
+    70 MB file)."""
     check_size(data, file_name, max_bytes)
     if not data:
         raise ValueGapError(f"{file_name}: the file is empty.")
     kind = _sniff(data, file_name)
-    digest = content_hash(data)
+    digest = content_hash(data) if hash_content else ""
     if kind == "parquet":
         try:
             frame = _read_parquet(data)
@@ -181,7 +135,7 @@ def read_table(
                 f"{file_name}: not a readable Parquet file ({reason}). It may be damaged or cut short: "
                 "export it again."
             ) from None
-        frame.columns = _check_headers([str(c) for c in frame.columns], file_name)
+        frame.columns = check_headers([str(c) for c in frame.columns], file_name)
         return _done(frame, file_name, "parquet", None, None, None, digest)
     if kind == "excel":
         try:
@@ -190,10 +144,10 @@ def read_table(
             raise ValueGapError(
                 f"{file_name}: not a readable Excel file ({str(exc).splitlines()[0]})."
             ) from None
-        frame.columns = _check_headers([str(c) for c in frame.columns], file_name)
+        frame.columns = check_headers([str(c) for c in frame.columns], file_name)
         return _done(frame, file_name, "excel", None, None, None, digest)
     try:
-        return _read_text(data, file_name, digest)
+        return _read_text(data, file_name, digest, early.text() if early is not None else None)
     except ValueGapError as error:
         claimed = next((v for k, v in _CLAIMED.items() if file_name.lower().endswith(k)), None)
         if claimed is None:
@@ -204,64 +158,13 @@ def read_table(
         ) from None
 
 
-def _read_text(data: bytes, file_name: str, digest: str) -> RawTable:
-    """CSV or TSV, every cell read as text by Arrow's multi-threaded reader."""
-    sample, encoding, body = _decode_sample(data)
-    if not sample.strip():
-        raise ValueGapError(f"{file_name}: the file is empty.")
-    delimiter = _delimiter(sample)
-    try:
-        # newline='': rows may end in CR alone (Excel's 'CSV (Macintosh)'), as the csv module expects
-        first_row = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ValueGapError(f"{file_name}: not a readable CSV file ({exc}).") from None
-    header = _check_headers(first_row, file_name)
-    if len(header) == 1 and any(d in header[0] for d in DELIMITERS if d != delimiter):
-        raise ValueGapError(f"{file_name}: every row is one cell; the delimiter could not be recognised.")
-    try:
-        table = _arrow_csv(body, header, delimiter)
-    except pa.ArrowInvalid as exc:
-        message = str(exc).splitlines()[0]
-        if "UTF8" not in message or encoding == "latin-1":
-            raise _unreadable(message, file_name) from None
-        # UTF-8 in the sample, another encoding further on: read it all as Windows-1252
-        sample, encoding, body = _latin(body)
-        try:
-            table = _arrow_csv(body, header, delimiter)
-        except pa.ArrowInvalid as again:
-            raise _unreadable(str(again).splitlines()[0], file_name) from None
-    if table.num_rows == 0:
-        raise ValueGapError(f"{file_name}: has a header but no rows.")
-    # categoricals: validation and aggregation work on codes, and each distinct text is parsed once
-    frame = frame_of(table)
-    decimal = "," if _uses_decimal_comma(frame, delimiter) else "."
-    fmt: Format = "tsv" if delimiter == "\t" else "csv"
-    return _done(frame, file_name, fmt, encoding, delimiter, decimal, digest)
-
-
-def _unreadable(message: str, file_name: str) -> ValueGapError:
-    if "columns" in message:
-        return ValueGapError(
-            f"{file_name}: rows have different numbers of cells "
-            f"({message.removeprefix('CSV parse error: ')[:200]})."
-        )
-    return ValueGapError(f"{file_name}: not a readable CSV file ({message[:200]}).")
-
-
-def _arrow_csv(body: bytes, header: list[str], delimiter: str) -> pa.Table:
-    from pyarrow import csv as arrow_csv
-
-    return arrow_csv.read_csv(
-        io.BytesIO(body),
-        read_options=arrow_csv.ReadOptions(column_names=header, skip_rows=1, block_size=BLOCK_BYTES),
-        parse_options=arrow_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-        convert_options=arrow_csv.ConvertOptions(
-            # plain text, encoded per column in validation: per-block dictionaries cost more to merge
-            column_types=dict.fromkeys(header, pa.large_string()),  # what pandas keeps: no copy
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
+def _read_text(data: bytes, file_name: str, digest: str, text: TextTable | None) -> RawTable:
+    """CSV or TSV as a frame of text columns (``text``: ``data`` already parsed)."""
+    parsed = text or delimited.parse(data, file_name)
+    frame = frame_of(parsed.table)
+    decimal = "," if _uses_decimal_comma(frame, parsed.delimiter) else "."
+    fmt: Format = "tsv" if parsed.delimiter == "\t" else "csv"
+    return _done(frame, file_name, fmt, parsed.encoding, parsed.delimiter, decimal, digest)
 
 
 def _read_parquet(data: bytes) -> pd.DataFrame:
@@ -315,6 +218,6 @@ def read_sql(url: str, query: str, *, row_limit: int = 20_000_000) -> RawTable:
         raise ValueGapError(
             f"{shown}: the query returned more than {row_limit:,} rows; aggregate or filter it."
         )
-    frame.columns = _check_headers([str(c) for c in frame.columns], "query result")
+    frame.columns = check_headers([str(c) for c in frame.columns], "query result")
     digest = content_hash(f"{shown}\n{query}\n".encode() + pd.util.hash_pandas_object(frame).values.tobytes())
     return RawTable(frame, "query result", "sql", None, None, None, digest, len(frame))

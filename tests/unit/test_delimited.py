@@ -1,0 +1,85 @@
+"""Reading a file early on another thread (the command line's head start) changes nothing but timing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT
+from valuegap import delimited, ingest
+from valuegap.errors import ValueGapError
+from valuegap.imports import import_table
+from valuegap.ingest.outcomes import read_outcomes_csv
+from valuegap.store import Actor
+
+OUTCOMES = ROOT / "data/outcomes/invoicing-saas.csv"
+
+
+def _same(path: Path) -> None:
+    now = read_outcomes_csv(path)
+    early = read_outcomes_csv(delimited.EarlyRead(path))
+    pd.testing.assert_frame_equal(early, now)
+
+
+def test_an_early_read_gives_the_same_rows_as_reading_then(tmp_path: Path) -> None:
+    _same(OUTCOMES)
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_bytes(
+        "customer_id;metric;value;segment\nÅsa;hours;3,5;Små\nBo;hours;4,25;Små\n".encode("cp1252")
+    )
+    _same(semicolons)
+    parquet = tmp_path / "outcomes.parquet"
+    pd.read_csv(OUTCOMES).to_parquet(parquet)
+    assert delimited.EarlyRead(parquet).text() is None  # not text: the table reader reads it
+    _same(parquet)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.csv", None, "missing.csv: no such file."),
+        ("ragged.csv", "customer_id,metric,value\nA,hours,3,4\n", "rows have different numbers of cells"),
+        ("empty.csv", "", "the file is empty"),
+        ("twice.csv", "customer_id,value,value\nA,1,2\n", "the header 'value' appears more than once"),
+        ("text.parquet", "customer_id,metric,value\nA,hours,3,4\n", "this is plain text, not a Parquet file"),
+        ("picture.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), "this is a PNG image"),
+    ],
+)
+def test_an_early_read_fails_with_the_same_message_at_the_same_point(
+    tmp_path: Path, name: str, content: str | bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+    with pytest.raises(ValueGapError, match=message) as now:
+        read_outcomes_csv(path)
+    early = delimited.EarlyRead(path)
+    with pytest.raises(ValueGapError) as later:
+        read_outcomes_csv(early)
+    assert later.value.message == now.value.message
+
+
+def test_reading_a_file_early_needs_no_pandas() -> None:
+    """The head start only helps if parsing can begin before pandas is loaded."""
+    code = (
+        "import sys\n"
+        "import valuegap.cli, valuegap.delimited\n"
+        f"early = valuegap.delimited.EarlyRead(__import__('pathlib').Path({str(OUTCOMES)!r}))\n"
+        "assert early.text().table.num_rows > 1000\n"
+        "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_table_read_without_its_hash_cannot_be_stored(store) -> None:
+    raw = ingest.read_table(OUTCOMES.read_bytes(), OUTCOMES.name, hash_content=False)
+    assert raw.content_hash == ""
+    with pytest.raises(ValueError, match="hash_content=False"):
+        mapping = ingest.propose_mapping(raw)
+        import_table(store, raw, mapping, name="x", proposition_id=None, actor=Actor("me"))
+    assert store.datasets() == []
