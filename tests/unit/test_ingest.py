@@ -279,6 +279,21 @@ def test_missing_categories_are_blank_customer_ids() -> None:
     assert keys.codes[0] == keys.codes[2] != keys.codes[3]
 
 
+@pytest.mark.parametrize("labels", [3, 127, 128, 300, 40_000])
+def test_missing_categories_are_blank_whatever_the_width_of_the_codes(labels: int) -> None:
+    """Codes stay int8/int16 as the categorical has them; the blank label added for missing cells
+    may not fit that width (127 labels + blank = 128 does not fit int8)."""
+    from valuegap.ingest import validation
+
+    names = [f"c{i}" for i in range(labels)]
+    cells = [names[0], None, names[-1], names[labels // 2], None]
+    column = pd.Series(pd.Categorical(cells, categories=names))
+    keys = validation._keys(column)
+    assert keys.blank.tolist() == [False, True, False, False, True]
+    shown = keys.labels[keys.codes].tolist()
+    assert shown == [c if c is not None else "" for c in cells]
+
+
 @pytest.mark.parametrize("form", ["csv", "parquet", "dates"])
 def test_one_date_written_two_ways_makes_a_duplicate_row(form: str) -> None:
     """Duplicates compare dates, not the text they were written in, whichever reader typed them."""

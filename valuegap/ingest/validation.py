@@ -113,7 +113,7 @@ class _Keys:
     more than reading the file, and nothing shown depends on their order).
     """
 
-    codes: np.ndarray  # int32, one per row
+    codes: np.ndarray  # one per row: int32, or a categorical's own int8/int16
     text: pa.Array  # the distinct labels, as Arrow strings
 
     @cached_property
@@ -160,13 +160,14 @@ def _keys(series: pd.Series, *, sort: bool = True) -> _Keys:
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         return _distinct_keys(codes, encoded.dictionary, sort=sort)
     if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy().astype(np.int32, copy=False)
+        # int8 or int16 for up to 32,767 labels: widening ten million codes would write 40 MB afresh
+        codes = series.array.codes  # the categorical's own codes, not a copy
         categories = series.cat.categories
         textual = pd.api.types.is_string_dtype(categories.dtype)
         labels = pa.array(categories if textual else categories.astype(str), type=pa.string())
-        if (codes < 0).any():  # missing → blank
+        if codes.min(initial=0) < 0:  # missing → blank
             labels = pa.concat_arrays([labels, pa.array([""])])
-            codes = np.where(codes < 0, len(labels) - 1, codes).astype(np.int32)
+            codes = np.where(codes < 0, len(labels) - 1, codes.astype(np.int32))
         # distinct categories stay distinct as text unless they are not text or a blank was added
         distinct = textual and len(labels) == len(categories)
         return _distinct_keys(codes, labels, sort=sort, distinct=distinct)
@@ -288,17 +289,21 @@ def _dates(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
             per_label = np.asarray(parsed.to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
             codes = encoded.indices.to_numpy(zero_copy_only=False)
             dates = pd.Series(per_label[codes], copy=False)
-            return dates, np.zeros(len(column), bool), _keys_of_dates(per_label)[codes]
-    keys = _keys(column)
+            return dates, np.zeros(len(column), bool), _date_codes(per_label, codes)
+    keys = _keys(column, sort=False)  # each label is parsed on its own: their order does not matter
     parsed = pd.to_datetime(pd.Index(keys.labels), errors="coerce", format="mixed", utc=True)
     per_label = parsed.tz_convert(None).to_numpy(dtype="datetime64[ns]")
-    blank_label = keys.labels == ""
-    # distinct texts can name one date ("2025-01-02", "2025-01-02 00:00"): code the dates, not the texts
-    return (
-        pd.Series(keys.per_row(per_label), copy=False),
-        keys.per_row(np.isnat(per_label) & ~blank_label),
-        keys.per_row(_keys_of_dates(per_label)),
-    )
+    bad_label = np.isnat(per_label) & (keys.labels != "")
+    bad = keys.per_row(bad_label) if bad_label.any() else np.zeros(len(column), bool)
+    return pd.Series(keys.per_row(per_label), copy=False), bad, _date_codes(per_label, keys.codes)
+
+
+def _date_codes(per_label: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per row, a code equal exactly where the dates are, for the duplicate key. Distinct texts can
+    name one date ("2025-01-02", "2025-01-02 00:00"), so the dates are coded, not the texts; where
+    every text names a date of its own, the text codes already are such codes (no per-row copy)."""
+    per_date = _keys_of_dates(per_label)
+    return codes if np.unique(per_date).size == per_date.size else per_date[codes]
 
 
 def _duplicates(keys: list[np.ndarray], values: np.ndarray) -> np.ndarray:
