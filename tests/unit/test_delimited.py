@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 from valuegap import delimited, ingest
@@ -47,6 +50,11 @@ def test_an_early_read_gives_the_same_rows_as_reading_then(tmp_path: Path) -> No
         ("twice.csv", "customer_id,value,value\nA,1,2\n", "the header 'value' appears more than once"),
         ("text.parquet", "customer_id,metric,value\nA,hours,3,4\n", "this is plain text, not a Parquet file"),
         ("picture.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), "this is a PNG image"),
+        # cells the early read has dictionary-encoded are reported as the text path reports them
+        ("words.csv", "customer_id,metric,value\nA,hours,3\nB,hours, lots \n", "row 3, column value"),
+        ("blank.csv", "customer_id,metric,value\nA,hours,3\n ,hours,4\n", "row 3, column customer_id"),
+        ("inf.csv", "customer_id,metric,value\nA,hours,3\nB,hours,-inf\n", "infinite value"),
+        ("day.csv", "customer_id,metric,value,observed_at\nA,h,3,2025-01-02\nB,h,4,someday\n", "not a date"),
     ],
 )
 def test_an_early_read_fails_with_the_same_message_at_the_same_point(
@@ -83,3 +91,19 @@ def test_a_table_read_without_its_hash_cannot_be_stored(store) -> None:
         mapping = ingest.propose_mapping(raw)
         import_table(store, raw, mapping, name="x", proposition_id=None, actor=Actor("me"))
     assert store.datasets() == []
+
+
+CELLS = st.sampled_from(["a", "b", " a", "", "ü", "a "])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(CELLS, max_size=6), min_size=1, max_size=4))
+def test_encoded_columns_have_distinct_dictionaries_and_the_same_cells(chunks: list[list[str]]) -> None:
+    """The table reader trusts these dictionaries to be distinct (it skips re-checking them)."""
+    column = pa.chunked_array(chunks, type=pa.large_string())
+    encoded = delimited._encoded(pa.table({"c": column}))["c"]
+    assert encoded.num_chunks <= 1
+    array = encoded.combine_chunks()
+    dictionary = array.dictionary.to_pylist()
+    assert len(set(dictionary)) == len(dictionary)
+    assert array.dictionary_decode().to_pylist() == [cell for chunk in chunks for cell in chunk]

@@ -161,7 +161,7 @@ def read_table(
 def _read_text(data: bytes, file_name: str, digest: str, text: TextTable | None) -> RawTable:
     """CSV or TSV as a frame of text columns (``text``: ``data`` already parsed)."""
     parsed = text or delimited.parse(data, file_name)
-    frame = frame_of(parsed.table)
+    frame = frame_of(parsed.table, distinct=True)  # plain text, or encoded by pc.dictionary_encode
     decimal = "," if _uses_decimal_comma(frame, parsed.delimiter) else "."
     fmt: Format = "tsv" if parsed.delimiter == "\t" else "csv"
     return _done(frame, file_name, fmt, parsed.encoding, parsed.delimiter, decimal, digest)
