@@ -328,15 +328,17 @@ NUMBER_CELLS = ["3.5", "-2", "1e3", "+4", " 7.25", "8 ", "", "  ", "n/a", "inf",
 @example(["3.5", " 7.25", ""])  # trimmed first
 @example(["3.5", "n/a", "inf"])  # cell by cell
 def test_arrow_number_parsing_agrees_with_the_careful_parser(cells: list[str]) -> None:
-    """Whichever path a CSV value column takes (parsed as it is, trimmed first, or cell by cell), the
-    numbers and the masks of non-numbers and infinities are those the careful parser gives."""
+    """Whichever path a value column takes (parsed as it is, trimmed first, or cell by cell; as text
+    or as a categorical, as Parquet files and the command line's early read give it), the numbers and
+    the masks of non-numbers and infinities are those the careful parser gives."""
     from valuegap.ingest import validation
 
     column = _read("value\n" + "\n".join(f'"{c}"' for c in cells) + "\n").frame["value"]
-    values, not_number, infinite = validation._numbers(column, ".")
     expected, expected_not_number, expected_infinite = validation._parse_numbers(
         pd.Series([c.strip() for c in cells], dtype=object), "."
     )
-    np.testing.assert_array_equal(values.to_numpy(), expected)
-    assert not_number.tolist() == expected_not_number.tolist()
-    assert infinite.tolist() == expected_infinite.tolist()
+    for form in (column, column.astype("category")):
+        values, not_number, infinite = validation._numbers(form, ".")
+        np.testing.assert_array_equal(values.to_numpy(), expected)
+        assert not_number.tolist() == expected_not_number.tolist()
+        assert infinite.tolist() == expected_infinite.tolist()

@@ -233,8 +233,14 @@ def _numbers(column: pd.Series, decimal: str | None) -> tuple[pd.Series, np.ndar
         fast = _arrow_numbers(arrow, decimal)
         if fast is not None:
             return fast
-    keys = _keys(column)  # parse each distinct text once
-    values, not_number, infinite = _parse_numbers(pd.Series(keys.labels, dtype=object), decimal)
+    # each distinct text parsed once (their order does not matter): by Arrow when they are plain
+    # numbers, which for a million distinct values is seconds faster than the careful parser
+    keys = _keys(column, sort=False)
+    parsed = _arrow_numbers(pa.chunked_array([keys.text]), decimal)
+    if parsed is not None:
+        values, not_number, infinite = parsed[0].to_numpy(), parsed[1], parsed[2]
+    else:
+        values, not_number, infinite = _parse_numbers(pd.Series(keys.labels, dtype=object), decimal)
     return pd.Series(keys.per_row(values), copy=False), keys.per_row(not_number), keys.per_row(infinite)
 
 
