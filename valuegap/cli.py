@@ -102,7 +102,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
     # the outcomes are read, parsed and dictionary-encoded on other threads while pandas, the
     # proposition model and the statistics load here: a 1M-row analysis went from 2.1-2.6x the time
-    # of a bare pandas.read_csv to 1.7-1.9x (bench/bench_evidence.py's comparison)
+    # of a bare pandas.read_csv to 1.7-2.0x (alternating runs, as bench/bench_evidence.py does)
     outcomes_file = EarlyRead(Path(args.outcomes))
     from valuegap import propfile
     from valuegap.ingest.outcomes import read_outcomes_csv
