@@ -1,7 +1,8 @@
 """Long-form outcome files read strictly, as the command line reads them.
 
-Kept apart from :mod:`valuegap.analysis` so reading a file needs only pandas and Arrow: the command
-line loads the statistics (SciPy) on the other core while the file is parsed.
+Kept apart from :mod:`valuegap.analysis` so reading a file needs no SciPy: the command line loads
+the statistics on another thread while the file is read (and it starts reading before pandas is
+loaded, with :class:`valuegap.delimited.EarlyRead`).
 """
 
 from __future__ import annotations
