@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -389,25 +390,18 @@ def _per_customer(
     group_shift = period_bits + customer_bits
     customer_mask = (1 << customer_bits) - 1
 
-    # all periods: runs of (metric, offer, segment, customer)
-    change = key_changes(full_key, period_bits)
-    starts, all_means = _run_means(ordered_values, change)
-    all_keys = full_key[starts]
-    del starts
-    if with_periods:  # each period: runs of the whole key, regrouped period by period below
-        np.not_equal(full_key[1:], full_key[:-1], out=change[1:])
-        period_starts, period_means = _run_means(ordered_values, change)
-        period_keys = full_key[period_starts]
-        del period_starts
-        periods = ((period_keys & ((1 << period_bits) - 1)) - 1).astype(np.int32)
-        dated = periods >= 0
-        if not dated.all():
-            periods, period_keys, period_means = periods[dated], period_keys[dated], period_means[dated]
-        del dated
-        # within each period runs are in (metric, offer, segment, customer) order: a stable radix
-        # sort on the period alone makes the groups (period, metric, offer, segment)-contiguous
-        regroup = np.argsort(periods.astype(np.uint16), kind="stable")
-    del change, ordered_values, full_key
+    # NumPy works without the GIL: the runs of each period are found on another core while this
+    # one finds the runs of all periods, (metric, offer, segment, customer)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        by_period = pool.submit(_period_runs, full_key, ordered_values, period_bits) if with_periods else None
+        change = key_changes(full_key, period_bits)
+        starts, all_means = _run_means(ordered_values, change)
+        del change
+        all_keys = full_key[starts]
+        del starts
+        if by_period is not None:
+            periods, period_keys, period_means, regroup = by_period.result()
+    del ordered_values, full_key
 
     dated_runs = regroup.size if with_periods else 0
     total = all_means.size + dated_runs
@@ -450,6 +444,27 @@ def _per_customer(
         "stop": np.append(group_starts[1:], total),
     }
     return means, customers, groups
+
+
+def _period_runs(
+    full_key: np.ndarray, ordered_values: np.ndarray, period_bits: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The runs of each period (runs of the whole sorted key): their periods, keys and means, dated
+    only, and the order that regroups them period by period."""
+    change = np.empty(full_key.size, dtype=bool)
+    change[0] = True
+    np.not_equal(full_key[1:], full_key[:-1], out=change[1:])
+    period_starts, period_means = _run_means(ordered_values, change)
+    del change
+    period_keys = full_key[period_starts]
+    del period_starts
+    periods = ((period_keys & ((1 << period_bits) - 1)) - 1).astype(np.int32)
+    dated = periods >= 0
+    if not dated.all():
+        periods, period_keys, period_means = periods[dated], period_keys[dated], period_means[dated]
+    # within each period runs are in (metric, offer, segment, customer) order: a stable radix sort on
+    # the period alone makes the groups (period, metric, offer, segment)-contiguous
+    return periods, period_keys, period_means, np.argsort(periods.astype(np.uint16), kind="stable")
 
 
 def _strings(labels: Sequence[str] | pd.Index) -> list[str]:
