@@ -145,8 +145,17 @@ def _encoded_column(column: pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     try:
         pc.cast(column, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return pc.dictionary_encode(column).combine_chunks()
+        return encode(column)
     return column
+
+
+def encode(text: pa.ChunkedArray) -> pa.DictionaryArray:
+    """Text as one dictionary array, missing cells as "". Encoding the chunks as they are shares one
+    dictionary among them, so joining them afterwards copies only the codes, not every string.
+    Its dictionary holds each text once (the table reader relies on that). Nulls are filled only if
+    there are any: Arrow's ``fill_null`` imports pandas, which the early read must not wait for."""
+    filled = pc.fill_null(text, "") if text.null_count else text
+    return pc.dictionary_encode(filled).combine_chunks()
 
 
 def _decode_sample(data: bytes) -> tuple[str, str, bytes]:

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from valuegap.delimited import encode
 from valuegap.errors import ValueGapError
 from valuegap.exports import safe_text
 from valuegap.ingest.categories import categorical
@@ -146,17 +147,11 @@ def _arrow(series: pd.Series) -> pa.ChunkedArray | None:
     return None
 
 
-def _encode(text: pa.ChunkedArray) -> pa.DictionaryArray:
-    """Text as one dictionary array, missing cells as "". Encoding the chunks as they are shares one
-    dictionary among them, so joining them afterwards copies only the codes, not every string."""
-    return pc.dictionary_encode(pc.fill_null(text, "")).combine_chunks()
-
-
 def _keys(series: pd.Series, *, sort: bool = True) -> _Keys:
     """``series`` as :class:`_Keys`; ``sort=False`` numbers the labels in order of first appearance."""
     arrow = _arrow(series)
     if arrow is not None:
-        encoded = _encode(arrow)
+        encoded = encode(arrow)
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         return _distinct_keys(codes, encoded.dictionary, sort=sort)
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -284,7 +279,7 @@ def _dates(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
         return dates, np.zeros(len(column), bool), _keys_of_dates(dates.to_numpy())
     arrow = _arrow(column)
     if arrow is not None:  # each distinct text parsed once, by Arrow when they are all ISO dates
-        encoded = _encode(arrow)
+        encoded = encode(arrow)
         text = pc.utf8_trim_whitespace(encoded.dictionary)
         blank = pc.equal(text, "")
         try:
