@@ -277,24 +277,17 @@ def _dates(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
         dates = column.dt.tz_convert(None) if getattr(column.dt, "tz", None) is not None else column
         dates = dates.astype("datetime64[ns]").reset_index(drop=True)
         return dates, np.zeros(len(column), bool), _keys_of_dates(dates.to_numpy())
-    arrow = _arrow(column)
-    if arrow is not None:  # each distinct text parsed once, by Arrow when they are all ISO dates
-        encoded = encode(arrow)
-        text = pc.utf8_trim_whitespace(encoded.dictionary)
-        blank = pc.equal(text, "")
-        try:
-            parsed = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.timestamp("ns"))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass  # zones, day-first or other forms: pandas reads them below
-        else:
-            per_label = np.asarray(parsed.to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
-            codes = encoded.indices.to_numpy(zero_copy_only=False)
-            dates = pd.Series(per_label[codes], copy=False)
-            return dates, np.zeros(len(column), bool), _date_codes(per_label, codes)
-    keys = _keys(column, sort=False)  # each label is parsed on its own: their order does not matter
-    parsed = pd.to_datetime(pd.Index(keys.labels), errors="coerce", format="mixed", utc=True)
-    per_label = parsed.tz_convert(None).to_numpy(dtype="datetime64[ns]")
-    bad_label = np.isnat(per_label) & (keys.labels != "")
+    # each distinct text parsed once (their order does not matter): by Arrow when they are all ISO
+    # dates, otherwise by pandas (zones, day-first and other forms)
+    keys = _keys(column, sort=False)
+    blank = pc.equal(keys.text, "")
+    try:
+        parsed = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), keys.text), pa.timestamp("ns"))
+        per_label = np.asarray(parsed.to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        read = pd.to_datetime(pd.Index(keys.labels), errors="coerce", format="mixed", utc=True)
+        per_label = read.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+    bad_label = np.isnat(per_label) & ~np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
     bad = keys.per_row(bad_label) if bad_label.any() else np.zeros(len(column), bool)
     return pd.Series(keys.per_row(per_label), copy=False), bad, _date_codes(per_label, keys.codes)
 
