@@ -229,9 +229,10 @@ def _numbers(column: pd.Series, decimal: str | None) -> tuple[pd.Series, np.ndar
         if fast is not None:
             return fast
     # each distinct text parsed once (their order does not matter): by Arrow when they are plain
-    # numbers, which for a million distinct values is seconds faster than the careful parser
+    # numbers, which for a million distinct values is seconds faster than the careful parser, unless
+    # Arrow has just refused this very text above
     keys = _keys(column, sort=False)
-    parsed = _arrow_numbers(pa.chunked_array([keys.text]), decimal)
+    parsed = _arrow_numbers(pa.chunked_array([keys.text]), decimal) if arrow is None else None
     if parsed is not None:
         values, not_number, infinite = parsed[0].to_numpy(), parsed[1], parsed[2]
     else:
