@@ -451,9 +451,7 @@ def _period_runs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The runs of each period (runs of the whole sorted key): their periods, keys and means, dated
     only, and the order that regroups them period by period."""
-    change = np.empty(full_key.size, dtype=bool)
-    change[0] = True
-    np.not_equal(full_key[1:], full_key[:-1], out=change[1:])
+    change = key_changes(full_key, 0)
     period_starts, period_means = _run_means(ordered_values, change)
     del change
     period_keys = full_key[period_starts]

@@ -23,11 +23,14 @@ def add_row_numbers(packed: np.ndarray, row_bits: int) -> None:
 
 def key_changes(key: np.ndarray, shift: int) -> np.ndarray:
     """Where ``key >> shift`` differs from the element before (the first element always), computed in
-    blocks so no full-length shifted copy of the key is ever held."""
+    blocks so no full-length shifted copy of the key is ever held (and with no copy when ``shift`` is 0)."""
     size = key.size
     change = np.empty(size, dtype=bool)
     if size:
         change[0] = True
+    if shift == 0:
+        np.not_equal(key[1:], key[:-1], out=change[1:])
+        return change
     for begin in range(1, size, CHUNK):
         end = min(begin + CHUNK, size)
         np.not_equal(key[begin:end] >> shift, key[begin - 1 : end - 1] >> shift, out=change[begin:end])
