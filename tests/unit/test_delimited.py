@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
+from tests.isolated import run_in_fresh_python
 from valuegap import delimited, ingest
 from valuegap.errors import ValueGapError
 from valuegap.imports import import_table
@@ -80,8 +79,7 @@ def test_reading_a_file_early_needs_no_pandas() -> None:
         "assert early.text().table.num_rows > 1000\n"
         "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    run_in_fresh_python(code)
 
 
 def test_a_table_read_without_its_hash_cannot_be_stored(store) -> None:

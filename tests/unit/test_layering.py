@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pkgutil
-import subprocess
-import sys
 
 import valuegap
+from tests.isolated import run_in_fresh_python
 
 
 def library_modules() -> list[str]:
@@ -26,5 +25,4 @@ def test_library_never_imports_streamlit():
         "    importlib.import_module(name)\n"
         "assert 'streamlit' not in sys.modules, sorted(m for m in sys.modules if m.startswith('streamlit'))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    run_in_fresh_python(code)
