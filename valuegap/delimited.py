@@ -25,6 +25,7 @@ from valuegap.errors import ValueGapError
 DELIMITERS = (",", ";", "\t", "|")
 BLOCK_BYTES = 4 << 20  # blocks are parsed in parallel; a few per core
 SAMPLE_BYTES = 1 << 16  # enough lines to recognise delimiter, header and decimal comma
+NUMBER_PROBE_CELLS = 1024  # cells cast first to tell a text column from one of numbers
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,13 @@ def _encoded(table: pa.Table) -> pa.Table:
 
 
 def _encoded_column(column: pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    try:
-        pc.cast(column, pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return encode(column)
+    # a text column nearly always shows itself in its first cells: a failed cast of a whole column
+    # of a million ids took 15 ms, of its first thousand cells 0.3 ms
+    for cells in (column.slice(0, NUMBER_PROBE_CELLS), column):
+        try:
+            pc.cast(cells, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return encode(column)
     return column
 
 

@@ -122,3 +122,11 @@ def test_columns_of_plain_numbers_are_left_as_text_for_validation_to_cast() -> N
     assert encoded["value"].type == pa.large_string()
     assert pa.types.is_dictionary(encoded["mixed"].type)
     assert encoded["value"].to_pylist() == ["1.5", "-2", "3e2"]
+
+
+def test_a_column_whose_text_comes_after_the_first_cells_is_still_encoded() -> None:
+    numbers = ["2.5"] * (delimited.NUMBER_PROBE_CELLS + 10)
+    column = pa.chunked_array([numbers, [*numbers, "n/a"]], type=pa.large_string())
+    encoded = delimited._encoded(pa.table({"late_text": column}))["late_text"]
+    assert pa.types.is_dictionary(encoded.type)
+    assert encoded.chunk(0).dictionary.to_pylist() == ["2.5", "n/a"]
