@@ -91,6 +91,13 @@ def _zip(data: bytes) -> Recognised:
     return Recognised("a zip archive", UNPACK)
 
 
+def unpacked_size(data: bytes) -> int:
+    """What a zip archive (an .xlsx workbook is one) declares its files unpack to. Python's zipfile
+    stops reading an entry at its declared size, so this bounds what reading the archive can inflate."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
 def _ole(data: bytes) -> Recognised:
     if _utf16("EncryptedPackage") in data:
         return Recognised(

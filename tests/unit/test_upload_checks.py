@@ -26,9 +26,9 @@ from valuegap.ingest import outcomes, reading
 LONG = "customer_id,metric,value\nA,hours,3.5\nB,hours,4\nC,days,2\n"
 
 
-def _zip(files: dict[str, str]) -> bytes:
+def _zip(files: dict[str, str], compression: int = zipfile.ZIP_STORED) -> bytes:
     sink = io.BytesIO()
-    with zipfile.ZipFile(sink, "w") as archive:
+    with zipfile.ZipFile(sink, "w", compression=compression) as archive:
         for name, content in files.items():
             archive.writestr(name, content)
     return sink.getvalue()
@@ -260,3 +260,20 @@ def test_text_is_never_mistaken_for_binary() -> None:
     for text in (table, table + b"\x0c\x1a", "Müller;Zoë;café\n".encode("cp1252")):
         assert not filetypes.looks_binary(text) and filetypes.recognise(text) is None
     assert ingest.read_table(table, "ok.tsv").format == "tsv"
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(monkeypatch) -> None:
+    """A few kilobytes of .xlsx can declare gigabytes of XML (a "zip bomb"); openpyxl would try to hold
+    them. The limit is lowered here so the test need not compress half a gigabyte."""
+    monkeypatch.setattr(reading, "MAX_WORKBOOK_UNPACKED_BYTES", 1 << 20)
+    sheet = "<c>0</c>" * (300 << 10)
+    bomb = _zip({"xl/workbook.xml": "<workbook/>", "xl/worksheets/sheet1.xml": sheet}, zipfile.ZIP_DEFLATED)
+    assert len(bomb) < 50_000
+    assert filetypes.unpacked_size(bomb) > 2 << 20
+    with pytest.raises(ValueGapError) as refused:
+        ingest.read_table(bomb, "book.xlsx")
+    assert str(refused.value) == (
+        "book.xlsx: this workbook unpacks to 2.4 MB, more than the 1 MB read from an Excel file. "
+        "Save the sheet as CSV or Parquet and upload that."
+    )
+    assert ingest.read_table(_xlsx(), "book.xlsx").format == "excel"  # a real one under the limit

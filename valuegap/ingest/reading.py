@@ -26,6 +26,9 @@ ACCEPTED = "CSV, TSV, Parquet or Excel (.xlsx)"
 # so bytes that reach the reader by another way than the browser's upload meet the same limit.
 MAX_UPLOAD_MB = 20
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB << 20
+# the XML inside an .xlsx: a full 20 MB workbook unpacks to about 200 MB, while a "zip bomb" of a few
+# kilobytes can declare gigabytes that openpyxl would try to hold in memory
+MAX_WORKBOOK_UNPACKED_BYTES = 512 << 20
 # what a file name promises, to say so when the content turns out to be plain text
 _CLAIMED = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook", ".xls": "an Excel workbook",
             ".parquet": "a Parquet file", ".pq": "a Parquet file"}  # fmt: skip
@@ -56,6 +59,16 @@ def check_size(data: bytes, file_name: str, max_bytes: int | None = MAX_UPLOAD_B
             f"{file_name}: the file is {megabytes(len(data))}; the limit is {megabytes(max_bytes)}. Split it "
             "into smaller files, save it as Parquet (much smaller than the same table as CSV), or read the "
             "data from its database with a SQL source."
+        )
+
+
+def _check_workbook_size(data: bytes, file_name: str) -> None:
+    unpacked = filetypes.unpacked_size(data)  # recognised as a workbook: the archive opens
+    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
+        raise ValueGapError(
+            f"{file_name}: this workbook unpacks to {megabytes(unpacked)}, more than the "
+            f"{megabytes(MAX_WORKBOOK_UNPACKED_BYTES)} read from an Excel file. Save the sheet as CSV or "
+            "Parquet and upload that."
         )
 
 
@@ -138,6 +151,7 @@ def read_table(
         frame.columns = check_headers([str(c) for c in frame.columns], file_name)
         return _done(frame, file_name, "parquet", None, None, None, digest)
     if kind == "excel":
+        _check_workbook_size(data, file_name)
         try:
             frame = pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=str, keep_default_na=False)
         except Exception as exc:
