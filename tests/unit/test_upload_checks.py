@@ -273,7 +273,7 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(monkey
     with pytest.raises(ValueGapError) as refused:
         ingest.read_table(bomb, "book.xlsx")
     assert str(refused.value) == (
-        "book.xlsx: this workbook unpacks to 2.4 MB, more than the 1 MB read from an Excel file. "
-        "Save the sheet as CSV or Parquet and upload that."
+        "book.xlsx: this workbook unpacks to 2.4 MB, more than the 1 MB this app reads from one "
+        "Excel file. Save the sheet as CSV or Parquet and upload that."
     )
     assert ingest.read_table(_xlsx(), "book.xlsx").format == "excel"  # a real one under the limit

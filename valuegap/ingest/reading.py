@@ -67,8 +67,8 @@ def _check_workbook_size(data: bytes, file_name: str) -> None:
     if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
         raise ValueGapError(
             f"{file_name}: this workbook unpacks to {megabytes(unpacked)}, more than the "
-            f"{megabytes(MAX_WORKBOOK_UNPACKED_BYTES)} read from an Excel file. Save the sheet as CSV or "
-            "Parquet and upload that."
+            f"{megabytes(MAX_WORKBOOK_UNPACKED_BYTES)} this app reads from one Excel file. "
+            "Save the sheet as CSV or Parquet and upload that."
         )
 
 
