@@ -28,14 +28,18 @@ CAPTIONS = {
     "with its confidence interval; colour is the verdict.",
     "distribution": "Bars count customers by their measured outcome; the solid line is the promise and the "
     "dashed line the materiality threshold the test uses.",
-    "waterfall": "From the promised benefit per customer and period, each claim's shortfall (red) or surplus "
-    "(green) leads to the realized benefit; price and cost of access then give the net customer value.",
+    "waterfall": "From the promised benefit per customer and period, each claim's shortfall (orange) or "
+    "surplus (green) leads to the realized benefit; price and cost of access then give the net customer "
+    "value.",
     "heatmap": "Each cell is one claim in one segment: colour is the verdict, the number the fulfilment; "
     "p-values are adjusted together across all cells.",
     "expectation": "For each survey item, the grey dot is what customers expected and the coloured dot what "
     "they experienced; a drop means under-delivery against the expectation the promise set.",
 }
 _LINES = ["promised", "threshold T"]
+# charts with a row per claim, segment or item: a row's height, whatever the axes take. A fixed chart
+# height includes the axes once Streamlit fits the chart to its column, so three rows got 45 px.
+ROW = alt.Step(36)
 _SCALE = alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
 
 
@@ -78,7 +82,7 @@ def claims_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.Chart:
         x="estimate:Q", y=y, color=alt.Color("verdict:N", scale=_SCALE), tooltip=tooltip
     )
     promise = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#777", strokeDash=[4, 3]).encode(x="x:Q")
-    return (promise + ci + dots).properties(height=max(120, 36 * len(data)))
+    return (promise + ci + dots).properties(height=ROW)
 
 
 def distribution_chart(
@@ -96,7 +100,7 @@ def distribution_chart(
     better = "right" if direction == "higher" else "left"
     bars = alt.Chart(data).mark_bar(color="#4C78A8", opacity=0.8).encode(
         x=alt.X("bin_start:Q", title=f"Outcome per customer ({unit or 'units'}; better to the {better})"),
-        x2="bin_end:Q", y=alt.Y("count:Q", title="Customers"),
+        x2="bin_end:Q", y=alt.Y("count:Q", title="Customers"), y2=alt.datum(0),  # bars rise from zero
         tooltip=[alt.Tooltip("bin_start:Q", format=".3g"), alt.Tooltip("bin_end:Q", format=".3g"), "count:Q"],
     )  # fmt: skip
     lines = pd.DataFrame(
@@ -166,7 +170,8 @@ def _waterfall(data: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | al
         domain=["total", "shortfall", "surplus", "cost"], range=["#4C78A8", "#D55E00", "#009E73", "#999999"]
     )
     bars = alt.Chart(data).mark_bar().encode(
-        x=x, y=alt.Y("start:Q", title=f"Money per customer and period {currency}".strip()), y2="end:Q",
+        x=x, y=alt.Y("start:Q", title=f"Money per customer and period{f' ({currency})' if currency else ''}"),
+        y2="end:Q",
         color=alt.Color("type:N", scale=colours, title=None),
         tooltip=["label:N", alt.Tooltip("amount:Q", format=",.2f"), "type:N"],
     )  # fmt: skip
@@ -199,7 +204,7 @@ def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
                  alt.Tooltip("p_adjusted:Q", format=".3g", title="adjusted p"), "n:Q"],
     )  # fmt: skip
     text = base.mark_text(fontSize=12, color="black").encode(text="label:N")
-    return (rects + text).properties(height=alt.Step(36))  # a row per segment, whatever the axis takes
+    return (rects + text).properties(height=ROW)
 
 
 def expectation_chart(items: pd.DataFrame) -> alt.LayerChart | alt.Chart:
@@ -231,7 +236,7 @@ def expectation_chart(items: pd.DataFrame) -> alt.LayerChart | alt.Chart:
                  alt.Tooltip("ci_low:Q", format="+.2f"), alt.Tooltip("ci_high:Q", format="+.2f"),
                  "verdict_text:N"],
     )  # fmt: skip
-    return (link + expected + experienced).properties(height=max(120, 40 * len(data)))
+    return (link + expected + experienced).properties(height=ROW)
 
 
 # ------------------------------------------------------------------ specs with their data swapped in

@@ -374,3 +374,23 @@ def test_delivery_is_how_much_of_the_promise_customers_got(form, direction, fiel
     result = analyze(prop, outcomes).results[0]
     assert gaps.delivery(result) == (pytest.approx(expected) if expected is not None else None)
     assert gaps.delivery_by_metric(analyze(prop, outcomes)) == {"m": gaps.delivery(result)}
+
+
+def test_row_charts_give_each_row_its_height_and_histogram_bars_rise_from_zero(invoicing) -> None:
+    """A fixed chart height includes the axes once Streamlit fits a chart to its column: three survey
+    items got 45 px and lost a label. Histogram bars drawn without a base were floating dashes."""
+    prop, outcomes = invoicing
+    analysis = analyze(prop, outcomes, by_segment=True)
+    customers = pd.read_csv(DATA / "customers/invoicing-saas.csv")
+    specs = {
+        "claims": charts.chart_spec("claims", gaps.claims_chart_frame(analysis)),
+        "heatmap": charts.chart_spec("heatmap", gaps.heatmap_cells(analysis)),
+        "expectation": charts.chart_spec(
+            "expectation", gaps.expectation_frame(gaps.expectation_gaps(customers))
+        ),
+    }
+    for name, spec in specs.items():
+        assert spec["height"] == {"step": 36}, name
+    bins = pd.DataFrame({"bin_start": [0.0, 1.0], "bin_end": [1.0, 2.0], "count": [3, 5]})
+    (bars, _rules) = charts.chart_spec("distribution", bins, claimed=1.5, threshold=1.2)["layer"]
+    assert bars["encoding"]["y2"] == {"datum": 0}
