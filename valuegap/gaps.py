@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from valuegap.analysis import Analysis, ClaimResult
-from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict
+from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict, threshold
 from valuegap.model import Claim, ClaimForm, Direction, Proposition
 from valuegap.value import ExperienceGap, ValueGap, experience_gap
 
@@ -116,21 +116,74 @@ def promise_text(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
     return f"{claim.form.value} {_number(claim.claimed)}{unit}"
 
 
-def verdict_reason(result: ClaimResult, alpha: float) -> str:
-    """One line saying why the claim got its verdict."""
-    verdict, test = result.verdict.verdict, result.verdict.test
+def bar_text(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
+    """The bar a claim's test measures customers against, in the claim's terms, with where it comes
+    from: the promise less the tolerance the test allows (METHODS section 1)."""
+    unit = f" {claim.unit}" if claim.unit else ""
+    allowance = f"the {claim.tolerance:.0%} tolerance"
+    lower = claim.direction is Direction.lower
+    if claim.form in (ClaimForm.average, ClaimForm.median) and claim.claimed is not None:
+        return (
+            f"the bar of {_number(threshold(claim))}{unit} (the promised {_number(claim.claimed)}"
+            f"{' plus' if lower else ' less'} {allowance})"
+        )
+    if claim.form in (ClaimForm.share, ClaimForm.up_to):
+        return f"{_share_bar(claim, up_to_share)} of customers reaching {_number(claim.claimed)}{unit}"
+    if claim.form is ClaimForm.comparative and claim.ratio is not None:
+        scale = claim.ratio * (1 + claim.tolerance if lower else 1 - claim.tolerance)
+        return (
+            f"{_number(scale)}× {claim.competitor}'s customers (the promised {_number(claim.ratio)}× "
+            f"{'plus' if lower else 'less'} {allowance})"
+        )
+    if claim.form is ClaimForm.parity:
+        return f"{claim.competitor}'s customers within ±{claim.tolerance:.0%} of their mean"
+    return "the promise"
+
+
+def _share_bar(claim: Claim, up_to_share: float) -> str:
+    if claim.form is ClaimForm.share and claim.share is not None:
+        return (
+            f"{claim.share * (1 - claim.tolerance):.0%} (the promised {claim.share:.0%} less the "
+            f"{claim.tolerance:.0%} tolerance)"
+        )
+    return f"{up_to_share:.0%}"  # "up to": all or almost all customers, no tolerance
+
+
+def p_text(p: float) -> str:
+    """A p-value as a reader takes it in: "< 0.001" below that, else two significant digits."""
+    return "< 0.001" if p < 0.001 else f"= {p:.2g}"
+
+
+def verdict_reason(result: ClaimResult, alpha: float, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
+    """One line saying why the claim got its verdict, naming the bar it was tested against."""
+    verdict, test, claim = result.verdict.verdict, result.verdict.test, result.claim
     if test.reason and verdict in (Verdict.no_evidence, Verdict.not_testable):
         return test.reason
     p = result.verdict.p_adjusted
-    if verdict is Verdict.exaggerated:
-        return f"customers got significantly less than the threshold (adjusted p = {p:.2g} < {alpha:g})"
-    if verdict is Verdict.substantiated:
-        return f"customers got significantly more than the threshold (adjusted p = {p:.2g} < {alpha:g})"
+    bar = bar_text(claim, up_to_share)
+    if verdict in (Verdict.exaggerated, Verdict.substantiated) and p is not None:
+        better = verdict is Verdict.substantiated
+        if claim.form is ClaimForm.parity:
+            found = f"customers got the same as {bar}"
+        elif claim.form in (ClaimForm.share, ClaimForm.up_to):
+            unit = f" {claim.unit}" if claim.unit else ""
+            found = (
+                f"the share of customers reaching {_number(claim.claimed)}{unit} is significantly "
+                f"{'above' if better else 'below'} {_share_bar(claim, up_to_share)}"
+            )
+        else:
+            found = f"customers fared significantly {'better' if better else 'worse'} than {bar}"
+        return f"{found} (adjusted p {p_text(p)}, below α = {alpha:g})"
     if test.reason:
         return test.reason
     if test.evidence_needed:
-        return f"not enough evidence either way; about {test.evidence_needed:,} more customers needed"
-    return f"not enough evidence either way (adjusted p = {p:.2g})" if p is not None else "not tested"
+        return (
+            f"not enough evidence either way against {bar}; about {test.evidence_needed:,} more customers "
+            "needed"
+        )
+    if p is None:
+        return "not tested"
+    return f"not enough evidence either way against {bar} (adjusted p {p_text(p)})"
 
 
 def claims_table(
@@ -161,7 +214,7 @@ def claims_table(
                 "p_value": _clean(test.p_value),
                 "p_adjusted": _clean(verdict.p_adjusted),
                 "verdict": verdict.verdict.value,
-                "why": verdict_reason(result, analysis.alpha),
+                "why": verdict_reason(result, analysis.alpha, up_to_share),
                 "more_customers_needed": test.evidence_needed
                 if verdict.verdict is Verdict.inconclusive
                 else None,

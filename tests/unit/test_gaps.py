@@ -394,3 +394,45 @@ def test_row_charts_give_each_row_its_height_and_histogram_bars_rise_from_zero(i
     bins = pd.DataFrame({"bin_start": [0.0, 1.0], "bin_end": [1.0, 2.0], "count": [3, 5]})
     (bars, _rules) = charts.chart_spec("distribution", bins, claimed=1.5, threshold=1.2)["layer"]
     assert bars["encoding"]["y2"] == {"datum": 0}
+
+
+def _reasons(name: str) -> dict[str, str]:
+    prop = read(DATA / f"propositions/{name}.yaml")
+    table = gaps.claims_table(analyze(prop, pd.read_csv(DATA / f"outcomes/{name}.csv")))
+    return dict(zip(table["claim"], table["why"], strict=True))
+
+
+def test_every_verdict_names_the_bar_it_was_tested_against() -> None:
+    """'5.5 h (CI 5.1-5.8) against a promise of 6 h' reads as exaggerated unless the reason says the
+    test's bar is 5.4 h: the promise less its tolerance (METHODS section 1)."""
+    invoicing = _reasons("invoicing-saas")
+    assert invoicing["month-end"].startswith(
+        "not enough evidence either way against the bar of 5.4 hours/month "
+        "(the promised 6 less the 10% tolerance) (adjusted p = 0."
+    )
+    assert invoicing["paid-faster"] == (
+        "customers fared significantly worse than the bar of 8.1 days (the promised 9 less the 10% "
+        "tolerance) (adjusted p < 0.001, below α = 0.05)"
+    )
+    assert invoicing["first-invoice"].startswith(
+        "the share of customers reaching 2 days is significantly above 81% (the promised 90% less the "
+        "10% tolerance)"
+    )
+    assert (
+        "1.8× InvoiceHub's customers (the promised 2× less the 10% tolerance)" in invoicing["vs-invoicehub"]
+    )
+    retrofit = _reasons("energy-retrofit")  # fewer install days are better: the bar lies above the promise
+    assert (
+        "worse than the bar of 3.3 days (the promised 3 plus the 10% tolerance)" in retrofit["install-days"]
+    )
+    assert "reaching 40 % is significantly below 90% (adjusted p" in retrofit["heating-bill"]  # up to
+    streaming = _reasons("streaming-plan")
+    assert streaming["quality-parity"].startswith(
+        "customers got the same as StreamMax's customers within ±10% of their mean"
+    )
+
+
+@pytest.mark.parametrize(("p", "text"), [(0.0, "< 0.001"), (0.000999, "< 0.001"), (0.001, "= 0.001"),
+                                         (0.0234, "= 0.023"), (0.5, "= 0.5")])  # fmt: skip
+def test_p_values_read_as_a_reader_takes_them_in(p: float, text: str) -> None:
+    assert gaps.p_text(p) == text
