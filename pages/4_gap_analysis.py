@@ -121,6 +121,9 @@ def _headline(analysis: Analysis, currency: str) -> None:
     cols[0].metric("Exaggerated", counts["exaggerated"])
     cols[1].metric("Inconclusive", counts["inconclusive"])
     cols[2].metric("Substantiated", counts["substantiated"])
+    untested = gaps.untested_note(counts)
+    if untested:
+        cols[2].caption(untested)
     if analysis.value is not None:
         value = gaps.value_summary(analysis.value)
         cols[3].metric(

@@ -154,6 +154,13 @@ def p_text(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"= {p:.2g}"
 
 
+def untested_note(counts: Mapping[str, int]) -> str:
+    """What the headline's three verdict counts leave out ("Also 1 not testable"), or ""."""
+    words = {Verdict.not_testable.value: "not testable", Verdict.no_evidence.value: "without evidence"}
+    left_out = [f"{counts[verdict]} {word}" for verdict, word in words.items() if counts.get(verdict)]
+    return f"Also {' and '.join(left_out)}" if left_out else ""
+
+
 def verdict_reason(result: ClaimResult, alpha: float, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
     """One line saying why the claim got its verdict, naming the bar it was tested against."""
     verdict, test, claim = result.verdict.verdict, result.verdict.test, result.claim

@@ -18,6 +18,7 @@ def test_gap_analysis_shows_the_demo_verdicts(open_store):
     assert not at.error
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Exaggerated"] == "2" and metrics["Substantiated"] == "2"
+    assert "Also 1 not testable" in shown(at.caption)  # the puffery claim, so the counts add up to 7
     table = at.dataframe[0].value
     verdicts = dict(zip(table["claim"], table["verdict"], strict=True))
     assert verdicts["paid-faster"] == "exaggerated" and verdicts["admin-time"] == "substantiated"

@@ -436,3 +436,13 @@ def test_every_verdict_names_the_bar_it_was_tested_against() -> None:
                                          (0.0234, "= 0.023"), (0.5, "= 0.5")])  # fmt: skip
 def test_p_values_read_as_a_reader_takes_them_in(p: float, text: str) -> None:
     assert gaps.p_text(p) == text
+
+
+def test_the_headline_says_which_claims_its_three_counts_leave_out() -> None:
+    assert (
+        gaps.untested_note({"exaggerated": 2, "not testable": 1, "no evidence": 0}) == "Also 1 not testable"
+    )
+    assert gaps.untested_note({"not testable": 1, "no evidence": 2}) == (
+        "Also 1 not testable and 2 without evidence"
+    )
+    assert gaps.untested_note({"substantiated": 3, "not testable": 0}) == ""
