@@ -149,11 +149,15 @@ def _verdicts(  # type: ignore[no-untyped-def]
         analysis, flags=flags, rewordings={k: r.text for k, r in rewordings.items() if r.changed}
     )
     st.dataframe(
-        table.drop(columns=["text", "estimate", "ci_low", "ci_high", "p_value"]),
-        hide_index=True, width="stretch",
+        gaps.readable_p_values(table.drop(columns=["text", "estimate", "ci_low", "ci_high", "p_value"]),
+                               ["p_adjusted"]),
+        hide_index=True, width="stretch", placeholder="–",
         column_config={
+            "claim": "Claim", "form": "Form", "promised": "Promised", "n": "Customers",
+            "measured": "Measured", "verdict": "Verdict", "wording_flags": "Wording flags",
+            "why": st.column_config.TextColumn("Why", width="large"),
             "fulfilment": st.column_config.NumberColumn("Fulfilment", format="percent"),
-            "p_adjusted": st.column_config.NumberColumn("Adjusted p", format="%.3g"),
+            "p_adjusted": st.column_config.TextColumn("Adjusted p"),
             "defensible": st.column_config.NumberColumn("Defensible value", format="%.3g"),
             "gap_money": st.column_config.NumberColumn("Gap (money)", format="%.2f"),
             "more_customers_needed": st.column_config.NumberColumn("More customers needed", format="%d"),
@@ -258,7 +262,18 @@ def _expectations(ctx: PageContext, proposition_id: int, alpha: float) -> None:
         return
     st.caption(f"From {escape_markdown(customers[0].label)}")
     show_chart("expectation", frame)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(
+        gaps.readable_p_values(frame, ["p_value"]), hide_index=True, width="stretch", placeholder="–",
+        column_config={
+            "item": "Survey item", "n": "Respondents",
+            "expected": st.column_config.NumberColumn("Expected (mean)", format="%.2f"),
+            "experienced": st.column_config.NumberColumn("Experienced (mean)", format="%.2f"),
+            "gap": st.column_config.NumberColumn("Gap", format="%+.2f"),
+            "ci_low": st.column_config.NumberColumn("Gap CI from", format="%+.2f"),
+            "ci_high": st.column_config.NumberColumn("Gap CI to", format="%+.2f"),
+            "p_value": st.column_config.TextColumn("p"), "verdict_text": "Reading",
+        },
+    )  # fmt: skip
     table_downloads(frame, "expected vs experienced", key="expectations")
 
 
@@ -272,8 +287,10 @@ def _exaggerations(analysis: Analysis, flags: dict) -> None:
         "(then by fulfilment), then claims whose wording alone is a risk."
     )
     st.dataframe(
-        ranked, hide_index=True, width="stretch",
+        ranked, hide_index=True, width="stretch", placeholder="–",
         column_config={
+            "rank": "Rank", "claim": "Claim", "text": "Wording", "verdict": "Verdict",
+            "why": st.column_config.TextColumn("Why", width="large"),
             "fulfilment": st.column_config.NumberColumn("Fulfilment", format="percent"),
             "gap_money": st.column_config.NumberColumn("Gap (money per customer)", format="%.2f"),
         },

@@ -149,9 +149,23 @@ def _share_bar(claim: Claim, up_to_share: float) -> str:
     return f"{up_to_share:.0%}"  # "up to": all or almost all customers, no tolerance
 
 
-def p_text(p: float) -> str:
+def p_display(p: float | None) -> str | None:
     """A p-value as a reader takes it in: "< 0.001" below that, else two significant digits."""
-    return "< 0.001" if p < 0.001 else f"= {p:.2g}"
+    if p is None or p != p:
+        return None
+    return "< 0.001" if p < 0.001 else f"{p:.2g}"
+
+
+def p_text(p: float) -> str:
+    """A p-value for a sentence: "< 0.001" or "= 0.023"."""
+    shown = p_display(p) or "–"
+    return shown if shown.startswith("<") else f"= {shown}"
+
+
+def readable_p_values(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """A copy of ``frame`` for the screen with p-value ``columns`` as text ("< 0.001", "0.023"):
+    "1.32e-125" means nothing to a marketer. Downloads keep the numbers."""
+    return frame.assign(**{c: [p_display(p) for p in frame[c]] for c in columns if c in frame.columns})
 
 
 def untested_note(counts: Mapping[str, int]) -> str:

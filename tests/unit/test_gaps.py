@@ -446,3 +446,11 @@ def test_the_headline_says_which_claims_its_three_counts_leave_out() -> None:
         "Also 1 not testable and 2 without evidence"
     )
     assert gaps.untested_note({"substantiated": 3, "not testable": 0}) == ""
+
+
+def test_p_values_on_screen_are_text_and_the_numbers_stay_for_downloads() -> None:
+    frame = pd.DataFrame({"claim": ["a", "b", "c"], "p_adjusted": [1.3e-125, 0.0412, None]})
+    shown = gaps.readable_p_values(frame, ["p_adjusted", "not there"])
+    assert shown["p_adjusted"].iloc[:2].tolist() == ["< 0.001", "0.041"]
+    assert shown["p_adjusted"].isna().tolist() == [False, False, True]  # shown as the placeholder
+    assert frame["p_adjusted"].iloc[0] == 1.3e-125  # the table itself is unchanged
