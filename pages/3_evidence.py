@@ -71,14 +71,37 @@ def _upload(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:
         type=["csv", "tsv", "txt", "parquet", "xlsx"],
         help="CSV/TSV (any delimiter, UTF-8 or Latin-1, decimal comma), Parquet or Excel. Long form "
         "(customer_id, metric, value, …), wide form (one column per metric) or a customer table.",
-        key="vg_upload",
+        # a new key after each import empties the uploader, so the stored file is not offered again
+        key=f"vg_upload_{st.session_state.get('vg_upload_round', 0)}",
     )
     if upload is None:
-        st.caption("Try it with the demo files in `data/outcomes/` and `data/customers/`.")
+        if not _show_imported(proposition_id, "file"):
+            st.caption("Try it with the demo files in `data/outcomes/` and `data/customers/`.")
         return
+    st.session_state.pop("vg_imported", None)
     data = upload.getvalue()
     raw = _read_cached(data, upload.name)
     _mapping_and_import(ctx, proposition_id, raw, metrics)
+
+
+def _show_imported(proposition_id: int, source: str) -> bool:
+    """What the last import from ``source`` stored and where its verdicts are; False if none."""
+    imported = st.session_state.get("vg_imported")
+    if imported is None or imported[:2] != (proposition_id, source):
+        return False
+    _, _, message, dataset_id = imported
+    st.success(message, icon=":material/check_circle:")
+    if dataset_id is not None:
+        _analysis_link(proposition_id, dataset_id)
+    return True
+
+
+def _analysis_link(proposition_id: int, dataset_id: int) -> None:
+    st.page_link(
+        page("4_gap_analysis.py").path, label="See the verdicts on the Gap analysis page",
+        icon=":material/query_stats:",
+        query_params={links.PROPOSITION: str(proposition_id), links.DATASET: str(dataset_id)},
+    )  # fmt: skip
 
 
 def _read_cached(data: bytes, file_name: str) -> ingest.RawTable:
@@ -107,9 +130,12 @@ def _sql_source(ctx: PageContext, proposition_id: int, metrics: set[str]) -> Non
         with st.spinner("Running the query…"):
             st.session_state["vg_sql_raw"] = ingest.read_sql(url, query)
         st.session_state.pop("vg_checked", None)
+        st.session_state.pop("vg_imported", None)
     raw = st.session_state.get("vg_sql_raw")
     if raw is not None:
         _mapping_and_import(ctx, proposition_id, raw, metrics, key="sql")
+    else:
+        _show_imported(proposition_id, "sql")
 
 
 # ----------------------------------------------------------------------------- mapping and checking
@@ -187,9 +213,17 @@ def _mapping_and_import(
         )  # fmt: skip
         bar.empty()
         st.session_state.pop("vg_checked", None)
-        flash(f"Imported {stored.dataset.label}: {stored.dataset.rows_kept:,} rows kept.")
-        if dataset_kind(mapping) == "outcomes":
-            st.session_state["vg_go_analysis"] = stored.dataset.id
+        message = f"Imported {stored.dataset.label}: {stored.dataset.rows_kept:,} rows kept."
+        flash(message)
+        outcomes = stored.dataset.id if dataset_kind(mapping) == "outcomes" else None
+        if outcomes is not None:
+            st.session_state["vg_go_analysis"] = outcomes
+        # the stored table is not offered again: the uploader empties, the query result is dropped
+        if key == "file":
+            st.session_state["vg_upload_round"] = st.session_state.get("vg_upload_round", 0) + 1
+        else:
+            st.session_state.pop("vg_sql_raw", None)
+        st.session_state["vg_imported"] = (proposition_id, key, escape_markdown(message), outcomes)
         st.rerun()
 
 
@@ -261,11 +295,7 @@ def _report(report: ingest.ValidationReport, key: str) -> None:
 def _datasets(ctx: PageContext, proposition_id: int) -> None:
     go = st.session_state.pop("vg_go_analysis", None)
     if go is not None:
-        st.page_link(
-            page("4_gap_analysis.py").path, label="See the verdicts on the Gap analysis page",
-            icon=":material/query_stats:",
-            query_params={links.PROPOSITION: str(proposition_id), links.DATASET: str(go)},
-        )  # fmt: skip
+        _analysis_link(proposition_id, go)
     items = visible_datasets(ctx, proposition_id)
     if not items:
         st.info("No datasets yet. Upload a file or run a query to bring the first one.")

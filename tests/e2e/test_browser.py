@@ -175,7 +175,12 @@ def test_uploaded_outcomes_become_verdicts_on_the_gap_analysis_page(server: Serv
     (dataset,) = store.datasets(kind="outcomes", proposition_id=2)
     assert dataset.rows_kept == 28_820 and dataset.name == "streaming-plan"
     store.close()
-    open_page(page, f"{server.url}/gap_analysis?p=2&d={dataset.id}")
+    # the upload tab says what was stored, no longer offers the same file, and leads to the verdicts
+    expect(page.get_by_text(f"Imported {dataset.label}: 28,820 rows kept.").first).to_be_visible()
+    expect(page.get_by_role("button", name="Check rows")).to_have_count(0)
+    page.get_by_role("link", name="See the verdicts on the Gap analysis page").first.click()
+    settle(page)
+    assert "/gap_analysis" in page.url, page.url
     expect(page.get_by_text(f"Evidence: {dataset.label}")).to_be_visible()
     table = page.locator('[data-testid="stDataFrame"]').first
     expect(table).to_be_visible()
