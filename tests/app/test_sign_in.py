@@ -87,3 +87,13 @@ def test_a_share_link_still_opens_read_only_without_signing_in(open_store):
     at = _app("4_gap_analysis.py", {"is_logged_in": False}, share=token)
     assert [t.value for t in at.title] == ["Gap analysis"]
     assert any("Read-only view" in c for c in shown(at.sidebar.caption))
+
+
+def test_the_local_name_box_keeps_the_name_on_every_page():
+    """Streamlit drops a widget's value when the page changes: the box was empty on every other page."""
+    at = app_at("1_overview.py")
+    at.text_input(key="vg_user_name").input("Ana Lima").run()
+    for page_file in ("3_evidence.py", "4_gap_analysis.py", "2_propositions.py", "3_evidence.py"):
+        at.switch_page(f"pages/{page_file}")
+        at.run()
+        assert at.text_input(key="vg_user_name").value == "Ana Lima", page_file

@@ -137,8 +137,9 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
             if st.button("Sign out", icon=":material/logout:", key="vg_sign_out"):
                 st.logout()
         else:
-            if not st.session_state.get("vg_user_name"):
-                st.session_state["vg_user_name"] = local_user()
+            # set before the widget on every run: Streamlit drops a widget's value when the page
+            # changes, and the box came up empty on every other page
+            st.session_state["vg_user_name"] = st.session_state.get("vg_user_name") or local_user()
             st.text_input(
                 "Your name",
                 key="vg_user_name",
