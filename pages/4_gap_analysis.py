@@ -152,6 +152,10 @@ def _verdicts(  # type: ignore[no-untyped-def]
         gaps.readable_p_values(table.drop(columns=["text", "estimate", "ci_low", "ci_high", "p_value"]),
                                ["p_adjusted"]),
         hide_index=True, width="stretch", placeholder="–",
+        # what a reader looks for first, before the columns that need scrolling to
+        column_order=["claim", "verdict", "promised", "measured", "why", "fulfilment", "p_adjusted", "n",
+                      "more_customers_needed", "defensible", "suggested_wording", "gap_money",
+                      "wording_flags", "form"],
         column_config={
             "claim": "Claim", "form": "Form", "promised": "Promised", "n": "Customers",
             "measured": "Measured", "verdict": "Verdict", "wording_flags": "Wording flags",
