@@ -159,6 +159,19 @@ def threshold(claim: Claim) -> float:
     return claim.claimed - delta if claim.direction is Direction.higher else claim.claimed + delta
 
 
+def share_null(claim: Claim) -> float:
+    """``p₀ − δₛ``, the share a ``share`` claim is tested against, with ``δₛ = tolerance × p₀``."""
+    assert claim.share is not None
+    return claim.share - claim.tolerance * claim.share
+
+
+def comparative_scale(claim: Claim) -> float:
+    """The multiple of the rival's mean ours must beat: ``ratio·(1 − tolerance)``, or
+    ``ratio·(1 + tolerance)`` when lower wins."""
+    assert claim.ratio is not None
+    return claim.ratio * (1 - claim.tolerance if claim.direction is Direction.higher else 1 + claim.tolerance)
+
+
 def _reaching(sample: Sample, bar: float, direction: Direction) -> int:
     """How many customers reach ``bar`` in the claim's direction (x ≥ bar, or x ≤ bar for lower)."""
     return sample.count_at_least(bar) if direction is Direction.higher else sample.count_at_most(bar)
@@ -305,7 +318,7 @@ def _up_to(claim: Claim, sample: Sample, alpha: float, up_to_share: float) -> Cl
 
 def _share(claim: Claim, sample: Sample, alpha: float) -> ClaimTest:
     assert claim.claimed is not None and claim.share is not None
-    null = claim.share - claim.tolerance * claim.share
+    null = share_null(claim)
     k = _reaching(sample, claim.claimed, claim.direction)
     lower_bound = _wilson(k, sample.n, 2 * alpha)[0]
     return _proportion(claim, sample, alpha, bar=claim.claimed, null=null, defensible=lower_bound)
@@ -345,7 +358,7 @@ def _comparative(claim: Claim, ours: Sample, rival: Sample | None, alpha: float)
     assert rival is not None and claim.ratio is not None
     higher = claim.direction is Direction.higher
     # "2× the savings of Rival": ours must beat ratio·(1 − tolerance)·rival (mirrored when lower wins)
-    scale = claim.ratio * (1 - claim.tolerance if higher else 1 + claim.tolerance)
+    scale = comparative_scale(claim)
     ratio = _ratio(ours, rival)
     difference = ours.mean - scale * rival.mean
     se, df = _welch(ours.mean, ours.sd, ours.n, scale * rival.mean, scale * rival.sd, rival.n)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from valuegap.analysis import Analysis, ClaimResult
-from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict, threshold
+from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict, comparative_scale, share_null, threshold
 from valuegap.model import Claim, ClaimForm, Direction, Proposition
 from valuegap.value import ExperienceGap, ValueGap, experience_gap
 
@@ -120,20 +120,18 @@ def bar_text(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
     """The bar a claim's test measures customers against, in the claim's terms, with where it comes
     from: the promise less the tolerance the test allows (METHODS section 1)."""
     unit = f" {claim.unit}" if claim.unit else ""
-    allowance = f"the {claim.tolerance:.0%} tolerance"
-    lower = claim.direction is Direction.lower
+    allowance = (
+        f"{'plus' if claim.direction is Direction.lower else 'less'} the {claim.tolerance:.0%} tolerance"
+    )
     if claim.form in (ClaimForm.average, ClaimForm.median) and claim.claimed is not None:
-        return (
-            f"the bar of {_number(threshold(claim))}{unit} (the promised {_number(claim.claimed)}"
-            f"{' plus' if lower else ' less'} {allowance})"
-        )
+        promised = f"the promised {_number(claim.claimed)} {allowance}"
+        return f"the bar of {_number(threshold(claim))}{unit} ({promised})"
     if claim.form in (ClaimForm.share, ClaimForm.up_to):
         return f"{_share_bar(claim, up_to_share)} of customers reaching {_number(claim.claimed)}{unit}"
     if claim.form is ClaimForm.comparative and claim.ratio is not None:
-        scale = claim.ratio * (1 + claim.tolerance if lower else 1 - claim.tolerance)
         return (
-            f"{_number(scale)}× {claim.competitor}'s customers (the promised {_number(claim.ratio)}× "
-            f"{'plus' if lower else 'less'} {allowance})"
+            f"{_number(comparative_scale(claim))}× {claim.competitor}'s customers (the promised "
+            f"{_number(claim.ratio)}× {allowance})"
         )
     if claim.form is ClaimForm.parity:
         return f"{claim.competitor}'s customers within ±{claim.tolerance:.0%} of their mean"
@@ -143,8 +141,8 @@ def bar_text(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
 def _share_bar(claim: Claim, up_to_share: float) -> str:
     if claim.form is ClaimForm.share and claim.share is not None:
         return (
-            f"{claim.share * (1 - claim.tolerance):.0%} (the promised {claim.share:.0%} less the "
-            f"{claim.tolerance:.0%} tolerance)"
+            f"{share_null(claim):.0%} (the promised {claim.share:.0%} less the {claim.tolerance:.0%} "
+            "tolerance)"
         )
     return f"{up_to_share:.0%}"  # "up to": all or almost all customers, no tolerance
 
