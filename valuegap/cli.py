@@ -97,6 +97,12 @@ def _load_in_background(*modules: str) -> None:
     threading.Thread(target=load, name="valuegap-imports", daemon=True).start()
 
 
+def _say_left_out(notes: Sequence[str]) -> None:
+    """What was left out of (or kept in) a valid input, one line per kind on stderr (DESIGN.md)."""
+    for note in notes:
+        print(f"valuegap: {note}", file=sys.stderr)
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from valuegap.delimited import EarlyRead  # Arrow only
 
@@ -105,14 +111,17 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     # of a bare pandas.read_csv to 1.7-2.0x (alternating runs, as bench/bench_evidence.py does)
     outcomes_file = EarlyRead(Path(args.outcomes))
     from valuegap import propfile
-    from valuegap.ingest.outcomes import read_outcomes_csv
+    from valuegap.ingest.outcomes import read_outcomes
 
     _load_in_background("valuegap.analysis")
     prop = propfile.read(Path(args.proposition))
-    outcomes = read_outcomes_csv(outcomes_file)
+    outcomes = read_outcomes(outcomes_file)
+    _say_left_out(outcomes.notes)
     from valuegap.analysis import analyze
 
-    result = analyze(prop, outcomes, alpha=args.alpha, correction=args.correction, by_segment=args.by_segment)
+    result = analyze(
+        prop, outcomes.observations, alpha=args.alpha, correction=args.correction, by_segment=args.by_segment
+    )
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))
     else:
@@ -137,14 +146,17 @@ def _cmd_price_research(args: argparse.Namespace) -> int:
     from valuegap.price_research import gabor_granger, read_survey, van_westendorp
 
     path = Path(args.survey)
-    try:
-        frame = read_survey(filetypes.read_file(path), str(path))
-        if args.method == "van-westendorp":
-            result = van_westendorp(frame, bootstrap=0).summary()  # intervals are not printed
-        else:
-            result = gabor_granger(frame).summary()
-    except InvalidInput as exc:  # every bad cell is listed by the library; one line here
-        raise ValueGapError(exc.message) from None
+    # a bad cell raises InvalidInput, which main prints on one line listing every cell by row and column
+    frame = read_survey(filetypes.read_file(path), str(path))
+    if args.method == "van-westendorp":
+        vw = van_westendorp(frame, bootstrap=0)  # intervals are not printed
+        result = vw.summary()
+        for line in vw.left_out:  # one line per kind of respondent left out, never silently
+            print(f"valuegap: {path}: {line}", file=sys.stderr)
+        for note in vw.notes:  # points the data do not identify
+            print(f"valuegap: {path}: warning: {note}", file=sys.stderr)
+    else:
+        result = gabor_granger(frame).summary()
     if args.format == "json":
         print(json.dumps(result, indent=2))
     elif args.method == "van-westendorp":
@@ -159,13 +171,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from valuegap import offerfile, propfile
     from valuegap.analysis import analyze
     from valuegap.competition import value_map
-    from valuegap.ingest.outcomes import read_outcomes_csv
+    from valuegap.ingest.outcomes import read_outcomes
     from valuegap.report import ReportInputs, build_report
 
     prop = propfile.read(Path(args.proposition))
     outcomes_path = Path(args.outcomes)
-    outcomes = read_outcomes_csv(outcomes_path)
-    analysis = analyze(prop, outcomes, alpha=args.alpha, correction=args.correction)
+    outcomes = read_outcomes(outcomes_path)
+    _say_left_out(outcomes.notes)
+    analysis = analyze(prop, outcomes.observations, alpha=args.alpha, correction=args.correction)
     market = value_map(offerfile.read(Path(args.offers))) if args.offers else None
     page = build_report(ReportInputs(analysis, dataset_label=outcomes_path.name, value_map=market))
     out = Path(args.output)
@@ -225,8 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     research = commands.add_parser(
         "price-research",
         help="Van Westendorp or Gabor-Granger results from a price survey",
-        description="Van Westendorp prints n, dropped, opp, idp, pmc_original, pme_original, pmc_common, "
-        "pme_common (csv/markdown: one row). Gabor-Granger prints n, best_price, best_revenue and a demand "
+        description="Van Westendorp prints n, dropped, dropped_incomplete, dropped_inconsistent, opp, idp, "
+        "pmc_original, pme_original, pmc_common, pme_common (csv/markdown: one row); respondents left out "
+        "(a blank answer, answers out of order) and points the data do not identify are said on stderr, "
+        "one line each. Prices are numbers of 0 or more; a negative or non-numeric answer is bad input "
+        "(exit 2). Gabor-Granger prints n, best_price, best_revenue and a demand "
         "list of price, share, revenue (csv/markdown: one row per tested price, with n, best_price and "
         "best_revenue repeated on every row).",
     )

@@ -80,6 +80,17 @@ def _parse(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.append(values, np.nan)[codes], np.append(status, _BLANK)[codes], texts[codes]
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """A cell's text fit for a one-line message: control characters as spaces, long text cut."""
+    flat = re.sub(r"[\x00-\x1f\x7f]+", " ", str(text)).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the file has it ('' for an empty one)."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+
+
 def _num(value: float) -> str:
     return f"{value:.10g}"
 
@@ -116,19 +127,18 @@ def _columns(frame: pd.DataFrame, needed: Sequence[str], source: str, method: st
 def _numbers(frame: pd.DataFrame, columns: dict[str, str], source: str, rule: str) -> dict[str, np.ndarray]:
     """Columns as floats; every blank, text, infinite or out-of-range cell is one problem.
 
-    ``rule``: "price" (above 0), "max" (0 or more), "binary" (0 or 1) or "any" (finite)."""
+    ``rule``: "max" (0 or more), "binary" (0 or 1) or "any" (finite)."""
     found: list[tuple[int, int, Problem]] = []
     result = {}
     for order, (name, column) in enumerate(columns.items()):
         values, status, texts = _parse(frame[column])
         bad = {
-            "price": values <= 0,
             "max": values < 0,
             "binary": (values != 0) & (values != 1),
             "any": np.zeros(len(values), bool),
         }[rule] & (status == _OK)
         for i in np.flatnonzero((status != _OK) | bad):
-            text, code = texts[i], status[i]
+            text, code = _shown(texts[i]), status[i]
             if code == _BLANK:
                 message = "blank cell; every respondent needs an answer here"
             elif code == _TEXT:
@@ -137,7 +147,6 @@ def _numbers(frame: pd.DataFrame, columns: dict[str, str], source: str, rule: st
                 message = f"'{text}' is not a finite number"
             else:
                 message = {
-                    "price": "a price must be above 0",
                     "max": "must be 0 or more",
                     "binary": "must be 0 (no) or 1 (yes)",
                 }[rule] + f" (got {_num(values[i])})"
@@ -174,72 +183,231 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 # ----------------------------------------------------------------------------- Van Westendorp
 
+CURVE_WORDS = {
+    "too_cheap": "too cheap",
+    "cheap": "cheap",
+    "expensive": "expensive",
+    "too_expensive": "too expensive",
+    "not_cheap": "not cheap",
+    "not_expensive": "not expensive",
+}
+CROSSINGS = {  # each point is the intersection of a falling curve and a rising curve (METHODS.md 7)
+    "opp": ("too_cheap", "too_expensive"),
+    "idp": ("cheap", "expensive"),
+    "pmc_original": ("too_cheap", "not_cheap"),
+    "pme_original": ("not_expensive", "too_expensive"),
+    "pmc_common": ("too_cheap", "expensive"),
+    "pme_common": ("cheap", "too_expensive"),
+}
+POINT_NAMES = {
+    "opp": "OPP",
+    "idp": "IDP",
+    "pmc_original": "PMC (original range)",
+    "pme_original": "PME (original range)",
+    "pmc_common": "PMC (common range)",
+    "pme_common": "PME (common range)",
+}
+INCOMPLETE, INCONSISTENT = "incomplete", "inconsistent"
+_DROPPED_COLUMNS = ["row", *VW_COLUMNS, "kind", "reason"]
+
+
+class InvalidAnswers(InvalidInput):
+    """Van Westendorp answers that are negative or not numbers.
+
+    ``cells`` lists every one (``row, column, answer, problem``; the header is row 1) and ``rows`` the
+    respondents who gave them, so a caller can offer to go on without those respondents
+    (``van_westendorp(..., without_invalid=True)``)."""
+
+    def __init__(self, cells: pd.DataFrame, *, source: str) -> None:
+        problems = [
+            Problem(f"row {row}, column {column}", problem)
+            for row, column, problem in zip(cells["row"], cells["column"], cells["problem"], strict=True)
+        ]
+        super().__init__(problems, source=source)
+        self.cells = cells
+        self.rows = tuple(sorted({int(row) for row in cells["row"]}))
+
+    @property
+    def respondents(self) -> int:
+        return len(self.rows)
+
+    @property
+    def summary(self) -> str:
+        """One sentence: how many answers are invalid and how many respondents gave them."""
+        cells, people = len(self.cells), self.respondents
+        return (
+            f"{_where(self.source)}{_count(cells, 'answer is', 'answers are')} negative or not a finite "
+            f"number, from {_count(people, 'respondent')}; prices must be numbers of 0 or more."
+        )
+
+
+def _count(k: int, one: str, many: str | None = None) -> str:
+    return f"{k} {one if k == 1 else (many or one + 's')}"
+
+
+def _row_list(rows: Sequence[int]) -> str:
+    """File rows as 'row 3' or 'rows 3, 5-7, 10' (runs of consecutive rows joined)."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    return ("row " if len(rows) == 1 else "rows ") + text
+
+
+def _vw_cells(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The four answers with each respondent's file ``row`` (NaN for a blank answer), and every
+    invalid cell (negative, text, infinite) as ``row, column, answer, problem`` in row order."""
+    columns = _columns(frame, VW_COLUMNS, source, "Van Westendorp")
+    values, found = {}, []
+    for order, (name, column) in enumerate(columns.items()):
+        parsed, status, texts = _parse(frame[column])
+        negative = (status == _OK) & (parsed < 0)
+        for i in np.flatnonzero((status == _TEXT) | (status == _INF) | negative):
+            text = _shown(texts[i])
+            if negative[i]:
+                problem = f"a price cannot be negative (got {_num(parsed[i])})"
+            elif status[i] == _INF:
+                problem = f"'{text}' is not a finite number"
+            else:
+                problem = f"'{text}' is not a number"
+            found.append((int(i) + 2, order, column, text, problem))
+        values[name] = np.where(status == _OK, parsed, np.nan)
+    answers = pd.DataFrame({"row": np.arange(len(frame), dtype=np.int64) + 2, **values})
+    cells = pd.DataFrame(sorted(found), columns=["row", "order", "column", "answer", "problem"])
+    return answers, cells.drop(columns="order")
+
+
+def van_westendorp_answers(frame: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
+    """The four answers as floats (NaN for a blank) with each respondent's file ``row``.
+
+    Prices are numbers ≥ 0; a negative or non-numeric answer raises :class:`InvalidAnswers` listing
+    every such cell."""
+    source = _source(frame, source)
+    answers, cells = _vw_cells(frame, source)
+    if len(cells):
+        raise InvalidAnswers(cells, source=source)
+    _enough(len(frame), source)
+    return answers
+
 
 @dataclass(frozen=True, eq=False)
 class VanWestendorp:
     """Price sensitivity meter: the curves over the answered prices and where they cross.
 
     ``curves`` has ``price`` and the shares ``too_cheap, cheap, expensive, too_expensive, not_cheap,
-    not_expensive``; ``dropped_rows`` lists each inconsistent respondent (file row, answers, reason);
-    ``intervals`` maps each point to its 95% bootstrap interval (empty when not bootstrapped)."""
+    not_expensive``; ``dropped_rows`` lists each dropped respondent (file row, answers, ``kind``
+    incomplete or inconsistent, reason); ``unidentified`` maps each point the data do not identify to a
+    warning in words; ``invalid_rows`` lists respondents left out for invalid answers when the caller
+    chose so; ``intervals`` maps each point to its 95% bootstrap interval (empty when not bootstrapped)."""
 
     n: int
-    dropped: int
+    dropped_incomplete: int
+    dropped_inconsistent: int
     dropped_rows: pd.DataFrame
     curves: pd.DataFrame
-    opp: float | None
-    idp: float | None
-    pmc_original: float | None
-    pme_original: float | None
-    pmc_common: float | None
-    pme_common: float | None
+    opp: float
+    idp: float
+    pmc_original: float
+    pme_original: float
+    pmc_common: float
+    pme_common: float
     intervals: dict[str, tuple[float, float]]
+    unidentified: dict[str, str]
+    invalid_rows: pd.DataFrame
     resamples: int = 0
     seed: int = 2026
+    source: str = ""
 
     @property
-    def points(self) -> dict[str, float | None]:
+    def dropped(self) -> int:
+        """Respondents dropped by the rule: blank answers plus answers out of order."""
+        return self.dropped_incomplete + self.dropped_inconsistent
+
+    @property
+    def points(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in POINTS}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Warnings in words, one per point the data do not identify."""
+        return tuple(self.unidentified[name] for name in POINTS if name in self.unidentified)
+
+    def rows_of(self, kind: str) -> pd.DataFrame:
+        """The dropped respondents of one kind (INCOMPLETE or INCONSISTENT)."""
+        return self.dropped_rows[self.dropped_rows["kind"] == kind].reset_index(drop=True)
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """What was left out, one sentence per kind (the CLI prints them on stderr)."""
+        lines = []
+        if len(self.invalid_rows):
+            rows = self.invalid_rows["row"]
+            lines.append(
+                f"{_count(len(rows), 'respondent')} with invalid answers left out ({_row_list(rows)})."
+            )
+        for kind, why in (
+            (INCOMPLETE, "a blank answer"),
+            (INCONSISTENT, "answers not in the order too_cheap < cheap < expensive < too_expensive"),
+        ):
+            rows = self.rows_of(kind)["row"]
+            if len(rows):
+                lines.append(f"{_count(len(rows), 'respondent')} left out for {why} ({_row_list(rows)}).")
+        return tuple(lines)
 
     def summary(self) -> dict[str, Any]:
         """The fields the command line prints (DESIGN.md)."""
-        return {"n": self.n, "dropped": self.dropped, **self.points}
+        return {
+            "n": self.n,
+            "dropped": self.dropped,
+            "dropped_incomplete": self.dropped_incomplete,
+            "dropped_inconsistent": self.dropped_inconsistent,
+            **self.points,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return self.summary() | {
+            "unidentified": dict(self.unidentified),
             "intervals": {k: list(v) for k, v in self.intervals.items()},
             "resamples": self.resamples,
             "seed": self.seed,
             "curves": _records(self.curves),
             "dropped_rows": _records(self.dropped_rows),
+            "invalid_rows": _records(self.invalid_rows),
         }
 
 
-def van_westendorp_answers(frame: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
-    """The four answers as floats with each respondent's file ``row``; an error names the first bad cell."""
-    source = _source(frame, source)
-    columns = _columns(frame, VW_COLUMNS, source, "Van Westendorp")
-    values = _numbers(frame, columns, source, "price")
-    _enough(len(frame), source)
-    return pd.DataFrame({"row": np.arange(len(frame)) + 2, **values})
+def _curve_counts(ranks: np.ndarray, picks: np.ndarray, m: int, n: int) -> dict[str, np.ndarray]:
+    """The six curves as counts of respondents at each of the ``m`` grid prices, one row per sample.
+
+    ``ranks``: (respondents, 4) positions of each answer on the grid; ``picks``: (samples, respondents)
+    the respondents of each sample. Counts are integers, so equal curves compare exactly."""
+    b = picks.shape[0]
+    offsets = (np.arange(b) * m)[:, None]
+    hist = [np.bincount((ranks[picks, q] + offsets).ravel(), minlength=b * m).reshape(b, m) for q in range(4)]
+    at_most = [h.cumsum(axis=1) for h in hist]  # answers <= the grid price
+    curves = {
+        "too_cheap": n - at_most[0] + hist[0],  # answers >= p
+        "cheap": n - at_most[1] + hist[1],
+        "expensive": at_most[2],
+        "too_expensive": at_most[3],
+    }
+    curves["not_cheap"] = n - curves["cheap"]
+    curves["not_expensive"] = n - curves["expensive"]
+    curves["answered"] = sum(hist) > 0
+    return curves
 
 
-def crossing(prices: Sequence[float], falling: Sequence[float], rising: Sequence[float]) -> float | None:
-    """The lowest price at which the rising curve has reached the falling one; None if it never does."""
-    hit = np.asarray(rising, float) >= np.asarray(falling, float)
-    return float(np.asarray(prices, float)[hit.argmax()]) if hit.any() else None
-
-
-def _crossings(
-    tc: np.ndarray, c: np.ndarray, e: np.ndarray, te: np.ndarray, n: int, answered: np.ndarray
-) -> np.ndarray:
-    """Indices (rows × 6 points, -1 = none) of the lowest answered price where rising ≥ falling.
-
-    Curves are counts of respondents (rows = samples, columns = prices), so ties compare exactly."""
-    pairs = ((tc, te), (c, e), (tc, n - c), (n - e, te), (tc, e), (c, te))
-    out = np.empty((answered.shape[0], len(pairs)), dtype=np.int64)
-    for k, (falling, rising) in enumerate(pairs):
-        hit = (rising >= falling) & answered
+def _crossings(curves: dict[str, np.ndarray]) -> np.ndarray:
+    """Per sample, the grid index of each point: the lowest answered price where the rising curve
+    is at or above the falling one (-1 if it never is)."""
+    answered = curves["answered"]
+    out = np.empty((answered.shape[0], len(POINTS)), dtype=np.int64)
+    for k, name in enumerate(POINTS):
+        falling, rising = CROSSINGS[name]
+        hit = (curves[rising] >= curves[falling]) & answered
         out[:, k] = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
     return out
 
@@ -256,75 +424,143 @@ def _bootstrap(kept: np.ndarray, prices: np.ndarray, resamples: int, seed: int) 
     for start in range(0, resamples, chunk):
         b = min(chunk, resamples - start)
         picks = rng.integers(0, n, size=(b, n))
-        offsets = (np.arange(b) * m)[:, None]
-        hists = [
-            np.bincount((ranks[picks, q] + offsets).ravel(), minlength=b * m).reshape(b, m) for q in range(4)
-        ]
-        at_most = [h.cumsum(axis=1) for h in hists]
-        tc, c = n - at_most[0] + hists[0], n - at_most[1] + hists[1]
-        found.append(_crossings(tc, c, at_most[2], at_most[3], n, sum(hists) > 0))
+        found.append(_crossings(_curve_counts(ranks, picks, m, n)))
     index = np.concatenate(found)
     values = np.where(index >= 0, prices[np.maximum(index, 0)], np.nan)
     low, high = np.nanpercentile(values, [2.5, 97.5], axis=0)
     return {name: (float(lo), float(hi)) for name, lo, hi in zip(POINTS, low, high, strict=True)}
 
 
-def _reasons(answers: np.ndarray, bad: np.ndarray) -> list[str]:
-    """Why each dropped respondent is inconsistent, naming every pair of answers out of order."""
-    return [
-        "; ".join(
-            f"{VW_COLUMNS[j]} ({_num(row[j])}) is not below {VW_COLUMNS[j + 1]} ({_num(row[j + 1])})"
-            for j in np.flatnonzero(flags)
-        )
-        for row, flags in zip(answers, bad, strict=True)
-    ]
+def _reasons(answers: np.ndarray, incomplete: np.ndarray, disorder: np.ndarray) -> list[str]:
+    """Why each dropped respondent is dropped: the blank answers, or every pair out of order."""
+    reasons = []
+    for row, blank, flags in zip(answers, incomplete, disorder, strict=True):
+        if blank:
+            missing = [name for name, value in zip(VW_COLUMNS, row, strict=True) if math.isnan(value)]
+            reasons.append(f"no answer for {', '.join(missing)}")
+        else:
+            reasons.append(
+                "; ".join(
+                    f"{VW_COLUMNS[j]} ({_num(row[j])}) is not below {VW_COLUMNS[j + 1]} ({_num(row[j + 1])})"
+                    for j in np.flatnonzero(flags)
+                )
+            )
+    return reasons
+
+
+def _unidentified(name: str, i: int, curves: dict[str, np.ndarray], prices: np.ndarray, n: int) -> str | None:
+    """The warning for a point whose two curves are equal at 0 or at 1 where it lies, else None."""
+    falling, rising = (curves[c][0] for c in CROSSINGS[name])
+    level = falling[i]
+    if rising[i] != level or level not in (0, n):
+        return None
+    j = i
+    while j + 1 < len(prices) and falling[j + 1] == level and rising[j + 1] == level:
+        j += 1
+    where = (
+        f"at {_num(prices[i])}"
+        if j == i
+        else f"at every answered price from {_num(prices[i])} to {_num(prices[j])}"
+    )
+    words = [CURVE_WORDS[c] for c in CROSSINGS[name]]
+    return (
+        f"{POINT_NAMES[name]} is not identified by the data: the {words[0]} and {words[1]} curves are both "
+        f"{'0%' if level == 0 else '100%'} {where}, so no single price is where they meet; "
+        f"the rule shows the lowest, {_num(prices[i])}."
+    )
 
 
 def van_westendorp(
-    frame: pd.DataFrame, *, bootstrap: int | None = None, seed: int = 2026, source: str | None = None
+    frame: pd.DataFrame,
+    *,
+    bootstrap: int | None = None,
+    seed: int = 2026,
+    source: str | None = None,
+    without_invalid: bool = False,
 ) -> VanWestendorp:
-    """Van Westendorp's price sensitivity meter as METHODS.md section 7 defines it.
+    """Van Westendorp's price sensitivity meter exactly as METHODS.md section 7 defines it.
+
+    Prices are numbers ≥ 0 (0 is an answer). A negative or non-numeric answer raises
+    :class:`InvalidAnswers` (every cell listed) unless ``without_invalid``, which leaves those
+    respondents out and lists them in ``invalid_rows``. Respondents with a blank answer
+    (``dropped_incomplete``) and those not answering too cheap < cheap < expensive < too expensive
+    (``dropped_inconsistent``) are dropped and counted apart. The grid is the sorted set of prices the
+    kept respondents answered; each point is the lowest grid price where its rising curve is at or
+    above its falling one; where the two are equal there at 0 or 1 the point is in ``unidentified``.
 
     ``bootstrap`` resamples (default: RESAMPLES when fewer than SMALL_SAMPLE respondents are kept, else
     none; 0 turns intervals off) give each point a 95% percentile interval, reproducible by ``seed``."""
     source = _source(frame, source)
-    answers = van_westendorp_answers(frame, source=source)
-    values = answers[list(VW_COLUMNS)].to_numpy()
-    bad = values[:, :-1] >= values[:, 1:]
-    keep = ~bad.any(axis=1)
+    answers, cells = _vw_cells(frame, source)
+    invalid_rows = pd.DataFrame(columns=["row", *VW_COLUMNS, "reason"])
+    if len(cells):
+        if not without_invalid:
+            raise InvalidAnswers(cells, source=source)
+        columns = _columns(frame, VW_COLUMNS, source, "Van Westendorp")
+        bad = answers["row"].isin(cells["row"]).to_numpy()
+        reasons = cells.assign(
+            text=[f"{c}: {p}" for c, p in zip(cells["column"], cells["problem"], strict=True)]
+        )
+        invalid_rows = pd.DataFrame(
+            {"row": answers["row"][bad].to_numpy()}
+            | {
+                name: frame[columns[name]].iloc[np.flatnonzero(bad)].map(_cell_text).to_numpy()
+                for name in VW_COLUMNS
+            }
+        )
+        invalid_rows["reason"] = invalid_rows["row"].map(reasons.groupby("row")["text"].agg("; ".join))
+        answers = answers[~bad].reset_index(drop=True)
+    _enough(len(frame), source)
+    values = answers[list(VW_COLUMNS)].to_numpy(float)
+    incomplete = np.isnan(values).any(axis=1)
+    with np.errstate(invalid="ignore"):
+        disorder = ~(values[:, :-1] < values[:, 1:])
+    inconsistent = ~incomplete & disorder.any(axis=1)
+    keep = ~incomplete & ~inconsistent
     n = int(keep.sum())
     if n < 2:
+        why = [
+            (len(invalid_rows), "left out for invalid answers"),
+            (int(incomplete.sum()), "left an answer blank"),
+            (int(inconsistent.sum()), "answered out of that order"),
+        ]
         raise ValueGapError(
-            f"{_where(source)}{'none' if n == 0 else 'only one'} of the {len(values)} respondents answered "
-            "too_cheap < cheap < expensive < too_expensive; check that no columns are swapped."
+            f"{_where(source)}{'none' if n == 0 else 'only one'} of the {len(frame)} respondents answered "
+            f"too_cheap < cheap < expensive < too_expensive ({', '.join(f'{k} {w}' for k, w in why if k)}); "
+            "check that no columns are swapped or left empty."
         )
-    dropped_rows = answers[~keep].reset_index(drop=True)
-    dropped_rows["reason"] = _reasons(values[~keep], bad[~keep])
+    out = ~keep
+    dropped_rows = answers[out].reset_index(drop=True)
+    dropped_rows["kind"] = np.where(incomplete[out], INCOMPLETE, INCONSISTENT)
+    dropped_rows["reason"] = _reasons(values[out], incomplete[out], disorder[out])
     kept = values[keep]
     prices = np.unique(kept)
-    ordered = np.sort(kept, axis=0)
-    tc = n - np.searchsorted(ordered[:, 0], prices, "left")  # respondents whose too_cheap >= p
-    c = n - np.searchsorted(ordered[:, 1], prices, "left")
-    e = np.searchsorted(ordered[:, 2], prices, "right")  # respondents whose expensive <= p
-    te = np.searchsorted(ordered[:, 3], prices, "right")
-    index = _crossings(tc[None], c[None], e[None], te[None], n, np.ones((1, len(prices)), bool))[0]
-    points = {name: float(prices[i]) if i >= 0 else None for name, i in zip(POINTS, index, strict=True)}
-    curves = pd.DataFrame(
-        {"price": prices, "too_cheap": tc / n, "cheap": c / n, "expensive": e / n, "too_expensive": te / n}
-    ).assign(not_cheap=1 - c / n, not_expensive=1 - e / n)
+    counts = _curve_counts(np.searchsorted(prices, kept), np.arange(n)[None], len(prices), n)
+    index = _crossings(counts)[0]
+    points = {name: float(prices[i]) for name, i in zip(POINTS, index, strict=True)}  # always found
+    unidentified = {
+        name: note
+        for name, i in zip(POINTS, index, strict=True)
+        if (note := _unidentified(name, int(i), counts, prices, n)) is not None
+    }
+    curves = pd.DataFrame({"price": prices} | {name: counts[name][0] / n for name in CURVE_WORDS})
     resamples = (RESAMPLES if n < SMALL_SAMPLE else 0) if bootstrap is None else int(bootstrap)
     if resamples < 0:
         raise ValueGapError("bootstrap must be 0 (no intervals) or a number of resamples.")
     intervals = _bootstrap(kept, prices, resamples, seed) if resamples else {}
     return VanWestendorp(
-        n,
-        len(dropped_rows),
-        dropped_rows,
-        curves,
+        n=n,
+        dropped_incomplete=int(incomplete.sum()),
+        dropped_inconsistent=int(inconsistent.sum()),
+        dropped_rows=dropped_rows[_DROPPED_COLUMNS],
+        curves=curves,
         **points,
         intervals=intervals,
+        unidentified=unidentified,
+        invalid_rows=invalid_rows,
         resamples=resamples,
         seed=seed,
+        source=source,
     )
 
 
