@@ -277,6 +277,8 @@ def _report(report: ingest.ValidationReport, key: str) -> None:
     cols[0].metric("Rows read", f"{report.rows_read:,}")
     cols[1].metric("Kept", f"{report.rows_kept:,}")
     cols[2].metric("Rejected", f"{report.rows_rejected:,}")
+    for note in report.notes:  # rows repeating an earlier row exactly: kept or dropped, never silently
+        st.info(escape_markdown(note), icon=":material/content_copy:")
     if report.rows_rejected:
         st.warning("Rejected rows are left out; fix them in the file and upload it again to include them.")
         st.dataframe(report.summary(), hide_index=True, width="stretch")

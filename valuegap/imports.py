@@ -99,6 +99,11 @@ def import_table(
             "metrics": list(summary.metrics), "segments": list(summary.named_segments),
             "offers": [o for o in summary.offers if o], "periods": list(summary.periods),
             "granularity": summary.granularity, "customers": len(summary.customer_ids),
+            # METHODS.md section 8: exact repeats are counted, kept or dropped, never silently
+            "repeated_rows": {
+                "kept": result.report.repeats_kept, "dropped": result.report.repeats_dropped,
+                "notes": list(result.report.notes),
+            },
         }  # fmt: skip
     else:
         assert result.customers is not None

@@ -105,3 +105,42 @@ def test_an_unknown_tab_in_a_link_opens_the_verdicts() -> None:
     at = app_at("4_gap_analysis.py", p="1", tab="Nonsense")
     assert not at.exception and "tab" not in at.query_params
     assert any(GAP_TABS["Verdicts"] in text for text in shown(at.caption))
+
+
+# ----------------------------------------------------------------------------- upload: repeated rows
+
+UNDATED_REPEATS = (
+    b"customer_id,metric,value\nA,admin_hours_saved,2\nA,admin_hours_saved,2\nA,admin_hours_saved,8\n"
+    b"B,admin_hours_saved,4\n"
+)
+DATED_REPEATS = (
+    b"customer_id,metric,value,observed_at\nA,admin_hours_saved,2,2025-01-01\n"
+    b"A,admin_hours_saved,2,2025-01-01\nA,admin_hours_saved,8,2025-01-02\nB,admin_hours_saved,4,2025-01-01\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "kept", "rejected", "says"),
+    [
+        (UNDATED_REPEATS, 4, 0, "1 row repeats an earlier row exactly; kept as repeated measurements because "
+         "the file has no observed_at column."),
+        (DATED_REPEATS, 3, 1, "1 row repeats an earlier row exactly; dropped as double uploads: same "
+         "customer, metric, value and observed_at."),
+    ],
+)  # fmt: skip
+def test_the_upload_report_says_what_became_of_repeated_rows(open_store, data, kept, rejected, says):
+    at = app_at("3_evidence.py", p="1")
+    at.file_uploader[0].set_value(("repeats.csv", data, "text/csv"))
+    at.run()
+    next(button for button in at.button if button.label == "Check rows").click()
+    at.run()
+    assert not at.exception and not at.error
+    assert shown(at.info) == [says]
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Rows read", "4"), ("Kept", str(kept)), ("Rejected", str(rejected))
+    ]  # fmt: skip
+    next(button for button in at.button if button.label.startswith("Import")).click()
+    at.run()
+    assert not at.exception and not at.error
+    stored = next(d for d in open_store().datasets() if d.file_name == "repeats.csv")
+    assert stored.rows_kept == kept and stored.details["repeated_rows"]["notes"] == [says]

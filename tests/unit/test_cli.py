@@ -131,3 +131,104 @@ def test_the_console_script_exits_2_with_one_line_for_bad_input(tmp_path: Path) 
     result = _command("analyze", str(DATA / "propositions/invoicing-saas.yaml"), str(broken))
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "row 3, column value" in result.stderr
+
+
+# ----------------------------------------------------------------------------- repeated rows (METHODS 8)
+
+REPEATS_CLAIM = {
+    "id": "hours",
+    "text": "Saves 3 hours a week on average",
+    "benefit": "time",
+    "form": "average",
+    "metric": "hours",
+    "claimed": 3.0,
+    "unit": "hours",
+}
+# customer A's second row repeats its first exactly: kept, A's mean is (2 + 2 + 8) / 3 = 4 and the
+# claim's estimate (4 + 4 + 5) / 3 = 13/3; dropped, A's mean would be 5 and the estimate 14/3
+UNDATED = "customer_id,metric,value\nA,hours,2\nA,hours,2\nA,hours,8\nB,hours,4\nC,hours,5\n"
+# the same with dates: A's 2 on 2025-01-01 is uploaded twice (dropped: A's mean stays (2 + 2 + 8) / 3
+# = 4 from its three distinct observations, estimate 13/3; kept, A's mean would be 3.5, estimate 25/6)
+DATED = (
+    "customer_id,metric,value,observed_at\nA,hours,2,2025-01-01\nA,hours,2,2025-01-01\n"
+    "A,hours,2,2025-01-02\nA,hours,8,2025-01-03\nB,hours,4,2025-01-01\nC,hours,5,2025-01-01\n"
+)
+
+
+def _outcomes_file(tmp_path: Path, text: str, form: str) -> Path:
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.StringIO(text), dtype=str)
+    path = tmp_path / f"outcomes.{form}"
+    if form == "csv":
+        path.write_text(text)
+    elif form == "parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_excel(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("form", ["csv", "parquet", "xlsx"])
+@pytest.mark.parametrize(
+    ("text", "estimate", "says"),
+    [
+        (UNDATED, 13 / 3, "1 row repeats an earlier row exactly; kept as repeated measurements because the "
+         "file has no observed_at column."),
+        (DATED, 13 / 3, "1 row repeats an earlier row exactly; dropped as double uploads: same customer, "
+         "metric, value and observed_at."),
+    ],
+)  # fmt: skip
+def test_analyze_keeps_undated_repeats_drops_dated_ones_and_says_so_on_stderr(
+    tmp_path, capsys, form, text, estimate, says
+):
+    prop = write(tmp_path, parse_proposition(sample_data(claims=[REPEATS_CLAIM])))
+    outcomes = _outcomes_file(tmp_path, text, form)
+    assert main(["analyze", str(prop), str(outcomes)]) == 0
+    captured = capsys.readouterr()
+    (claim,) = json.loads(captured.out)["claims"]
+    assert claim["n"] == 3 and claim["estimate"] == pytest.approx(estimate, rel=1e-12)
+    assert captured.err == f"valuegap: {outcomes}: {says}\n"  # one line, naming the file
+
+
+def test_analyze_says_nothing_about_repeats_when_there_are_none(tmp_path, capsys):
+    prop = write(tmp_path, parse_proposition(sample_data(claims=[REPEATS_CLAIM])))
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text("customer_id,metric,value\nA,hours,2\nA,hours,8\nB,hours,4\n")
+    assert main(["analyze", str(prop), str(outcomes), "--format", "csv"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_analyze_reports_kept_and_dropped_repeats_one_line_each(tmp_path, capsys):
+    """Rows with a blank observed_at carry none: their repeats are kept; dated repeats are dropped."""
+    prop = write(tmp_path, parse_proposition(sample_data(claims=[REPEATS_CLAIM])))
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(
+        "customer_id,metric,value,observed_at\n"
+        "A,hours,2,\nA,hours,2,\nA,hours,2,\nA,hours,8,2025-01-01\nA,hours,8,2025-01-01\nB,hours,4,\n"
+    )
+    assert main(["analyze", str(prop), str(outcomes)]) == 0
+    captured = capsys.readouterr()
+    (claim,) = json.loads(captured.out)["claims"]
+    # A keeps 2, 2, 2 and one 8: mean 3.5; B 4; estimate 3.75 (dropping the undated repeats: 4.5)
+    assert claim["estimate"] == pytest.approx(3.75, rel=1e-12)
+    assert captured.err.splitlines() == [
+        f"valuegap: {outcomes}: 2 rows repeat an earlier row exactly; kept as repeated measurements "
+        "because their observed_at is blank.",
+        f"valuegap: {outcomes}: 1 row repeats an earlier row exactly; dropped as double uploads: same "
+        "customer, metric, value and observed_at.",
+    ]
+
+
+def test_report_says_the_repeats_on_stderr_too(tmp_path, capsys):
+    prop = write(tmp_path, parse_proposition(sample_data(claims=[REPEATS_CLAIM])))
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(UNDATED)
+    assert main(["report", str(prop), str(outcomes), "-o", str(tmp_path / "r.html")]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        f"valuegap: {outcomes}: 1 row repeats an earlier row exactly; kept as repeated measurements "
+        "because the file has no observed_at column.\n"
+    )

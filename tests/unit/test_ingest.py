@@ -99,10 +99,11 @@ def test_every_rejection_has_its_row_and_reason() -> None:
     assert rejected["row"].tolist() == [3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert rejected["reason"].tolist() == [
         "missing customer id", "missing metric", "not a number", "infinite value", "infinite value",
-        "not a number", "duplicate row (same as an earlier row)", "not a date",
+        "not a number", ingest.validation.DOUBLE_UPLOAD, "not a date",
         "unknown metric (no claim measures it)",
     ]  # fmt: skip
     assert (result.report.rows_read, result.report.rows_kept, result.report.rows_rejected) == (10, 1, 9)
+    assert (result.report.repeats_dropped, result.report.repeats_kept) == (1, 0)
     assert result.observations["customer_id"].tolist() == ["A"]
     summary = result.report.summary().set_index("reason")["rows"].to_dict()
     assert summary["infinite value"] == 2
@@ -295,8 +296,8 @@ def test_missing_categories_are_blank_whatever_the_width_of_the_codes(labels: in
 
 
 @pytest.mark.parametrize("form", ["csv", "parquet", "dates"])
-def test_one_date_written_two_ways_makes_a_duplicate_row(form: str) -> None:
-    """Duplicates compare dates, not the text they were written in, whichever reader typed them."""
+def test_one_date_written_two_ways_makes_a_double_upload(form: str) -> None:
+    """Repeats compare dates, not the text they were written in, whichever reader typed them."""
     frame = pd.DataFrame(
         {
             "customer_id": ["A", "A", "A", "B"],
@@ -316,7 +317,7 @@ def test_one_date_written_two_ways_makes_a_duplicate_row(form: str) -> None:
     result = _check(raw)
     assert result.report.rows_rejected == 1
     assert result.report.rejections["row"].tolist() == [3]  # the second row, after the header
-    assert result.report.rejections["reason"].tolist() == [ingest.validation.DUPLICATE_ROW]
+    assert result.report.rejections["reason"].tolist() == [ingest.validation.DOUBLE_UPLOAD]
 
 
 NUMBER_CELLS = ["3.5", "-2", "1e3", "+4", " 7.25", "8 ", "", "  ", "n/a", "inf", "-inf", "nan", "1,5", "0x10"]
@@ -342,3 +343,107 @@ def test_arrow_number_parsing_agrees_with_the_careful_parser(cells: list[str]) -
         np.testing.assert_array_equal(values.to_numpy(), expected)
         assert not_number.tolist() == expected_not_number.tolist()
         assert infinite.tolist() == expected_infinite.tolist()
+
+
+# ----------------------------------------------------------------------------- repeated rows (METHODS 8)
+
+
+def _in_form(text: str, form: str) -> ingest.RawTable:
+    """The CSV ``text`` as uploaded in ``form``: CSV, Parquet (all text) or an Excel workbook."""
+    if form == "csv":
+        return _read(text)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    sink = io.BytesIO()
+    if form == "parquet":
+        frame.to_parquet(sink, index=False)
+    else:
+        frame.to_excel(sink, index=False)
+    return ingest.read_table(sink.getvalue(), f"outcomes.{form}")
+
+
+def _means(result: ingest.IngestResult) -> dict[str, float]:
+    rows = result.observations
+    return rows.groupby("customer_id", observed=True)["value"].mean().to_dict()
+
+
+@pytest.mark.parametrize("form", ["csv", "parquet", "xlsx"])
+def test_repeats_without_observed_at_are_kept_as_repeated_measurements(form: str) -> None:
+    # A measured 2, 2 and 8: its mean is (2 + 2 + 8) / 3 = 4; dropping the repeated 2 would make it 5
+    text = "customer_id,metric,value\nA,hours,2\nA,hours,2\nA,hours,8\nB,hours,4\nB,hours,4\nB,hours,4\n"
+    result = _check(_in_form(text, form))
+    report = result.report
+    assert (report.rows_read, report.rows_kept, report.rows_rejected) == (6, 6, 0)
+    assert (report.repeats_kept, report.repeats_dropped) == (3, 0)
+    assert report.rejections.empty
+    assert _means(result) == {"A": 4.0, "B": 4.0}
+    assert report.notes == (
+        "3 rows repeat an earlier row exactly; kept as repeated measurements because the file has no "
+        "observed_at column.",
+    )
+
+
+@pytest.mark.parametrize("form", ["csv", "parquet", "xlsx"])
+def test_repeats_with_observed_at_are_dropped_as_double_uploads(form: str) -> None:
+    # A's 2 of January 1st is uploaded twice: A keeps 2, 2 (January 2nd) and 8, mean 4 (3.5 with it)
+    text = (
+        "customer_id,metric,value,observed_at\nA,hours,2,2025-01-01\nA,hours,2,2025-01-01\n"
+        "A,hours,2,2025-01-02\nA,hours,8,2025-01-03\nB,hours,4,2025-01-01\n"
+    )
+    result = _check(_in_form(text, form))
+    report = result.report
+    assert (report.rows_read, report.rows_kept, report.rows_rejected) == (5, 4, 1)
+    assert (report.repeats_kept, report.repeats_dropped) == (0, 1)
+    assert report.rejections[["row", "reason"]].values.tolist() == [[3, ingest.validation.DOUBLE_UPLOAD]]
+    assert _means(result) == {"A": 4.0, "B": 4.0}
+    assert report.notes == (
+        "1 row repeats an earlier row exactly; dropped as double uploads: same customer, metric, value "
+        "and observed_at.",
+    )
+
+
+def test_rows_with_a_blank_observed_at_carry_none_and_their_repeats_are_kept() -> None:
+    text = (
+        "customer_id,metric,value,observed_at\n"
+        "A,hours,2,\nA,hours,2,\nA,hours,8,2025-01-01\nA,hours,8,2025-01-01\nA,hours,8,2025-01-01\n"
+        "B,hours,4,\nB,hours,4,2025-01-01\n"  # B's rows differ in their date: no repeat
+    )
+    result = _check(_read(text))
+    report = result.report
+    assert (report.repeats_kept, report.repeats_dropped, report.rows_kept) == (1, 2, 5)
+    assert report.rejections["row"].tolist() == [5, 6]
+    assert _means(result) == {"A": 4.0, "B": 4.0}  # A keeps 2, 2, 8
+    assert report.notes == (
+        "1 row repeats an earlier row exactly; kept as repeated measurements because its observed_at is "
+        "blank.",
+        "2 rows repeat an earlier row exactly; dropped as double uploads: same customer, metric, value "
+        "and observed_at.",
+    )
+
+
+def test_a_row_is_a_repeat_only_when_segment_and_offer_match_too() -> None:
+    text = "customer_id,metric,value,segment,offer\nA,m,1,x,ours\nA,m,1,y,ours\nA,m,1,x,rival\nA,m,1,x,ours\n"
+    report = _check(_read(text)).report
+    assert (report.repeats_kept, report.repeats_dropped, report.rows_kept) == (1, 0, 4)
+
+
+def test_a_rejected_row_is_not_counted_again_as_a_repeat() -> None:
+    text = "customer_id,metric,value\nA,m,x\nA,m,x\nA,m,1\n"  # rows 2 and 3: not a number, both
+    report = _check(_read(text)).report
+    assert report.rows_rejected == 2 and report.repeats_kept == 0 and report.notes == ()
+
+
+def test_wide_form_counts_repeated_measurements() -> None:
+    """A repeated file row in wide form repeats one measurement per metric column."""
+    raw = _read("customer_id,hours,days\nA,1,2\nA,1,2\nB,3,\n")
+    mapping = ingest.Mapping("wide", {"customer_id": "customer_id"}, metric_columns=("hours", "days"))
+    report = ingest.apply_mapping(raw, mapping).report
+    assert (report.repeats_kept, report.rows_kept) == (2, 5)
+    assert report.notes == (
+        "2 measurements repeat an earlier measurement exactly; kept as repeated measurements because the "
+        "file has no observed_at column.",
+    )
+
+
+def test_no_repeats_no_notes() -> None:
+    report = _check(_read(LONG)).report
+    assert (report.repeats_kept, report.repeats_dropped, report.notes) == (0, 0, ())

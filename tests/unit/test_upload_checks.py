@@ -277,3 +277,33 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(monkey
         "Excel file. Save the sheet as CSV or Parquet and upload that."
     )
     assert ingest.read_table(_xlsx(), "book.xlsx").format == "excel"  # a real one under the limit
+
+
+# ----------------------------------------------------------------------------- repeated rows (METHODS 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped", "rejected"),
+    [
+        ("customer_id,metric,value\nA,hours,2\nA,hours,2\nA,hours,8\n", 1, 0, 0),
+        (
+            "customer_id,metric,value,observed_at\nA,hours,2,2025-01-01\nA,hours,2,2025-01-01\n"
+            "A,hours,8,2025-01-02\n",
+            0,
+            1,
+            1,
+        ),
+    ],
+)
+def test_the_stored_dataset_records_its_repeated_rows(store, editor, text, kept, dropped, rejected) -> None:
+    from valuegap.imports import import_table
+
+    raw = ingest.read_table(text.encode(), "outcomes.csv")
+    imported = import_table(
+        store, raw, ingest.propose_mapping(raw), name="Outcomes", proposition_id=None, actor=editor
+    )
+    (stored,) = [d for d in store.datasets() if d.id == imported.dataset.id]
+    repeats = stored.details["repeated_rows"]
+    assert (repeats["kept"], repeats["dropped"], stored.rows_rejected) == (kept, dropped, rejected)
+    assert repeats["notes"] == list(imported.result.report.notes) and len(repeats["notes"]) == 1
+    assert stored.rows_kept == 3 - dropped

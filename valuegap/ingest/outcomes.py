@@ -7,6 +7,7 @@ loaded, with :class:`valuegap.delimited.EarlyRead`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -16,16 +17,33 @@ from valuegap.delimited import EarlyRead
 from valuegap.errors import ValueGapError
 from valuegap.ingest.mapping import Mapping
 from valuegap.ingest.reading import read_table
-from valuegap.ingest.validation import apply_mapping
+from valuegap.ingest.validation import ValidationReport, apply_mapping
 
 REQUIRED_COLUMNS = ("customer_id", "metric", "value")
 OPTIONAL_COLUMNS = ("segment", "offer", "observed_at")
 
 
-def read_outcomes_csv(path: Path | EarlyRead) -> pd.DataFrame:
+@dataclass(frozen=True)
+class OutcomesFile:
+    """A long-form outcomes file as read: its observations and what validation said about them."""
+
+    source: str
+    observations: pd.DataFrame  # customer_id, metric, value, segment, offer (no observed_at)
+    report: ValidationReport
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What was left out or kept of the file's repeated rows, one line per kind, naming the file
+        (METHODS.md section 8: never silent; the command line prints them on stderr)."""
+        return tuple(f"{self.source}: {note}" for note in self.report.notes)
+
+
+def read_outcomes(path: Path | EarlyRead) -> OutcomesFile:
     """Read a long-form outcomes file strictly; the first bad cell is an error naming file, row and
-    column. Exact duplicate rows are dropped, as on the Evidence page. ``path`` may be a read of the
-    file already under way (:class:`~valuegap.delimited.EarlyRead`)."""
+    column. Rows repeating an earlier row exactly are dropped as double uploads when they carry an
+    observed_at and kept as repeated measurements when they do not, as on the Evidence page; the
+    counts are in ``report`` and ``notes``. ``path`` may be a read of the file already under way
+    (:class:`~valuegap.delimited.EarlyRead`)."""
     early = path if isinstance(path, EarlyRead) else None
     source = str(early.path if early is not None else path)
     data = early.data() if early is not None else filetypes.read_file(Path(source))
@@ -42,4 +60,10 @@ def read_outcomes_csv(path: Path | EarlyRead) -> pd.DataFrame:
     result = apply_mapping(raw, Mapping("long", roles), strict=True)
     assert result.observations is not None
     # `analyze` reports over all periods: dates are checked above but not needed below
-    return result.observations.drop(columns="observed_at")
+    return OutcomesFile(source, result.observations.drop(columns="observed_at"), result.report)
+
+
+def read_outcomes_csv(path: Path | EarlyRead) -> pd.DataFrame:
+    """The observations of :func:`read_outcomes`, for callers that say nothing about the file's
+    repeated rows themselves (a command should print :attr:`OutcomesFile.notes`)."""
+    return read_outcomes(path).observations

@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -27,7 +27,9 @@ from valuegap.ingest.reading import RawTable
 from valuegap.packing import CHUNK, add_row_numbers, key_changes
 
 LISTED = 10_000  # rejected rows listed in a report; the counts are always complete
-DUPLICATE_ROW = "duplicate row (same as an earlier row)"
+# METHODS.md section 8: a row that repeats an earlier one exactly is a double upload only when it
+# carries an observed_at; without one it is a repeated measurement and is kept. Both are counted.
+DOUBLE_UPLOAD = "double upload (same customer, metric, value and observed_at as an earlier row)"
 PACKABLE_BITS = 62  # key codes (or their hash) + row number in one non-negative int64
 
 
@@ -37,6 +39,9 @@ class ValidationReport:
     rows_kept: int
     rows_rejected: int
     rejections: pd.DataFrame  # row, column, value, reason
+    repeats_kept: int = 0  # rows repeating an earlier row exactly, kept as repeated measurements
+    repeats_dropped: int = 0  # rows repeating an earlier row exactly, observed_at included (rejected)
+    notes: tuple[str, ...] = ()  # the repeats in plain words, one line per kind (none when none)
 
     def summary(self) -> pd.DataFrame:
         """Rejected rows per reason, with the first rows that have it."""
@@ -359,7 +364,9 @@ def apply_mapping(
     """Validate ``raw`` under ``mapping``; rejected rows are reported and dropped, the rest typed.
 
     ``strict`` (the command line) turns the first rejected row into an error naming its row and
-    column; only exact duplicate rows are still dropped quietly, as the Evidence page does.
+    column. Rows that repeat an earlier row exactly are no error: they are dropped as double uploads
+    when they carry an observed_at and kept as repeated measurements when they do not, and either way
+    counted in the report (``repeats_dropped``, ``repeats_kept`` and ``notes``).
     """
     report = progress or (lambda fraction, message: None)
     frame = raw.frame
@@ -398,17 +405,22 @@ def apply_mapping(
         checks.add(unknown, role("metric"), "unknown metric (no claim measures it)")
     if bad_date is not None:
         checks.add(bad_date, role("observed_at"), "not a date")
-    report(0.7, "Looking for duplicate rows")
+    report(0.7, "Looking for repeated rows")
     if observed is None:
         day = np.zeros(len(frame), dtype=np.int32)
-    duplicated = _duplicates(
-        [customer.codes, metric.codes, segment.codes, offer.codes, day], values.to_numpy()
-    )
+    repeated = _duplicates([customer.codes, metric.codes, segment.codes, offer.codes, day], values.to_numpy())
     if strict:
         _fail_on_first(raw, checks.report())
-    checks.add(duplicated, role("customer_id"), DUPLICATE_ROW)
+    dated = ~np.isnat(observed.to_numpy()) if observed is not None else np.zeros(len(frame), dtype=bool)
+    dropped = int((repeated & dated & checks.kept).sum())
+    checks.add(repeated & dated, role("customer_id"), DOUBLE_UPLOAD)
+    repeats = int((repeated & ~dated & checks.kept).sum())
     kept = checks.kept
     result = checks.report()
+    notes = _repeat_notes(
+        repeats, dropped, wide=mapping.kind == "wide", dated=observed is not None, sql=raw.format == "sql"
+    )
+    result = replace(result, repeats_kept=repeats, repeats_dropped=dropped, notes=notes)
     if result.rows_kept == 0:
         raise ValueGapError(_nothing_kept(raw, result))
     report(0.9, "Typing the kept rows")
@@ -429,6 +441,29 @@ def apply_mapping(
     )
     report(1.0, "Checked")
     return IngestResult(mapping.kind, observations, None, result, mapping)
+
+
+def _repeat_notes(kept: int, dropped: int, *, wide: bool, dated: bool, sql: bool) -> tuple[str, ...]:
+    """The repeated rows in plain words: one line for those kept, one for those dropped. In wide
+    form a repeated file row repeats one measurement per metric column, so measurements are counted."""
+    thing = "measurement" if wide else "row"
+
+    def repeat(count: int) -> str:
+        verb = "repeats" if count == 1 else "repeat"
+        return f"{count:,} {thing}{'' if count == 1 else 's'} {verb} an earlier {thing} exactly"
+
+    notes = []
+    if kept:
+        if dated:
+            why = "its observed_at is blank" if kept == 1 else "their observed_at is blank"
+        else:
+            why = f"{'the query result' if sql else 'the file'} has no observed_at column"
+        notes.append(f"{repeat(kept)}; kept as repeated measurements because {why}.")
+    if dropped:
+        notes.append(
+            f"{repeat(dropped)}; dropped as double uploads: same customer, metric, value and observed_at."
+        )
+    return tuple(notes)
 
 
 def _optional_keys(frame: pd.DataFrame, column: str | None) -> _Keys:
