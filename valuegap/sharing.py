@@ -5,6 +5,10 @@ id and its expiry; the signature is HMAC-SHA256 of the payload with the server's
 never carries a database id on its own, and changing any character breaks the signature. The
 store keeps each link (its target, expiry, who made it, whether it was revoked), so a link can be
 revoked before it expires; :meth:`ShareStore.resolve` checks signature, expiry and revocation.
+
+A link also pins what it shows: the evidence (dataset version) and the analysis settings
+(:class:`ViewSettings`) it was shared with. A newer upload does not change them; the sharer moves a
+link to newer evidence explicitly, and a viewer's address cannot override them (:data:`PINNED_PARAMS`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from valuegap import links
 from valuegap.errors import ValueGapError
 
 TOKEN_PREFIX = "v1"
@@ -122,3 +127,81 @@ def remember_cookie(token: str, expires_at: datetime, *, secure: bool, now: date
 def forget_cookie(*, secure: bool) -> str:
     """The ``document.cookie`` line that removes a remembered share link."""
     return f"{SHARE_COOKIE}=; path=/; max-age=0; SameSite=Lax" + ("; Secure" if secure else "")
+
+
+# ----------------------------------------------------------------------------- what a link pins
+
+ALPHAS = (0.01, 0.05, 0.10)
+CORRECTION_NAMES = {"holm": "Holm", "fdr_bh": "Benjamini–Hochberg"}
+# the address parameters a shared view fixes; for a share-link viewer they are ignored
+PINNED_PARAMS = {
+    links.DATASET: "dataset",
+    "alpha": "α",
+    "correction": "correction",
+    links.SEGMENT: "segment",
+    links.PERIOD: "period",
+}
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """The analysis settings a share link pins: significance level, correction, segment and period.
+
+    ``segment`` and ``period`` are ``None`` for all of them.
+    """
+
+    alpha: float = 0.05
+    correction: str = "holm"
+    segment: str | None = None
+    period: str | None = None
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not any(abs(self.alpha - allowed) < 1e-12 for allowed in ALPHAS):
+            problems.append(
+                f"the significance level {self.alpha!r} is not one of {', '.join(f'{a:g}' for a in ALPHAS)}"
+            )
+        if self.correction not in CORRECTION_NAMES:
+            problems.append(f"the correction {self.correction!r} is not one of {', '.join(CORRECTION_NAMES)}")
+        for name, value, longest in (("segment", self.segment, 200), ("period", self.period, 40)):
+            if value is not None and (not value.strip() or len(value) > longest):
+                problems.append(f"the {name} must be 1 to {longest} characters (or all {name}s)")
+        if problems:
+            raise ValueGapError("These share settings can't be used: " + "; ".join(problems) + ".")
+
+    def describe(self) -> str:
+        """The settings in plain words: 'α 0.05 · Holm · all segments · all periods'."""
+        return " · ".join(
+            (
+                f"α {self.alpha:g}",
+                CORRECTION_NAMES[self.correction],
+                "all segments" if self.segment is None else f"segment {self.segment}",
+                "all periods" if self.period is None else f"period {self.period}",
+            )
+        )
+
+    def problems_with(self, details: dict[str, object] | None) -> list[str]:
+        """What these settings ask of a dataset (by its stored ``details``) that it does not have."""
+        found = []
+        segments = list((details or {}).get("segments", []) or [])  # type: ignore[call-overload]
+        periods = list((details or {}).get("periods", []) or [])  # type: ignore[call-overload]
+        if self.segment is not None and self.segment not in segments:
+            found.append(f"it has no segment '{self.segment}'")
+        if self.period is not None and self.period not in periods:
+            found.append(f"it has no period '{self.period}'")
+        return found
+
+
+def describe_pin(dataset_label: str | None, uploaded_at: datetime | None, settings: ViewSettings) -> str:
+    """What a share link shows, in plain words:
+    'Evidence: Outcomes v2 (1a2b3c4d) uploaded 2026-12-01 · α 0.05 · Holm · all segments · all periods'."""
+    if dataset_label is None:
+        evidence = "Evidence: none was shared"
+    else:
+        evidence = f"Evidence: {dataset_label}" + (f" uploaded {uploaded_at:%Y-%m-%d}" if uploaded_at else "")
+    return f"{evidence} · {settings.describe()}"
+
+
+def ignored_params(query: dict[str, str | list[str]]) -> list[str]:
+    """The pinned settings a viewer's address tried to set (plain names), which a shared view ignores."""
+    return [name for param, name in PINNED_PARAMS.items() if param in query]

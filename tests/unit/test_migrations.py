@@ -41,7 +41,7 @@ def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(database_u
     engine.dispose()
 
     store = Store.open(database_url)  # upgrades to head
-    assert migrate.current_revision(store.engine) == migrate.head_revision() == "0007"
+    assert migrate.current_revision(store.engine) == migrate.head_revision() == "0008"
     legacy = store.get(1)
     assert legacy.proposition == sample() and legacy.archived_at is None and legacy.created_by == "old"
     assert store.revisions(1)[0].summary == "created"
@@ -87,4 +87,74 @@ def test_dataset_blobs_move_to_their_own_table_intact(database_url: str):
     store.delete_dataset(dataset.id, Actor("x"))
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM dataset_files")).scalar() == 0
+    store.close()
+
+
+def test_upgrading_from_0007_keeps_what_every_page_and_link_showed(database_url: str):
+    """Before 0008 pages analysed a proposition's newest dataset and links showed whatever that was:
+    after the upgrade that newest dataset is the current evidence, and each link is pinned to it."""
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, "0007")
+    body = json.dumps(sample().to_dict())
+    t0, t1, t2 = (datetime(2026, 11, day, 12, 0, tzinfo=UTC) for day in (1, 2, 3))
+    dataset = (
+        "INSERT INTO datasets (id, name, kind, proposition_id, file_name, source_format, content_hash, "
+        "rows_read, rows_kept, rows_rejected, rejections, mapping, details, created_at, created_by) "
+        "VALUES (:id, :name, :kind, :p, 'f.csv', 'csv', :hash, 1, 1, 0, '{}', '{}', '{}', :t, 'old')"
+    )
+    with engine.begin() as conn:
+        for prop_id in (1, 2):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO propositions (id, name, status, version, body, created_at, created_by, "
+                    "updated_at, updated_by) VALUES (:id, :n, 'draft', 1, :b, :t, 'old', :t, 'old')"
+                ),
+                {"id": prop_id, "n": f"P{prop_id}", "b": body, "t": t0},
+            )
+        for row in (
+            (1, "March", "outcomes", 1, t0), (2, "March", "outcomes", 1, t1),  # v2 is the newest
+            (3, "Customers", "customers", 1, t0), (4, "Prices", "survey", 1, t2),
+            (5, "Loose", "outcomes", None, t2), (6, "Other", "outcomes", 2, t0),
+            (7, "Old", "outcomes", 1, t0),  # an older upload with a higher id
+        ):  # fmt: skip
+            conn.execute(
+                sa.text(dataset),
+                dict(zip(("id", "name", "kind", "p", "t"), row, strict=True), hash=f"{row[0]:064d}"),
+            )
+        conn.execute(
+            sa.text(
+                "INSERT INTO share_links (public_id, proposition_id, role, note, created_at, created_by, "
+                "expires_at) VALUES ('pub1', 1, 'viewer', 'board', :t, 'ana', :e)"
+            ),
+            {"t": t1, "e": datetime(2030, 1, 1, tzinfo=UTC)},
+        )
+    if engine.dialect.name == "postgresql":  # the rows above were given their ids
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SELECT setval('datasets_id_seq', 7)")
+    engine.dispose()
+
+    store = Store.open(database_url)  # upgrades to head
+    assert migrate.current_revision(store.engine) == "0008"
+    current = store.current_evidence(1)
+    assert {kind: choice.dataset.id for kind, choice in current.items()} == {"outcomes": 2, "customers": 3}
+    assert store.current_evidence(2)["outcomes"].dataset.id == 6
+    assert "newest dataset" in current["outcomes"].chosen_by
+    [link] = store.share_links(1)
+    assert (link.dataset_id, link.customers_dataset_id) == (2, 3)
+    assert link.settings.describe() == "α 0.05 · Holm · all segments · all periods"
+    assert link.pinned_at == link.created_at and link.pinned_by == "ana"
+    assert store.share_link_moves(link.id) == []
+    # from here on a new upload is only a new version: the pages and the link keep their evidence
+    from valuegap.store.datasets import NewDataset
+
+    newer = store.add_dataset(
+        NewDataset(
+            name="March", kind="outcomes", proposition_id=1, file_name="f.csv", source_format="csv",
+            content_hash="f" * 64, rows_read=1, rows_kept=1, rows_rejected=0, rejections={}, mapping={},
+            details={}, data=b"rows", summary=None,
+        ),
+        Actor("x"),
+    )  # fmt: skip
+    assert newer.version == 3 and store.current_dataset(1).id == 2
+    assert store.share_links(1)[0].dataset_id == 2
     store.close()

@@ -122,3 +122,115 @@ def test_an_opened_link_is_remembered_until_it_expires_and_forgotten_on_request(
 def test_only_token_characters_are_ever_written_into_a_cookie(token: str):
     with pytest.raises(sharing.TamperedLink):
         sharing.remember_cookie(token, LATER, secure=False)
+
+
+# ----------------------------------------------------------------------------- what a link pins
+
+
+def _outcomes(store: Store, actor: Actor, prop_id: int, name: str, segments=(), periods=()):
+    from valuegap.store.datasets import NewDataset
+
+    count = len(store.datasets())
+    new = NewDataset(
+        name=name, kind="outcomes", proposition_id=prop_id, file_name=f"{name}.csv", source_format="csv",
+        content_hash=f"{count:064d}", rows_read=1, rows_kept=1, rows_rejected=0, rejections={},
+        mapping={}, details={"segments": list(segments), "periods": list(periods)}, data=b"rows",
+        summary=None,
+    )  # fmt: skip
+    return store.add_dataset(new, actor)
+
+
+def test_a_link_keeps_the_evidence_and_settings_it_was_shared_with(store: Store, editor: Actor):
+    prop_id = store.create(sample(), editor).id
+    march = _outcomes(store, editor, prop_id, "Outcomes", segments=["agency", "solo"], periods=["2026-03"])
+    pinned = sharing.ViewSettings(alpha=0.10, correction="fdr_bh", segment="agency", period="2026-03")
+    link, token = store.create_share_link(prop_id, expires_at=LATER, actor=editor, settings=pinned)
+    assert (link.dataset_id, link.settings, link.pinned_by) == (march.id, pinned, editor.name)
+    # a second, partial upload, even made current, does not change what the link shows
+    partial = _outcomes(store, editor, prop_id, "Outcomes", segments=["solo"])
+    store.set_current_evidence(prop_id, partial.id, editor)
+    opened = store.resolve_share_token(token)
+    assert opened.dataset_id == march.id and opened.settings == pinned
+    assert opened.pinned_dataset("outcomes") == march.id and opened.pinned_dataset("customers") is None
+    # a link made now pins the new current evidence, with the default settings
+    later, _ = store.create_share_link(prop_id, expires_at=LATER, actor=editor)
+    assert later.dataset_id == partial.id and later.settings == sharing.ViewSettings()
+    assert later.settings.describe() == "α 0.05 · Holm · all segments · all periods"
+
+
+def test_the_sharer_moves_a_link_to_the_current_evidence_and_the_move_is_recorded(
+    store: Store, editor: Actor
+):
+    prop_id = store.create(sample(), editor).id
+    march = _outcomes(store, editor, prop_id, "Outcomes", segments=["agency"], periods=["2026-03"])
+    link, token = store.create_share_link(
+        prop_id,
+        expires_at=LATER,
+        actor=editor,
+        settings=sharing.ViewSettings(segment="agency", period="2026-03"),
+    )
+    with pytest.raises(ValueGapError, match="already shows the current evidence"):
+        store.move_share_link(link.id, actor=editor)
+    april = _outcomes(store, editor, prop_id, "Outcomes", segments=["solo"], periods=["2026-03"])
+    store.set_current_evidence(prop_id, april.id, editor)
+    with pytest.raises(PermissionDenied, match="view-only"):
+        store.move_share_link(link.id, actor=Actor("board", Role.viewer))
+    bo = Actor("bo@example.com")
+    move = store.move_share_link(link.id, actor=bo)
+    assert (move.from_dataset_id, move.to_dataset_id) == (march.id, april.id)
+    assert (move.from_label, move.to_label) == (march.label, april.label) and move.moved_by == bo.name
+    assert move.note == "the new evidence has no segment 'agency': it shows all segments"
+    opened = store.resolve_share_token(token)  # the same token, now on the new evidence
+    assert opened.dataset_id == april.id and opened.pinned_by == bo.name
+    assert opened.settings == sharing.ViewSettings(period="2026-03")  # the period exists there: kept
+    assert store.share_link_moves(link.id) == [move]
+    # the record outlives the datasets it names; a link whose evidence was deleted shares none
+    store.delete_dataset(april.id, editor)
+    assert store.share_link_moves(link.id)[0].to_label == april.label
+    assert store.resolve_share_token(token).dataset_id is None
+    store.revoke_share_link(link.id, actor=editor)
+    with pytest.raises(ValueGapError, match="was revoked"):
+        store.move_share_link(link.id, actor=editor)
+    with pytest.raises(NotFound):
+        store.move_share_link(9999, actor=editor)
+
+
+def test_settings_a_link_cannot_show_are_refused_naming_every_problem(store: Store, editor: Actor):
+    with pytest.raises(ValueGapError) as info:
+        sharing.ViewSettings(alpha=0.2, correction="bonferroni", segment=" ")
+    message = info.value.message
+    assert "0.2" in message and "'bonferroni'" in message and "segment" in message
+    prop_id = store.create(sample(), editor).id
+    with pytest.raises(ValueGapError, match="no current evidence"):
+        store.create_share_link(
+            prop_id, expires_at=LATER, actor=editor, settings=sharing.ViewSettings(segment="x")
+        )
+    bare, _ = store.create_share_link(prop_id, expires_at=LATER, actor=editor)
+    assert bare.dataset_id is None  # nothing to pin yet: the link says so to its viewer
+    with pytest.raises(ValueGapError, match="move the link to"):
+        store.move_share_link(bare.id, actor=editor)
+    _outcomes(store, editor, prop_id, "Outcomes", segments=["agency"], periods=["2026-03"])
+    with pytest.raises(ValueGapError) as info:
+        store.create_share_link(
+            prop_id,
+            expires_at=LATER,
+            actor=editor,
+            settings=sharing.ViewSettings(segment="solo", period="1999-01"),
+        )
+    assert "no segment 'solo'" in info.value.message and "no period '1999-01'" in info.value.message
+    assert len(store.share_links(prop_id)) == 1
+
+
+def test_the_pinned_view_reads_in_plain_words_and_a_viewers_address_cannot_change_it():
+    uploaded = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    line = sharing.describe_pin("Outcomes v2 (1a2b3c4d)", uploaded, sharing.ViewSettings())
+    assert (
+        line
+        == "Evidence: Outcomes v2 (1a2b3c4d) uploaded 2026-12-01 · α 0.05 · Holm · all segments · all periods"
+    )
+    narrowed = sharing.ViewSettings(alpha=0.01, correction="fdr_bh", segment="agency", period="2026-03")
+    assert sharing.describe_pin(None, None, narrowed) == (
+        "Evidence: none was shared · α 0.01 · Benjamini–Hochberg · segment agency · period 2026-03"
+    )
+    query = {"p": "1", "alpha": "0.10", "segment": "solo", "d": "7", "tab": "Value gap"}
+    assert sharing.ignored_params(query) == ["dataset", "α", "segment"]

@@ -137,6 +137,8 @@ def _viewer_writes(store: Store, created_id: int, viewer: Actor) -> dict[str, Ca
             created_id, expires_at=TOMORROW, actor=viewer
         ),
         "Store.revoke_share_link": lambda: store.revoke_share_link(1, actor=viewer),
+        "Store.move_share_link": lambda: store.move_share_link(1, actor=viewer),
+        "Store.set_current_evidence": lambda: store.set_current_evidence(created_id, 1, viewer),
         "Store.add_dataset": lambda: store.add_dataset(new, viewer),
         "Store.link_dataset": lambda: store.link_dataset(1, created_id, viewer),
         "Store.delete_dataset": lambda: store.delete_dataset(1, viewer),
@@ -322,3 +324,73 @@ def test_scenarios_are_saved_by_name_shared_by_id_and_never_overwritten_silently
     assert store.scenarios(prop_id) == []
     with pytest.raises(NotFound):
         store.save_scenario(prop_id, Scenario("Late"), actor=editor)
+
+
+def _add(store: Store, actor: Actor, prop_id: int | None, name: str, kind: str = "outcomes", **details):
+    from valuegap.store.datasets import NewDataset
+
+    digest = f"{name}-{kind}-{prop_id}".encode().hex()[:64].ljust(64, "0")
+    new = NewDataset(
+        name=name, kind=kind, proposition_id=prop_id, file_name=f"{name}.csv", source_format="csv",
+        content_hash=digest, rows_read=1, rows_kept=1, rows_rejected=0, rejections={}, mapping={},
+        details=details, data=b"rows", summary=None,
+    )  # fmt: skip
+    return store.add_dataset(new, actor)
+
+
+def test_a_first_upload_becomes_current_evidence_and_a_later_one_only_when_chosen(
+    store: Store, editor: Actor
+):
+    from valuegap.errors import ValueGapError
+
+    prop_id = store.create(sample(), editor).id
+    assert store.current_evidence(prop_id) == {} and store.current_dataset(prop_id) is None
+    first = _add(store, editor, prop_id, "March")
+    customers = _add(store, editor, prop_id, "Customers", kind="customers")
+    chosen = store.current_evidence(prop_id)
+    assert {kind: c.dataset.id for kind, c in chosen.items()} == {
+        "outcomes": first.id,
+        "customers": customers.id,
+    }
+    assert chosen["outcomes"].chosen_by == editor.name and chosen["outcomes"].dataset.label == first.label
+    newer = _add(store, editor, prop_id, "March")  # a second upload: a newer version of the same name
+    assert newer.version == 2 and store.current_dataset(prop_id).id == first.id  # not silently the newest
+    bo = Actor("bo@example.com")
+    assert store.set_current_evidence(prop_id, newer.id, bo).id == newer.id
+    assert store.current_dataset(prop_id).id == newer.id
+    assert store.current_evidence(prop_id)["outcomes"].chosen_by == "bo@example.com"
+    assert store.current_dataset(prop_id, "customers").id == customers.id  # each kind is chosen apart
+    survey = _add(store, editor, prop_id, "Prices", kind="survey")
+    assert set(store.current_evidence(prop_id)) == {"outcomes", "customers"}  # surveys are not evidence
+    with pytest.raises(ValueGapError, match="only outcome data and customer tables"):
+        store.set_current_evidence(prop_id, survey.id, editor)
+    with pytest.raises(NotFound):
+        store.set_current_evidence(prop_id, 999, editor)
+    with pytest.raises(NotFound):
+        store.set_current_evidence(999, newer.id, editor)
+    # another proposition's dataset can be chosen without moving it
+    other_id = store.create(sample(name="Other"), editor).id
+    store.set_current_evidence(other_id, first.id, editor)
+    assert (
+        store.current_dataset(other_id).id == first.id and store.dataset(first.id).proposition_id == prop_id
+    )
+    # deleting the current dataset leaves no current evidence of its kind (never falls back to another)
+    store.delete_dataset(newer.id, editor)
+    assert store.current_dataset(prop_id) is None and store.current_dataset(prop_id, "customers") is not None
+    again = _add(store, editor, prop_id, "April")
+    assert store.current_dataset(prop_id).id == again.id  # none was current: the upload becomes it
+    store.delete(prop_id, editor)
+    assert store.current_evidence(prop_id) == {}
+
+
+def test_linking_a_dataset_makes_it_current_only_for_a_proposition_without_evidence(
+    store: Store, editor: Actor
+):
+    prop_id = store.create(sample(), editor).id
+    loose = _add(store, editor, None, "Loose")
+    assert store.current_dataset(prop_id) is None
+    store.link_dataset(loose.id, prop_id, editor)
+    assert store.current_dataset(prop_id).id == loose.id
+    other = _add(store, editor, None, "Other")
+    store.link_dataset(other.id, prop_id, editor)
+    assert store.current_dataset(prop_id).id == loose.id

@@ -21,17 +21,20 @@ from valuegap.model import Proposition, Status, parse_proposition
 from valuegap.revisions import Change, diff_propositions, summarize
 from valuegap.store import migrate
 from valuegap.store.competitors import CompetitorStore, StoredOffers
-from valuegap.store.datasets import DatasetStore, NewDataset, StoredDataset
+from valuegap.store.datasets import EVIDENCE_KINDS, DatasetStore, EvidenceChoice, NewDataset, StoredDataset
 from valuegap.store.engine import default_database_url, make_engine, read_transaction, write_transaction
 from valuegap.store.scenarios import ScenarioStore, StoredScenario
 from valuegap.store.schema import propositions, revisions, settings
-from valuegap.store.shares import ShareStore, StoredShareLink
+from valuegap.store.shares import ShareLinkMove, ShareStore, StoredShareLink
 
 __all__ = [
+    "EVIDENCE_KINDS",
     "Actor",
+    "EvidenceChoice",
     "NewDataset",
     "Revision",
     "Role",
+    "ShareLinkMove",
     "Store",
     "StoredDataset",
     "StoredOffers",

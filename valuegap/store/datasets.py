@@ -3,6 +3,10 @@
 A dataset is written in one transaction with its rows and aggregates, so an import that fails
 leaves nothing behind. Uploads of the same name are versions of one dataset; the same bytes
 uploaded twice are recognised by their content hash.
+
+Each proposition has a chosen *current evidence* per kind (outcomes, customers): the dataset its
+pages analyse. An editor chooses it; a proposition's first dataset of a kind becomes it by itself,
+and a later upload never does on its own.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from valuegap.errors import NotFound
+from valuegap.errors import NotFound, ValueGapError
 from valuegap.store.engine import read_transaction, write_transaction
-from valuegap.store.schema import column_mappings, dataset_files, datasets
+from valuegap.store.schema import column_mappings, current_evidence, dataset_files, datasets, propositions
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
     from valuegap.store import Actor
 
 _LISTED = list(datasets.c)
+EVIDENCE_KINDS = ("outcomes", "customers")  # the kinds a proposition has one current dataset of
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,17 @@ class StoredDataset:
     @property
     def short_hash(self) -> str:
         return self.content_hash[:12]
+
+
+@dataclass(frozen=True)
+class EvidenceChoice:
+    """A proposition's current evidence of one kind, and who chose it when."""
+
+    proposition_id: int
+    kind: str
+    dataset: StoredDataset
+    chosen_at: datetime
+    chosen_by: str
 
 
 @dataclass(frozen=True)
@@ -146,6 +162,9 @@ class DatasetStore:
             conn.execute(
                 sa.insert(dataset_files).values(dataset_id=new_id, data=new.data, summary=new.summary)
             )
+            if new.proposition_id is not None and new.kind in EVIDENCE_KINDS:
+                # a proposition's first dataset of a kind is its evidence; a later one only when chosen
+                _choose(conn, new.proposition_id, new.kind, new_id, actor.name, replace=False)
             if new.mapping_signature:
                 updated = conn.execute(
                     sa.update(column_mappings)
@@ -162,7 +181,8 @@ class DatasetStore:
             return _dataset(row, _versions(conn))
 
     def link_dataset(self, dataset_id: int, proposition_id: int | None, actor: Actor) -> None:
-        """Use a dataset as the evidence of a proposition (or of none)."""
+        """File a dataset under a proposition (or none). It becomes the proposition's current evidence
+        only if the proposition has none of its kind yet; otherwise choose it explicitly."""
         from valuegap.store import require_editor
 
         require_editor(actor, "link datasets")
@@ -172,6 +192,62 @@ class DatasetStore:
             )
             if updated.rowcount == 0:
                 raise NotFound(f"Dataset {dataset_id} does not exist; it may have been deleted.")
+            kind = conn.execute(sa.select(datasets.c.kind).where(datasets.c.id == dataset_id)).scalar_one()
+            if proposition_id is not None and kind in EVIDENCE_KINDS:
+                _choose(conn, proposition_id, kind, dataset_id, actor.name, replace=False)
+
+    def current_evidence(self, proposition_id: int) -> dict[str, EvidenceChoice]:
+        """The proposition's current evidence by kind (``outcomes``, ``customers``); a kind it has
+        none of is missing."""
+        with read_transaction(self.engine) as conn:
+            rows = conn.execute(
+                sa.select(
+                    *_LISTED, current_evidence.c.kind.label("chosen_kind"), current_evidence.c.chosen_at,
+                    current_evidence.c.chosen_by,
+                )
+                .select_from(current_evidence)
+                .join(datasets, datasets.c.id == current_evidence.c.dataset_id)
+                .where(current_evidence.c.proposition_id == proposition_id)
+            ).all()  # fmt: skip
+            versions = _versions(conn) if rows else {}
+        from valuegap.store import _utc
+
+        return {
+            row.chosen_kind: EvidenceChoice(
+                proposition_id, row.chosen_kind, _dataset(row, versions), _utc(row.chosen_at),  # type: ignore[arg-type]
+                row.chosen_by,
+            )
+            for row in rows
+        }  # fmt: skip
+
+    def current_dataset(self, proposition_id: int, kind: str = "outcomes") -> StoredDataset | None:
+        """The dataset of ``kind`` the proposition's pages analyse: the chosen one, never the newest."""
+        choice = self.current_evidence(proposition_id).get(kind)
+        return choice.dataset if choice is not None else None
+
+    def set_current_evidence(self, proposition_id: int, dataset_id: int, actor: Actor) -> StoredDataset:
+        """Make ``dataset_id`` the proposition's current evidence of its kind (recorded with who and when).
+
+        Share links keep what they pinned; the sharer moves them on the Share page.
+        """
+        from valuegap.store import require_editor
+
+        require_editor(actor, "choose the current evidence")
+        with write_transaction(self.engine) as conn:
+            owner = conn.execute(sa.select(propositions.c.id).where(propositions.c.id == proposition_id))
+            if owner.first() is None:
+                raise NotFound(f"Proposition {proposition_id} does not exist; it may have been deleted.")
+            row = conn.execute(sa.select(*_LISTED).where(datasets.c.id == dataset_id)).first()
+            if row is None:
+                raise NotFound(f"Dataset {dataset_id} does not exist; it may have been deleted.")
+            dataset = _dataset(row, _versions(conn))
+            if dataset.kind not in EVIDENCE_KINDS:
+                raise ValueGapError(
+                    f"{dataset.label} is a {dataset.kind} dataset; only outcome data and customer tables "
+                    "can be a proposition's current evidence."
+                )
+            _choose(conn, proposition_id, dataset.kind, dataset_id, actor.name, replace=True)
+        return dataset
 
     def delete_dataset(self, dataset_id: int, actor: Actor) -> None:
         from valuegap.store import require_editor
@@ -182,6 +258,37 @@ class DatasetStore:
             deleted = conn.execute(sa.delete(datasets).where(datasets.c.id == dataset_id))
             if deleted.rowcount == 0:
                 raise NotFound(f"Dataset {dataset_id} does not exist; it may have been deleted.")
+
+
+def _choose(
+    conn: sa.Connection, proposition_id: int, kind: str, dataset_id: int, who: str, *, replace: bool
+) -> bool:
+    """Record ``dataset_id`` as the proposition's current ``kind`` evidence; without ``replace`` only
+    when it has none yet. True when it was recorded."""
+    from valuegap.store import _now
+
+    values = {"dataset_id": dataset_id, "chosen_at": _now(), "chosen_by": who[:200]}
+    where = (current_evidence.c.proposition_id == proposition_id, current_evidence.c.kind == kind)
+    if replace and conn.execute(sa.update(current_evidence).where(*where).values(**values)).rowcount:
+        return True
+    try:
+        with conn.begin_nested():  # another session may record one at the same moment
+            conn.execute(
+                sa.insert(current_evidence).values(proposition_id=proposition_id, kind=kind, **values)
+            )
+    except sa.exc.IntegrityError:
+        if not replace:
+            return False  # theirs came first and stays: a later dataset never replaces it by itself
+        conn.execute(sa.update(current_evidence).where(*where).values(**values))
+    return True
+
+
+def dataset_label(conn: sa.Connection, dataset_id: int | None) -> str:
+    """How a dataset read at this moment (its label), for records that outlive it."""
+    if dataset_id is None:
+        return "no evidence"
+    row = conn.execute(sa.select(*_LISTED).where(datasets.c.id == dataset_id)).first()
+    return _dataset(row, _versions(conn)).label if row is not None else f"dataset {dataset_id} (deleted)"
 
 
 def _versions(conn: sa.Connection) -> dict[int, int]:

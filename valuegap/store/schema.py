@@ -139,4 +139,46 @@ share_links = sa.Table(
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("revoked_by", sa.String(200), nullable=True),
+    # what the link shows, fixed when it is made: the evidence and the analysis settings
+    # (a newer upload or another current evidence never changes them; the sharer moves a link)
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True),
+    sa.Column(
+        "customers_dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("alpha", sa.Float, nullable=False, server_default="0.05"),
+    sa.Column("correction", sa.String(20), nullable=False, server_default="holm"),
+    sa.Column("segment", sa.String(200), nullable=True),  # None: all segments
+    sa.Column("period", sa.String(40), nullable=True),  # None: all periods
+    sa.Column("pinned_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("pinned_by", sa.String(200), nullable=True),
+)
+
+# Every time a sharer moved a link to the proposition's current evidence: from what, to what, by whom.
+# Labels are kept as they read then, so the record stays readable after a dataset is deleted.
+share_link_moves = sa.Table(
+    "share_link_moves",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("link_id", sa.Integer, sa.ForeignKey("share_links.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("from_dataset_id", sa.Integer, nullable=True),
+    sa.Column("from_label", sa.String(300), nullable=False),
+    sa.Column("to_dataset_id", sa.Integer, nullable=True),
+    sa.Column("to_label", sa.String(300), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("moved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("moved_by", sa.String(200), nullable=False),
+)
+
+# The evidence a proposition is analysed on, chosen by an editor (or its first upload of a kind):
+# pages analyse this dataset, never simply the newest one.
+current_evidence = sa.Table(
+    "current_evidence",
+    metadata,
+    sa.Column(
+        "proposition_id", sa.Integer, sa.ForeignKey("propositions.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("kind", sa.String(20), primary_key=True),  # outcomes | customers
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("chosen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("chosen_by", sa.String(200), nullable=False),
 )

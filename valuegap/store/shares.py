@@ -1,5 +1,10 @@
 """Share links in the store: created and revoked by editors, resolved for anyone holding a token.
 
+Each link pins what it shows when it is made: the proposition's current evidence (outcomes and
+customers datasets) and the analysis settings. Neither a newer upload nor another current evidence
+changes a link; :meth:`ShareStore.move_share_link` moves it to the current evidence, on the
+sharer's request, and records the move.
+
 The signing secret comes from ``VALUEGAP_SHARE_SECRET`` (or the app's ``secrets.toml``, which the UI
 passes in) and otherwise from a random secret created once in the workspace's settings, so every
 replica behind a load balancer signs and checks with the same key.
@@ -8,7 +13,7 @@ replica behind a load balancer signs and checks with the same key.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +21,18 @@ import sqlalchemy as sa
 
 from valuegap import sharing
 from valuegap.errors import NotFound, PermissionDenied, ValueGapError
+from valuegap.sharing import ViewSettings
+from valuegap.store.datasets import dataset_label
 from valuegap.store.engine import read_transaction, write_transaction
-from valuegap.store.schema import propositions, scenarios, settings, share_links
+from valuegap.store.schema import (
+    current_evidence,
+    datasets,
+    propositions,
+    scenarios,
+    settings,
+    share_link_moves,
+    share_links,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -41,11 +56,35 @@ class StoredShareLink:
     expires_at: datetime
     revoked_at: datetime | None
     revoked_by: str | None
+    # what the link shows, pinned when it was made (or last moved): evidence and settings
+    dataset_id: int | None = None
+    customers_dataset_id: int | None = None
+    settings: ViewSettings = field(default_factory=ViewSettings)
+    pinned_at: datetime | None = None
+    pinned_by: str | None = None
 
     def status(self, now: datetime | None = None) -> str:
         if self.revoked_at is not None:
             return "revoked"
         return "expired" if (now or datetime.now(UTC)) >= self.expires_at else "active"
+
+    def pinned_dataset(self, kind: str = "outcomes") -> int | None:
+        """The dataset of ``kind`` (outcomes or customers) this link shows; None when it shares none."""
+        return self.customers_dataset_id if kind == "customers" else self.dataset_id
+
+
+@dataclass(frozen=True)
+class ShareLinkMove:
+    """A link moved to newer evidence by its sharer: from what, to what, and what changed with it."""
+
+    link_id: int
+    from_dataset_id: int | None
+    from_label: str
+    to_dataset_id: int | None
+    to_label: str
+    note: str
+    moved_at: datetime
+    moved_by: str
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -56,8 +95,25 @@ def _stored(row: sa.Row[Any]) -> StoredShareLink:
     return StoredShareLink(
         row.id, row.public_id, row.proposition_id, row.scenario_id, row.role, row.note,
         _utc(row.created_at), row.created_by, _utc(row.expires_at), _utc(row.revoked_at),  # type: ignore[arg-type]
-        row.revoked_by,
+        row.revoked_by, dataset_id=row.dataset_id, customers_dataset_id=row.customers_dataset_id,
+        settings=ViewSettings(row.alpha, row.correction, row.segment, row.period),
+        pinned_at=_utc(row.pinned_at), pinned_by=row.pinned_by,
     )  # fmt: skip
+
+
+def _current_ids(conn: sa.Connection, proposition_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        sa.select(current_evidence.c.kind, current_evidence.c.dataset_id).where(
+            current_evidence.c.proposition_id == proposition_id
+        )
+    )
+    return {kind: dataset_id for kind, dataset_id in rows}
+
+
+def _details(conn: sa.Connection, dataset_id: int | None) -> dict[str, Any] | None:
+    if dataset_id is None:
+        return None
+    return conn.execute(sa.select(datasets.c.details).where(datasets.c.id == dataset_id)).scalar()
 
 
 class ShareStore:
@@ -85,9 +141,14 @@ class ShareStore:
 
     def create_share_link(
         self, proposition_id: int, *, expires_at: datetime, actor: Actor, scenario_id: int | None = None,
-        note: str = "", secret: str | None = None,
+        note: str = "", secret: str | None = None, settings: ViewSettings | None = None,
     ) -> tuple[StoredShareLink, str]:  # fmt: skip
-        """A read-only link to a proposition (or one of its scenarios) and its signed token."""
+        """A read-only link to a proposition (or one of its scenarios) and its signed token.
+
+        The link pins the proposition's current evidence as it is now, with ``settings`` (by default
+        α 0.05, Holm, all segments, all periods); a segment or period the evidence lacks is refused.
+        """
+        settings = settings or ViewSettings()
         if not actor.can_edit:
             raise PermissionDenied(f"{actor.name} has view-only access and cannot share.")
         expires_at = _utc(expires_at)  # type: ignore[assignment]
@@ -104,11 +165,28 @@ class ShareStore:
                 ).scalar()
                 if owner != proposition_id:
                     raise NotFound(f"Scenario {scenario_id} is not one of this proposition's scenarios.")
+            current = _current_ids(conn, proposition_id)
+            if current.get("outcomes") is None and (settings.segment or settings.period):
+                raise ValueGapError(
+                    "This proposition has no current evidence, so a link can't be limited to a segment or "
+                    "period. Choose its evidence on the Evidence page first."
+                )
+            problems = settings.problems_with(_details(conn, current.get("outcomes")))
+            if problems:
+                raise ValueGapError(
+                    f"The link can't show {settings.describe()} on the current evidence: "
+                    + "; ".join(problems)
+                    + "."
+                )
+            now = datetime.now(UTC)
             link_id = conn.execute(
                 sa.insert(share_links).values(
                     public_id=public_id, proposition_id=proposition_id, scenario_id=scenario_id,
-                    role="viewer", note=note.strip()[:200], created_at=datetime.now(UTC),
+                    role="viewer", note=note.strip()[:200], created_at=now,
                     created_by=actor.name, expires_at=expires_at,
+                    dataset_id=current.get("outcomes"), customers_dataset_id=current.get("customers"),
+                    alpha=settings.alpha, correction=settings.correction, segment=settings.segment,
+                    period=settings.period, pinned_at=now, pinned_by=actor.name,
                 )
             ).inserted_primary_key[0]  # fmt: skip
         link = self.share_link(link_id)
@@ -147,6 +225,70 @@ class ShareStore:
         if updated.rowcount == 0:
             self.share_link(link_id)  # NotFound when it never existed; otherwise already revoked
         return self.share_link(link_id)
+
+    def move_share_link(self, link_id: int, *, actor: Actor) -> ShareLinkMove:
+        """Move a link to its proposition's current evidence, on the sharer's request; recorded.
+
+        The settings stay, except a segment or period the new evidence lacks, which opens as all
+        segments (periods) and is named in the move's note.
+        """
+        if not actor.can_edit:
+            raise PermissionDenied(f"{actor.name} has view-only access and cannot move share links.")
+        with write_transaction(self.engine) as conn:
+            row = conn.execute(sa.select(share_links).where(share_links.c.id == link_id)).first()
+            if row is None:
+                raise NotFound(f"Share link {link_id} does not exist.")
+            link = _stored(row)
+            if link.revoked_at is not None:
+                raise ValueGapError(f"Link #{link.id} was revoked; it no longer shows anything to move.")
+            current = _current_ids(conn, link.proposition_id)
+            if current.get("outcomes") is None:
+                raise ValueGapError(
+                    "This proposition has no current evidence to move the link to. Choose it on the "
+                    "Evidence page first."
+                )
+            target = (current.get("outcomes"), current.get("customers"))
+            if (link.dataset_id, link.customers_dataset_id) == target:
+                raise ValueGapError(f"Link #{link.id} already shows the current evidence.")
+            settings, notes = link.settings, []
+            details = _details(conn, target[0]) or {}
+            if settings.segment is not None and settings.segment not in details.get("segments", []):
+                notes.append(f"the new evidence has no segment '{settings.segment}': it shows all segments")
+                settings = ViewSettings(settings.alpha, settings.correction, None, settings.period)
+            if settings.period is not None and settings.period not in details.get("periods", []):
+                notes.append(f"the new evidence has no period '{settings.period}', so it shows all periods")
+                settings = ViewSettings(settings.alpha, settings.correction, settings.segment, None)
+            now = datetime.now(UTC)
+            move = ShareLinkMove(
+                link.id, link.dataset_id, dataset_label(conn, link.dataset_id), target[0],
+                dataset_label(conn, target[0]), "; ".join(notes), now, actor.name[:200],
+            )  # fmt: skip
+            conn.execute(
+                sa.update(share_links)
+                .where(share_links.c.id == link.id)
+                .values(
+                    dataset_id=target[0], customers_dataset_id=target[1], segment=settings.segment,
+                    period=settings.period, pinned_at=now, pinned_by=actor.name,
+                )
+            )  # fmt: skip
+            conn.execute(sa.insert(share_link_moves).values(**move.__dict__))
+        return move
+
+    def share_link_moves(self, link_id: int) -> list[ShareLinkMove]:
+        """Every move of a link to newer evidence, newest first."""
+        with read_transaction(self.engine) as conn:
+            rows = conn.execute(
+                sa.select(share_link_moves)
+                .where(share_link_moves.c.link_id == link_id)
+                .order_by(share_link_moves.c.id.desc())
+            ).all()
+        return [
+            ShareLinkMove(
+                r.link_id, r.from_dataset_id, r.from_label, r.to_dataset_id, r.to_label, r.note,
+                _utc(r.moved_at), r.moved_by,  # type: ignore[arg-type]
+            )
+            for r in rows
+        ]  # fmt: skip
 
     def resolve_share_token(
         self, token: str, *, secret: str | None = None, now: datetime | None = None
