@@ -157,7 +157,7 @@ def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
 
 def van_westendorp_caption(vw: VanWestendorp, currency: str) -> str:
     """How to read the Van Westendorp chart, with the points it marks."""
-    dropped = f" ({vw.dropped} dropped for inconsistent answers)" if vw.dropped else ""
+    dropped = f" ({vw.dropped} dropped for blank or out-of-order answers)" if vw.dropped else ""
     intervals = " Hover a rule for its 95% bootstrap interval." if vw.intervals else ""
     return (
         f"Share of the {vw.n} respondents{dropped} who call each price too cheap, cheap, expensive or too "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -17,14 +18,16 @@ from scipy import stats
 
 from valuegap.charts import MAX_MARKS
 from valuegap.cli import main
-from valuegap.errors import InvalidInput, ValueGapError
+from valuegap.errors import ValueGapError
 from valuegap.ingest import read_table
 from valuegap.price_research import (
+    INCOMPLETE,
+    INCONSISTENT,
     POINTS,
     RESAMPLES,
     SMALL_SAMPLE,
     VW_COLUMNS,
-    crossing,
+    InvalidAnswers,
     elasticity,
     gabor_granger,
     price_ranges,
@@ -48,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SURVEYS = ROOT / "data" / "surveys"
 
 
-def survey(*rows: tuple[float, float, float, float]) -> pd.DataFrame:
+def survey(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(VW_COLUMNS))
 
 
@@ -56,8 +59,81 @@ def csv_bytes(text: str) -> bytes:
     return text.encode("utf-8")
 
 
+# ----------------------------------------------------------------------------- the reference
+# METHODS.md section 7 written out a second way: exact fractions, one respondent at a time, one grid
+# price at a time, with no sorting, searching or counting tricks; blanks are None.
+
+FALLING_RISING = {
+    "opp": ("TC", "TE"),
+    "idp": ("C", "E"),
+    "pmc_original": ("TC", "1-C"),
+    "pme_original": ("1-E", "TE"),
+    "pmc_common": ("TC", "E"),
+    "pme_common": ("C", "TE"),
+}
+
+
+def reference(rows: list) -> dict:
+    """Points, unidentified points, curves and the two dropped counts, straight from the definitions."""
+    complete = [
+        r for r in rows if all(x is not None and not (isinstance(x, float) and np.isnan(x)) for x in r)
+    ]
+    kept = [r for r in complete if r[0] < r[1] and r[1] < r[2] and r[2] < r[3]]
+    n = len(kept)
+    grid = sorted({x for r in kept for x in r})
+
+    def share(test) -> list[Fraction]:
+        return [Fraction(sum(1 for r in kept if test(r, p)), n) for p in grid]
+
+    curves = {
+        "TC": share(lambda r, p: r[0] >= p),
+        "C": share(lambda r, p: r[1] >= p),
+        "E": share(lambda r, p: r[2] <= p),
+        "TE": share(lambda r, p: r[3] <= p),
+    }
+    curves["1-C"] = [1 - x for x in curves["C"]]
+    curves["1-E"] = [1 - x for x in curves["E"]]
+    points, unidentified = {}, set()
+    for name, (f, g) in FALLING_RISING.items():
+        for k, p in enumerate(grid):
+            if curves[g][k] >= curves[f][k]:
+                points[name] = p
+                if curves[g][k] == curves[f][k] and curves[f][k] in (0, 1):
+                    unidentified.add(name)
+                break
+        else:
+            points[name] = None
+    return {
+        "points": points,
+        "unidentified": unidentified,
+        "grid": grid,
+        "curves": curves,
+        "dropped_incomplete": len(rows) - len(complete),
+        "dropped_inconsistent": len(complete) - n,
+    }
+
+
+def check_against_reference(rows: list, vw) -> None:
+    ref = reference(rows)
+    assert vw.points == ref["points"]
+    assert set(vw.unidentified) == ref["unidentified"]
+    assert (vw.dropped_incomplete, vw.dropped_inconsistent) == (
+        ref["dropped_incomplete"],
+        ref["dropped_inconsistent"],
+    )
+    assert vw.dropped == vw.dropped_incomplete + vw.dropped_inconsistent
+    assert vw.n == len(rows) - vw.dropped
+    assert list(vw.curves["price"]) == ref["grid"]
+    for ours, theirs in (("too_cheap", "TC"), ("cheap", "C"), ("expensive", "E"), ("too_expensive", "TE"),
+                         ("not_cheap", "1-C"), ("not_expensive", "1-E")):  # fmt: skip
+        assert list(vw.curves[ours]) == pytest.approx([float(x) for x in ref["curves"][theirs]], abs=1e-15)
+
+
+# ----------------------------------------------------------------------------- worked by hand
+
+
 # Survey A: four consistent respondents (ties: too_cheap 10 twice, expensive 40 twice), each kind of
-# inconsistency interleaved (file rows: header 1, then 2..9).
+# inconsistency interleaved and one blank answer (file rows: header 1, then 2..10).
 KEPT = [(10, 20, 30, 40), (15, 25, 35, 50), (10, 20, 40, 60), (20, 30, 40, 50)]
 SURVEY_A = survey(
     KEPT[0],
@@ -68,14 +144,15 @@ SURVEY_A = survey(
     (10, 20, 60, 50),  # row 7: expensive above too expensive
     KEPT[3],
     (10, 25, 25, 50),  # row 9: cheap equal to expensive (the order must be strict)
+    (12, None, 8, 70),  # row 10: blank cheap (incomplete, although 12 > 8 too; 70 and 12 are not on the grid)
 )
 
 
 def test_curves_of_a_small_survey_match_the_hand_computation():
     vw = van_westendorp(SURVEY_A, bootstrap=0)
-    assert (vw.n, vw.dropped) == (4, 4)
+    assert (vw.n, vw.dropped, vw.dropped_incomplete, vw.dropped_inconsistent) == (4, 5, 1, 4)
     curves = vw.curves.set_index("price")
-    # prices answered by the kept respondents only (45 belongs to a dropped one)
+    # prices answered by the kept respondents only (45, 12, 8 and 70 belong to dropped ones)
     assert list(curves.index) == [10, 15, 20, 25, 30, 35, 40, 50, 60]
     # TC(p) = share of too_cheap {10, 15, 10, 20} that are >= p
     assert list(curves["too_cheap"]) == [4 / 4, 2 / 4, 1 / 4, 0, 0, 0, 0, 0, 0]
@@ -105,20 +182,96 @@ def test_points_of_a_small_survey_match_the_hand_computation():
         "pmc_common": 25,
         "pme_common": 35,
     }
-    assert vw.summary() == {"n": 4, "dropped": 4, **vw.points}
+    assert vw.summary() == {"n": 4, "dropped": 5, "dropped_incomplete": 1, "dropped_inconsistent": 4,
+                            **vw.points}  # fmt: skip
+    # OPP: TC and TE are both 0 at 25, 30 and 35 (TE leaves 0 at 40): any price there is "the" crossing.
+    # PMC common: TC = E = 0 at 25 only (E is .25 at 30); PME common: C = TE = 0 at 35 only.
+    # IDP meets at .25, PMC and PME original cross with a jump: identified.
+    assert vw.unidentified == {
+        "opp": "OPP is not identified by the data: the too cheap and too expensive curves are both 0% at "
+        "every answered price from 25 to 35, so no single price is where they meet; the rule shows the "
+        "lowest, 25.",
+        "pmc_common": "PMC (common range) is not identified by the data: the too cheap and expensive curves "
+        "are both 0% at 25, so no single price is where they meet; the rule shows the lowest, 25.",
+        "pme_common": "PME (common range) is not identified by the data: the cheap and too expensive curves "
+        "are both 0% at 35, so no single price is where they meet; the rule shows the lowest, 35.",
+    }
+    assert vw.notes == tuple(vw.unidentified.values())
+    check_against_reference(list(SURVEY_A.itertuples(index=False)), vw)
 
 
-def test_each_kind_of_inconsistency_is_dropped_with_its_row_and_reason():
-    rows = van_westendorp(SURVEY_A, bootstrap=0).dropped_rows
-    assert list(rows.columns) == ["row", *VW_COLUMNS, "reason"]
-    assert list(rows["row"]) == [3, 5, 7, 9]
+def test_answers_of_zero_are_answers_on_the_grid():
+    # "nothing is too cheap" (0) from two of three respondents
+    vw = van_westendorp(survey((0, 5, 10, 20), (0, 10, 15, 20), (5, 10, 20, 30)), bootstrap=0)
+    assert (vw.n, vw.dropped) == (3, 0)
+    curves = vw.curves.set_index("price")
+    assert list(curves.index) == [0, 5, 10, 15, 20, 30]
+    assert list(curves["too_cheap"]) == pytest.approx([1, 1 / 3, 0, 0, 0, 0])  # too_cheap {0, 0, 5} >= p
+    assert list(curves["cheap"]) == pytest.approx([1, 1, 2 / 3, 0, 0, 0])  # cheap {5, 10, 10} >= p
+    assert list(curves["expensive"]) == pytest.approx([0, 0, 1 / 3, 2 / 3, 1, 1])  # {10, 15, 20} <= p
+    assert list(curves["too_expensive"]) == pytest.approx([0, 0, 0, 0, 2 / 3, 1])  # {20, 20, 30} <= p
+    # OPP: TE >= TC at 0 (0 < 1), 5 (0 < 1/3), 10 (0 >= 0) -> 10; both 0 at 10 and 15: not identified
+    # IDP: E >= C at 10 (1/3 < 2/3), 15 (2/3 >= 0) -> 15
+    # PMC original: 1 - C = {0, 0, 1/3, ...} >= TC at 10 -> 10 (a jump)
+    # PME original: TE >= 1 - E = {1, 1, 2/3, 1/3, 0, 0} at 15 (0 < 1/3), 20 (2/3 >= 0) -> 20
+    # PMC common: E >= TC at 10 (1/3 >= 0) -> 10; PME common: TE >= C at 15 (0 >= 0) -> 15, both 0 there
+    assert vw.points == {"opp": 10, "idp": 15, "pmc_original": 10, "pme_original": 20, "pmc_common": 10,
+                         "pme_common": 15}  # fmt: skip
+    assert set(vw.unidentified) == {"opp", "pme_common"}
+    assert "both 0% at every answered price from 10 to 15" in vw.unidentified["opp"]
+    assert "both 0% at 15," in vw.unidentified["pme_common"]
+
+
+def test_zero_can_be_every_too_cheap_answer_and_a_point():
+    # everyone says nothing is too cheap: TC = 1 at 0 and 0 above, so the points can sit at low prices
+    rows = [(0, 1, 4, 6), (0, 2, 3, 5), (0, 1, 3, 4)]
+    vw = van_westendorp(survey(*rows), bootstrap=0)
+    check_against_reference(rows, vw)
+    assert vw.curves["price"].iloc[0] == 0 and vw.curves["too_cheap"].tolist()[:2] == [1, 0]
+
+
+def test_each_kind_of_dropped_respondent_is_listed_with_its_row_kind_and_reason():
+    vw = van_westendorp(SURVEY_A, bootstrap=0)
+    rows = vw.dropped_rows
+    assert list(rows.columns) == ["row", *VW_COLUMNS, "kind", "reason"]
+    assert list(rows["row"]) == [3, 5, 7, 9, 10]
+    assert list(rows["kind"]) == [INCONSISTENT] * 4 + [INCOMPLETE]
     assert list(rows["reason"]) == [
         "too_cheap (30) is not below cheap (20)",
         "cheap (45) is not below expensive (35)",
         "expensive (60) is not below too_expensive (50)",
         "cheap (25) is not below expensive (25)",
+        "no answer for cheap",
     ]
     assert rows.iloc[1][list(VW_COLUMNS)].tolist() == [10, 45, 35, 50]
+    assert list(vw.rows_of(INCOMPLETE)["row"]) == [10] and list(vw.rows_of(INCONSISTENT)["row"]) == [
+        3,
+        5,
+        7,
+        9,
+    ]
+    assert vw.left_out == (
+        "1 respondent left out for a blank answer (row 10).",
+        "4 respondents left out for answers not in the order too_cheap < cheap < expensive < too_expensive "
+        "(rows 3, 5, 7, 9).",
+    )
+    json.dumps(vw.to_dict(), allow_nan=False)  # the blank is None, not NaN
+    assert vw.to_dict()["dropped_rows"][4]["cheap"] is None
+
+
+def test_blank_answers_are_incomplete_wherever_they_are_and_runs_of_rows_are_joined():
+    frame = survey((1, 2, 3, 4), (None, 2, 3, 4), (1, None, None, 4), (1, 2, 3, None), (2, 3, 4, 5),
+                   (None, None, None, None), (9, 8, 7, 6))  # fmt: skip
+    vw = van_westendorp(frame, bootstrap=0)
+    assert (vw.n, vw.dropped_incomplete, vw.dropped_inconsistent) == (2, 4, 1)
+    assert list(vw.rows_of(INCOMPLETE)["reason"]) == [
+        "no answer for too_cheap",
+        "no answer for cheap, expensive",
+        "no answer for too_expensive",
+        "no answer for too_cheap, cheap, expensive, too_expensive",
+    ]
+    assert vw.left_out[0] == "4 respondents left out for a blank answer (rows 3-5, 7)."
+    check_against_reference(list(frame.itertuples(index=False)), vw)
 
 
 def test_swapped_too_answers_name_both_pairs():
@@ -144,61 +297,60 @@ def test_curves_equal_over_several_prices_give_the_lowest_of_them():
         "pmc_common": 15,  # E .5 reaches TC .5 at 15
         "pme_common": 20,  # TE .5 reaches C .5 at 20
     }
+    assert vw.unidentified == {}  # equal at 50%, not at 0 or 1: the lowest price is the point
 
 
-def test_crossing_is_the_lowest_price_where_the_rising_curve_reaches_the_falling_one():
-    prices = [10, 20, 30, 40]
-    assert crossing(prices, [1, 0.6, 0.4, 0.4], [0, 0.4, 0.4, 0.9]) == 30  # equal at 30, above at 40
-    assert crossing(prices, [0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 1, 1]) == 10
-    assert crossing(prices, [1, 0.8, 0.6, 0.5], [0, 0.1, 0.2, 0.3]) is None  # never reached
+def test_curves_equal_at_zero_over_a_stretch_warn_but_still_give_the_lowest_price():
+    # too cheap answers end at 2, too expensive answers start at 9: TC = TE = 0 at 3, 4, 5, 6, 8
+    rows = [(1, 3, 6, 9), (2, 4, 8, 10), (1, 5, 6, 12)]
+    vw = van_westendorp(survey(*rows), bootstrap=0)
+    assert vw.opp == 3
+    assert (
+        "too cheap and too expensive curves are both 0% at every answered price from 3 to 8"
+        in (vw.unidentified["opp"])
+    )
+    check_against_reference(rows, vw)
 
 
-def naive_points(answers: np.ndarray) -> dict[str, float | None]:
-    """The rules written out with Python loops, straight from METHODS.md."""
-    ok = [r for r in answers.tolist() if r[0] < r[1] < r[2] < r[3]]
-    n = len(ok)
-    prices = sorted({x for r in ok for x in r})
-    tc = [sum(r[0] >= p for r in ok) / n for p in prices]
-    c = [sum(r[1] >= p for r in ok) / n for p in prices]
-    e = [sum(r[2] <= p for r in ok) / n for p in prices]
-    te = [sum(r[3] <= p for r in ok) / n for p in prices]
-
-    def cross(f: list[float], g: list[float]) -> float | None:
-        return next((p for p, a, b in zip(prices, f, g, strict=True) if b >= a - 1e-12), None)
-
-    return {
-        "opp": cross(tc, te),
-        "idp": cross(c, e),
-        "pmc_original": cross(tc, [1 - x for x in c]),
-        "pme_original": cross([1 - x for x in e], te),
-        "pmc_common": cross(tc, e),
-        "pme_common": cross(c, te),
-    }
+def test_the_order_of_respondents_does_not_matter():
+    frame = SURVEY_A.iloc[::-1]
+    vw, again = van_westendorp(SURVEY_A, bootstrap=0), van_westendorp(frame, bootstrap=0)
+    assert again.points == vw.points and again.unidentified == vw.unidentified
+    pd.testing.assert_frame_equal(again.curves, vw.curves)
 
 
-answers_st = st.lists(
-    st.lists(st.integers(1, 30), min_size=4, max_size=4).map(lambda r: [5 * x for x in r]),
-    min_size=3,
-    max_size=40,
-)
+answer_st = st.one_of(st.integers(0, 12).map(lambda x: 5.0 * x), st.none())
 
 
-@settings(max_examples=150, deadline=None)
-@given(rows=answers_st, seed=st.integers(0, 2**32 - 1))
-def test_points_match_the_naive_rules_and_ignore_the_order_of_respondents(rows, seed):
-    # a few respondents sorted into consistent answers, the rest as drawn (often inconsistent)
-    data = np.array([sorted(r) if i % 3 else r for i, r in enumerate(rows)], dtype=float)
-    data[1::3] += np.array([0, 1, 2, 3])  # strictly increasing after sorting
-    kept = (np.diff(data, axis=1) > 0).all(axis=1).sum()
-    if kept < 2:
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(answer_st, answer_st, answer_st, answer_st), min_size=2, max_size=30),
+       sort=st.lists(st.booleans(), min_size=30, max_size=30))  # fmt: skip
+def test_points_warnings_and_counts_match_the_reference(rows, sort):
+    # many rows sorted into order (kept unless tied), the rest as drawn: zeros, ties, blanks, disorder
+    rows = [tuple(sorted(r)) if flag and None not in r else r for r, flag in zip(rows, sort, strict=False)]
+    ref = reference(rows)
+    frame = survey(*rows)
+    if len(rows) - ref["dropped_incomplete"] - ref["dropped_inconsistent"] < 2:
         with pytest.raises(ValueGapError, match="answered too_cheap < cheap < expensive < too_expensive"):
-            van_westendorp(survey(*data), bootstrap=0)
+            van_westendorp(frame, bootstrap=0)
         return
-    vw = van_westendorp(survey(*data), bootstrap=0)
-    assert vw.points == naive_points(data)
-    shuffled = van_westendorp(survey(*np.random.default_rng(seed).permutation(data)), bootstrap=0)
-    assert shuffled.points == vw.points and shuffled.n == vw.n and shuffled.dropped == vw.dropped
-    pd.testing.assert_frame_equal(shuffled.curves, vw.curves)
+    check_against_reference(rows, van_westendorp(frame, bootstrap=0))
+
+
+def test_equal_at_one_never_happens_to_consistent_respondents():
+    # each pair's falling and rising curves are both 100% only if some answer of one question is above
+    # another's (e.g. TC = TE = 1 needs every too_cheap >= p >= every too_expensive); checked exhaustively
+    # on every survey of two respondents over answers 0..4
+    import itertools
+
+    ordered = [r for r in itertools.product(range(5), repeat=4) if r[0] < r[1] < r[2] < r[3]]
+    for a, b in itertools.product(ordered, repeat=2):
+        ref = reference([a, b])
+        for name in ref["unidentified"]:
+            f, g = FALLING_RISING[name]
+            k = ref["grid"].index(ref["points"][name])
+            assert ref["curves"][f][k] == 0 == ref["curves"][g][k]
+        assert set(van_westendorp(survey(a, b), bootstrap=0).unidentified) == ref["unidentified"]
 
 
 def consistent_survey(n: int, seed: int) -> pd.DataFrame:
@@ -220,12 +372,13 @@ def test_bootstrap_intervals_hold_the_estimate_and_are_reproducible():
     assert van_westendorp(frame, bootstrap=0).intervals == {}
 
 
-def test_bootstrap_equals_recomputing_every_resample_from_scratch():
+def test_bootstrap_equals_the_reference_on_every_resample():
     frame, resamples, seed = consistent_survey(40, 3), 200, 11
     vw = van_westendorp(frame, bootstrap=resamples, seed=seed)
     picks = np.random.default_rng(seed).integers(0, 40, size=(resamples, 40))  # the same draws
+    rows = list(frame.itertuples(index=False))
     found = np.array(
-        [list(van_westendorp(frame.iloc[p], bootstrap=0).points.values()) for p in picks], dtype=float
+        [[reference([rows[i] for i in p])["points"][name] for name in POINTS] for p in picks], dtype=float
     )
     low, high = np.percentile(found, [2.5, 97.5], axis=0)
     assert vw.intervals == {name: (lo, hi) for name, lo, hi in zip(POINTS, low, high, strict=True)}
@@ -242,17 +395,20 @@ def test_bootstrap_by_default_only_for_small_samples_and_fast():
         van_westendorp(large, bootstrap=-1)
 
 
-@pytest.mark.parametrize("name", ["invoicing-saas", "streaming-plan"])
-def test_demo_van_westendorp_surveys_give_sensible_points(name):
+@pytest.mark.parametrize(
+    ("name", "counts"), [("invoicing-saas", (420, 407, 13)), ("streaming-plan", (480, 466, 14))]
+)
+def test_demo_van_westendorp_surveys_match_the_reference_and_are_identified(name, counts):
     path = SURVEYS / f"{name}_van_westendorp.csv"
-    vw = van_westendorp(read_survey(path.read_bytes(), path.name))
-    assert (vw.n, vw.dropped) == {"invoicing-saas": (407, 13), "streaming-plan": (466, 14)}[name]  # README
-    low, high = vw.curves["price"].min(), vw.curves["price"].max()
-    assert all(low <= p <= high for p in vw.points.values())
-    assert vw.opp <= vw.idp
-    assert vw.pmc_original <= vw.pme_original and vw.pmc_common <= vw.pme_common
-    # the common range lies inside the original one on these surveys
-    assert vw.pmc_original <= vw.pmc_common <= vw.pme_common <= vw.pme_original
+    raw = pd.read_csv(path)  # read apart from read_survey: plain numbers, no blanks in the demo
+    rows = list(raw[list(VW_COLUMNS)].itertuples(index=False))
+    vw = van_westendorp(read_survey(path.read_bytes(), path.name), bootstrap=0)
+    assert (len(rows), vw.n, vw.dropped_inconsistent) == counts and vw.dropped_incomplete == 0  # data/README
+    check_against_reference(rows, vw)
+    assert vw.unidentified == {}  # the demo's curves cross; none meet at 0 or 1
+    # what a reader of the demo expects: OPP and IDP inside both ranges, the common range inside the original
+    assert vw.pmc_original <= vw.pmc_common <= min(vw.opp, vw.idp)
+    assert max(vw.opp, vw.idp) <= vw.pme_common <= vw.pme_original
     json.dumps(vw.to_dict(), allow_nan=False)
 
 
@@ -289,34 +445,81 @@ def test_read_survey_reads_excel_and_parquet():
 HEADER = "respondent,too_cheap,cheap,expensive,too_expensive\n"
 
 
+def test_a_file_with_zeros_and_blanks_is_read_not_refused():
+    body = "1,0,10,20,30\n2,0,0.0,20,30\n3,5,,20,30\n4,0,15,25,40\n5,-0,5,25,45\n"
+    vw = van_westendorp(read_survey(csv_bytes(HEADER + body), "s.csv"), bootstrap=0)
+    # row 3: 0 = 0 is out of order; row 4: blank cheap; -0 is 0
+    assert (vw.n, vw.dropped_incomplete, vw.dropped_inconsistent) == (3, 1, 1)
+    assert list(vw.rows_of(INCONSISTENT)["row"]) == [3] and list(vw.rows_of(INCOMPLETE)["row"]) == [4]
+    assert vw.curves["price"].iloc[0] == 0
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
         ("1,10,20,30,40\n2,10,abc,30,40\n", "row 3, column cheap: 'abc' is not a number"),
-        ("1,10,20,30,40\n2,10,,30,40\n", "row 3, column cheap: blank cell"),
         ("1,10,20,30,40\n2,10,20,30,inf\n", "row 3, column too_expensive: 'inf' is not a finite number"),
         ("1,10,20,30,1e309\n2,10,20,30,40\n", "row 2, column too_expensive: '1e309' is not a finite number"),
-        ("1,0,20,30,40\n2,10,20,30,40\n", "row 2, column too_cheap: a price must be above 0 (got 0)"),
-        ("1,-5,20,30,40\n2,10,20,30,40\n", "row 2, column too_cheap: a price must be above 0 (got -5)"),
+        ("1,-5,20,30,40\n2,10,20,30,40\n", "row 2, column too_cheap: a price cannot be negative (got -5)"),
+        ('1,10,"twenty\nfive",30,40\n2,10,20,30,40\n', "row 2, column cheap: 'twenty five' is not a number"),
     ],
 )
 def test_bad_cells_are_refused_naming_row_column_and_value(body, message):
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(InvalidAnswers) as info:
         van_westendorp(read_survey(csv_bytes(HEADER + body), "s.csv"))
     assert info.value.source == "s.csv"
-    assert str(info.value).startswith(f"s.csv: {message}")
+    assert str(info.value) == f"s.csv: {message}"
 
 
-def test_every_bad_cell_is_reported_in_row_order():
-    body = "1,x,20,30,40\n2,10,20,30,40\n3,10,,y,40\n"
-    with pytest.raises(InvalidInput) as info:
+def test_every_bad_cell_is_listed_with_its_row_column_and_answer():
+    body = "1,x,20,30,40\n2,0,20,30,40\n3,10,,y,-40\n4,1,2,3,4\n5,-1,-2,n/a,4\n"
+    with pytest.raises(InvalidAnswers) as info:
         van_westendorp(read_survey(csv_bytes(HEADER + body), "s.csv"))
-    assert [p.path for p in info.value.problems] == [
-        "row 2, column too_cheap",
-        "row 4, column cheap",
-        "row 4, column expensive",
+    error = info.value
+    assert error.cells.to_dict("records") == [
+        {"row": 2, "column": "too_cheap", "answer": "x", "problem": "'x' is not a number"},
+        {"row": 4, "column": "expensive", "answer": "y", "problem": "'y' is not a number"},
+        {"row": 4, "column": "too_expensive", "answer": "-40",
+         "problem": "a price cannot be negative (got -40)"},
+        {"row": 6, "column": "too_cheap", "answer": "-1", "problem": "a price cannot be negative (got -1)"},
+        {"row": 6, "column": "cheap", "answer": "-2", "problem": "a price cannot be negative (got -2)"},
+        {"row": 6, "column": "expensive", "answer": "n/a", "problem": "'n/a' is not a number"},
+    ]  # fmt: skip
+    assert [str(p) for p in error.problems][:2] == [
+        "row 2, column too_cheap: 'x' is not a number",
+        "row 4, column expensive: 'y' is not a number",
     ]
-    assert str(info.value).endswith("(and 2 more)")
+    assert len(error.problems) == 6
+    assert error.rows == (2, 4, 6) and error.respondents == 3
+    assert error.summary == (
+        "s.csv: 6 answers are negative or not a finite number, from 3 respondents; prices must be numbers "
+        "of 0 or more."
+    )
+
+
+def test_respondents_with_invalid_answers_can_be_left_out_at_the_callers_choice():
+    body = "1,x,20,30,40\n2,0,20,30,40\n3,10,,y,-40\n4,1,2,3,4\n5,-1,-2,n/a,4\n6,5,10,15,20\n7,5,4,3,2\n"
+    frame = read_survey(csv_bytes(HEADER + body), "s.csv")
+    vw = van_westendorp(frame, bootstrap=0, without_invalid=True)
+    # left: rows 3, 5, 7 kept; row 8 out of order
+    assert (vw.n, vw.dropped_incomplete, vw.dropped_inconsistent) == (3, 0, 1)
+    assert vw.invalid_rows.to_dict("records") == [
+        {"row": 2, "too_cheap": "x", "cheap": "20", "expensive": "30", "too_expensive": "40",
+         "reason": "too_cheap: 'x' is not a number"},
+        {"row": 4, "too_cheap": "10", "cheap": "", "expensive": "y", "too_expensive": "-40",
+         "reason": "expensive: 'y' is not a number; too_expensive: a price cannot be negative (got -40)"},
+        {"row": 6, "too_cheap": "-1", "cheap": "-2", "expensive": "n/a", "too_expensive": "4",
+         "reason": "too_cheap: a price cannot be negative (got -1); cheap: a price cannot be negative "
+                   "(got -2); expensive: 'n/a' is not a number"},
+    ]  # fmt: skip
+    assert vw.left_out[0] == "3 respondents with invalid answers left out (rows 2, 4, 6)."
+    valid = [(0, 20, 30, 40), (1, 2, 3, 4), (5, 10, 15, 20), (5, 4, 3, 2)]
+    check_against_reference(valid, vw)
+    json.dumps(vw.to_dict(), allow_nan=False)
+    with pytest.raises(
+        ValueGapError, match=r"none of the 3 respondents answered .* \(2 left out for invalid"
+    ):
+        van_westendorp(survey(("x", 1, 2, 3), (1, -2, 3, 4), (4, 3, 2, 1)), without_invalid=True)
 
 
 @pytest.mark.parametrize(
@@ -328,8 +531,13 @@ def test_every_bad_cell_is_reported_in_row_order():
          "Van Westendorp needs the columns too_cheap, cheap, expensive, too_expensive (the file has: price)"),
         (survey(), "no respondents"),
         (survey((1, 2, 3, 4)), "only one respondent"),
-        (survey((4, 3, 2, 1), (1, 2, 2, 3)), "none of the 2 respondents answered too_cheap < cheap"),
+        (survey((4, 3, 2, 1), (1, 2, 2, 3)),
+         "none of the 2 respondents answered too_cheap < cheap < expensive < too_expensive "
+         "(2 answered out of that order)"),
         (survey((4, 3, 2, 1), (1, 2, 3, 4)), "only one of the 2 respondents answered"),
+        (survey((1, None, 3, 4), (1, 2, 3, 4), (0, 0, 1, 2)),
+         "only one of the 3 respondents answered too_cheap < cheap < expensive < too_expensive "
+         "(1 left an answer blank, 1 answered out of that order)"),
         (pd.DataFrame([[1, 2, 3, 4, 5]] * 2,
                       columns=["too_cheap", "Cheap", "cheap ", "expensive", "too_expensive"]),
          "columns 'Cheap' and 'cheap ' both read as cheap"),
@@ -416,6 +624,44 @@ def test_gabor_granger_from_yes_no_columns_by_hand():
             for p, s in zip([10, 20, 30, 40], [5 / 6, 4 / 6, 3 / 6, 1 / 6], strict=True)
         ],
     }
+
+
+def gabor_granger_reference(top: list[float], prices: list[float] | None) -> tuple[list, list, float]:
+    """D(p), revenue and the best price from the definitions, in exact decimal fractions."""
+    tested = sorted(set(prices)) if prices is not None else sorted({t for t in top if t > 0})
+    exact = [Fraction(str(p)) for p in tested]
+    share = [Fraction(sum(1 for t in top if Fraction(str(t)) >= p), len(top)) for p in exact]
+    revenue = [p * d for p, d in zip(exact, share, strict=True)]
+    best = next(t for t, r in zip(tested, revenue, strict=True) if r == max(revenue))  # lowest of ties
+    return share, revenue, best
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    top=st.lists(st.sampled_from([0, 9.9, 10, 19.9, 20, 29.7, 39.8, 49.5]), min_size=2, max_size=40),
+    prices=st.one_of(
+        st.none(), st.lists(st.sampled_from([5, 9.9, 15, 19.9, 29.7, 30]), min_size=1, max_size=5)
+    ),
+)
+def test_gabor_granger_matches_the_definitions_brute_force(top, prices):
+    # 9.9 · 3 = 29.7 · 1 and 19.9 · 2 = 39.8 · 1 are ties in decimal, not in binary floating point
+    if not any(top):
+        with pytest.raises(ValueGapError, match="no respondent accepts any tested price"):
+            gabor_granger(pd.DataFrame({"max_price": top}), prices=prices)
+        return
+    gg = gabor_granger(pd.DataFrame({"max_price": top}), prices=prices)
+    share, revenue, best = gabor_granger_reference(top, prices)
+    assert gg.n == len(top)
+    assert list(gg.demand["share"]) == pytest.approx([float(d) for d in share], rel=1e-12)
+    assert list(gg.demand["revenue"]) == pytest.approx([float(r) for r in revenue], rel=1e-12)
+    assert gg.best_price == best
+    assert gg.best_revenue == pytest.approx(float(max(revenue)), rel=1e-12)
+
+
+def test_a_decimal_tie_in_revenue_goes_to_the_lower_price():
+    # 9.9 · 3/4 and 29.7 · 1/4 are both 7.425 per respondent; in floating point 29.7 comes out higher
+    gg = gabor_granger(pd.DataFrame({"max_price": [9.9, 9.9, 29.7, 0]}))
+    assert 9.9 * 3 != 29.7 and gg.best_price == 9.9
 
 
 @pytest.mark.parametrize(
@@ -579,7 +825,10 @@ def test_van_westendorp_chart_marks_the_points_and_stays_small():
     ]
     assert "95% interval" in points["meaning"].iloc[0]
     caption = van_westendorp_caption(vw, "USD")
-    assert "4 respondents (4 dropped" in caption and "OPP USD 25, IDP USD 30" in caption
+    assert (
+        "4 respondents (5 dropped for blank or out-of-order answers)" in caption
+        and "OPP USD 25, IDP USD 30" in caption
+    )
     assert "USD 25–USD 40 by the original" in caption
     # many distinct prices are thinned so the four curves stay under the mark limit
     rng = np.random.default_rng(2)
@@ -614,7 +863,8 @@ def test_price_band_chart_draws_bands_and_both_prices():
 # ----------------------------------------------------------------------------- command line
 
 
-VW_FIELDS = ["n", "dropped", "opp", "idp", "pmc_original", "pme_original", "pmc_common", "pme_common"]
+VW_FIELDS = ["n", "dropped", "dropped_incomplete", "dropped_inconsistent", "opp", "idp", "pmc_original",
+             "pme_original", "pmc_common", "pme_common"]  # fmt: skip
 
 
 def write(tmp_path: Path, text: str, name: str = "survey.csv") -> Path:
@@ -626,18 +876,55 @@ def write(tmp_path: Path, text: str, name: str = "survey.csv") -> Path:
 def test_cli_van_westendorp_prints_exactly_the_design_fields(tmp_path, capsys):
     path = write(tmp_path, SURVEY_A.to_csv(index=False))
     assert main(["price-research", str(path), "--method", "van-westendorp"]) == 0
-    printed = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    printed = json.loads(captured.out)
     assert list(printed) == VW_FIELDS
-    assert printed == {"n": 4, "dropped": 4, "opp": 25, "idp": 30, "pmc_original": 25, "pme_original": 40,
-                       "pmc_common": 25, "pme_common": 35}  # fmt: skip
+    assert printed == {"n": 4, "dropped": 5, "dropped_incomplete": 1, "dropped_inconsistent": 4, "opp": 25,
+                       "idp": 30, "pmc_original": 25, "pme_original": 40, "pmc_common": 25,
+                       "pme_common": 35}  # fmt: skip
+    # one line per kind left out, then one per point the data do not identify (worked out above)
+    assert captured.err.splitlines() == [
+        f"valuegap: {path}: 1 respondent left out for a blank answer (row 10).",
+        f"valuegap: {path}: 4 respondents left out for answers not in the order too_cheap < cheap < "
+        "expensive < too_expensive (rows 3, 5, 7, 9).",
+        f"valuegap: {path}: warning: OPP is not identified by the data: the too cheap and too expensive "
+        "curves are both 0% at every answered price from 25 to 35, so no single price is where they meet; "
+        "the rule shows the lowest, 25.",
+        f"valuegap: {path}: warning: PMC (common range) is not identified by the data: the too cheap and "
+        "expensive curves are both 0% at 25, so no single price is where they meet; the rule shows the "
+        "lowest, 25.",
+        f"valuegap: {path}: warning: PME (common range) is not identified by the data: the cheap and too "
+        "expensive curves are both 0% at 35, so no single price is where they meet; the rule shows the "
+        "lowest, 35.",
+    ]
     assert main(["price-research", str(path), "--method", "van-westendorp", "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines() == [",".join(VW_FIELDS), "4,4,25.0,30.0,25.0,40.0,25.0,35.0"]
+    assert capsys.readouterr().out.splitlines() == [
+        ",".join(VW_FIELDS),
+        "4,5,1,4,25.0,30.0,25.0,40.0,25.0,35.0",
+    ]
     assert main(["price-research", str(path), "--method", "van-westendorp", "--format", "markdown"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert (
         lines[0] == "| " + " | ".join(VW_FIELDS) + " |"
-        and lines[2] == "| 4 | 4 | 25 | 30 | 25 | 40 | 25 | 35 |"
+        and lines[2] == "| 4 | 5 | 1 | 4 | 25 | 30 | 25 | 40 | 25 | 35 |"
     )
+
+
+def test_cli_reads_answers_of_zero_and_says_only_the_warning_when_nothing_is_left_out(tmp_path, capsys):
+    # the issue: a survey with 0 answers was refused whole; here nothing is dropped, and OPP is not
+    # identified (too cheap and too expensive are both 0 at 15 and 20)
+    body = "".join(f"{i},{tc},{c},{e},{te}\n" for i, (tc, c, e, te) in enumerate(
+        [(0, 10, 20, 30), (0, 15, 25, 35), (5, 20, 30, 40), (10, 25, 35, 45), (0, 5, 15, 25)]))  # fmt: skip
+    path = write(tmp_path, HEADER + body)
+    assert main(["price-research", str(path), "--method", "van-westendorp"]) == 0
+    captured = capsys.readouterr()
+    printed = json.loads(captured.out)
+    rows = [(0, 10, 20, 30), (0, 15, 25, 35), (5, 20, 30, 40), (10, 25, 35, 45), (0, 5, 15, 25)]
+    ref = reference(rows)
+    assert printed == {"n": 5, "dropped": 0, "dropped_incomplete": 0, "dropped_inconsistent": 0,
+                       **ref["points"]}  # fmt: skip
+    warnings = [f"valuegap: {path}: warning: {note}" for note in van_westendorp(survey(*rows)).notes]
+    assert captured.err.splitlines() == warnings and len(warnings) == len(ref["unidentified"]) == 1
 
 
 def test_cli_gabor_granger_prints_exactly_the_design_fields(tmp_path, capsys):
@@ -671,6 +958,8 @@ def test_cli_on_the_demo_surveys(capsys):
         ("id,price\n1,10\n2,20\n", "gabor-granger", "needs a max_price column"),
         (HEADER + "1,10,20,30,40\n2,10,cheap,30,40\n", "van-westendorp",
          "row 3, column cheap: 'cheap' is not a number"),
+        (HEADER + "1,10,20,30,40\n2,-10,20,30,40\n", "van-westendorp",
+         "row 3, column too_cheap: a price cannot be negative (got -10)"),
         ("id,max_price\n1,10\n2,\n", "gabor-granger", "row 3, column max_price: blank cell"),
         (HEADER + "1,10,20,30,40\n", "van-westendorp", "only one respondent"),
         (HEADER + "1,40,30,20,10\n2,10,20,20,30\n", "van-westendorp", "none of the 2 respondents answered"),
@@ -686,11 +975,15 @@ def test_cli_bad_surveys_exit_2_with_one_line(tmp_path, capsys, text, method, me
     assert captured.err.count("\n") == 1 and message in captured.err and str(path) in captured.err
 
 
-def test_cli_many_bad_cells_still_fit_on_one_line(tmp_path, capsys):
-    body = "".join(f"{i},x,20,30,40\n" for i in range(50))
-    assert main(["price-research", str(write(tmp_path, HEADER + body)), "--method", "van-westendorp"]) == 2
+def test_cli_lists_every_bad_cell_on_its_one_line(tmp_path, capsys):
+    body = "".join(f"{i},x,20,30,40\n" for i in range(50)) + '50,1,2,"3\n4",-5\n'
+    path = write(tmp_path, HEADER + body)
+    assert main(["price-research", str(path), "--method", "van-westendorp"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "row 2, column too_cheap: 'x' is not a number (and 49 more)" in err
+    cells = [f"row {i + 2}, column too_cheap: 'x' is not a number" for i in range(50)]
+    cells += ["row 52, column expensive: '3 4' is not a number",
+              "row 52, column too_expensive: a price cannot be negative (got -5)"]  # fmt: skip
+    assert err == f"valuegap: {path}: " + "; ".join(cells) + "\n"
 
 
 def test_cli_missing_file_and_method_exit_2(tmp_path, capsys):
