@@ -137,12 +137,16 @@ SURVEY_METHODS = {
 
 
 def import_survey(
-    store: Store, raw: RawTable, method: str, *, name: str, proposition_id: int | None, actor: Actor
-) -> StoredDataset:
+    store: Store, raw: RawTable, method: str, *, name: str, proposition_id: int | None, actor: Actor,
+    without_invalid: bool = False,
+) -> StoredDataset:  # fmt: skip
     """Store a price-research survey (or transactions) after checking that its method can use it.
 
     The file's rows are kept as read; the analysis runs on them again when shown (it is cheap), so
-    nothing is stored that a later version of the method would compute differently.
+    nothing is stored that a later version of the method would compute differently. A Van Westendorp
+    survey with negative or non-numeric answers raises ``price_research.InvalidAnswers`` (every cell
+    listed); with ``without_invalid`` it is stored and its analysis leaves those respondents out
+    (``details["without_invalid"]``).
     """
     require_editor(actor, "import datasets")
     from valuegap import price_research
@@ -154,9 +158,17 @@ def import_survey(
         raise ValueGapError("Give the survey a name, e.g. 'Pricing survey March'.")
     frame = price_research.survey_frame(raw)  # decimal commas read, errors name the file
     details: dict[str, object] = {"method": method, "columns": [str(c) for c in frame.columns]}
+    if without_invalid and method != "van_westendorp":
+        raise ValueGapError(
+            "Leaving out respondents with invalid answers is offered for Van Westendorp only."
+        )
     if method == "van_westendorp":
-        vw = price_research.van_westendorp(frame, bootstrap=0)
-        details |= {"respondents": vw.n, "dropped": vw.dropped}
+        vw = price_research.van_westendorp(frame, bootstrap=0, without_invalid=without_invalid)
+        details |= {
+            "respondents": vw.n, "dropped": vw.dropped, "dropped_incomplete": vw.dropped_incomplete,
+            "dropped_inconsistent": vw.dropped_inconsistent, "without_invalid": without_invalid,
+            "invalid_respondents": len(vw.invalid_rows),
+        }  # fmt: skip
     elif method == "gabor_granger":
         details["respondents"] = price_research.gabor_granger(frame).n
     else:

@@ -115,8 +115,9 @@ def what_if_inputs(store: Store, stored: StoredProposition, outcomes: StoredData
 @st.cache_resource(max_entries=32, show_spinner="Analysing the survey…")
 def _survey(_store: Store, url: str, dataset_id: int, method: str, unit_cost: float | None) -> object:
     frame = _rows(_store, url, dataset_id)
-    if method == "van_westendorp":
-        return price_research.van_westendorp(frame)
+    if method == "van_westendorp":  # the editor may have chosen to leave out invalid answers at import
+        chosen = bool(_store.dataset(dataset_id).details.get("without_invalid"))
+        return price_research.van_westendorp(frame, without_invalid=chosen)
     if method == "gabor_granger":
         return price_research.gabor_granger(frame, unit_cost=unit_cost)
     return price_research.elasticity(frame)
