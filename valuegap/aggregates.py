@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from valuegap.errors import ValueGapError
+from valuegap.evidence import skewness
 from valuegap.packing import CHUNK, add_row_numbers, key_changes
 
 ALL_PERIODS = ""
@@ -120,6 +121,10 @@ class SliceSample:
         mean = self.mean
         m2 = sum(s[2] + s[0] * (s[1] - mean) ** 2 for s in self.stats)  # Chan et al.'s merge
         return math.sqrt(max(m2, 0.0) / (n - 1))
+
+    @property
+    def skewness(self) -> float:
+        return skewness(self.values(), self.sd)
 
     def count_at_least(self, bar: float) -> int:
         return int(sum(np.count_nonzero(p >= bar) for p in self.parts))

@@ -20,15 +20,17 @@ from valuegap.evidence import (
     ClaimTest,
     ClaimVerdict,
     Correction,
+    Sample,
     adjust,
     test_claim,
 )
 from valuegap.model import Claim, ClaimForm, Direction, Proposition
-from valuegap.value import ValueGap, value_gap
+from valuegap.reasons import verdict_reason
+from valuegap.value import Measured, ValueGap, value_gap
 
 RESULT_FIELDS = (
     "id", "form", "metric", "claimed", "n", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted",
-    "side", "verdict", "defensible", "fulfilment", "gap", "gap_money",
+    "side", "verdict", "defensible", "fulfilment", "gap", "gap_money", "reason",
 )  # fmt: skip
 
 
@@ -45,13 +47,14 @@ class ClaimResult:
     claim: Claim
     verdict: ClaimVerdict
     segment: str | None
-    gap: float | None  # promised − measured in the claim's own terms; positive = customers got less
-    gap_money: float | None  # METHODS §5, money per customer and period
+    gap: float | None  # METHODS §5: mean per-customer gap in the metric's units; positive = got less
+    gap_money: float | None  # the same in money per customer and period (monetary claims)
+    measured: Measured | None = None  # what the gap was computed from
 
     def row(self, *, with_segment: bool = False) -> dict[str, Any]:
         """The DESIGN.md fields of ``valuegap analyze``."""
         data = self.verdict.to_dict()
-        row = {"id": self.claim.id, **{k: data.get(k) for k in RESULT_FIELDS[1:] if k in data}}
+        row = {"id": self.claim.id, **{k: data.get(k) for k in RESULT_FIELDS[1:-1] if k in data}}
         row["gap"] = self.gap
         row["gap_money"] = self.gap_money
         return {"segment": self.segment or "", **row} if with_segment else row
@@ -69,10 +72,14 @@ class Analysis:
     segment: str | None = None  # the filter applied to every sample (None = all segments)
     period: str = ALL_PERIODS
     value: ValueGap | None = None  # over all customers of the slice (not per segment)
+    up_to_share: float = DEFAULT_UP_TO_SHARE
 
     @property
     def rows(self) -> tuple[dict[str, Any], ...]:
-        return tuple(r.row(with_segment=self.by_segment) for r in self.results)
+        return tuple(
+            r.row(with_segment=self.by_segment) | {"reason": verdict_reason(r, self.alpha, self.up_to_share)}
+            for r in self.results
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,23 +93,21 @@ class Analysis:
         return pd.DataFrame(list(self.rows))
 
 
-def _shortfall(verdict: ClaimVerdict, claim: Any, up_to_share: float) -> float | None:
-    """Promised minus measured in the claim's own terms; positive = customers got less."""
-    estimate = verdict.test.estimate
-    if estimate is None:
+def measure(claim: Claim, ours: Sample | None, rival: Sample | None) -> Measured | None:
+    """What the value gap needs of a claim's samples (METHODS §5): our mean, the share reaching the
+    claim's bar and the rival's mean."""
+    if ours is None or ours.n == 0:
         return None
-    promised = {
-        ClaimForm.average: claim.claimed,
-        ClaimForm.median: claim.claimed,
-        ClaimForm.share: claim.share,
-        ClaimForm.up_to: up_to_share,
-        ClaimForm.comparative: claim.ratio,
-        ClaimForm.parity: 1.0,
-    }.get(claim.form)
-    if promised is None:
-        return None
-    mirrored = claim.direction is Direction.lower and claim.form in (ClaimForm.average, ClaimForm.median)
-    return estimate - promised if mirrored else promised - estimate
+    reaching = None
+    if claim.form is ClaimForm.share and claim.claimed is not None:
+        count = (
+            ours.count_at_least(claim.claimed)
+            if claim.direction is Direction.higher
+            else ours.count_at_most(claim.claimed)
+        )
+        reaching = count / ours.n
+    rival_mean = rival.mean if rival is not None and rival.n > 0 else None
+    return Measured(mean=ours.mean, reaching=reaching, bar=claim.claimed, rival_mean=rival_mean)
 
 
 def analyze(
@@ -145,6 +150,7 @@ def analyze_summary(
     if by_segment:
         segments = list(summary.segments_of(exclude_offers=competitors)) or [None]
     planned: list[tuple[str | None, Claim, ClaimTest]] = []
+    measured: dict[tuple[str | None, str], Measured | None] = {}
     for part in segments:
         for claim in prop.claims:
             ours = summary.sample(claim.metric, exclude_offers=competitors, segment=part, period=period)
@@ -155,23 +161,23 @@ def analyze_summary(
             )
             test = test_claim(claim, ours, rival, alpha=alpha, up_to_share=up_to_share)
             planned.append((part, claim, test))
+            measured[part, claim.id] = measure(claim, ours, rival)
     verdicts = adjust([t for _, _, t in planned], alpha=alpha, correction=correction)
 
     results: list[ClaimResult] = []
     overall: ValueGap | None = None
     for part in segments:
         here = [(c, v) for (s, c, _), v in zip(planned, verdicts, strict=True) if s == part]
-        gap = value_gap(prop, {c.id: v.test.estimate for c, v in here})
+        gap = value_gap(prop, {c.id: measured[part, c.id] for c, _ in here})
         if not by_segment:
             overall = gap
-        money = {cv.claim_id: cv.gap for cv in gap.claims}
+        by_claim = {cv.claim_id: cv for cv in gap.claims}
         for claim, verdict in here:
+            own = by_claim[claim.id]
             results.append(
-                ClaimResult(
-                    claim, verdict, part, _shortfall(verdict, claim, up_to_share), money.get(claim.id)
-                )
+                ClaimResult(claim, verdict, part, own.gap_units, own.gap, measured[part, claim.id])
             )
     return Analysis(
         prop, alpha, correction, tuple(results), by_segment=by_segment, segment=segment,
-        period=period, value=overall,
+        period=period, value=overall, up_to_share=up_to_share,
     )  # fmt: skip

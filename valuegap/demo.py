@@ -572,7 +572,7 @@ def _invoicing(key: int) -> _Demo:
     pop = _Population(segments, fit, rng)
     admin = np.clip(pop.around({"freelancer": 4.1, "small-business": 6.6, "agency": 7.6}, 2.2, 0.6), 0, None)
     paid = pop.around({"freelancer": 5.6, "small-business": 6.4, "agency": 6.1}, 4.0, 0.6)
-    first = np.exp(pop.around(np.log(0.6), 0.94, 0.0))
+    first = np.exp(pop.around(np.log(0.6), 0.8, 0.0))
     month_end = pop.around(5.3, 2.4, 0.0)
     card = pop.around(7.8, 3.6, 0.0)
     recovery = pop.around(44.0, 14.0, 0.4)

@@ -103,6 +103,11 @@ def wilson_interval(k: int, n: int, alpha: float) -> tuple[float, float]:
     return centre - half, centre + half
 
 
+def beta_ppf(q: float, a: float, b: float) -> float:
+    """The ``q`` quantile of the Beta(a, b) distribution (``scipy.stats.beta.ppf``)."""
+    return float(special.betaincinv(a, b, q))
+
+
 def t_test_power(effect: float, nobs: float, alpha: float) -> float:
     """Power of the one-sided one-sample t-test (H1: larger) for a standardised ``effect`` with
     ``nobs`` observations (statsmodels' ``TTestPower().power(..., alternative='larger')``)."""

@@ -49,11 +49,22 @@ class Sample(Protocol):
     def mean(self) -> float: ...
     @property
     def sd(self) -> float: ...  # sample standard deviation (ddof = 1); 0 when n < 2
+    @property
+    def skewness(self) -> float: ...  # γ = m₃ / s³ with m₃ = Σ(x − x̄)³ / n; 0 without spread
 
     def count_at_least(self, bar: float) -> int: ...
     def count_at_most(self, bar: float) -> int: ...
     def order_statistic(self, k: int) -> float: ...  # 1-based: 1 = smallest
     def quantile(self, q: float) -> float: ...  # numpy's default (linear) method
+
+
+def skewness(values: np.ndarray, sd: float) -> float:
+    """``γ = m₃ / s³`` with ``m₃ = Σ(x − x̄)³ / n`` and ``s`` the sample standard deviation (ddof 1),
+    the skewness Hall's transform uses (METHODS §1); 0 when there is no spread."""
+    if sd == 0 or values.size < 2:
+        return 0.0
+    centred = values - values.mean()
+    return float(np.mean(centred**3) / sd**3)
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,11 @@ class ArraySample:
 
     @property
     def sd(self) -> float:
-        return float(self.values.std(ddof=1)) if self.n >= 2 else 0.0
+        return float(self.values.std(ddof=1)) if self.n >= 2 and self.values[0] != self.values[-1] else 0.0
+
+    @property
+    def skewness(self) -> float:
+        return skewness(self.values, self.sd)
 
     def count_at_least(self, bar: float) -> int:
         return int(self.n - np.searchsorted(self.values, bar, side="left"))
@@ -160,9 +175,10 @@ def threshold(claim: Claim) -> float:
 
 
 def share_null(claim: Claim) -> float:
-    """``p₀ − δₛ``, the share a ``share`` claim is tested against, with ``δₛ = tolerance × p₀``."""
+    """``p₀ − δₛ``, the share a ``share`` claim is tested against, with ``δₛ = tolerance × (1 − p₀)``:
+    the tolerance applies to the failure rate the claim allows (METHODS §1)."""
     assert claim.share is not None
-    return claim.share - claim.tolerance * claim.share
+    return claim.share - claim.tolerance * (1 - claim.share)
 
 
 def comparative_scale(claim: Claim) -> float:
@@ -172,14 +188,14 @@ def comparative_scale(claim: Claim) -> float:
     return claim.ratio * (1 - claim.tolerance if claim.direction is Direction.higher else 1 + claim.tolerance)
 
 
+def parity_bounds(claim: Claim) -> tuple[float, float]:
+    """``(k₋, k₊) = (1 − tolerance, 1 + tolerance)``: the ratios a parity claim must lie between."""
+    return 1 - claim.tolerance, 1 + claim.tolerance
+
+
 def _reaching(sample: Sample, bar: float, direction: Direction) -> int:
     """How many customers reach ``bar`` in the claim's direction (x ≥ bar, or x ≤ bar for lower)."""
     return sample.count_at_least(bar) if direction is Direction.higher else sample.count_at_most(bar)
-
-
-def _finite(value: float) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def _binomial(k: int, n: int, p0: float) -> tuple[float, float]:
@@ -200,34 +216,90 @@ def _too_small(claim: Claim, n: int, *, needed: int = 2) -> ClaimTest | None:
     if n < needed:
         return ClaimTest(
             claim.id, claim.form.value, claim.metric, claim.claimed, n,
-            reason=f"only {n} customer(s) measured; at least {needed} are needed for a test",
+            reason=f"only {n} customer measured; at least {needed} are needed for a test",
             untestable=Verdict.inconclusive,
         )  # fmt: skip
     return None
+
+
+def _fulfilment(estimate: float | None, promised: float | None, direction: Direction) -> float | None:
+    """How much of the promise was delivered, read in the claim's direction (METHODS §2): 1.0 is as
+    promised, below 1 less; ``None`` when the ratio is undefined or not positive."""
+    if estimate is None or promised is None or promised == 0 or estimate == 0:
+        return None
+    value = estimate / promised if direction is Direction.higher else promised / estimate
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+def fulfilment_interval(claim: Claim, test: ClaimTest) -> tuple[float, float] | None:
+    """The claim's interval on the fulfilment scale (METHODS §2), so several claims share one axis
+    read in each claim's direction; ``None`` where the interval is not of the fulfilment's quantity
+    (up to: the interval is of the share, the fulfilment of the mean) or not positive."""
+    if test.ci_low is None or test.ci_high is None:
+        return None
+    promised = {
+        ClaimForm.average: claim.claimed,
+        ClaimForm.median: claim.claimed,
+        ClaimForm.share: claim.share,
+        ClaimForm.comparative: claim.ratio,
+        ClaimForm.parity: 1.0,
+    }.get(claim.form)
+    if promised is None or promised <= 0 or test.ci_low <= 0:
+        return None
+    if claim.direction is Direction.higher or claim.form is ClaimForm.share:
+        return test.ci_low / promised, test.ci_high / promised
+    return promised / test.ci_high, promised / test.ci_low
+
+
+# ----------------------------------------------------------------------------- Hall's transform
+
+
+def hall_t(t: float, a: float) -> float:
+    """Hall's (1992) skewness-corrected statistic ``t_H = t + a·t²/3 + a²·t³/27 + a/6``."""
+    return t + a * t * t / 3 + a * a * t**3 / 27 + a / 6
+
+
+def hall_inverse(c: float, a: float) -> float:
+    """The ``t`` with ``hall_t(t, a) = c``: ``(3/a)·(cbrt(1 + a·(c − a/6)) − 1)``, or ``c`` when
+    ``a = 0`` (the transform is monotone, so the inverse is unique)."""
+    if a == 0:
+        return c
+    return (3 / a) * (float(np.cbrt(1 + a * (c - a / 6))) - 1)
+
+
+def _hall_terms(sample: Sample) -> tuple[float, float]:
+    """``a = γ/√n`` and the standard error ``s/√n`` of a sample with spread."""
+    root_n = math.sqrt(sample.n)
+    return sample.skewness / root_n, sample.sd / root_n
 
 
 # ----------------------------------------------------------------------------- forms
 
 
 def _average(claim: Claim, sample: Sample, alpha: float) -> ClaimTest:
+    assert claim.claimed is not None
     n, mean, sd, bar = sample.n, sample.mean, sample.sd, threshold(claim)
-    fulfilment = mean / claim.claimed if claim.claimed else None
+    fulfilment = _fulfilment(mean, claim.claimed, claim.direction)
     if sd == 0:
         return ClaimTest(
-            claim.id, claim.form.value, claim.metric, claim.claimed, n, estimate=mean, ci_low=mean,
-            ci_high=mean, fulfilment=fulfilment, untestable=Verdict.inconclusive,
+            claim.id, claim.form.value, claim.metric, claim.claimed, n, estimate=mean,
+            fulfilment=fulfilment, untestable=Verdict.inconclusive,
             reason="all measured values are equal, so the t-test cannot tell chance from effect",
         )  # fmt: skip
-    se = sd / math.sqrt(n)
-    t = (mean - bar) / se
-    below, above = distributions.t_cdf(t, n - 1), distributions.t_sf(t, n - 1)
+    a, se = _hall_terms(sample)
+    t_h = hall_t((mean - bar) / se, a)
+    below, above = distributions.t_cdf(t_h, n - 1), distributions.t_sf(t_h, n - 1)
     p_worse, p_better = (below, above) if claim.direction is Direction.higher else (above, below)
-    half = distributions.t_ppf(1 - alpha / 2, n - 1) * se
-    one_sided = distributions.t_ppf(1 - alpha, n - 1) * se
-    defensible = mean - one_sided if claim.direction is Direction.higher else mean + one_sided
+    two_sided = distributions.t_ppf(1 - alpha / 2, n - 1)
+    one_sided = distributions.t_ppf(1 - alpha, n - 1)
+    # a bound is x̄ − t(c)·s/√n; c = +q gives the lower bound, c = −q the upper (the same interval
+    # comes out when lower wins and everything is mirrored, so one formula serves both directions)
+    ci_low, ci_high = mean - hall_inverse(two_sided, a) * se, mean - hall_inverse(-two_sided, a) * se
+    higher = claim.direction is Direction.higher
+    defensible = mean - hall_inverse(one_sided if higher else -one_sided, a) * se
     return ClaimTest(
         claim.id, claim.form.value, claim.metric, claim.claimed, n, estimate=mean,
-        ci_low=mean - half, ci_high=mean + half, p_worse=p_worse, p_better=p_better,
+        ci_low=ci_low, ci_high=ci_high, p_worse=p_worse, p_better=p_better,
         defensible=defensible, fulfilment=fulfilment,
         evidence_needed=_more_customers(n, abs(mean - bar) / sd, alpha),
     )  # fmt: skip
@@ -258,14 +330,11 @@ def _smallest_n_with_power(effect: float, alpha: float, limit: int = 10**9) -> i
     return high
 
 
-def _median_rank(n: int, tail: float) -> int:
-    """Largest ``l`` with P(Bin(n, ½) ≤ l − 1) ≤ tail: the order statistic x₍ₗ₎ bounds the median."""
-    rank = distributions.binom_ppf(tail, n, 0.5)  # smallest k with cdf(k) ≥ tail
-    while rank >= 1 and distributions.binom_cdf(rank - 1, n, 0.5) > tail:
-        rank -= 1
-    while distributions.binom_cdf(rank, n, 0.5) <= tail:
-        rank += 1
-    return rank
+def median_rank(n: int, tail: float) -> int:
+    """Largest rank ``l`` with P(Bin(n, ½) ≤ l − 1) < ``tail``, or 0 when there is none: the order
+    statistic x₍ₗ₎ is then a lower bound of the median with coverage above 1 − ``tail`` (and x₍ₙ₊₁₋ₗ₎
+    an upper one). That is the smallest k with P(Bin(n, ½) ≤ k) ≥ ``tail``."""
+    return distributions.binom_ppf(tail, n, 0.5)
 
 
 def _median(claim: Claim, sample: Sample, alpha: float) -> ClaimTest:
@@ -274,66 +343,129 @@ def _median(claim: Claim, sample: Sample, alpha: float) -> ClaimTest:
     p_worse, p_better = _binomial(reaching, n, 0.5)
     median = sample.quantile(0.5)
     reasons = []
-    two_sided = _median_rank(n, alpha / 2)
+    ci_low = ci_high = defensible = None
+    two_sided = median_rank(n, alpha / 2)
     if two_sided >= 1:
-        ci = (sample.order_statistic(two_sided), sample.order_statistic(n + 1 - two_sided))
+        ci_low, ci_high = sample.order_statistic(two_sided), sample.order_statistic(n + 1 - two_sided)
     else:
-        ci = (sample.order_statistic(1), sample.order_statistic(n))
-        reasons.append(f"with {n} customers even the full range is less than a {1 - alpha:.0%} interval")
-    one_sided = _median_rank(n, alpha)
-    defensible = None
+        reasons.append(
+            f"with {n} customers no interval of the median reaches {1 - alpha:.0%} confidence, "
+            "so none is shown"
+        )
+    one_sided = median_rank(n, alpha)
     if one_sided >= 1:
-        low, high = sample.order_statistic(one_sided), sample.order_statistic(n + 1 - one_sided)
-        defensible = low if claim.direction is Direction.higher else high
+        higher = claim.direction is Direction.higher
+        defensible = sample.order_statistic(one_sided if higher else n + 1 - one_sided)
     else:
         reasons.append("too few customers for a one-sided bound on the median")
     return ClaimTest(
-        claim.id, claim.form.value, claim.metric, claim.claimed, n, estimate=median, ci_low=ci[0],
-        ci_high=ci[1], p_worse=p_worse, p_better=p_better, defensible=defensible,
-        fulfilment=median / claim.claimed if claim.claimed else None, reason="; ".join(reasons),
+        claim.id, claim.form.value, claim.metric, claim.claimed, n, estimate=median, ci_low=ci_low,
+        ci_high=ci_high, p_worse=p_worse, p_better=p_better, defensible=defensible,
+        fulfilment=_fulfilment(median, claim.claimed, claim.direction), reason="; ".join(reasons),
     )  # fmt: skip
 
 
 def _proportion(
-    claim: Claim, sample: Sample, alpha: float, *, bar: float, null: float, defensible: float | None
+    claim: Claim,
+    sample: Sample,
+    alpha: float,
+    *,
+    null: float,
+    defensible: float | None,
+    fulfilment: float | None,
+    reason: str = "",
 ) -> ClaimTest:
+    assert claim.claimed is not None
     n = sample.n
-    reaching = _reaching(sample, bar, claim.direction)
+    reaching = _reaching(sample, claim.claimed, claim.direction)
     p_worse, p_better = _binomial(reaching, n, null)
     low, high = _wilson(reaching, n, alpha)
     return ClaimTest(
         claim.id, claim.form.value, claim.metric, claim.claimed, n, estimate=reaching / n, ci_low=low,
-        ci_high=high, p_worse=p_worse, p_better=p_better, defensible=defensible,
+        ci_high=high, p_worse=p_worse, p_better=p_better, defensible=defensible, fulfilment=fulfilment,
+        reason=reason,
     )  # fmt: skip
 
 
+def up_to_count(n: int, alpha: float, up_to_share: float) -> int:
+    """``k*``: the smallest count with P(Bin(n, π₀) ≥ k*) < α (``n + 1`` when even all n are not
+    enough)."""
+    k = distributions.binom_ppf(1 - alpha, n, up_to_share) + 1  # P(X ≥ k) = 1 − cdf(k − 1) ≤ α
+    while k > 0 and distributions.binom_sf_at_least(k - 1, n, up_to_share) < alpha:
+        k -= 1
+    while k <= n and distributions.binom_sf_at_least(k, n, up_to_share) >= alpha:
+        k += 1
+    return k
+
+
+def up_to_customers_needed(alpha: float, up_to_share: float) -> int:
+    """The fewest customers with which any "up to" claim can be supported: π₀ⁿ < α."""
+    return math.floor(math.log(alpha) / math.log(up_to_share)) + 1
+
+
 def _up_to(claim: Claim, sample: Sample, alpha: float, up_to_share: float) -> ClaimTest:
-    assert claim.claimed is not None
-    # the value at least π₀ of customers reached: the (1 − π₀) quantile, or the π₀ one when lower wins
-    q = 1 - up_to_share if claim.direction is Direction.higher else up_to_share
+    n = sample.n
+    k_star = up_to_count(n, alpha, up_to_share)
+    defensible = None
+    reason = ""
+    if k_star > n:
+        needed = up_to_customers_needed(alpha, up_to_share)
+        reason = (
+            f"no 'up to' claim is supported by {n} customers: at least {needed} are needed "
+            f"to show that {up_to_share:.0%} of customers reach a value"
+        )
+    elif claim.direction is Direction.higher:
+        defensible = sample.order_statistic(n - k_star + 1)  # the k*-th largest value
+    else:
+        defensible = sample.order_statistic(k_star)  # the k*-th smallest value
     return _proportion(
-        claim, sample, alpha, bar=claim.claimed, null=up_to_share, defensible=sample.quantile(q)
-    )
+        claim, sample, alpha, null=up_to_share, defensible=defensible,
+        fulfilment=_fulfilment(sample.mean, claim.claimed, claim.direction), reason=reason,
+    )  # fmt: skip
+
+
+def clopper_pearson_lower(k: int, n: int, alpha: float) -> float:
+    """One-sided ``1 − α`` Clopper–Pearson lower bound of a share: ``Beta⁻¹(α; k, n − k + 1)``."""
+    return 0.0 if k == 0 else distributions.beta_ppf(alpha, k, n - k + 1)
 
 
 def _share(claim: Claim, sample: Sample, alpha: float) -> ClaimTest:
     assert claim.claimed is not None and claim.share is not None
-    null = share_null(claim)
     k = _reaching(sample, claim.claimed, claim.direction)
-    lower_bound = _wilson(k, sample.n, 2 * alpha)[0]
-    return _proportion(claim, sample, alpha, bar=claim.claimed, null=null, defensible=lower_bound)
+    return _proportion(
+        claim, sample, alpha, null=share_null(claim),
+        defensible=clopper_pearson_lower(k, sample.n, alpha), fulfilment=k / sample.n / claim.share,
+    )  # fmt: skip
 
 
-def _welch(mean_a: float, sd_a: float, n_a: int, mean_b: float, sd_b: float, n_b: int) -> tuple[float, float]:
-    """Welch standard error and Satterthwaite degrees of freedom of ``mean_a − mean_b``."""
-    va, vb = sd_a**2 / n_a, sd_b**2 / n_b
-    se = math.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
-    return se, df
+def _welch_p(ours: Sample, rival: Sample, scale: float) -> tuple[float, float]:
+    """Welch's one-sided p-values of ``x̄_ours − scale·x̄_rival``: (H1 below 0, H1 above 0)."""
+    vo, vr = ours.sd**2 / ours.n, (scale * rival.sd) ** 2 / rival.n
+    se = math.sqrt(vo + vr)
+    df = (vo + vr) ** 2 / (vo**2 / (ours.n - 1) + vr**2 / (rival.n - 1))
+    t = (ours.mean - scale * rival.mean) / se
+    return distributions.t_cdf(t, df), distributions.t_sf(t, df)
 
 
-def _ratio(ours: Sample, rival: Sample) -> float | None:
-    return ours.mean / rival.mean if rival.mean else None
+def fieller(ours: Sample, rival: Sample, level: float) -> tuple[float, float] | None:
+    """Fieller's interval of ``x̄_ours / x̄_rival`` at two-sided coverage ``level``: the ρ with
+    ``(x̄_o − ρ·x̄_r)² ≤ q²·(v_o + ρ²·v_r)``, ``q`` the t quantile with Welch–Satterthwaite degrees of
+    freedom at ρ̂. ``None`` when the set is not a bounded interval (Rival's mean too uncertain)."""
+    if rival.mean == 0:
+        return None
+    vo, vr = ours.sd**2 / ours.n, rival.sd**2 / rival.n
+    ratio = ours.mean / rival.mean
+    df = (vo + ratio**2 * vr) ** 2 / (vo**2 / (ours.n - 1) + ratio**4 * vr**2 / (rival.n - 1))
+    q2 = distributions.t_ppf(1 - (1 - level) / 2, df) ** 2
+    a = rival.mean**2 - q2 * vr
+    if a <= 0:
+        return None
+    b = ours.mean * rival.mean
+    root = math.sqrt(max(b * b - a * (ours.mean**2 - q2 * vo), 0.0))
+    return (b - root) / a, (b + root) / a
+
+
+_RIVAL_TOO_UNCERTAIN = "{rival}'s mean is too uncertain for an interval of the ratio"
 
 
 def _rival_problem(claim: Claim, ours: Sample, rival: Sample | None, test_name: str) -> ClaimTest | None:
@@ -351,25 +483,32 @@ def _rival_problem(claim: Claim, ours: Sample, rival: Sample | None, test_name: 
     return None
 
 
+def _ratio(ours: Sample, rival: Sample) -> float | None:
+    return ours.mean / rival.mean if rival.mean else None
+
+
 def _comparative(claim: Claim, ours: Sample, rival: Sample | None, alpha: float) -> ClaimTest:
     problem = _rival_problem(claim, ours, rival, "Welch's test")
     if problem is not None:
         return problem
     assert rival is not None and claim.ratio is not None
     higher = claim.direction is Direction.higher
-    # "2× the savings of Rival": ours must beat ratio·(1 − tolerance)·rival (mirrored when lower wins)
-    scale = comparative_scale(claim)
-    ratio = _ratio(ours, rival)
-    difference = ours.mean - scale * rival.mean
-    se, df = _welch(ours.mean, ours.sd, ours.n, scale * rival.mean, scale * rival.sd, rival.n)
-    t = difference / se
-    below, above = distributions.t_cdf(t, df), distributions.t_sf(t, df)
+    below, above = _welch_p(ours, rival, comparative_scale(claim))
     p_worse, p_better = (below, above) if higher else (above, below)
-    half = distributions.t_ppf(1 - alpha / 2, df) * se
+    ratio = _ratio(ours, rival)
+    interval = fieller(ours, rival, 1 - alpha)
+    bound = fieller(ours, rival, 1 - 2 * alpha)  # its ends are the one-sided 1 − α bounds
+    reasons = []
+    if interval is None:
+        reasons.append(_RIVAL_TOO_UNCERTAIN.format(rival=claim.competitor))
+    defensible = None if bound is None else bound[0] if higher else bound[1]
+    if defensible is not None and defensible <= 0:
+        defensible = None  # no positive multiple of the rival's result is supported
     return ClaimTest(
         claim.id, claim.form.value, claim.metric, claim.claimed, ours.n, estimate=ratio,
-        ci_low=difference - half, ci_high=difference + half, p_worse=p_worse, p_better=p_better,
-        reason=f"interval is for mean(ours) − {scale:g} × mean({claim.competitor})",
+        ci_low=interval[0] if interval else None, ci_high=interval[1] if interval else None,
+        p_worse=p_worse, p_better=p_better, defensible=defensible,
+        fulfilment=_fulfilment(ratio, claim.ratio, claim.direction), reason="; ".join(reasons),
     )  # fmt: skip
 
 
@@ -378,20 +517,29 @@ def _parity(claim: Claim, ours: Sample, rival: Sample | None, alpha: float) -> C
     if problem is not None:
         return problem
     assert rival is not None
+    low, high = parity_bounds(claim)
+    below_low, above_low = _welch_p(ours, rival, low)
+    below_high, above_high = _welch_p(ours, rival, high)
+    # TOST: "ours > k₋·rival" and "ours < k₊·rival" must both be shown
+    p_inside = max(above_low, below_high)
+    if claim.direction is Direction.higher:
+        p_worse, p_beyond = below_low, above_high
+    else:
+        p_worse, p_beyond = above_high, below_low
     ratio = _ratio(ours, rival)
-    margin = claim.tolerance * abs(rival.mean)
-    difference = ours.mean - rival.mean
-    se, df = _welch(ours.mean, ours.sd, ours.n, rival.mean, rival.sd, rival.n)
-    # TOST: both "difference > −δ" and "difference < +δ" must be shown
-    p_tost = max(
-        distributions.t_sf((difference + margin) / se, df),
-        distributions.t_cdf((difference - margin) / se, df),
-    )
-    half = distributions.t_ppf(1 - alpha / 2, df) * se
+    interval = fieller(ours, rival, 1 - 2 * alpha)
+    reasons = []
+    if p_beyond < alpha:
+        reasons.append("better than parity: a comparative claim may be supported")
+    if interval is None:
+        reasons.append(_RIVAL_TOO_UNCERTAIN.format(rival=claim.competitor))
+    fulfilment = None
+    if ratio is not None and ratio > 0:
+        fulfilment = ratio if claim.direction is Direction.higher else 1 / ratio
     return ClaimTest(
         claim.id, claim.form.value, claim.metric, claim.claimed, ours.n, estimate=ratio,
-        ci_low=difference - half, ci_high=difference + half, p_better=p_tost,
-        reason=f"equivalence margin ±{margin:g}; interval is for mean(ours) − mean({claim.competitor})",
+        ci_low=interval[0] if interval else None, ci_high=interval[1] if interval else None,
+        p_worse=p_worse, p_better=p_inside, fulfilment=fulfilment, reason="; ".join(reasons),
     )  # fmt: skip
 
 

@@ -15,8 +15,15 @@ import numpy as np
 import pandas as pd
 
 from valuegap.analysis import Analysis, ClaimResult
-from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict, comparative_scale, share_null, threshold
-from valuegap.model import Claim, ClaimForm, Direction, Proposition
+from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict, fulfilment_interval
+from valuegap.model import Claim, ClaimForm, Proposition
+from valuegap.reasons import (
+    number_text as _number,
+)
+from valuegap.reasons import (
+    p_display,
+    verdict_reason,
+)
 from valuegap.value import ExperienceGap, ValueGap, experience_gap
 
 VERDICT_ORDER = (
@@ -32,12 +39,6 @@ def _clean(value: Any) -> Any:
     if isinstance(value, float | np.floating) and not math.isfinite(float(value)):
         return None
     return value
-
-
-def _number(value: float | None, digits: int = 3) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.{digits}g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def claim_label(claim: Claim, width: int = 48) -> str:
@@ -58,31 +59,19 @@ def promised_in_test_terms(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHAR
     }.get(claim.form)
 
 
-def delivery(result: ClaimResult, up_to_share: float = DEFAULT_UP_TO_SHARE) -> float | None:
-    """How much of the promise customers got: 1 = as promised, 0.5 = half of it, 1.2 = more.
-
-    Average and median claims compare the estimate with C, the right way round for ``lower`` claims
-    ("setup takes 2 days", measured 4: delivery 0.5); share, up-to and comparative estimates are
-    shares and ratios where more is always better. Parity claims have no such ratio.
-    """
-    claim, estimate = result.claim, result.verdict.test.estimate
-    promised = promised_in_test_terms(claim, up_to_share)
-    if claim.form is ClaimForm.parity or estimate is None or not promised:
-        return None
-    if claim.form in (ClaimForm.average, ClaimForm.median) and claim.direction is Direction.lower:
-        return _clean(promised / estimate) if estimate > 0 else None
-    return _clean(estimate / promised)
+def delivery(result: ClaimResult) -> float | None:
+    """How much of the promise customers got (the fulfilment of METHODS §2): 1 = as promised, 0.5 =
+    half of it, 1.2 = more, read in the claim's direction."""
+    return _clean(result.verdict.test.fulfilment)
 
 
-def delivery_by_metric(
-    analysis: Analysis, up_to_share: float = DEFAULT_UP_TO_SHARE
-) -> dict[str, float | None]:
+def delivery_by_metric(analysis: Analysis) -> dict[str, float | None]:
     """:func:`delivery` of each metric's first claim: what the value map's measured scores scale by."""
     found: dict[str, float | None] = {}
     for result in analysis.results:
         metric = result.claim.metric
         if metric and metric not in found and result.segment is None:
-            found[metric] = delivery(result, up_to_share)
+            found[metric] = delivery(result)
     return found
 
 
@@ -116,50 +105,6 @@ def promise_text(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
     return f"{claim.form.value} {_number(claim.claimed)}{unit}"
 
 
-def bar_text(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
-    """The bar a claim's test measures customers against, in the claim's terms, with where it comes
-    from: the promise less the tolerance the test allows (METHODS section 1)."""
-    unit = f" {claim.unit}" if claim.unit else ""
-    allowance = (
-        f"{'plus' if claim.direction is Direction.lower else 'less'} the {claim.tolerance:.0%} tolerance"
-    )
-    if claim.form in (ClaimForm.average, ClaimForm.median) and claim.claimed is not None:
-        promised = f"the promised {_number(claim.claimed)} {allowance}"
-        return f"the bar of {_number(threshold(claim))}{unit} ({promised})"
-    if claim.form in (ClaimForm.share, ClaimForm.up_to):
-        return f"{_share_bar(claim, up_to_share)} of customers reaching {_number(claim.claimed)}{unit}"
-    if claim.form is ClaimForm.comparative and claim.ratio is not None:
-        return (
-            f"{_number(comparative_scale(claim))}× {claim.competitor}'s customers (the promised "
-            f"{_number(claim.ratio)}× {allowance})"
-        )
-    if claim.form is ClaimForm.parity:
-        return f"{claim.competitor}'s customers within ±{claim.tolerance:.0%} of their mean"
-    return "the promise"
-
-
-def _share_bar(claim: Claim, up_to_share: float) -> str:
-    if claim.form is ClaimForm.share and claim.share is not None:
-        return (
-            f"{share_null(claim):.0%} (the promised {claim.share:.0%} less the {claim.tolerance:.0%} "
-            "tolerance)"
-        )
-    return f"{up_to_share:.0%}"  # "up to": all or almost all customers, no tolerance
-
-
-def p_display(p: float | None) -> str | None:
-    """A p-value as a reader takes it in: "< 0.001" below that, else two significant digits."""
-    if p is None or p != p:
-        return None
-    return "< 0.001" if p < 0.001 else f"{p:.2g}"
-
-
-def p_text(p: float) -> str:
-    """A p-value for a sentence: "< 0.001" or "= 0.023"."""
-    shown = p_display(p) or "–"
-    return shown if shown.startswith("<") else f"= {shown}"
-
-
 def readable_p_values(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """A copy of ``frame`` for the screen with p-value ``columns`` as text ("< 0.001", "0.023"):
     "1.32e-125" means nothing to a marketer. Downloads keep the numbers."""
@@ -171,38 +116,6 @@ def untested_note(counts: Mapping[str, int]) -> str:
     words = {Verdict.not_testable.value: "not testable", Verdict.no_evidence.value: "without evidence"}
     left_out = [f"{counts[verdict]} {word}" for verdict, word in words.items() if counts.get(verdict)]
     return f"Also {' and '.join(left_out)}" if left_out else ""
-
-
-def verdict_reason(result: ClaimResult, alpha: float, up_to_share: float = DEFAULT_UP_TO_SHARE) -> str:
-    """One line saying why the claim got its verdict, naming the bar it was tested against."""
-    verdict, test, claim = result.verdict.verdict, result.verdict.test, result.claim
-    if test.reason and verdict in (Verdict.no_evidence, Verdict.not_testable):
-        return test.reason
-    p = result.verdict.p_adjusted
-    bar = bar_text(claim, up_to_share)
-    if verdict in (Verdict.exaggerated, Verdict.substantiated) and p is not None:
-        better = verdict is Verdict.substantiated
-        if claim.form is ClaimForm.parity:
-            found = f"customers got the same as {bar}"
-        elif claim.form in (ClaimForm.share, ClaimForm.up_to):
-            unit = f" {claim.unit}" if claim.unit else ""
-            found = (
-                f"the share of customers reaching {_number(claim.claimed)}{unit} is significantly "
-                f"{'above' if better else 'below'} {_share_bar(claim, up_to_share)}"
-            )
-        else:
-            found = f"customers fared significantly {'better' if better else 'worse'} than {bar}"
-        return f"{found} (adjusted p {p_text(p)}, below α = {alpha:g})"
-    if test.reason:
-        return test.reason
-    if test.evidence_needed:
-        return (
-            f"not enough evidence either way against {bar}; about {test.evidence_needed:,} more customers "
-            "needed"
-        )
-    if p is None:
-        return "not tested"
-    return f"not enough evidence either way against {bar} (adjusted p {p_text(p)})"
 
 
 def claims_table(
@@ -247,28 +160,21 @@ def claims_table(
 
 
 def claims_chart_frame(analysis: Analysis, *, up_to_share: float = DEFAULT_UP_TO_SHARE) -> pd.DataFrame:
-    """Measured relative to the promise (1 = as promised) with the CI, for ``charts.claims_chart``."""
+    """Each claim's fulfilment with its interval on the same scale (1 = as promised, read in the
+    claim's direction so "better than promised" is always right of 1), for ``charts.claims_chart``."""
     rows = []
     for result in analysis.results:
         claim, test = result.claim, result.verdict.test
-        promised = promised_in_test_terms(claim, up_to_share)
-        usable = promised not in (None, 0) and test.estimate is not None
-        ci_is_ratio = claim.form not in (ClaimForm.comparative, ClaimForm.parity)  # theirs is a difference
-
-        def relative(value: float | None, ok: bool = True, usable: bool = usable) -> float | None:
-            if not usable or not ok or value is None:
-                return None
-            return _clean(value / promised)  # type: ignore[operator]  # noqa: B023 (used at once)
-
+        interval = fulfilment_interval(claim, test)
         rows.append(
             {
                 "claim": claim_label(claim),
                 "claim_id": claim.id,
                 "verdict": result.verdict.verdict.value,
                 "promised": 1.0,
-                "estimate": relative(test.estimate),
-                "ci_low": relative(test.ci_low, ok=ci_is_ratio),
-                "ci_high": relative(test.ci_high, ok=ci_is_ratio),
+                "estimate": _clean(test.fulfilment),
+                "ci_low": _clean(interval[0]) if interval else None,
+                "ci_high": _clean(interval[1]) if interval else None,
                 "tooltip_estimate": estimate_text(result),
                 "tooltip_claimed": promise_text(claim, up_to_share),
             }

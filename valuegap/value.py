@@ -1,18 +1,22 @@
 """Customer value and the value gap in money (METHODS.md section 5).
 
-Per customer and period: promised benefit ``B_p = Σ C_k · m_k`` and realized benefit
-``B_r = Σ estimate_k · m_k`` over the monetary claims, the gap ``G = B_p − B_r``, the sacrifice
-``S = price + cost of access`` and customer value (net ``B_r − S``, ratio ``B_r / S``).
+The gap is defined per customer, in each claim's own units, then priced with the claim's money per
+unit and averaged over customers: ``G = Σ_k mean_i g_ik``. From it: the promised benefit ``B_p``,
+the realized benefit ``B_r = B_p − G``, the sacrifice ``S = price + cost of access`` and customer
+value (net ``B_r − S``, ratio ``B_r / S``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from valuegap.model import AccessUnit, BenefitKind, Claim, Frequency, Proposition
+from valuegap.model import AccessUnit, BenefitKind, Claim, ClaimForm, Direction, Frequency, Proposition
+
+LEVEL_FORMS = frozenset({ClaimForm.average, ClaimForm.median, ClaimForm.up_to})
+"""Claim forms that promise each customer a level ``C`` of the metric."""
 
 
 def money_per_unit(claim: Claim, prop: Proposition) -> float | None:
@@ -41,14 +45,66 @@ def sacrifice(prop: Proposition) -> float:
 
 
 @dataclass(frozen=True)
+class Measured:
+    """What section 5 needs of one claim's evidence: our customers' mean of the metric, the share of
+    them reaching the claim's bar ``C`` (``bar``; share claims) and the rival's mean (comparative and
+    parity claims, in the same segment)."""
+
+    mean: float | None = None
+    reaching: float | None = None
+    bar: float | None = None
+    rival_mean: float | None = None
+
+
+def direction_sign(claim: Claim) -> float:
+    """``s_k``: +1 when more is better, −1 when less is."""
+    return 1.0 if claim.direction is Direction.higher else -1.0
+
+
+def promised_level(claim: Claim) -> float | None:
+    """The level a customer is promised, in the units the gap is counted in: ``C`` for average,
+    median and up-to claims, ``p₀`` for share claims; ``None`` for claims that promise no level."""
+    if claim.form in LEVEL_FORMS:
+        return claim.claimed
+    if claim.form is ClaimForm.share:
+        return claim.share
+    return None
+
+
+def claim_gap(claim: Claim, measured: Measured | None) -> float | None:
+    """The mean over customers of the per-customer gap ``g_ik / m_k`` (METHODS §5), in the metric's
+    own units (a share of customers for share claims); positive = customers got less than promised.
+    ``None`` when the claim promises nothing measurable or lacks the evidence it needs."""
+    if measured is None or claim.form is ClaimForm.puffery:
+        return None
+    sign = direction_sign(claim)
+    if claim.form in LEVEL_FORMS:
+        if claim.claimed is None or measured.mean is None:
+            return None
+        return sign * (claim.claimed - measured.mean)
+    if claim.form is ClaimForm.share:
+        if claim.share is None or measured.reaching is None or measured.bar != claim.claimed:
+            return None  # the share that reaches another bar says nothing about this one
+        return claim.share - measured.reaching
+    if measured.mean is None or measured.rival_mean is None:
+        return None
+    if claim.form is ClaimForm.comparative:
+        if claim.ratio is None:
+            return None
+        return sign * (claim.ratio * measured.rival_mean - measured.mean)
+    return sign * (measured.rival_mean - measured.mean)  # parity
+
+
+@dataclass(frozen=True)
 class ClaimValue:
     claim_id: str
     money_per_unit: float | None
-    promised: float | None  # C · m
-    realized: float | None  # estimate · m
-    gap: float | None  # promised − realized
+    promised: float | None  # the promised level in money (higher-is-better level claims and shares)
+    realized: float | None  # promised − gap, where a level was promised
+    gap: float | None  # mean per-customer gap in money
     gap_share: float | None  # this claim's part of the total gap
     note: str = ""
+    gap_units: float | None = None  # the same gap in the metric's own units
 
 
 @dataclass(frozen=True)
@@ -58,6 +114,16 @@ class ValueGap:
     gap: float
     sacrifice: float
     claims: tuple[ClaimValue, ...]
+
+    @property
+    def monetary(self) -> bool:
+        """Whether any claim is counted in money (otherwise the net value would only be ``−S``)."""
+        return any(c.gap is not None for c in self.claims)
+
+    @property
+    def unmeasured(self) -> tuple[str, ...]:
+        """Ids of monetary claims left out of the figures because they lack evidence."""
+        return tuple(c.claim_id for c in self.claims if c.note == NOT_MEASURED)
 
     @property
     def net_value(self) -> float:
@@ -85,48 +151,54 @@ class ValueGap:
             "net_value_as_promised": self.net_value_as_promised,
             "value_ratio": self.value_ratio,
             "value_ratio_as_promised": self.value_ratio_as_promised,
+            "monetary": self.monetary,
+            "unmeasured": list(self.unmeasured),
             "claims": [asdict(c) for c in self.claims],
         }
 
 
-def value_gap(prop: Proposition, estimates: Mapping[str, float | None]) -> ValueGap:
-    """The value gap from each claim's measured estimate (by claim id; None or absent = not measured).
+NOT_MEASURED = "not measured yet"
 
-    Only claims that are monetary, promise a value and were measured enter ``B_p`` and ``B_r``;
-    every other claim is listed with a note saying why it was left out.
+
+def value_gap(prop: Proposition, measured: Mapping[str, Measured | None]) -> ValueGap:
+    """The value gap per customer and period (METHODS §5) from each claim's evidence (by claim id;
+    None or absent = not measured).
+
+    ``G = Σ_k gap_k · m_k`` over the monetary claims with evidence; the promised benefit ``B_p`` sums
+    ``C_k · m_k`` over those of them that promise a level in the higher-is-better direction (average,
+    median, up to) and ``p₀ · m_k`` over share claims; ``B_r = B_p − G``. Every claim left out is
+    listed with a note saying why.
     """
-    rows: list[tuple[Claim, float | None, float | None, str]] = []
+    values: list[ClaimValue] = []
+    promised_total = gap_total = 0.0
     for claim in prop.claims:
         rate = money_per_unit(claim, prop)
-        estimate = estimates.get(claim.id)
+        gap = claim_gap(claim, measured.get(claim.id))
         note = ""
-        if claim.claimed is None:
+        if claim.form is ClaimForm.puffery:
             note = "promises no measurable value"
         elif rate is None:
             note = "non-monetary: give it a money-per-unit amount to count it in money"
-        elif estimate is None or not math.isfinite(estimate):
-            note = "not measured yet"
-            estimate = None
-        rows.append((claim, rate, estimate, note))
-    counted = [(c, r, e) for c, r, e, note in rows if not note]
-    promised = sum(c.claimed * r for c, r, _ in counted)  # type: ignore[operator]
-    realized = sum(e * r for _, r, e in counted)  # type: ignore[operator]
-    gap = promised - realized
-    values = []
-    for claim, rate, estimate, note in rows:
+        elif gap is None:
+            note = NOT_MEASURED
         if note:
-            values.append(ClaimValue(claim.id, rate, None, None, None, None, note))
+            values.append(ClaimValue(claim.id, rate, None, None, None, None, note, gap))
             continue
-        own_promised = claim.claimed * rate  # type: ignore[operator]
-        own_realized = estimate * rate  # type: ignore[operator]
-        own_gap = own_promised - own_realized
-        values.append(
-            ClaimValue(
-                claim.id, rate, own_promised, own_realized, own_gap,
-                own_gap / gap if gap != 0 else None,
-            )
-        )  # fmt: skip
-    return ValueGap(promised, realized, gap, sacrifice(prop), tuple(values))
+        assert rate is not None and gap is not None
+        level = promised_level(claim)
+        counts_as_benefit = level is not None and (
+            claim.form is ClaimForm.share or claim.direction is Direction.higher
+        )
+        promised = level * rate if counts_as_benefit and level is not None else None
+        money = gap * rate + 0.0  # + 0.0: a zero rate gives 0, not "−0"
+        promised_total += promised or 0.0
+        gap_total += money
+        realized = promised - money if promised is not None else None
+        values.append(ClaimValue(claim.id, rate, promised, realized, money, None, "", gap))
+    shares = [
+        replace(v, gap_share=v.gap / gap_total) if v.gap is not None and gap_total != 0 else v for v in values
+    ]
+    return ValueGap(promised_total, promised_total - gap_total, gap_total, sacrifice(prop), tuple(shares))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from valuegap import charts, gaps, ingest
+from valuegap import charts, gaps, ingest, reasons
 from valuegap.aggregates import OutcomeSummary
 from valuegap.analysis import analyze, analyze_summary
 from valuegap.errors import ValueGapError
@@ -37,33 +37,54 @@ def _valid_json(chart) -> dict:  # type: ignore[no-untyped-def]
     return spec
 
 
-def test_tables_and_charts_of_the_demo(invoicing) -> None:
+def _customer_means(outcomes: pd.DataFrame, metric: str, rival: str | None = None) -> pd.Series:
+    """Each customer's mean of ``metric`` straight from the raw rows (ours, or ``rival``'s customers)."""
+    rows = outcomes[outcomes["metric"] == metric]
+    rows = rows[rows["offer"] == rival] if rival else rows[rows["offer"] != "InvoiceHub"]
+    return rows.groupby("customer_id")["value"].mean()
+
+
+def test_charts_and_waterfall_of_the_demo_match_the_raw_rows(invoicing) -> None:
+    """Fulfilment on the claims chart, the waterfall's gap steps and the heatmap's cells, against
+    figures computed here from the raw rows by METHODS §2 and §5."""
     prop, outcomes = invoicing
     analysis = analyze(prop, outcomes)
-    table = gaps.claims_table(analysis)
-    assert table.set_index("claim")["verdict"].to_dict()["paid-faster"] == "exaggerated"
-    frame = gaps.claims_chart_frame(analysis)
-    row = frame.set_index("claim_id").loc["admin-time"]
-    result = next(r for r in analysis.results if r.claim.id == "admin-time")
-    assert row["estimate"] == pytest.approx(result.verdict.test.estimate / 5)
-    _valid_json(charts.claims_chart(frame))
-    steps = gaps.waterfall_steps(analysis.value, prop)
-    gaps_sum = steps.loc[steps["kind"] == "gap", "amount"].sum()
-    assert steps.iloc[0]["amount"] + gaps_sum == pytest.approx(analysis.value.realized_benefit)
-    assert steps.iloc[-1]["amount"] == pytest.approx(
-        analysis.value.realized_benefit - analysis.value.sacrifice
+    frame = gaps.claims_chart_frame(analysis).set_index("claim_id")
+    admin = _customer_means(outcomes, "admin_hours_saved")
+    assert frame.loc["admin-time", "estimate"] == pytest.approx(admin.mean() / 5)  # higher: x̄ / C
+    first = _customer_means(outcomes, "days_to_first_invoice")
+    assert frame.loc["first-invoice", "estimate"] == pytest.approx((first <= 2).mean() / 0.9)  # π̂ / p₀
+    recovery = _customer_means(outcomes, "overdue_recovery_pct")
+    rival = _customer_means(outcomes, "overdue_recovery_pct", rival="InvoiceHub")
+    assert frame.loc["vs-invoicehub", "estimate"] == pytest.approx(recovery.mean() / rival.mean() / 2)
+    for claim_id, row in frame.iterrows():  # every interval brackets its fulfilment on one axis
+        if row["ci_low"] is not None and not pd.isna(row["ci_low"]):
+            assert row["ci_low"] <= row["estimate"] <= row["ci_high"], claim_id
+    _valid_json(charts.claims_chart(gaps.claims_chart_frame(analysis)))
+
+    steps = gaps.waterfall_steps(analysis.value, prop).set_index("label")
+    # §5: (C − x̄)·m per claim, m = the claim's own money per unit or the value of time (45 per hour)
+    assert steps.loc["admin-time", "amount"] == pytest.approx(-(5 - admin.mean()) * 45)
+    paid = _customer_means(outcomes, "days_sooner_paid")
+    assert steps.loc["paid-faster", "amount"] == pytest.approx(-(9 - paid.mean()) * 4)
+    month_end = _customer_means(outcomes, "month_end_hours_saved")
+    assert steps.loc["month-end", "amount"] == pytest.approx(-(6 - month_end.mean()) * 45)
+    assert steps.loc["Net value", "amount"] == pytest.approx(
+        steps.loc["Promised benefit", "amount"]
+        + steps.loc[steps["kind"] == "gap", "amount"].sum()
+        + steps.loc[steps["kind"] == "cost", "amount"].sum()
     )
-    spec = _valid_json(charts.waterfall_chart(steps, currency="USD"))
+    spec = _valid_json(charts.waterfall_chart(gaps.waterfall_steps(analysis.value, prop), currency="USD"))
     (data,) = spec["datasets"].values()
-    assert len(data) == len(steps)
     for previous, step in itertools.pairwise(data):
         if step["type"] in ("shortfall", "surplus", "cost"):  # floats from where the last bar ended
             assert step["start"] == pytest.approx(previous["end"])
-            assert step["end"] - step["start"] == pytest.approx(step["amount"])
-    by_segment = analyze(prop, outcomes, by_segment=True)
-    cells = gaps.heatmap_cells(by_segment)
+
+    cells = gaps.heatmap_cells(analyze(prop, outcomes, by_segment=True))
     assert set(cells["segment"]) == {"agency", "freelancer", "small-business"}
-    assert len(cells) == 3 * len(prop.claims)
+    agency = outcomes[(outcomes["segment"] == "agency") & (outcomes["metric"] == "admin_hours_saved")]
+    cell = cells[(cells["segment"] == "agency") & (cells["claim"] == "admin-time")]["fulfilment"].item()
+    assert cell == pytest.approx(agency.groupby("customer_id")["value"].mean().mean() / 5)
     _valid_json(charts.heatmap_chart(cells))
 
 
@@ -415,8 +436,8 @@ def test_every_verdict_names_the_bar_it_was_tested_against() -> None:
         "tolerance) (adjusted p < 0.001, below α = 0.05)"
     )
     assert invoicing["first-invoice"].startswith(
-        "the share of customers reaching 2 days is significantly above 81% (the promised 90% less the "
-        "10% tolerance)"
+        "the share of customers reaching 2 days is significantly above 89% (the promised 90%, with a "
+        "10% tolerance on the 10% it allows to miss)"
     )
     assert (
         "1.8× InvoiceHub's customers (the promised 2× less the 10% tolerance)" in invoicing["vs-invoicehub"]
@@ -428,14 +449,14 @@ def test_every_verdict_names_the_bar_it_was_tested_against() -> None:
     assert "reaching 40 % is significantly below 90% (adjusted p" in retrofit["heating-bill"]  # up to
     streaming = _reasons("streaming-plan")
     assert streaming["quality-parity"].startswith(
-        "customers got the same as StreamMax's customers within ±10% of their mean"
+        "customers' mean lies significantly between 0.9× and 1.1× StreamMax's customers (parity within the 10% tolerance)"
     )
 
 
 @pytest.mark.parametrize(("p", "text"), [(0.0, "< 0.001"), (0.000999, "< 0.001"), (0.001, "= 0.001"),
                                          (0.0234, "= 0.023"), (0.5, "= 0.5")])  # fmt: skip
 def test_p_values_read_as_a_reader_takes_them_in(p: float, text: str) -> None:
-    assert gaps.p_text(p) == text
+    assert reasons.p_text(p) == text
 
 
 def test_the_headline_says_which_claims_its_three_counts_leave_out() -> None:
