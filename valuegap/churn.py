@@ -2,16 +2,18 @@
 
 Three steps, each returning a frozen dataclass:
 
-1. :func:`gap_basis` / :func:`customer_gaps`: section 5's value gap applied to each customer,
-   ``gap_i = Σ_k (C_k − x_ik) · m_k`` over the monetary claims, from the per-customer means the
-   outcome summary already holds.
+1. :func:`gap_basis` / :func:`customer_gaps`: section 5's value gap of each customer,
+   ``G_i = Σ_k g_ik`` over the monetary claims of every form but puffery, in the claim's direction
+   (:func:`claim_gaps` holds the rule of each form), from the per-customer means the outcome
+   summary already holds.
 2. :func:`churn_data`: the customer table joined with those gaps, with every customer left out
-   counted and explained.
+   counted by reason.
 3. :func:`fit_churn`: ``Logit(churned ~ gap + price + covariates)``. It never raises for data
    problems; a :class:`ChurnFit` without a model says why in plain words. The fitted
    :class:`ChurnModel` holds plain arrays only (picklable, cheap to cache) and answers what-if
    scenarios (price, value gap, segment) with numpy alone: churn rate with a delta-method band,
-   revenue at risk and the part of it due to the value gap.
+   revenue at risk, the revenue at risk from under-delivery and the net effect of delivering exactly
+   the promise, each with its delta-method interval.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import pandas as pd
 from valuegap.aggregates import OutcomeSummary
 from valuegap.errors import ValueGapError
 from valuegap.formatting import format_money
-from valuegap.model import ClaimForm, Proposition
+from valuegap.model import Claim, ClaimForm, Direction, Proposition
 from valuegap.value import money_per_unit
 
 MIN_CLASS_SIZE = 10
@@ -40,10 +42,15 @@ MAX_STANDARDIZED = 10.0
 the data separate churners from stayers and the estimate is not finite in truth (odds × e^10)."""
 
 MIN_TENURE_SHARE = 0.5
-"""Tenure enters the model when at least this share of the usable customers has it."""
+"""Tenure enters the model when more than this share of the usable customers has it ("most")."""
 
-GAP_FORMS = frozenset({ClaimForm.average, ClaimForm.median, ClaimForm.up_to, ClaimForm.share})
-"""Claim forms whose promised value is in the metric's own units (so ``C − x`` is money after ``m``)."""
+GAP_FORMS = frozenset(ClaimForm) - {ClaimForm.puffery}
+"""Claim forms with a per-customer gap (METHODS section 5); puffery promises nothing measurable."""
+
+RIVAL_FORMS = frozenset({ClaimForm.comparative, ClaimForm.parity})
+"""Forms whose promise is relative to a rival's mean."""
+
+INTERCEPT = "intercept"
 
 _PERIOD_ADJECTIVE = {
     "order": "per-order",
@@ -58,13 +65,47 @@ _PERIOD_ADJECTIVE = {
 # --------------------------------------------------------------------------- per-customer value gap
 
 
+def claim_gaps(
+    claim: Claim, values: np.ndarray | Sequence[float], money: float, rival_mean: float | None = None
+) -> np.ndarray:
+    """Customer gaps ``g_ik`` on one claim (METHODS section 5), money per period, positive = less
+    than promised, for the customers' values ``x_ik`` of the claim's metric.
+
+    With ``s = +1`` (higher) or ``−1`` (lower): average, median and up to ``s·(C − x)·m``;
+    comparative ``s·(ratio·x̄_rival − x)·m``; parity ``s·(x̄_rival − x)·m``; share
+    ``(p₀ − 1[x reaches C])·m``, where reaching is ``x ≥ C`` (higher) or ``x ≤ C`` (lower).
+    """
+    x = np.asarray(values, dtype=float)
+    sign = 1.0 if claim.direction is Direction.higher else -1.0
+    form = claim.form
+    if form in (ClaimForm.average, ClaimForm.median, ClaimForm.up_to):
+        if claim.claimed is None:
+            raise ValueGapError(f"claim {claim.id!r} promises no value, so it has no gap.")
+        return sign * (claim.claimed - x) * money
+    if form is ClaimForm.share:
+        if claim.claimed is None or claim.share is None:
+            raise ValueGapError(f"claim {claim.id!r} needs its bar and its share for a gap.")
+        reaches = x >= claim.claimed if claim.direction is Direction.higher else x <= claim.claimed
+        return (claim.share - reaches.astype(float)) * money
+    if form in RIVAL_FORMS:
+        if rival_mean is None or not math.isfinite(rival_mean):
+            raise ValueGapError(f"claim {claim.id!r} compares with a rival whose mean is not known.")
+        ratio = 1.0 if form is ClaimForm.parity else claim.ratio
+        if ratio is None:
+            raise ValueGapError(f"claim {claim.id!r} needs its ratio for a gap.")
+        return sign * (ratio * rival_mean - x) * money
+    raise ValueGapError(f"claim {claim.id!r} is puffery: it promises nothing measurable, so it has no gap.")
+
+
 @dataclass(frozen=True, eq=False)
 class GapBasis:
     """The per-customer value gap and what it was computed from.
 
     ``frame`` has ``customer_id, gap`` (money per period, positive = less than promised), one row per
-    customer of our offer(s); ``claim_ids`` are the claims that entered it; ``missing`` counts, per
-    claim, the customers without a value for its metric (they get the claim's mean over customers).
+    customer of our offer(s); ``per_claim`` has one column per claim in ``claim_ids`` (its ``g_ik``,
+    rows aligned with ``frame``); ``missing`` counts, per claim, the customers without a value for
+    its metric (they count the claim's mean gap); ``rival_ids`` are the customers measured only
+    under a competitor a claim names (never ours).
     """
 
     frame: pd.DataFrame
@@ -72,13 +113,15 @@ class GapBasis:
     offers: tuple[str, ...]
     missing: tuple[tuple[str, int], ...] = ()
     notes: tuple[str, ...] = ()
+    per_claim: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    rival_ids: frozenset[str] = frozenset()
 
     @property
     def note(self) -> str:
         return " ".join(self.notes)
 
     def to_frame(self) -> pd.DataFrame:
-        return self.frame.copy()
+        return pd.concat([self.frame, self.per_claim.add_prefix("gap:")], axis=1)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,59 +134,78 @@ class GapBasis:
         }
 
 
+def competitors(prop: Proposition) -> frozenset[str]:
+    """Offers named as a competitor by any claim: their customers are never ours."""
+    return frozenset(c.competitor for c in prop.claims if c.competitor)
+
+
 def _our_offers(prop: Proposition, summary: OutcomeSummary, offer: str | None) -> list[int]:
     """Offer codes of "our" customers: ``offer`` if given, else every offer but the named rivals."""
+    rivals = competitors(prop)
     if offer is not None:
-        return [i for i, name in enumerate(summary.offers) if name == offer]
-    rivals = {
-        c.competitor
-        for c in prop.claims
-        if c.form in (ClaimForm.comparative, ClaimForm.parity) and c.competitor
-    }
+        return [i for i, name in enumerate(summary.offers) if name == offer and name not in rivals]
     return [i for i, name in enumerate(summary.offers) if name not in rivals]
 
 
-def _gather(summary: OutcomeSummary, groups: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Customer codes and values of the given groups, concatenated (one slice per group, not per customer)."""
-    bounds = list(zip(groups["start"].astype(int), groups["stop"].astype(int), strict=True))
-    if not bounds:
-        return np.empty(0, np.int64), np.empty(0)
-    codes = np.concatenate([summary.customers[a:b] for a, b in bounds]).astype(np.int64)
-    values = np.concatenate([summary.values[a:b] for a, b in bounds])
-    return codes, values
+def _labels(summary: OutcomeSummary, size: int) -> np.ndarray:
+    if len(summary.customer_ids):
+        return np.asarray(summary.customer_ids, dtype=object).astype(str).astype(object)
+    return np.arange(size).astype(str).astype(object)
+
+
+def _present(summary: OutcomeSummary, groups: pd.DataFrame, size: int) -> np.ndarray:
+    """Which customer codes have a value in ``groups``."""
+    present = np.zeros(size, dtype=bool)
+    for a, b in zip(groups["start"].astype(int), groups["stop"].astype(int), strict=True):
+        present[summary.customers[a:b]] = True
+    return present
+
+
+def _rival_mean(summary: OutcomeSummary, metric: str, rival: str, segment: str | None) -> float | None:
+    sample = summary.sample(metric, offer=rival, segment=segment)
+    return float(sample.mean) if sample is not None and sample.n > 0 else None
 
 
 def gap_basis(prop: Proposition, summary: OutcomeSummary, *, offer: str | None = None) -> GapBasis:
-    """Each customer's value gap in money per period (METHODS section 5, applied per customer).
+    """Each customer's value gap ``G_i = Σ_k g_ik`` in money per period (METHODS section 5).
 
-    ``gap_i = Σ_k (C_k − x_ik) · m_k`` over the claims of a form that promises a value in the metric's
-    own units (average, median, up to, share) with a metric, a claimed value and a money rate
-    (:func:`valuegap.value.money_per_unit`); ``x_ik`` is customer ``i``'s mean of metric ``k`` over all
-    periods, for our offer: ``offer`` if given, else every offer except the competitors the
-    proposition's comparative and parity claims name.
+    ``g_ik`` follows :func:`claim_gaps` for every claim but puffery that has a money rate
+    (:func:`valuegap.value.money_per_unit`); ``x_ik`` is customer ``i``'s mean of claim ``k``'s
+    metric over all periods. Our customers are those of ``offer`` if given, else of every offer but
+    the competitors the claims name. For comparative and parity claims ``x̄_rival`` is the rival's
+    mean in the customer's segment when the customer has one and the rival has customers there,
+    else the rival's overall mean; a note says how many customers got which.
 
-    A customer without a value for claim ``k`` gets that claim's mean over the customers who have
-    one: this keeps the mean of the per-customer gaps equal to the aggregate gap of section 5 for
-    average claims, and lets every customer of the offer into the churn model. A customer measured
-    in several groups of one metric (e.g. two segments) gets the mean of those group means.
-    Without monetary claims every gap is 0 and a note says why.
+    A customer without a value for claim ``k`` counts that claim's mean gap over the customers who
+    have one, so the mean of ``G_i`` is the proposition's gap ``Σ_k mean_i g_ik``. A customer
+    measured in several segments of one metric counts the mean of their gaps there. Without
+    monetary claims every gap is 0 and a note says why.
     """
+    rivals = competitors(prop)
     offer_codes = _our_offers(prop, summary, offer)
     offers = tuple(summary.offers[i] for i in offer_codes)
     empty = pd.DataFrame({"customer_id": pd.Series([], dtype=object), "gap": pd.Series([], dtype=float)})
-    groups = summary.groups
-    base = groups[(groups["period"] == -1) & groups["offer"].isin(offer_codes)]
+    groups = summary.groups[summary.groups["period"] == -1]
+    size = len(summary.customer_ids) or int(summary.customers.max(initial=-1)) + 1
+    labels = _labels(summary, size)
+    rival_codes = [i for i, name in enumerate(summary.offers) if name in rivals]
+    base = groups[groups["offer"].isin(offer_codes)]
+    ours_present = _present(summary, base, size)
+    rival_present = _present(summary, groups[groups["offer"].isin(rival_codes)], size) & ~ours_present
+    rival_ids = frozenset(labels[rival_present].tolist())
     if base.empty:
         which = f"the offer {offer!r}" if offer is not None else "our offer"
-        return GapBasis(empty, (), offers, notes=(f"The outcomes hold no customer of {which}.",))
-    size = len(summary.customer_ids) or int(summary.customers.max(initial=-1)) + 1
-    codes, _ = _gather(summary, base)
-    present = np.zeros(size, dtype=bool)
-    present[codes] = True
-    ours = np.flatnonzero(present)
+        if offer is not None and offer in rivals:
+            which += ", which a claim names as a competitor"
+        return GapBasis(
+            empty, (), offers, notes=(f"The outcomes hold no customer of {which}.",), rival_ids=rival_ids
+        )
+    ours = np.flatnonzero(ours_present)
+    position = np.full(size, -1, dtype=np.int64)
+    position[ours] = np.arange(ours.size)
 
     gap = np.zeros(ours.size)
-    used: list[str] = []
+    per_claim: dict[str, np.ndarray] = {}
     missing: list[tuple[str, int]] = []
     notes: list[str] = []
     for claim in prop.claims:
@@ -154,20 +216,47 @@ def gap_basis(prop: Proposition, summary: OutcomeSummary, *, offer: str | None =
             notes.append(f"Claim {claim.id!r} is left out of the gap: it has no money value per unit.")
             continue
         code = summary.metrics.index(claim.metric) if claim.metric in summary.metrics else -1
-        codes, values = _gather(summary, base[base["metric"] == code])
-        if codes.size == 0:
+        own = base[base["metric"] == code]
+        if own.empty:
             notes.append(f"Claim {claim.id!r} is left out of the gap: its metric is not measured yet.")
             continue
-        sums = np.bincount(codes, weights=values, minlength=size)[ours]
-        counts = np.bincount(codes, minlength=size)[ours]
+        overall: float | None = None
+        if claim.form in RIVAL_FORMS:
+            overall = _rival_mean(summary, claim.metric, claim.competitor or "", None)
+            if overall is None:
+                notes.append(
+                    f"Claim {claim.id!r} is left out of the gap: {claim.competitor}'s customers have no "
+                    f"values of {claim.metric}, so there is nothing to compare with."
+                )
+                continue
+        sums, counts = np.zeros(ours.size), np.zeros(ours.size)
+        in_segment = elsewhere = 0
+        for segment_code, a, b in zip(own["segment"], own["start"], own["stop"], strict=True):
+            where = position[summary.customers[int(a) : int(b)]]
+            rival = overall
+            if claim.form in RIVAL_FORMS:
+                segment = summary.segments[int(segment_code)]
+                local = (
+                    _rival_mean(summary, claim.metric, claim.competitor or "", segment) if segment else None
+                )
+                rival = overall if local is None else local
+                if local is None:
+                    elsewhere += int(b - a)
+                else:
+                    in_segment += int(b - a)
+            g = claim_gaps(claim, summary.values[int(a) : int(b)], rate, rival)
+            sums += np.bincount(where, weights=g, minlength=ours.size)
+            counts += np.bincount(where, minlength=ours.size)
         has = counts > 0
-        x = np.divide(sums, counts, out=np.zeros_like(sums), where=has)
-        x[~has] = x[has].mean()
-        gap += (claim.claimed - x) * rate
-        used.append(claim.id)
+        g_k = np.divide(sums, counts, out=np.zeros_like(sums), where=has)
+        g_k[~has] = g_k[has].mean()
+        gap += g_k
+        per_claim[claim.id] = g_k + 0.0
         if (~has).any():
             missing.append((claim.id, int((~has).sum())))
-    if not used:
+        if claim.form in RIVAL_FORMS:
+            notes.append(_rival_note(claim, in_segment, elsewhere))
+    if not per_claim:
         notes.insert(
             0,
             "No claim promises a measured value in money (or in time with a value of time), so every "
@@ -175,12 +264,28 @@ def gap_basis(prop: Proposition, summary: OutcomeSummary, *, offer: str | None =
         )
     for claim_id, count in missing:
         notes.append(
-            f"{count} of {ours.size} customers have no value for claim {claim_id!r}; they are given the "
-            "claim's mean over the customers who have one."
+            f"{count} of {ours.size} customers have no value for claim {claim_id!r}; they count the "
+            "claim's mean gap over the customers who have one."
         )
-    labels = np.asarray(summary.customer_ids, dtype=object) if len(summary.customer_ids) else ours.astype(str)
-    frame = pd.DataFrame({"customer_id": labels[ours].astype(str).astype(object), "gap": gap + 0.0})
-    return GapBasis(frame, tuple(used), offers, tuple(missing), tuple(notes))
+    ids = labels[ours]
+    frame = pd.DataFrame({"customer_id": ids, "gap": gap + 0.0})
+    return GapBasis(
+        frame, tuple(per_claim), offers, tuple(missing), tuple(notes),
+        pd.DataFrame(per_claim, index=frame.index), rival_ids,
+    )  # fmt: skip
+
+
+def _rival_note(claim: Claim, in_segment: int, elsewhere: int) -> str:
+    rival = claim.competitor
+    if not elsewhere:
+        return f"Claim {claim.id!r} compares each customer with {rival}'s mean in the customer's own segment."
+    if not in_segment:
+        return f"Claim {claim.id!r} compares each customer with {rival}'s overall mean."
+    return (
+        f"Claim {claim.id!r} compares {_plural(in_segment, 'customer value', 'customer values')} with "
+        f"{rival}'s mean in the customer's own segment and {elsewhere} (no segment, or a segment "
+        f"without {rival} customers) with {rival}'s overall mean."
+    )
 
 
 def customer_gaps(prop: Proposition, summary: OutcomeSummary, *, offer: str | None = None) -> pd.DataFrame:
@@ -197,6 +302,7 @@ class ChurnData:
 
     ``frame`` holds the customers used: ``customer_id, segment, churned (0/1), gap, price, revenue``
     and one column per name in ``covariates`` (e.g. ``log(tenure)``, ``segment[agency]``).
+    ``left_out`` counts the customers left out per reason (in the order the checks run).
     ``table_revenue`` / ``table_segment`` cover every customer of the table with a known revenue, so
     a scenario can still show revenue when no model can be fitted.
     """
@@ -212,6 +318,7 @@ class ChurnData:
     period: str = "month"
     table_revenue: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     table_segment: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)
+    left_out: tuple[tuple[str, int], ...] = ()
 
     @property
     def used(self) -> int:
@@ -271,6 +378,7 @@ class ChurnData:
             "has_churn": self.has_churn,
             "covariates": list(self.covariates),
             "gap_claims": list(self.gap_claims),
+            "left_out": dict(self.left_out),
             "notes": list(self.notes),
         }
 
@@ -282,7 +390,7 @@ def _numbers(customers: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def _left_out(count: int, lacking: str, where: str = "") -> str:
@@ -291,18 +399,31 @@ def _left_out(count: int, lacking: str, where: str = "") -> str:
     return f"{_plural(count, 'customer', 'customers')}{where} {has} {lacking} and {are} left out."
 
 
+# reasons a customer of the table is left out, in the order they are checked (the CLI prints them)
+REPEATED = "repeats a customer id of an earlier row"
+RIVAL = "is a competitor's customer"
+NO_OUTCOMES = "has no outcomes for our offer"
+NO_CHURN = "has no churn flag (0 or 1)"
+NO_PRICE = "has no price"
+NO_REVENUE = "has no revenue"
+NO_TENURE = "has no tenure (a covariate of the model)"
+
+
 def churn_data(
     prop: Proposition, summary: OutcomeSummary, customers: pd.DataFrame, *, offer: str | None = None
 ) -> ChurnData:
     """Join the customer table with each customer's value gap and choose the model's covariates.
 
-    Customers are kept when they have outcomes (a gap), a churn flag of 0 or 1, and a finite price
-    and revenue; each reason for leaving customers out becomes a note. Covariates: tenure when most
-    customers have it (``log(tenure)`` when every tenure is positive), and segment dummies when there
-    are two or more segments (reference: the largest segment).
+    Customers are kept when they have outcomes for our offer (a gap), a churn flag of 0 or 1, and a
+    finite price and revenue; each reason for leaving customers out is counted (``left_out``) and
+    said in a note. ``price`` is the customer's price, the proposition's when the table has no price
+    at all; ``revenue`` defaults to the customer's price. Covariates: tenure when most customers
+    have it (``log(tenure)`` when every used tenure is > 0, else ``tenure``), and ``segment[NAME]``
+    for every segment but the largest when there are two or more.
     """
     basis = gap_basis(prop, summary, offer=offer)
     notes: list[str] = list(basis.notes)
+    left_out: list[tuple[str, int]] = []
     table = customers.reset_index(drop=True)
     in_table = len(table)
     ids = (
@@ -317,6 +438,22 @@ def churn_data(
     )
     churned = _numbers(table, "churned")
     price, revenue, tenure = _numbers(table, "price"), _numbers(table, "revenue"), _numbers(table, "tenure")
+    if in_table and not np.isfinite(price).any():
+        price = np.full(in_table, prop.price.amount)
+        notes.append(
+            "The customer table has no prices, so every customer is given the proposition's price of "
+            f"{format_money(prop.price.amount, prop.price.currency)} per {prop.price.period.value}."
+        )
+    defaulted = ~np.isfinite(revenue) & np.isfinite(price)
+    if defaulted.any():
+        revenue = np.where(defaulted, price, revenue)
+        if int(defaulted.sum()) < in_table:
+            notes.append(
+                f"{_plural(int(defaulted.sum()), 'customer has', 'customers have')} no revenue; their "
+                "price is taken as their revenue per period."
+            )
+        else:
+            notes.append("The customer table has no revenue, so each customer's price is their revenue.")
     has_churn = bool(np.isfinite(churned).any())
     known_revenue = np.isfinite(revenue)
     common = dict(
@@ -326,15 +463,27 @@ def churn_data(
     )  # fmt: skip
 
     first = ~pd.Series(ids).duplicated(keep="first").to_numpy()
-    if (~first).any():
-        notes.append(f"{_plural(int((~first).sum()), 'row repeats', 'rows repeat')} a customer id; "
+    repeated = int((~first).sum())
+    if repeated:
+        left_out.append((REPEATED, repeated))
+        notes.append(f"{_plural(repeated, 'row repeats', 'rows repeat')} a customer id; "
                      "only the first row of each customer is used.")  # fmt: skip
     gaps = basis.frame.set_index("customer_id")["gap"]
     gap = gaps.reindex(ids).to_numpy(dtype=float)
     matched = first & np.isfinite(gap)
-    unmatched = int((first & ~matched).sum())
-    if unmatched:
-        notes.append(_left_out(unmatched, "no outcomes for our offer", " in the customer table"))
+    rival = first & ~matched & np.isin(ids, list(basis.rival_ids))
+    if rival.any():
+        names = ", ".join(sorted(competitors(prop)))
+        count = int(rival.sum())
+        left_out.append((RIVAL, count))
+        notes.append(
+            _left_out(count, f"outcomes only under a competitor ({names})", " in the customer table")
+        )
+    unmatched = first & ~matched & ~rival
+    if unmatched.any():
+        count = int(unmatched.sum())
+        left_out.append((NO_OUTCOMES, count))
+        notes.append(_left_out(count, "no outcomes for our offer", " in the customer table"))
     keep = matched.copy()
     if not has_churn:
         notes.append("The customer table has no churn column (churned 0/1).")
@@ -342,24 +491,28 @@ def churn_data(
     else:
         bad = keep & ~np.isin(churned, (0.0, 1.0))
         if bad.any():
+            left_out.append((NO_CHURN, int(bad.sum())))
             notes.append(_left_out(int(bad.sum()), "no churn flag (0 or 1)"))
         keep &= ~bad
-    for values, what in ((price, "price"), (revenue, "revenue")):
+    for values, what, reason in ((price, "price", NO_PRICE), (revenue, "revenue", NO_REVENUE)):
         bad = keep & ~np.isfinite(values)
         if bad.any():
+            left_out.append((reason, int(bad.sum())))
             notes.append(_left_out(int(bad.sum()), f"no {what}"))
         keep &= ~bad
 
     covariates: dict[str, np.ndarray] = {}
     has_tenure = keep & np.isfinite(tenure)
     if keep.any() and has_tenure.any():
-        if has_tenure.sum() >= MIN_TENURE_SHARE * keep.sum():
+        if has_tenure.sum() > MIN_TENURE_SHARE * keep.sum():
             dropped = int((keep & ~has_tenure).sum())
             if dropped:
+                left_out.append((NO_TENURE, dropped))
                 notes.append(_left_out(dropped, "no tenure (a covariate of the model)"))
             keep = has_tenure
             if (tenure[keep] > 0).all():
-                covariates["log(tenure)"] = np.log(tenure)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    covariates["log(tenure)"] = np.where(keep, np.log(np.where(keep, tenure, 1.0)), np.nan)
             else:
                 covariates["tenure"] = tenure
                 notes.append("Some tenures are 0 or negative, so tenure enters as is, not as its log.")
@@ -387,8 +540,9 @@ def churn_data(
         }
     )
     return ChurnData(
-        frame, tuple(covariates), has_churn, matched=int(matched.sum()), notes=tuple(notes), **common
-    )
+        frame, tuple(covariates), has_churn, matched=int(matched.sum()), notes=tuple(notes),
+        left_out=tuple(left_out), **common,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the fitted model
@@ -416,22 +570,158 @@ def _check_scenario(price_factor: float, gap_shift: float) -> None:
         raise ValueGapError(f"the value gap change must be a finite amount (got {gap_shift}).")
 
 
+def _horizon(horizon: float) -> float:
+    if not (math.isfinite(horizon) and horizon >= 0):
+        raise ValueGapError(f"the horizon must be a number of periods of at least 0 (got {horizon}).")
+    return float(horizon)
+
+
 def revenue_without_model(
     revenue: np.ndarray | Sequence[float], horizon: float, price_factor: float = 1.0
 ) -> float:
     """Revenue over ``horizon`` periods if nobody churns, revenue scaling with price (no model needed)."""
     _check_scenario(price_factor, 0.0)
-    if not (math.isfinite(horizon) and horizon >= 0):
-        raise ValueGapError(f"the horizon must be a number of periods of at least 0 (got {horizon}).")
     values = np.asarray(revenue, dtype=float)
-    return float(values[np.isfinite(values)].sum() * price_factor * horizon)
+    return float(values[np.isfinite(values)].sum() * price_factor * _horizon(horizon))
+
+
+def promise_gap_shift(before: Proposition, after: Proposition) -> float:
+    """How much every customer's gap ``G_i`` changes when the promises change from ``before`` to
+    ``after`` (same claims, other promised values): ``Σ_k s_k · (C'_k − C_k) · m_k`` over the
+    average, median and up-to claims with a money rate (METHODS section 5).
+
+    A share claim's bar moves customers across it one by one, not all by one amount, and comparative
+    and parity claims promise a ratio, so a change of their ``claimed`` value does not shift the gap.
+    """
+    shift = 0.0
+    old = {claim.id: claim for claim in before.claims}
+    for claim in after.claims:
+        was = old.get(claim.id)
+        if (
+            was is None
+            or claim.form not in (ClaimForm.average, ClaimForm.median, ClaimForm.up_to)
+            or claim.claimed is None
+            or was.claimed is None
+        ):
+            continue
+        rate = money_per_unit(claim, after)
+        if rate is None:
+            continue
+        sign = 1.0 if claim.direction is Direction.higher else -1.0
+        shift += sign * (claim.claimed - was.claimed) * rate
+    return shift
+
+
+@dataclass(frozen=True)
+class RevenueFigure:
+    """A revenue figure over the horizon with its delta-method interval (level ``1 − alpha``)."""
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+
+    def share_of(self, total: float) -> float | None:
+        """The figure as a share of ``total`` (e.g. of revenue at risk), only when it lies between 0
+        and the total (METHODS section 7): otherwise it is no part of it and None is returned."""
+        if total > 0 and 0 <= self.estimate <= total:
+            return self.estimate / total
+        return None
+
+    def to_dict(self) -> dict[str, float]:
+        return {"estimate": self.estimate, "ci_low": self.ci_low, "ci_high": self.ci_high}
+
+
+@dataclass(frozen=True)
+class ChurnFigures:
+    """A scenario's churn rate (with its band) and its revenue figures over the horizon.
+
+    ``revenue`` is the revenue of the scenario's customers if nobody churned; ``revenue_at_risk``
+    ``= Σ p̂_i(G_i)·revenue_i·H``; ``under_delivery`` ``= Σ [p̂_i(G_i) − p̂_i(min(G_i, 0))]·revenue_i·H``
+    (only shortfalls removed); ``net_effect`` ``= Σ [p̂_i(G_i) − p̂_i(0)]·revenue_i·H`` (negative when
+    customers get more than promised on balance).
+    """
+
+    rate: float
+    low: float
+    high: float
+    revenue: float
+    revenue_at_risk: RevenueFigure
+    under_delivery: RevenueFigure
+    net_effect: RevenueFigure
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "churn_rate": {"estimate": self.rate, "ci_low": self.low, "ci_high": self.high},
+            "revenue": self.revenue,
+            "revenue_at_risk": self.revenue_at_risk.to_dict(),
+            "under_delivery": self.under_delivery.to_dict(),
+            "net_effect": self.net_effect.to_dict(),
+        }
+
+
+def revenue_sentences(figures: ChurnFigures, currency: str, *, level: int = 95) -> dict[str, str]:
+    """Plain words for the three revenue figures, keyed like :class:`ChurnFigures`' fields.
+
+    A gap figure is called a share of revenue at risk only when it lies between 0 and the total
+    (METHODS section 7); otherwise it is said as what it is: a change of revenue at risk.
+    """
+    total = figures.revenue_at_risk.estimate
+
+    def money(value: float) -> str:
+        return format_money(value, currency)
+
+    def interval(figure: RevenueFigure, *, negated: bool = False) -> str:
+        low, high = (-figure.ci_high, -figure.ci_low) if negated else (figure.ci_low, figure.ci_high)
+        return f"{level}% CI {money(low)} to {money(high)}"
+
+    at_risk = figures.revenue_at_risk
+    texts = {
+        "revenue_at_risk": (
+            f"Revenue expected to leave with customers who churn: Σ churn probability × revenue × horizon "
+            f"({interval(at_risk)})."
+        )
+    }
+    under = figures.under_delivery
+    share = under.share_of(total)
+    if share is not None:
+        texts["under_delivery"] = (
+            f"{money(under.estimate)} ({share:.0%} of the revenue at risk) is at risk because customers get "
+            f"less than promised ({interval(under)})."
+        )
+    elif under.estimate < 0:
+        texts["under_delivery"] = (
+            f"In this model a larger gap goes with less churn: removing only the shortfalls would raise "
+            f"revenue at risk by {money(-under.estimate)} ({interval(under, negated=True)})."
+        )
+    else:
+        texts["under_delivery"] = (
+            f"Revenue at risk from under-delivery: {money(under.estimate)} ({interval(under)})."
+        )
+    net = figures.net_effect
+    share = net.share_of(total)
+    if share is not None:
+        texts["net_effect"] = (
+            f"Delivering exactly the promise to every customer would lower revenue at risk by "
+            f"{money(net.estimate)} ({share:.0%} of it; {interval(net)})."
+        )
+    elif net.estimate < 0:
+        texts["net_effect"] = (
+            f"Customers get more than promised on balance: delivering exactly the promise would raise "
+            f"revenue at risk by {money(-net.estimate)} ({interval(net, negated=True)})."
+        )
+    else:
+        texts["net_effect"] = (
+            f"Delivering exactly the promise would lower revenue at risk by {money(net.estimate)} "
+            f"({interval(net)})."
+        )
+    return texts
 
 
 @dataclass(frozen=True, eq=False)
 class ChurnModel:
     """A fitted churn Logit as plain arrays: coefficients, covariance and the customers it was fitted on.
 
-    ``X`` is the design matrix (first column the constant) with one column per name in ``terms``;
+    ``X`` is the design matrix (first column the intercept) with one column per name in ``terms``;
     ``gap``, ``price``, ``revenue`` and ``segment`` are per customer (``price`` and ``gap`` are kept
     even when their column was dropped from ``X``). Scenarios change each customer's price by a
     factor and gap by a shift and recompute ``p̂_i = 1 / (1 + exp(−x_i'β))`` with numpy alone.
@@ -470,8 +760,8 @@ class ChurnModel:
 
     @property
     def coefficients(self) -> pd.DataFrame:
-        """term, coef, std_err, odds_ratio = exp(coef), ci_low, ci_high (odds ratio, Wald, level
-        ``1 − alpha``) and p_value (two-sided Wald z test)."""
+        """term, coef, se, odds_ratio = exp(coef), ci_low, ci_high (the odds ratio's Wald interval,
+        level ``1 − alpha``) and p_value (two-sided Wald z test)."""
         se = np.sqrt(np.clip(np.diag(self.cov), 0.0, None))
         z = NormalDist().inv_cdf(1 - self.alpha / 2)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -481,7 +771,7 @@ class ChurnModel:
             {
                 "term": list(self.terms),
                 "coef": self.params,
-                "std_err": se,
+                "se": se,
                 "odds_ratio": np.exp(self.params),
                 "ci_low": np.exp(self.params - z * se),
                 "ci_high": np.exp(self.params + z * se),
@@ -531,6 +821,23 @@ class ChurnModel:
             "gap_ci": [odds[1], odds[2]] if odds else None,
             "gap_sentence": self.gap_sentence,
             "coefficients": self.coefficients.to_dict(orient="records"),
+        }
+
+    def summary(self, horizon: float) -> dict[str, Any]:
+        """What ``valuegap churn`` prints (DESIGN.md): ``n, churners, horizon``, the ``terms`` with
+        their odds ratios' 95% intervals, and ``revenue_at_risk``, ``under_delivery`` and
+        ``net_effect`` over ``horizon`` periods, each ``{estimate, ci_low, ci_high}`` (95%)."""
+        at95 = self if self.alpha == 0.05 else _with_alpha(self, 0.05)
+        figures = at95.figures(horizon, alpha=0.05)
+        terms = at95.coefficients.to_dict(orient="records")
+        return {
+            "n": self.n,
+            "churners": self.churners,
+            "horizon": int(horizon) if float(horizon).is_integer() else _horizon(horizon),
+            "terms": [{key: row[key] for key in TERM_FIELDS} for row in terms],
+            "revenue_at_risk": figures.revenue_at_risk.to_dict(),
+            "under_delivery": figures.under_delivery.to_dict(),
+            "net_effect": figures.net_effect.to_dict(),
         }
 
     # ---------------------------------------------------------------- scenarios
@@ -587,19 +894,34 @@ class ChurnModel:
         rows, eta, price, gap = self._scenario(price_factor, gap_shift, zero_gap, segment)
         return self._rate_band(rows, _expit(eta), price, gap, alpha)
 
+    def _design_gradients(
+        self, rows: np.ndarray | slice, weights: np.ndarray, price: np.ndarray, gaps: Sequence[np.ndarray]
+    ) -> np.ndarray:
+        """One row per entry of ``weights`` (k × n): ``Σ_i w_i x_i`` with the scenario's price and the
+        given gap in the design rows ``x_i``."""
+        gradient = weights @ self.X[rows]
+        if "price" in self.terms:
+            gradient[:, self.terms.index("price")] = weights @ price
+        if "gap" in self.terms:
+            column = self.terms.index("gap")
+            for k, gap in enumerate(gaps):
+                gradient[k, column] = weights[k] @ gap
+        return gradient
+
     def _rate_band(
         self, rows: np.ndarray | slice, p: np.ndarray, price: np.ndarray, gap: np.ndarray, alpha: float
     ) -> tuple[float, float, float]:
-        weight = p * (1.0 - p) / p.size
-        gradient = weight @ self.X[rows]
-        if "price" in self.terms:
-            gradient[self.terms.index("price")] = weight @ price
-        if "gap" in self.terms:
-            gradient[self.terms.index("gap")] = weight @ gap
+        weight = (p * (1.0 - p) / p.size)[np.newaxis, :]
+        gradient = self._design_gradients(rows, weight, price, [gap])[0]
         rate = float(p.mean())
         se = math.sqrt(max(float(gradient @ self.cov @ gradient), 0.0))
         half = NormalDist().inv_cdf(1 - alpha / 2) * se
         return rate, max(rate - half, 0.0), min(rate + half, 1.0)
+
+    def _interval(self, estimate: float, gradient: np.ndarray, alpha: float) -> RevenueFigure:
+        se = math.sqrt(max(float(gradient @ self.cov @ gradient), 0.0))
+        half = NormalDist().inv_cdf(1 - alpha / 2) * se
+        return RevenueFigure(estimate, estimate - half, estimate + half)
 
     def figures(
         self,
@@ -610,15 +932,36 @@ class ChurnModel:
         segment: str | None = None,
         alpha: float = 0.05,
     ) -> ChurnFigures:
-        """Churn rate with its band, revenue at risk and the part due to the gap, from one pass over
-        the customers: what a what-if shows, at half the cost of asking for each separately."""
+        """Churn rate with its band and the three revenue figures of METHODS section 7 over ``horizon``
+        periods, each with its delta-method interval, from one pass over the scenario's customers.
+
+        With ``w_i = revenue_i · price_factor · H`` and ``S(c) = Σ_i w_i · p̂_i(gap = c_i)``:
+        revenue at risk ``S(G)``, under-delivery ``S(G) − S(min(G, 0))``, net effect ``S(G) − S(0)``.
+        The gradient of ``S(c)`` with respect to β is ``Σ_i w_i q_i (1 − q_i) x_i(c)``, ``x_i(c)`` the
+        design row with gap ``c_i``; a figure's variance is ``gᵀ Σ g``. Revenue at risk's interval is
+        kept within [0, revenue]; the gap figures' are not clipped.
+        """
         rows, eta, price, gap = self._scenario(price_factor, gap_shift, False, segment)
+        weights = self.revenue[rows] * (price_factor * _horizon(horizon))
         p = _expit(eta)
         rate, low, high = self._rate_band(rows, p, price, gap, alpha)
-        revenue = self.revenue[rows] * (price_factor * _horizon(horizon))
-        without_gap = _expit(eta - self._coef("gap") * gap)
-        at_risk = float(p @ revenue)
-        return ChurnFigures(rate, low, high, at_risk, at_risk - float(without_gap @ revenue))
+        beta_gap = self._coef("gap")
+        shortfall_only = np.minimum(gap, 0.0)
+        zero = np.zeros_like(gap)
+        q = [p, _expit(eta + beta_gap * (shortfall_only - gap)), _expit(eta - beta_gap * gap)]
+        sums = [float(qk @ weights) for qk in q]
+        gradients = self._design_gradients(
+            rows, np.vstack([weights * qk * (1.0 - qk) for qk in q]), price, [gap, shortfall_only, zero]
+        )
+        total = float(weights.sum())
+        at_risk = self._interval(sums[0], gradients[0], alpha)
+        at_risk = RevenueFigure(at_risk.estimate, max(at_risk.ci_low, 0.0), min(at_risk.ci_high, total))
+        if "gap" not in self.terms:  # the gap cannot move churn: both figures are exactly 0
+            under = net = RevenueFigure(0.0, 0.0, 0.0)
+        else:
+            under = self._interval(sums[0] - sums[1], gradients[0] - gradients[1], alpha)
+            net = self._interval(sums[0] - sums[2], gradients[0] - gradients[2], alpha)
+        return ChurnFigures(rate, low, high, total, at_risk, under, net)
 
     def total_revenue(
         self, horizon: float, *, price_factor: float = 1.0, segment: str | None = None, **_: Any
@@ -626,6 +969,14 @@ class ChurnModel:
         """Revenue of the model's customers over ``horizon`` periods if nobody churned."""
         rows = self._mask(segment)
         return revenue_without_model(self.revenue[rows], horizon, price_factor)
+
+    def _revenue_sum(
+        self, horizon: float, price_factor: float, gap_shift: float, segment: str | None, gap_of: Any
+    ) -> float:
+        rows, eta, _, gap = self._scenario(price_factor, gap_shift, False, segment)
+        changed = gap_of(gap)
+        q = _expit(eta + self._coef("gap") * (changed - gap))
+        return float(q @ self.revenue[rows]) * price_factor * _horizon(horizon)
 
     def revenue_at_risk(
         self,
@@ -640,37 +991,39 @@ class ChurnModel:
         rows, eta, _, _ = self._scenario(price_factor, gap_shift, zero_gap, segment)
         return float(_expit(eta) @ self.revenue[rows]) * price_factor * _horizon(horizon)
 
-    def gap_revenue_at_risk(
-        self,
-        horizon: float,
-        *,
-        price_factor: float = 1.0,
-        gap_shift: float = 0.0,
-        zero_gap: bool = False,
-        segment: str | None = None,
+    def under_delivery(
+        self, horizon: float, *, price_factor: float = 1.0, gap_shift: float = 0.0, segment: str | None = None
     ) -> float:
-        """``Σ_i [p̂_i(gap_i) − p̂_i(0)] · revenue_i · price_factor · H``: the part due to the gap."""
-        rows, eta, _, gap = self._scenario(price_factor, gap_shift, zero_gap, segment)
-        without = eta - self._coef("gap") * gap
-        difference = _expit(eta) - _expit(without)
-        return float(difference @ self.revenue[rows]) * price_factor * _horizon(horizon)
+        """``Σ_i [p̂_i(G_i) − p̂_i(min(G_i, 0))] · revenue_i · price_factor · H``: revenue at risk from
+        under-delivery (only the shortfalls removed)."""
+        at_risk = self.revenue_at_risk(
+            horizon, price_factor=price_factor, gap_shift=gap_shift, segment=segment
+        )
+        return at_risk - self._revenue_sum(
+            horizon, price_factor, gap_shift, segment, lambda gap: np.minimum(gap, 0.0)
+        )
+
+    def net_effect(
+        self, horizon: float, *, price_factor: float = 1.0, gap_shift: float = 0.0, segment: str | None = None
+    ) -> float:
+        """``Σ_i [p̂_i(G_i) − p̂_i(0)] · revenue_i · price_factor · H``: what delivering exactly the
+        promise would change revenue at risk by (negative when customers get more than promised)."""
+        at_risk = self.revenue_at_risk(
+            horizon, price_factor=price_factor, gap_shift=gap_shift, segment=segment
+        )
+        return at_risk - self._revenue_sum(horizon, price_factor, gap_shift, segment, np.zeros_like)
 
 
-def _horizon(horizon: float) -> float:
-    if not (math.isfinite(horizon) and horizon >= 0):
-        raise ValueGapError(f"the horizon must be a number of periods of at least 0 (got {horizon}).")
-    return float(horizon)
+TERM_FIELDS = ("term", "coef", "se", "odds_ratio", "ci_low", "ci_high", "p_value")
+"""The fields of each term ``valuegap churn`` prints (DESIGN.md)."""
 
 
-@dataclass(frozen=True)
-class ChurnFigures:
-    """A scenario's churn rate (with its band) and revenue at risk over the horizon."""
-
-    rate: float
-    low: float
-    high: float
-    revenue_at_risk: float
-    gap_revenue_at_risk: float
+def _with_alpha(model: ChurnModel, alpha: float) -> ChurnModel:
+    return ChurnModel(
+        terms=model.terms, params=model.params, cov=model.cov, X=model.X, revenue=model.revenue,
+        price=model.price, gap=model.gap, segment=model.segment, churned=model.churned,
+        pseudo_r2=model.pseudo_r2, currency=model.currency, period=model.period, alpha=alpha,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -678,7 +1031,8 @@ class ChurnFit:
     """The churn model, or why there is none (``model is None`` and ``reason`` in plain words).
 
     ``revenue`` and ``segment`` cover every customer of the table with a known revenue, for
-    :func:`revenue_without_model` when there is no model.
+    :func:`revenue_without_model` when there is no model; ``left_out`` counts the customers of the
+    table left out, per reason.
     """
 
     model: ChurnModel | None
@@ -690,6 +1044,7 @@ class ChurnFit:
     churners: int = 0
     revenue: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     segment: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)
+    left_out: tuple[tuple[str, int], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -711,6 +1066,7 @@ class ChurnFit:
             "matched": self.matched,
             "used": self.used,
             "churners": self.churners,
+            "left_out": dict(self.left_out),
             "model": self.model.to_dict() if self.model else None,
         }
 
@@ -727,7 +1083,7 @@ def _independent_columns(X: np.ndarray) -> list[int]:
 
 
 def fit_churn(data: ChurnData, *, alpha: float = 0.05) -> ChurnFit:
-    """Fit ``Logit(churned ~ gap + price + covariates)`` with a constant (statsmodels, Newton).
+    """Fit ``Logit(churned ~ gap + price + covariates)`` with an intercept (statsmodels, Newton).
 
     Never raises for data problems: no churn column, too few churners or stayers
     (:data:`MIN_CLASS_SIZE`), perfect or quasi-perfect separation and a fit that does not converge
@@ -740,7 +1096,7 @@ def fit_churn(data: ChurnData, *, alpha: float = 0.05) -> ChurnFit:
     def without(reason: str) -> ChurnFit:
         return ChurnFit(
             None, reason, tuple(notes), data.customers_in_table, data.matched, used, churners,
-            data.table_revenue, data.table_segment,
+            data.table_revenue, data.table_segment, data.left_out,
         )  # fmt: skip
 
     if not data.has_churn:
@@ -754,7 +1110,7 @@ def fit_churn(data: ChurnData, *, alpha: float = 0.05) -> ChurnFit:
         )
 
     frame = data.frame
-    names = ["const", "gap", "price", *data.covariates]
+    names = [INTERCEPT, "gap", "price", *data.covariates]
     X = np.column_stack([np.ones(used), *(frame[name].to_numpy(dtype=float) for name in names[1:])])
     y = frame["churned"].to_numpy(dtype=float)
     if not np.isfinite(X).all():
@@ -791,7 +1147,7 @@ def fit_churn(data: ChurnData, *, alpha: float = 0.05) -> ChurnFit:
 
     separated = (
         "Churners and stayers are (almost) perfectly separated by the model's terms ("
-        + ", ".join(t for t in terms if t != "const")
+        + ", ".join(t for t in terms if t != INTERCEPT)
         + "), so its coefficients would be infinite; more customers, or fewer terms, are needed."
     )
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
@@ -830,5 +1186,5 @@ def fit_churn(data: ChurnData, *, alpha: float = 0.05) -> ChurnFit:
     )  # fmt: skip
     return ChurnFit(
         model, "", tuple(notes), data.customers_in_table, data.matched, used, churners,
-        data.table_revenue, data.table_segment,
+        data.table_revenue, data.table_segment, data.left_out,
     )  # fmt: skip

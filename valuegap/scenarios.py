@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from valuegap.churn import promise_gap_shift
 from valuegap.competition import Offers, value_map
 from valuegap.errors import InvalidInput, Problem
 from valuegap.model import ClaimForm, Proposition
@@ -148,7 +149,14 @@ class Outcome:
     churn_high: float | None = None
     revenue: float | None = None
     revenue_at_risk: float | None = None
-    gap_revenue_at_risk: float | None = None
+    revenue_at_risk_low: float | None = None
+    revenue_at_risk_high: float | None = None
+    under_delivery: float | None = None  # revenue at risk from under-delivery (METHODS section 7)
+    under_delivery_low: float | None = None
+    under_delivery_high: float | None = None
+    net_effect: float | None = None  # net effect of delivering exactly the promise
+    net_effect_low: float | None = None
+    net_effect_high: float | None = None
 
 
 # name, label, whether a higher number is better for the business or the customer
@@ -165,7 +173,8 @@ METRICS: tuple[tuple[str, str, bool], ...] = (
     ("churn_rate", "Predicted churn rate", False),
     ("revenue", "Revenue over the horizon", True),
     ("revenue_at_risk", "Revenue at risk", False),
-    ("gap_revenue_at_risk", "… of it due to the value gap", False),
+    ("under_delivery", "Revenue at risk from under-delivery", False),
+    ("net_effect", "Net effect of delivering exactly the promise", False),
 )
 
 
@@ -231,13 +240,10 @@ def _outcome(
     horizon = prop.horizon
     if model is not None:
         figures = model.figures(horizon, price_factor=price_factor, gap_shift=gap_shift, segment=segment)
-        churn = {
-            "churn_rate": figures.rate,
-            "churn_low": figures.low,
-            "churn_high": figures.high,
-            "revenue_at_risk": figures.revenue_at_risk,
-            "gap_revenue_at_risk": figures.gap_revenue_at_risk,
-        }
+        churn = {"churn_rate": figures.rate, "churn_low": figures.low, "churn_high": figures.high}
+        for name in ("revenue_at_risk", "under_delivery", "net_effect"):
+            figure = getattr(figures, name)
+            churn |= {name: figure.estimate, f"{name}_low": figure.ci_low, f"{name}_high": figure.ci_high}
     revenue = None
     if inputs.revenue is not None:
         chosen = inputs.revenue
@@ -270,7 +276,7 @@ def evaluate(inputs: ScenarioInputs, scenario: Scenario) -> ScenarioResult:
         today = _outcome(inputs, today_prop, price_factor=1.0, gap_shift=0.0, segment=segment)
         inputs.today_by_segment[segment] = today
     what_if_value = value_gap(what_if_prop, inputs.estimates)
-    gap_shift = what_if_value.promised_benefit - today.promised_benefit
+    gap_shift = promise_gap_shift(today_prop, what_if_prop)
     what_if = _outcome(
         inputs,
         what_if_prop,

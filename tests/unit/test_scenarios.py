@@ -207,7 +207,8 @@ def test_churn_follows_the_what_if_price_and_promises_through_the_model():
     # promising 4 days instead of 5 at 12 a day lowers every customer's gap by 12
     honest = evaluate(base, Scenario(claims={"paid-sooner": 4.0}))
     assert honest.what_if.churn_rate == pytest.approx(model.churn_rate(gap_shift=-12.0)[0])
-    assert honest.delta("churn_rate") < 0 and honest.delta("gap_revenue_at_risk") < 0
+    assert honest.delta("churn_rate") < 0
+    assert honest.delta("net_effect") < 0 and honest.delta("under_delivery") < 0
     # cost of access changes value, not predicted churn
     easier = evaluate(base, Scenario(access={0: 0.0}))
     assert easier.delta("churn_rate") == pytest.approx(0.0) and easier.delta("value_ratio") > 0
