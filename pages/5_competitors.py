@@ -151,7 +151,7 @@ def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> N
     if vm.line is not None:
         st.caption(
             f"Fair-value line: relative price = {vm.line.intercept:.3f} + {vm.line.slope:.3f} × relative "
-            f"quality; the zone is ±{vm.line.zone:.3f} around it (the residual spread)."
+            f"quality; {escape_markdown(vm.line.zone_text)}."
         )
     table = market_charts.positions_frame(vm)
     st.dataframe(

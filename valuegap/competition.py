@@ -4,8 +4,11 @@ Attributes ``k`` carry importance weights ``w_k`` summing to 100; every offer ``
 score per attribute. Relative performance ``r_jk`` divides an offer's score by the mean of the other
 offers' scores, the quality ratio ``Q_j`` weighs those ratios, the relative price ``R_j`` divides the
 price by the other offers' mean price, and the fair-value line is the least-squares line ``R = a + bQ``
-across all offers. Our offer is placed twice: with the scores the proposition claims and with the
-scores the evidence measured; the distance between the two points is what the exaggeration costs.
+across all offers, with the fair-value zone of one standard deviation of the offers' perpendicular
+distances around it (from four offers on). Our offer is placed twice: with the scores the proposition
+claims and with the scores the evidence measured (customers' own ratings of an attribute, else the
+claimed score times the linked claim's fulfilment); the distance between the two points is what the
+exaggeration costs.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from valuegap.errors import InvalidInput, Problem, ValueGapError
 WEIGHT_TOTAL = 100.0
 WEIGHT_SLACK = 1e-6  # weights typed as 33.3333… still sum to 100
 MIN_OFFERS_FOR_LINE = 3
+MIN_OFFERS_FOR_ZONE = 4  # METHODS §6: the zone is drawn only with at least four offers
 NAME_LENGTH = 120
 OFFER_FIELDS = ("name", "price", "ours", "scores")
 
@@ -221,18 +225,34 @@ def parse_offers(data: Any, *, source: str = "") -> Offers:
 
 @dataclass(frozen=True)
 class FairValueLine:
-    """``R = intercept + slope · Q``, and the half-width of the fair-value zone around it (measured
-    perpendicular to the line, like the value advantage): the residual standard deviation."""
+    """``R = intercept + slope · Q``, and the half-width of the fair-value zone around it, measured
+    perpendicular to the line like the value advantage: the standard deviation of the offers'
+    perpendicular distances with ``n − 2`` degrees of freedom. ``None`` (no zone) below
+    :data:`MIN_OFFERS_FOR_ZONE` offers."""
 
     intercept: float
     slope: float
-    zone: float
+    zone: float | None
+    offers: int = 0  # how many offers the line was fitted to
 
     def price_at(self, quality: float) -> float:
         return self.intercept + self.slope * quality
 
     def advantage(self, quality: float, price: float) -> float:
         return (self.price_at(quality) - price) / math.sqrt(1 + self.slope**2)
+
+    @property
+    def zone_text(self) -> str:
+        """The zone in words, for the page and the report."""
+        if self.zone is None:
+            return (
+                f"no fair-value zone is drawn: it needs at least {MIN_OFFERS_FOR_ZONE} offers and there "
+                f"are {self.offers}"
+            )
+        return (
+            f"the fair-value zone is ±{self.zone:.3f} around it (one standard deviation of the offers' "
+            "distances from the line)"
+        )
 
 
 @dataclass(frozen=True)
@@ -340,10 +360,13 @@ def fit_fair_value_line(
     qc = q - q.mean()
     slope = float((qc * (r - r.mean())).sum() / (qc**2).sum())
     intercept = float(r.mean() - slope * q.mean())
-    residuals = r - (intercept + slope * q)
-    dof = len(q) - 2
-    vertical_sd = math.sqrt(float((residuals**2).sum()) / dof)
-    return FairValueLine(intercept, slope, vertical_sd / math.sqrt(1 + slope**2)), None
+    zone = None
+    if len(q) >= MIN_OFFERS_FOR_ZONE:
+        # the standard deviation of the signed perpendicular distances, n − 2 degrees of freedom (their
+        # mean is 0 up to rounding: least-squares residuals sum to 0 when the line has an intercept)
+        distances = (intercept + slope * q - r) / math.sqrt(1 + slope**2)
+        zone = float(np.std(distances, ddof=2))
+    return FairValueLine(intercept, slope, zone, len(q)), None
 
 
 def value_map(offers: Offers, measured_scores: Mapping[str, float] | None = None) -> ValueMap:
@@ -429,17 +452,38 @@ def standings(value_map: ValueMap, *, measured: bool = False) -> list[AttributeS
 
 
 def measured_scores(
-    offers: Offers, links: Mapping[str, str], delivery: Mapping[str, float | None]
+    offers: Offers,
+    links: Mapping[str, str],
+    fulfilment: Mapping[str, float | None],
+    *,
+    ratings: Mapping[str, float | None] | None = None,
+    maximum: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
-    """Our scores as measured: the claimed score of each linked attribute times the delivery ratio of
-    the metric linked to it (1 = delivered as promised). Unlinked or unmeasured attributes keep the
-    claimed score; a score never goes below 0."""
+    """Our scores as measured (METHODS §6), for the attributes the data say something about.
+
+    An attribute customers rated themselves (``ratings``: attribute → their mean rating, on the
+    attribute's own scale) takes that rating. Otherwise an attribute linked to a claim's metric
+    (``links``: attribute → metric) takes the claimed score times that claim's fulfilment
+    (``fulfilment``: metric → METHODS §2 fulfilment, read in the claim's direction, 1 = as promised,
+    as :func:`valuegap.gaps.delivery_by_metric` gives it). A measured score is capped at the
+    attribute's scale maximum where ``maximum`` gives one, and never goes below 0. Attributes with
+    neither, or with no finite value, are left out (they keep the claimed score on the map).
+    """
     ours = offers.ours
     if ours is None:
         return {}
+    rated = ratings or {}
     scores: dict[str, float] = {}
-    for attribute, metric in links.items():
-        ratio = delivery.get(metric)
-        if attribute in ours.scores and ratio is not None and math.isfinite(ratio):
-            scores[attribute] = max(0.0, ours.scores[attribute] * ratio)
+    for attribute, claimed in ours.scores.items():
+        rating = _number(rated.get(attribute))
+        metric = links.get(attribute)
+        factor = _number(fulfilment.get(metric)) if metric else None
+        if rating is not None:
+            score = rating
+        elif factor is not None:
+            score = claimed * factor
+        else:
+            continue
+        top = _number((maximum or {}).get(attribute))
+        scores[attribute] = max(0.0, min(score, top) if top is not None else score)
     return scores

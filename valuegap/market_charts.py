@@ -43,7 +43,10 @@ def positions_frame(vm: ValueMap) -> pd.DataFrame:
                 "relative_price": p.relative_price,
                 "value_advantage": p.value_advantage,
                 "fair_value": "within the zone"
-                if vm.line and p.value_advantage is not None and abs(p.value_advantage) <= vm.line.zone
+                if vm.line
+                and vm.line.zone is not None
+                and p.value_advantage is not None
+                and abs(p.value_advantage) <= vm.line.zone
                 else "better than fair"
                 if p.value_advantage is not None and p.value_advantage > 0
                 else "worse than fair"
@@ -125,20 +128,16 @@ def value_map_chart(vm: ValueMap) -> alt.VConcatChart:
     layers: list[alt.Chart] = []
     if vm.line is not None:
         grid = [x_domain[0] + (x_domain[1] - x_domain[0]) * i / 40 for i in range(41)]
-        vertical = vm.line.zone * math.sqrt(1 + vm.line.slope**2)
-        line = pd.DataFrame(
-            {
-                "quality_ratio": grid,
-                "fair": [vm.line.price_at(q) for q in grid],
-                "low": [vm.line.price_at(q) - vertical for q in grid],
-                "high": [vm.line.price_at(q) + vertical for q in grid],
-            }
-        )
-        layers.append(
-            alt.Chart(line)
-            .mark_area(opacity=0.15, color="#56B4E9", clip=True)
-            .encode(x=x, y=alt.Y("low:Q", scale=alt.Scale(domain=y_domain)), y2="high:Q")
-        )
+        line = pd.DataFrame({"quality_ratio": grid, "fair": [vm.line.price_at(q) for q in grid]})
+        if vm.line.zone is not None:  # drawn only from four offers on (METHODS §6)
+            # the zone is perpendicular to the line; at a given quality it spans this much price
+            vertical = vm.line.zone * math.sqrt(1 + vm.line.slope**2)
+            line["low"], line["high"] = line["fair"] - vertical, line["fair"] + vertical
+            layers.append(
+                alt.Chart(line)
+                .mark_area(opacity=0.15, color="#56B4E9", clip=True)
+                .encode(x=x, y=alt.Y("low:Q", scale=alt.Scale(domain=y_domain)), y2="high:Q")
+            )
         layers.append(
             alt.Chart(line)
             .mark_line(color="#0072B2", strokeDash=[6, 4], clip=True)

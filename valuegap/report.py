@@ -144,7 +144,7 @@ def _value_map(vm: ValueMap) -> str:
     chart = market_charts.value_map_chart(vm).to_dict()
     line = (
         f"<p>Fair-value line: relative price = {vm.line.intercept:.3f} + {vm.line.slope:.3f} × relative "
-        f"quality (zone ±{vm.line.zone:.3f}).</p>"
+        f"quality; {_e(vm.line.zone_text)}.</p>"
         if vm.line is not None
         else f"<p>{_e(vm.no_line_reason)}</p>"
     )

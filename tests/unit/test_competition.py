@@ -85,6 +85,24 @@ def _perpendicular(intercept: float, slope: float, q: float, r: float) -> float:
     return distance if r < intercept + slope * q else -distance
 
 
+def _independent_map(rows, weights):  # type: ignore[no-untyped-def]
+    """Q and R by the definitions of METHODS §6, offer by offer in plain Python."""
+    q, r = [], []
+    for j, (price, scores) in enumerate(rows):
+        others = [row for i, row in enumerate(rows) if i != j]
+        ratios = {k: scores[k] / (sum(o[1][k] for o in others) / len(others)) for k in weights}
+        q.append(sum(weights[k] * ratios[k] for k in weights) / 100)
+        r.append(price / (sum(o[0] for o in others) / len(others)))
+    return np.array(q), np.array(r)
+
+
+def _point_to_line(intercept: float, slope: float, q: float, r: float) -> float:
+    """Distance from (q, r) to the line slope·Q − R + intercept = 0, |A·x + B·y + C| / √(A² + B²),
+    signed positive below the line (cheaper than fair)."""
+    distance = abs(slope * q - r + intercept) / math.hypot(slope, -1.0)
+    return distance if r < intercept + slope * q else -distance
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
@@ -98,24 +116,47 @@ def _perpendicular(intercept: float, slope: float, q: float, r: float) -> float:
         max_size=8,
     )
 )
-def test_the_fair_value_line_and_advantages_match_numpy_least_squares(rows):
+def test_the_value_map_matches_an_independent_computation(rows):
+    """Q and R by hand, the line by statsmodels OLS and numpy.polyfit, the value advantage by the
+    point-to-line formula and by projection, the zone from statsmodels' residual variance."""
+    from statsmodels.regression.linear_model import OLS
+
+    weights = {"a": 50, "b": 30, "c": 20}
     market = offers(
-        *((f"o{i}", p, {"a": a, "b": b, "c": c}) for i, (p, a, b, c) in enumerate(rows)),
-        weights={"a": 50, "b": 30, "c": 20},
+        *((f"o{i}", p, {"a": a, "b": b, "c": c}) for i, (p, a, b, c) in enumerate(rows)), weights=weights
     )
     result = value_map(market)
+    q_hand, r_hand = _independent_map([(p, {"a": a, "b": b, "c": c}) for p, a, b, c in rows], weights)
     q = np.array([p.quality_ratio for p in result.positions])
     r = np.array([p.relative_price for p in result.positions])
+    np.testing.assert_allclose(q, q_hand, rtol=1e-12)
+    np.testing.assert_allclose(r, r_hand, rtol=1e-12)
     if result.line is None:
         assert np.ptp(q) < 1e-6 or np.ptp(r) < 1e-6
         return
-    design = np.column_stack([np.ones_like(q), q])
-    (intercept, slope), *_ = np.linalg.lstsq(design, r, rcond=None)
+    fit = OLS(r_hand, np.column_stack([np.ones_like(q_hand), q_hand])).fit()
+    intercept, slope = fit.params
     assert result.line.intercept == pytest.approx(intercept, rel=1e-6, abs=1e-9)
     assert result.line.slope == pytest.approx(slope, rel=1e-6, abs=1e-9)
+    assert np.polyfit(q_hand, r_hand, 1) == pytest.approx([slope, intercept], rel=1e-6, abs=1e-9)
+    distances = []
     for position in result.positions:
-        expected = _perpendicular(intercept, slope, position.quality_ratio, position.relative_price)
+        expected = _point_to_line(intercept, slope, position.quality_ratio, position.relative_price)
+        assert expected == pytest.approx(
+            _perpendicular(intercept, slope, position.quality_ratio, position.relative_price), abs=1e-9
+        )
         assert position.value_advantage == pytest.approx(expected, rel=1e-6, abs=1e-9)
+        distances.append(expected)
+    if len(rows) < 4:
+        assert result.line.zone is None
+        return
+    # one standard deviation of the perpendicular distances, n − 2 degrees of freedom: by hand around
+    # their mean, and from statsmodels' residual variance (Σe² / (n − 2)) turned perpendicular
+    d = np.array(distances)
+    by_hand = math.sqrt(float(((d - d.mean()) ** 2).sum()) / (len(d) - 2))
+    assert fit.df_resid == len(d) - 2
+    assert result.line.zone == pytest.approx(by_hand, rel=1e-6, abs=1e-9)
+    assert result.line.zone == pytest.approx(math.sqrt(fit.scale / (1 + slope**2)), rel=1e-6, abs=1e-9)
 
 
 def test_two_offers_give_ratios_but_no_line():
@@ -159,9 +200,37 @@ def test_with_one_attribute_quality_is_that_attributes_ratio():
 
 
 def test_a_perfect_fit_has_a_zone_of_width_zero_and_no_advantage():
-    line, reason = fit_fair_value_line([0.5, 1.0, 1.5], [0.6, 1.0, 1.4])
+    line, reason = fit_fair_value_line([0.5, 1.0, 1.5, 2.0], [0.6, 1.0, 1.4, 1.8])
     assert reason is None and line.zone == pytest.approx(0, abs=1e-12)
     assert line.advantage(1.0, 1.0) == pytest.approx(0, abs=1e-12)
+
+
+def test_the_zone_of_four_offers_by_hand():
+    # two offers 1 above and 1 below R = 2Q − 1 at Q = 0 and at Q = 1: the OLS line is R = 2Q − 1
+    line, _ = fit_fair_value_line([0.0, 0.0, 1.0, 1.0], [0.0, -2.0, 2.0, 0.0])
+    assert (line.intercept, line.slope) == (pytest.approx(-1.0), pytest.approx(2.0))
+    # every vertical residual is ±1, so every perpendicular distance is ±1/√5 (mean 0): Σd² = 4/5
+    # over n − 2 = 2 degrees of freedom
+    assert line.zone == pytest.approx(math.sqrt((4 / 5) / 2), rel=1e-12)
+    assert line.zone_text == (
+        "the fair-value zone is ±0.632 around it (one standard deviation of the offers' distances from "
+        "the line)"
+    )
+
+
+def test_three_offers_get_a_line_but_no_zone():
+    from valuegap import market_charts
+
+    result = value_map(SMALL)
+    assert result.line is not None and result.line.zone is None and result.line.offers == 3
+    assert result.line.zone_text == "no fair-value zone is drawn: it needs at least 4 offers and there are 3"
+    assert "within the zone" not in set(market_charts.positions_frame(result)["fair_value"])
+    chart = market_charts.value_map_chart(result).to_dict()
+    assert '"area"' not in json.dumps(chart) and '"low"' not in json.dumps(chart)
+    four = offers(
+        *[(o.name, o.price, dict(o.scores)) for o in SMALL.offers], ("Dear", 60, {"speed": 6, "support": 5})
+    )
+    assert '"area"' in json.dumps(market_charts.value_map_chart(value_map(four)).to_dict())
 
 
 def test_measured_scores_move_only_our_offer_and_the_shift_has_a_closed_form():
@@ -184,6 +253,92 @@ def test_measured_scores_never_go_below_zero_and_ignore_missing_delivery():
     assert measured_scores(SMALL, {"speed": "m"}, {"m": -2.0}) == {"speed": 0.0}
     assert measured_scores(SMALL, {"speed": "m"}, {"m": None}) == {}
     assert measured_scores(SMALL, {"speed": "m"}, {"m": math.nan}) == {}
+
+
+def test_measured_scores_are_capped_at_the_scale_maximum_and_ratings_come_first():
+    # speed is claimed at 8: delivered 1.25× it is 10, capped at a scale maximum of 9
+    assert measured_scores(SMALL, {"speed": "m"}, {"m": 1.25}) == {"speed": 10.0}
+    assert measured_scores(SMALL, {"speed": "m"}, {"m": 1.25}, maximum={"speed": 9}) == {"speed": 9.0}
+    # customers' own rating of support (5.5) is its measured score, linked or not
+    rated = measured_scores(SMALL, {"speed": "m", "support": "m"}, {"m": 0.5}, ratings={"support": 5.5})
+    assert rated == {"speed": 4.0, "support": 5.5}
+    assert measured_scores(SMALL, {}, {}, ratings={"support": 12.0}, maximum={"support": 10}) == {
+        "support": 10.0
+    }
+    assert measured_scores(SMALL, {"speed": "m"}, {"m": 0.5}, ratings={"speed": math.nan}) == {"speed": 4.0}
+
+
+LOWER_IS_BETTER = [
+    {
+        "id": "setup", "text": "Set up in 2 days", "benefit": "time", "form": "average",
+        "metric": "setup_days", "claimed": 2.0, "unit": "days", "direction": "lower",
+    },
+    {
+        "id": "half", "text": "Onboarding takes half the time of Rival", "benefit": "time",
+        "form": "comparative", "metric": "onboard_hours", "claimed": 0.0, "ratio": 0.5,
+        "competitor": "Rival", "unit": "hours", "direction": "lower",
+    },
+]  # fmt: skip
+
+
+def _lower_is_better_analysis(setup: list[float], onboard: list[float], rival: list[float]):  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from tests.conftest import sample_data
+    from valuegap.analysis import analyze
+    from valuegap.model import parse_proposition
+
+    values = [*setup, *onboard, *rival]
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(len(values))],
+            "metric": ["setup_days"] * len(setup) + ["onboard_hours"] * (len(onboard) + len(rival)),
+            "value": values,
+            "offer": [""] * (len(setup) + len(onboard)) + ["Rival"] * len(rival),
+        }
+    )
+    return analyze(parse_proposition(sample_data(claims=LOWER_IS_BETTER)), frame)
+
+
+def test_a_lower_is_better_claim_delivered_worse_lowers_our_measured_score():
+    """Setup promised in 2 days takes 2.5 on average: fulfilment C / x̄ = 0.8 (x̄ / C = 1.25 would be
+    read backwards and raise the score). Onboarding promised at half of Rival's takes 2.5 h against
+    Rival's 4 h, a ratio of 0.625: fulfilment ratio / ρ̂ = 0.8."""
+    from valuegap import gaps
+
+    analysis = _lower_is_better_analysis([2.4, 2.6, 2.3, 2.7], [2.4, 2.6, 2.3, 2.7], [3.5, 4.5, 3.8, 4.2])
+    fulfilment = gaps.delivery_by_metric(analysis)  # what the Pricing page passes
+    assert fulfilment == {
+        "setup_days": pytest.approx(2 / 2.5),
+        "onboard_hours": pytest.approx(0.5 / (2.5 / 4)),
+    }
+    links = {"speed": "setup_days", "support": "onboard_hours"}
+    scores = measured_scores(SMALL, links, fulfilment, maximum={"speed": 10, "support": 10})
+    assert scores == {"speed": pytest.approx(8 * 0.8), "support": pytest.approx(6 * 0.8)}
+    result = value_map(SMALL, scores)
+    # our measured quality by hand: the others score 4, 4 on speed and 6, 3 on support
+    q_measured = (60 * (6.4 / 4) + 40 * (4.8 / 4.5)) / 100
+    assert result.measured.quality_ratio == pytest.approx(q_measured, rel=1e-12)
+    assert result.measured.quality_ratio < result.claimed.quality_ratio
+    line = np.polyfit(
+        [p.quality_ratio for p in result.positions], [p.relative_price for p in result.positions], 1
+    )
+    expected = _point_to_line(line[1], line[0], q_measured, result.claimed.relative_price)
+    assert result.measured.value_advantage == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_lower_is_better_claim_delivered_better_raises_the_score_up_to_the_scale_maximum():
+    """Setup in 1.6 days against 2 promised: fulfilment 1.25, speed 8 × 1.25 = 10, capped at 9."""
+    from valuegap import gaps
+
+    analysis = _lower_is_better_analysis([1.5, 1.7, 1.4, 1.8], [2.4, 2.6, 2.3, 2.7], [3.5, 4.5, 3.8, 4.2])
+    fulfilment = gaps.delivery_by_metric(analysis)
+    assert fulfilment["setup_days"] == pytest.approx(2 / 1.6)
+    assert measured_scores(SMALL, {"speed": "setup_days"}, fulfilment) == {"speed": pytest.approx(10.0)}
+    capped = measured_scores(SMALL, {"speed": "setup_days"}, fulfilment, maximum={"speed": 9})
+    assert capped == {"speed": 9.0}
+    result = value_map(SMALL, capped)
+    assert result.measured.quality_ratio == pytest.approx((60 * (9 / 4) + 40 * (6 / 4.5)) / 100, rel=1e-12)
 
 
 def test_fix_first_is_important_and_behind():
