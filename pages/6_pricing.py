@@ -8,11 +8,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from valuegap import ingest, links, price_research, pricing_charts, scenario_charts, scenarios
+from valuegap import links, price_research, pricing_charts, scenario_charts, scenarios
 from valuegap.churn import ChurnFit
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown, format_money
-from valuegap.imports import SURVEY_METHODS, import_survey
 from valuegap.model import AccessUnit, Proposition
 from valuegap.scenarios import DEFENSIBLE, Scenario, ScenarioInputs, ScenarioResult
 from valuegap.store import StoredDataset, StoredProposition
@@ -26,6 +25,7 @@ from valuegap.ui import (
 )
 from valuegap.ui.charts import show_altair
 from valuegap.ui.evidence import cached_summary
+from valuegap.ui.panels.survey_upload import survey_upload
 from valuegap.ui.pricing import cached_survey, what_if_inputs
 from valuegap.ui.tables import table_downloads
 
@@ -442,7 +442,7 @@ def _research(ctx: PageContext, stored: StoredProposition) -> None:
     with tabs[2]:
         _elasticity(ctx, surveys.get("transactions"))
     with tabs[3]:
-        _upload(ctx, stored)
+        survey_upload(ctx, stored)
 
 
 def _missing(method: str) -> None:
@@ -464,17 +464,20 @@ def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: s
         st.error(escape_markdown(error.message))
         return
     st.caption(f"From **{escape_markdown(dataset.label)}**.")
+    for note in vw.notes:  # a point the data do not identify
+        st.warning(escape_markdown(note), icon=":material/help:")
+    names = list(price_research.POINTS)
     points = pd.DataFrame(
-        [
-            ("Optimal price point (OPP)", vw.opp), ("Indifference price point (IDP)", vw.idp),
-            ("Lowest acceptable, original (PMC)", vw.pmc_original),
-            ("Highest acceptable, original (PME)", vw.pme_original),
-            ("Lowest acceptable, common (PMC)", vw.pmc_common),
-            ("Highest acceptable, common (PME)", vw.pme_common),
-        ],
-        columns=["point", "price"],
+        {
+            "point": [
+                "Optimal price point (OPP)", "Indifference price point (IDP)",
+                "Lowest acceptable, original (PMC)", "Highest acceptable, original (PME)",
+                "Lowest acceptable, common (PMC)", "Highest acceptable, common (PME)",
+            ],
+            "price": [vw.points[n] for n in names],
+            "note": ["not identified by the data" if n in vw.unidentified else "" for n in names],
+        }
     )  # fmt: skip
-    names = ["opp", "idp", "pmc_original", "pme_original", "pmc_common", "pme_common"]
     if vw.intervals:
         points["95% low"] = [vw.intervals.get(n, (None, None))[0] for n in names]
         points["95% high"] = [vw.intervals.get(n, (None, None))[1] for n in names]
@@ -488,15 +491,20 @@ def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: s
         st.dataframe(points, hide_index=True, width="stretch")
         table_downloads(points, "van westendorp points", key="vw_points")
         st.caption(
-            f"{vw.n} respondents used; {vw.dropped} dropped for inconsistent answers "
-            "(too cheap < cheap < expensive < too expensive must hold). Both range definitions are shown."
+            f"{vw.n} respondents used; {vw.dropped} dropped: {vw.dropped_incomplete} with a blank answer and "
+            f"{vw.dropped_inconsistent} with answers out of order (too cheap < cheap < expensive < too "
+            "expensive must hold). Both range definitions are shown."
             + (" Intervals: bootstrap over respondents (small sample)." if vw.intervals else "")
         )
-        if vw.dropped:
-            st.download_button(
-                "Download the dropped respondents (CSV)", vw.dropped_rows.to_csv(index=False).encode(),
-                file_name="van-westendorp-dropped.csv", mime="text/csv", icon=":material/download:",
-            )  # fmt: skip
+        left_out = (
+            ("respondents with a blank answer", vw.rows_of(price_research.INCOMPLETE), "vw_incomplete"),
+            ("respondents with answers out of order", vw.rows_of(price_research.INCONSISTENT), "vw_order"),
+            ("respondents with invalid answers, left out at import", vw.invalid_rows, "vw_invalid"),
+        )
+        for what, rows, key in left_out:
+            if len(rows):
+                st.caption(f"The {len(rows)} {what}:")
+                table_downloads(rows, f"van westendorp {what}", key=key)
 
 
 def _gabor_granger(ctx: PageContext, dataset: StoredDataset | None, currency: str) -> None:
@@ -542,40 +550,6 @@ def _elasticity(ctx: PageContext, dataset: StoredDataset | None) -> None:
     cells[1].metric("95% interval", interval)
     cells[2].metric("Transactions used", f"{result.n:,}")
     st.caption(f"Log-log OLS of quantity on price. {escape_markdown(result.note)}")
-
-
-def _upload(ctx: PageContext, stored: StoredProposition) -> None:
-    if not ctx.actor.can_edit:
-        st.info("You have view-only access: surveys cannot be uploaded.")
-        return
-    method = st.radio(
-        "What the file holds", list(SURVEY_METHODS), format_func=SURVEY_METHODS.__getitem__,
-        horizontal=True, key="vg_survey_method",
-    )  # fmt: skip
-    st.caption(
-        {
-            "van_westendorp": "One row per respondent: too_cheap, cheap, expensive, too_expensive.",
-            "gabor_granger": "One row per respondent with max_price, or one 0/1 column per tested price.",
-            "transactions": "One row per transaction with price and quantity.",
-        }[method]
-    )
-    upload = st.file_uploader(
-        "Survey file (CSV, TSV or Excel)", type=["csv", "tsv", "txt", "xlsx"], key="vg_survey_file"
-    )
-    if upload is None:
-        return
-    if st.button("Check and save", type="primary", key="vg_survey_save"):
-        try:
-            raw = ingest.read_table(upload.getvalue(), upload.name)
-            saved = import_survey(
-                ctx.store, raw, method, name=upload.name.rsplit(".", 1)[0], proposition_id=stored.id,
-                actor=ctx.actor,
-            )  # fmt: skip
-        except ValueGapError as error:
-            st.error(escape_markdown(error.message))
-            return
-        flash(f"Saved {saved.label}.")
-        st.rerun()
 
 
 run_page(render, ctx)

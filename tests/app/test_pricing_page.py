@@ -60,7 +60,11 @@ def test_price_research_shows_the_demo_surveys_and_the_churn_model(open_store):
     open_store()
     at = app_at("6_pricing.py", p="1")
     captions = shown(at.caption)
-    assert any("respondents used" in c and "dropped for inconsistent answers" in c for c in captions)
+    assert any(
+        "407 respondents used; 13 dropped: 0 with a blank answer and 13 with answers out of order" in c
+        for c in captions
+    )
+    assert any("The 13 respondents with answers out of order:" in c for c in captions)
     assert any("Logit of churned" in c for c in captions)
     markdown = shown(at.markdown)
     assert any("odds of churning" in m for m in markdown)
@@ -99,3 +103,52 @@ def test_a_proposition_without_surveys_says_where_to_upload_them(open_store):
     assert "No Van Westendorp survey linked to this proposition yet" in " ".join(infos)
     assert any("No transactions" in i for i in infos)
     assert any(m.label == "Predicted churn" and m.value.endswith("%") for m in at.metric)
+
+
+def _upload_survey(at, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    at.radio(key="vg_survey_method").set_value("van_westendorp")
+    at.file_uploader(key="vg_survey_file").set_value((name, data, "text/csv"))
+    at.run()
+    at.button(key="vg_survey_save").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_survey_with_zeros_and_blanks_is_saved_and_counted_apart(open_store):
+    store = open_store()
+    at = app_at("6_pricing.py", p="3")  # WarmHome has no surveys yet
+    data = b"too_cheap,cheap,expensive,too_expensive\n0,10,20,30\n0,5,15,25\n5,,20,30\n9,8,7,6\n1,2,3,4\n"
+    at = _upload_survey(at, "zeros.csv", data)
+    assert not at.error
+    saved = store.datasets(kind="survey", proposition_id=3)
+    assert [d.name for d in saved] == ["zeros"] and saved[0].details["dropped_incomplete"] == 1
+    captions = shown(at.caption)
+    assert any("3 respondents used; 2 dropped: 1 with a blank answer and 1 with answers out of order" in c
+               for c in captions)  # fmt: skip
+    assert any("The 1 respondents with a blank answer:" in c for c in captions)
+    # OPP: too cheap and too expensive are both 0 from 5 to 20 here: shown with the warning
+    assert any("OPP is not identified by the data" in w for w in shown(at.warning))
+
+
+def test_invalid_answers_are_listed_and_the_survey_can_be_imported_without_them(open_store):
+    store = open_store()
+    at = app_at("6_pricing.py", p="3")
+    data = b"too_cheap,cheap,expensive,too_expensive\n0,10,20,30\n-1,5,x,25\n5,10,20,30\n2,4,6,8\nn/a,1,2,3\n"
+    at = _upload_survey(at, "invalid.csv", data)
+    errors = shown(at.error)
+    assert any("3 answers are negative or not a finite number, from 2 respondents" in e for e in errors)
+    cells = next(df.value for df in at.dataframe if "problem" in df.value.columns)
+    assert cells[["row in the file", "column"]].values.tolist() == [
+        [3, "too_cheap"], [3, "expensive"], [6, "too_cheap"]
+    ]  # fmt: skip
+    assert store.datasets(kind="survey", proposition_id=3) == []  # nothing stored yet
+    leave_out = at.button(key="vg_survey_save_without")
+    assert leave_out.label == "Import without the 2 respondents with invalid answers"
+    leave_out.click()
+    at.run()
+    assert not at.exception and not at.error
+    saved = store.datasets(kind="survey", proposition_id=3)
+    assert len(saved) == 1 and saved[0].details["without_invalid"] is True
+    assert any("3 respondents used" in c for c in shown(at.caption))
+    assert any("The 2 respondents with invalid answers, left out at import:" in c for c in shown(at.caption))
