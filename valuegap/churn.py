@@ -302,7 +302,9 @@ class ChurnData:
 
     ``frame`` holds the customers used: ``customer_id, segment, churned (0/1), gap, price, revenue``
     and one column per name in ``covariates`` (e.g. ``log(tenure)``, ``segment[agency]``).
-    ``left_out`` counts the customers left out per reason (in the order the checks run).
+    ``left_out`` counts the customers left out per reason (in the order the checks run); ``notes``
+    say everything in plain words, ``remarks`` all but who was left out (claims left out of the gap,
+    which rival mean, defaults, terms).
     ``table_revenue`` / ``table_segment`` cover every customer of the table with a known revenue, so
     a scenario can still show revenue when no model can be fitted.
     """
@@ -319,6 +321,7 @@ class ChurnData:
     table_revenue: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     table_segment: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)
     left_out: tuple[tuple[str, int], ...] = ()
+    remarks: tuple[str, ...] = ()
 
     @property
     def used(self) -> int:
@@ -400,13 +403,13 @@ def _left_out(count: int, lacking: str, where: str = "") -> str:
 
 
 # reasons a customer of the table is left out, in the order they are checked (the CLI prints them)
-REPEATED = "repeats a customer id of an earlier row"
-RIVAL = "is a competitor's customer"
-NO_OUTCOMES = "has no outcomes for our offer"
-NO_CHURN = "has no churn flag (0 or 1)"
-NO_PRICE = "has no price"
-NO_REVENUE = "has no revenue"
-NO_TENURE = "has no tenure (a covariate of the model)"
+REPEATED = "customer id repeats an earlier row (only the first row of each customer is used)"
+RIVAL = "a competitor's customer (outcomes only under an offer a claim compares with)"
+NO_OUTCOMES = "no outcomes for our offer"
+NO_CHURN = "no churn flag (0 or 1)"
+NO_PRICE = "no price"
+NO_REVENUE = "no revenue"
+NO_TENURE = "no tenure (a covariate of the model)"
 
 
 def churn_data(
@@ -424,6 +427,13 @@ def churn_data(
     basis = gap_basis(prop, summary, offer=offer)
     notes: list[str] = list(basis.notes)
     left_out: list[tuple[str, int]] = []
+    counted: set[str] = set()  # the notes that say who was left out (``left_out`` counts them)
+
+    def leave_out(reason: str, count: int, sentence: str) -> None:
+        left_out.append((reason, count))
+        notes.append(sentence)
+        counted.add(sentence)
+
     table = customers.reset_index(drop=True)
     in_table = len(table)
     ids = (
@@ -465,9 +475,8 @@ def churn_data(
     first = ~pd.Series(ids).duplicated(keep="first").to_numpy()
     repeated = int((~first).sum())
     if repeated:
-        left_out.append((REPEATED, repeated))
-        notes.append(f"{_plural(repeated, 'row repeats', 'rows repeat')} a customer id; "
-                     "only the first row of each customer is used.")  # fmt: skip
+        leave_out(REPEATED, repeated, f"{_plural(repeated, 'row repeats', 'rows repeat')} a customer id; "
+                  "only the first row of each customer is used.")  # fmt: skip
     gaps = basis.frame.set_index("customer_id")["gap"]
     gap = gaps.reindex(ids).to_numpy(dtype=float)
     matched = first & np.isfinite(gap)
@@ -475,15 +484,15 @@ def churn_data(
     if rival.any():
         names = ", ".join(sorted(competitors(prop)))
         count = int(rival.sum())
-        left_out.append((RIVAL, count))
-        notes.append(
-            _left_out(count, f"outcomes only under a competitor ({names})", " in the customer table")
+        leave_out(
+            RIVAL,
+            count,
+            _left_out(count, f"outcomes only under a competitor ({names})", " in the customer table"),
         )
     unmatched = first & ~matched & ~rival
     if unmatched.any():
         count = int(unmatched.sum())
-        left_out.append((NO_OUTCOMES, count))
-        notes.append(_left_out(count, "no outcomes for our offer", " in the customer table"))
+        leave_out(NO_OUTCOMES, count, _left_out(count, "no outcomes for our offer", " in the customer table"))
     keep = matched.copy()
     if not has_churn:
         notes.append("The customer table has no churn column (churned 0/1).")
@@ -491,14 +500,12 @@ def churn_data(
     else:
         bad = keep & ~np.isin(churned, (0.0, 1.0))
         if bad.any():
-            left_out.append((NO_CHURN, int(bad.sum())))
-            notes.append(_left_out(int(bad.sum()), "no churn flag (0 or 1)"))
+            leave_out(NO_CHURN, int(bad.sum()), _left_out(int(bad.sum()), "no churn flag (0 or 1)"))
         keep &= ~bad
     for values, what, reason in ((price, "price", NO_PRICE), (revenue, "revenue", NO_REVENUE)):
         bad = keep & ~np.isfinite(values)
         if bad.any():
-            left_out.append((reason, int(bad.sum())))
-            notes.append(_left_out(int(bad.sum()), f"no {what}"))
+            leave_out(reason, int(bad.sum()), _left_out(int(bad.sum()), f"no {what}"))
         keep &= ~bad
 
     covariates: dict[str, np.ndarray] = {}
@@ -507,8 +514,7 @@ def churn_data(
         if has_tenure.sum() > MIN_TENURE_SHARE * keep.sum():
             dropped = int((keep & ~has_tenure).sum())
             if dropped:
-                left_out.append((NO_TENURE, dropped))
-                notes.append(_left_out(dropped, "no tenure (a covariate of the model)"))
+                leave_out(NO_TENURE, dropped, _left_out(dropped, "no tenure (a covariate of the model)"))
             keep = has_tenure
             if (tenure[keep] > 0).all():
                 with np.errstate(divide="ignore", invalid="ignore"):
@@ -541,7 +547,7 @@ def churn_data(
     )
     return ChurnData(
         frame, tuple(covariates), has_churn, matched=int(matched.sum()), notes=tuple(notes),
-        left_out=tuple(left_out), **common,
+        left_out=tuple(left_out), remarks=tuple(n for n in notes if n not in counted), **common,
     )  # fmt: skip
 
 
@@ -1032,7 +1038,7 @@ class ChurnFit:
 
     ``revenue`` and ``segment`` cover every customer of the table with a known revenue, for
     :func:`revenue_without_model` when there is no model; ``left_out`` counts the customers of the
-    table left out, per reason.
+    table left out, per reason, and ``remarks`` are the notes other than those counts.
     """
 
     model: ChurnModel | None
@@ -1045,6 +1051,7 @@ class ChurnFit:
     revenue: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     segment: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)
     left_out: tuple[tuple[str, int], ...] = ()
+    remarks: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -1093,10 +1100,13 @@ def fit_churn(data: ChurnData, *, alpha: float = 0.05) -> ChurnFit:
     notes = list(data.notes)
     used, churners, stayers = data.used, data.churners, data.stayers
 
+    def remarks() -> tuple[str, ...]:
+        return data.remarks + tuple(notes[len(data.notes) :])
+
     def without(reason: str) -> ChurnFit:
         return ChurnFit(
             None, reason, tuple(notes), data.customers_in_table, data.matched, used, churners,
-            data.table_revenue, data.table_segment, data.left_out,
+            data.table_revenue, data.table_segment, data.left_out, remarks(),
         )  # fmt: skip
 
     if not data.has_churn:
@@ -1186,5 +1196,5 @@ def fit_churn(data: ChurnData, *, alpha: float = 0.05) -> ChurnFit:
     )  # fmt: skip
     return ChurnFit(
         model, "", tuple(notes), data.customers_in_table, data.matched, used, churners,
-        data.table_revenue, data.table_segment, data.left_out,
+        data.table_revenue, data.table_segment, data.left_out, remarks(),
     )  # fmt: skip

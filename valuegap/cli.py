@@ -190,6 +190,82 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+CUSTOMER_COLUMNS = ("customer_id", "churned")
+OPTIONAL_CUSTOMER_COLUMNS = ("segment", "revenue", "price", "tenure")
+
+
+def _read_customers(path: Path):  # type: ignore[no-untyped-def]
+    """The customer table of ``valuegap churn``: ``customer_id, churned`` (+ ``segment, revenue, price,
+    tenure``; other columns are ignored). A blank cell is a missing value (the churn model counts the
+    customers it leaves out); a cell that is not a number, or a churn flag other than 0 or 1, or a
+    repeated customer id is bad input, listed with its row and column."""
+    from valuegap.ingest.mapping import Mapping
+    from valuegap.ingest.reading import read_table
+    from valuegap.ingest.validation import apply_mapping
+
+    raw = read_table(filetypes.read_file(path), str(path), max_bytes=None, hash_content=False)
+    columns = set(map(str, raw.frame.columns))
+    missing = [c for c in CUSTOMER_COLUMNS if c not in columns]
+    if missing:
+        raise ValueGapError(
+            f"{path}: missing column(s) {', '.join(missing)}; the customer table needs "
+            f"{', '.join(CUSTOMER_COLUMNS)} (optional: {', '.join(OPTIONAL_CUSTOMER_COLUMNS)})."
+        )
+    roles = {c: c for c in (*CUSTOMER_COLUMNS, *OPTIONAL_CUSTOMER_COLUMNS) if c in columns}
+    result = apply_mapping(raw, Mapping("customers", roles))
+    report = result.report
+    if report.rows_rejected:
+        cells = [
+            f"row {row.row}, column {row.column}: {row.reason}"
+            + (f" ({row.value!r})" if str(row.value).strip() else "")
+            for row in report.rejections.head(5).itertuples(index=False)
+        ]
+        more = f" ({report.rows_rejected} rows in all)" if report.rows_rejected > len(cells) else ""
+        raise ValueGapError(f"{path}: " + "; ".join(cells) + more + ".")
+    return result.customers
+
+
+def _cmd_churn(args: argparse.Namespace) -> int:
+    """METHODS section 7's churn model and revenue figures (DESIGN.md's fields); customers left out on
+    stderr, one line per reason."""
+    import math
+
+    from valuegap import propfile
+    from valuegap.aggregates import OutcomeSummary
+    from valuegap.churn import churn_data, fit_churn
+    from valuegap.ingest.outcomes import read_outcomes
+
+    prop = propfile.read(Path(args.proposition))
+    horizon = float(prop.horizon) if args.horizon is None else args.horizon
+    if not (math.isfinite(horizon) and horizon >= 0):
+        raise ValueGapError(f"--horizon: must be a number of periods of at least 0 (got {args.horizon}).")
+    outcomes = read_outcomes(Path(args.outcomes))
+    _say_left_out(outcomes.notes)
+    customers_path = Path(args.customers)
+    customers = _read_customers(customers_path)
+    data = churn_data(prop, OutcomeSummary.build(outcomes.observations), customers)
+    fit = fit_churn(data)
+    _say_left_out(
+        f"{customers_path}: {count:,} {'customer' if count == 1 else 'customers'} left out: {reason}"
+        for reason, count in fit.left_out
+    )
+    _say_left_out(fit.remarks)
+    if fit.model is None:
+        raise ValueGapError(f"{customers_path}: no churn model: {fit.reason}")
+    result = fit.model.summary(horizon)
+    if args.format == "json":
+        print(json.dumps(result, indent=2, allow_nan=False))
+    else:
+        figures = {
+            f"{name}{suffix}": result[name][key]
+            for name in ("revenue_at_risk", "under_delivery", "net_effect")
+            for key, suffix in (("estimate", ""), ("ci_low", "_ci_low"), ("ci_high", "_ci_high"))
+        }
+        common = {"n": result["n"], "churners": result["churners"], "horizon": result["horizon"]}
+        print(_table([common | term | figures for term in result["terms"]], args.format))
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from valuegap.demo import write_demo
 
@@ -254,6 +330,30 @@ def build_parser() -> argparse.ArgumentParser:
     research.add_argument("--method", choices=["van-westendorp", "gabor-granger"], required=True)
     research.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
     research.set_defaults(run=_cmd_price_research)
+
+    churn = commands.add_parser(
+        "churn",
+        help="the churn model: odds ratios of the value gap and price, and revenue at risk",
+        description="Logit of churned on each customer's value gap, price, tenure and segment (METHODS "
+        "section 7). Prints n, churners, horizon, the terms (term, coef, se, odds_ratio, ci_low, ci_high, "
+        "p_value; the interval is the odds ratio's, 95%) and revenue_at_risk, under_delivery and "
+        "net_effect, each with estimate, ci_low and ci_high (95%). csv/markdown: one row per term, with "
+        "the other fields repeated on every row. Customers left out are counted on stderr.",
+    )
+    churn.add_argument("proposition", help="proposition file (YAML or JSON)")
+    churn.add_argument(
+        "outcomes", help="outcomes file: customer_id, metric, value (+ segment, offer, observed_at)"
+    )
+    churn.add_argument(
+        "customers", help="customer table (CSV, TSV, Excel or Parquet): customer_id, churned (0/1) and "
+        "optional segment, revenue, price, tenure",
+    )  # fmt: skip
+    churn.add_argument(
+        "--horizon", type=float, default=None,
+        help="periods the revenue figures cover (default: the proposition's horizon)",
+    )  # fmt: skip
+    churn.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
+    churn.set_defaults(run=_cmd_churn)
 
     demo = commands.add_parser("demo", help="write the demo workspace files")
     demo.add_argument("--out", default="data", help="folder to write into (default: data)")
