@@ -280,7 +280,10 @@ def _report(report: ingest.ValidationReport, key: str) -> None:
     for note in report.notes:  # rows repeating an earlier row exactly: kept or dropped, never silently
         st.info(escape_markdown(note), icon=":material/content_copy:")
     if report.rows_rejected:
-        st.warning("Rejected rows are left out; fix them in the file and upload it again to include them.")
+        if report.rows_rejected > report.repeats_dropped:  # double uploads need no fixing
+            st.warning(
+                "Rejected rows are left out; fix them in the file and upload it again to include them."
+            )
         st.dataframe(report.summary(), hide_index=True, width="stretch")
         st.dataframe(report.rejections.head(500), hide_index=True, width="stretch")
         st.download_button(
