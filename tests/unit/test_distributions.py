@@ -42,14 +42,36 @@ def test_exact_binomial_p_values_match_binomtest(n: int, data: st.DataObject, p0
 
 
 @settings(max_examples=300, deadline=None)
-@given(n=st.integers(1, 100_000), q=st.floats(1e-9, 1 - 1e-9))
-def test_binomial_quantile_matches_scipy(n: int, q: float):
-    k = distributions.binom_ppf(q, n, 0.5)
-    # its definition, with the same cdf the callers use …
-    assert distributions.binom_cdf(k, n, 0.5) >= q and (k == 0 or distributions.binom_cdf(k - 1, n, 0.5) < q)
-    # … and scipy's answer, which differs only where the cdf equals q to the last bits (odd n, q = ½)
-    expected = int(stats.binom.ppf(q, n, 0.5))
-    assert k == expected or abs(stats.binom.cdf(min(k, expected), n, 0.5) - q) < 1e-12
+@given(n=st.integers(1, 100_000), q=st.floats(1e-9, 1 - 1e-9), p=st.sampled_from([0.5, 0.1, 0.9, 0.945]))
+def test_binomial_quantile_matches_scipy(n: int, q: float, p: float):
+    """Against scipy.stats.binom.ppf only: the smallest k with P(Bin(n, p) ≤ k) ≥ q."""
+    k = distributions.binom_ppf(q, n, p)
+    expected = int(stats.binom.ppf(q, n, p))
+    if k != expected:
+        # they may differ by one only where scipy's own cdf equals q to rounding at the smaller of them
+        assert abs(k - expected) == 1 and stats.binom.cdf(min(k, expected), n, p) == pytest.approx(
+            q, rel=1e-12
+        )
+
+
+@pytest.mark.parametrize(
+    ("q", "n", "expected"),
+    [
+        (0.05, 20, 6),
+        (0.025, 20, 6),
+        (0.5, 1, 0),
+        (0.5, 2, 1),
+        (1 / 32, 5, 0),
+        (0.04, 5, 1),
+        (0.9995, 10, 10),
+        (0.999, 10, 9),
+    ],
+)
+def test_binomial_quantile_worked_examples(q: float, n: int, expected: int):
+    """By hand: P(Bin(20, ½) ≤ 5) = 0.0207 and ≤ 6 is 0.0577, so the 5% and 2.5% quantiles are 6;
+    P(Bin(5, ½) = 0) = 1/32 exactly, so q = 1/32 gives 0 and q = 0.04 gives 1."""
+    assert distributions.binom_ppf(q, n, 0.5) == expected
+    assert int(stats.binom.ppf(q, n, 0.5)) == expected
 
 
 @pytest.mark.parametrize("k, n", [(0, 1), (1, 1), (0, 10), (10, 10), (3, 10), (912, 1000), (1, 2)])
