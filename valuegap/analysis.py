@@ -21,11 +21,13 @@ from valuegap.evidence import (
     ClaimVerdict,
     Correction,
     Sample,
+    Verdict,
     adjust,
     test_claim,
 )
 from valuegap.model import Claim, ClaimForm, Direction, Proposition
 from valuegap.reasons import verdict_reason
+from valuegap.rewording import Rewording, defensible_rewording
 from valuegap.value import Measured, ValueGap, value_gap
 
 RESULT_FIELDS = (
@@ -50,6 +52,7 @@ class ClaimResult:
     gap: float | None  # METHODS §5: mean per-customer gap in the metric's units; positive = got less
     gap_money: float | None  # the same in money per customer and period (monetary claims)
     measured: Measured | None = None  # what the gap was computed from
+    rewording: Rewording | None = None  # the checked defensible copy, for claims that need one
 
     def row(self, *, with_segment: bool = False) -> dict[str, Any]:
         """The DESIGN.md fields of ``valuegap analyze``."""
@@ -91,6 +94,11 @@ class Analysis:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(list(self.rows))
+
+
+def needs_rewording(verdict: Verdict) -> bool:
+    """Claims the data do not substantiate get a defensible rewording (when they have a number)."""
+    return verdict in (Verdict.exaggerated, Verdict.inconclusive)
 
 
 def measure(claim: Claim, ours: Sample | None, rival: Sample | None) -> Measured | None:
@@ -151,6 +159,7 @@ def analyze_summary(
         segments = list(summary.segments_of(exclude_offers=competitors)) or [None]
     planned: list[tuple[str | None, Claim, ClaimTest]] = []
     measured: dict[tuple[str | None, str], Measured | None] = {}
+    samples: dict[tuple[str | None, str], tuple[Sample | None, Sample | None]] = {}
     for part in segments:
         for claim in prop.claims:
             ours = summary.sample(claim.metric, exclude_offers=competitors, segment=part, period=period)
@@ -162,6 +171,7 @@ def analyze_summary(
             test = test_claim(claim, ours, rival, alpha=alpha, up_to_share=up_to_share)
             planned.append((part, claim, test))
             measured[part, claim.id] = measure(claim, ours, rival)
+            samples[part, claim.id] = ours, rival
     verdicts = adjust([t for _, _, t in planned], alpha=alpha, correction=correction)
 
     results: list[ClaimResult] = []
@@ -174,9 +184,14 @@ def analyze_summary(
         by_claim = {cv.claim_id: cv for cv in gap.claims}
         for claim, verdict in here:
             own = by_claim[claim.id]
-            results.append(
-                ClaimResult(claim, verdict, part, own.gap_units, own.gap, measured[part, claim.id])
-            )
+            rewording = None
+            if not by_segment and needs_rewording(verdict.verdict):
+                rewording = defensible_rewording(
+                    claim, verdict.test.defensible, *samples[part, claim.id], alpha=alpha,
+                    up_to_share=up_to_share,
+                )  # fmt: skip
+            evidence = measured[part, claim.id]
+            results.append(ClaimResult(claim, verdict, part, own.gap_units, own.gap, evidence, rewording))
     return Analysis(
         prop, alpha, correction, tuple(results), by_segment=by_segment, segment=segment,
         period=period, value=overall, up_to_share=up_to_share,

@@ -24,6 +24,7 @@ from valuegap.reasons import (
     p_display,
     verdict_reason,
 )
+from valuegap.rewording import with_promise
 from valuegap.value import ExperienceGap, ValueGap, experience_gap
 
 VERDICT_ORDER = (
@@ -340,10 +341,11 @@ def apply_rewording(prop: Proposition, claim_id: str, rewording: Any) -> Proposi
     claims = []
     for claim in prop.claims:
         if claim.id == claim_id:
-            update: dict[str, Any] = {"text": rewording.text}
-            if rewording.value is not None:
-                update["share" if claim.form is ClaimForm.share else "claimed"] = rewording.value
-            claim = claim.model_copy(update=update)
+            claim = (
+                with_promise(claim, rewording.value, rewording.text)
+                if rewording.value is not None
+                else claim.model_copy(update={"text": rewording.text})
+            )
         claims.append(claim)
     from valuegap.model import parse_proposition
 

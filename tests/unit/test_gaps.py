@@ -138,8 +138,13 @@ def test_accepting_a_rewording_updates_text_and_number(invoicing) -> None:
     rewording = reword(claim, 5.84)
     updated = gaps.apply_rewording(prop, "paid-faster", rewording)
     new = next(c for c in updated.claims if c.id == "paid-faster")
-    assert new.text == "Get paid 5.8 days sooner, guaranteed" and new.claimed == 5.8
+    assert new.text == "Get paid 5.8 days sooner" and new.claimed == 5.8  # "guaranteed" is dropped
     assert [c.id for c in updated.claims] == [c.id for c in prop.claims]
+    rival = next(c for c in prop.claims if c.id == "vs-invoicehub")  # comparative: the ratio moves
+    updated = gaps.apply_rewording(prop, "vs-invoicehub", reword(rival, 1.56))
+    new = next(c for c in updated.claims if c.id == "vs-invoicehub")
+    assert (new.ratio, new.claimed, new.tolerance) == (1.5, 1.5, rival.tolerance)
+    assert "1.5x as many" in new.text
 
 
 def test_import_stores_everything_once_and_remembers_the_mapping(tmp_path: Path, invoicing) -> None:

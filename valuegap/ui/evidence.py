@@ -4,22 +4,34 @@ Aggregates are loaded once per process and dataset (datasets never change once s
 read-only in ``st.cache_resource``; analyses are cached by dataset, proposition version and
 settings, so a filter change that was seen before costs nothing and a new one only slices aggregates.
 Cache keys carry the database URL, so two workspaces in one process never share entries.
+
+:func:`choose_analysis` picks what the Gap analysis page analyses: the proposition's current
+evidence (or another dataset an editor picks) with the editor's settings, or exactly what a share
+link pinned, for its viewer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from valuegap import charts, gaps
+from valuegap import charts, gaps, links, sharing
 from valuegap.aggregates import ALL_PERIODS, OutcomeSummary
 from valuegap.analysis import Analysis, analyze_summary
 from valuegap.evidence import Correction
+from valuegap.formatting import escape_markdown
 from valuegap.imports import load_rows, load_summary
-from valuegap.rewording import Rewording, reword
-from valuegap.store import Store, StoredProposition
-from valuegap.ui import PageContext
+from valuegap.rewording import Rewording
+from valuegap.store import Store, StoredDataset, StoredProposition
+from valuegap.ui import PageContext, choose_dataset, evidence_dataset, page, url_choice
 from valuegap.ui.charts import chart_downloads
+
+CORRECTIONS = {"holm": "Holm (confirmatory)", "fdr_bh": "Benjamini–Hochberg (exploratory)"}
+ALPHAS = [f"{alpha:.2f}" for alpha in sharing.ALPHAS]
 
 
 def _url(store: Store) -> str:
@@ -76,17 +88,8 @@ def cached_expectations(store: Store, dataset_id: int, alpha: float) -> pd.DataF
 
 
 def rewordings_for(analysis: Analysis) -> dict[str, Rewording]:
-    """A defensible rewording of every claim that is not substantiated and has a defensible value."""
-    found = {}
-    for result in analysis.results:
-        test = result.verdict.test
-        if result.verdict.verdict.value in ("substantiated", "not testable", "no evidence"):
-            continue
-        if test.defensible is None:
-            continue
-        share = test.defensible if result.claim.form.value == "share" else None
-        found[result.claim.id] = reword(result.claim, test.defensible, share=share)
-    return found
+    """The checked defensible rewording of every claim that has one (METHODS §3)."""
+    return {r.claim.id: r.rewording for r in analysis.results if r.rewording is not None}
 
 
 def accept_rewording(
@@ -112,3 +115,122 @@ def show_chart(name: str, frame: pd.DataFrame, *, key: str | None = None, **opti
     st.vega_lite_chart(spec=spec, width="stretch")
     st.caption(charts.caption(name))
     chart_downloads(spec, name.replace("_", " "), key=key or name)
+
+
+@dataclass(frozen=True)
+class AnalysisChoice:
+    """What the Gap analysis page analyses: which evidence, with which settings."""
+
+    dataset: StoredDataset
+    summary: OutcomeSummary
+    alpha: float
+    correction: str
+    segment: str  # "all" or one segment
+    period: str  # "all" or one period
+
+
+def choose_analysis(
+    ctx: PageContext, stored: StoredProposition, cells: Sequence[DeltaGenerator]
+) -> AnalysisChoice | None:
+    """The evidence and settings to analyse, their pickers drawn in ``cells`` (dataset, α, correction,
+    segment, period); None, having said why, when there is nothing to analyse.
+
+    An editor picks them, kept in the URL; the evidence opens on the proposition's current evidence.
+    A share-link viewer gets exactly what the link pinned, said in plain words; the address can't
+    change it (the pinned parameters in it are ignored, and the page says so).
+    """
+    if ctx.shared is not None:
+        return _pinned(ctx, stored, cells)
+    with cells[0]:
+        dataset = choose_dataset(ctx, stored.id, label="Outcome data", others=True)
+    if dataset is None:
+        if not ctx.store.datasets(kind="outcomes", proposition_id=stored.id):
+            st.info(
+                "No outcome data yet. Upload measured customer outcomes on the Evidence page; the verdicts "
+                "appear here."
+            )
+        st.page_link(page("3_evidence.py").path, label="Bring evidence", icon=":material/upload_file:")
+        return None
+    summary = cached_summary(ctx.store, dataset.id)
+    with cells[1]:
+        alpha = float(url_choice("α", ALPHAS, param="alpha", default="0.05", help="Significance level"))
+    with cells[2]:
+        correction = url_choice(
+            "Correction", list(CORRECTIONS), param="correction", default="holm",
+            format_func=CORRECTIONS.__getitem__,
+            help="Holm controls the chance of any false verdict; Benjamini–Hochberg the share of false "
+            "verdicts among the significant ones (exploratory).",
+        )  # fmt: skip
+    competitors = {c.competitor for c in stored.proposition.claims if c.competitor}
+    periods = ["all", *summary.periods]
+    with cells[3]:
+        segment = url_choice(
+            "Segment", ["all", *summary.segments_of(exclude_offers=competitors)], param=links.SEGMENT,
+            default="all",
+        )  # fmt: skip
+    with cells[4]:
+        period = url_choice(
+            f"Period ({summary.granularity})" if summary.granularity else "Period", periods,
+            param=links.PERIOD, default="all", disabled=len(periods) == 1,
+            help=None if len(periods) > 1 else "The data have no observation dates.",
+        )  # fmt: skip
+    current = ctx.store.current_dataset(stored.id)
+    if current is not None and current.id != dataset.id:
+        st.caption(
+            f"Showing {escape_markdown(dataset.label)}, which is not this proposition's current evidence "
+            f"({escape_markdown(current.label)}): other pages and new share links use the current "
+            "evidence. Make it current on the Evidence page."
+        )
+    return AnalysisChoice(dataset, summary, alpha, correction, segment, period)
+
+
+def pinned_view_text(ctx: PageContext, dataset: StoredDataset | None) -> str:
+    """What a share link shows, in plain words (escaped): evidence, upload date and settings."""
+    assert ctx.shared is not None
+    line = sharing.describe_pin(
+        dataset.label if dataset else None, dataset.created_at if dataset else None, ctx.shared.settings
+    )
+    return escape_markdown(line)
+
+
+def _pinned(
+    ctx: PageContext, stored: StoredProposition, cells: Sequence[DeltaGenerator]
+) -> AnalysisChoice | None:
+    link = ctx.shared
+    assert link is not None
+    ignored = sharing.ignored_params(st.query_params.to_dict())
+    for param in sharing.PINNED_PARAMS:
+        st.query_params.pop(param, None)
+    dataset = evidence_dataset(ctx, stored.id)
+    settings = link.settings
+    st.info(pinned_view_text(ctx, dataset), icon=":material/push_pin:")
+    when = f"{link.pinned_at:%Y-%m-%d}" if link.pinned_at else f"{link.created_at:%Y-%m-%d}"
+    who = escape_markdown(link.pinned_by or link.created_by)
+    note = f"This is what {who} shared on {when}; newer uploads don't change it."
+    if ignored:
+        note += f" The address asked for another {', '.join(ignored)}, which a shared view ignores."
+    st.caption(note)
+    if dataset is None:
+        st.info(
+            "No outcome data were shared with this link: there were none when it was made, or they have "
+            "since been deleted. Ask whoever shared it for a new link."
+        )
+        return None
+    summary = cached_summary(ctx.store, dataset.id)
+    shown = (
+        ("Outcome data", dataset.label), ("α", f"{settings.alpha:.2f}"),
+        ("Correction", CORRECTIONS[settings.correction]), ("Segment", settings.segment or "all"),
+        ("Period", settings.period or "all"),
+    )  # fmt: skip
+    for cell, (label, value) in zip(cells, shown, strict=False):
+        cell.selectbox(
+            label, [value], disabled=True, key=f"vg_pinned_{label}", help="Fixed by the share link"
+        )
+    return AnalysisChoice(
+        dataset,
+        summary,
+        settings.alpha,
+        settings.correction,
+        settings.segment or "all",
+        settings.period or "all",
+    )
