@@ -88,6 +88,10 @@ CLAIM_COLUMNS = {
 }  # fmt: skip
 
 ACCESS_COLUMNS = {
+    "id": st.column_config.TextColumn(
+        "ID", help="Names the item in saved scenarios and links; made from the label when left blank",
+        max_chars=40,
+    ),
     "kind": st.column_config.SelectboxColumn("Kind", options=_options(AccessKind)),
     "label": st.column_config.TextColumn("What it is", width="medium"),
     "amount": st.column_config.NumberColumn("Amount", min_value=0.0),

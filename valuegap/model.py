@@ -12,7 +12,7 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from valuegap.errors import InvalidInput, Problem
 
@@ -100,8 +100,15 @@ class Price(_Strict):
 
 
 class AccessCost(_Strict):
-    """One item of the cost of access: time, effort, switching or a setup fee."""
+    """One item of the cost of access: time, effort, switching or a setup fee.
 
+    ``id`` names the item for good: saved scenarios and links override an item by its id, so
+    inserting or deleting another item never moves an override onto the wrong one. An item read
+    without an id (files and stored propositions from before ids) gets one from its label, see
+    :func:`access_ids`; saving the proposition then keeps that id.
+    """
+
+    id: str = ""
     kind: AccessKind
     label: str = Field(default="", max_length=200)
     amount: float = Field(ge=0)
@@ -150,6 +157,23 @@ class Proposition(_Strict):
     status: Status = Status.draft
     claims: tuple[Claim, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _name_access_items(cls, data: Any) -> Any:
+        """Give every cost-of-access item without an id one made from its label (see access_ids)."""
+        if not isinstance(data, dict) or not isinstance(data.get("cost_of_access"), list | tuple):
+            return data
+        items = list(data["cost_of_access"])
+        ids = access_ids([_given_id(item) for item in items], [_label_of(item) for item in items])
+        named = []
+        for item, item_id in zip(items, ids, strict=True):
+            if isinstance(item, dict) and _given_id(item) is None:
+                item = {"id": item_id, **{k: v for k, v in item.items() if k != "id"}}
+            elif isinstance(item, AccessCost) and not item.id:
+                item = item.model_copy(update={"id": item_id})
+            named.append(item)
+        return {**data, "cost_of_access": named}
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data in file order, leaving out unset optional fields (the proposition file form)."""
         return self.model_dump(mode="json", exclude_none=True)
@@ -159,6 +183,57 @@ class Proposition(_Strict):
             if claim.id == claim_id:
                 return claim
         raise KeyError(claim_id)
+
+
+# --------------------------------------------------------------------------- cost-of-access ids
+
+ACCESS_ID_PATTERN = CLAIM_ID_PATTERN
+
+
+def _given_id(item: Any) -> str | None:
+    """The id an item comes with, or None when it has none (missing, blank or not text)."""
+    raw = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
+    if isinstance(raw, str) and raw.strip():
+        return raw.strip()
+    return None if raw is None or isinstance(raw, str) else raw  # a non-text id is left to validation
+
+
+def _label_of(item: Any) -> str:
+    if isinstance(item, dict):
+        label, kind = item.get("label"), item.get("kind")
+    else:
+        label, kind = getattr(item, "label", ""), getattr(item, "kind", "")
+    for text in (label, kind):
+        if isinstance(text, str) and text.strip():
+            return text
+    return "item"
+
+
+def access_ids(given: list[Any], labels: list[str]) -> list[Any]:
+    """Ids for cost-of-access items: the given ones kept, each missing one (None) made from its label.
+
+    A made id is the label in lower case with every run of other characters turned into '-' (cut to
+    at most 32 characters, at a word's end where there is one), then '-2', '-3', ... when another
+    item already has it: ``"Setup fee"`` → ``setup-fee``. It depends only on the list, so the same list always gets the same ids.
+    """
+    taken = {str(item) for item in given if item is not None}
+    made: list[Any] = []
+    for item, label in zip(given, labels, strict=True):
+        if item is not None:
+            made.append(item)
+            continue
+        base = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        if len(base) > 32:  # cut at a word's end where there is one
+            cut = base[:33]
+            base = cut[: cut.rfind("-")] if "-" in cut else base[:32]
+        base = base.strip("-") or "item"
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate = f"{base}-{n}"
+            n += 1
+        taken.add(candidate)
+        made.append(candidate)
+    return made
 
 
 # --------------------------------------------------------------------------- parsing
@@ -279,11 +354,35 @@ def _duplicate_id_problems(claim_ids: list[Any]) -> list[Problem]:
     return problems
 
 
+def _access_id_problems(prop: Proposition) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(prop.cost_of_access):
+        if not ACCESS_ID_PATTERN.match(item.id):
+            problems.append(
+                Problem(
+                    f"cost_of_access[{index + 1}].id",
+                    f"{item.id!r} must be 1-40 lower-case letters, digits, '-' or '_' "
+                    "(it names the item in saved scenarios and links)",
+                )
+            )
+        elif item.id in seen:
+            problems.append(
+                Problem(
+                    f"cost_of_access[{index + 1}].id",
+                    f"is used by cost-of-access item {seen[item.id]} too; ids must be unique",
+                )
+            )
+        seen.setdefault(item.id, index + 1)
+    return problems
+
+
 def _semantic_problems(prop: Proposition) -> list[Problem]:
     problems: list[Problem] = []
     for index, claim in enumerate(prop.claims):
         problems += _claim_problems(index, claim)
     problems += _duplicate_id_problems([claim.id for claim in prop.claims])
+    problems += _access_id_problems(prop)
     # Time *claims* may be measured in anything (days early, minutes); they simply stay non-monetary
     # without a value of time. Cost of access in hours, though, cannot be priced without it.
     if prop.value_of_time is None and any(item.unit is AccessUnit.hours for item in prop.cost_of_access):

@@ -122,3 +122,77 @@ def test_models_are_immutable():
     prop = sample()
     with pytest.raises(ValidationError):  # frozen instance
         prop.name = "other"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- cost-of-access ids
+
+
+def _access(*labels: str, **given: str) -> list[dict]:
+    items = [{"kind": "effort", "label": label, "amount": 1.0} for label in labels]
+    for position, item_id in given.items():
+        items[int(position.removeprefix("at"))]["id"] = item_id
+    return items
+
+
+def test_items_without_ids_are_named_after_their_labels_and_kept_unique():
+    prop = sample(cost_of_access=_access("Setup fee", "Setup fee", "Déjà vu!", "  ", "Setup fee-2"))
+    # written out by hand: lower case, other characters to '-', a counter for a repeat
+    assert [item.id for item in prop.cost_of_access] == [
+        "setup-fee",
+        "setup-fee-2",
+        "d-j-vu",
+        "effort",
+        "setup-fee-2-2",
+    ]
+    long = sample(cost_of_access=_access("Moving clients and open invoices over from the old tool"))
+    assert long.cost_of_access[0].id == "moving-clients-and-open-invoices"  # 32 characters, at a word's end
+
+
+def test_given_ids_are_kept_and_made_ids_never_take_them():
+    prop = sample(cost_of_access=_access("Setup", "Setup", at1="setup"))
+    assert [item.id for item in prop.cost_of_access] == ["setup-2", "setup"]
+
+
+def test_made_ids_depend_only_on_the_list_and_survive_a_save():
+    data = sample_data(cost_of_access=_access("Onboarding", "Setup"))
+    first, again = parse_proposition(data), parse_proposition(data)
+    assert first == again and "id" not in data["cost_of_access"][0]  # the caller's data is left alone
+    # once saved (its dict form), an item keeps its id when another is inserted before it
+    saved = first.to_dict()
+    saved["cost_of_access"].insert(0, {"kind": "time", "label": "Setup", "amount": 2.0, "unit": "hours"})
+    reloaded = parse_proposition(saved)
+    assert [item.id for item in reloaded.cost_of_access] == ["setup-2", "onboarding", "setup"]
+    assert reloaded.cost_of_access[2].amount == first.cost_of_access[1].amount
+
+
+def test_a_file_without_ids_loads_and_then_round_trips_exactly():
+    from valuegap import propfile
+
+    data = sample_data()
+    assert all("id" not in item for item in data["cost_of_access"])
+    old_file = yaml.safe_dump(data, sort_keys=False)
+    prop = propfile.loads(old_file)
+    assert [item.id for item in prop.cost_of_access] == ["onboarding", "setup"]
+    for fmt in ("yaml", "json"):
+        text = propfile.dumps(prop, fmt)
+        assert "onboarding" in text and propfile.loads(text, fmt) == prop
+        assert propfile.dumps(propfile.loads(text, fmt), fmt) == text
+
+
+def test_bad_and_repeated_access_ids_are_named_with_their_row():
+    found = problems_of(
+        sample_data(cost_of_access=_access("A", "B", "C", at0="Not OK", at1="same", at2="same"))
+    )
+    assert "cost_of_access[1].id" in found and "lower-case" in found["cost_of_access[1].id"]
+    assert found["cost_of_access[3].id"] == "is used by cost-of-access item 2 too; ids must be unique"
+    assert "cost_of_access[2].id" not in found
+
+
+def test_items_built_in_code_get_ids_too():
+    from valuegap.model import AccessCost, AccessKind, Proposition
+
+    built = Proposition(
+        name="Built", price={"amount": 1.0},
+        cost_of_access=(AccessCost(kind=AccessKind.effort, label="Setup", amount=1.0),),
+    )  # fmt: skip
+    assert built.cost_of_access[0].id == "setup"
