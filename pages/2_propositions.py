@@ -89,7 +89,8 @@ CLAIM_COLUMNS = {
 
 ACCESS_COLUMNS = {
     "id": st.column_config.TextColumn(
-        "ID", help="Names the item in saved scenarios and links; made from the label when left blank",
+        "ID",
+        help="Names the item in saved scenarios and links; made from the label when left blank",
         max_chars=40,
     ),
     "kind": st.column_config.SelectboxColumn("Kind", options=_options(AccessKind)),

@@ -214,7 +214,8 @@ def access_ids(given: list[Any], labels: list[str]) -> list[Any]:
 
     A made id is the label in lower case with every run of other characters turned into '-' (cut to
     at most 32 characters, at a word's end where there is one), then '-2', '-3', ... when another
-    item already has it: ``"Setup fee"`` → ``setup-fee``. It depends only on the list, so the same list always gets the same ids.
+    item already has it: ``"Setup fee"`` → ``setup-fee``. It depends only on the list, so the same
+    list always gets the same ids.
     """
     taken = {str(item) for item in given if item is not None}
     made: list[Any] = []
