@@ -12,19 +12,19 @@ from valuegap.formatting import escape_markdown, format_money
 from valuegap.language import check_proposition
 from valuegap.ui import (
     PageContext,
-    choose_dataset,
     choose_proposition,
+    evidence_dataset,
     flash,
-    page,
     page_setup,
     run_page,
     url_choice,
 )
 from valuegap.ui.evidence import (
+    CORRECTIONS,
     accept_rewording,
     cached_analysis,
     cached_expectations,
-    cached_summary,
+    choose_analysis,
     rewordings_for,
     show_chart,
 )
@@ -32,9 +32,6 @@ from valuegap.ui.reports import report_download
 from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Gap analysis", ":material/query_stats:")
-
-CORRECTIONS = {"holm": "Holm (confirmatory)", "fdr_bh": "Benjamini–Hochberg (exploratory)"}
-ALPHAS = ["0.01", "0.05", "0.10"]
 
 
 def render(ctx: PageContext) -> None:
@@ -46,38 +43,13 @@ def render(ctx: PageContext) -> None:
         return
     stored = ctx.store.get(proposition_id)
     prop = stored.proposition
-    with top[1]:
-        dataset = choose_dataset(ctx, proposition_id, label="Outcome data", others=True)
-    if dataset is None:
-        st.info(
-            "No outcome data yet. Upload measured customer outcomes on the Evidence page; the verdicts "
-            "appear here."
-        )
-        st.page_link(page("3_evidence.py").path, label="Bring evidence", icon=":material/upload_file:")
-        return
-    summary = cached_summary(ctx.store, dataset.id)
-    with top[2]:
-        alpha = float(url_choice("α", ALPHAS, param="alpha", default="0.05", help="Significance level"))
-    with top[3]:
-        correction = url_choice(
-            "Correction", list(CORRECTIONS), param="correction", default="holm",
-            format_func=CORRECTIONS.__getitem__,
-            help="Holm controls the chance of any false verdict; Benjamini–Hochberg the share of false "
-            "verdicts among the significant ones (exploratory).",
-        )  # fmt: skip
-    competitors = {c.competitor for c in prop.claims if c.competitor}
-    segments = ["all", *summary.segments_of(exclude_offers=competitors)]
-    periods = ["all", *summary.periods]
     filters = st.columns([2, 2, 3])
-    with filters[0]:
-        segment = url_choice("Segment", segments, param=links.SEGMENT, default="all")
-    with filters[1]:
-        period = url_choice(
-            f"Period ({summary.granularity})" if summary.granularity else "Period", periods,
-            param=links.PERIOD,
-            default="all", disabled=len(periods) == 1,
-            help=None if len(periods) > 1 else "The data have no observation dates.",
-        )  # fmt: skip
+    # the current evidence and the editor's settings, or exactly what a share link pinned
+    choice = choose_analysis(ctx, stored, (top[1], top[2], top[3], filters[0], filters[1]))
+    if choice is None:
+        return
+    dataset, summary, alpha, correction = choice.dataset, choice.summary, choice.alpha, choice.correction
+    segment, period = choice.segment, choice.period
     analysis = cached_analysis(
         ctx.store, dataset.id, stored, alpha=alpha, correction=correction,
         segment=None if segment == "all" else segment, period=ALL_PERIODS if period == "all" else period,
@@ -125,19 +97,10 @@ def _headline(analysis: Analysis, currency: str) -> None:
     if untested:
         cols[2].caption(untested)
     if analysis.value is not None:
-        value = gaps.value_summary(analysis.value)
-        cols[3].metric(
-            "Value gap per customer", format_money(value["gap"] or 0.0, currency),
-            help="Promised minus realized benefit per customer and period (monetary claims only); "
-            "positive means customers get less than promised.",
-        )  # fmt: skip
-        cols[4].metric(
-            "Net customer value", format_money(value["net_value"] or 0.0, currency),
-            delta=f"{(value['net_value'] or 0.0) - (value['net_value_as_promised'] or 0.0):+,.2f} "
-            f"{currency} vs promised",
-            help="Realized benefit minus price and cost of access; the delta is against the value as "
-            "promised.",
-        )  # fmt: skip
+        for col, tile in zip(cols[3:], gaps.headline_tiles(analysis.value, currency), strict=True):
+            col.metric(tile.label, tile.value, delta=tile.delta, help=tile.help)
+            if tile.note:
+                col.caption(escape_markdown(tile.note))
 
 
 def _verdicts(  # type: ignore[no-untyped-def]
@@ -204,11 +167,9 @@ def _verdicts(  # type: ignore[no-untyped-def]
         if sample is None:
             st.info(f"No outcomes for metric {claim.metric} in this selection.")
             return
-        from valuegap.evidence import threshold
-
         show_chart(
-            "distribution", sample.histogram(), claimed=claim.claimed, threshold=threshold(claim),
-            unit=claim.unit, direction=claim.direction.value,
+            "distribution", sample.histogram(), **gaps.distribution_marks(claim), unit=claim.unit,
+            direction=claim.direction.value,
         )  # fmt: skip
 
 
@@ -253,7 +214,8 @@ def _value_gap(analysis: Analysis) -> None:
 
 
 def _expectations(ctx: PageContext, proposition_id: int, alpha: float) -> None:
-    customers = ctx.store.datasets(kind="customers", proposition_id=proposition_id)
+    current = evidence_dataset(ctx, proposition_id, "customers")  # chosen or pinned, never the newest
+    customers = [current] if current is not None else []
     if not customers:
         st.info(
             "Upload a customer table with survey items (`expected_<item>`, `experienced_<item>`) on the "

@@ -24,10 +24,11 @@ VERDICT_COLORS = {  # Okabe-Ito: safe for colour-blind readers
     "not testable": "#56B4E9",
 }
 CAPTIONS = {
-    "claims": "Each dot is what customers got as a share of the promise (1 = as promised, the grey line), "
-    "with its confidence interval; colour is the verdict.",
-    "distribution": "Bars count customers by their measured outcome; the solid line is the promise and the "
-    "dashed line the materiality threshold the test uses.",
+    "claims": "Each dot is the claim's fulfilment: how much of the promise customers got (1 = as promised, "
+    "the grey line), read in each claim's direction, so better than promised is always to the right of 1; "
+    "the line is its confidence interval and colour is the verdict.",
+    "distribution": "Bars count customers by their measured outcome; the solid line is the promise and, for "
+    "average and median claims, the dashed line the bar the test uses (the promise less its tolerance).",
     "waterfall": "From the promised benefit per customer and period, each claim's shortfall (orange) or "
     "surplus (green) leads to the realized benefit; price and cost of access then give the net customer "
     "value.",
@@ -61,7 +62,7 @@ def _empty(message: str = "No data yet") -> alt.Chart:
 
 
 def claims_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.Chart:
-    """Measured relative to the promise, with CI, one row per claim."""
+    """Each claim's fulfilment with its interval on one axis (METHODS §2), one row per claim."""
     data = _clean(frame)
     data = data[data["estimate"].notna()] if len(data) else data
     if data.empty:
@@ -75,7 +76,7 @@ def claims_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     ]  # fmt: skip
     base = alt.Chart(data)
     ci = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("ci_low:Q", title="Measured ÷ promised (1 = as promised)"), x2="ci_high:Q", y=y,
+        x=alt.X("ci_low:Q", title="Fulfilment (1 = as promised; better to the right)"), x2="ci_high:Q", y=y,
         color=alt.Color("verdict:N", scale=_SCALE, title="Verdict"), tooltip=tooltip,
     )  # fmt: skip
     dots = base.mark_point(filled=True, size=90).encode(

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from valuegap.analysis import Analysis, ClaimResult
-from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict, fulfilment_interval
+from valuegap.evidence import DEFAULT_UP_TO_SHARE, Verdict, fulfilment_interval, threshold
+from valuegap.formatting import format_money
 from valuegap.model import Claim, ClaimForm, Proposition
 from valuegap.reasons import (
     number_text as _number,
@@ -34,6 +35,17 @@ VERDICT_ORDER = (
     Verdict.no_evidence.value,
     Verdict.not_testable.value,
 )
+
+
+NUMBER_COLUMNS = ("estimate", "ci_low", "ci_high", "fulfilment", "p_value", "p_adjusted", "defensible",
+                  "gap_money", "more_customers_needed")  # fmt: skip
+"""Columns that hold numbers or nothing: typed as numbers, so a missing one shows as a blank, not
+"None" (an all-empty column would otherwise be a column of Python objects)."""
+
+
+def _numeric(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    present = [c for c in columns if c in frame.columns]
+    return frame.assign(**{c: pd.to_numeric(frame[c], errors="coerce").astype("float64") for c in present})
 
 
 def _clean(value: Any) -> Any:
@@ -86,7 +98,8 @@ def estimate_text(result: ClaimResult) -> str:
         ci = f" (CI {test.ci_low:.0%}–{test.ci_high:.0%})" if test.ci_low is not None else ""
         return f"{test.estimate:.0%} reach {_number(claim.claimed)}{unit}{ci}"
     if claim.form in (ClaimForm.comparative, ClaimForm.parity):
-        return f"{test.estimate:.2f}× {claim.competitor or 'rival'}"
+        ci = f" (CI {test.ci_low:.2f}–{test.ci_high:.2f})" if test.ci_low is not None else ""
+        return f"{test.estimate:.2f}× {claim.competitor or 'rival'}{ci}"
     ci = f" (CI {_number(test.ci_low)}–{_number(test.ci_high)})" if test.ci_low is not None else ""
     return f"{_number(test.estimate)}{unit}{ci}"
 
@@ -157,7 +170,7 @@ def claims_table(
                 "wording_flags": len(flags.get(result.claim.id, ())),
             }
         )
-    return pd.DataFrame(rows)
+    return _numeric(pd.DataFrame(rows), NUMBER_COLUMNS)
 
 
 def claims_chart_frame(analysis: Analysis, *, up_to_share: float = DEFAULT_UP_TO_SHARE) -> pd.DataFrame:
@@ -196,7 +209,8 @@ def heatmap_cells(analysis: Analysis) -> pd.DataFrame:
         }
         for result in analysis.results
     ]
-    return pd.DataFrame(rows, columns=["segment", "claim", "verdict", "fulfilment", "p_adjusted", "n"])
+    frame = pd.DataFrame(rows, columns=["segment", "claim", "verdict", "fulfilment", "p_adjusted", "n"])
+    return _numeric(frame, NUMBER_COLUMNS)
 
 
 def waterfall_steps(value: ValueGap, prop: Proposition, *, with_costs: bool = True) -> pd.DataFrame:
@@ -216,6 +230,58 @@ def waterfall_steps(value: ValueGap, prop: Proposition, *, with_costs: bool = Tr
             rows.append({"label": "Cost of access", "amount": -access, "kind": "cost"})
         rows.append({"label": "Net value", "amount": value.net_value, "kind": "total"})
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure: its label, the value as shown, an optional delta, help and a note."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    help: str = ""
+    note: str = ""
+
+
+def headline_tiles(value: ValueGap, currency: str) -> list[Tile]:
+    """The value gap and net customer value tiles, never showing a number built on missing evidence
+    as if it were measured: without monetary claims, or with monetary claims still lacking evidence,
+    the tiles say which instead."""
+    gap_help = (
+        "Promised minus realized benefit per customer and period, in money (monetary claims only); "
+        "positive means customers get less than promised."
+    )
+    net_help = "Realized benefit minus price and cost of access, per customer and period."
+    if not value.monetary and not value.unmeasured:
+        note = "No claim is counted in money: give claims a money-per-unit amount to see the gap in money."
+        return [Tile("Value gap per customer", "–", help=gap_help, note=note),
+                Tile("Net customer value", "–", help=net_help, note=note)]  # fmt: skip
+    missing = ", ".join(value.unmeasured)
+    if value.unmeasured:
+        note = f"Not yet measured, so left out: {missing}."
+        gap = (
+            Tile("Value gap per customer (measured claims)", format_money(value.gap, currency), help=gap_help,
+                 note=note)
+            if value.monetary
+            else Tile("Value gap per customer", "–", help=gap_help, note=note)
+        )  # fmt: skip
+        net = Tile("Net customer value", "–", help=net_help,
+                   note=f"Needs evidence for every monetary claim; missing: {missing}.")  # fmt: skip
+        return [gap, net]
+    delta = value.net_value - value.net_value_as_promised
+    return [
+        Tile("Value gap per customer", format_money(value.gap, currency), help=gap_help),
+        Tile("Net customer value", format_money(value.net_value, currency),
+             delta=f"{delta:+,.2f} {currency} vs promised", help=net_help + " The delta is against the "
+             "value as promised."),
+    ]  # fmt: skip
+
+
+def distribution_marks(claim: Claim) -> dict[str, float | None]:
+    """The lines the distribution chart draws: the promise, and the test's bar where it differs
+    (average and median claims; share and up-to claims test the promised bar itself, METHODS §1)."""
+    bar = threshold(claim) if claim.form in (ClaimForm.average, ClaimForm.median) else None
+    return {"claimed": claim.claimed, "threshold": bar}
 
 
 def value_summary(value: ValueGap) -> dict[str, float | None]:
@@ -272,7 +338,7 @@ def ranked_exaggerations(
             )
         )
     ranked.sort(key=lambda item: item[0])
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             {
                 "rank": i + 1, "claim": r.claim_id, "text": r.text, "verdict": r.verdict,
@@ -282,6 +348,7 @@ def ranked_exaggerations(
         ],
         columns=["rank", "claim", "text", "verdict", "gap_money", "fulfilment", "why"],
     )  # fmt: skip
+    return _numeric(frame, NUMBER_COLUMNS)
 
 
 def survey_items(customers: pd.DataFrame) -> list[str]:
