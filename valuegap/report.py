@@ -122,19 +122,34 @@ def _value_gap(analysis: Analysis) -> str:
     prop = analysis.proposition
     currency = prop.price.currency
     value = gaps.value_summary(analysis.value)
+    complete = analysis.value.monetary and not analysis.value.unmeasured
+
+    def money(amount: float | None, *, measured: bool = True) -> str:
+        return format_money(amount or 0.0, currency) if measured else "–"
+
     rows = pd.DataFrame(
         [
-            ("Promised benefit", format_money(value["promised_benefit"] or 0.0, currency)),
-            ("Realized benefit", format_money(value["realized_benefit"] or 0.0, currency)),
-            ("Value gap", format_money(analysis.value.gap, currency)),
-            ("Price + cost of access", format_money(value["sacrifice"] or 0.0, currency)),
-            ("Value ratio", _number(value["value_ratio"], 2)),
+            ("Promised benefit", money(value["promised_benefit"], measured=analysis.value.monetary)),
+            ("Realized benefit", money(value["realized_benefit"], measured=complete)),
+            ("Value gap", money(analysis.value.gap, measured=analysis.value.monetary)),
+            ("Price + cost of access", money(value["sacrifice"])),
+            ("Value ratio", _number(value["value_ratio"], 2) if complete else "–"),
         ],
         columns=[f"per customer and {prop.price.period.value}", "amount"],
     )
+    notes = {tile.note for tile in gaps.headline_tiles(analysis.value, currency) if tile.note}
+    # the notes say which claims the figures leave out, before the figures
+    said = "".join(f"<p>{_e(note)}</p>" for note in sorted(notes))
+    return said + _table(rows) + _waterfall(analysis)
+
+
+def _waterfall(analysis: Analysis) -> str:
+    assert analysis.value is not None
+    prop = analysis.proposition
+    currency = prop.price.currency
     steps = gaps.waterfall_steps(analysis.value, prop)
     chart = charts.chart_spec("waterfall", steps, currency=currency)
-    return _table(rows) + _figure(chart, charts.caption("waterfall"))
+    return _figure(chart, charts.caption("waterfall"))
 
 
 def _value_map(vm: ValueMap) -> str:
