@@ -10,8 +10,18 @@ from valuegap import ingest, links
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown
 from valuegap.imports import dataset_kind, import_table, remembered_mapping
-from valuegap.store import StoredDataset
-from valuegap.ui import PageContext, choose_proposition, flash, page, page_setup, run_page, visible_datasets
+from valuegap.store import EVIDENCE_KINDS, StoredDataset
+from valuegap.ui import (
+    PageContext,
+    choose_proposition,
+    evidence_dataset,
+    flash,
+    page,
+    page_setup,
+    run_page,
+    visible_datasets,
+)
+from valuegap.ui.evidence import pinned_view_text
 
 ctx = page_setup("Evidence", ":material/upload_file:")
 
@@ -47,7 +57,7 @@ def render(ctx: PageContext) -> None:
         st.caption(
             "Bring what customers actually got: usage data, survey answers or churn. Each import is a new "
             "version of a dataset, checked before anything is stored; the Gap analysis page tests every "
-            f"claim of **{escape_markdown(prop.name)}** on it."
+            f"claim of **{escape_markdown(prop.name)}** on its current evidence, which you choose here."
         )
     if not ctx.can_edit:
         st.caption("This is a read-only view: you can look at the datasets but not import or change them.")
@@ -75,7 +85,7 @@ def _upload(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:
         key=f"vg_upload_{st.session_state.get('vg_upload_round', 0)}",
     )
     if upload is None:
-        if not _show_imported(proposition_id, "file"):
+        if not _show_imported(ctx, proposition_id, "file"):
             st.caption("Try it with the demo files in `data/outcomes/` and `data/customers/`.")
         return
     st.session_state.pop("vg_imported", None)
@@ -84,16 +94,50 @@ def _upload(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:
     _mapping_and_import(ctx, proposition_id, raw, metrics)
 
 
-def _show_imported(proposition_id: int, source: str) -> bool:
+def _show_imported(ctx: PageContext, proposition_id: int, source: str) -> bool:
     """What the last import from ``source`` stored and where its verdicts are; False if none."""
     imported = st.session_state.get("vg_imported")
     if imported is None or imported[:2] != (proposition_id, source):
         return False
     _, _, message, dataset_id = imported
     st.success(message, icon=":material/check_circle:")
+    _offer_current(ctx, proposition_id)
     if dataset_id is not None:
         _analysis_link(proposition_id, dataset_id)
     return True
+
+
+def _offer_current(ctx: PageContext, proposition_id: int) -> None:
+    """After an upload that did not become the current evidence by itself: offer to make it so."""
+    offer = st.session_state.get("vg_offer_current")
+    if offer is None or offer[0] != proposition_id:
+        return
+    try:
+        dataset = ctx.store.dataset(offer[1])
+    except ValueGapError:  # deleted meanwhile
+        st.session_state.pop("vg_offer_current", None)
+        return
+    current = ctx.store.current_dataset(proposition_id, dataset.kind)
+    if current is not None and current.id == dataset.id:
+        return
+    kept = escape_markdown(current.label if current is not None else "none")
+    st.info(
+        f"The current {dataset.kind} evidence is still **{kept}**: the other pages and share links keep "
+        "using it until you choose the new upload.",
+        icon=":material/push_pin:",
+    )
+    if st.button(f"Use {dataset.label} as current evidence", icon=":material/push_pin:", key="vg_use_new"):
+        _use_as_current(ctx, proposition_id, dataset)
+
+
+def _use_as_current(ctx: PageContext, proposition_id: int, dataset: StoredDataset) -> None:
+    ctx.store.set_current_evidence(proposition_id, dataset.id, ctx.actor)
+    st.session_state.pop("vg_offer_current", None)
+    flash(
+        f"{dataset.label} is now the current evidence: the pages analyse it. Existing share links keep what "
+        "they showed; move them on the Share page."
+    )
+    st.rerun()
 
 
 def _analysis_link(proposition_id: int, dataset_id: int) -> None:
@@ -135,7 +179,7 @@ def _sql_source(ctx: PageContext, proposition_id: int, metrics: set[str]) -> Non
     if raw is not None:
         _mapping_and_import(ctx, proposition_id, raw, metrics, key="sql")
     else:
-        _show_imported(proposition_id, "sql")
+        _show_imported(ctx, proposition_id, "sql")
 
 
 # ----------------------------------------------------------------------------- mapping and checking
@@ -165,7 +209,7 @@ def _mapping_and_import(
             "Use it for this proposition", key=f"use_{key}"
         ):
             ctx.store.link_dataset(existing.id, proposition_id, ctx.actor)
-            flash(f"{existing.label} is now the evidence for this proposition.")
+            flash(_linked_message(ctx, existing, proposition_id))
             st.rerun()
     st.dataframe(raw.frame.head(20), hide_index=True, width="stretch")
 
@@ -214,6 +258,11 @@ def _mapping_and_import(
         bar.empty()
         st.session_state.pop("vg_checked", None)
         message = f"Imported {stored.dataset.label}: {stored.dataset.rows_kept:,} rows kept."
+        current = ctx.store.current_dataset(proposition_id, stored.dataset.kind)
+        if current is not None and current.id == stored.dataset.id:  # the first of its kind here
+            message += " It is this proposition's current evidence: the pages analyse it."
+        else:
+            st.session_state["vg_offer_current"] = (proposition_id, stored.dataset.id)
         flash(message)
         outcomes = stored.dataset.id if dataset_kind(mapping) == "outcomes" else None
         if outcomes is not None:
@@ -297,6 +346,34 @@ def _report(report: ingest.ValidationReport, key: str) -> None:
 # ----------------------------------------------------------------------------- stored datasets
 
 
+def _linked_message(ctx: PageContext, dataset: StoredDataset, proposition_id: int) -> str:
+    current = ctx.store.current_dataset(proposition_id, dataset.kind)
+    if current is not None and current.id == dataset.id:
+        return f"{dataset.label} now belongs to this proposition and is its current evidence."
+    return f"{dataset.label} now belongs to this proposition; use it as current evidence to analyse it."
+
+
+def _current_evidence(ctx: PageContext, proposition_id: int) -> set[int]:
+    """Say what the pages analyse (for a share-link viewer: what the link shows); the ids of it."""
+    if ctx.shared is not None:
+        shown = [evidence_dataset(ctx, proposition_id, kind) for kind in EVIDENCE_KINDS]
+        line = pinned_view_text(ctx, shown[0])
+        st.caption(f":material/push_pin: This shared view is fixed to what was shared. {line}.")
+        return {d.id for d in shown if d is not None}
+    chosen = ctx.store.current_evidence(proposition_id)
+    parts = [
+        f"{kind} **{escape_markdown(c.dataset.label)}** (chosen {c.chosen_at:%Y-%m-%d} by "
+        f"{escape_markdown(c.chosen_by)})"
+        for kind, c in chosen.items()
+    ]
+    st.caption(
+        ":material/push_pin: Current evidence, what the pages analyse and new share links show: "
+        + ("; ".join(parts) if parts else "none chosen yet")
+        + ". A new upload does not replace it unless you choose it."
+    )
+    return {c.dataset.id for c in chosen.values()}
+
+
 def _datasets(ctx: PageContext, proposition_id: int) -> None:
     go = st.session_state.pop("vg_go_analysis", None)
     if go is not None:
@@ -305,11 +382,13 @@ def _datasets(ctx: PageContext, proposition_id: int) -> None:
     if not items:
         st.info("No datasets yet. Upload a file or run a query to bring the first one.")
         return
+    current = _current_evidence(ctx, proposition_id)
     frame = pd.DataFrame(
         [
             {
                 "dataset": d.label, "kind": d.kind, "file": d.file_name, "kept": d.rows_kept,
                 "rejected": d.rows_rejected, "for this proposition": d.proposition_id == proposition_id,
+                "current evidence": d.id in current,
                 "uploaded": d.created_at.strftime("%Y-%m-%d %H:%M"), "by": d.created_by,
             }
             for d in items
@@ -323,10 +402,12 @@ def _datasets(ctx: PageContext, proposition_id: int) -> None:
     if not rows:
         st.caption("Select a dataset to see its details.")
         return
-    _dataset_details(ctx, items[rows[0]], proposition_id)
+    _dataset_details(ctx, items[rows[0]], proposition_id, current)
 
 
-def _dataset_details(ctx: PageContext, dataset: StoredDataset, proposition_id: int) -> None:
+def _dataset_details(
+    ctx: PageContext, dataset: StoredDataset, proposition_id: int, current: set[int]
+) -> None:
     box = st.container(border=True)
     box.markdown(
         f"**{escape_markdown(dataset.label)}** · {escape_markdown(dataset.file_name)} · "
@@ -358,8 +439,13 @@ def _dataset_details(ctx: PageContext, dataset: StoredDataset, proposition_id: i
         "Use for this proposition", key=f"link_{dataset.id}"
     ):
         ctx.store.link_dataset(dataset.id, proposition_id, ctx.actor)
-        flash(f"{dataset.label} is now evidence for this proposition.")
+        flash(_linked_message(ctx, dataset, proposition_id))
         st.rerun()
+    if dataset.kind in EVIDENCE_KINDS and dataset.id not in current:
+        if cols[1].button("Use as current evidence", key=f"current_{dataset.id}", icon=":material/push_pin:"):
+            _use_as_current(ctx, proposition_id, dataset)
+    elif dataset.id in current:
+        cols[1].caption(":material/push_pin: The current evidence")
     if cols[2].button("Delete dataset", key=f"delete_{dataset.id}", icon=":material/delete:"):
         _confirm_delete(ctx, dataset)
 

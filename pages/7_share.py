@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from valuegap import links, scenarios
+from valuegap import links, scenarios, sharing
+from valuegap.aggregates import ALL_PERIODS
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown
-from valuegap.store import StoredProposition, StoredScenario, StoredShareLink
+from valuegap.store import StoredDataset, StoredProposition, StoredScenario, StoredShareLink
 from valuegap.ui import PageContext, choose_dataset, choose_proposition, flash, page, page_setup, run_page
 from valuegap.ui.access import configured_share_secret
-from valuegap.ui.evidence import cached_analysis
+from valuegap.ui.evidence import ALPHAS, CORRECTIONS, cached_analysis, cached_summary
 from valuegap.ui.pricing import what_if_inputs
 from valuegap.ui.reports import report_download
 from valuegap.ui.tables import table_downloads
@@ -34,8 +35,9 @@ def render(ctx: PageContext) -> None:
     if ctx.can_edit:
         st.caption(
             "A share link opens this proposition, or one of its saved what-ifs, read-only: stakeholders "
-            "can filter, explore and download, but not change, upload, delete or share. Links expire, "
-            "and you can revoke one at any time."
+            "can explore and download, but not change, upload, delete or share. A link shows the "
+            "evidence and settings it was made with, whatever is uploaded later; you can move it to the "
+            "current evidence below. Links expire, and you can revoke one at any time."
         )
         _create(ctx, stored, saved)
         _list(ctx, stored, saved)
@@ -67,8 +69,22 @@ def _target_label(link_scenario: int | None, saved: list[StoredScenario]) -> str
 def _create(ctx: PageContext, stored: StoredProposition, saved: list[StoredScenario]) -> None:
     targets = [PROPOSITION_TARGET, *(item.id for item in saved)]
     wanted = links.parse_query(st.query_params.to_dict()).scenario
+    current = ctx.store.current_dataset(stored.id)
+    segments, periods = ["all"], ["all"]
+    if current is not None:
+        summary = cached_summary(ctx.store, current.id)
+        competitors = {c.competitor for c in stored.proposition.claims if c.competitor}
+        segments += summary.segments_of(exclude_offers=competitors)
+        periods += summary.periods
     with st.form("vg_share_form", border=True):
         st.markdown("**New share link**")
+        st.caption(
+            f"It shows the current evidence, {escape_markdown(current.label)} uploaded "
+            f"{current.created_at:%Y-%m-%d}, with the settings below, until you move it."
+            if current is not None
+            else "This proposition has no current evidence yet: the link shows it without data until you "
+            "move the link to evidence chosen later."
+        )  # fmt: skip
         cells = st.columns([3, 1, 3])
         target = cells[0].selectbox(
             "What to share", targets, index=targets.index(wanted) if wanted in targets else 0,
@@ -79,11 +95,22 @@ def _create(ctx: PageContext, stored: StoredProposition, saved: list[StoredScena
             "Note (for you)", max_chars=200, placeholder="e.g. For the Q3 board pack",
             help="Shown in the list below so you know which link went where; viewers don't see it.",
         )  # fmt: skip
+        pinned = st.columns(4)
+        alpha = pinned[0].selectbox("α", ALPHAS, index=ALPHAS.index("0.05"), help="Significance level")
+        correction = pinned[1].selectbox(
+            "Correction", list(CORRECTIONS), format_func=CORRECTIONS.__getitem__
+        )  # fmt: skip
+        segment = pinned[2].selectbox("Segment", segments, disabled=len(segments) == 1)
+        period = pinned[3].selectbox("Period", periods, disabled=len(periods) == 1)
         submitted = st.form_submit_button("Create link", icon=":material/add_link:", type="primary")
     if submitted:
         expires_at = datetime.now(UTC) + timedelta(days=EXPIRIES[expiry])
+        settings = sharing.ViewSettings(
+            float(alpha), correction, segment=None if segment == "all" else segment,
+            period=None if period == "all" else period,
+        )  # fmt: skip
         link, token = ctx.store.create_share_link(
-            stored.id, expires_at=expires_at, actor=ctx.actor, note=note,
+            stored.id, expires_at=expires_at, actor=ctx.actor, note=note, settings=settings,
             scenario_id=None if target == PROPOSITION_TARGET else target, secret=configured_share_secret(),
         )  # fmt: skip
         st.session_state["vg_new_share"] = (link.id, _link_url(link, token))
@@ -93,6 +120,13 @@ def _create(ctx: PageContext, stored: StoredProposition, saved: list[StoredScena
         st.code(created[1], language=None, wrap_lines=True)
 
 
+def _evidence_label(dataset_id: int | None, known: dict[int, StoredDataset]) -> str:
+    if dataset_id is None:
+        return "none"
+    found = known.get(dataset_id)
+    return found.label if found is not None else f"dataset {dataset_id} (deleted)"
+
+
 def _list(ctx: PageContext, stored: StoredProposition, saved: list[StoredScenario]) -> None:
     st.subheader("Share links")
     items = ctx.store.share_links(stored.id)
@@ -100,10 +134,18 @@ def _list(ctx: PageContext, stored: StoredProposition, saved: list[StoredScenari
         st.info("No share links for this proposition yet. Create one above.")
         return
     now = datetime.now(UTC)
+    known = {d.id: d for d in ctx.store.datasets()}
+    current = ctx.store.current_evidence(stored.id)
+    current_ids = (
+        current["outcomes"].dataset.id if "outcomes" in current else None,
+        current["customers"].dataset.id if "customers" in current else None,
+    )
     frame = pd.DataFrame(
         [
             {
                 "link": f"#{item.id}", "shares": _target_label(item.scenario_id, saved), "note": item.note,
+                "evidence": _evidence_label(item.dataset_id, known), "settings": item.settings.describe(),
+                "on current evidence": (item.dataset_id, item.customers_dataset_id) == current_ids,
                 "status": item.status(now), "expires": item.expires_at.strftime("%Y-%m-%d %H:%M"),
                 "created": item.created_at.strftime("%Y-%m-%d %H:%M"), "by": item.created_by,
                 "revoked by": item.revoked_by or "",
@@ -116,19 +158,64 @@ def _list(ctx: PageContext, stored: StoredProposition, saved: list[StoredScenari
         key="vg_share_table",
     )  # fmt: skip
     table_downloads(frame, "share links", key="share_links")
+    _offer_moves(ctx, [i for i in items if i.status(now) == "active"], current_ids, known)
     rows = event.selection.rows if event is not None else []
     if not rows or rows[0] >= len(items):
-        st.caption("Select a link to copy its address again or to revoke it. Times are UTC.")
+        st.caption("Select a link to copy its address again, see its moves or revoke it. Times are UTC.")
         return
     chosen = items[rows[0]]
     box = st.container(border=True)
+    for move in ctx.store.share_link_moves(chosen.id):
+        box.text(
+            f"Moved {move.moved_at:%Y-%m-%d %H:%M} UTC by {move.moved_by}: from {move.from_label} to "
+            f"{move.to_label}" + (f" ({move.note})" if move.note else "")
+        )  # fmt: skip
     if chosen.status(now) != "active":
         box.caption(f"Link #{chosen.id} is {chosen.status(now)}; it no longer opens anything.")
         return
     token = ctx.store.share_token(chosen, secret=configured_share_secret())
     box.code(_link_url(chosen, token), language=None, wrap_lines=True)
+    box.text(_pin_text(chosen, known))
     if box.button("Revoke this link", icon=":material/link_off:", key=f"vg_revoke_{chosen.id}"):
         _confirm_revoke(ctx, chosen)
+
+
+def _pin_text(link: StoredShareLink, known: dict[int, StoredDataset]) -> str:
+    """What a link shows, in the words its viewer reads."""
+    pinned = known.get(link.dataset_id) if link.dataset_id is not None else None
+    label = _evidence_label(link.dataset_id, known) if link.dataset_id is not None else None
+    return sharing.describe_pin(label, pinned.created_at if pinned else None, link.settings)
+
+
+def _offer_moves(
+    ctx: PageContext, active: list[StoredShareLink], current_ids: tuple[int | None, int | None],
+    known: dict[int, StoredDataset],
+) -> None:  # fmt: skip
+    """A button for each active link that shows other evidence than the current: the sharer moves it."""
+    behind = [i for i in active if (i.dataset_id, i.customers_dataset_id) != current_ids]
+    if current_ids[0] is None or not behind:
+        return
+    st.caption(
+        f"{len(behind)} active link(s) show other evidence than the current "
+        f"({escape_markdown(_evidence_label(current_ids[0], known))}). They keep it until you move them; "
+        "a viewer sees the move at their next click, and the move is recorded."
+    )
+    for link in behind:
+        row = st.columns([5, 2])
+        row[0].text(
+            f"Link #{link.id}" + (f" ({link.note})" if link.note else "") + f": {_pin_text(link, known)}"
+        )
+        if row[1].button(
+            f"Move link #{link.id} to the current evidence",
+            icon=":material/move_up:",
+            key=f"vg_move_{link.id}",
+        ):
+            move = ctx.store.move_share_link(link.id, actor=ctx.actor)
+            flash(
+                f"Link #{link.id} now shows {move.to_label} (it showed {move.from_label})."
+                + (f" Note: {move.note}." if move.note else "")
+            )
+            st.rerun()
 
 
 @st.dialog("Revoke share link?")
@@ -164,7 +251,12 @@ def _report(ctx: PageContext, stored: StoredProposition, saved: list[StoredScena
             index=options.index(shared_scenario) if shared_scenario in options else 0,
             format_func=lambda t: "None" if t == PROPOSITION_TARGET else _scenario_name(t, saved),
         )  # fmt: skip
-    analysis = cached_analysis(ctx.store, dataset.id, stored, alpha=0.05, correction="holm")
+    # a viewer's report is of what the link pinned; an editor's of the current evidence at the defaults
+    settings = ctx.shared.settings if ctx.shared is not None else sharing.ViewSettings()
+    analysis = cached_analysis(
+        ctx.store, dataset.id, stored, alpha=settings.alpha, correction=settings.correction,
+        segment=settings.segment, period=settings.period or ALL_PERIODS,
+    )  # fmt: skip
     chosen = next((item for item in saved if item.id == choice), None)
     scenario = None
     if chosen is not None:
@@ -172,9 +264,10 @@ def _report(ctx: PageContext, stored: StoredProposition, saved: list[StoredScena
         scenario = scenarios.evaluate(inputs, chosen.scenario)
     with cells[2]:
         report_download(ctx, analysis, dataset, stored.id, scenario=scenario, key="vg_share_report")
+    line = sharing.describe_pin(dataset.label, dataset.created_at, settings)
     st.caption(
-        f"Verdicts at α = 0.05 with Holm's correction on {escape_markdown(dataset.label)}, all segments and "
-        "periods; for other settings, download the report from the Gap analysis page."
+        escape_markdown(f"The report's verdicts: {line}.")
+        + ("" if ctx.shared is not None else " For other settings, download it from the Gap analysis page.")
     )
 
 

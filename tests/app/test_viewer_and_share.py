@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from streamlit.proto.Dataframe_pb2 import Dataframe
@@ -140,3 +141,102 @@ def test_an_editor_creates_a_link_and_sees_it_listed(open_store):
     assert store.resolve_share_token(token).id == links[0].id
     table = at.dataframe[0].value
     assert list(table["note"]) == ["For the board"] and list(table["status"]) == ["active"]
+
+
+# ----------------------------------------------------------------------------- pinned evidence
+
+OUTCOMES = Path(__file__).resolve().parents[2] / "data" / "outcomes" / "invoicing-saas.csv"
+
+
+def _partial_upload(store, rows: int = 400):  # type: ignore[no-untyped-def]
+    """A second, partial upload of proposition 1's outcomes: a newer version of the same dataset."""
+    from valuegap import ingest
+    from valuegap.imports import import_table
+
+    lines = OUTCOMES.read_text(encoding="utf-8").splitlines()[: rows + 1]
+    raw = ingest.read_table(("\n".join(lines) + "\n").encode(), OUTCOMES.name)
+    name = store.current_dataset(1).name
+    return import_table(
+        store, raw, ingest.propose_mapping(raw), name=name, proposition_id=1, actor=EDITOR
+    ).dataset
+
+
+def _n(at, claim: str) -> int:  # type: ignore[no-untyped-def]
+    return int(at.dataframe[0].value.set_index("claim").loc[claim, "n"])
+
+
+def test_a_viewer_sees_the_shared_evidence_after_a_newer_upload_whatever_the_address_says(open_store):
+    store = open_store()
+    shared = store.current_dataset(1)
+    _, token = store.create_share_link(1, expires_at=LATER, actor=EDITOR)
+    newer = _partial_upload(store)
+    assert newer.version == shared.version + 1 and store.current_dataset(1).id == shared.id
+    store.set_current_evidence(1, newer.id, EDITOR)  # even chosen as current, the link keeps its own
+    at = app_at("4_gap_analysis.py", share=token)
+    for param, value in {"alpha": "0.10", "segment": "agency", "d": str(newer.id)}.items():
+        at.query_params[param] = value  # the viewer edits the address
+    at.run()
+    assert not at.exception and not at.error
+    pinned = (
+        f"Evidence: {shared.label} uploaded {shared.created_at:%Y-%m-%d} · α 0.05 · Holm · all segments "
+        "· all periods"
+    )
+    assert pinned in shown(at.info)
+    assert any("dataset, α, segment, which a shared view ignores" in c for c in shown(at.caption))
+    assert not {"alpha", "segment", "d"} & set(at.query_params)
+    assert _n(at, "admin-time") == 3000  # every customer of the shared dataset, not the partial one
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Exaggerated"] == "2" and metrics["Substantiated"] == "2"
+    boxes = {s.label: s for s in at.selectbox}
+    assert boxes["Outcome data"].value == shared.label and boxes["Outcome data"].disabled
+    assert boxes["α"].disabled and boxes["Segment"].value == "all"
+    editor = app_at("4_gap_analysis.py", p="1")  # an editor's pages follow the current evidence
+    assert _n(editor, "admin-time") < 3000
+    assert boxes["Outcome data"].value != next(s for s in editor.selectbox if s.label == "Outcome data").value
+
+
+def test_a_link_shows_the_segment_and_settings_it_was_shared_with_in_plain_words(open_store):
+    from valuegap.sharing import ViewSettings
+
+    store = open_store()
+    settings = ViewSettings(alpha=0.01, correction="fdr_bh", segment="agency")
+    _, token = store.create_share_link(1, expires_at=LATER, actor=EDITOR, settings=settings)
+    at = app_at("4_gap_analysis.py", share=token)
+    assert not at.exception and not at.error
+    assert any(
+        text.endswith("· α 0.01 · Benjamini–Hochberg · segment agency · all periods")
+        for text in shown(at.info)
+    )
+    assert _n(at, "admin-time") == 460  # agency customers only
+    segment = next(s for s in at.selectbox if s.label == "Segment")
+    assert segment.value == "agency" and segment.disabled
+
+
+def test_the_sharer_pins_settings_and_moves_a_link_to_the_current_evidence(open_store):
+    store = open_store()
+    at = app_at("7_share.py", p="1")
+    next(s for s in at.selectbox if s.label == "α").select("0.10")
+    next(s for s in at.selectbox if s.label == "Segment").select("agency")
+    next(b for b in at.button if b.label == "Create link").click()
+    at.run()
+    assert not at.exception and not at.error
+    [link] = store.share_links(1)
+    shared = store.current_dataset(1)
+    assert (
+        link.dataset_id == shared.id
+        and link.settings.describe() == "α 0.1 · Holm · segment agency · all periods"
+    )
+    newer = _partial_upload(store)
+    at.run()
+    assert not [b for b in at.button if b.label.startswith("Move link")]  # the upload changed nothing
+    store.set_current_evidence(1, newer.id, EDITOR)
+    at.run()
+    move = next(b for b in at.button if b.label == f"Move link #{link.id} to the current evidence")
+    move.click()
+    at.run()
+    assert not at.exception and not at.error
+    moved = store.share_link(link.id)
+    assert moved.dataset_id == newer.id and moved.pinned_by == at.sidebar.text_input[0].value
+    [record] = store.share_link_moves(link.id)
+    assert (record.from_label, record.to_label) == (shared.label, newer.label)
+    assert not [b for b in at.button if b.label.startswith("Move link")]

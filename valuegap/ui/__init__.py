@@ -18,7 +18,7 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 
 from valuegap import links
-from valuegap.errors import ValueGapError
+from valuegap.errors import NotFound, ValueGapError
 from valuegap.formatting import escape_markdown
 from valuegap.store import (
     Actor,
@@ -232,26 +232,62 @@ def visible_datasets(ctx: PageContext, proposition_id: int, kind: str | None = N
     return linked + [d for d in ctx.store.datasets(kind=kind) if d.proposition_id != proposition_id]
 
 
+def evidence_dataset(ctx: PageContext, proposition_id: int, kind: str = "outcomes") -> StoredDataset | None:
+    """The dataset of ``kind`` (outcomes, customers) a page analyses by default: for a share-link viewer
+    the one the link pinned, else the proposition's chosen current evidence, never simply the newest."""
+    if ctx.shared is not None:
+        pinned = ctx.shared.pinned_dataset(kind)
+        try:
+            return ctx.store.dataset(pinned) if pinned is not None else None
+        except NotFound:  # deleted since the link was resolved on this rerun
+            return None
+    return ctx.store.current_dataset(proposition_id, kind)
+
+
 def choose_dataset(
     ctx: PageContext, proposition_id: int, *, kind: str = "outcomes", label: str = "Measured with",
     others: bool = False, help: str | None = None,
 ) -> StoredDataset | None:  # fmt: skip
-    """A dataset picker bound to ``?d=``; with ``others``, editors may pick another proposition's too."""
+    """A dataset picker bound to ``?d=``, opening on the current evidence; with ``others``, editors may
+    pick another proposition's too. A share-link viewer gets the pinned dataset, whatever ``?d=`` says."""
+    current = evidence_dataset(ctx, proposition_id, kind)
+    if ctx.shared is not None:
+        if current is not None:
+            st.selectbox(
+                label,
+                [current.label],
+                disabled=True,
+                key=f"vg_pinned_{kind}",
+                help="Fixed by the share link you opened",
+            )
+        return current
     items = (
         visible_datasets(ctx, proposition_id, kind)
         if others
         else ctx.store.datasets(kind=kind, proposition_id=proposition_id)
     )
+    if current is not None and all(d.id != current.id for d in items):
+        items = [current, *items]  # another proposition's dataset chosen as this one's evidence
     if not items:
         return None
     choices = {str(d.id): d for d in items}
+    if current is None and st.query_params.get(links.DATASET) not in choices:
+        if any(d.proposition_id == proposition_id for d in items):  # it had some: its choice was deleted
+            st.warning(
+                f"No {kind} dataset is chosen as this proposition's current evidence (the chosen one was "
+                "deleted). Choose one with “Use as current evidence” on the Evidence page."
+            )
+        return None
     names = {
-        key: d.label + ("" if d.proposition_id == proposition_id else " · other proposition")
+        key: d.label
+        + (" · current evidence" if current is not None and d.id == current.id else "")
+        + ("" if d.proposition_id == proposition_id else " · other proposition")
         for key, d in choices.items()
     }
     options = list(choices)
+    default = str(current.id) if current is not None else st.query_params[links.DATASET]
     chosen = url_choice(
-        label, options, param=links.DATASET, default=options[0], format_func=names.__getitem__, help=help
+        label, options, param=links.DATASET, default=default, format_func=names.__getitem__, help=help
     )
     return choices[chosen]
 
