@@ -97,19 +97,10 @@ def _headline(analysis: Analysis, currency: str) -> None:
     if untested:
         cols[2].caption(untested)
     if analysis.value is not None:
-        value = gaps.value_summary(analysis.value)
-        cols[3].metric(
-            "Value gap per customer", format_money(value["gap"] or 0.0, currency),
-            help="Promised minus realized benefit per customer and period (monetary claims only); "
-            "positive means customers get less than promised.",
-        )  # fmt: skip
-        cols[4].metric(
-            "Net customer value", format_money(value["net_value"] or 0.0, currency),
-            delta=f"{(value['net_value'] or 0.0) - (value['net_value_as_promised'] or 0.0):+,.2f} "
-            f"{currency} vs promised",
-            help="Realized benefit minus price and cost of access; the delta is against the value as "
-            "promised.",
-        )  # fmt: skip
+        for col, tile in zip(cols[3:], gaps.headline_tiles(analysis.value, currency), strict=True):
+            col.metric(tile.label, tile.value, delta=tile.delta, help=tile.help)
+            if tile.note:
+                col.caption(escape_markdown(tile.note))
 
 
 def _verdicts(  # type: ignore[no-untyped-def]
@@ -176,11 +167,9 @@ def _verdicts(  # type: ignore[no-untyped-def]
         if sample is None:
             st.info(f"No outcomes for metric {claim.metric} in this selection.")
             return
-        from valuegap.evidence import threshold
-
         show_chart(
-            "distribution", sample.histogram(), claimed=claim.claimed, threshold=threshold(claim),
-            unit=claim.unit, direction=claim.direction.value,
+            "distribution", sample.histogram(), **gaps.distribution_marks(claim), unit=claim.unit,
+            direction=claim.direction.value,
         )  # fmt: skip
 
 
