@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from valuegap import links, price_research, pricing_charts, scenario_charts, scenarios
-from valuegap.churn import ChurnFit
+from valuegap.churn import ChurnFit, RevenueFigure, revenue_sentences
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown, format_money
 from valuegap.model import AccessUnit, Proposition
@@ -276,10 +276,7 @@ def _results(result: ScenarioResult, inputs: ScenarioInputs, currency: str, peri
             ("Predicted churn", f"{what_if.churn_rate:.1%}",
              None if churn_change is None else _delta(100 * churn_change, "{:+.2f} pp"), "inverse",
              f"95% band {what_if.churn_low:.1%} – {what_if.churn_high:.1%} (delta method)."),
-            (f"Revenue at risk ({result.proposition.horizon} {period}s)",
-             _compact(what_if.revenue_at_risk, currency),
-             _delta(result.delta("revenue_at_risk"), "{:+,.0f}"), "inverse",
-             "Σ churn probability × revenue × horizon."),
+            *_revenue_tiles(result, currency, period),
         ]  # fmt: skip
     else:
         tiles += [
@@ -303,9 +300,36 @@ def _results(result: ScenarioResult, inputs: ScenarioInputs, currency: str, peri
     st.caption(
         "Today against the what-if. The churn model sees price and the value gap; the cost of access "
         "changes customer value but not predicted churn. Revenue at risk = Σ churn probability × revenue "
-        "× horizon; the part due to the value gap is what closing the gap would keep (negative when "
-        "customers get more than promised)."
+        "× horizon. Under-delivery: what removing only the shortfalls (customers who got less than "
+        "promised) would take off it; net effect: what delivering exactly the promise to every customer "
+        "would take off it (negative when customers get more than promised). Intervals: 95%, delta method."
     )
+
+
+def _revenue_tiles(
+    result: ScenarioResult, currency: str, period: str
+) -> list[tuple[str, str, str | None, str, str | None]]:
+    """Revenue at risk, under-delivery and the net effect of delivering the promise (METHODS section 7):
+    a gap figure is called a share of revenue at risk only when it lies between 0 and the total."""
+    what_if = result.what_if
+    figures = {
+        name: RevenueFigure(
+            getattr(what_if, name) or 0.0, getattr(what_if, f"{name}_low") or 0.0,
+            getattr(what_if, f"{name}_high") or 0.0,
+        )
+        for name in ("revenue_at_risk", "under_delivery", "net_effect")
+    }  # fmt: skip
+    words = revenue_sentences(*figures.values(), currency)
+    labels = {
+        "revenue_at_risk": f"Revenue at risk ({result.proposition.horizon} {period}s)",
+        "under_delivery": "Revenue at risk from under-delivery",
+        "net_effect": "Net effect of delivering exactly the promise",
+    }
+    return [
+        (label, _compact(figures[name].estimate, currency), _delta(result.delta(name), "{:+,.0f}"), "inverse",
+         words[name])
+        for name, label in labels.items()
+    ]  # fmt: skip
 
 
 def _save_form(ctx: PageContext, stored: StoredProposition, scenario: Scenario) -> None:

@@ -655,6 +655,12 @@ class ChurnFigures:
     under_delivery: RevenueFigure
     net_effect: RevenueFigure
 
+    def sentences(self, currency: str, *, level: int = 95) -> dict[str, str]:
+        """The three revenue figures in plain words (:func:`revenue_sentences`)."""
+        return revenue_sentences(
+            self.revenue_at_risk, self.under_delivery, self.net_effect, currency, level=level
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "churn_rate": {"estimate": self.rate, "ci_low": self.low, "ci_high": self.high},
@@ -665,13 +671,16 @@ class ChurnFigures:
         }
 
 
-def revenue_sentences(figures: ChurnFigures, currency: str, *, level: int = 95) -> dict[str, str]:
-    """Plain words for the three revenue figures, keyed like :class:`ChurnFigures`' fields.
+def revenue_sentences(
+    at_risk: RevenueFigure, under: RevenueFigure, net: RevenueFigure, currency: str, *, level: int = 95
+) -> dict[str, str]:
+    """Plain words for revenue at risk, under-delivery and the net effect (METHODS section 7), keyed
+    ``revenue_at_risk``, ``under_delivery``, ``net_effect``; ``level`` is the intervals' level in %.
 
     A gap figure is called a share of revenue at risk only when it lies between 0 and the total
     (METHODS section 7); otherwise it is said as what it is: a change of revenue at risk.
     """
-    total = figures.revenue_at_risk.estimate
+    total = at_risk.estimate
 
     def money(value: float) -> str:
         return format_money(value, currency)
@@ -680,14 +689,12 @@ def revenue_sentences(figures: ChurnFigures, currency: str, *, level: int = 95) 
         low, high = (-figure.ci_high, -figure.ci_low) if negated else (figure.ci_low, figure.ci_high)
         return f"{level}% CI {money(low)} to {money(high)}"
 
-    at_risk = figures.revenue_at_risk
     texts = {
         "revenue_at_risk": (
             f"Revenue expected to leave with customers who churn: Σ churn probability × revenue × horizon "
             f"({interval(at_risk)})."
         )
     }
-    under = figures.under_delivery
     share = under.share_of(total)
     if share is not None:
         texts["under_delivery"] = (
@@ -703,7 +710,6 @@ def revenue_sentences(figures: ChurnFigures, currency: str, *, level: int = 95) 
         texts["under_delivery"] = (
             f"Revenue at risk from under-delivery: {money(under.estimate)} ({interval(under)})."
         )
-    net = figures.net_effect
     share = net.share_of(total)
     if share is not None:
         texts["net_effect"] = (

@@ -541,7 +541,7 @@ def test_net_effect_is_negative_when_customers_get_more_than_promised() -> None:
     assert figures.net_effect.estimate == pytest.approx(expected, rel=1e-12) and expected < 0
     assert figures.under_delivery.estimate == 0.0  # no shortfall to remove
     assert figures.under_delivery.ci_low == figures.under_delivery.ci_high == 0.0
-    words = churn.revenue_sentences(figures, "USD")
+    words = figures.sentences("USD")
     assert "more than promised" in words["net_effect"] and "%" not in words["net_effect"].replace(
         "95% CI", ""
     )
@@ -593,10 +593,10 @@ def figures_of(under: float, net: float, total: float = 100.0) -> churn.ChurnFig
 
 
 def test_a_gap_figure_is_called_a_share_only_between_0_and_the_total() -> None:
-    inside = churn.revenue_sentences(figures_of(25.0, 40.0), "USD")
+    inside = figures_of(25.0, 40.0).sentences("USD")
     assert "(25% of the revenue at risk)" in inside["under_delivery"]
     assert "lower revenue at risk by USD 40 (40% of it" in inside["net_effect"]
-    outside = churn.revenue_sentences(figures_of(-3.0, -40.0), "USD")
+    outside = figures_of(-3.0, -40.0).sentences("USD")
     assert "%" not in outside["under_delivery"].replace("95% CI", "")
     assert "raise revenue at risk by USD 3 " in outside["under_delivery"]
     assert "%" not in outside["net_effect"].replace("95% CI", "")
