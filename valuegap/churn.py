@@ -264,7 +264,7 @@ def gap_basis(prop: Proposition, summary: OutcomeSummary, *, offer: str | None =
         )
     for claim_id, count in missing:
         notes.append(
-            f"{count} of {ours.size} customers have no value for claim {claim_id!r}; they count the "
+            f"{count:,} of {ours.size:,} customers have no value for claim {claim_id!r}; they count the "
             "claim's mean gap over the customers who have one."
         )
     ids = labels[ours]
@@ -283,7 +283,7 @@ def _rival_note(claim: Claim, in_segment: int, elsewhere: int) -> str:
         return f"Claim {claim.id!r} compares each customer with {rival}'s overall mean."
     return (
         f"Claim {claim.id!r} compares {_plural(in_segment, 'customer value', 'customer values')} with "
-        f"{rival}'s mean in the customer's own segment and {elsewhere} (no segment, or a segment "
+        f"{rival}'s mean in the customer's own segment and {elsewhere:,} (no segment, or a segment "
         f"without {rival} customers) with {rival}'s overall mean."
     )
 
