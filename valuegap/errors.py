@@ -2,7 +2,61 @@
 
 from __future__ import annotations
 
+import math
+import re
+import reprlib
 from dataclasses import dataclass
+
+QUOTE_LIMIT = 60  # characters of user input a message echoes
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` on one line (control characters as spaces) and cut to ``limit`` characters, "…" marking
+    the cut: for names from user input (a key, a column) that a message or a field path shows as they
+    are. Looks at no more than ``limit`` characters, however long ``text`` is."""
+    head = _CONTROL.sub(" ", text[: limit + 1])
+    return head if len(head) <= limit else head[: max(limit - 1, 0)] + "…"
+
+
+class _BoundedRepr(reprlib.Repr):
+    """``repr`` that looks at a few items and levels only, so a value that expands to gigabytes
+    (a YAML billion-laughs document) costs microseconds, and never fails on a huge integer."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.fillvalue = "…"
+        self.maxlevel = 3
+        self.maxtuple = self.maxlist = self.maxarray = self.maxdeque = 6
+        self.maxdict = self.maxset = self.maxfrozenset = 4
+        self.maxstring = self.maxother = self.maxlong = limit
+
+    def repr_str(self, x: str, level: int) -> str:
+        return repr(x) if len(x) <= self.maxstring - 2 else repr(x[: max(self.maxstring - 5, 1)]) + "…"
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() <= 3 * self.maxlong:  # at most ~0.9 x limit digits: printing it is cheap
+            return super().repr_int(x, level)
+        digits = math.floor(x.bit_length() * math.log10(2)) + 1  # exact or one too many
+        return f"a {'negative ' if x < 0 else ''}whole number of about {digits:,} digits"
+
+    def repr_instance(self, x: object, level: int) -> str:
+        try:
+            text = repr(x)
+        except Exception:  # a value whose repr fails is still named by its type
+            return f"<{type(x).__name__}>"
+        return shorten(text, self.maxother)
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` as a message echoes user input: its ``repr``, cut to at most ``limit`` characters.
+
+    Every message that quotes what a user gave goes through here ("must be a number (got 'abc')"), so
+    no input can make a message long: a megabyte of text, a list of a billion items or a 5,000-digit
+    number each come out as a short, readable excerpt, at a cost that does not grow with the value.
+    """
+    text = _BoundedRepr(limit).repr(value)
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from valuegap.errors import InvalidInput, Problem
+from valuegap.errors import InvalidInput, Problem, quote, shorten
 
 
 class BenefitKind(StrEnum):
@@ -267,13 +267,13 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
             if isinstance(node, list | tuple) and 0 <= item < len(node):
                 node = node[item]
                 if isinstance(node, dict) and isinstance(node.get("id"), str) and node["id"]:
-                    label = f"{item + 1} ({node['id']})"
+                    label = f"{item + 1} ({shorten(node['id'], 40)})"
             else:
                 node = None
             parts.append(f"[{label}]")
         else:
             node = node.get(item) if isinstance(node, dict) else None
-            parts.append(("." if parts else "") + str(item))
+            parts.append(("." if parts else "") + shorten(str(item), 40))
     return "".join(parts)
 
 
@@ -282,7 +282,7 @@ def _message(error: dict[str, Any]) -> str:
     given = error.get("input")
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected} (got {given!r})"
+        return f"must be one of {expected} (got {quote(given)})"
     if kind in {"greater_than_equal", "greater_than", "less_than", "less_than_equal"}:
         ctx = error.get("ctx", {})
         bound = next(iter(ctx.values()), "")
@@ -292,14 +292,14 @@ def _message(error: dict[str, Any]) -> str:
             "less_than": "less than",
             "less_than_equal": "at most",
         }[kind]
-        return f"must be {words} {bound} (got {given!r})"
+        return f"must be {words} {bound} (got {quote(given)})"
     if kind == "string_pattern_mismatch":
-        return f"has an unexpected format (got {given!r})"
+        return f"has an unexpected format (got {quote(given)})"
     if kind == "string_too_long":
         limit = error.get("ctx", {}).get("max_length")
         return f"is too long (at most {limit} characters)"
     if kind in _FRIENDLY:
-        suffix = f" (got {given!r})" if kind.endswith(("parsing", "_type")) and given is not None else ""
+        suffix = f" (got {quote(given)})" if kind.endswith(("parsing", "_type")) and given is not None else ""
         return _FRIENDLY[kind] + suffix
     return str(error.get("msg", "is not valid"))
 
@@ -307,12 +307,12 @@ def _message(error: dict[str, Any]) -> str:
 def _claim_problems(index: int, claim: Claim) -> list[Problem]:
     """What is wrong with one claim beyond types and ranges (fields that depend on its form)."""
     problems: list[Problem] = []
-    where = f"claims[{index + 1} ({claim.id})]"
+    where = f"claims[{index + 1} ({shorten(claim.id, 40)})]"
     if not CLAIM_ID_PATTERN.match(claim.id):
         problems.append(
             Problem(
                 f"claims[{index + 1}].id",
-                f"{claim.id!r} must be 1-40 lower-case letters, digits, '-' or '_' "
+                f"{quote(claim.id)} must be 1-40 lower-case letters, digits, '-' or '_' "
                 "(it names the claim in reports and links)",
             )
         )
@@ -340,6 +340,11 @@ def _claim_problems(index: int, claim: Claim) -> list[Problem]:
     return problems
 
 
+def _id_label(claim_id: Any) -> str:
+    """A claim id as a field path shows it: text cut short, anything else quoted."""
+    return shorten(claim_id, 40) if isinstance(claim_id, str) else quote(claim_id, 40)
+
+
 def _duplicate_id_problems(claim_ids: list[Any]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[Any, int] = {}
@@ -347,7 +352,7 @@ def _duplicate_id_problems(claim_ids: list[Any]) -> list[Problem]:
         if claim_id in seen:
             problems.append(
                 Problem(
-                    f"claims[{index + 1} ({claim_id})].id",
+                    f"claims[{index + 1} ({_id_label(claim_id)})].id",
                     f"is used by claim {seen[claim_id]} too; ids must be unique",
                 )
             )
@@ -363,7 +368,7 @@ def _access_id_problems(prop: Proposition) -> list[Problem]:
             problems.append(
                 Problem(
                     f"cost_of_access[{index + 1}].id",
-                    f"{item.id!r} must be 1-40 lower-case letters, digits, '-' or '_' "
+                    f"{quote(item.id)} must be 1-40 lower-case letters, digits, '-' or '_' "
                     "(it names the item in saved scenarios and links)",
                 )
             )
@@ -410,7 +415,8 @@ def _problems_of_parsable_claims(data: dict[str, Any]) -> list[Problem]:
             continue
         problems += _claim_problems(index, claim)
     ids = [raw.get("id") for raw in raw_claims if isinstance(raw, dict)]
-    if len(ids) == len(raw_claims):
+    if len(ids) == len(raw_claims) and all(isinstance(i, str) for i in ids):  # an id that is a list is
+        # not hashable; pydantic has already said it must be text
         problems += _duplicate_id_problems(ids)
     return problems
 
