@@ -29,11 +29,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"valuegap: {message} (see 'valuegap --help')\n")
 
 
+PROBLEMS_SHOWN = 1000  # a file with a million bad cells gets the first 1,000 and a count of the rest
+
+
 def _one_line(error: ValueGapError) -> str:
+    """The error on one line: every problem up to :data:`PROBLEMS_SHOWN`, then how many more."""
     if isinstance(error, InvalidInput):
         prefix = f"{error.source}: " if error.source else ""
-        return prefix + "; ".join(str(problem) for problem in error.problems)
-    return error.message.replace("\n", " ")
+        shown = error.problems[:PROBLEMS_SHOWN]
+        more = len(error.problems) - len(shown)
+        rest = f"; and {more:,} more problems (fix these and run again to see the rest)" if more > 0 else ""
+        text = prefix + "; ".join(str(problem) for problem in shown) + rest
+    else:
+        text = error.message
+    return " ".join(text.splitlines())
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -370,6 +379,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `valuegap lint x.yaml | head`
         return EXIT_OK
+    except RecursionError:  # the readers refuse deep nesting themselves; this is the last line of defence
+        print(
+            "valuegap: an input file nests too deeply to read; check its brackets and indentation, or "
+            "export it again from the app.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
 
 
 def run() -> None:  # pragma: no cover - the console script; tests call main()

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuegap.errors import InvalidInput, Problem, ValueGapError
+from valuegap.errors import InvalidInput, Problem, ValueGapError, quote, shorten
 
 WEIGHT_TOTAL = 100.0
 WEIGHT_SLACK = 1e-6  # weights typed as 33.3333… still sum to 100
@@ -29,6 +29,7 @@ MIN_OFFERS_FOR_LINE = 3
 MIN_OFFERS_FOR_ZONE = 4  # METHODS §6: the zone is drawn only with at least four offers
 NAME_LENGTH = 120
 OFFER_FIELDS = ("name", "price", "ours", "scores")
+NAMES_SHOWN = 8  # a message listing attribute names shows this many, then how many more
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Offers:
         for offer in self.offers:
             if offer.name == name:
                 return offer
-        raise ValueGapError(f"There is no offer named {name!r}.")
+        raise ValueGapError(f"There is no offer named {quote(name)}.")
 
     def with_ours(self, *, price: float | None = None, scores: Mapping[str, float] | None = None) -> Offers:
         """The same market with our offer's price or scores replaced (what-ifs, measured scores)."""
@@ -99,6 +100,14 @@ def _format(value: float) -> str:
     return f"{value:g}"
 
 
+def _names(names: Sequence[str]) -> str:
+    """Names for a message: the first few, each cut short, then how many more (so a message stays
+    short however many attributes a file has)."""
+    shown = ", ".join(shorten(name, 40) for name in names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
 def _attribute_problems(raw: Any) -> tuple[dict[str, float], list[Problem]]:
     if not isinstance(raw, Mapping) or not raw:
         return {}, [Problem("attributes", "list the attributes offers are compared on, each with its weight")]
@@ -106,7 +115,7 @@ def _attribute_problems(raw: Any) -> tuple[dict[str, float], list[Problem]]:
     problems: list[Problem] = []
     for key, value in raw.items():
         name = str(key).strip()
-        where = f"attributes.{name}"
+        where = f"attributes.{shorten(name, 40)}"
         if not name:
             problems.append(Problem("attributes", "an attribute has no name"))
             continue
@@ -118,7 +127,7 @@ def _attribute_problems(raw: Any) -> tuple[dict[str, float], list[Problem]]:
             continue
         weight = _number(value)
         if weight is None or weight < 0:
-            problems.append(Problem(where, f"weight must be a number of at least 0 (got {value!r})"))
+            problems.append(Problem(where, f"weight must be a number of at least 0 (got {quote(value)})"))
             continue
         weights[name] = weight
     if not problems and abs(sum(weights.values()) - WEIGHT_TOTAL) > WEIGHT_SLACK:
@@ -135,8 +144,12 @@ def _offer_problems(index: int, raw: Any, weights: Mapping[str, float]) -> tuple
     if not isinstance(raw, Mapping):
         return None, [Problem(f"offers[{index + 1}]", "must be a mapping with name, price and scores")]
     name = str(raw.get("name") or "").strip()
-    where = f"offers[{index + 1} ({name})]" if name else f"offers[{index + 1}]"
-    problems = [Problem(f"{where}.{key}", "is not a known field") for key in raw if key not in OFFER_FIELDS]
+    where = f"offers[{index + 1} ({shorten(name, 40)})]" if name else f"offers[{index + 1}]"
+    problems = [
+        Problem(f"{where}.{shorten(str(key), 40)}", "is not a known field; remove it or check its spelling")
+        for key in raw
+        if key not in OFFER_FIELDS
+    ]
     if not name:
         problems.append(Problem(f"{where}.name", "every offer needs a name"))
     elif len(name) > NAME_LENGTH:
@@ -144,33 +157,40 @@ def _offer_problems(index: int, raw: Any, weights: Mapping[str, float]) -> tuple
     price = _number(raw.get("price"))
     if price is None or price <= 0:
         problems.append(
-            Problem(f"{where}.price", f"must be a number greater than 0 (got {raw.get('price')!r})")
+            Problem(f"{where}.price", f"must be a number greater than 0 (got {quote(raw.get('price'))})")
         )
     ours = raw.get("ours", False)
     if not isinstance(ours, bool):
-        problems.append(Problem(f"{where}.ours", f"must be true or false (got {ours!r})"))
+        problems.append(Problem(f"{where}.ours", f"must be true or false (got {quote(ours)})"))
     scores_raw = raw.get("scores")
     scores: dict[str, float] = {}
     if not isinstance(scores_raw, Mapping):
         problems.append(Problem(f"{where}.scores", "give a score for every attribute"))
     else:
         given = {str(key).strip(): value for key, value in scores_raw.items()}
+        known = _names(list(weights)) or "none"
         for attribute in given:
             if attribute not in weights:
-                known = ", ".join(weights) or "none"
                 problems.append(
-                    Problem(f"{where}.scores.{attribute}", f"is not one of the attributes ({known})")
+                    Problem(
+                        f"{where}.scores.{shorten(attribute, 40)}",
+                        f"is not one of the attributes ({known}); score only those",
+                    )
                 )
+        missing = [a for a in weights if a not in given or given[a] is None]
+        if missing:  # one problem per offer: a file can have thousands of offers and of attributes
+            path = f"{where}.scores" + (f".{shorten(missing[0], 40)}" if len(missing) == 1 else "")
+            what = "is missing" if len(missing) == 1 else f"misses {_names(missing)}"
+            problems.append(Problem(path, f"{what}: score every attribute"))
         for attribute in weights:
-            if attribute not in given or given[attribute] is None:
-                problems.append(Problem(f"{where}.scores.{attribute}", "is missing: score every attribute"))
+            if attribute not in given or given[attribute] is None:  # said above
                 continue
             score = _number(given[attribute])
             if score is None or score < 0:
                 problems.append(
                     Problem(
-                        f"{where}.scores.{attribute}",
-                        f"must be a number of at least 0 (got {given[attribute]!r})",
+                        f"{where}.scores.{shorten(attribute, 40)}",
+                        f"must be a number of at least 0 (got {quote(given[attribute])})",
                     )
                 )
                 continue
@@ -190,7 +210,9 @@ def parse_offers(data: Any, *, source: str = "") -> Offers:
             [Problem("", "an offers file must be a mapping with attributes and offers")], source=source
         )
     problems = [
-        Problem(str(key), "is not a known field") for key in data if key not in ("attributes", "offers")
+        Problem(shorten(str(key), 40), "is not a known field; remove it or check its spelling")
+        for key in data
+        if key not in ("attributes", "offers")
     ]
     weights, attribute_problems = _attribute_problems(data.get("attributes"))
     problems += attribute_problems
@@ -320,8 +342,9 @@ def relative_performance(offers: Offers) -> pd.DataFrame:
         attribute = zero[zero].index[0]
         offer = others.index[(others[attribute] <= 0).to_numpy()][0]
         raise ValueGapError(
-            f"offers[{offer}].scores.{attribute}: every other offer scores 0 on {attribute!r}, so "
-            f"{offer}'s relative performance on it is undefined; give the others a score above 0."
+            f"offers[{shorten(offer, 40)}].scores.{shorten(attribute, 40)}: every other offer scores 0 on "
+            f"{quote(attribute)}, so {shorten(offer, 40)}'s relative performance on it is undefined; give "
+            "the others a score above 0."
         )
     return scores / others
 

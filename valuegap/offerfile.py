@@ -15,7 +15,7 @@ import pandas as pd
 
 from valuegap import exports, filetypes, propfile
 from valuegap.competition import Offers, parse_offers
-from valuegap.errors import InvalidInput, Problem
+from valuegap.errors import InvalidInput, Problem, quote
 
 TEXT_SUFFIXES = (".yaml", ".yml", ".json")
 WEIGHTS_ROW = "importance"  # the row of a CSV/Excel offers table that holds the attribute weights
@@ -82,7 +82,7 @@ def _ours(value: Any, row: int, source: str) -> bool:
     if text in ("false", "no", "0", "0.0", ""):
         return False
     raise InvalidInput(
-        [Problem(f"row {row}, column ours", f"must be yes or no (got {value!r})")], source=source
+        [Problem(f"row {row}, column ours", f"must be yes or no (got {quote(value)})")], source=source
     )
 
 

@@ -630,6 +630,12 @@ def _max_prices(frame: pd.DataFrame, source: str, prices: Sequence[float] | None
         twice = by_price[by_price.index.duplicated(keep=False)]
         raise ValueGapError(f"{_where(source)}columns {', '.join(twice)} name the same price; keep one.")
     tested = by_price.index.to_numpy(float)
+    if not np.isfinite(tested).all():  # a column named with a 400-digit price reads as infinity
+        too_large = ", ".join(_shown(c) for c in by_price[~np.isfinite(by_price.index.to_numpy(float))])
+        raise ValueGapError(
+            f"{_where(source)}column(s) {too_large} name a price beyond the range of numbers this app reads "
+            "(about 1.8e308); name each 0/1 column by the price it tested."
+        )
     if prices is not None and not np.array_equal(np.unique(np.asarray(prices, float)), tested):
         raise ValueGapError(f"{_where(source)}the tested prices are the 0/1 columns; leave prices out.")
     answers = _numbers(frame, dict(zip(by_price, by_price, strict=True)), source, "binary")
@@ -668,12 +674,15 @@ def gabor_granger(
     if none:
         notes.append(f"{none} respondent(s) accepted none of the tested prices; they count as no demand.")
     count = n - np.searchsorted(np.sort(top), tested, "left")
-    demand = pd.DataFrame({"price": tested, "share": count / n, "revenue": tested * count / n})
-    best = _best(tested * count)
+    # price x share, never price x count / n: the share is at most 1, so revenue stays finite for any
+    # finite price (prices near 1e308 made p x count overflow to infinity, and no price was "best")
+    share = count / n
+    demand = pd.DataFrame({"price": tested, "share": share, "revenue": tested * share})
+    best = _best(demand["revenue"].to_numpy())
     profit_price = best_profit = None
     if unit_cost is not None:
-        demand["profit"] = (tested - unit_cost) * count / n
-        top_profit = _best((tested - unit_cost) * count)
+        demand["profit"] = (tested - unit_cost) * share  # both at least 0, so the difference is finite
+        top_profit = _best(demand["profit"].to_numpy())
         profit_price, best_profit = float(tested[top_profit]), float(demand["profit"].iloc[top_profit])
         if best_profit <= 0:
             notes.append("No tested price covers the unit cost with a profit.")
