@@ -19,7 +19,7 @@ import pandas as pd
 
 from valuegap.churn import promise_gap_shift
 from valuegap.competition import Offers, value_map
-from valuegap.errors import InvalidInput, Problem
+from valuegap.errors import InvalidInput, Problem, quote
 from valuegap.model import ClaimForm, Proposition
 from valuegap.value import ValueGap, value_gap
 
@@ -61,11 +61,11 @@ class Scenario:
         def number(path: str, value: Any, *, allow_zero: bool = True) -> float | None:
             try:
                 result = float(value)
-            except (TypeError, ValueError):
-                problems.append(Problem(path, f"must be a number (got {value!r})"))
+            except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float range
+                problems.append(Problem(path, f"must be a number (got {quote(value)})"))
                 return None
             if not math.isfinite(result) or result < 0 or (result == 0 and not allow_zero):
-                problems.append(Problem(path, f"must be a finite number of at least 0 (got {value!r})"))
+                problems.append(Problem(path, f"must be a finite number of at least 0 (got {quote(value)})"))
                 return None
             return result
 
