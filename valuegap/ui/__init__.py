@@ -106,6 +106,46 @@ def _leave_pages_directory_mode() -> None:
         st.rerun()
 
 
+CURRENT_PROPOSITION = "vg_current_proposition"  # session key: the proposition the visitor is on
+CURRENT_SCENARIO = "vg_current_scenario"  # session key: (proposition id, scenario id) last opened or saved
+SCENARIO_PAGES = frozenset({"Share"})  # pages whose ?scenario= picks a saved scenario without reloading it
+
+
+def remember_scenario(proposition_id: int, scenario_id: int | None) -> None:
+    """The scenario the visitor opened or saved last (``None``: forget it), for :func:`keep_view`."""
+    if scenario_id is None:
+        st.session_state.pop(CURRENT_SCENARIO, None)
+    else:
+        st.session_state[CURRENT_SCENARIO] = (proposition_id, scenario_id)
+
+
+def keep_view(title: str) -> None:
+    """Carry the proposition (``?p=``) from page to page, and the scenario to the pages that use it.
+
+    The top navigation's links name the page only: Streamlit opens the page without any query
+    string, so each page used to fall back to the first proposition. The proposition a page shows
+    is remembered for the session (here from the address, and by :func:`choose_proposition`) and
+    written into the address of a page opened without one, so it shows the same proposition and
+    its address can be copied as it is.
+    """
+    view = links.parse_query(st.query_params.to_dict())
+    if view.proposition is not None:
+        st.session_state[CURRENT_PROPOSITION] = view.proposition
+    elif links.PROPOSITION not in st.query_params:
+        kept = st.session_state.get(CURRENT_PROPOSITION)
+        if kept is not None:
+            st.query_params[links.PROPOSITION] = str(kept)
+    current = st.session_state.get(CURRENT_PROPOSITION)
+    scenario = st.session_state.get(CURRENT_SCENARIO)
+    if (
+        title in SCENARIO_PAGES
+        and links.SCENARIO not in st.query_params
+        and scenario is not None
+        and scenario[0] == current
+    ):
+        st.query_params[links.SCENARIO] = str(scenario[1])
+
+
 def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
     """The guard every page opens with: page config, identity, the workspace, the sidebar."""
     _leave_pages_directory_mode()
@@ -151,6 +191,7 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
             )
         if identity.mode != "shared":
             st.caption(f":material/database: {escape_markdown(_display_url(url))}")
+    keep_view(title)
     show_flash()
     return PageContext(
         store=store, actor=identity.actor, local_mode=identity.mode == "local", shared=identity.shared
@@ -212,9 +253,11 @@ def choose_proposition(
             else "The proposition in the link no longer exists; showing another one."
         )
     st.session_state[key] = current
+    st.session_state[CURRENT_PROPOSITION] = current  # the next page opens on it too (keep_view)
 
     def _on_change() -> None:
         st.query_params[links.PROPOSITION] = str(st.session_state[key])
+        st.session_state[CURRENT_PROPOSITION] = st.session_state[key]
 
     st.selectbox(
         "Proposition", ids, format_func=names.__getitem__, key=key, on_change=_on_change,
