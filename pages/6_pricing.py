@@ -12,15 +12,17 @@ from valuegap import links, price_research, pricing_charts, scenario_charts, sce
 from valuegap.churn import ChurnFit, RevenueFigure, revenue_sentences
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown, format_money
-from valuegap.model import AccessUnit, Proposition
+from valuegap.model import AccessCost, AccessUnit, Proposition
 from valuegap.scenarios import DEFENSIBLE, Scenario, ScenarioInputs, ScenarioResult
 from valuegap.store import StoredDataset, StoredProposition
 from valuegap.ui import (
+    CURRENT_SCENARIO,
     PageContext,
     choose_dataset,
     choose_proposition,
     flash,
     page_setup,
+    remember_scenario,
     run_page,
 )
 from valuegap.ui.charts import show_altair
@@ -87,18 +89,55 @@ def _sources_caption(outcomes: StoredDataset | None, customers: StoredDataset | 
 
 
 def _keys(stored: StoredProposition) -> dict[str, str]:
-    """Widget keys, which are also the URL's query parameters (bind="query-params")."""
+    """Widget keys, which are also the URL's query parameters (bind="query-params"). A cost-of-access
+    slider is keyed by its item's id, so a link never moves a change onto another item."""
     prop, suffix = stored.proposition, f"_{stored.id}"
     keys = {"price": f"price{suffix}", "segment": f"segment{suffix}"}
-    keys |= {f"access{i}": f"access{i}{suffix}" for i in range(len(prop.cost_of_access))}
+    keys |= {f"access:{item.id}": f"access_{item.id}{suffix}" for item in prop.cost_of_access}
     for claim in prop.claims:
         keys[f"claim:{claim.id}"] = f"claim_{claim.id}{suffix}"
         keys[f"defensible:{claim.id}"] = f"defensible_{claim.id}{suffix}"
     return keys
 
 
+def _scales(prop: Proposition) -> dict[str, scenarios.SliderScale]:
+    """Each slider's range and step, keyed like :func:`_keys`, from today's values."""
+    scales = {"price": scenarios.slider_scale(prop.price.amount)}
+    scales |= {f"access:{item.id}": scenarios.slider_scale(item.amount) for item in prop.cost_of_access}
+    scales |= {
+        f"claim:{c.id}": scenarios.slider_scale(c.claimed) for c in prop.claims if c.claimed is not None
+    }
+    return scales
+
+
+def _access_label(item: AccessCost) -> str:
+    return item.label or item.kind.value.replace("_", " ")
+
+
+def _opened_keys(stored: StoredProposition) -> tuple[str, str]:
+    """Session keys: the scenario opened from the link, and the widget values it set."""
+    return f"vg_opened_scenario_{stored.id}", f"vg_opened_values_{stored.id}"
+
+
+def _today_widgets(stored: StoredProposition) -> dict[str, object]:
+    """Every what-if widget's value for today, by widget key."""
+    prop, keys, scales = stored.proposition, _keys(stored), _scales(stored.proposition)
+    today: dict[str, object] = {keys["price"]: scales["price"].start, keys["segment"]: ALL}
+    today |= {keys[f"access:{item.id}"]: scales[f"access:{item.id}"].start for item in prop.cost_of_access}
+    for claim in prop.claims:
+        if claim.claimed is not None:
+            today[keys[f"claim:{claim.id}"]] = scales[f"claim:{claim.id}"].start
+        today[keys[f"defensible:{claim.id}"]] = False
+    return today
+
+
 def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
-    """``?scenario=ID`` fills the panel with a saved scenario, then leaves the URL to the panel."""
+    """``?scenario=ID`` fills the panel with a saved scenario.
+
+    The link keeps naming the scenario until a what-if widget moves away from it (see
+    :func:`_follow_opened_scenario`), so reloading or copying it reopens the scenario; after a move
+    the widgets' own parameters carry the what-if.
+    """
     wanted = st.query_params.get(links.SCENARIO)
     if not wanted:
         return
@@ -110,44 +149,95 @@ def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
         st.query_params.pop(links.SCENARIO, None)
         st.warning("The scenario in the link does not exist for this proposition; showing today's values.")
         return
-    keys, scenario = _keys(stored), saved.scenario
-    if scenario.price is not None:
-        st.session_state[keys["price"]] = float(scenario.price)
-    for index, amount in scenario.access.items():
-        if f"access{index}" in keys:
-            st.session_state[keys[f"access{index}"]] = float(amount)
-    for claim_id, value in scenario.claims.items():
-        if f"claim:{claim_id}" not in keys:
-            continue
-        if value == DEFENSIBLE:
-            st.session_state[keys[f"defensible:{claim_id}"]] = True
+    prop, scenario = stored.proposition, saved.scenario
+    keys, scales = _keys(stored), _scales(prop)
+    opened_key, values_key = _opened_keys(stored)
+    said = scenarios.notes(scenario, prop, stored.version, version_guessed=saved.version_guessed)
+    if st.session_state.get(opened_key) == saved.id:  # already open in this session: only the notes
+        if said:
+            st.warning(f"The scenario '{escape_markdown(saved.name)}': " + _sentences(said))
+        return
+    values = _today_widgets(stored)
+    outside: list[str] = []
+
+    def put(name: str, value: float, what: str) -> None:
+        scale = scales[name]
+        if scale.contains(value):
+            values[keys[name]] = float(value)
         else:
-            st.session_state[keys[f"claim:{claim_id}"]] = float(value)
-    st.session_state[keys["segment"]] = scenario.segment or ALL
-    # from here on the bound parameters carry the what-if, so a link copied after further
-    # slider moves reopens those moves rather than the saved scenario
-    st.query_params.pop(links.SCENARIO, None)
-    st.toast(f"Opened the scenario '{saved.name}'.", icon=":material/link:")
+            outside.append(
+                f"its {what} ({value:,.{scale.decimals}f}) is outside the slider's range "
+                f"({scale.bottom:,.{scale.decimals}f} to {scale.top:,.{scale.decimals}f}), so the slider "
+                "shows today's"
+            )
+
+    if scenario.price is not None:
+        put("price", scenario.price, "price")
+    items = {item.id: item for item in prop.cost_of_access}
+    for item_id, amount in scenario.access.items():
+        if item_id in items:  # a gone item is named by the notes, never given to another one
+            put(f"access:{item_id}", amount, f"cost of access for '{_access_label(items[item_id])}'")
+    for claim_id, value in scenario.claims.items():
+        if value == DEFENSIBLE and f"defensible:{claim_id}" in keys:
+            values[keys[f"defensible:{claim_id}"]] = True
+        elif value != DEFENSIBLE and f"claim:{claim_id}" in scales:
+            put(f"claim:{claim_id}", float(value), f"promised value for the claim '{claim_id}'")
+    values[keys["segment"]] = scenario.segment or ALL
+    for key, value in values.items():
+        st.session_state[key] = value
+    st.session_state[opened_key], st.session_state[values_key] = saved.id, values
+    remember_scenario(stored.id, saved.id)  # the Share page offers it first
+    said += [f"In the sliders, {text}; the saved scenarios table shows it as saved." for text in outside]
+    if said:
+        st.warning(f"Opened the scenario '{escape_markdown(saved.name)}'. " + _sentences(said))
+    else:
+        st.toast(f"Opened the scenario '{escape_markdown(saved.name)}'.", icon=":material/link:")
 
 
-def _slider_top(value: float) -> float:
-    return float(max(value * 3, 10.0) if value > 0 else 10.0)
+def _sentences(said: list[str]) -> str:
+    return " ".join(escape_markdown(text) for text in said)
 
 
-def _step(top: float, value: float) -> float:
-    """A 1-2-5 step giving about 300 stops up to ``top``, made finer until ``value`` is one of them."""
-    raw = top / 300
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 0.01
-    ladder = [m * magnitude for m in (5, 2, 1)] + [m * magnitude / 10 for m in (5, 2, 1)]
-    steps = [s for s in ladder if s <= max(raw * 1.5, 0.01)] or [0.01]
-    for step in steps:
-        if abs(value / step - round(value / step)) < 1e-9:
-            return float(step)
-    return float(max(steps[-1], 0.01))
+def _follow_opened_scenario(stored: StoredProposition) -> None:
+    """Once a widget moves away from the opened scenario, the link stops naming it: the widgets'
+    parameters then carry the what-if, and a copied link reopens those moves."""
+    opened_key, values_key = _opened_keys(stored)
+    if st.session_state.get(opened_key) is None:
+        return
+    values = st.session_state.get(values_key) or {}
+    if any(st.session_state.get(key, value) != value for key, value in values.items()):
+        st.session_state.pop(opened_key, None)
+        st.session_state.pop(values_key, None)
+        st.query_params.pop(links.SCENARIO, None)
 
 
-def _round_to(value: float, step: float) -> float:
-    return round(round(value / step) * step, 6)
+def _outside_link(key: str, scale: scenarios.SliderScale, what: str) -> None:
+    """Say so when the link's value for a slider is outside its range: Streamlit would quietly show
+    today's value instead."""
+    raw = st.query_params.get(key)
+    if raw is None:
+        return
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not scale.contains(value):
+        st.warning(
+            f"The link's {what} ({escape_markdown(str(raw)[:40])}) is outside the slider's range "
+            f"({scale.bottom:,.{scale.decimals}f} to {scale.top:,.{scale.decimals}f}); showing today's "
+            f"{what} instead."
+        )
+
+
+def _slider(label: str, key: str, scale: scenarios.SliderScale, what: str, **kwargs: object) -> float:
+    """A what-if slider bound to the URL, on ``scale``'s grid (whose top is a stop: see
+    :class:`valuegap.scenarios.SliderScale`), starting at today's stop."""
+    _outside_link(key, scale, what)
+    value = st.slider(
+        label, scale.bottom, scale.top, scale.start, scale.step, key=key, bind="query-params",
+        format=f"%.{scale.decimals}f", **kwargs,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return float(value)
 
 
 @st.fragment
@@ -160,30 +250,34 @@ def _scenario_panel(
     currency, period = prop.price.currency, prop.price.period.value
     st.subheader("What if…")
     left, right = st.columns([2, 3], gap="large")
+    scales = _scales(prop)
     with left:
-        top = _slider_top(prop.price.amount)
-        step = _step(top, prop.price.amount)
-        price = st.slider(
-            f"Price ({currency} per {period})", 0.0, top, _round_to(prop.price.amount, step), step,
-            key=keys["price"], bind="query-params",
+        scale = scales["price"]
+        price = _slider(
+            f"Price ({currency} per {period})", keys["price"], scale, "price",
             help="The list price; each customer's price and revenue scale by the same factor.",
         )  # fmt: skip
+        if price == scale.start:
+            price = prop.price.amount  # today's exact price, even between two stops
         if ranges is not None and not ranges.empty:
             show_altair(
-                pricing_charts.price_band_chart(ranges, price, prop.price.amount, 0.0, top), "price ranges",
+                pricing_charts.price_band_chart(ranges, price, prop.price.amount, 0.0, scale.top),
+                "price ranges",
                 key="price_bands",
                 caption="Price research ranges (bands) against the what-if price (solid) and today's "
                 "(dashed).",
             )  # fmt: skip
-        access = _access_sliders(prop, keys)
-        claims = _claim_sliders(prop, keys, inputs_for(None))
+        access = _access_sliders(prop, keys, scales)
+        claims = _claim_sliders(prop, keys, scales, inputs_for(None))
         segment = st.selectbox(
             "Target segment", segments, key=keys["segment"], bind="query-params",
             help="Value, churn and revenue for this segment's customers only.",
         )  # fmt: skip
+    _follow_opened_scenario(stored)
     scenario = Scenario(
-        price=price, access=access, claims=claims, segment=None if segment == ALL else segment
-    )
+        price=price, access=access, claims=claims, segment=None if segment == ALL else segment,
+        version=stored.version,
+    )  # fmt: skip
     try:
         inputs = inputs_for(scenario.segment)
         result = scenarios.evaluate(inputs, scenario)
@@ -195,23 +289,26 @@ def _scenario_panel(
         _save_form(ctx, stored, scenario)
 
 
-def _access_sliders(prop: Proposition, keys: dict[str, str]) -> dict[int, float]:
-    changed: dict[int, float] = {}
-    for index, item in enumerate(prop.cost_of_access):
+def _access_sliders(
+    prop: Proposition, keys: dict[str, str], scales: dict[str, scenarios.SliderScale]
+) -> dict[str, float]:
+    """Cost-of-access amounts the sliders change, by item id."""
+    changed: dict[str, float] = {}
+    for item in prop.cost_of_access:
         unit = "hours" if item.unit is AccessUnit.hours else prop.price.currency
-        label = item.label or item.kind.value.replace("_", " ")
-        top = _slider_top(item.amount)
-        step = _step(top, item.amount)
-        value = st.slider(
-            f"{label} ({unit}, {item.frequency.value.replace('_', ' ')})", 0.0, top,
-            _round_to(item.amount, step), step, key=keys[f"access{index}"], bind="query-params",
-        )  # fmt: skip
-        if not math.isclose(value, _round_to(item.amount, step)):
-            changed[index] = value
+        scale = scales[f"access:{item.id}"]
+        label = f"{_access_label(item)} ({unit}, {item.frequency.value.replace('_', ' ')})"
+        value = _slider(
+            label, keys[f"access:{item.id}"], scale, f"cost of access for '{_access_label(item)}'"
+        )
+        if value != scale.start:
+            changed[item.id] = value
     return changed
 
 
-def _claim_sliders(prop: Proposition, keys: dict[str, str], inputs: ScenarioInputs) -> dict[str, float | str]:
+def _claim_sliders(
+    prop: Proposition, keys: dict[str, str], scales: dict[str, scenarios.SliderScale], inputs: ScenarioInputs
+) -> dict[str, float | str]:
     changed: dict[str, float | str] = {}
     promised = [c for c in prop.claims if c.claimed is not None and c.form.value != "puffery"]
     if not promised:
@@ -227,13 +324,12 @@ def _claim_sliders(prop: Proposition, keys: dict[str, str], inputs: ScenarioInpu
                 if use:
                     changed[claim.id] = DEFENSIBLE
                     continue
-            top = _slider_top(abs(claim.claimed or 0.0))
-            step = _step(top, claim.claimed or 0.0)
-            value = st.slider(
-                f"{claim.id} ({claim.unit or 'value'})", 0.0, top, _round_to(claim.claimed or 0.0, step),
-                step, key=keys[f"claim:{claim.id}"], bind="query-params", help=claim.text,
+            scale = scales[f"claim:{claim.id}"]
+            value = _slider(
+                f"{claim.id} ({claim.unit or 'value'})", keys[f"claim:{claim.id}"], scale,
+                f"promised value for the claim '{claim.id}'", help=claim.text,
             )  # fmt: skip
-            if not math.isclose(value, _round_to(claim.claimed or 0.0, step)):
+            if value != scale.start:
                 changed[claim.id] = value
     return changed
 
@@ -347,6 +443,7 @@ def _save_form(ctx: PageContext, stored: StoredProposition, scenario: Scenario) 
             except ValueGapError as error:
                 st.error(escape_markdown(error.message))
                 return
+            remember_scenario(stored.id, saved.id)
             flash(f"Saved the scenario '{saved.name}'. Its link: ?p={stored.id}&scenario={saved.id}")
             st.rerun(scope="app")
 
@@ -361,6 +458,14 @@ def _saved(ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor) -
         return
     results: dict[str, ScenarioResult] = {}
     for item in saved:
+        said = scenarios.notes(
+            item.scenario, stored.proposition, stored.version, version_guessed=item.version_guessed
+        )
+        if said:
+            st.warning(
+                f"**{escape_markdown(item.name)}**: " + " ".join(escape_markdown(text) for text in said),
+                icon=":material/history:",
+            )
         try:
             results[item.name] = scenarios.evaluate(inputs_for(item.scenario.segment), item.scenario)
         except ValueGapError as error:
@@ -391,6 +496,8 @@ def _saved(ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor) -
             )  # fmt: skip
             if ctx.actor.can_edit and st.button("Delete", key=f"vg_delete_scenario_{item.id}"):
                 ctx.store.delete_scenario(item.id, actor=ctx.actor)
+                if st.session_state.get(CURRENT_SCENARIO) == (stored.id, item.id):
+                    remember_scenario(stored.id, None)
                 flash(f"Deleted the scenario '{item.name}'.")
                 st.rerun()
 

@@ -20,7 +20,7 @@ import pandas as pd
 from valuegap.churn import promise_gap_shift
 from valuegap.competition import Offers, value_map
 from valuegap.errors import InvalidInput, Problem, quote
-from valuegap.model import ClaimForm, Proposition
+from valuegap.model import ACCESS_ID_PATTERN, ClaimForm, Proposition
 from valuegap.value import ValueGap, value_gap
 
 if TYPE_CHECKING:
@@ -36,35 +36,55 @@ NAME_LENGTH = 80
 
 @dataclass(frozen=True)
 class Scenario:
-    """Overrides on a proposition; anything left unset keeps today's value."""
+    """Overrides on a proposition; anything left unset keeps today's value.
+
+    Cost-of-access overrides name their item by its id (:class:`valuegap.model.AccessCost`), never
+    by its place in the list, and ``version`` records the proposition version the scenario was
+    saved against, so a later change of the proposition can be pointed out (:func:`notes`).
+    Scenarios saved before either existed keep their overrides by position in
+    ``access_by_position`` until the store matches them to items; those are never applied.
+    """
 
     name: str = ""
     price: float | None = None
-    access: Mapping[int, float] = field(default_factory=dict)  # cost-of-access item index → amount
+    access: Mapping[str, float] = field(default_factory=dict)  # cost-of-access item id → amount
     claims: Mapping[str, float | str] = field(default_factory=dict)  # claim id → value or DEFENSIBLE
     segment: str | None = None  # None = every customer
+    version: int | None = None  # the proposition version it was saved against; None = not recorded
+    access_by_position: Mapping[int, float] = field(default_factory=dict)  # 0-based; old scenarios only
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "name": self.name,
             "price": self.price,
-            "access": {str(k): v for k, v in sorted(self.access.items())},
+            "access": dict(sorted(self.access.items())),
             "claims": dict(sorted(self.claims.items())),
             "segment": self.segment,
+            "version": self.version,
         }
+        if self.access_by_position:
+            data["access_by_position"] = {str(k): v for k, v in sorted(self.access_by_position.items())}
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
-        """A scenario from its stored form; every problem is reported with its field."""
+        """A scenario from its stored form; every problem is reported with its field.
+
+        A stored form without ``version`` comes from before cost-of-access ids: its ``access``
+        keys that are whole numbers are positions in the list, kept in ``access_by_position``.
+        """
         problems: list[Problem] = []
 
-        def number(path: str, value: Any, *, allow_zero: bool = True) -> float | None:
+        def number(path: str, value: Any, *, negative: bool = False) -> float | None:
             try:
                 result = float(value)
             except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float range
                 problems.append(Problem(path, f"must be a number (got {quote(value)})"))
                 return None
-            if not math.isfinite(result) or result < 0 or (result == 0 and not allow_zero):
+            if not math.isfinite(result):
+                problems.append(Problem(path, f"must be a finite number (got {quote(value)})"))
+                return None
+            if result < 0 and not negative:
                 problems.append(Problem(path, f"must be a finite number of at least 0 (got {quote(value)})"))
                 return None
             return result
@@ -72,34 +92,121 @@ class Scenario:
         unknown = set(data) - {f.name for f in fields(cls)}
         problems += [Problem(key, "is not a scenario field") for key in sorted(unknown)]
         price = None if data.get("price") is None else number("price", data["price"])
-        access: dict[int, float] = {}
+        version: int | None = None
+        raw_version = data.get("version")
+        if raw_version is not None:
+            if isinstance(raw_version, bool) or not isinstance(raw_version, int) or raw_version < 1:
+                problems.append(
+                    Problem("version", f"must be a whole number of at least 1 (got {quote(raw_version)})")
+                )
+            else:
+                version = raw_version
+        legacy = "version" not in data
+        access: dict[str, float] = {}
+        by_position: dict[int, float] = {}
         for key, value in dict(data.get("access") or {}).items():
-            if not str(key).isdigit():
-                problems.append(Problem(f"access.{key}", "must name a cost-of-access item by its position"))
-            elif (amount := number(f"access.{key}", value)) is not None:
-                access[int(key)] = amount
+            text = str(key).strip()
+            amount = number(f"access.{key}", value)
+            if amount is None:
+                continue
+            if legacy and text.isdigit():
+                by_position[int(text)] = amount
+            elif ACCESS_ID_PATTERN.match(text):
+                access[text] = amount
+            else:
+                problems.append(Problem(f"access.{key}", "must name a cost-of-access item by its id"))
+        for key, value in dict(data.get("access_by_position") or {}).items():
+            if not str(key).strip().isdigit():
+                problems.append(Problem(f"access_by_position.{key}", "must be a position (0, 1, 2, ...)"))
+            elif (amount := number(f"access_by_position.{key}", value)) is not None:
+                by_position[int(str(key).strip())] = amount
         claims: dict[str, float | str] = {}
         for key, value in dict(data.get("claims") or {}).items():
             if value == DEFENSIBLE:
                 claims[str(key)] = DEFENSIBLE
-            elif (amount := number(f"claims.{key}", value)) is not None:
+            elif (amount := number(f"claims.{key}", value, negative=True)) is not None:  # may be < 0
                 claims[str(key)] = amount
         if problems:
             raise InvalidInput(problems, source="scenario")
         segment = data.get("segment")
-        return cls(str(data.get("name") or "")[:NAME_LENGTH], price, access, claims, segment or None)
+        return cls(
+            str(data.get("name") or "")[:NAME_LENGTH], price, access, claims, segment or None, version,
+            by_position,
+        )  # fmt: skip
+
+
+def place_positions(scenario: Scenario, prop: Proposition, version: int) -> Scenario:
+    """An old scenario's overrides by position turned into overrides by item id.
+
+    ``prop`` must be the proposition as it was when the scenario was saved (version ``version``):
+    position ``i`` then names its ``i``-th cost-of-access item. A position past the end of that list
+    stays in ``access_by_position``, to be reported, never applied.
+    """
+    items = prop.cost_of_access
+    access = dict(scenario.access)
+    left: dict[int, float] = {}
+    for position, amount in scenario.access_by_position.items():
+        if 0 <= position < len(items):
+            access.setdefault(items[position].id, amount)
+        else:
+            left[position] = amount
+    return replace(scenario, access=access, access_by_position=left, version=version)
+
+
+def notes(scenario: Scenario, prop: Proposition, version: int, *, version_guessed: bool = False) -> list[str]:
+    """What a reader of ``scenario`` must know about it against ``prop`` (version ``version``), in
+    plain words: the proposition changed since it was saved, and which of its changes no longer
+    have anything to apply to (those are left out, never moved to another item or claim)."""
+    said: list[str] = []
+    if scenario.version is None:
+        said.append(
+            "It was saved before scenarios recorded the proposition's version, so whether the "
+            "proposition changed since cannot be told."
+        )
+    elif scenario.version != version:
+        how = " (going by when it was saved)" if version_guessed else ""
+        said.append(
+            f"The proposition has changed since this scenario was saved: it was made against version "
+            f"{scenario.version}{how}, and this is version {version}. Its changes are applied to "
+            "today's proposition."
+        )
+    elif version_guessed:
+        said.append(
+            f"It was saved before scenarios recorded the proposition's version; going by when it was "
+            f"saved, it was made against this version ({version})."
+        )
+    ids = {item.id for item in prop.cost_of_access}
+    for item_id in sorted(set(scenario.access) - ids):
+        said.append(
+            f"Its cost of access for the item '{item_id}' is not applied: the proposition has no "
+            "cost-of-access item with that id any more."
+        )
+    for position in sorted(scenario.access_by_position):
+        said.append(
+            f"Its cost of access for item {position + 1} of the list is not applied: it was saved "
+            "before items had ids, and which item that was cannot be told."
+        )
+    claim_ids = {claim.id for claim in prop.claims}
+    for claim_id in sorted(set(scenario.claims) - claim_ids):
+        said.append(
+            f"Its promised value for the claim '{claim_id}' is not applied: the proposition has no "
+            "claim with that id any more."
+        )
+    return said
 
 
 def apply(prop: Proposition, scenario: Scenario, defensible: Mapping[str, float | None]) -> Proposition:
     """The proposition with the scenario's price, cost of access and promised values.
 
+    Cost-of-access overrides apply to the item with their id; one whose item is gone applies to
+    nothing (see :func:`notes`), and overrides by position (``access_by_position``) never apply.
     A claim set to DEFENSIBLE promises its defensible value; when it has none (not measured, or a
     form without one) it keeps its promise.
     """
     price = prop.price if scenario.price is None else prop.price.model_copy(update={"amount": scenario.price})
     access = tuple(
-        item.model_copy(update={"amount": scenario.access[i]}) if i in scenario.access else item
-        for i, item in enumerate(prop.cost_of_access)
+        item.model_copy(update={"amount": scenario.access[item.id]}) if item.id in scenario.access else item
+        for item in prop.cost_of_access
     )
     claims = []
     for claim in prop.claims:
@@ -353,3 +460,78 @@ def build_inputs(
         prop, estimates, defensible, market=market, measured_scores=measured_scores, churn=churn,
         revenue=revenue, revenue_segments=segments, churn_note=churn_note,
     )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- slider scales
+
+SLIDER_STOPS = 300  # about this many stops from 0 to the top
+
+
+@dataclass(frozen=True)
+class SliderScale:
+    """A what-if slider's range and step for one of today's values, all on one decimal grid.
+
+    Every number here is ``k × step`` written with the step's decimals, the way the browser writes
+    the slider's value into the link: the top, the bottom and today's value (``start``). A top like
+    ``3 × 69.99`` = 209.96999999999997 would sit just below the 209.97 the browser sends at the
+    slider's end, and Streamlit drops a value above the top back to the default.
+    """
+
+    bottom: float
+    top: float
+    step: float
+    start: float  # today's value on the grid (today's value itself when it is on it)
+    decimals: int
+
+    def snap(self, value: float) -> float:
+        """``value`` moved to the nearest stop within the range."""
+        return min(max(_grid(value, self.step, self.decimals), self.bottom), self.top)
+
+    def contains(self, value: float) -> bool:
+        return math.isfinite(value) and self.bottom <= value <= self.top
+
+
+def _grid(value: float, step: float, decimals: int, rounding: Any = round) -> float:
+    """``value`` on the grid of ``step`` (a step with ``decimals`` decimals), by ``rounding``
+    (``round`` to the nearest stop, ``math.ceil`` up, ``math.floor`` down), exact to the decimal."""
+    scale = 10**decimals
+    units = round(step * scale)  # the step in units of the last decimal: 1, 2 or 5 times a power of ten
+    if rounding is round:
+        count = round(value * scale / units)
+    else:  # within a billionth of a stop counts as on it: 3 × 69.99 is 20997 stops of 0.01
+        ratio = value * scale / units
+        count = rounding(ratio - 1e-9) if rounding is math.ceil else rounding(ratio + 1e-9)
+    return count * units / scale
+
+
+def _ladder(top: float) -> list[tuple[float, int]]:
+    """Steps of 5, 2 and 1 times a power of ten, coarsest first, each with its number of decimals:
+    two decades from about ``top / SLIDER_STOPS`` down, then up to two finer ones (never below 0.01)."""
+    raw = top / SLIDER_STOPS
+    exponent = math.floor(math.log10(raw)) if raw > 0 else -2
+    found: list[tuple[float, int]] = []
+    for power in range(exponent, exponent - 4, -1):  # at most four decades
+        for m in (5, 2, 1):
+            decimals = max(0, -power)
+            step = float(m * 10**power) if power >= 0 else m / 10**decimals
+            near = power >= exponent - 1  # the two decades that give about SLIDER_STOPS stops
+            if (near and step <= max(raw * 1.5, 0.01)) or (not near and step >= 0.01):
+                found.append((step, decimals))
+    return found or [(0.01, 2)]
+
+
+def slider_scale(value: float) -> SliderScale:
+    """The range and step of a slider around today's ``value``: 0 to three times it (at least 10),
+    or the same span below 0 as well for a negative value, in about 300 stops of 1, 2 or 5 times a
+    power of ten, made finer until ``value`` is one of the stops (when none of them fits, the finest
+    of at least 0.01, and today's value is shown at its nearest stop)."""
+    value = float(value) if math.isfinite(value) else 0.0
+    span = max(abs(value) * 3, 10.0)
+    ladder = _ladder(span)
+    fits = [(step, places) for step, places in ladder if abs(value / step - round(value / step)) < 1e-9]
+    coarse = [item for item in ladder if item[0] <= max(span / SLIDER_STOPS * 1.5, 0.01)]
+    step, decimals = fits[0] if fits else max(min(coarse), (0.01, 2))
+    top = _grid(span, step, decimals, math.ceil)
+    bottom = -top if value < 0 else 0.0
+    start = min(max(_grid(value, step, decimals), bottom), top)
+    return SliderScale(bottom, top, step, start, decimals)

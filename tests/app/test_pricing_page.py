@@ -152,3 +152,103 @@ def test_invalid_answers_are_listed_and_the_survey_can_be_imported_without_them(
     assert len(saved) == 1 and saved[0].details["without_invalid"] is True
     assert any("3 respondents used" in c for c in shown(at.caption))
     assert any("The 2 respondents with invalid answers, left out at import:" in c for c in shown(at.caption))
+
+
+# ----------------------------------------------------------------------------- scenarios across versions
+
+
+def test_a_scenario_says_when_the_proposition_changed_and_never_moves_an_override(open_store):
+    from valuegap.scenarios import Scenario
+    from valuegap.store import Actor
+
+    store = open_store()
+    before = store.get(1)
+    items = before.proposition.cost_of_access
+    assert items[2].id == "setup-fee"
+    saved = store.save_scenario(1, Scenario("Cheaper setup", access={"setup-fee": 49.0}), actor=Actor("ana"))
+    # since then the setup fee was deleted and a new first item inserted
+    changed = [
+        items[0].model_copy(update={"id": "training", "label": "Training", "amount": 2.0}),
+        items[0],
+        items[1],
+        items[3],
+    ]
+    store.save(
+        1,
+        before.proposition.model_copy(update={"cost_of_access": tuple(changed)}),
+        seen_version=before.version,
+        actor=Actor("bo"),
+    )
+
+    at = app_at("6_pricing.py", p="1", scenario=str(saved.id))
+    assert not at.exception and not at.error
+    warnings = " ".join(shown(at.warning))
+    assert "Opened the scenario 'Cheaper setup'." in warnings
+    assert (
+        f"it was made against version {before.version}, and this is version {before.version + 1}" in warnings
+    )
+    assert "cost of access for the item 'setup-fee' is not applied" in warnings
+    # no slider took the 49: every item is at today's amount
+    for item in changed:
+        assert at.slider(key=f"access_{item.id}_1").value == item.amount
+    table = at.dataframe[0].value.set_index("metric")
+    assert abs(table.loc["Price + cost of access", "change"]) < 1e-9
+    # the saved list says it too, for as long as the scenario is listed
+    at = app_at("6_pricing.py", p="1")
+    assert any(w.startswith("**Cheaper setup**:") and "has changed since" in w for w in shown(at.warning))
+
+
+def test_an_old_scenario_by_position_is_read_against_the_version_it_was_saved_on(open_store):
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from valuegap.store.schema import scenarios as table
+
+    store = open_store()
+    with store.engine.begin() as conn:  # stored before item ids: cost of access by position, no version
+        old_id = conn.execute(
+            sa.insert(table).values(
+                proposition_id=1,
+                name="From last year",
+                body={"price": 52.0, "access": {"2": 49.0}, "claims": {}},
+                created_at=datetime.now(UTC),
+                created_by="ana",
+            )
+        ).inserted_primary_key[0]
+    at = app_at("6_pricing.py", p="1", scenario=str(old_id))
+    assert not at.exception and not at.error
+    assert "going by when it was saved" in " ".join(shown(at.warning))
+    assert at.slider(key="price_1").value == 52.0
+    assert at.slider(key="access_setup-fee_1").value == 49.0  # position 2 of version 1: the setup fee
+
+
+def test_a_link_value_outside_the_sliders_range_is_named_not_dropped_quietly(open_store):
+    open_store()
+    at = app_at("6_pricing.py", p="1", price_1="5000")
+    assert not at.exception and not at.error
+    assert any(
+        "The link's price (5000) is outside the slider's range (0.0 to 147.0)" in w for w in shown(at.warning)
+    )
+    assert at.slider(key="price_1").value == 49.0
+
+
+def test_an_untouched_price_is_todays_exact_price(open_store):
+    from valuegap.store import Actor
+
+    store = open_store()
+    before = store.get(1)
+    price = before.proposition.price.model_copy(update={"amount": 49.995})  # between two stops of 0.01
+    store.save(
+        1,
+        before.proposition.model_copy(update={"price": price}),
+        seen_version=before.version,
+        actor=Actor("bo"),
+    )
+    at = app_at("6_pricing.py", p="1")
+    assert not at.exception and not at.error
+    assert at.slider(key="price_1").value == 50.0  # shown at the nearest stop …
+    table = at.dataframe[0].value.set_index("metric")
+    assert (
+        table.loc["Price", "what-if"] == 49.995 and abs(table.loc["Price", "change"]) < 1e-12
+    )  # … priced exactly

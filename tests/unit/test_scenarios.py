@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import sample
+from tests.conftest import sample, sample_data
 from valuegap.competition import parse_offers, value_map
 from valuegap.errors import InvalidInput
+from valuegap.model import parse_proposition
 from valuegap.scenarios import (
     DEFENSIBLE,
     Scenario,
@@ -19,6 +21,8 @@ from valuegap.scenarios import (
     best_per_metric,
     comparison_frame,
     evaluate,
+    notes,
+    place_positions,
 )
 
 # sample(): price 49, value of time 45, horizon 24, onboarding 3 h once, setup fee 99 once;
@@ -45,7 +49,7 @@ def inputs(**changes: object) -> ScenarioInputs:
 
 def test_apply_changes_only_what_the_scenario_names():
     prop = sample()
-    what_if = apply(prop, Scenario(price=57.5, access={1: 49.0}, claims={"paid-sooner": 4.0}), {})
+    what_if = apply(prop, Scenario(price=57.5, access={"setup": 49.0}, claims={"paid-sooner": 4.0}), {})
     assert what_if.price.amount == 57.5 and what_if.price.currency == prop.price.currency
     assert [c.amount for c in what_if.cost_of_access] == [3.0, 49.0]
     assert what_if.claim("paid-sooner").claimed == 4.0
@@ -74,7 +78,7 @@ def test_today_is_the_value_gap_by_hand():
 
 
 def test_a_price_rise_a_cheaper_onboarding_and_a_toned_down_claim_by_hand():
-    scenario = Scenario(price=49 * 1.15, access={0: 1.5}, claims={"paid-sooner": 4.0})
+    scenario = Scenario(price=49 * 1.15, access={"onboarding": 1.5}, claims={"paid-sooner": 4.0})
     result = evaluate(inputs(), scenario)
     sacrifice = 49 * 1.15 + 1.5 * 45 / 24 + 99 / 24
     assert result.what_if.sacrifice == pytest.approx(sacrifice)
@@ -122,8 +126,8 @@ def test_raising_the_price_never_raises_the_value_ratio(price: float, rise: floa
 @settings(max_examples=40, deadline=None)
 @given(onboarding=st.floats(0, 50), value=st.floats(0, 20))
 def test_a_scenario_equal_to_today_gives_zero_deltas(onboarding: float, value: float):
-    prop = apply(sample(), Scenario(access={0: onboarding}, claims={"paid-sooner": value}), {})
-    same = Scenario(price=prop.price.amount, access={0: onboarding}, claims={"paid-sooner": value})
+    prop = apply(sample(), Scenario(access={"onboarding": onboarding}, claims={"paid-sooner": value}), {})
+    same = Scenario(price=prop.price.amount, access={"onboarding": onboarding}, claims={"paid-sooner": value})
     result = evaluate(inputs(prop=prop, market=MARKET), same)
     for name, value_today in result.today.__dict__.items():
         if value_today is not None:
@@ -131,14 +135,21 @@ def test_a_scenario_equal_to_today_gives_zero_deltas(onboarding: float, value: f
 
 
 def test_scenarios_round_trip_and_bad_stored_values_name_their_field():
-    scenario = Scenario("Bold", price=55.0, access={0: 2.0}, claims={"paid-sooner": DEFENSIBLE}, segment="x")
+    scenario = Scenario(
+        "Bold",
+        price=55.0,
+        access={"onboarding": 2.0},
+        claims={"paid-sooner": DEFENSIBLE},
+        segment="x",
+        version=3,
+    )
     assert Scenario.from_dict(scenario.to_dict()) == scenario
     with pytest.raises(InvalidInput) as caught:
         Scenario.from_dict(
-            {"price": "lots", "access": {"0": -1, "first": 2}, "claims": {"a": "x"}, "mood": 1}
+            {"price": "lots", "access": {"0": -1, "First!": 2}, "claims": {"a": "x"}, "mood": 1, "version": 0}
         )
     paths = {p.path for p in caught.value.problems}
-    assert paths == {"price", "access.0", "access.first", "claims.a", "mood"}
+    assert paths == {"price", "access.0", "access.First!", "claims.a", "mood", "version"}
     assert not math.isnan(Scenario.from_dict({"price": 0}).price)
 
 
@@ -210,7 +221,7 @@ def test_churn_follows_the_what_if_price_and_promises_through_the_model():
     assert honest.delta("churn_rate") < 0
     assert honest.delta("net_effect") < 0 and honest.delta("under_delivery") < 0
     # cost of access changes value, not predicted churn
-    easier = evaluate(base, Scenario(access={0: 0.0}))
+    easier = evaluate(base, Scenario(access={"onboarding": 0.0}))
     assert easier.delta("churn_rate") == pytest.approx(0.0) and easier.delta("value_ratio") > 0
 
 
@@ -223,3 +234,194 @@ def test_no_best_is_marked_where_every_scenario_ties():
     best = best_per_metric(results)
     assert "Promised benefit" not in best and "Value gap" not in best and "Price" not in best
     assert best["Net customer value"] == "a"
+
+
+# ----------------------------------------------------------------------------- slider scales
+# The browser's slider (react-aria, as Streamlit's frontend uses it) snaps a value to
+# ``min + floor((max - min) / step) × step`` rounded to the step's decimals, and writes that number
+# into the link; Streamlit then drops a link value above ``max`` back to the default. Emulated here
+# with plain doubles (JavaScript numbers are IEEE doubles) and Decimal, not with the code under test.
+
+
+def _js_round_to_step(value: float, step: float) -> float:
+    decimals = max(0, -Decimal(repr(step)).normalize().as_tuple().exponent)
+    factor = 10**decimals
+    return math.floor(value * factor + 0.5) / factor  # Math.round(value * 10^d) / 10^d
+
+
+def _browser_end_value(bottom: float, top: float, step: float) -> float:
+    stops = math.floor(_js_round_to_step((top - bottom) / step, step))
+    return _js_round_to_step(bottom + stops * step, step)
+
+
+def test_the_price_slider_end_is_the_number_the_browser_sends():
+    from valuegap.scenarios import slider_scale
+
+    scale = slider_scale(69.99)
+    assert scale.top == float(Decimal("69.99") * 3) == 209.97 and scale.step == 0.01 and scale.start == 69.99
+    assert _browser_end_value(scale.bottom, scale.top, scale.step) == scale.top
+    assert float(f"{scale.top:.{scale.decimals}f}") == scale.top  # the link's text reads back as the top
+    # the cause of the bug: three times 69.99 in floating point is just below what the browser sends
+    assert _browser_end_value(0.0, 69.99 * 3, 0.01) > 69.99 * 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(cents=st.integers(min_value=-(10**7), max_value=10**8), places=st.sampled_from([0, 1, 2]))
+def test_every_slider_top_is_a_stop_above_three_times_today(cents: int, places: int):
+    from valuegap.scenarios import slider_scale
+
+    exact = Decimal(cents).scaleb(-places)  # today's value as written, e.g. 699.9 or 69.99
+    value = float(exact)
+    scale = slider_scale(value)
+    step, top = Decimal(repr(scale.step)), Decimal(repr(scale.top))
+    assert top % step == 0 and Decimal(repr(scale.bottom)) % step == 0  # both ends are stops
+    span = max(abs(exact) * 3, Decimal(10))
+    assert span <= top < span + step  # the first stop at or above the span
+    assert scale.bottom == (-scale.top if value < 0 else 0.0)
+    assert _browser_end_value(scale.bottom, scale.top, scale.step) == scale.top
+    assert float(f"{scale.top:.{scale.decimals}f}") == scale.top
+    assert Decimal(repr(scale.start)) % step == 0 and abs(Decimal(repr(scale.start)) - exact) <= step / 2
+    if exact % Decimal("0.01") == 0 and abs(exact) <= 1000:  # a price in cents is a stop: today is on it
+        assert scale.start == value
+    # at most four decades below top / 300: up to 3 million stops a side (keyboard End/Home still work)
+    assert (top - Decimal(repr(scale.bottom))) / step <= 2 * 300 * 10**4
+
+
+def test_small_and_awkward_values_keep_about_300_stops_or_fall_to_the_nearest_stop():
+    from valuegap.scenarios import slider_scale
+
+    assert slider_scale(49.0).step == 0.5 and slider_scale(49.0).top == 147.0  # 294 stops
+    assert slider_scale(0.0).top == 10.0 and slider_scale(0.0).step == 0.05
+    assert slider_scale(0.012).step == 0.002 and slider_scale(0.012).start == 0.012
+    third = slider_scale(10 / 3)  # 3.333…: no step fits, the nearest cent is shown
+    assert third.step == 0.01 and third.start == 3.33 and third.snap(3.3349) == 3.33
+    assert third.snap(99.0) == third.top and third.snap(-1.0) == 0.0
+    assert not third.contains(math.nan) and not third.contains(third.top + 0.01) and third.contains(third.top)
+
+
+# ----------------------------------------------------------------------------- overrides by item id
+
+
+def _prop(*items: tuple[str, float]):  # type: ignore[no-untyped-def]
+    access = [{"kind": "effort", "label": label, "amount": amount} for label, amount in items]
+    return sample(cost_of_access=access)
+
+
+def test_an_override_follows_its_item_when_another_is_inserted_before_it():
+    before = _prop(("Onboarding", 3.0), ("Setup", 99.0))
+    scenario = Scenario(access={"setup": 49.0}, version=1)
+    after = parse_proposition(
+        {**before.to_dict(), "cost_of_access": [
+            {"kind": "effort", "label": "Training", "amount": 5.0}, *before.to_dict()["cost_of_access"],
+        ]}
+    )  # fmt: skip
+    what_if = apply(after, scenario, {})
+    assert [(i.label, i.amount) for i in what_if.cost_of_access] == [
+        ("Training", 5.0), ("Onboarding", 3.0), ("Setup", 49.0)
+    ]  # fmt: skip
+    assert notes(scenario, after, 1) == []
+
+
+def test_an_override_of_a_deleted_item_is_reported_and_applied_to_nothing():
+    now = _prop(("Onboarding", 3.0))  # "Setup" was deleted since the scenario was saved at version 1
+    scenario = Scenario(access={"setup": 49.0}, claims={"gone-claim": 2.0}, version=1)
+    assert apply(now, scenario, {}) == now
+    said = notes(scenario, now, 2)
+    assert said[0].startswith("The proposition has changed since this scenario was saved")
+    assert "version 1" in said[0] and "version 2" in said[0]
+    assert any("'setup' is not applied" in s and "no cost-of-access item with that id" in s for s in said)
+    assert any("'gone-claim' is not applied" in s for s in said)
+
+
+def test_an_old_stored_scenario_keeps_its_positions_apart_until_they_are_placed():
+    old = Scenario.from_dict({"name": "Old", "price": 50, "access": {"1": 49.0}, "claims": {}})
+    assert old.version is None and old.access == {} and old.access_by_position == {1: 49.0}
+    prop = _prop(("Onboarding", 3.0), ("Setup", 99.0))
+    assert apply(prop, old, {}).cost_of_access == prop.cost_of_access  # never applied by position
+    said = notes(old, prop, 4)
+    assert any("cannot be told" in s and "version" in s for s in said)
+    assert any("item 2 of the list is not applied" in s for s in said)
+    placed = place_positions(old, prop, 3)
+    assert placed.access == {"setup": 49.0} and placed.access_by_position == {} and placed.version == 3
+    short = place_positions(Scenario(access_by_position={5: 1.0}), prop, 3)
+    assert short.access == {} and short.access_by_position == {5: 1.0}  # past the end: still reported
+    # round trip of the new form: ids stay ids even when they look like numbers
+    numbered = Scenario(access={"2": 1.0}, version=2)
+    assert Scenario.from_dict(numbered.to_dict()) == numbered
+    assert Scenario.from_dict(
+        Scenario(access_by_position={5: 1.0}, version=2).to_dict()
+    ).access_by_position == {5: 1.0}
+
+
+def test_a_negative_promise_survives_the_stored_form():
+    scenario = Scenario(claims={"paid-sooner": -2.5}, version=1)
+    assert Scenario.from_dict(scenario.to_dict()) == scenario
+
+
+# ----------------------------------------------------------------------------- stored scenarios
+
+
+def _old_body(store, prop_id: int, name: str, body: dict, created_at) -> int:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from valuegap.store.schema import scenarios as table
+
+    with store.engine.begin() as conn:
+        return conn.execute(
+            sa.insert(table).values(
+                proposition_id=prop_id, name=name, body=body, created_at=created_at, created_by="before ids"
+            )
+        ).inserted_primary_key[0]
+
+
+def test_a_saved_scenario_records_the_version_it_was_made_against(store, editor):  # type: ignore[no-untyped-def]
+    created = store.create(sample(), editor)
+    made = store.save_scenario(created.id, Scenario("Now", access={"setup": 49.0}), actor=editor)
+    assert made.scenario.version == 1 and not made.version_guessed
+    store.save(created.id, sample(name="Renamed"), seen_version=1, actor=editor)
+    seen = store.save_scenario(created.id, Scenario("Seen", price=40.0, version=1), actor=editor)
+    assert seen.scenario.version == 1  # the version the user was shown, not the one current at saving
+
+
+def test_old_scenarios_are_read_against_the_version_current_when_they_were_saved(store, editor):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    two = sample_data(cost_of_access=[
+        {"kind": "time", "label": "Onboarding", "amount": 3.0, "unit": "hours"},
+        {"kind": "setup_fee", "label": "Setup", "amount": 99.0, "unit": "money"},
+    ])  # fmt: skip
+    created = store.create(parse_proposition(two), editor)
+    midway = datetime.now(UTC) + timedelta(milliseconds=5)
+    # version 2 inserts an item first: position 1 now names "Onboarding", no longer "Setup"
+    three = {
+        **two,
+        "cost_of_access": [{"kind": "effort", "label": "Training", "amount": 1.0}, *two["cost_of_access"]],
+    }
+    import time
+
+    time.sleep(0.02)
+    store.save(created.id, parse_proposition(three), seen_version=1, actor=editor)
+    old_id = _old_body(
+        store,
+        created.id,
+        "Old",
+        {"price": 50.0, "access": {"1": 49.0}, "claims": {}, "segment": None},
+        midway,
+    )
+    opened = store.scenario(old_id)
+    assert opened.version_guessed and opened.scenario.version == 1
+    assert opened.scenario.access == {"setup": 49.0} and opened.scenario.access_by_position == {}
+    now = store.get(created.id)
+    what_if = apply(now.proposition, opened.scenario, {})
+    assert [(i.label, i.amount) for i in what_if.cost_of_access] == [
+        ("Training", 1.0), ("Onboarding", 3.0), ("Setup", 49.0)
+    ]  # fmt: skip
+    said = notes(opened.scenario, now.proposition, now.version, version_guessed=True)
+    assert "going by when it was saved" in said[0] and "version 1" in said[0] and "version 2" in said[0]
+    # saved before any revision this workspace knows of: the version cannot be told, nothing is placed
+    early = _old_body(store, created.id, "Early", {"access": {"0": 1.0}}, midway - timedelta(days=365))
+    unknown = store.scenario(early)
+    assert not unknown.version_guessed and unknown.scenario.version is None
+    assert unknown.scenario.access_by_position == {0: 1.0}
+    assert apply(now.proposition, unknown.scenario, {}) == now.proposition
+    assert [s.name for s in store.scenarios(created.id)] == ["Old", "Early"]

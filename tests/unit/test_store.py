@@ -6,6 +6,7 @@ import pkgutil
 import threading
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -299,9 +300,14 @@ def test_scenarios_are_saved_by_name_shared_by_id_and_never_overwritten_silently
     from valuegap.scenarios import DEFENSIBLE
 
     prop_id = store.create(sample(), editor).id
-    what_if = Scenario("Price +15%", price=57.5, access={0: 2.0}, claims={"c1": DEFENSIBLE}, segment="agency")
+    what_if = Scenario(
+        "Price +15%", price=57.5, access={"setup": 2.0}, claims={"c1": DEFENSIBLE}, segment="agency"
+    )
     saved = store.save_scenario(prop_id, what_if, actor=editor)
-    assert store.scenario(saved.id).scenario == what_if and saved.created_by == editor.name
+    # saved with the proposition version it was made against (here the current one, 1)
+    assert (
+        store.scenario(saved.id).scenario == replace(what_if, version=1) and saved.created_by == editor.name
+    )
     with pytest.raises(ValueGapError, match="already exists"):
         store.save_scenario(prop_id, Scenario("Price +15%", price=60.0), actor=editor)
     replaced = store.save_scenario(prop_id, Scenario("Price +15%", price=60.0), actor=editor, replace=True)

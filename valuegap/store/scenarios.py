@@ -1,11 +1,15 @@
 """Saved what-if scenarios: named per proposition, opened by anyone with the link by their id.
 
 Scenarios are saved whole and never edited in place: saving under a taken name is refused unless the
-caller asks to replace it, so a shared link never silently starts showing different numbers.
+caller asks to replace it, so a shared link never silently starts showing different numbers. Each
+body records the proposition version it was saved against. Bodies from before that (and before
+cost-of-access ids) are read by the version that was current when they were saved, going by the
+revision history: their overrides by position become overrides of that version's items by id.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -13,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from valuegap.errors import NotFound, PermissionDenied, ValueGapError
-from valuegap.scenarios import Scenario
+from valuegap.model import parse_proposition
+from valuegap.scenarios import Scenario, place_positions
 from valuegap.store.engine import read_transaction, write_transaction
-from valuegap.store.schema import propositions, scenarios
+from valuegap.store.schema import propositions, revisions, scenarios
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
     from valuegap.store import Actor
 
@@ -30,16 +35,47 @@ class StoredScenario:
     scenario: Scenario
     created_at: datetime
     created_by: str
+    # the scenario's version was read off the revision history by its date (it was saved before
+    # scenarios recorded it), not recorded with it
+    version_guessed: bool = False
 
     @property
     def name(self) -> str:
         return self.scenario.name
 
 
-def _stored(row: sa.Row[Any]) -> StoredScenario:
+def _stored(conn: Connection, row: sa.Row[Any]) -> StoredScenario:
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
     scenario = Scenario.from_dict({**row.body, "name": row.name})
-    return StoredScenario(row.id, row.proposition_id, scenario, created, row.created_by)
+    guessed = False
+    if scenario.version is None:
+        scenario, guessed = _dated(conn, row.proposition_id, scenario, created)
+    return StoredScenario(row.id, row.proposition_id, scenario, created, row.created_by, guessed)
+
+
+def _dated(
+    conn: Connection, proposition_id: int, scenario: Scenario, created: datetime
+) -> tuple[Scenario, bool]:
+    """An old scenario (no version recorded) read against the proposition version that was current
+    when it was saved: the newest revision saved at or before it. Without one (history missing, or
+    clocks disagreeing) the scenario is left as it is: its version unknown, its overrides by position
+    unplaced, to be reported rather than guessed."""
+    rows = conn.execute(
+        sa.select(revisions.c.version, revisions.c.body, revisions.c.changed_at)
+        .where(revisions.c.proposition_id == proposition_id)
+        .order_by(revisions.c.version.desc())
+    ).all()
+    for revision in rows:
+        changed = (
+            revision.changed_at if revision.changed_at.tzinfo else revision.changed_at.replace(tzinfo=UTC)
+        )
+        if changed <= created:
+            try:
+                then = parse_proposition(revision.body)
+            except ValueGapError:  # a revision the model no longer reads: the version is known, items not
+                return dataclasses.replace(scenario, version=revision.version), True
+            return place_positions(scenario, then, revision.version), True
+    return scenario, False
 
 
 class ScenarioStore:
@@ -53,30 +89,38 @@ class ScenarioStore:
                 .where(scenarios.c.proposition_id == proposition_id)
                 .order_by(scenarios.c.id)
             ).all()
-        return [_stored(row) for row in rows]
+            return [_stored(conn, row) for row in rows]
 
     def scenario(self, scenario_id: int) -> StoredScenario:
         with read_transaction(self.engine) as conn:
             row = conn.execute(sa.select(scenarios).where(scenarios.c.id == scenario_id)).first()
-        if row is None:
-            raise NotFound(f"Scenario {scenario_id} does not exist; it may have been deleted.")
-        return _stored(row)
+            if row is None:
+                raise NotFound(f"Scenario {scenario_id} does not exist; it may have been deleted.")
+            return _stored(conn, row)
 
     def save_scenario(
         self, proposition_id: int, scenario: Scenario, *, actor: Actor, replace: bool = False
     ) -> StoredScenario:
-        """Save under the scenario's name; a taken name is refused unless ``replace``."""
+        """Save under the scenario's name; a taken name is refused unless ``replace``.
+
+        The body records the proposition version the scenario was made against: the scenario's own
+        ``version`` (the one the user was shown), or the current version when it has none.
+        """
         if not actor.can_edit:
             raise PermissionDenied(f"{actor.name} has view-only access and cannot save scenarios.")
         name = scenario.name.strip()
         if not name:
             raise ValueGapError("Give the scenario a name, e.g. 'Price +15%, toned-down savings'.")
-        body = {k: v for k, v in scenario.to_dict().items() if k != "name"}
         now = datetime.now(UTC)
         with write_transaction(self.engine) as conn:
-            exists = conn.execute(sa.select(propositions.c.id).where(propositions.c.id == proposition_id))
-            if exists.first() is None:
+            current = conn.execute(
+                sa.select(propositions.c.version).where(propositions.c.id == proposition_id)
+            ).first()
+            if current is None:
                 raise NotFound(f"Proposition {proposition_id} does not exist; it may have been deleted.")
+            if scenario.version is None:
+                scenario = dataclasses.replace(scenario, version=current.version)
+            body = {k: v for k, v in scenario.to_dict().items() if k != "name"}
             taken = conn.execute(
                 sa.select(scenarios.c.id).where(
                     scenarios.c.proposition_id == proposition_id, scenarios.c.name == name
