@@ -77,7 +77,10 @@ def binom_sf_at_least(k: int, n: int, p: float) -> float:
 
 def binomial_p_values(k: int, n: int, p0: float) -> tuple[float, float]:
     """Exact one-sided binomial p-values (H1 share < p0, H1 share > p0), as
-    ``scipy.stats.binomtest(k, n, p0, alternative='less' / 'greater')``."""
+    ``scipy.stats.binomtest(k, n, p0, alternative='less' / 'greater')``. A share of 0 is tested as
+    such (every count is at least 0; scipy's special functions return NaN there)."""
+    if p0 <= 0:
+        return 1.0, 0.0 if k > 0 else 1.0
     return min(binom_cdf(k, n, p0), 1.0), min(binom_sf_at_least(k, n, p0), 1.0)
 
 

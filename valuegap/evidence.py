@@ -261,10 +261,15 @@ def hall_t(t: float, a: float) -> float:
 
 def hall_inverse(c: float, a: float) -> float:
     """The ``t`` with ``hall_t(t, a) = c``: ``(3/a)·(cbrt(1 + a·(c − a/6)) − 1)``, or ``c`` when
-    ``a = 0`` (the transform is monotone, so the inverse is unique)."""
-    if a == 0:
-        return c
-    return (3 / a) * (float(np.cbrt(1 + a * (c - a / 6))) - 1)
+    ``a = 0`` (the transform is monotone, so the inverse is unique).
+
+    Written as ``3z / (u² + u + 1)`` with ``z = c − a/6`` and ``u = cbrt(1 + a·z)`` (the same number,
+    since ``u³ − 1 = a·z``): the textbook form divides a rounding residue by ``a`` when the skewness is
+    tiny but not zero (symmetric data), and returned 0 for ``t``.
+    """
+    z = c - a / 6
+    u = float(np.cbrt(1 + a * z))
+    return 3 * z / (u * u + u + 1)
 
 
 def _hall_terms(sample: Sample) -> tuple[float, float]:
@@ -432,17 +437,38 @@ def clopper_pearson_lower(k: int, n: int, alpha: float) -> float:
 def _share(claim: Claim, sample: Sample, alpha: float) -> ClaimTest:
     assert claim.claimed is not None and claim.share is not None
     k = _reaching(sample, claim.claimed, claim.direction)
+    null = share_null(claim)
+    reason = ""
+    if null <= 0:
+        reason = (
+            f"a {claim.tolerance:.0%} tolerance on the {1 - claim.share:.0%} of customers this claim allows "
+            "to miss leaves no share to test against (any customer reaching the bar would do); lower the "
+            "tolerance"
+        )
     return _proportion(
-        claim, sample, alpha, null=share_null(claim),
+        claim, sample, alpha, null=max(null, 0.0),
         defensible=clopper_pearson_lower(k, sample.n, alpha), fulfilment=k / sample.n / claim.share,
+        reason=reason,
     )  # fmt: skip
+
+
+def satterthwaite(va: float, na: int, vb: float, nb: int) -> float:
+    """Welch–Satterthwaite degrees of freedom of a difference with variance terms ``va`` and ``vb``
+    (squared standard errors) from ``na`` and ``nb`` values; when both terms vanish the formula is
+    0/0, and the smaller group's ``n − 1`` is the conservative answer."""
+    denominator = va * va / (na - 1) + vb * vb / (nb - 1)
+    if denominator == 0 or not math.isfinite(denominator):
+        return float(min(na, nb) - 1)
+    return (va + vb) ** 2 / denominator
 
 
 def _welch_p(ours: Sample, rival: Sample, scale: float) -> tuple[float, float]:
     """Welch's one-sided p-values of ``x̄_ours − scale·x̄_rival``: (H1 below 0, H1 above 0)."""
     vo, vr = ours.sd**2 / ours.n, (scale * rival.sd) ** 2 / rival.n
     se = math.sqrt(vo + vr)
-    df = (vo + vr) ** 2 / (vo**2 / (ours.n - 1) + vr**2 / (rival.n - 1))
+    if se == 0:
+        raise _TooExtreme
+    df = satterthwaite(vo, ours.n, vr, rival.n)
     t = (ours.mean - scale * rival.mean) / se
     return distributions.t_cdf(t, df), distributions.t_sf(t, df)
 
@@ -451,18 +477,23 @@ def fieller(ours: Sample, rival: Sample, level: float) -> tuple[float, float] | 
     """Fieller's interval of ``x̄_ours / x̄_rival`` at two-sided coverage ``level``: the ρ with
     ``(x̄_o − ρ·x̄_r)² ≤ q²·(v_o + ρ²·v_r)``, ``q`` the t quantile with Welch–Satterthwaite degrees of
     freedom at ρ̂. ``None`` when the set is not a bounded interval (Rival's mean too uncertain)."""
-    if rival.mean == 0:
+    ratio = _ratio(ours, rival)
+    if ratio is None:
         return None
     vo, vr = ours.sd**2 / ours.n, rival.sd**2 / rival.n
-    ratio = ours.mean / rival.mean
-    df = (vo + ratio**2 * vr) ** 2 / (vo**2 / (ours.n - 1) + ratio**4 * vr**2 / (rival.n - 1))
+    df = satterthwaite(vo, ours.n, ratio * ratio * vr, rival.n)
     q2 = distributions.t_ppf(1 - (1 - level) / 2, df) ** 2
     a = rival.mean**2 - q2 * vr
     if a <= 0:
         return None
     b = ours.mean * rival.mean
     root = math.sqrt(max(b * b - a * (ours.mean**2 - q2 * vo), 0.0))
-    return (b - root) / a, (b + root) / a
+    low, high = (b - root) / a, (b + root) / a
+    return (low, high) if math.isfinite(low) and math.isfinite(high) else None
+
+
+class _TooExtreme(ArithmeticError):
+    """The values are so close to 0 or so large that the comparison's arithmetic leaves the floats."""
 
 
 _RIVAL_TOO_UNCERTAIN = "{rival}'s mean is too uncertain for an interval of the ratio"
@@ -484,14 +515,34 @@ def _rival_problem(claim: Claim, ours: Sample, rival: Sample | None, test_name: 
 
 
 def _ratio(ours: Sample, rival: Sample) -> float | None:
-    return ours.mean / rival.mean if rival.mean else None
+    """``x̄_ours / x̄_rival``, or ``None`` when it is not a finite number."""
+    if not rival.mean:
+        return None
+    ratio = ours.mean / rival.mean
+    return ratio if math.isfinite(ratio) else None
+
+
+def _too_extreme(claim: Claim, ours: Sample, rival: Sample) -> ClaimTest:
+    return ClaimTest(
+        claim.id, claim.form.value, claim.metric, claim.claimed, ours.n, estimate=_ratio(ours, rival),
+        untestable=Verdict.inconclusive,
+        reason="the values are too close to zero (or too large) to compare the two groups' means",
+    )  # fmt: skip
 
 
 def _comparative(claim: Claim, ours: Sample, rival: Sample | None, alpha: float) -> ClaimTest:
     problem = _rival_problem(claim, ours, rival, "Welch's test")
     if problem is not None:
         return problem
-    assert rival is not None and claim.ratio is not None
+    assert rival is not None
+    try:
+        return _compare(claim, ours, rival, alpha)
+    except (_TooExtreme, OverflowError, ZeroDivisionError):
+        return _too_extreme(claim, ours, rival)
+
+
+def _compare(claim: Claim, ours: Sample, rival: Sample, alpha: float) -> ClaimTest:
+    assert claim.ratio is not None
     higher = claim.direction is Direction.higher
     below, above = _welch_p(ours, rival, comparative_scale(claim))
     p_worse, p_better = (below, above) if higher else (above, below)
@@ -517,6 +568,13 @@ def _parity(claim: Claim, ours: Sample, rival: Sample | None, alpha: float) -> C
     if problem is not None:
         return problem
     assert rival is not None
+    try:
+        return _equivalence(claim, ours, rival, alpha)
+    except (_TooExtreme, OverflowError, ZeroDivisionError):
+        return _too_extreme(claim, ours, rival)
+
+
+def _equivalence(claim: Claim, ours: Sample, rival: Sample, alpha: float) -> ClaimTest:
     low, high = parity_bounds(claim)
     below_low, above_low = _welch_p(ours, rival, low)
     below_high, above_high = _welch_p(ours, rival, high)
