@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.app.conftest import app_at, shown
 from valuegap import charts
+from valuegap.store import Actor
 
 
 def _select(at, label):  # type: ignore[no-untyped-def]
@@ -145,3 +148,58 @@ def test_the_upload_report_says_what_became_of_repeated_rows(open_store, data, k
     assert not at.exception and not at.error
     stored = next(d for d in open_store().datasets() if d.file_name == "repeats.csv")
     assert stored.rows_kept == kept and stored.details["repeated_rows"]["notes"] == [says]
+
+
+# ----------------------------------------------------------------------------- current evidence
+
+OUTCOMES = Path(__file__).resolve().parents[2] / "data" / "outcomes" / "invoicing-saas.csv"
+
+
+def _import(at, name: str, data: bytes) -> None:  # type: ignore[no-untyped-def]
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    at.run()
+    next(button for button in at.button if button.label == "Check rows").click()
+    at.run()
+    next(button for button in at.button if button.label.startswith("Import")).click()
+    at.run()
+    assert not at.exception and not at.error
+
+
+def _evidence_caption(at) -> str:  # type: ignore[no-untyped-def]
+    return next(text for text in shown(at.caption) if text.startswith("Evidence: "))
+
+
+def test_a_second_upload_is_offered_as_current_evidence_and_the_pages_follow_the_choice(open_store):
+    store = open_store()
+    shared = store.current_dataset(1)
+    at = app_at("3_evidence.py", p="1")
+    partial = "\n".join(OUTCOMES.read_text(encoding="utf-8").splitlines()[:401]) + "\n"
+    _import(at, "invoicing-partial.csv", partial.encode())
+    newer = next(d for d in store.datasets() if d.file_name == "invoicing-partial.csv")
+    assert store.current_dataset(1).id == shared.id  # the upload alone is not the evidence
+    assert any(f"evidence is still {shared.label}:" in text.replace("**", "") for text in shown(at.info))
+    assert shared.label in _evidence_caption(app_at("4_gap_analysis.py", p="1"))
+    next(b for b in at.button if b.label == f"Use {newer.label} as current evidence").click()
+    at.run()
+    assert not at.exception and not at.error
+    chosen = store.current_evidence(1)["outcomes"]
+    assert chosen.dataset.id == newer.id and chosen.chosen_by == at.sidebar.text_input[0].value
+    assert newer.label in _evidence_caption(app_at("4_gap_analysis.py", p="1"))
+    at.run()  # the Datasets tab marks the current evidence and says who chose it
+    table = at.dataframe[0].value
+    customers = store.current_dataset(1, "customers")
+    assert set(table.loc[table["current evidence"], "dataset"]) == {newer.label, customers.label}
+    assert any(f"outcomes {newer.label} (chosen" in text.replace("**", "") for text in shown(at.caption))
+
+
+def test_a_first_upload_becomes_the_current_evidence_and_the_page_says_so(open_store):
+    store = open_store()
+    for dataset in store.datasets(kind="outcomes", proposition_id=2):
+        store.delete_dataset(dataset.id, Actor("setup"))
+    at = app_at("3_evidence.py", p="2")
+    data = (Path(__file__).resolve().parents[2] / "data" / "outcomes" / "streaming-plan.csv").read_bytes()
+    _import(at, "streaming-plan.csv", data)
+    (first,) = store.datasets(kind="outcomes", proposition_id=2)
+    assert store.current_dataset(2).id == first.id
+    assert any("It is this proposition's current evidence" in text for text in shown(at.success))
+    assert not [b for b in at.button if b.label.endswith("as current evidence")]
