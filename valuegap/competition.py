@@ -29,6 +29,7 @@ MIN_OFFERS_FOR_LINE = 3
 MIN_OFFERS_FOR_ZONE = 4  # METHODS §6: the zone is drawn only with at least four offers
 NAME_LENGTH = 120
 OFFER_FIELDS = ("name", "price", "ours", "scores")
+MAX_ATTRIBUTES = 100  # checking every offer against every attribute costs offers x attributes
 NAMES_SHOWN = 8  # a message listing attribute names shows this many, then how many more
 
 
@@ -111,6 +112,14 @@ def _names(names: Sequence[str]) -> str:
 def _attribute_problems(raw: Any) -> tuple[dict[str, float], list[Problem]]:
     if not isinstance(raw, Mapping) or not raw:
         return {}, [Problem("attributes", "list the attributes offers are compared on, each with its weight")]
+    if len(raw) > MAX_ATTRIBUTES:
+        return {}, [
+            Problem(
+                "attributes",
+                f"the file lists {len(raw):,} attributes; compare offers on at most {MAX_ATTRIBUTES} "
+                "(keep the ones customers weigh most)",
+            )
+        ]
     weights: dict[str, float] = {}
     problems: list[Problem] = []
     for key, value in raw.items():

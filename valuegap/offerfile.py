@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from valuegap import exports, filetypes, propfile
-from valuegap.competition import Offers, parse_offers
+from valuegap.competition import MAX_ATTRIBUTES, Offers, parse_offers
 from valuegap.errors import InvalidInput, Problem, quote
 
 TEXT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -106,6 +106,17 @@ def parse_offers_table(table: pd.DataFrame, *, source: str = "") -> Offers:
     table = table.map(lambda v: exports.restore(v) if isinstance(v, str) else v)
     columns = {str(c).strip().casefold(): c for c in table.columns}
     attributes = [c for c in table.columns if str(c).strip().casefold() not in ("name", "price", "ours")]
+    if len(attributes) > MAX_ATTRIBUTES:  # said before reading rows x attributes cells
+        raise InvalidInput(
+            [
+                Problem(
+                    "",
+                    f"the table has {len(attributes):,} attribute columns; compare offers on at most "
+                    f"{MAX_ATTRIBUTES} (keep the ones customers weigh most)",
+                )
+            ],
+            source=source,
+        )
     if not attributes:
         raise InvalidInput(
             [Problem("", "the table has no attribute columns to compare offers on")], source=source

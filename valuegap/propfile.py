@@ -6,8 +6,10 @@ name the file, the line where the parser can tell, and the field path.
 Documents users give (propositions, offers) are read as plain data only, at a cost bounded by the
 file's size: YAML anchors and aliases are refused (nine levels of aliases in 384 bytes expand to 387
 million strings, a "billion laughs"), nesting deeper than :data:`MAX_DEPTH` is refused before the
-parser recurses into it, and a number beyond the range of a float (or written with more than
-:data:`MAX_NUMBER_CHARS` characters) is refused with its field named instead of failing the parser.
+parser recurses into it, so is a file of more than :data:`MAX_NODES` values (PyYAML reads about
+20,000 a second, so this bounds the time one file can take), and a number beyond the range of a float
+(or written with more than :data:`MAX_NUMBER_CHARS` characters) is refused with its field named
+instead of failing the parser.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from valuegap.model import Proposition, parse_proposition
 FileFormat = Literal["yaml", "json"]
 MAX_FILE_BYTES = 1 << 20  # 1 MB; a proposition file is a few KB
 EXPORTED = "Choose a YAML or JSON text file, such as one this app exported."
-MAX_DEPTH = 32  # levels of nested lists and mappings; a proposition file has 3, an offers file 3
+MAX_DEPTH = 32  # levels of nested lists and mappings; a proposition file has 3, an offers file 4
+MAX_NODES = 20_000  # values (scalars, lists, mappings); a proposition with 100 claims has about 2,000
 MAX_NUMBER_CHARS = 400  # a float's range needs at most 309 digits; longer numbers are not read at all
 LARGEST = sys.float_info.max
 
@@ -113,14 +116,15 @@ class DocumentLoader(yaml.SafeLoader):
 
     Refuses anchors and aliases (no document users write needs them, and aliases are how a few hundred
     bytes expand to gigabytes), refuses nesting deeper than :data:`MAX_DEPTH` before recursing into it
-    (``[`` x 50,000 otherwise exhausts the recursion limit), and reads a number beyond a float's range,
+    (``[`` x 50,000 otherwise exhausts the recursion limit) and more than :data:`MAX_NODES` values
+    (a dense 1 MB file is 220,000 of them and took PyYAML 10 s), and reads a number beyond a float's range,
     or one written with more than :data:`MAX_NUMBER_CHARS` characters, as a marker that
     :func:`load_data` reports with its field.
     """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self._depth = 0
+        self._depth = self._nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         event = self.peek_event()
@@ -131,6 +135,9 @@ class DocumentLoader(yaml.SafeLoader):
         nested = isinstance(event, yaml.CollectionStartEvent)
         if nested and self._depth >= MAX_DEPTH:
             raise _Refused("depth", event.start_mark)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused("nodes", event.start_mark)
         self._depth += nested
         try:
             return super().compose_node(parent, index)
@@ -184,8 +191,12 @@ def _checked(data: Any, source: str) -> Any:
     otherwise an :class:`InvalidInput` naming each such number's field. One pass, no recursion."""
     problems: list[Problem] = []
     stack: list[tuple[Any, list[Any], int]] = [(data, [], 0)]
+    nodes = 0
     while stack:
         value, parts, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise _too_many(source, None)
         if isinstance(value, dict | list):
             if depth >= MAX_DEPTH:
                 raise _too_deep(source, None)
@@ -214,6 +225,14 @@ def _out_of_range(path: str, value: Any, what: str = "") -> Problem:
         path,
         f"{what + ', ' if what else ''}{value!r}{where} is beyond the range of numbers this app reads "
         "(about ±1.8e308); write a smaller number, or one in a larger unit",
+    )
+
+
+def _too_many(source: str, mark: Any) -> ValueGapError:
+    where = f" (the limit is passed on line {mark.line + 1})" if mark is not None else ""
+    return ValueGapError(
+        f"{source}: the file holds more than {MAX_NODES:,} values{where}; these files hold a few "
+        "hundred. Check it is the right file, or split it."
     )
 
 
@@ -247,8 +266,8 @@ def load_data(text: str | bytes, fmt: FileFormat = "yaml", *, source: str) -> An
             f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
         ) from None
     except _Refused as exc:
-        if exc.message == "depth":
-            raise _too_deep(source, exc.mark) from None
+        if exc.message in ("depth", "nodes"):
+            raise (_too_deep if exc.message == "depth" else _too_many)(source, exc.mark) from None
         raise ValueGapError(
             f"{source}: line {exc.mark.line + 1}, column {exc.mark.column + 1} has {exc.message}; these "
             "files take no YAML anchors (&) or aliases (*). Write the value out in full where it is "
