@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tests import hostile
 from tests.app.conftest import app_at, shown
 from tests.conftest import sample
 from valuegap.competition import parse_offers
@@ -100,3 +103,36 @@ def test_comparative_claims_are_listed_with_their_competitor():
     claims = at.dataframe[-1].value
     row = claims.set_index("claim").loc["vs-invoicehub"]
     assert row["competitor"] == "InvoiceHub" and row["in this market"] and row["outcomes in the data"]
+
+
+# ----------------------------------------------------------------------------- hostile files (issue 20)
+
+
+def _upload_offers(name: str, data: bytes):  # type: ignore[no-untyped-def]
+    at = app_at("5_competitors.py", p="1")
+    uploader = next(u for u in at.file_uploader if u.key.startswith("vg_offers_file_"))
+    uploader.set_value((name, data, "application/octet-stream"))
+    at.run()
+    return at
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["offers-laughs.yaml", "offers-deep.json", "offers-big.yaml", "offers-grid.yaml", "offers-wide.json"],
+)
+def test_hostile_offers_files_get_one_short_plain_message(open_store, name):
+    before = open_store().competitors(1)
+    at = _upload_offers(name, hostile.offers_payloads()[name])
+    assert not at.exception
+    [message] = shown(at.error)
+    assert message.startswith(f"{name}: ") and len(message) < 300, message
+    assert not any(b.label == "Use this file as the draft" for b in at.button)
+    assert open_store().competitors(1) == before
+
+
+def test_an_offers_laughs_file_says_to_write_the_value_out():
+    at = _upload_offers("offers-laughs.yaml", hostile.offers_laughs(9))
+    assert shown(at.error) == [
+        "offers-laughs.yaml: line 2, column 6 has an anchor (&a); these files take no YAML anchors (&) or "
+        "aliases (*). Write the value out in full where it is used, or export the file again from this app."
+    ]

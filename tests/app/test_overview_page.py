@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from tests.app.conftest import app_at
+import pytest
+
+from tests import hostile
+from tests.app.conftest import app_at, shown
 
 
 def test_overview_lists_the_demo_workspace(open_store):
@@ -41,3 +44,36 @@ def test_empty_workspace_explains_what_to_do(open_store):
         store.delete(item.id, SYSTEM_ACTOR)
     at = app_at("1_overview.py")
     assert any("No propositions yet" in info.value for info in at.info)
+
+
+# ----------------------------------------------------------------------------- hostile files (issue 20)
+
+
+def _import(at, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    at.file_uploader[0].set_value((name, data, "application/octet-stream"))
+    next(b for b in at.button if b.label == "Import").click()
+    at.run()
+    return at
+
+
+def test_a_billion_laughs_import_is_refused_with_a_short_plain_message(open_store):
+    # before: 384 bytes drove the server past 8 GB in 41 s (the message repr'd 387 million strings)
+    at = _import(app_at("1_overview.py"), "laughs.yaml", hostile.laughs(9))
+    assert not at.exception
+    assert shown(at.error) == [
+        "laughs.yaml: line 2, column 6 has an anchor (&a); these files take no YAML anchors (&) or "
+        "aliases (*). Write the value out in full where it is used, or export the file again from this app."
+    ]
+    assert len(open_store().list_propositions()) == 3  # nothing imported
+
+
+@pytest.mark.parametrize(
+    "name", ["laughs7.yaml", "deep.yaml", "deep.json", "big-int.yaml", "big-int.json", "long-text.yaml"]
+)
+def test_hostile_proposition_files_get_one_short_plain_message(open_store, name):
+    at = _import(app_at("1_overview.py"), name, hostile.proposition_payloads()[name])
+    assert not at.exception
+    [message] = shown(at.error)
+    assert message.startswith(f"{name}: ") and len(message) < 300, message
+    assert "Sorry, something went wrong" not in message  # a plain message, not the apology
+    assert len(open_store().list_propositions()) == 3
