@@ -549,6 +549,8 @@ def _accepted(
         values.append((ratio, False))
         if form == ClaimForm.comparative:
             values.append(((ratio - 1) * 100, True))  # "2x the savings" is also "100% more savings"
+            if 0 < ratio < 1:  # "3x faster" / "8x cheaper" on a lower-is-better metric is a ratio of 1/3, 1/8
+                values += [(1 / ratio, False), ((1 / ratio - 1) * 100, True)]
     return [(value, as_percent) for value, as_percent in values if math.isfinite(value)]
 
 
