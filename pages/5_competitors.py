@@ -16,6 +16,7 @@ from valuegap.ui import (
     PageContext,
     choose_dataset,
     choose_proposition,
+    evidence_dataset,
     flash,
     page,
     page_setup,
@@ -112,7 +113,8 @@ def _evidence(
         data_offers = set(cached_summary(ctx.store, dataset.id).offers)
         analysis = cached_analysis(ctx.store, dataset.id, stored, alpha=0.05, correction="holm")
         delivery |= gaps.delivery_by_metric(analysis)
-    customers = ctx.store.datasets(kind="customers", proposition_id=stored.id)
+    current = evidence_dataset(ctx, stored.id, "customers")  # chosen or pinned, never the newest
+    customers = [current] if current is not None else []
     if customers:
         delivery |= market_editing.survey_delivery(cached_expectations(ctx.store, customers[0].id, 0.05))
     if not delivery:

@@ -46,7 +46,7 @@ def render(ctx: PageContext) -> None:
     stored = ctx.store.get(proposition_id)
     with top[1]:
         outcomes = _outcomes(ctx, stored)
-    what_if = what_if_inputs(ctx.store, stored, outcomes)
+    what_if = what_if_inputs(ctx.store, stored, outcomes, shared=ctx.shared)
     fit, inputs_for = what_if.fit, what_if.inputs_for
     with top[2]:
         st.caption(_sources_caption(outcomes, what_if.customers))

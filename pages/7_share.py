@@ -260,7 +260,9 @@ def _report(ctx: PageContext, stored: StoredProposition, saved: list[StoredScena
     chosen = next((item for item in saved if item.id == choice), None)
     scenario = None
     if chosen is not None:
-        inputs = what_if_inputs(ctx.store, stored, dataset).inputs_for(chosen.scenario.segment)
+        inputs = what_if_inputs(ctx.store, stored, dataset, shared=ctx.shared).inputs_for(
+            chosen.scenario.segment
+        )
         scenario = scenarios.evaluate(inputs, chosen.scenario)
     with cells[2]:
         report_download(ctx, analysis, dataset, stored.id, scenario=scenario, key="vg_share_report")

@@ -16,7 +16,7 @@ import streamlit as st
 from valuegap import churn, competition, gaps, market_editing, price_research
 from valuegap.imports import load_rows
 from valuegap.scenarios import ScenarioInputs, build_inputs
-from valuegap.store import Store, StoredDataset, StoredProposition
+from valuegap.store import Store, StoredDataset, StoredProposition, StoredShareLink
 from valuegap.ui.evidence import _url, cached_analysis, cached_expectations, cached_summary
 
 
@@ -97,10 +97,17 @@ class WhatIf:
     inputs_for: Callable[[str | None], ScenarioInputs]
 
 
-def what_if_inputs(store: Store, stored: StoredProposition, outcomes: StoredDataset | None) -> WhatIf:
-    """The what-if inputs of a proposition on an outcome dataset and its first customer table."""
-    customers = store.datasets(kind="customers", proposition_id=stored.id)
-    customers_id = customers[0].id if customers else None
+def what_if_inputs(
+    store: Store, stored: StoredProposition, outcomes: StoredDataset | None, *,
+    shared: StoredShareLink | None = None,
+) -> WhatIf:  # fmt: skip
+    """The what-if inputs of a proposition on an outcome dataset and its current customer table (for a
+    share-link viewer, ``shared``: the one the link pinned), never simply the newest upload."""
+    customers_id = shared.pinned_dataset("customers") if shared is not None else None
+    if shared is None:
+        current = store.current_dataset(stored.id, "customers")
+        customers_id = current.id if current is not None else None
+    customers = [store.dataset(customers_id)] if customers_id is not None else []
     fit = cached_churn(store, stored, outcomes.id, customers_id) if outcomes and customers_id else None
 
     def inputs_for(segment: str | None) -> ScenarioInputs:
