@@ -14,7 +14,7 @@ from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown, format_money
 from valuegap.model import AccessCost, AccessUnit, Proposition
 from valuegap.scenarios import DEFENSIBLE, Scenario, ScenarioInputs, ScenarioResult
-from valuegap.store import StoredDataset, StoredProposition
+from valuegap.store import StoredDataset, StoredProposition, StoredScenario
 from valuegap.ui import (
     CURRENT_SCENARIO,
     PageContext,
@@ -152,7 +152,7 @@ def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
     prop, scenario = stored.proposition, saved.scenario
     keys, scales = _keys(stored), _scales(prop)
     opened_key, values_key = _opened_keys(stored)
-    said = scenarios.notes(scenario, prop, stored.version, version_guessed=saved.version_guessed)
+    said = _notes(ctx, stored, saved)
     if st.session_state.get(opened_key) == saved.id:  # already open in this session: only the notes
         if said:
             st.warning(f"The scenario '{escape_markdown(saved.name)}': " + _sentences(said))
@@ -166,9 +166,8 @@ def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
             values[keys[name]] = float(value)
         else:
             outside.append(
-                f"its {what} ({value:,.{scale.decimals}f}) is outside the slider's range "
-                f"({scale.bottom:,.{scale.decimals}f} to {scale.top:,.{scale.decimals}f}), so the slider "
-                "shows today's"
+                f"its {what} ({scale.text(value)}) is outside the slider's range "
+                f"({scale.text(scale.bottom)} to {scale.text(scale.top)}), so the slider shows today's"
             )
 
     if scenario.price is not None:
@@ -192,6 +191,20 @@ def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
         st.warning(f"Opened the scenario '{escape_markdown(saved.name)}'. " + _sentences(said))
     else:
         st.toast(f"Opened the scenario '{escape_markdown(saved.name)}'.", icon=":material/link:")
+
+
+def _notes(ctx: PageContext, stored: StoredProposition, saved: StoredScenario) -> list[str]:
+    """What to tell about a saved scenario against the proposition as it is now (see
+    :func:`valuegap.scenarios.notes`), naming gone items as they were when it was saved."""
+    version, then = saved.scenario.version, None
+    if version is not None and version != stored.version:
+        try:
+            then = ctx.store.revision(stored.id, version).proposition
+        except ValueGapError:  # a version the history no longer has: items are named by id
+            then = None
+    return scenarios.notes(
+        saved.scenario, stored.proposition, stored.version, version_guessed=saved.version_guessed, then=then
+    )
 
 
 def _sentences(said: list[str]) -> str:
@@ -224,8 +237,7 @@ def _outside_link(key: str, scale: scenarios.SliderScale, what: str) -> None:
     if not scale.contains(value):
         st.warning(
             f"The link's {what} ({escape_markdown(str(raw)[:40])}) is outside the slider's range "
-            f"({scale.bottom:,.{scale.decimals}f} to {scale.top:,.{scale.decimals}f}); showing today's "
-            f"{what} instead."
+            f"({scale.text(scale.bottom)} to {scale.text(scale.top)}); showing today's {what} instead."
         )
 
 
@@ -235,7 +247,7 @@ def _slider(label: str, key: str, scale: scenarios.SliderScale, what: str, **kwa
     _outside_link(key, scale, what)
     value = st.slider(
         label, scale.bottom, scale.top, scale.start, scale.step, key=key, bind="query-params",
-        format=f"%.{scale.decimals}f", **kwargs,  # type: ignore[arg-type]
+        format=f"%.{scale.places}f", **kwargs,  # type: ignore[arg-type]
     )  # fmt: skip
     return float(value)
 
@@ -458,9 +470,7 @@ def _saved(ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor) -
         return
     results: dict[str, ScenarioResult] = {}
     for item in saved:
-        said = scenarios.notes(
-            item.scenario, stored.proposition, stored.version, version_guessed=item.version_guessed
-        )
+        said = _notes(ctx, stored, item)
         if said:
             st.warning(
                 f"**{escape_markdown(item.name)}**: " + " ".join(escape_markdown(text) for text in said),

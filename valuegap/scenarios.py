@@ -153,10 +153,18 @@ def place_positions(scenario: Scenario, prop: Proposition, version: int) -> Scen
     return replace(scenario, access=access, access_by_position=left, version=version)
 
 
-def notes(scenario: Scenario, prop: Proposition, version: int, *, version_guessed: bool = False) -> list[str]:
+def notes(
+    scenario: Scenario,
+    prop: Proposition,
+    version: int,
+    *,
+    version_guessed: bool = False,
+    then: Proposition | None = None,
+) -> list[str]:
     """What a reader of ``scenario`` must know about it against ``prop`` (version ``version``), in
     plain words: the proposition changed since it was saved, and which of its changes no longer
-    have anything to apply to (those are left out, never moved to another item or claim)."""
+    have anything to apply to (those are left out, never moved to another item or claim).
+    ``then``, the proposition as the scenario was saved against, names a gone item by its label."""
     said: list[str] = []
     if scenario.version is None:
         said.append(
@@ -176,10 +184,12 @@ def notes(scenario: Scenario, prop: Proposition, version: int, *, version_guesse
             f"saved, it was made against this version ({version})."
         )
     ids = {item.id for item in prop.cost_of_access}
+    labels = {item.id: item.label for item in then.cost_of_access if item.label} if then is not None else {}
     for item_id in sorted(set(scenario.access) - ids):
+        named = f"'{labels[item_id]}' (id '{item_id}')" if item_id in labels else f"the item '{item_id}'"
         said.append(
-            f"Its cost of access for the item '{item_id}' is not applied: the proposition has no "
-            "cost-of-access item with that id any more."
+            f"Its cost of access for {named} is not applied: the proposition has no cost-of-access "
+            "item with that id any more."
         )
     for position in sorted(scenario.access_by_position):
         said.append(
@@ -489,6 +499,14 @@ class SliderScale:
 
     def contains(self, value: float) -> bool:
         return math.isfinite(value) and self.bottom <= value <= self.top
+
+    @property
+    def places(self) -> int:
+        """Decimals to show a value with: the step's, and at least two below a step of 1."""
+        return self.decimals if self.step >= 1 else max(self.decimals, 2)
+
+    def text(self, value: float) -> str:
+        return f"{value:,.{self.places}f}"
 
 
 def _grid(value: float, step: float, decimals: int, rounding: Any = round) -> float:

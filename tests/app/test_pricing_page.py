@@ -187,7 +187,8 @@ def test_a_scenario_says_when_the_proposition_changed_and_never_moves_an_overrid
     assert (
         f"it was made against version {before.version}, and this is version {before.version + 1}" in warnings
     )
-    assert "cost of access for the item 'setup-fee' is not applied" in warnings
+    label = items[2].label
+    assert f"cost of access for '{label}' (id 'setup-fee') is not applied" in warnings
     # no slider took the 49: every item is at today's amount
     for item in changed:
         assert at.slider(key=f"access_{item.id}_1").value == item.amount
@@ -228,7 +229,8 @@ def test_a_link_value_outside_the_sliders_range_is_named_not_dropped_quietly(ope
     at = app_at("6_pricing.py", p="1", price_1="5000")
     assert not at.exception and not at.error
     assert any(
-        "The link's price (5000) is outside the slider's range (0.0 to 147.0)" in w for w in shown(at.warning)
+        "The link's price (5000) is outside the slider's range (0.00 to 147.00)" in w
+        for w in shown(at.warning)
     )
     assert at.slider(key="price_1").value == 49.0
 

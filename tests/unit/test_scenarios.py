@@ -297,6 +297,8 @@ def test_small_and_awkward_values_keep_about_300_stops_or_fall_to_the_nearest_st
     assert third.step == 0.01 and third.start == 3.33 and third.snap(3.3349) == 3.33
     assert third.snap(99.0) == third.top and third.snap(-1.0) == 0.0
     assert not third.contains(math.nan) and not third.contains(third.top + 0.01) and third.contains(third.top)
+    assert slider_scale(49.0).text(147.0) == "147.00" and slider_scale(0.012).text(0.012) == "0.012"
+    assert slider_scale(1e6).text(3e6) == "3,000,000"  # a step of 10,000 needs no decimals
 
 
 # ----------------------------------------------------------------------------- overrides by item id
@@ -329,7 +331,11 @@ def test_an_override_of_a_deleted_item_is_reported_and_applied_to_nothing():
     said = notes(scenario, now, 2)
     assert said[0].startswith("The proposition has changed since this scenario was saved")
     assert "version 1" in said[0] and "version 2" in said[0]
-    assert any("'setup' is not applied" in s and "no cost-of-access item with that id" in s for s in said)
+    assert any(
+        "the item 'setup' is not applied" in s and "no cost-of-access item with that id" in s for s in said
+    )
+    then = _prop(("Onboarding", 3.0), ("Setup", 99.0))  # as it was saved against: the item is named
+    assert any("for 'Setup' (id 'setup') is not applied" in s for s in notes(scenario, now, 2, then=then))
     assert any("'gone-claim' is not applied" in s for s in said)
 
 
