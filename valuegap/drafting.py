@@ -331,9 +331,9 @@ def split_sentences(text: str) -> list[str]:
         for match in _END.finditer(line):
             piece = line[start : match.end()]
             following = line[match.end() :].lstrip()
-            if _ABBREVIATIONS.search(piece) and following and not following[0].isupper():
+            if _ABBREVIATIONS.search(piece[-12:]) and following and not following[0].isupper():
                 continue
-            if _ABBREVIATIONS.search(piece) and re.search(r"(?i)(?:vs|e\.g|i\.e|no)\.$", piece):
+            if _ABBREVIATIONS.search(piece[-12:]) and re.search(r"(?i)(?:vs|e\.g|i\.e|no)\.$", piece[-12:]):
                 continue
             if following and following[0].islower():
                 continue  # "Save 5 hrs. a week" and similar: a lower-case word goes on the sentence
