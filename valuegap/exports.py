@@ -9,6 +9,7 @@ a number. :func:`restore` undoes the apostrophe when a file we exported is impor
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -43,11 +44,38 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 
 def to_excel(frame: pd.DataFrame, sheet: str = "table") -> bytes:
-    """An .xlsx workbook with one sheet; text is written as text, never as a formula."""
+    """An .xlsx workbook with one sheet; text is written as text, never as a formula.
+
+    Excel has no time zones: a column of zoned times is written in UTC, and its header says so
+    ("Updated (UTC)"). Time zones inside a column of mixed cells are converted the same way."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        neutralised(frame).to_excel(writer, index=False, sheet_name=_sheet_name(sheet))
+        neutralised(_zone_free(frame)).to_excel(writer, index=False, sheet_name=_sheet_name(sheet))
     return buffer.getvalue()
+
+
+def _zone_free(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every zoned time in UTC without its zone, columns of them renamed "... (UTC)"."""
+    out = frame.copy()
+    names: dict[object, object] = {}
+    for position, column in enumerate(frame.columns):
+        series = frame.iloc[:, position]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            out.isetitem(position, series.dt.tz_convert("UTC").dt.tz_localize(None))
+            names[position] = f"{column} (UTC)" if isinstance(column, str) else column
+        elif pd.api.types.is_object_dtype(series) and series.map(_zoned).any():
+            out.isetitem(position, series.map(lambda v: _utc(v) if _zoned(v) else v))
+    if names:
+        out.columns = [names.get(i, c) for i, c in enumerate(frame.columns)]
+    return out
+
+
+def _zoned(value: object) -> bool:
+    return isinstance(value, datetime) and value.tzinfo is not None
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _sheet_name(name: str) -> str:

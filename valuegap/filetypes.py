@@ -98,6 +98,12 @@ def unpacked_size(data: bytes) -> int:
         return sum(info.file_size for info in archive.infolist())
 
 
+def zip_parts(data: bytes) -> list[tuple[str, int, int]]:
+    """Each file of a zip archive: its name, packed size and declared unpacked size."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [(info.filename, info.compress_size, info.file_size) for info in archive.infolist()]
+
+
 def _ole(data: bytes) -> Recognised:
     if _utf16("EncryptedPackage") in data:
         return Recognised(
@@ -120,10 +126,11 @@ def looks_binary(data: bytes, *, window: int = 8192) -> bool:
     return controls > 0.05 * len(head)
 
 
-def megabytes(size: int) -> str:
-    """``size`` bytes in Streamlit's megabytes (2**20 bytes), rounded up to 0.1 so over-limit sizes never
-    print as the limit itself: 20 MB and 1 byte is "20.1 MB"."""
-    tenths = math.ceil(size * 10 / 2**20)
+def megabytes(size: int, unit: int = 2**20) -> str:
+    """``size`` bytes in megabytes of ``unit`` bytes (uploads use 10**6, as the browser's uploader does),
+    rounded up to 0.1 so over-limit sizes never print as the limit itself: 20 MB and 1 byte is
+    "20.1 MB"."""
+    tenths = math.ceil(size * 10 / unit)
     return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths / 10:.1f} MB"
 
 

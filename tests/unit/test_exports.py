@@ -59,3 +59,42 @@ def test_an_exported_market_with_formula_like_names_comes_back_the_same(kind: st
     data = offerfile.to_csv(market) if kind == "csv" else offerfile.to_excel(market)
     assert b"=speed" in data or kind == "xlsx"
     assert offerfile.loads(data, f"market.{kind}") == market
+
+
+# ----------------------------------------------------------------------------- time zones (issue 20)
+
+
+def test_zoned_times_go_to_excel_in_utc_and_the_header_says_so():
+    """The Overview's Excel download never worked: 'Excel does not support datetimes with timezones'."""
+    from datetime import datetime, timedelta, timezone
+
+    from openpyxl import load_workbook
+
+    berlin = pd.to_datetime(["2026-01-02 03:04", "2026-07-06 07:08"]).tz_localize("Europe/Berlin")
+    plus_two = timezone(timedelta(hours=2))
+    frame = pd.DataFrame(
+        {"Name": ["a", "b"], "Updated": berlin, "Seen": [datetime(2026, 1, 1, 12, tzinfo=plus_two), "never"]}
+    )
+    sheet = load_workbook(io.BytesIO(exports.to_excel(frame, "propositions"))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Name", "Updated (UTC)", "Seen")
+    # UTC written out by hand: Berlin is UTC+1 in January and UTC+2 in July
+    assert rows[1] == ("a", datetime(2026, 1, 2, 2, 4), datetime(2026, 1, 1, 10, 0))
+    assert rows[2] == ("b", datetime(2026, 7, 6, 5, 8), "never")
+    assert isinstance(frame["Updated"].dtype, pd.DatetimeTZDtype)  # the caller's frame is untouched
+
+
+def test_the_overview_table_downloads_as_excel(store, editor):
+    from openpyxl import load_workbook
+
+    from tests.conftest import sample
+    from valuegap.overview import overview_frame
+
+    store.create(sample(), editor)
+    frame = overview_frame(store.list_propositions())
+    assert isinstance(frame["Updated"].dtype, pd.DatetimeTZDtype)
+    sheet = load_workbook(io.BytesIO(exports.to_excel(frame, "propositions"))).active
+    header = [cell.value for cell in sheet[1]]
+    updated = sheet.cell(row=2, column=header.index("Updated (UTC)") + 1).value
+    stored = frame["Updated"].iloc[0].tz_convert("UTC").tz_localize(None).to_pydatetime()
+    assert abs(updated - stored).total_seconds() < 0.001  # Excel keeps milliseconds

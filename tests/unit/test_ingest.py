@@ -37,7 +37,7 @@ def test_plain_csv_is_long_form() -> None:
 def test_semicolons_decimal_commas_latin1_and_bom() -> None:
     text = "customer_id;metric;value;segment\nA;hours;3,5;Müller\nB;hours;1.234,5;Zoë\n"
     raw = _read(text.encode("cp1252"))
-    assert (raw.delimiter, raw.decimal, raw.encoding) == (";", ",", "latin-1")
+    assert (raw.delimiter, raw.decimal, raw.encoding) == (";", ",", "windows-1252")  # what it is decoded as
     result = _check(raw)
     assert result.observations["value"].tolist() == [3.5, 1234.5]
     assert list(result.observations["segment"]) == ["Müller", "Zoë"]
@@ -447,3 +447,101 @@ def test_wide_form_counts_repeated_measurements() -> None:
 def test_no_repeats_no_notes() -> None:
     report = _check(_read(LONG)).report
     assert (report.repeats_kept, report.repeats_dropped, report.notes) == (0, 0, ())
+
+
+# ----------------------------------------------------------------------------- encodings (issue 20)
+
+MIXED = (
+    "customer_id,metric,value,segment\nA,hours,3.5,café\nB,hours,4,café\n".encode() + b"C,days,2,caf\xe9\n"
+)
+
+
+def test_a_utf8_file_with_a_latin1_row_is_refused_naming_the_row() -> None:
+    """It used to be read whole as Windows-1252: the UTF-8 rows became 'cafÃ©', a segment apart."""
+    from valuegap.delimited import MixedEncoding
+
+    with pytest.raises(MixedEncoding) as info:
+        _read(MIXED, "mixed.csv")
+    assert info.value.rows == [4]  # the header is row 1, as the validation report counts
+    assert info.value.message.startswith("mixed.csv: row 4 is not UTF-8 (e.g. the byte 0xE9, which ")
+    assert "Windows-1252 (Western European)" in info.value.message and "\n" not in info.value.message
+
+
+def test_every_row_that_is_not_utf8_is_named_past_the_first_sample() -> None:
+    from valuegap.delimited import SAMPLE_BYTES, MixedEncoding
+
+    good = "A,hours,3,café\n" * (SAMPLE_BYTES // 15 + 10)  # the bad rows lie beyond the sniffed sample
+    head = "customer_id,metric,value,segment\n" + good
+    data = head.encode() + b"B,hours,4,Z\xfcrich\n" + b"C,hours,5,ok\n" + b"D,hours,6,\xe9t\xe9\n"
+    first = head.count("\n") + 1
+    with pytest.raises(MixedEncoding) as info:
+        _read(data, "late.csv")
+    assert info.value.rows == [first, first + 2]
+    assert f"rows {first} and {first + 2} are not UTF-8" in info.value.message
+
+
+def test_the_user_chooses_utf8_with_replacement_or_windows_1252() -> None:
+    as_utf8 = ingest.read_table(MIXED, "mixed.csv", encoding="utf-8")
+    assert list(as_utf8.frame["segment"]) == ["café", "café", "caf\N{REPLACEMENT CHARACTER}"]
+    assert as_utf8.encoding == "utf-8, 1 bad bytes replaced"
+    as_1252 = ingest.read_table(MIXED, "mixed.csv", encoding="cp1252")
+    assert list(as_1252.frame["segment"]) == ["cafÃ©", "cafÃ©", "café"]
+    assert as_1252.encoding == "windows-1252"
+    with pytest.raises(ValueError, match="encoding"):
+        ingest.read_table(MIXED, "mixed.csv", encoding="latin-9")
+
+
+def test_a_file_with_no_utf8_at_all_is_windows_1252_and_a_bom_is_utf8_whatever_follows() -> None:
+    from valuegap.delimited import MixedEncoding
+
+    plain = "customer_id,metric,value,segment\nA,hours,3,Zürich\nB,hours,4,Zürich\n"
+    raw = _read(plain.encode("cp1252"))
+    assert raw.encoding == "windows-1252" and list(raw.frame["segment"]) == ["Zürich", "Zürich"]
+    with pytest.raises(MixedEncoding) as info:  # a byte-order mark says UTF-8: the rest must be
+        _read(b"\xef\xbb\xbf" + plain.encode("cp1252"))
+    assert info.value.rows == [2, 3]
+
+
+def test_a_mixed_file_is_said_the_same_through_the_cli_early_read(tmp_path: Path) -> None:
+    from valuegap import delimited
+    from valuegap.delimited import MixedEncoding
+    from valuegap.ingest.outcomes import read_outcomes
+
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(MIXED)
+    for source in (path, delimited.EarlyRead(path)):
+        with pytest.raises(MixedEncoding, match="row 4 is not UTF-8"):
+            read_outcomes(source)
+    chosen = read_outcomes(delimited.EarlyRead(path, encoding="cp1252"), encoding="cp1252")
+    assert sorted(set(chosen.observations["segment"].astype(str))) == ["cafÃ©", "café"]
+
+
+# ----------------------------------------------------------------------------- long headers (issue 20)
+
+
+@pytest.mark.parametrize("columns", [5_000, 20_000])
+def test_a_header_longer_than_the_sample_is_read_whole(columns: int) -> None:
+    """A 5,000-column file was refused with 'Expected 2622 columns, got 5000': its header was parsed
+    from a 64 KB sample."""
+    names = [f"survey_item_{i:05d}" for i in range(columns)]
+    text = ",".join(names) + "\n" + ",".join(str(i % 7) for i in range(columns)) + "\n"
+    assert len(text.split("\n")[0]) > 64 * 1024
+    raw = _read(text, "wide.csv")
+    assert list(raw.frame.columns) == names and raw.rows == 1
+    assert raw.frame.iloc[0, -1] == str((columns - 1) % 7)
+
+
+def test_a_long_quoted_header_cell_with_a_line_break_is_read_whole() -> None:
+    long_name = "note " + "x" * 70_000 + "\nend"
+    text = f'customer_id,"{long_name}"\nA,1\n'
+    raw = _read(text, "quoted.csv")
+    assert list(raw.frame.columns) == ["customer_id", long_name]
+
+
+def test_a_first_row_that_never_ends_is_refused_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from valuegap import delimited
+
+    monkeypatch.setattr(delimited, "MAX_HEADER_BYTES", 1 << 18)
+    data = ("a," * 200_000 + "b\n1\n").encode()
+    with pytest.raises(ValueGapError, match=r"the first row \(the header\) is longer than"):
+        _read(data, "endless.csv")

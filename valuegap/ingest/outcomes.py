@@ -38,17 +38,18 @@ class OutcomesFile:
         return tuple(f"{self.source}: {note}" for note in self.report.notes)
 
 
-def read_outcomes(path: Path | EarlyRead) -> OutcomesFile:
+def read_outcomes(path: Path | EarlyRead, encoding: str | None = None) -> OutcomesFile:
     """Read a long-form outcomes file strictly; the first bad cell is an error naming file, row and
     column. Rows repeating an earlier row exactly are dropped as double uploads when they carry an
     observed_at and kept as repeated measurements when they do not, as on the Evidence page; the
     counts are in ``report`` and ``notes``. ``path`` may be a read of the file already under way
-    (:class:`~valuegap.delimited.EarlyRead`)."""
+    (:class:`~valuegap.delimited.EarlyRead`, started with the same ``encoding``). ``encoding`` is
+    the reader's (:func:`~valuegap.ingest.read_table`): None detects it."""
     early = path if isinstance(path, EarlyRead) else None
     source = str(early.path if early is not None else path)
     data = early.data() if early is not None else filetypes.read_file(Path(source))
     # a file on the user's own disk: no upload limit; nothing is stored, so no content hash
-    raw = read_table(data, source, max_bytes=None, early=early, hash_content=False)
+    raw = read_table(data, source, max_bytes=None, early=early, hash_content=False, encoding=encoding)
     columns = set(map(str, raw.frame.columns))
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:

@@ -15,20 +15,28 @@ import pandas as pd
 import pyarrow as pa
 
 from valuegap import delimited, filetypes
-from valuegap.delimited import EarlyRead, TextTable, check_headers
+from valuegap.delimited import EarlyRead, MixedEncoding, TextTable, check_headers
 from valuegap.errors import ValueGapError
 from valuegap.filetypes import megabytes
 from valuegap.ingest.categories import frame_of
 
 Format = Literal["csv", "tsv", "parquet", "excel", "sql"]
 ACCEPTED = "CSV, TSV, Parquet or Excel (.xlsx)"
-# Uploads: the 20 MB of `server.maxUploadSize` in .streamlit/config.toml (Streamlit's MB is 2**20 bytes),
-# so bytes that reach the reader by another way than the browser's upload meet the same limit.
+# Uploads: the 20 MB of `server.maxUploadSize` in .streamlit/config.toml, so bytes that reach the reader
+# by another way than the browser's upload meet the same limit. Streamlit's MB is not one unit: its
+# browser uploader (1.67, FileHelper's sizeConverter) turns it into bytes with 1000 per step except on
+# Windows (1024), and its server accepts 20 * 1024 * 1024 bytes plus 1 MB of form overhead. The
+# smallest of these, what most browsers enforce, is the limit: 20 MB = 20,000,000 bytes.
 MAX_UPLOAD_MB = 20
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB << 20
-# the XML inside an .xlsx: a full 20 MB workbook unpacks to about 200 MB, while a "zip bomb" of a few
-# kilobytes can declare gigabytes that openpyxl would try to hold in memory
-MAX_WORKBOOK_UNPACKED_BYTES = 512 << 20
+MB = 1_000_000
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * MB
+# The XML inside an .xlsx. Real data unpacks to about 12 times its file size (the demo outcomes written
+# by openpyxl: 2.4 MB unpacked to 30 MB), so a full 20 MB workbook to about 250 MB; a "zip bomb" of a
+# few kilobytes can declare gigabytes that openpyxl would try to hold in memory.
+MAX_WORKBOOK_UNPACKED_BYTES = 256 * MB
+# A part packed more than this many times is a bomb, not a sheet (Apache POI refuses the same by default,
+# ZipSecureFile's minimum inflate ratio of 0.01); parts under a megabyte unpacked are not judged.
+MAX_WORKBOOK_RATIO = 100
 # what a file name promises, to say so when the content turns out to be plain text
 _CLAIMED = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook", ".xls": "an Excel workbook",
             ".parquet": "a Parquet file", ".pq": "a Parquet file"}  # fmt: skip
@@ -56,7 +64,8 @@ def check_size(data: bytes, file_name: str, max_bytes: int | None = MAX_UPLOAD_B
     """Refuse more than ``max_bytes`` (``None``: no limit), naming the size, the limit and a way out."""
     if max_bytes is not None and len(data) > max_bytes:
         raise ValueGapError(
-            f"{file_name}: the file is {megabytes(len(data))}; the limit is {megabytes(max_bytes)}. Split it "
+            f"{file_name}: the file is {megabytes(len(data), MB)}; the limit is {megabytes(max_bytes, MB)} "
+            f"({max_bytes:,} bytes). Split it "
             "into smaller files, save it as Parquet (much smaller than the same table as CSV), or read the "
             "data from its database with a SQL source."
         )
@@ -66,10 +75,19 @@ def _check_workbook_size(data: bytes, file_name: str) -> None:
     unpacked = filetypes.unpacked_size(data)  # recognised as a workbook: the archive opens
     if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
         raise ValueGapError(
-            f"{file_name}: this workbook unpacks to {megabytes(unpacked)}, more than the "
-            f"{megabytes(MAX_WORKBOOK_UNPACKED_BYTES)} this app reads from one Excel file. "
+            f"{file_name}: this workbook unpacks to {megabytes(unpacked, MB)}, more than the "
+            f"{megabytes(MAX_WORKBOOK_UNPACKED_BYTES, MB)} this app reads from one Excel file. "
             "Save the sheet as CSV or Parquet and upload that."
         )
+    for part, packed, size in filetypes.zip_parts(data):
+        if size > MB and size > MAX_WORKBOOK_RATIO * max(packed, 1):
+            ratio = size / max(packed, 1)
+            raise ValueGapError(
+                f"{file_name}: the part {part} of this workbook unpacks to {ratio:,.0f} times "
+                f"its packed size ({megabytes(size, MB)}); a sheet of real data packs about 12 times, and "
+                f"more than {MAX_WORKBOOK_RATIO} times is the mark of a 'zip bomb'. Save the sheet as CSV or "
+                "Parquet and upload that."
+            )
 
 
 def _sniff(data: bytes, file_name: str) -> str | None:
@@ -125,6 +143,7 @@ def read_table(
     max_bytes: int | None = MAX_UPLOAD_BYTES,
     early: EarlyRead | None = None,
     hash_content: bool = True,
+    encoding: str | None = None,
 ) -> RawTable:
     """Read an uploaded file into a :class:`RawTable`, detecting its format from the content.
 
@@ -133,7 +152,9 @@ def read_table(
     ``early`` is a read of this same file started before (:class:`~valuegap.delimited.EarlyRead`):
     its parse of the text is used instead of parsing again. ``hash_content=False`` leaves
     ``content_hash`` empty, for callers that never store the table (the command line: 0.05 s for a
-    70 MB file)."""
+    70 MB file). ``encoding`` is for text: None detects it (a file mixing UTF-8 with another encoding
+    raises :class:`~valuegap.delimited.MixedEncoding` naming the rows), "utf-8" or "cp1252" say it
+    (:data:`~valuegap.delimited.ENCODINGS`)."""
     check_size(data, file_name, max_bytes)
     if not data:
         raise ValueGapError(f"{file_name}: the file is empty.")
@@ -142,6 +163,8 @@ def read_table(
     if kind == "parquet":
         try:
             frame = _read_parquet(data)
+        except MemoryError:  # a bounded read (valuegap.ingest.bounded) says so itself
+            raise
         except Exception as exc:  # pyarrow raises many types for corrupt files
             reason = str(exc).splitlines()[0].rstrip(".")
             raise ValueGapError(
@@ -154,6 +177,8 @@ def read_table(
         _check_workbook_size(data, file_name)
         try:
             frame = pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=str, keep_default_na=False)
+        except MemoryError:
+            raise
         except Exception as exc:
             raise ValueGapError(
                 f"{file_name}: not a readable Excel file ({str(exc).splitlines()[0]})."
@@ -161,7 +186,10 @@ def read_table(
         frame.columns = check_headers([str(c) for c in frame.columns], file_name)
         return _done(frame, file_name, "excel", None, None, None, digest)
     try:
-        return _read_text(data, file_name, digest, early.text() if early is not None else None)
+        text = early.text() if early is not None and early.encoding == encoding else None
+        return _read_text(data, file_name, digest, text, encoding)
+    except MixedEncoding:
+        raise
     except ValueGapError as error:
         claimed = next((v for k, v in _CLAIMED.items() if file_name.lower().endswith(k)), None)
         if claimed is None:
@@ -172,9 +200,11 @@ def read_table(
         ) from None
 
 
-def _read_text(data: bytes, file_name: str, digest: str, text: TextTable | None) -> RawTable:
+def _read_text(
+    data: bytes, file_name: str, digest: str, text: TextTable | None, encoding: str | None
+) -> RawTable:
     """CSV or TSV as a frame of text columns (``text``: ``data`` already parsed)."""
-    parsed = text or delimited.parse(data, file_name)
+    parsed = text or delimited.parse(data, file_name, encoding)
     frame = frame_of(parsed.table, distinct=True)  # plain text, or encoded by pc.dictionary_encode
     decimal = "," if _uses_decimal_comma(frame, parsed.delimiter) else "."
     fmt: Format = "tsv" if parsed.delimiter == "\t" else "csv"
