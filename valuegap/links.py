@@ -81,6 +81,26 @@ def parse_query(query: Mapping[str, str | list[str]], page: str = "") -> View:
     )
 
 
+def carried(
+    query: Mapping[str, str | list[str]],
+    proposition: int | None,
+    scenario: tuple[int, int] | None = None,
+    *,
+    with_scenario: bool = False,
+) -> dict[str, str]:
+    """What to add to the query of a page opened by the top navigation (which names the page only)
+    so it keeps the visitor's ``proposition`` and, on a page that uses one (``with_scenario``), the
+    ``scenario`` (proposition id, scenario id) when it belongs to that proposition. A parameter the
+    address already has is never replaced: a link says what it shows."""
+    add: dict[str, str] = {}
+    current = _id(_last(query, PROPOSITION)) if PROPOSITION in query else proposition
+    if PROPOSITION not in query and proposition is not None:
+        add[PROPOSITION] = str(proposition)
+    if with_scenario and SCENARIO not in query and scenario is not None and current == scenario[0]:
+        add[SCENARIO] = str(scenario[1])
+    return add
+
+
 def share_token(query: Mapping[str, str | list[str]]) -> str | None:
     return _text(_last(query, SHARE))
 

@@ -254,3 +254,23 @@ def test_an_untouched_price_is_todays_exact_price(open_store):
     assert (
         table.loc["Price", "what-if"] == 49.995 and abs(table.loc["Price", "change"]) < 1e-12
     )  # … priced exactly
+
+
+def test_the_opened_scenario_and_proposition_go_with_the_visitor_to_the_share_page(open_store):
+    from valuegap.scenarios import Scenario
+    from valuegap.store import Actor
+
+    store = open_store()
+    saved = store.save_scenario(2, Scenario("Cheaper", price=35.0), actor=Actor("ana"))
+    at = app_at("6_pricing.py", p="2", scenario=str(saved.id))
+    assert not at.exception and at.slider(key="price_2").value == 35.0
+    at.query_params.clear()  # the top navigation opens a page with no query string
+    at.switch_page("pages/7_share.py")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.query_params["p"] in ("2", ["2"]) and at.query_params["scenario"] in (
+        str(saved.id),
+        [str(saved.id)],
+    )
+    assert at.selectbox(key="vg_prop_select").value == 2
+    assert at.selectbox[1].value == saved.id  # "What to share" offers the opened scenario first

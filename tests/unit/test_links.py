@@ -119,3 +119,24 @@ def test_the_deep_link_is_remembered_across_the_sign_in_redirect():
     assert links.remembered(value, ["overview"]) is None  # only the app's own pages
     assert links.remembered("https%3A%2F%2Fevil.example.com%2F", ["overview"]) is None
     assert links.remembered(None, ["overview"]) is None and links.remembered("", ["overview"]) is None
+
+
+def test_a_page_opened_by_the_navigation_keeps_the_proposition_and_where_used_the_scenario():
+    # the top navigation opens a page with no query at all
+    assert links.carried({}, 4) == {"p": "4"}
+    assert links.carried({}, None) == {}  # nothing chosen yet: the page picks its default
+    # an address that names a proposition is never overridden, even by a different remembered one
+    assert links.carried({"p": "2"}, 4) == {}
+    assert links.carried({"p": "x"}, 4) == {}  # the page itself says the link's proposition is unknown
+    # the scenario goes only to a page that uses one, and only with its own proposition
+    assert links.carried({}, 4, (4, 9)) == {"p": "4"}
+    assert links.carried({}, 4, (4, 9), with_scenario=True) == {"p": "4", "scenario": "9"}
+    assert links.carried({}, 4, (3, 9), with_scenario=True) == {"p": "4"}
+    assert links.carried({"p": "3"}, 4, (3, 9), with_scenario=True) == {"scenario": "9"}
+    assert links.carried({"scenario": "1"}, 4, (4, 9), with_scenario=True) == {"p": "4"}
+
+
+def test_the_pages_that_take_a_scenario_from_the_navigation_exist():
+    from valuegap.ui import SCENARIO_PAGES
+
+    assert {spec.title for spec in PAGES} >= SCENARIO_PAGES

@@ -128,22 +128,18 @@ def keep_view(title: str) -> None:
     written into the address of a page opened without one, so it shows the same proposition and
     its address can be copied as it is.
     """
-    view = links.parse_query(st.query_params.to_dict())
-    if view.proposition is not None:
-        st.session_state[CURRENT_PROPOSITION] = view.proposition
-    elif links.PROPOSITION not in st.query_params:
-        kept = st.session_state.get(CURRENT_PROPOSITION)
-        if kept is not None:
-            st.query_params[links.PROPOSITION] = str(kept)
-    current = st.session_state.get(CURRENT_PROPOSITION)
-    scenario = st.session_state.get(CURRENT_SCENARIO)
-    if (
-        title in SCENARIO_PAGES
-        and links.SCENARIO not in st.query_params
-        and scenario is not None
-        and scenario[0] == current
-    ):
-        st.query_params[links.SCENARIO] = str(scenario[1])
+    query = st.query_params.to_dict()
+    here = links.parse_query(query).proposition
+    if here is not None:
+        st.session_state[CURRENT_PROPOSITION] = here
+    add = links.carried(
+        query,
+        st.session_state.get(CURRENT_PROPOSITION),
+        st.session_state.get(CURRENT_SCENARIO),
+        with_scenario=title in SCENARIO_PAGES,
+    )
+    for key, value in add.items():
+        st.query_params[key] = value
 
 
 def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
