@@ -157,8 +157,6 @@ def analyze_summary(
     segments: list[str | None] = [segment]
     if by_segment:
         segments = list(summary.segments_of(exclude_offers=competitors)) or [None]
-    planned: list[tuple[str | None, Claim, ClaimTest]] = []
-    measured: dict[tuple[str | None, str], Measured | None] = {}
     samples: dict[tuple[str | None, str], tuple[Sample | None, Sample | None]] = {}
     for part in segments:
         for claim in prop.claims:
@@ -168,12 +166,36 @@ def analyze_summary(
                 if claim.competitor
                 else None
             )
-            test = test_claim(claim, ours, rival, alpha=alpha, up_to_share=up_to_share)
-            planned.append((part, claim, test))
-            measured[part, claim.id] = measure(claim, ours, rival)
             samples[part, claim.id] = ours, rival
+
+    def tests() -> list[tuple[str | None, Claim, ClaimTest]]:
+        return [
+            (part, claim, test_claim(claim, *samples[part, claim.id], alpha=alpha, up_to_share=up_to_share))
+            for part in segments
+            for claim in prop.claims
+        ]
+
+    prefetch = getattr(summary, "prefetch", None)  # an engine fetches what the tests need in one go
+    if prefetch is not None:
+        prefetch(tests)
+    planned = tests()
+    measured = {(part, claim.id): measure(claim, *samples[part, claim.id]) for part, claim, _ in planned}
     verdicts = adjust([t for _, _, t in planned], alpha=alpha, correction=correction)
 
+    def rewordings() -> dict[str, Rewording]:
+        if by_segment:
+            return {}
+        return {
+            claim.id: defensible_rewording(
+                claim, verdict.test.defensible, *samples[part, claim.id], alpha=alpha, up_to_share=up_to_share
+            )
+            for (part, claim, _), verdict in zip(planned, verdicts, strict=True)
+            if needs_rewording(verdict.verdict)
+        }
+
+    if prefetch is not None:
+        prefetch(rewordings)
+    reworded = rewordings()
     results: list[ClaimResult] = []
     overall: ValueGap | None = None
     for part in segments:
@@ -184,14 +206,12 @@ def analyze_summary(
         by_claim = {cv.claim_id: cv for cv in gap.claims}
         for claim, verdict in here:
             own = by_claim[claim.id]
-            rewording = None
-            if not by_segment and needs_rewording(verdict.verdict):
-                rewording = defensible_rewording(
-                    claim, verdict.test.defensible, *samples[part, claim.id], alpha=alpha,
-                    up_to_share=up_to_share,
-                )  # fmt: skip
-            evidence = measured[part, claim.id]
-            results.append(ClaimResult(claim, verdict, part, own.gap_units, own.gap, evidence, rewording))
+            results.append(
+                ClaimResult(
+                    claim, verdict, part, own.gap_units, own.gap, measured[part, claim.id],
+                    reworded.get(claim.id),
+                )
+            )  # fmt: skip
     return Analysis(
         prop, alpha, correction, tuple(results), by_segment=by_segment, segment=segment,
         period=period, value=overall, up_to_share=up_to_share,
