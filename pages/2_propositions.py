@@ -33,6 +33,7 @@ from valuegap.overview import STATUS_LABELS
 from valuegap.revisions import diff_propositions
 from valuegap.store import StoredProposition
 from valuegap.ui import PageContext, choose_proposition, flash, page_setup, run_page
+from valuegap.ui.panels.claim_drafts import claim_drafts
 
 ctx = page_setup("Propositions", ":material/edit_note:")
 
@@ -172,6 +173,9 @@ def render(ctx: PageContext) -> None:
     editor = proposition_data(fields, access, claims)
     with bar:
         _save_bar(ctx, proposition_id, seen, base, editor, field_slots, access_slot, claims_slot)
+    if ctx.actor.can_edit:
+        with tabs[1], st.expander("Draft claims from your copy", icon=":material/auto_awesome:"):
+            claim_drafts(ctx, proposition_id, seen, base, editor, lambda v: _load_version(proposition_id, v))
 
 
 def _proposition_fields(base: Proposition, gen: str, editable: bool) -> tuple[dict[str, Any], dict[str, Any]]:

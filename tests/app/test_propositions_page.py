@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from tests.app.conftest import app_at, shown
 from valuegap.formatting import escape_markdown
 from valuegap.language import RULE_LABELS, check_proposition
 from valuegap.store import Actor
+
+LATER = datetime.now(UTC) + timedelta(days=7)
 
 
 def field(at, label):
@@ -110,3 +114,128 @@ def test_user_text_is_shown_literally_never_as_markup(open_store):
     captions = [c.value for c in at.caption if "saved" in c.value]
     assert captions and escape_markdown(hostile) in captions[0]
     assert shown(at.caption)[[c.value for c in at.caption].index(captions[0])].endswith(hostile)
+
+
+# ----------------------------------------------------------------------------- claims drafted from copy
+
+COPY = (
+    "Invoicing for freelancers.\n"
+    "Saves you 5 hours of admin every week on average. Join 10,000 freelancers.\n"
+    "95% of invoices are paid within 30 days. The easiest invoicing app."
+)
+
+
+def draft_radio(at, number):
+    return next(widget for widget in at.radio if widget.label == f"Draft {number}")
+
+
+def paste_and_find(at, copy=COPY):
+    at.text_area(key="vg_copy_text_1").input(copy)
+    at.run()
+    button(at, "Find claims in the copy").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_claims_drafted_from_pasted_copy_are_added_as_one_version(open_store):
+    before = open_store().get(1).proposition
+    at = app_at("2_propositions.py", p="1")
+    assert any(expander.label == "Draft claims from your copy" for expander in at.expander)
+    paste_and_find(at)
+    assert [widget.label for widget in at.radio if widget.label.startswith("Draft ")] == [
+        "Draft 1",
+        "Draft 2",
+        "Draft 3",
+    ]
+    texts = [text.value for text in at.text]
+    assert "Saves you 5 hours of admin every week on average." in texts  # the sentence, as plain text
+    assert button(at, "Add the 0 accepted claims").disabled
+    draft_radio(at, 1).set_value("Accept")
+    draft_radio(at, 2).set_value("Accept")
+    draft_radio(at, 3).set_value("Skip")
+    at.run()
+    button(at, "Add the 2 accepted claims").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    store = open_store()
+    saved = store.get(1)
+    assert saved.version == 2
+    new = saved.proposition.claims[len(before.claims) :]
+    assert saved.proposition.claims[: len(before.claims)] == before.claims
+    assert [(c.form.value, c.claimed, c.unit, c.direction.value, c.share) for c in new] == [
+        ("average", 5.0, "hours/week", "higher", None),
+        ("share", 30.0, "days", "lower", 0.95),
+    ]
+    assert [c.id for c in new] == ["hours-saved-per-week", "days-to-payment"]
+    revision = store.revisions(1)[0]
+    assert revision.action == "draft from copy"
+    assert "hours-saved-per-week, days-to-payment" in revision.summary
+    assert not [widget for widget in at.radio if widget.label.startswith("Draft ")]  # the drafts are done
+    assert "Version 2" in " ".join(caption.value for caption in at.caption)
+
+
+def test_an_edited_draft_is_added_as_edited(open_store):
+    at = app_at("2_propositions.py", p="1")
+    paste_and_find(at, "Get paid 9 days sooner.")
+    draft_radio(at, 1).set_value("Edit")
+    at.run()
+    claimed = next(widget for widget in at.number_input if widget.label == "Claimed")
+    assert claimed.value == -9
+    claimed.set_value(-7)
+    next(widget for widget in at.text_input if widget.label == "Metric").input("days_to_payment_change")
+    at.run()
+    button(at, "Add the 1 accepted claim").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    claim = open_store().get(1).proposition.claims[-1]
+    assert (claim.claimed, claim.metric, claim.direction.value) == (-7, "days_to_payment_change", "lower")
+    assert claim.text == "Get paid 9 days sooner."
+
+
+def test_drafts_show_their_wording_flags_beside_them(open_store):
+    at = app_at("2_propositions.py", p="1")
+    paste_and_find(at, "Cuts your invoicing time by up to 40%, guaranteed.")
+    text = "\n".join(md.value for md in at.markdown)
+    assert RULE_LABELS["up_to"] in text and RULE_LABELS["absolute"] in text and "guaranteed" in text
+
+
+def test_copy_with_no_promise_says_so_and_adds_nothing(open_store):
+    at = app_at("2_propositions.py", p="1")
+    paste_and_find(at, "Invoicing for freelancers. Book a demo today.")
+    assert any("nothing to draft" in info.value for info in at.info)
+    assert not [b for b in at.button if b.label.startswith("Add the")]
+    assert open_store().get(1).version == 1
+
+
+def test_adding_drafts_after_someone_else_saved_is_refused(open_store):
+    at = app_at("2_propositions.py", p="1")
+    paste_and_find(at, "Get paid 9 days sooner.")
+    store = open_store()
+    theirs = store.get(1)
+    store.save(1, theirs.proposition.model_copy(update={"segment": "agencies"}), seen_version=1,
+               actor=Actor("bo@example.com"))  # fmt: skip
+    draft_radio(at, 1).set_value("Accept")
+    at.run()
+    button(at, "Add the 1 accepted claim").click()
+    at.run()
+    assert any("bo@example.com saved this proposition" in e for e in shown(at.error))
+    assert store.get(1).version == 2 and store.get(1).proposition.claims == theirs.proposition.claims
+
+
+def test_drafts_cannot_be_added_over_unsaved_edits(open_store):
+    at = app_at("2_propositions.py", p="1")
+    field(at, "Name").input("Renamed but not saved")
+    at.run()
+    paste_and_find(at, "Get paid 9 days sooner.")
+    draft_radio(at, 1).set_value("Accept")
+    at.run()
+    assert button(at, "Add the 1 accepted claim").disabled
+    assert any("Save or discard your changes" in caption.value for caption in at.caption)
+
+
+def test_a_viewer_never_sees_the_drafting_panel(open_store):
+    store = open_store()
+    _, token = store.create_share_link(1, expires_at=LATER, actor=Actor("editor@example.com"))
+    at = app_at("2_propositions.py", share=token)
+    assert not [expander for expander in at.expander if expander.label == "Draft claims from your copy"]
+    assert not [b for b in at.button if b.label == "Find claims in the copy"]

@@ -1,0 +1,281 @@
+"""The Propositions page's "Draft claims from your copy": paste or upload marketing copy, review the
+claims drafted from it (accept, edit or skip each), and add the accepted ones as one new version.
+
+The drafts come from :mod:`valuegap.drafting` (rules, no remote model). They wait in session state,
+keyed by the proposition and a hash of the copy, so decisions survive reruns and new copy starts
+afresh. Adding saves through the store with the version the editor was showing, as the page's Save
+does: if someone saved since, nothing is written and the conflict is named.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from valuegap.drafting import COPY_TYPES, ClaimDraft, draft_claims, read_copy
+from valuegap.errors import ConflictError, InvalidInput, ValueGapError
+from valuegap.formatting import escape_markdown
+from valuegap.language import RULE_LABELS, check_wording
+from valuegap.model import BenefitKind, ClaimForm, Direction, Proposition, parse_proposition
+from valuegap.ui import PageContext, flash
+
+DECISIONS = ("Accept", "Edit", "Skip")
+FORM_HELP = {
+    ClaimForm.average: "average",
+    ClaimForm.median: "median (typical customer)",
+    ClaimForm.up_to: "up to",
+    ClaimForm.share: "share of customers",
+    ClaimForm.comparative: "comparative",
+    ClaimForm.parity: "parity",
+    ClaimForm.puffery: "puffery (not testable)",
+}
+PLACEHOLDER = (
+    "Paste the landing page, ad or sales deck here, e.g.\n"
+    "Saves you 5 hours of admin every week on average. 95% of orders arrive within 30 minutes."
+)
+
+
+def _state_key(proposition_id: int) -> str:
+    return f"vg_copy_drafts_{proposition_id}"
+
+
+def claim_drafts(
+    ctx: PageContext,
+    proposition_id: int,
+    seen: int,
+    base: Proposition,
+    editor_data: Any,
+    on_saved: Callable[[int], None],
+) -> None:
+    """The panel. ``base`` is the version the editor shows (``seen``), ``editor_data`` what the editor
+    holds now (to refuse adding while it has unsaved changes), ``on_saved`` is told the new version."""
+    if not ctx.actor.can_edit:
+        return
+    st.caption(
+        "Finds the sentences that promise something measurable and drafts a claim for each: its form, "
+        "value, unit, direction and a metric name. Review each draft, then add the ones you accept. "
+        "Drafted by rules on this server; nothing is sent anywhere."
+    )
+    left, right = st.columns([3, 2])
+    text = left.text_area(
+        "Paste your copy",
+        key=f"vg_copy_text_{proposition_id}",
+        height=140,
+        placeholder=PLACEHOLDER,
+    )
+    upload = right.file_uploader(
+        "…or upload it (.txt, .md, .html, .docx)",
+        type=list(COPY_TYPES),
+        key=f"vg_copy_file_{proposition_id}",
+    )
+    if st.button(
+        "Find claims in the copy", icon=":material/manage_search:", key=f"vg_copy_find_{proposition_id}"
+    ):
+        _find(proposition_id, text, upload)
+    pending = st.session_state.get(_state_key(proposition_id))
+    if pending is None:
+        return
+    batch, source, drafts = pending
+    if not drafts:
+        st.info(
+            f"No sentence in {escape_markdown(source)} promises something measurable or makes a boast, so "
+            "there is nothing to draft. Claims need a number (5 hours, 95% of orders, 2x faster than "
+            "a rival) or a superlative.",
+            icon=":material/info:",
+        )
+        return
+    st.markdown(f"**{len(drafts)} draft{'s' if len(drafts) != 1 else ''}** from {escape_markdown(source)}")
+    chosen = [_review(proposition_id, batch, index, draft) for index, draft in enumerate(drafts)]
+    accepted = [draft for draft in chosen if draft is not None]
+    _add_bar(ctx, proposition_id, seen, base, editor_data, accepted, on_saved)
+
+
+def _find(proposition_id: int, text: str, upload: Any) -> None:
+    if upload is not None:
+        try:
+            copy = read_copy(upload.getvalue(), upload.name)
+        except ValueGapError as error:
+            st.error(escape_markdown(error.message), icon=":material/error:")
+            return
+        source = f"{upload.name}"
+    elif text and text.strip():
+        copy, source = text, "the pasted copy"
+    else:
+        st.error("Paste some copy or upload a file first.", icon=":material/error:")
+        return
+    batch = hashlib.sha256(f"{source}\0{copy}".encode()).hexdigest()[:10]
+    st.session_state[_state_key(proposition_id)] = (batch, source, tuple(draft_claims(copy)))
+
+
+def _summary(draft: ClaimDraft) -> str:
+    """The draft in plain words: 'average · 5 hours/week · higher is better · metric …'."""
+    parts = [FORM_HELP[draft.form]]
+    if draft.form is ClaimForm.share and draft.share is not None:
+        parts.append(f"{draft.share * 100:g}% of customers reach {draft.claimed:g} {draft.unit}".rstrip())
+    elif draft.form in (ClaimForm.comparative, ClaimForm.parity):
+        parts.append(f"ratio {draft.ratio:g} vs {draft.competitor}")
+    elif draft.claimed is not None:
+        parts.append(f"{draft.claimed:g} {draft.unit}".rstrip())
+    if draft.form is not ClaimForm.puffery:
+        parts.append(f"{draft.direction.value} is better")
+        parts.append(f"metric {draft.metric}")
+    parts.append(f"benefit {draft.benefit.value.replace('_', ' ')}")
+    return " · ".join(parts)
+
+
+def _review(proposition_id: int, batch: str, index: int, draft: ClaimDraft) -> ClaimDraft | None:
+    """One draft's card: the sentence, the draft, accept/edit/skip, the wording flags beside it.
+    Returns the draft to add (edited when chosen so), or None when skipped or undecided."""
+    key = f"vg_draft_{proposition_id}_{batch}_{index}"
+    with st.container(border=True, key=key):
+        main, flags_col = st.columns([3, 2])
+        with main:
+            st.text(draft.sentence)
+            st.caption(escape_markdown(_summary(draft)))
+            decision = st.radio(
+                f"Draft {index + 1}",
+                DECISIONS,
+                index=None,
+                horizontal=True,
+                key=f"{key}_decision",
+                label_visibility="collapsed",
+                help=f"Drafted by the rule {draft.rule} (confidence {draft.confidence:.0%})",
+            )
+            if decision == "Edit":
+                draft = _edit(key, draft)
+        with flags_col:
+            _flags(draft)
+    return None if decision in (None, "Skip") else draft
+
+
+def _edit(key: str, draft: ClaimDraft) -> ClaimDraft:
+    forms = [form.value for form in ClaimForm]
+    cols = st.columns(4)
+    form = cols[0].selectbox("Form", forms, index=forms.index(draft.form.value), key=f"{key}_form")
+    metric = cols[1].text_input("Metric", draft.metric or "", max_chars=80, key=f"{key}_metric")
+    claimed = cols[2].number_input("Claimed", value=draft.claimed, key=f"{key}_claimed", format="%g")
+    unit = cols[3].text_input("Unit", draft.unit, max_chars=40, key=f"{key}_unit")
+    cols = st.columns(4)
+    directions = [d.value for d in Direction]
+    direction = cols[0].selectbox(
+        "Better is", directions, index=directions.index(draft.direction.value), key=f"{key}_direction"
+    )
+    share = cols[1].number_input(
+        "Share", value=draft.share, min_value=0.0, max_value=1.0, key=f"{key}_share", format="%g",
+        help="For share claims: 0.95 = 95% of customers",
+    )  # fmt: skip
+    competitor = cols[2].text_input("Competitor", draft.competitor or "", max_chars=120, key=f"{key}_rival")
+    ratio = cols[3].number_input(
+        "Ratio", value=draft.ratio, min_value=0.0, key=f"{key}_ratio", format="%g",
+        help="Ours ÷ theirs for comparative claims: 2 = 2×",
+    )  # fmt: skip
+    benefits = [b.value for b in BenefitKind]
+    benefit = st.selectbox(
+        "Benefit", benefits, index=benefits.index(draft.benefit.value), key=f"{key}_benefit"
+    )
+    return dataclasses.replace(
+        draft,
+        form=ClaimForm(form),
+        metric=metric.strip() or None,
+        claimed=claimed,
+        unit=unit.strip(),
+        direction=Direction(direction),
+        share=share if share else None,
+        competitor=competitor.strip() or None,
+        ratio=ratio if ratio else None,
+        benefit=BenefitKind(benefit),
+    )
+
+
+def _flags(draft: ClaimDraft) -> None:
+    flags = check_wording(
+        draft.sentence,
+        form=draft.form,
+        claimed=draft.claimed,
+        share=draft.share,
+        ratio=draft.ratio,
+        unit=draft.unit,
+    )
+    if not flags:
+        st.caption(":green[No wording flags]")
+        return
+    st.markdown(
+        "\n".join(
+            f"- :orange[{RULE_LABELS[flag.rule]}] “{escape_markdown(flag.words)}”: "
+            f"{escape_markdown(flag.why)}"
+            for flag in flags
+        )
+    )
+
+
+def _unsaved(base: Proposition, editor_data: Any) -> bool:
+    try:
+        return parse_proposition(editor_data.data) != base
+    except InvalidInput:
+        return True
+
+
+def _add_bar(
+    ctx: PageContext,
+    proposition_id: int,
+    seen: int,
+    base: Proposition,
+    editor_data: Any,
+    accepted: list[ClaimDraft],
+    on_saved: Callable[[int], None],
+) -> None:
+    count = len(accepted)
+    unsaved = _unsaved(base, editor_data)
+    label = f"Add the {count} accepted claim{'s' if count != 1 else ''}"
+    cols = st.columns([2, 3], vertical_alignment="center")
+    add = cols[0].button(
+        label,
+        type="primary",
+        icon=":material/playlist_add:",
+        disabled=count == 0 or unsaved,
+        key=f"vg_copy_add_{proposition_id}",
+    )
+    if unsaved:
+        cols[1].caption("Save or discard your changes to the claims above first: adding saves a new version.")
+    else:
+        cols[1].caption("Accept or edit the drafts to add; skipped and undecided ones are left out.")
+    if not add:
+        return
+    ids = {claim.id for claim in base.claims}
+    claims = []
+    for draft in accepted:
+        claim = draft.to_claim(ids)
+        ids.add(claim.id)
+        claims.append(claim.model_dump(mode="json", exclude_none=True))
+    data = base.to_dict()
+    data["claims"] = [*data.get("claims", []), *claims]
+    try:
+        updated = parse_proposition(data)
+    except InvalidInput as error:
+        first_new = len(base.claims) + 1
+        st.error(
+            escape_markdown(
+                f"Not added: {len(error.problems)} problem{'s' if len(error.problems) != 1 else ''} in the "
+                f"edited drafts (claims {first_new} and after are the new ones): "
+                + "; ".join(str(problem) for problem in error.problems)
+            ),
+            icon=":material/error:",
+        )
+        return
+    try:
+        saved = ctx.store.save(
+            proposition_id, updated, seen_version=seen, actor=ctx.actor, action="draft from copy",
+            summary=f"added {count} claim{'s' if count != 1 else ''} drafted from copy: "
+            + ", ".join(claim["id"] for claim in claims),
+        )  # fmt: skip
+    except ConflictError as error:
+        st.error(escape_markdown(error.message), icon=":material/sync_problem:")
+        return
+    st.session_state.pop(_state_key(proposition_id), None)
+    on_saved(saved.version)
+    flash(f"Added {count} claim{'s' if count != 1 else ''} from the copy: version {saved.version}.")
+    st.rerun()
