@@ -21,21 +21,24 @@ TEXT_SUFFIXES = (".yaml", ".yml", ".json")
 WEIGHTS_ROW = "importance"  # the row of a CSV/Excel offers table that holds the attribute weights
 
 
-def loads(raw: bytes, file_name: str) -> Offers:
-    """Offers from a file's bytes; the name's ending picks YAML/JSON, anything else is read as a table."""
+def loads(raw: bytes, file_name: str, *, source: str | None = None) -> Offers:
+    """Offers from a file's bytes; the name's ending picks YAML/JSON, anything else is read as a table.
+    Messages name ``source`` (the file's path on the command line), else ``file_name``."""
+    source = file_name if source is None else source
     if file_name.lower().endswith(TEXT_SUFFIXES):
-        data = propfile.load_data(raw, propfile.format_for(file_name), source=file_name)
+        data = propfile.load_data(raw, propfile.format_for(file_name), source=source)
         try:
-            return parse_offers(data, source=file_name)
-        except RecursionError:
-            raise InvalidInput([Problem("", "the file is nested too deeply")], source=file_name) from None
+            return parse_offers(data, source=source)
+        except RecursionError:  # load_data refuses deep nesting first; this is the last line of defence
+            raise InvalidInput([Problem("", "the file is nested too deeply")], source=source) from None
     from valuegap.ingest import read_table
 
-    return parse_offers_table(read_table(raw, file_name).frame, source=file_name)
+    return parse_offers_table(read_table(raw, file_name).frame, source=source)
 
 
 def read(path: Path) -> Offers:
-    return loads(filetypes.read_file(path), path.name)
+    """An offers file from disk; messages name its path, as the proposition file's do."""
+    return loads(filetypes.read_file(path), path.name, source=str(path))
 
 
 def dumps(offers: Offers, fmt: propfile.FileFormat = "yaml") -> str:
