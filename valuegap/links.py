@@ -22,6 +22,8 @@ PERIOD = "period"
 CLAIM = "claim"
 SHARE = "share"
 TAB = "tab"  # the open tab of a page, bound by st.tabs itself; kept in View.other
+ALPHA = "alpha"  # the significance level of Gap analysis; kept in View.other
+CORRECTION = "correction"  # its multiplicity correction; kept in View.other
 
 _IDS = (PROPOSITION, DATASET, SCENARIO)
 _TEXTS = (SEGMENT, PERIOD, CLAIM)

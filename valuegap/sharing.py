@@ -136,8 +136,8 @@ CORRECTION_NAMES = {"holm": "Holm", "fdr_bh": "Benjamini–Hochberg"}
 # the address parameters a shared view fixes; for a share-link viewer they are ignored
 PINNED_PARAMS = {
     links.DATASET: "dataset",
-    "alpha": "α",
-    "correction": "correction",
+    links.ALPHA: "α",
+    links.CORRECTION: "correction",
     links.SEGMENT: "segment",
     links.PERIOD: "period",
 }

@@ -153,10 +153,10 @@ def choose_analysis(
         return None
     summary = cached_summary(ctx.store, dataset.id)
     with cells[1]:
-        alpha = float(url_choice("α", ALPHAS, param="alpha", default="0.05", help="Significance level"))
+        alpha = float(url_choice("α", ALPHAS, param=links.ALPHA, default="0.05", help="Significance level"))
     with cells[2]:
         correction = url_choice(
-            "Correction", list(CORRECTIONS), param="correction", default="holm",
+            "Correction", list(CORRECTIONS), param=links.CORRECTION, default="holm",
             format_func=CORRECTIONS.__getitem__,
             help="Holm controls the chance of any false verdict; Benjamini–Hochberg the share of false "
             "verdicts among the significant ones (exploratory).",
