@@ -22,6 +22,7 @@ from valuegap.ui import (
     visible_datasets,
 )
 from valuegap.ui.evidence import pinned_view_text
+from valuegap.ui.panels.upload_read import read_upload
 
 ctx = page_setup("Evidence", ":material/upload_file:")
 
@@ -79,7 +80,7 @@ def _upload(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:
     upload = st.file_uploader(
         "Outcomes or customer table",
         type=["csv", "tsv", "txt", "parquet", "xlsx"],
-        help="CSV/TSV (any delimiter, UTF-8 or Latin-1, decimal comma), Parquet or Excel. Long form "
+        help="CSV/TSV (any delimiter, UTF-8 or Windows-1252, decimal comma), Parquet or Excel. Long form "
         "(customer_id, metric, value, …), wide form (one column per metric) or a customer table.",
         # a new key after each import empties the uploader, so the stored file is not offered again
         key=f"vg_upload_{st.session_state.get('vg_upload_round', 0)}",
@@ -89,8 +90,10 @@ def _upload(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:
             st.caption("Try it with the demo files in `data/outcomes/` and `data/customers/`.")
         return
     st.session_state.pop("vg_imported", None)
-    data = upload.getvalue()
-    raw = _read_cached(data, upload.name)
+    # read in a bounded worker process with a Cancel button; None: cancelled, or an encoding to choose
+    raw = read_upload(upload.getvalue(), upload.name)
+    if raw is None:
+        return
     _mapping_and_import(ctx, proposition_id, raw, metrics)
 
 
@@ -146,19 +149,6 @@ def _analysis_link(proposition_id: int, dataset_id: int) -> None:
         icon=":material/query_stats:",
         query_params={links.PROPOSITION: str(proposition_id), links.DATASET: str(dataset_id)},
     )  # fmt: skip
-
-
-def _read_cached(data: bytes, file_name: str) -> ingest.RawTable:
-    """Read an upload once per session (reruns while mapping must not parse the file again)."""
-    digest = ingest.content_hash(data)
-    cached = st.session_state.get("vg_raw")
-    if cached is not None and cached.content_hash == digest and cached.file_name == file_name:
-        return cached
-    with st.spinner(f"Reading {file_name}…"):
-        raw = ingest.read_table(data, file_name)
-    st.session_state["vg_raw"] = raw
-    st.session_state.pop("vg_checked", None)
-    return raw
 
 
 def _sql_source(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:

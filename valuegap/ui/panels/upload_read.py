@@ -1,0 +1,107 @@
+"""Reading an uploaded table: in a bounded worker (:mod:`valuegap.ingest.bounded`), with a progress bar
+and a Cancel button beside it, and a choice of encoding for a file that mixes UTF-8 with another.
+
+The read result waits in session state, so reruns while mapping do not parse the file again. Pressing
+Cancel while the file is read makes Streamlit stop the running script at its next progress update; the
+bounded read kills its worker on the way out, and the button's callback notes the cancel, so the rerun
+says so instead of reading the file again.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from valuegap import ingest
+from valuegap.delimited import ENCODINGS, MixedEncoding
+from valuegap.formatting import escape_markdown
+from valuegap.ingest.bounded import LIMITS, Limits, read_bounded
+
+RAW = "vg_raw"  # session state: (digest, file name, encoding asked for, RawTable) of the last read
+CANCELLED = "vg_read_cancelled"  # session state: digest of the upload whose read was cancelled
+MIXED = "vg_read_mixed"  # session state: (digest, MixedEncoding) of the upload that needs a choice
+
+
+def _encoding_key(digest: str) -> str:
+    return f"vg_read_encoding_{digest[:16]}"
+
+
+def _chosen(digest: str) -> None:
+    # a widget's state goes when the widget is not drawn (after the read): the choice is kept apart
+    st.session_state[_encoding_key(digest)] = st.session_state[_encoding_key(digest) + "_choice"]
+
+
+def _cancel(digest: str) -> None:
+    st.session_state[CANCELLED] = digest
+
+
+def read_upload(data: bytes, file_name: str, *, limits: Limits = LIMITS) -> ingest.RawTable | None:
+    """The upload read once per session, or None when there is nothing to show yet: the read was
+    cancelled, or the file mixes encodings and the user has not chosen (this panel says so and offers
+    the way on). Errors of the file itself are raised as :class:`~valuegap.errors.ValueGapError`."""
+    digest = ingest.content_hash(data)
+    encoding = st.session_state.get(_encoding_key(digest))
+    cached = st.session_state.get(RAW)
+    if cached is not None and cached[:3] == (digest, file_name, encoding):
+        return cached[3]
+    if st.session_state.get(CANCELLED) == digest:
+        st.info(f"Reading {escape_markdown(file_name)} was cancelled.", icon=":material/block:")
+        if st.button("Read it again", icon=":material/refresh:", key="vg_read_again"):
+            st.session_state.pop(CANCELLED, None)
+            st.rerun()
+        return None
+    mixed = st.session_state.get(MIXED)
+    if mixed is not None and mixed[0] == digest and encoding is None:
+        _choose_encoding(mixed[1], digest)
+        return None
+    try:
+        raw = _read(data, file_name, digest, encoding, limits)
+    except MixedEncoding as problem:
+        st.session_state[MIXED] = (digest, problem)
+        _choose_encoding(problem, digest)
+        return None
+    st.session_state.pop(MIXED, None)
+    st.session_state[RAW] = (digest, file_name, encoding, raw)
+    st.session_state.pop("vg_checked", None)
+    return raw
+
+
+def _read(data: bytes, file_name: str, digest: str, encoding: str | None, limits: Limits) -> ingest.RawTable:
+    shown = escape_markdown(file_name)
+    status = st.empty()
+    with status.container():
+        bar = st.progress(0.0, text=f"Reading {shown}…")
+        st.button(
+            "Cancel", icon=":material/close:", key="vg_read_cancel", on_click=_cancel, args=(digest,),
+            help="Stop reading this file",
+        )  # fmt: skip
+
+    def tick(seconds: float) -> None:
+        # a progress update is where Streamlit stops this script when Cancel was pressed meanwhile
+        bar.progress(
+            min(seconds / limits.seconds, 1.0),
+            text=f"Reading {shown}… {seconds:.0f} s (a read is stopped after {limits.seconds:.0f} s)",
+        )
+
+    try:
+        return read_bounded(data, file_name, encoding=encoding, limits=limits, tick=tick)
+    finally:
+        status.empty()
+
+
+def _choose_encoding(problem: MixedEncoding, digest: str) -> None:
+    """Say which rows are not UTF-8 and let the user choose how the file is read."""
+    st.warning(escape_markdown(problem.message), icon=":material/translate:")
+    if len(problem.rows) > 1:
+        with st.expander(f"All {len(problem.rows):,} rows that are not UTF-8"):
+            st.text(", ".join(str(row) for row in problem.rows))
+    st.radio(
+        "Read the file as",
+        list(ENCODINGS),
+        index=None,
+        format_func=ENCODINGS.__getitem__,
+        key=_encoding_key(digest) + "_choice",
+        on_change=_chosen,
+        args=(digest,),
+        help="UTF-8 keeps every other row as it is; Windows-1252 suits a file saved by an older Excel or "
+        "Windows program, where 'café' in UTF-8 rows would turn into 'cafÃ©'.",
+    )
