@@ -21,7 +21,7 @@ from valuegap.churn import promise_gap_shift
 from valuegap.competition import Offers, value_map
 from valuegap.errors import InvalidInput, Problem, quote
 from valuegap.model import ACCESS_ID_PATTERN, ClaimForm, Proposition
-from valuegap.value import ValueGap, value_gap
+from valuegap.value import Measured, ValueGap, value_gap
 
 if TYPE_CHECKING:
     from valuegap.analysis import Analysis
@@ -235,7 +235,7 @@ class ScenarioInputs:
     """Everything a scenario is evaluated against, computed once per proposition, dataset and segment."""
 
     prop: Proposition
-    estimates: Mapping[str, float | None]  # measured estimate per claim id
+    measured: Mapping[str, Measured | None]  # per claim id: what the value gap is computed from
     defensible: Mapping[str, float | None]  # defensible value per claim id
     market: Offers | None = None  # competitors, with our offer
     measured_scores: Mapping[str, float] | None = None  # our scores as measured (value map)
@@ -341,7 +341,7 @@ def _factor(prop: Proposition, scenario_prop: Proposition) -> float:
 def _outcome(
     inputs: ScenarioInputs, prop: Proposition, *, price_factor: float, gap_shift: float, segment: str | None
 ) -> Outcome:
-    value = value_gap(prop, inputs.estimates)
+    value = value_gap(prop, inputs.measured)
     position: dict[str, float | None] = {}
     if inputs.market is not None and inputs.market.ours is not None and len(inputs.market.offers) >= 2:
         vm = value_map(inputs.market.with_ours(price=prop.price.amount), inputs.measured_scores)
@@ -392,7 +392,7 @@ def evaluate(inputs: ScenarioInputs, scenario: Scenario) -> ScenarioResult:
     if today is None:
         today = _outcome(inputs, today_prop, price_factor=1.0, gap_shift=0.0, segment=segment)
         inputs.today_by_segment[segment] = today
-    what_if_value = value_gap(what_if_prop, inputs.estimates)
+    what_if_value = value_gap(what_if_prop, inputs.measured)
     gap_shift = promise_gap_shift(today_prop, what_if_prop)
     what_if = _outcome(
         inputs,
@@ -450,13 +450,13 @@ def build_inputs(
 ) -> ScenarioInputs:
     """Scenario inputs from an analysis of the proposition (its measured estimates and defensible
     values), the market, the churn model and the customer table (revenue per customer)."""
-    estimates: dict[str, float | None] = {}
+    measured: dict[str, Measured | None] = {}
     defensible: dict[str, float | None] = {}
     for result in analysis.results if analysis is not None else ():
         if result.segment != analysis.segment:  # type: ignore[union-attr]
             continue
         test = result.verdict.test
-        estimates[result.claim.id] = test.estimate
+        measured[result.claim.id] = result.measured
         if result.claim.form in DEFENSIBLE_FORMS:
             defensible[result.claim.id] = test.defensible
     revenue = segments = None
@@ -467,7 +467,7 @@ def build_inputs(
             if "segment" in customers.columns:
                 segments = customers["segment"].astype(str).to_numpy()
     return ScenarioInputs(
-        prop, estimates, defensible, market=market, measured_scores=measured_scores, churn=churn,
+        prop, measured, defensible, market=market, measured_scores=measured_scores, churn=churn,
         revenue=revenue, revenue_segments=segments, churn_note=churn_note,
     )  # fmt: skip
 

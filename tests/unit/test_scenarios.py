@@ -24,11 +24,12 @@ from valuegap.scenarios import (
     notes,
     place_positions,
 )
+from valuegap.value import Measured
 
 # sample(): price 49, value of time 45, horizon 24, onboarding 3 h once, setup fee 99 once;
 # "paid-sooner" promises 5 days at 12 a day. Sacrifice = 49 + 3·45/24 + 99/24 = 58.75.
 SACRIFICE = 49 + 3 * 45 / 24 + 99 / 24
-ESTIMATES = {"paid-sooner": 4.0}  # realized benefit 4 · 12 = 48
+MEASURED = {"paid-sooner": Measured(mean=4.0)}  # realized benefit 4 · 12 = 48
 MARKET = parse_offers(
     {
         "attributes": {"speed": 60, "support": 40},
@@ -43,7 +44,7 @@ MARKET = parse_offers(
 
 
 def inputs(**changes: object) -> ScenarioInputs:
-    base = {"prop": sample(), "estimates": ESTIMATES, "defensible": {"paid-sooner": 3.5}}
+    base = {"prop": sample(), "measured": MEASURED, "defensible": {"paid-sooner": 3.5}}
     return ScenarioInputs(**(base | changes))  # type: ignore[arg-type]
 
 
