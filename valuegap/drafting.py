@@ -59,6 +59,7 @@ from valuegap.model import CLAIM_ID_PATTERN, BenefitKind, Claim, ClaimForm, Dire
 __all__ = [
     "COPY_TYPES",
     "MAX_COPY_BYTES",
+    "YES_UNIT",
     "ClaimDraft",
     "draft_claims",
     "read_copy",
@@ -69,6 +70,7 @@ MAX_COPY_BYTES = 5 << 20  # 5 MB: a landing page or a sales deck's text is a few
 MAX_COPY_CHARS = 200_000  # characters of text drafted from; beyond that the rest is not read
 MAX_SENTENCE_CHARS = 500  # a claim's text is at most 500 characters (Claim.text)
 COPY_TYPES = ("txt", "md", "markdown", "html", "htm", "docx")
+YES_UNIT = "yes = 1"  # the unit of a share claim with no bar: a yes/no outcome, 1 when it happened
 
 # --------------------------------------------------------------------------- the draft
 
@@ -961,7 +963,22 @@ def _main_value(facts: _Facts, after: int = 0) -> _Value | None:
     return (marked or candidates)[0]
 
 
+_BAR_CUE = re.compile(
+    r"(?i)\b(?:within|in\s+under|under|in|in\s+less\s+than|less\s+than|at\s+least|more\s+than|over|"
+    r"no\s+more\s+than|at\s+most|by|before|inside)\s*$"
+)
+
+
 def _bar(facts: _Facts, share_value: _Value) -> _Value | None:
+    """The bar each customer must reach: the first later number that words like "within" or "at
+    least" introduce, else the first later number that is an outcome."""
+    candidates = _bar_candidates(facts, share_value)
+    cued = [value for value in candidates if _BAR_CUE.search(facts.sentence[: value.start])]
+    return (cued or candidates or [None])[0]
+
+
+def _bar_candidates(facts: _Facts, share_value: _Value) -> list[_Value]:
+    found = []
     for value in facts.values:
         if (
             value.start == share_value.start
@@ -974,8 +991,8 @@ def _bar(facts: _Facts, share_value: _Value) -> _Value | None:
             facts.sentence[: value.start],
         )
         if value.start > share_value.end and not timeframe and _is_outcome(facts.sentence, value):
-            return value
-    return None
+            found.append(value)
+    return found
 
 
 def _unit(value: _Value) -> str:
@@ -1234,7 +1251,7 @@ def _draft(sentence: str) -> ClaimDraft | None:
             unit = _unit(bar)
             metric = _metric_for_level(facts, bar, direction, None)
         else:
-            direction, claimed, unit = Direction.higher, 1.0, "yes = 1"
+            direction, claimed, unit = Direction.higher, 1.0, YES_UNIT
             predicate = sentence[share_value.end :]
             of = _SHARE_OF.match(predicate) or re.match(
                 rf"(?i)^\s*(?:[\w'-]+\s+){{0,2}}?(?:{_POPULATION})(?!\w)", predicate

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from valuegap.drafting import COPY_TYPES, ClaimDraft, draft_claims, read_copy
+from valuegap.drafting import COPY_TYPES, MAX_COPY_BYTES, YES_UNIT, ClaimDraft, draft_claims, read_copy
 from valuegap.errors import ConflictError, InvalidInput, ValueGapError
 from valuegap.formatting import escape_markdown
 from valuegap.language import RULE_LABELS, check_wording
@@ -69,8 +69,9 @@ def claim_drafts(
     )
     upload = right.file_uploader(
         "…or upload it (.txt, .md, .html, .docx)",
-        type=list(COPY_TYPES),
+        type=[kind for kind in COPY_TYPES if kind != "markdown"],
         key=f"vg_copy_file_{proposition_id}",
+        max_upload_size=MAX_COPY_BYTES >> 20,
     )
     if st.button(
         "Find claims in the copy", icon=":material/manage_search:", key=f"vg_copy_find_{proposition_id}"
@@ -114,10 +115,16 @@ def _find(proposition_id: int, text: str, upload: Any) -> None:
 def _summary(draft: ClaimDraft) -> str:
     """The draft in plain words: 'average · 5 hours/week · higher is better · metric …'."""
     parts = [FORM_HELP[draft.form]]
+    lower = draft.direction is Direction.lower
     if draft.form is ClaimForm.share and draft.share is not None:
-        parts.append(f"{draft.share * 100:g}% of customers reach {draft.claimed:g} {draft.unit}".rstrip())
-    elif draft.form in (ClaimForm.comparative, ClaimForm.parity):
-        parts.append(f"ratio {draft.ratio:g} vs {draft.competitor}")
+        if draft.unit == YES_UNIT:
+            parts.append(f"{draft.share * 100:g}% of customers: yes (a yes/no outcome, 1 = yes)")
+        else:
+            bound = "or below" if lower else "or above"
+            parts.append(f"{draft.share * 100:g}% of customers at {bound} {draft.claimed:g} {draft.unit}")
+    elif draft.form in (ClaimForm.comparative, ClaimForm.parity) and draft.ratio:
+        inverse = f" (1/{1 / draft.ratio:.3g})" if draft.ratio < 1 else ""
+        parts.append(f"ours ÷ {draft.competitor}'s = {draft.ratio:g}{inverse}")
     elif draft.claimed is not None:
         parts.append(f"{draft.claimed:g} {draft.unit}".rstrip())
     if draft.form is not ClaimForm.puffery:
@@ -131,8 +138,9 @@ def _review(proposition_id: int, batch: str, index: int, draft: ClaimDraft) -> C
     """One draft's card: the sentence, the draft, accept/edit/skip, the wording flags beside it.
     Returns the draft to add (edited when chosen so), or None when skipped or undecided."""
     key = f"vg_draft_{proposition_id}_{batch}_{index}"
-    with st.container(border=True, key=key):
+    with st.container(border=True, key=f"vg_card_{proposition_id}_{batch}_{index}"):
         main, flags_col = st.columns([3, 2])
+        flags_slot = flags_col.empty()
         with main:
             st.text(draft.sentence)
             st.caption(escape_markdown(_summary(draft)))
@@ -145,38 +153,38 @@ def _review(proposition_id: int, batch: str, index: int, draft: ClaimDraft) -> C
                 label_visibility="collapsed",
                 help=f"Drafted by the rule {draft.rule} (confidence {draft.confidence:.0%})",
             )
-            if decision == "Edit":
-                draft = _edit(key, draft)
-        with flags_col:
+        if decision == "Edit":  # the fields span the card; the flags beside follow the edits
+            draft = _edit(key, draft)
+        with flags_slot.container():
             _flags(draft)
     return None if decision in (None, "Skip") else draft
 
 
 def _edit(key: str, draft: ClaimDraft) -> ClaimDraft:
     forms = [form.value for form in ClaimForm]
-    cols = st.columns(4)
+    cols = st.columns([2, 3, 2, 2, 2])
     form = cols[0].selectbox("Form", forms, index=forms.index(draft.form.value), key=f"{key}_form")
     metric = cols[1].text_input("Metric", draft.metric or "", max_chars=80, key=f"{key}_metric")
     claimed = cols[2].number_input("Claimed", value=draft.claimed, key=f"{key}_claimed", format="%g")
     unit = cols[3].text_input("Unit", draft.unit, max_chars=40, key=f"{key}_unit")
-    cols = st.columns(4)
     directions = [d.value for d in Direction]
-    direction = cols[0].selectbox(
+    direction = cols[4].selectbox(
         "Better is", directions, index=directions.index(draft.direction.value), key=f"{key}_direction"
     )
-    share = cols[1].number_input(
+    cols = st.columns([2, 3, 2, 2, 2])
+    benefits = [b.value for b in BenefitKind]
+    benefit = cols[0].selectbox(
+        "Benefit", benefits, index=benefits.index(draft.benefit.value), key=f"{key}_benefit"
+    )
+    share = cols[2].number_input(
         "Share", value=draft.share, min_value=0.0, max_value=1.0, key=f"{key}_share", format="%g",
         help="For share claims: 0.95 = 95% of customers",
     )  # fmt: skip
-    competitor = cols[2].text_input("Competitor", draft.competitor or "", max_chars=120, key=f"{key}_rival")
+    competitor = cols[1].text_input("Competitor", draft.competitor or "", max_chars=120, key=f"{key}_rival")
     ratio = cols[3].number_input(
         "Ratio", value=draft.ratio, min_value=0.0, key=f"{key}_ratio", format="%g",
         help="Ours ÷ theirs for comparative claims: 2 = 2×",
     )  # fmt: skip
-    benefits = [b.value for b in BenefitKind]
-    benefit = st.selectbox(
-        "Benefit", benefits, index=benefits.index(draft.benefit.value), key=f"{key}_benefit"
-    )
     return dataclasses.replace(
         draft,
         form=ClaimForm(form),
