@@ -67,6 +67,7 @@ __all__ = [
 ]
 
 MAX_COPY_BYTES = 5 << 20  # 5 MB: a landing page or a sales deck's text is a few hundred KB at most
+MAX_DOCX_UNPACKED = 50 << 20  # a .docx is a zip: refuse one that unpacks past 50 MB before parsing it
 MAX_COPY_CHARS = 200_000  # characters of text drafted from; beyond that the rest is not read
 MAX_SENTENCE_CHARS = 500  # a claim's text is at most 500 characters (Claim.text)
 COPY_TYPES = ("txt", "md", "markdown", "html", "htm", "docx")
@@ -248,6 +249,22 @@ def _docx_text(data: bytes, file_name: str) -> str:
     import docx  # python-docx; imported here so the rest of the module loads without it
     from docx.opc.exceptions import PackageNotFoundError
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        unpacked = 0  # python-docx names the problem below
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise InvalidInput(
+            [
+                Problem(
+                    "",
+                    f"{quote(file_name)} unpacks to {unpacked / 1e6:,.0f} MB; a Word file of copy can unpack "
+                    f"to at most {MAX_DOCX_UNPACKED >> 20} MB",
+                )
+            ],
+            source=file_name,
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:

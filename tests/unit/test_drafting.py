@@ -529,6 +529,17 @@ def test_read_copy_docx_paragraphs_and_tables():
     assert [d.form for d in draft_claims(text)] == [ClaimForm.up_to, ClaimForm.average, ClaimForm.share]
 
 
+def test_read_copy_refuses_a_word_file_that_unpacks_huge():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b" " * (60 << 20))
+    data = buffer.getvalue()
+    assert len(data) < 1 << 20
+    with pytest.raises(InvalidInput) as caught:
+        read_copy(data, "bomb.docx")
+    assert "bomb.docx" in str(caught.value) and "at most 50 MB" in str(caught.value)
+
+
 def _not_a_docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
