@@ -396,7 +396,7 @@ class Evidence:
         sums = {}
         for i, (where, side, bar) in enumerate(keys):
             reached = table.value >= bar if side == ">=" else table.value <= bar
-            sums[f"c{i}"] = (self._predicate(where, table) & reached).cast("int64").sum()
+            sums[f"c{i}"] = (self._predicate(where, table) & reached).ifelse(1, 0).sum()
         metrics = sorted({dict(where)["metric"][0] for where, _, _ in keys})
         row = self.backend.execute(table.filter(table.metric.isin(metrics)).aggregate(**sums))
         for i, key in enumerate(keys):
