@@ -335,7 +335,16 @@ class SourceBackend:
             # ibis learns a query's columns from a temporary view, which a read-only transaction
             # refuses (and whose clean-up fails with this sqlglot); ask for no rows instead
             return self.run(lambda: self.ibis.sql(query, schema=self._postgres_schema(query)), "the query")
+        if self.kind == "duckdb":
+            # ibis 12 asks DuckDB 2 for a method it no longer has; DuckDB's relation knows the columns
+            return self.run(lambda: self.ibis.sql(query, schema=self._duckdb_schema(query)), "the query")
         return self.run(lambda: self.ibis.sql(query), "the query")
+
+    def _duckdb_schema(self, query: str) -> ibis.Schema:
+        relation = self.ibis.con.sql(query)
+        return ibis.schema(
+            {name: _type_of(str(kind)) for name, kind in zip(relation.columns, relation.types, strict=True)}
+        )
 
     def _postgres_schema(self, query: str) -> ibis.Schema:
         cursor = self.ibis.raw_sql(f"SELECT * FROM ({query}) AS valuegap_query LIMIT 0")
@@ -344,7 +353,7 @@ class SourceBackend:
             columns = {}
             for column in cursor.description:
                 info = types.get(column.type_code)
-                columns[column.name] = _PG_TYPES.get(info.name if info is not None else "", "string")
+                columns[column.name] = _type_of(info.name if info is not None else "")
         finally:
             cursor.close()
         return ibis.schema(columns)
@@ -354,13 +363,23 @@ class SourceBackend:
             self.close_hook()
 
 
-# PostgreSQL's type names → the ibis types a mapping needs to tell apart (anything else is read as text)
-_PG_TYPES = {
-    "int2": "int16", "int4": "int32", "int8": "int64", "float4": "float32", "float8": "float64",
-    "numeric": "float64", "bool": "boolean", "date": "date", "timestamp": "timestamp",
-    "timestamptz": "timestamp('UTC')", "text": "string", "varchar": "string", "bpchar": "string",
-    "name": "string",
+# an engine's type names → the ibis types a mapping tells apart (anything else is read as text)
+_TYPES = {
+    "int2": "int16", "int4": "int32", "int8": "int64", "smallint": "int16", "integer": "int32",
+    "bigint": "int64", "tinyint": "int8", "hugeint": "float64", "ubigint": "float64", "uinteger": "int64",
+    "usmallint": "int32", "utinyint": "int16", "float4": "float32", "float8": "float64", "real": "float32",
+    "float": "float32", "double": "float64", "numeric": "float64", "decimal": "float64", "bool": "boolean",
+    "boolean": "boolean", "date": "date", "timestamp": "timestamp", "timestamp_ns": "timestamp",
+    "timestamp_ms": "timestamp", "timestamp_s": "timestamp", "timestamptz": "timestamp('UTC')",
+    "timestamp with time zone": "timestamp('UTC')",
 }  # fmt: skip
+
+
+def _type_of(name: str) -> str:
+    """The ibis type of a column an engine calls ``name`` (``DECIMAL(18,3)`` is a decimal)."""
+    return _TYPES.get(name.lower().split("(", 1)[0].strip(), "string")
+
+
 _DIALECTS = {"postgres": "postgres", "duckdb": "duckdb", "spark": "spark"}
 
 
