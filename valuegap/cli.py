@@ -112,7 +112,39 @@ def _say_left_out(notes: Sequence[str]) -> None:
         print(f"valuegap: {note}", file=sys.stderr)
 
 
+def _is_source(outcomes: str, args: argparse.Namespace) -> bool:
+    """OUTCOMES is a live source (a connection URL, with --table or --query) rather than a file."""
+    if "://" in outcomes:
+        if not (args.table or args.query):
+            raise ValueGapError(f"{outcomes.split('://', 1)[0]}://…: give --table NAME or --query SQL.")
+        return True
+    if args.table or args.query:
+        raise ValueGapError("--table and --query read a live source: give a connection URL as OUTCOMES.")
+    return False
+
+
+def _analyze_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The analysis of a live source: reduced in its engine, only aggregates come back."""
+    from valuegap import propfile, sources
+    from valuegap.analysis import analyze_summary
+
+    prop = propfile.read(Path(args.proposition))
+    evidence = sources.evidence_from_url(args.outcomes, table=args.table, query=args.query)
+    by_segment = getattr(args, "by_segment", False)
+    return analyze_summary(
+        prop, evidence, alpha=args.alpha, correction=args.correction, by_segment=by_segment
+    )
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
+    if _is_source(args.outcomes, args):
+        result = _analyze_source(args)
+        print(
+            json.dumps(result.to_dict(), indent=2)
+            if args.format == "json"
+            else _table(list(result.rows), args.format)
+        )
+        return EXIT_OK
     from valuegap.delimited import EarlyRead  # Arrow only
 
     # the outcomes are read, parsed and dictionary-encoded on other threads while pandas, the
@@ -183,13 +215,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from valuegap.ingest.outcomes import read_outcomes
     from valuegap.report import ReportInputs, build_report
 
-    prop = propfile.read(Path(args.proposition))
-    outcomes_path = Path(args.outcomes)
-    outcomes = read_outcomes(outcomes_path)
-    _say_left_out(outcomes.notes)
-    analysis = analyze(prop, outcomes.observations, alpha=args.alpha, correction=args.correction)
+    if _is_source(args.outcomes, args):
+        from valuegap.sources import redact_url
+
+        analysis = _analyze_source(args)
+        label = f"{redact_url(args.outcomes)} ({'table ' + args.table if args.table else 'query'})"
+    else:
+        prop = propfile.read(Path(args.proposition))
+        outcomes_path = Path(args.outcomes)
+        outcomes = read_outcomes(outcomes_path)
+        _say_left_out(outcomes.notes)
+        analysis = analyze(prop, outcomes.observations, alpha=args.alpha, correction=args.correction)
+        label = outcomes_path.name
+    prop = analysis.proposition
     market = value_map(offerfile.read(Path(args.offers))) if args.offers else None
-    page = build_report(ReportInputs(analysis, dataset_label=outcomes_path.name, value_map=market))
+    page = build_report(ReportInputs(analysis, dataset_label=label, value_map=market))
     out = Path(args.output)
     try:
         out.write_text(page, encoding="utf-8")
@@ -287,6 +327,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _source_arguments(command: argparse.ArgumentParser) -> None:
+    where = command.add_mutually_exclusive_group()
+    where.add_argument("--table", help="with a connection URL as OUTCOMES: the table (or schema.table)")
+    where.add_argument("--query", help="with a connection URL as OUTCOMES: one SELECT giving the columns")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="valuegap", description="Value Gap Workbench on the command line.")
     parser.add_argument("--version", action="version", version=f"valuegap {__version__}")
@@ -299,7 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     analyze = commands.add_parser("analyze", help="test every claim against measured outcomes")
     analyze.add_argument("proposition", help="proposition file (YAML or JSON)")
-    analyze.add_argument("outcomes", help="outcomes CSV: customer_id, metric, value (+ segment, offer)")
+    analyze.add_argument(
+        "outcomes", help="outcomes CSV: customer_id, metric, value (+ segment, offer); or a live source's "
+        "URL (duckdb:///file.duckdb, postgresql://…, spark://local[2]) with --table or --query",
+    )  # fmt: skip
+    _source_arguments(analyze)
     analyze.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     analyze.add_argument("--correction", choices=["holm", "fdr_bh", "none"], default="holm")
     analyze.add_argument("--by-segment", action="store_true", help="one result per claim and segment")
@@ -313,7 +363,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="write the standalone HTML stakeholder report")
     report.add_argument("proposition", help="proposition file (YAML or JSON)")
-    report.add_argument("outcomes", help="outcomes CSV: customer_id, metric, value (+ segment, offer)")
+    report.add_argument(
+        "outcomes", help="outcomes CSV: customer_id, metric, value (+ segment, offer); or a live source's "
+        "URL "
+        "with --table or --query",
+    )  # fmt: skip
+    _source_arguments(report)
     report.add_argument("-o", "--output", required=True, help="the HTML file to write")
     report.add_argument("--offers", help="offers file (YAML or JSON) to include the customer value map")
     report.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")

@@ -268,6 +268,12 @@ def _plain(exc: BaseException, timeout: float) -> str:
     return shorten(text, 300)
 
 
+def _label(name: str, url: str) -> str:
+    """How messages name a source: its connection name and redacted URL (or the URL alone)."""
+    redacted = redact_url(url)
+    return redacted if name == redacted else f"{quote(name)} ({redacted})"
+
+
 @dataclass(eq=False)
 class SourceBackend:
     """An ibis backend reached through a connection, with what the evidence engine needs of one
@@ -288,7 +294,7 @@ class SourceBackend:
         return redact_url(self.url)
 
     def error(self, what: str) -> SourceError:
-        return SourceError(scrub(f"Source {quote(self.name)} ({self.redacted_url}): {what}.", self.url))
+        return SourceError(scrub(f"Source {_label(self.name, self.url)}: {what}.", self.url))
 
     def run(self, work: Callable[[], Any], doing: str = "reading it") -> Any:
         """``work()`` under the deadline; a failure becomes a one-line :class:`SourceError`."""
@@ -330,7 +336,10 @@ class SourceBackend:
 
     def sql(self, query: str) -> ir.Table:
         """The rows of one SQL query (a single SELECT: anything else is refused before it runs)."""
-        _one_select(query, self.kind)
+        try:
+            _one_select(query, self.kind)
+        except ValueGapError as exc:
+            raise self.error(exc.message.rstrip(".")) from None
         if self.kind == "postgres":
             # ibis learns a query's columns from a temporary view, which a read-only transaction
             # refuses (and whose clean-up fails with this sqlglot); ask for no rows instead
@@ -681,7 +690,7 @@ class MappingCheck:
         frame = self.offending.astype("string").fillna("")
         return {"reasons": dict(self.counts), "rows": frame.to_dict(orient="records")}
 
-    def problem(self, name: str) -> str | None:
+    def problem(self, name: str, url: str = "") -> str | None:
         """A one-line account of the rows left out, or None when every row is kept."""
         if not self.counts:
             return None
@@ -693,7 +702,7 @@ class MappingCheck:
                 f" (e.g. customer {quote(first['customer_id'])}, metric {quote(first['metric'])}, "
                 f"value {quote(first['value'])}: {first['reason']})"
             )
-        return f"Source {quote(name)}: " + "; ".join(parts) + example + "."
+        return f"Source {_label(name, url) if url else quote(name)}: " + "; ".join(parts) + example + "."
 
 
 def check_mapping(
@@ -902,3 +911,34 @@ def load_live_evidence(
             "from it; refresh the live source on the Evidence page to analyse the data as they are now."
         )
     return evidence
+
+
+# --------------------------------------------------------------------------- the command line
+
+CLI_COLUMNS = ("customer_id", "metric", "value")
+CLI_OPTIONAL = ("segment", "offer")
+
+
+def evidence_from_url(url: str, *, table: str | None, query: str | None) -> engine.Evidence:
+    """``valuegap analyze PROP URL --table T`` / ``--query Q``: the outcomes columns by their exact
+    names (as in an outcomes file), checked in the engine; a row that an upload would reject is an
+    error naming the source (like the first bad cell of a file), and so is anything else that fails."""
+    backend = connect(url, allow_files=True)
+    try:
+        rows = source_table(backend, table, query)
+        missing = [c for c in CLI_COLUMNS if c not in rows.columns]
+        if missing:
+            raise backend.error(
+                f"the {'table' if table else 'query'} lacks the column(s) {', '.join(missing)}; outcomes "
+                f"need {', '.join(CLI_COLUMNS)} (optional: {', '.join(CLI_OPTIONAL)})"
+            )
+        roles = {c: c for c in (*CLI_COLUMNS, *CLI_OPTIONAL) if c in rows.columns}
+        mapping = ColumnMapping("long", roles)
+        check = check_mapping(backend, rows, mapping)
+        problem = check.problem(backend.name, url)
+        if problem is not None:
+            raise SourceError(scrub(problem, url))
+        return evidence_of_source(backend, rows, mapping)
+    except BaseException:
+        backend.close()
+        raise
