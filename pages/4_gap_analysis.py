@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from valuegap import gaps, links
-from valuegap.aggregates import ALL_PERIODS
 from valuegap.analysis import Analysis
+from valuegap.engine import ALL_PERIODS
 from valuegap.formatting import escape_markdown, format_money
 from valuegap.language import check_proposition
 from valuegap.ui import (

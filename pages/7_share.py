@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from valuegap import links, scenarios, sharing
-from valuegap.aggregates import ALL_PERIODS
+from valuegap.engine import ALL_PERIODS
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown
 from valuegap.store import StoredDataset, StoredProposition, StoredScenario, StoredShareLink

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -116,3 +116,18 @@ def store(database_url: str) -> Iterator[Store]:
     opened = Store.open(database_url)
     yield opened
     opened.close()
+
+
+def assert_same_rows(got: Sequence[Mapping[str, object]], expected: Sequence[Mapping[str, object]]) -> None:
+    """Analysis rows equal field by field, numbers to a relative 1e-9 (what engines are held to):
+    engines sum in their own order, so the last bits of a mean may differ while every shown digit
+    agrees (a p-value of 1e-132 moves its 12th digit)."""
+    assert len(got) == len(expected)
+    for row, want in zip(got, expected, strict=True):
+        assert list(row) == list(want)
+        for key, value in row.items():
+            other = want[key]
+            if isinstance(value, float) and isinstance(other, float):
+                assert value == pytest.approx(other, rel=1e-9, abs=1e-300), (row.get("id"), key)
+            else:
+                assert value == other, (row.get("id"), key)

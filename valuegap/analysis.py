@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from valuegap.aggregates import ALL_PERIODS, OutcomeSummary
+from valuegap.engine import ALL_PERIODS, Evidence, evidence_of_frame
 from valuegap.errors import ValueGapError
 from valuegap.evidence import (
     DEFAULT_ALPHA,
@@ -129,14 +129,14 @@ def analyze(
 ) -> Analysis:
     """Test every claim on long-form outcomes (per segment when asked), adjusting all p-values together."""
     return analyze_summary(
-        prop, OutcomeSummary.build(outcomes), alpha=alpha, correction=correction,
+        prop, evidence_of_frame(outcomes), alpha=alpha, correction=correction,
         by_segment=by_segment, up_to_share=up_to_share,
     )  # fmt: skip
 
 
 def analyze_summary(
     prop: Proposition,
-    summary: OutcomeSummary,
+    summary: Evidence,
     *,
     alpha: float = DEFAULT_ALPHA,
     correction: Correction = "holm",

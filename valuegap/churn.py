@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuegap.aggregates import OutcomeSummary
+from valuegap.engine import Evidence
 from valuegap.errors import ValueGapError
 from valuegap.formatting import format_money
 from valuegap.model import Claim, ClaimForm, Direction, Proposition
@@ -66,13 +66,17 @@ _PERIOD_ADJECTIVE = {
 
 
 def claim_gaps(
-    claim: Claim, values: np.ndarray | Sequence[float], money: float, rival_mean: float | None = None
+    claim: Claim,
+    values: np.ndarray | Sequence[float],
+    money: float,
+    rival_mean: float | np.ndarray | None = None,
 ) -> np.ndarray:
     """Customer gaps ``g_ik`` on one claim (METHODS section 5), money per period, positive = less
     than promised, for the customers' values ``x_ik`` of the claim's metric.
 
     With ``s = +1`` (higher) or ``−1`` (lower): average, median and up to ``s·(C − x)·m``;
-    comparative ``s·(ratio·x̄_rival − x)·m``; parity ``s·(x̄_rival − x)·m``; share
+    comparative ``s·(ratio·x̄_rival − x)·m``; parity ``s·(x̄_rival − x)·m`` (``rival_mean`` one number,
+    or one per value: the rival's mean in each value's segment); share
     ``(p₀ − 1[x reaches C])·m``, where reaching is ``x ≥ C`` (higher) or ``x ≤ C`` (lower).
     """
     x = np.asarray(values, dtype=float)
@@ -88,7 +92,7 @@ def claim_gaps(
         reaches = x >= claim.claimed if claim.direction is Direction.higher else x <= claim.claimed
         return (claim.share - reaches.astype(float)) * money
     if form in RIVAL_FORMS:
-        if rival_mean is None or not math.isfinite(rival_mean):
+        if rival_mean is None or not np.isfinite(rival_mean).all():
             raise ValueGapError(f"claim {claim.id!r} compares with a rival whose mean is not known.")
         ratio = 1.0 if form is ClaimForm.parity else claim.ratio
         if ratio is None:
@@ -139,34 +143,12 @@ def competitors(prop: Proposition) -> frozenset[str]:
     return frozenset(c.competitor for c in prop.claims if c.competitor)
 
 
-def _our_offers(prop: Proposition, summary: OutcomeSummary, offer: str | None) -> list[int]:
-    """Offer codes of "our" customers: ``offer`` if given, else every offer but the named rivals."""
-    rivals = competitors(prop)
-    if offer is not None:
-        return [i for i, name in enumerate(summary.offers) if name == offer and name not in rivals]
-    return [i for i, name in enumerate(summary.offers) if name not in rivals]
-
-
-def _labels(summary: OutcomeSummary, size: int) -> np.ndarray:
-    if len(summary.customer_ids):
-        return np.asarray(summary.customer_ids, dtype=object).astype(str).astype(object)
-    return np.arange(size).astype(str).astype(object)
-
-
-def _present(summary: OutcomeSummary, groups: pd.DataFrame, size: int) -> np.ndarray:
-    """Which customer codes have a value in ``groups``."""
-    present = np.zeros(size, dtype=bool)
-    for a, b in zip(groups["start"].astype(int), groups["stop"].astype(int), strict=True):
-        present[summary.customers[a:b]] = True
-    return present
-
-
-def _rival_mean(summary: OutcomeSummary, metric: str, rival: str, segment: str | None) -> float | None:
+def _rival_mean(summary: Evidence, metric: str, rival: str, segment: str | None) -> float | None:
     sample = summary.sample(metric, offer=rival, segment=segment)
     return float(sample.mean) if sample is not None and sample.n > 0 else None
 
 
-def gap_basis(prop: Proposition, summary: OutcomeSummary, *, offer: str | None = None) -> GapBasis:
+def gap_basis(prop: Proposition, summary: Evidence, *, offer: str | None = None) -> GapBasis:
     """Each customer's value gap ``G_i = Σ_k g_ik`` in money per period (METHODS section 5).
 
     ``g_ik`` follows :func:`claim_gaps` for every claim but puffery that has a money rate
@@ -182,46 +164,46 @@ def gap_basis(prop: Proposition, summary: OutcomeSummary, *, offer: str | None =
     monetary claims every gap is 0 and a note says why.
     """
     rivals = competitors(prop)
-    offer_codes = _our_offers(prop, summary, offer)
-    offers = tuple(summary.offers[i] for i in offer_codes)
+    if offer is not None:
+        offers = tuple(o for o in summary.offers if o == offer and o not in rivals)
+    else:
+        offers = tuple(o for o in summary.offers if o not in rivals)
     empty = pd.DataFrame({"customer_id": pd.Series([], dtype=object), "gap": pd.Series([], dtype=float)})
-    groups = summary.groups[summary.groups["period"] == -1]
-    size = len(summary.customer_ids) or int(summary.customers.max(initial=-1)) + 1
-    labels = _labels(summary, size)
-    rival_codes = [i for i, name in enumerate(summary.offers) if name in rivals]
-    base = groups[groups["offer"].isin(offer_codes)]
-    ours_present = _present(summary, base, size)
-    rival_present = _present(summary, groups[groups["offer"].isin(rival_codes)], size) & ~ours_present
-    rival_ids = frozenset(labels[rival_present].tolist())
-    if base.empty:
+    presence = summary.customer_offers()  # customer_id, offer: who is measured under which offer
+    ours_ids = pd.Index(presence.loc[presence["offer"].isin(offers), "customer_id"].unique())
+    rival_only = presence.loc[presence["offer"].isin(rivals), "customer_id"]
+    rival_ids = frozenset(str(c) for c in rival_only.unique() if c not in set(ours_ids))
+    if ours_ids.empty:
         which = f"the offer {offer!r}" if offer is not None else "our offer"
         if offer is not None and offer in rivals:
             which += ", which a claim names as a competitor"
         return GapBasis(
             empty, (), offers, notes=(f"The outcomes hold no customer of {which}.",), rival_ids=rival_ids
         )
-    ours = np.flatnonzero(ours_present)
-    position = np.full(size, -1, dtype=np.int64)
-    position[ours] = np.arange(ours.size)
+    ours_ids = ours_ids.sort_values()
+    wanted = [
+        c for c in prop.claims if c.form in GAP_FORMS and c.metric is not None and c.claimed is not None
+    ]
+    values = summary.customer_values({c.metric for c in wanted if c.metric is not None})
+    values = values[values["offer"].isin(offers)]
 
-    gap = np.zeros(ours.size)
+    gap = np.zeros(len(ours_ids))
     per_claim: dict[str, np.ndarray] = {}
     missing: list[tuple[str, int]] = []
     notes: list[str] = []
-    for claim in prop.claims:
-        if claim.form not in GAP_FORMS or claim.metric is None or claim.claimed is None:
-            continue
+    for claim in wanted:
         rate = money_per_unit(claim, prop)
         if rate is None:
             notes.append(f"Claim {claim.id!r} is left out of the gap: it has no money value per unit.")
             continue
-        code = summary.metrics.index(claim.metric) if claim.metric in summary.metrics else -1
-        own = base[base["metric"] == code]
+        own = values[values["metric"] == claim.metric]
         if own.empty:
             notes.append(f"Claim {claim.id!r} is left out of the gap: its metric is not measured yet.")
             continue
-        overall: float | None = None
+        rival = np.full(len(own), np.nan)
+        in_segment = elsewhere = 0
         if claim.form in RIVAL_FORMS:
+            assert claim.metric is not None
             overall = _rival_mean(summary, claim.metric, claim.competitor or "", None)
             if overall is None:
                 notes.append(
@@ -229,26 +211,22 @@ def gap_basis(prop: Proposition, summary: OutcomeSummary, *, offer: str | None =
                     f"values of {claim.metric}, so there is nothing to compare with."
                 )
                 continue
-        sums, counts = np.zeros(ours.size), np.zeros(ours.size)
-        in_segment = elsewhere = 0
-        for segment_code, a, b in zip(own["segment"], own["start"], own["stop"], strict=True):
-            where = position[summary.customers[int(a) : int(b)]]
-            rival = overall
-            if claim.form in RIVAL_FORMS:
-                segment = summary.segments[int(segment_code)]
-                local = (
-                    _rival_mean(summary, claim.metric, claim.competitor or "", segment) if segment else None
-                )
-                rival = overall if local is None else local
-                if local is None:
-                    elsewhere += int(b - a)
-                else:
-                    in_segment += int(b - a)
-            g = claim_gaps(claim, summary.values[int(a) : int(b)], rate, rival)
-            sums += np.bincount(where, weights=g, minlength=ours.size)
-            counts += np.bincount(where, minlength=ours.size)
-        has = counts > 0
-        g_k = np.divide(sums, counts, out=np.zeros_like(sums), where=has)
+            local = {
+                segment: _rival_mean(summary, claim.metric, claim.competitor or "", segment)
+                if segment
+                else None
+                for segment in own["segment"].unique()
+            }
+            chosen = own["segment"].map(lambda s: overall if local[s] is None else local[s])  # noqa: B023
+            rival = chosen.to_numpy(dtype=float)
+            in_segment = int(own["segment"].map(lambda s: local[s] is not None).sum())  # noqa: B023
+            elsewhere = len(own) - in_segment
+        g = claim_gaps(
+            claim, own["value"].to_numpy(dtype=float), rate, rival if claim.form in RIVAL_FORMS else None
+        )
+        by_customer = pd.Series(g, index=own["customer_id"].to_numpy()).groupby(level=0).mean()
+        g_k = by_customer.reindex(ours_ids).to_numpy(dtype=float, copy=True)
+        has = ~np.isnan(g_k)
         g_k[~has] = g_k[has].mean()
         gap += g_k
         per_claim[claim.id] = g_k + 0.0
@@ -264,11 +242,10 @@ def gap_basis(prop: Proposition, summary: OutcomeSummary, *, offer: str | None =
         )
     for claim_id, count in missing:
         notes.append(
-            f"{count:,} of {ours.size:,} customers have no value for claim {claim_id!r}; they count the "
+            f"{count:,} of {len(ours_ids):,} customers have no value for claim {claim_id!r}; they count the "
             "claim's mean gap over the customers who have one."
         )
-    ids = labels[ours]
-    frame = pd.DataFrame({"customer_id": ids, "gap": gap + 0.0})
+    frame = pd.DataFrame({"customer_id": ours_ids.astype(str).to_numpy(dtype=object), "gap": gap + 0.0})
     return GapBasis(
         frame, tuple(per_claim), offers, tuple(missing), tuple(notes),
         pd.DataFrame(per_claim, index=frame.index), rival_ids,
@@ -288,7 +265,7 @@ def _rival_note(claim: Claim, in_segment: int, elsewhere: int) -> str:
     )
 
 
-def customer_gaps(prop: Proposition, summary: OutcomeSummary, *, offer: str | None = None) -> pd.DataFrame:
+def customer_gaps(prop: Proposition, summary: Evidence, *, offer: str | None = None) -> pd.DataFrame:
     """``customer_id, gap`` per customer of our offer; see :func:`gap_basis` for the rule."""
     return gap_basis(prop, summary, offer=offer).frame
 
@@ -413,7 +390,7 @@ NO_TENURE = "no tenure (a covariate of the model)"
 
 
 def churn_data(
-    prop: Proposition, summary: OutcomeSummary, customers: pd.DataFrame, *, offer: str | None = None
+    prop: Proposition, summary: Evidence, customers: pd.DataFrame, *, offer: str | None = None
 ) -> ChurnData:
     """Join the customer table with each customer's value gap and choose the model's covariates.
 

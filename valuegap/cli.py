@@ -280,8 +280,8 @@ def _cmd_churn(args: argparse.Namespace) -> int:
     import math
 
     from valuegap import propfile
-    from valuegap.aggregates import OutcomeSummary
     from valuegap.churn import churn_data, fit_churn
+    from valuegap.engine import evidence_of_frame
     from valuegap.ingest.outcomes import read_outcomes
 
     prop = propfile.read(Path(args.proposition))
@@ -292,7 +292,7 @@ def _cmd_churn(args: argparse.Namespace) -> int:
     _say_left_out(outcomes.notes)
     customers_path = Path(args.customers)
     customers = _read_customers(customers_path)
-    data = churn_data(prop, OutcomeSummary.build(outcomes.observations), customers)
+    data = churn_data(prop, evidence_of_frame(outcomes.observations), customers)
     fit = fit_churn(data)
     _say_left_out(
         f"{customers_path}: {count:,} {'customer' if count == 1 else 'customers'} left out: {reason}"

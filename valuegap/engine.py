@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,7 +218,7 @@ class EngineSample:
         width = (high - low) / bins
         values = self.evidence.filtered(self.where)
         index = ((values.value - low) / width).floor().cast("int64").clip(upper=bins - 1)
-        counted = self.evidence.backend.execute(
+        counted = self.evidence.query(
             values.mutate(bin=index).group_by("bin").aggregate(count=values.value.count())
         )
         counts = [0] * bins
@@ -244,6 +245,7 @@ class Evidence:
     granularity: str | None = None
     observations: int = 0
     _filtered: dict[Any, ir.Table] = field(default_factory=dict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _counts: dict[tuple[Where, str, float], int] = field(default_factory=dict, repr=False)
     _order: dict[tuple[Where, int], float] = field(default_factory=dict, repr=False)
     # while :meth:`prefetch` runs its dry run: the counts and order statistics asked for
@@ -294,8 +296,14 @@ class Evidence:
 
     # ------------------------------------------------------------------ queries
 
+    def query(self, expression: ir.Expr) -> Any:
+        """Run ``expression`` in the backend, one query at a time: a cached Evidence serves every
+        session of the app, and a DuckDB connection takes one query at a time."""
+        with self._lock:
+            return self.backend.execute(expression)
+
     def scalar(self, expression: ir.Scalar) -> Any:
-        return self.backend.execute(expression)
+        return self.query(expression)
 
     def filtered(self, where: Iterable[tuple[str, tuple[str, ...]]]) -> ir.Table:
         key = tuple(where)
@@ -398,7 +406,7 @@ class Evidence:
             reached = table.value >= bar if side == ">=" else table.value <= bar
             sums[f"c{i}"] = (self._predicate(where, table) & reached).ifelse(1, 0).sum()
         metrics = sorted({dict(where)["metric"][0] for where, _, _ in keys})
-        row = self.backend.execute(table.filter(table.metric.isin(metrics)).aggregate(**sums))
+        row = self.query(table.filter(table.metric.isin(metrics)).aggregate(**sums))
         for i, key in enumerate(keys):
             value = row[f"c{i}"].iloc[0]
             self._counts[key] = 0 if pd.isna(value) else int(value)
@@ -423,9 +431,7 @@ class Evidence:
         rank = ibis.row_number().over(group_by=tagged.sample_id, order_by=tagged.value) + 1
         ranked = tagged.mutate(rank=rank)
         ranks = sorted({k for _, k in keys})
-        rows = self.backend.execute(
-            ranked.filter(ranked["rank"].isin(ranks)).select("sample_id", "rank", "value")
-        )
+        rows = self.query(ranked.filter(ranked["rank"].isin(ranks)).select("sample_id", "rank", "value"))
         found = {
             (samples[int(r.sample_id)], int(r.rank)): float(r.value) for r in rows.itertuples(index=False)
         }
@@ -436,7 +442,7 @@ class Evidence:
         values = self.filtered(where)
         for _, k in keys:
             picked = values.order_by(values.value).limit(1, offset=k - 1).select("value")
-            self._order[where, k] = float(self.backend.execute(picked)["value"].iloc[0])
+            self._order[where, k] = float(self.query(picked)["value"].iloc[0])
 
     @staticmethod
     def _overlapping(samples: list[Where]) -> list[Where]:
@@ -451,11 +457,16 @@ class Evidence:
                     break
         return found
 
+    def customer_offers(self) -> pd.DataFrame:
+        """``customer_id, offer``: every customer with the offers they were measured under."""
+        table = self.values
+        return self.query(table.select("customer_id", "offer").distinct())
+
     def customer_values(self, metrics: Collection[str], period: str = ALL_PERIODS) -> pd.DataFrame:
         """``customer_id, metric, segment, offer, value`` of ``metrics`` (for customer-level models)."""
         table = self.values
         table = table.filter(table.metric.isin(list(metrics)) & (table.period == period))
-        return self.backend.execute(table.select("customer_id", "metric", "segment", "offer", "value"))
+        return self.query(table.select("customer_id", "metric", "segment", "offer", "value"))
 
     def fingerprint(self) -> str:
         """A hash of the group table: the same aggregates give the same fingerprint on any engine."""
@@ -494,3 +505,35 @@ def evidence_of(backend: Any, table: ir.Table) -> Evidence:
 def evidence_of_frame(frame: pd.DataFrame) -> Evidence:
     """The evidence of in-memory observations, reduced by the embedded DuckDB."""
     return evidence_of(ibis.duckdb.connect(), ibis.memtable(frame))
+
+
+# --------------------------------------------------------------------------- stored evidence
+
+PER_CUSTOMER_FORMAT = 3
+"""Layout of the stored per-customer Parquet; bump when it changes (older ones are rebuilt from rows)."""
+
+
+@dataclass(frozen=True)
+class Reduced:
+    """What a reduction wrote besides the file: the period granularity and the observation count."""
+
+    granularity: str | None
+    observations: int
+
+
+def reduce_to_parquet(frame: pd.DataFrame, path: str) -> Reduced:
+    """Reduce in-memory observations to per-customer means with the embedded DuckDB and write them
+    to ``path`` as Parquet (the stored form of an uploaded dataset's evidence)."""
+    backend = ibis.duckdb.connect()
+    obs = observations(ibis.memtable(frame))
+    granularity = granularity_of(obs, backend)
+    backend.to_parquet(per_customer(obs, granularity), path, compression="zstd")
+    return Reduced(granularity, len(frame))
+
+
+def open_parquet(path: str, *, granularity: str | None, observations: int) -> Evidence:
+    """The evidence of a stored per-customer Parquet file, queried by the embedded DuckDB."""
+    backend = ibis.duckdb.connect()
+    return Evidence.from_values(
+        backend, backend.read_parquet(path), granularity=granularity, observations=observations
+    )

@@ -1,20 +1,25 @@
 """Bringing evidence in: a validated upload becomes a stored, versioned dataset in one transaction.
 
-``ingest`` reads and validates; this module aggregates outcome rows once
-(:class:`~valuegap.aggregates.OutcomeSummary`), serialises rows and aggregates as Parquet and writes
-them with the report and mapping through the store. Nothing is written unless everything succeeded.
+``ingest`` reads and validates; this module reduces outcome rows once to per-customer means with the
+evidence engine (:mod:`valuegap.engine`, the embedded DuckDB), serialises rows and means as Parquet
+and writes them with the report and mapping through the store. Nothing is written unless everything
+succeeded.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import tempfile
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
+import platformdirs
 
-from valuegap.aggregates import OutcomeSummary
+from valuegap import engine
 from valuegap.errors import ValueGapError
 from valuegap.ingest import IngestResult, Mapping, RawTable, apply_mapping, shape_signature
 from valuegap.store import Actor, NewDataset, Store, StoredDataset, require_editor
@@ -87,18 +92,21 @@ def import_table(
     if kind == "outcomes":
         assert result.observations is not None
         report(0.5, "Averaging each customer's observations")
-        # the rows are written as Parquet on the other core while this one aggregates them
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            rows_parquet = pool.submit(_parquet, result.observations)
-            summary = OutcomeSummary.build(
-                result.observations, progress=lambda f, m: report(0.5 + 0.3 * f, m)
+        with tempfile.TemporaryDirectory(prefix="valuegap-import-") as folder:
+            path = str(Path(folder) / "per_customer.parquet")
+            reduced = engine.reduce_to_parquet(result.observations, path)
+            summary_bytes = Path(path).read_bytes()
+            evidence = engine.open_parquet(
+                path, granularity=reduced.granularity, observations=reduced.observations
             )
-            summary_bytes = summary.to_bytes()
-            data = rows_parquet.result()
+            customers = evidence.customers()
+            report(0.75, "Writing the validated rows")
+            data = _parquet(result.observations)
         details = {
-            "metrics": list(summary.metrics), "segments": list(summary.named_segments),
-            "offers": [o for o in summary.offers if o], "periods": list(summary.periods),
-            "granularity": summary.granularity, "customers": len(summary.customer_ids),
+            "metrics": list(evidence.metrics), "segments": list(evidence.named_segments),
+            "offers": [o for o in evidence.offers if o], "periods": list(evidence.periods),
+            "granularity": reduced.granularity, "customers": customers,
+            "observations": reduced.observations, "summary_format": engine.PER_CUSTOMER_FORMAT,
             # METHODS.md section 8: exact repeats are counted, kept or dropped, never silently
             "repeated_rows": {
                 "kept": result.report.repeats_kept, "dropped": result.report.repeats_dropped,
@@ -201,16 +209,30 @@ def remembered_mapping(store: Store, raw: RawTable) -> Mapping | None:
     return mapping if used <= set(raw.frame.columns) else None
 
 
-def load_summary(store: Store, dataset_id: int) -> OutcomeSummary:
-    """A stored outcome dataset's aggregates (rebuilt from its rows if stored by an older format)."""
-    data = store.dataset_summary(dataset_id)
-    if data is None:
+def load_evidence(store: Store, dataset: StoredDataset) -> engine.Evidence:
+    """A stored outcome dataset's evidence: its per-customer Parquet in this machine's cache folder
+    (written from the database once per process and dataset; rebuilt from the validated rows when it
+    was stored by an older layout), queried by the embedded DuckDB."""
+    if dataset.kind != "outcomes":
         raise ValueGapError("This dataset is a customer table; choose an outcomes dataset for verdicts.")
-    try:
-        return OutcomeSummary.from_bytes(data)
-    except ValueGapError:
-        rows = pd.read_parquet(io.BytesIO(store.dataset_rows(dataset_id)))
-        return OutcomeSummary.build(rows)
+    details = dataset.details
+    folder = Path(platformdirs.user_cache_dir("valuegap")) / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{dataset.content_hash[:16]}-{dataset.id}-v{engine.PER_CUSTOMER_FORMAT}.parquet"
+    granularity, observations = details.get("granularity"), int(details.get("observations") or 0)
+    if not path.exists():
+        # written beside and renamed: another process reading the same dataset never sees half a file
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
+        if details.get("summary_format") == engine.PER_CUSTOMER_FORMAT:
+            partial.write_bytes(store.dataset_summary(dataset.id) or b"")
+        else:
+            rows = pd.read_parquet(io.BytesIO(store.dataset_rows(dataset.id)))
+            reduced = engine.reduce_to_parquet(rows, str(partial))
+            granularity, observations = reduced.granularity, reduced.observations
+        os.replace(partial, path)
+    elif details.get("summary_format") != engine.PER_CUSTOMER_FORMAT:
+        observations = int(details.get("rows_kept") or dataset.rows_kept)
+    return engine.open_parquet(str(path), granularity=granularity, observations=observations)
 
 
 def load_rows(store: Store, dataset_id: int) -> pd.DataFrame:

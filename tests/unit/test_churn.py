@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from valuegap import churn, ingest
-from valuegap.aggregates import OutcomeSummary
 from valuegap.churn import ChurnData, ChurnModel, fit_churn
 from valuegap.demo import demo_propositions
+from valuegap.engine import Evidence, evidence_of_frame
 from valuegap.errors import ValueGapError
 from valuegap.model import parse_proposition
 
@@ -50,9 +50,9 @@ MONEY = claim("money", benefit="money", form="average", metric="saved", claimed=
 TIME = claim("time", benefit="time", form="average", metric="hours", claimed=2.0)
 
 
-def outcomes(rows: list[tuple]) -> OutcomeSummary:
+def outcomes(rows: list[tuple]) -> Evidence:
     columns = ["customer_id", "metric", "value", "offer", "segment"][: len(rows[0])]
-    return OutcomeSummary.build(pd.DataFrame(rows, columns=columns))
+    return evidence_of_frame(pd.DataFrame(rows, columns=columns))
 
 
 # --------------------------------------------------------------------------- per-customer value gap
@@ -111,7 +111,7 @@ EXPECTED = {
 }
 
 
-def forms_summary() -> OutcomeSummary:
+def forms_summary() -> Evidence:
     rows = [
         (customer, metric, value, "Rival" if customer.startswith("R") else "Ours", segment)
         for customer, (segment, metrics) in VALUES.items()
@@ -306,7 +306,7 @@ def own_design(observations: pd.DataFrame, customers: pd.DataFrame) -> tuple[np.
 def raw_fit() -> tuple[churn.ChurnFit, np.ndarray, np.ndarray]:
     observations, customers = raw_tables()
     prop = proposition(MONEY)
-    fit = fit_churn(churn.churn_data(prop, OutcomeSummary.build(observations), customers))
+    fit = fit_churn(churn.churn_data(prop, evidence_of_frame(observations), customers))
     X, y = own_design(observations, customers)
     return fit, X, y
 
@@ -332,7 +332,7 @@ def test_coefficients_and_odds_ratio_intervals_match_an_independent_newton_fit()
     np.testing.assert_allclose([t["ci_high"] for t in terms], np.exp(beta + Z95 * se), rtol=1e-6)
     # a 90% model still prints 95% intervals in the summary
     observations, customers = raw_tables()
-    data = churn.churn_data(proposition(MONEY), OutcomeSummary.build(observations), customers)
+    data = churn.churn_data(proposition(MONEY), evidence_of_frame(observations), customers)
     at90 = fit_churn(data, alpha=0.10).model
     np.testing.assert_allclose(
         at90.coefficients["ci_low"], np.exp(beta - stats.norm.ppf(0.95) * se), rtol=1e-6
@@ -797,7 +797,7 @@ def test_tenure_enters_only_for_most_customers_and_as_is_when_not_positive() -> 
 
 def demo(slug: str):
     prop = dict(demo_propositions())[slug]
-    summary = OutcomeSummary.build(pd.read_csv(DATA / f"outcomes/{slug}.csv"))
+    summary = evidence_of_frame(pd.read_csv(DATA / f"outcomes/{slug}.csv"))
     raw = ingest.read_table((DATA / f"customers/{slug}.csv").read_bytes(), "customers.csv")
     customers = ingest.apply_mapping(raw, ingest.propose_mapping(raw)).customers
     return prop, summary, customers

@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import assert_same_rows
 from valuegap import charts, gaps, ingest, reasons
-from valuegap.aggregates import OutcomeSummary
 from valuegap.analysis import analyze, analyze_summary
+from valuegap.engine import evidence_of_frame
 from valuegap.errors import ValueGapError
-from valuegap.imports import import_table, load_rows, load_summary, remembered_mapping
+from valuegap.imports import import_table, load_evidence, load_rows, remembered_mapping
 from valuegap.model import Proposition, parse_proposition
 from valuegap.propfile import read
 from valuegap.rewording import reword
@@ -161,9 +162,9 @@ def test_import_stores_everything_once_and_remembers_the_mapping(tmp_path: Path,
     assert remembered_mapping(store, raw) == mapping
     again = import_table(store, raw, mapping, name="Outcomes", proposition_id=prop_id, actor=EDITOR).dataset
     assert again.version == 2 and again.label.startswith("Outcomes v2")
-    summary = load_summary(store, stored.id)
+    summary = load_evidence(store, stored)
     direct = analyze(prop, outcomes)
-    assert analyze_summary(prop, summary).rows == direct.rows
+    assert_same_rows(analyze_summary(prop, summary).rows, direct.rows)
     assert len(load_rows(store, stored.id)) == 17083
 
 
@@ -272,7 +273,7 @@ def test_wide_and_long_uploads_give_the_same_verdicts(invoicing) -> None:
         }
     )
     verdicts = [
-        [r["verdict"] for r in analyze_summary(own, OutcomeSummary.build(frame), by_segment=True).rows]
+        [r["verdict"] for r in analyze_summary(own, evidence_of_frame(frame), by_segment=True).rows]
         for frame in (from_wide, from_long)
     ]
     assert verdicts[0] == verdicts[1]
@@ -454,7 +455,8 @@ def test_every_verdict_names_the_bar_it_was_tested_against() -> None:
     assert "reaching 40 % is significantly below 90% (adjusted p" in retrofit["heating-bill"]  # up to
     streaming = _reasons("streaming-plan")
     assert streaming["quality-parity"].startswith(
-        "customers' mean lies significantly between 0.9× and 1.1× StreamMax's customers (parity within the 10% tolerance)"
+        "customers' mean lies significantly between 0.9× and 1.1× StreamMax's customers "
+        "(parity within the 10% tolerance)"
     )
 
 
