@@ -1,4 +1,4 @@
-"""Evidence: bring measured customer outcomes (files or a SQL source), map their columns, check them,
+"""Evidence: bring measured customer outcomes (files or a live source), map their columns, check them,
 and store them as versioned datasets for the Gap analysis page."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from valuegap.ui import (
     visible_datasets,
 )
 from valuegap.ui.evidence import pinned_view_text
+from valuegap.ui.panels import live_source
 from valuegap.ui.panels.upload_read import read_upload
 
 ctx = page_setup("Evidence", ":material/upload_file:")
@@ -64,11 +65,11 @@ def render(ctx: PageContext) -> None:
         st.caption("This is a read-only view: you can look at the datasets but not import or change them.")
         _datasets(ctx, proposition_id)
         return
-    tabs = st.tabs(["Upload a file", "From a SQL database", "Datasets"])
+    tabs = st.tabs(["Upload a file", "Connect a source", "Datasets"])
     with tabs[0]:
         _upload(ctx, proposition_id, {c.metric for c in prop.claims if c.metric})
     with tabs[1]:
-        _sql_source(ctx, proposition_id, {c.metric for c in prop.claims if c.metric})
+        live_source.render(ctx, proposition_id, {c.metric for c in prop.claims if c.metric})
     with tabs[2]:
         _datasets(ctx, proposition_id)
 
@@ -149,27 +150,6 @@ def _analysis_link(proposition_id: int, dataset_id: int) -> None:
         icon=":material/query_stats:",
         query_params={links.PROPOSITION: str(proposition_id), links.DATASET: str(dataset_id)},
     )  # fmt: skip
-
-
-def _sql_source(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:
-    st.caption(
-        "Read outcomes straight from a database or warehouse that SQLAlchemy can reach (e.g. "
-        "`postgresql+psycopg://user:password@host/db`). The query's result is checked and stored like a file."
-    )
-    with st.form("vg_sql_form"):
-        url = st.text_input("Database URL", type="password")
-        query = st.text_area("Query", placeholder="SELECT customer_id, metric, value, segment FROM outcomes")
-        submitted = st.form_submit_button("Run query", icon=":material/play_arrow:")
-    if submitted:
-        with st.spinner("Running the query…"):
-            st.session_state["vg_sql_raw"] = ingest.read_sql(url, query)
-        st.session_state.pop("vg_checked", None)
-        st.session_state.pop("vg_imported", None)
-    raw = st.session_state.get("vg_sql_raw")
-    if raw is not None:
-        _mapping_and_import(ctx, proposition_id, raw, metrics, key="sql")
-    else:
-        _show_imported(ctx, proposition_id, "sql")
 
 
 # ----------------------------------------------------------------------------- mapping and checking

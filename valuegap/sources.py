@@ -650,6 +650,7 @@ def checked(rows: ir.Table, known_metrics: Collection[str] | None = None) -> ir.
         stamp, bad_date = _timestamp(rows.observed_at)
         cases.append((bad_date, NOT_A_DATE))
         extra["observed_at"] = stamp
+        extra["observed_at_text"] = _text(rows.observed_at)
     reason = ibis.cases(*cases, else_=ibis.null("string"))
     return rows.mutate(
         reason=reason, source_value=_text(rows.value), value=number, segment=rows.segment.fill_null(""),
@@ -726,7 +727,6 @@ def check_mapping(
         shown = ["customer_id", "metric", "source_value", "segment", "offer", "reason"]
         if "observed_at" in rows.columns:
             shown.insert(5, "observed_at_text")
-            rows = rows.mutate(observed_at_text=_text(mapped(table, mapping).observed_at))
         bad = rows.filter(rows.reason.notnull()).select(*shown).limit(OFFENDING_ROWS)
         offending = backend.execute(bad).rename(
             columns={"source_value": "value", "observed_at_text": "observed_at"}

@@ -1,0 +1,120 @@
+"""AppTests of "Connect a source" on the Evidence page: a named DuckDB-file connection (its URL in
+``VALUEGAP_SOURCE_<NAME>``) is previewed, mapped, checked in the engine and added as a live dataset,
+which the Gap analysis page then analyses; the old free-URL SQL form is gone."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import streamlit as st
+
+from tests.app.conftest import app_at, shown
+from valuegap import sources
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "outcomes" / "invoicing-saas.csv"
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo outcomes of proposition 1 in a DuckDB file, with one text value and one blank id."""
+    path = tmp_path / "warehouse.duckdb"
+    frame = pd.read_csv(DEMO, dtype=str)
+    frame.loc[0, "value"] = "n/a"
+    frame.loc[1, "customer_id"] = None
+    with duckdb.connect(str(path)) as con:
+        con.register("frame", frame)
+        con.execute("CREATE TABLE outcomes AS SELECT * FROM frame")
+    monkeypatch.setenv("VALUEGAP_SOURCE_WAREHOUSE", f"duckdb:///{path}")
+    return path
+
+
+def _button(at, label):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def test_no_connection_says_how_to_add_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
+    for key in [k for k in __import__("os").environ if k.startswith(sources.ENV_PREFIX)]:
+        monkeypatch.delenv(key)
+    at = app_at("3_evidence.py", p="1")
+    assert any("No connections yet" in i.value and "secrets.toml" in i.value for i in at.info)
+    assert any("[connections.warehouse]" in c.value for c in at.code)
+
+
+def test_the_free_url_form_is_gone(warehouse: Path) -> None:
+    at = app_at("3_evidence.py", p="1")
+    assert [t.label for t in at.tabs][:3] == ["Upload a file", "Connect a source", "Datasets"]
+    labels = [w.label for w in at.text_input] + [w.label for w in at.text_area]
+    assert "Database URL" not in labels
+    assert not any("SQLAlchemy" in c.value for c in at.caption)
+    # the connection is offered by name; its URL is never a widget's value
+    connection = next(s for s in at.selectbox if s.label == "Connection")
+    assert connection.value == "warehouse"
+    assert all(str(warehouse) not in (w.value or "") for w in at.text_input)
+
+
+def test_connect_check_and_add_a_duckdb_file(warehouse: Path, open_store) -> None:  # type: ignore[no-untyped-def]
+    at = app_at("3_evidence.py", p="1")
+    next(w for w in at.text_input if w.label == "Table").input("outcomes")
+    _button(at, "Preview").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    preview = at.dataframe[0].value
+    assert len(preview) == 20 and {"customer_id", "metric", "value"} <= set(preview.columns)
+    # the mapping is proposed from the column names
+    assert next(s for s in at.selectbox if s.label == "value").value == "value"
+    _button(at, "Check the mapping on the source").click()
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    total = len(pd.read_csv(DEMO))
+    assert metrics["Rows"] == f"{total:,}" and metrics["Left out"] == "2"
+    reasons = at.dataframe[1].value.set_index("reason")["rows"].to_dict()
+    assert reasons == {"missing customer id": 1, "not a number": 1}
+    offending = at.dataframe[2].value
+    assert set(offending["reason"]) == {"missing customer id", "not a number"}
+    assert "n/a" in set(offending["value"])
+    next(w for w in at.text_input if w.label == "Dataset name").input("warehouse outcomes")
+    _button(at, "Add as live source").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+
+    store = open_store()
+    live = [d for d in store.datasets(kind="outcomes", proposition_id=1) if sources.is_live(d)]
+    assert len(live) == 1
+    dataset = live[0]
+    assert dataset.rows_read == total and dataset.rows_kept == total - 2
+    assert dataset.details["live"]["connection"] == "warehouse"
+    assert dataset.details["live"]["table"] == "outcomes"
+    # the URL is stored nowhere: not in the dataset, not in its description
+    assert str(warehouse) not in repr(dataset)
+
+    # a refresh is a new version, with the same fingerprint while the source is unchanged
+    at.run()
+    refresh = next(b for b in at.button if b.key == f"vg_live_refresh_{dataset.id}")
+    refresh.click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    versions = [d for d in store.datasets(kind="outcomes", proposition_id=1) if sources.is_live(d)]
+    assert [d.version for d in versions] == [2, 1]
+    assert versions[0].content_hash == dataset.content_hash
+
+    # the Gap analysis page analyses the live dataset, read in its engine
+    at = app_at("4_gap_analysis.py", p="1", d=str(versions[0].id))
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    table = at.dataframe[0].value.set_index("claim")
+    assert table.loc["admin-time", "n"] == 3000
+
+    # once the source changes, the pinned version says so instead of mixing data (the app's cached
+    # read-only connections let go of the file first: DuckDB opens a file one way per process)
+    st.cache_resource.clear()
+    gc.collect()
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("DELETE FROM outcomes WHERE segment = 'agency'")
+    at = app_at("4_gap_analysis.py", p="1", d=str(dataset.id))
+    assert any("has changed since" in text and "refresh" in text for text in shown(at.error)), [
+        e.value for e in at.error
+    ]
