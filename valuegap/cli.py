@@ -42,7 +42,23 @@ def _one_line(error: ValueGapError) -> str:
         text = prefix + "; ".join(str(problem) for problem in shown) + rest
     else:
         text = error.message
+    from valuegap.delimited import MixedEncoding
+
+    if isinstance(error, MixedEncoding):  # the command line's way to choose
+        text = text.replace("Choose how to read it:", "Give --encoding utf-8 to read it")
+        text = text.replace(", or the whole file as", " (--encoding cp1252: the whole file as")
+        text = text.replace("(Western European).", "(Western European)).")
     return " ".join(text.splitlines())
+
+
+ENCODING_HELP = (
+    "how to read a CSV/TSV file that is UTF-8 except for some rows (refused by default, naming them): "
+    "utf-8 replaces the bytes that are not UTF-8, cp1252 reads the whole file as Windows-1252"
+)
+
+
+def _encoding_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--encoding", choices=["utf-8", "cp1252"], default=None, help=ENCODING_HELP)
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -150,13 +166,13 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     # the outcomes are read, parsed and dictionary-encoded on other threads while pandas, the
     # proposition model and the statistics load here: a 1M-row analysis went from 2.1-2.6x the time
     # of a bare pandas.read_csv to 1.7-2.0x (alternating runs, as bench/bench_evidence.py does)
-    outcomes_file = EarlyRead(Path(args.outcomes))
+    outcomes_file = EarlyRead(Path(args.outcomes), args.encoding)
     from valuegap import propfile
     from valuegap.ingest.outcomes import read_outcomes
 
     _load_in_background("valuegap.analysis")
     prop = propfile.read(Path(args.proposition))
-    outcomes = read_outcomes(outcomes_file)
+    outcomes = read_outcomes(outcomes_file, args.encoding)
     _say_left_out(outcomes.notes)
     from valuegap.analysis import analyze
 
@@ -223,7 +239,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         prop = propfile.read(Path(args.proposition))
         outcomes_path = Path(args.outcomes)
-        outcomes = read_outcomes(outcomes_path)
+        outcomes = read_outcomes(outcomes_path, args.encoding)
         _say_left_out(outcomes.notes)
         analysis = analyze(prop, outcomes.observations, alpha=args.alpha, correction=args.correction)
         label = outcomes_path.name
@@ -243,7 +259,7 @@ CUSTOMER_COLUMNS = ("customer_id", "churned")
 OPTIONAL_CUSTOMER_COLUMNS = ("segment", "revenue", "price", "tenure")
 
 
-def _read_customers(path: Path):  # type: ignore[no-untyped-def]
+def _read_customers(path: Path, encoding: str | None = None):  # type: ignore[no-untyped-def]
     """The customer table of ``valuegap churn``: ``customer_id, churned`` (+ ``segment, revenue, price,
     tenure``; other columns are ignored). A blank cell is a missing value (the churn model counts the
     customers it leaves out); a cell that is not a number, or a churn flag other than 0 or 1, or a
@@ -252,7 +268,8 @@ def _read_customers(path: Path):  # type: ignore[no-untyped-def]
     from valuegap.ingest.reading import read_table
     from valuegap.ingest.validation import apply_mapping
 
-    raw = read_table(filetypes.read_file(path), str(path), max_bytes=None, hash_content=False)
+    data = filetypes.read_file(path)
+    raw = read_table(data, str(path), max_bytes=None, hash_content=False, encoding=encoding)
     columns = set(map(str, raw.frame.columns))
     missing = [c for c in CUSTOMER_COLUMNS if c not in columns]
     if missing:
@@ -288,10 +305,10 @@ def _cmd_churn(args: argparse.Namespace) -> int:
     horizon = float(prop.horizon) if args.horizon is None else args.horizon
     if not (math.isfinite(horizon) and horizon >= 0):
         raise ValueGapError(f"--horizon: must be a number of periods of at least 0 (got {args.horizon}).")
-    outcomes = read_outcomes(Path(args.outcomes))
+    outcomes = read_outcomes(Path(args.outcomes), args.encoding)
     _say_left_out(outcomes.notes)
     customers_path = Path(args.customers)
-    customers = _read_customers(customers_path)
+    customers = _read_customers(customers_path, args.encoding)
     data = churn_data(prop, evidence_of_frame(outcomes.observations), customers)
     fit = fit_churn(data)
     _say_left_out(
@@ -354,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--correction", choices=["holm", "fdr_bh", "none"], default="holm")
     analyze.add_argument("--by-segment", action="store_true", help="one result per claim and segment")
     analyze.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
+    _encoding_option(analyze)
     analyze.set_defaults(run=_cmd_analyze)
 
     valuemap = commands.add_parser("valuemap", help="place offers on the customer value map")
@@ -373,6 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--offers", help="offers file (YAML or JSON) to include the customer value map")
     report.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     report.add_argument("--correction", choices=["holm", "fdr_bh", "none"], default="holm")
+    _encoding_option(report)
     report.set_defaults(run=_cmd_report)
 
     research = commands.add_parser(
@@ -417,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="periods the revenue figures cover (default: the proposition's horizon)",
     )  # fmt: skip
     churn.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
+    _encoding_option(churn)
     churn.set_defaults(run=_cmd_churn)
 
     demo = commands.add_parser("demo", help="write the demo workspace files")

@@ -545,3 +545,20 @@ def test_a_first_row_that_never_ends_is_refused_in_one_line(monkeypatch: pytest.
     data = ("a," * 200_000 + "b\n1\n").encode()
     with pytest.raises(ValueGapError, match=r"the first row \(the header\) is longer than"):
         _read(data, "endless.csv")
+
+
+def test_the_cli_exits_2_naming_the_row_unless_an_encoding_is_given(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from valuegap import cli
+
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(MIXED)
+    proposition = next((Path(__file__).resolve().parents[2] / "data" / "propositions").glob("*.yaml"))
+    assert cli.main(["analyze", str(proposition), str(path), "--format", "csv"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and error.startswith(f"valuegap: {path}: row 4 is not UTF-8")
+    assert "--encoding utf-8" in error and "--encoding cp1252" in error
+    for choice in ("utf-8", "cp1252"):
+        assert (
+            cli.main(["analyze", str(proposition), str(path), "--format", "csv", "--encoding", choice]) == 0
+        )
+        assert capsys.readouterr().out.startswith("id,form,metric")
