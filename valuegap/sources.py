@@ -287,6 +287,9 @@ class SourceBackend:
     timeout: float = DEFAULT_TIMEOUT
     interrupt: Callable[[], None] | None = field(default=None, repr=False)
     close_hook: Callable[[], None] | None = field(default=None, repr=False)
+    # a DuckDB file is opened for each query and closed after it: DuckDB lets one process open a
+    # file one way only, and another process not write it while it is open
+    reopen: Callable[[], Any] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -308,8 +311,11 @@ class SourceBackend:
 
             timer = threading.Timer(self.timeout, stop)
             timer.daemon = True
-            timer.start()
+            opened = None
             try:
+                if self.reopen is not None and self.ibis is not None:
+                    opened = self.ibis.con = self.reopen()
+                timer.start()
                 return work()
             except ValueGapError as exc:
                 raise self.error(f"{doing}: {exc.message.rstrip('.')}") from None
@@ -322,6 +328,8 @@ class SourceBackend:
                 raise self.error(f"{doing} failed: {what}") from None
             finally:
                 timer.cancel()
+                if opened is not None:
+                    opened.close()
 
     def execute(self, expression: ir.Expr, **kwargs: Any) -> Any:
         return self.run(lambda: self.ibis.execute(expression, **kwargs), "a query")
@@ -475,9 +483,18 @@ def _duckdb(url: str, name: str, timeout: float, allow_files: bool) -> SourceBac
     if not Path(path).expanduser().is_file():
         raise ValueGapError(f"there is no DuckDB file at {quote(path)}")
     config = {} if allow_files else {"enable_external_access": False}
-    con = duckdb.connect(str(Path(path).expanduser()), read_only=True, config=config)
-    backend = ibis.duckdb.from_connection(con)
-    return SourceBackend(backend, name, "duckdb", url, timeout, interrupt=con.interrupt, close_hook=con.close)
+
+    def reopen() -> Any:
+        con = duckdb.connect(str(Path(path).expanduser()), read_only=True, config=config)
+        con.execute("SET TimeZone = 'UTC'")  # what ibis sets on a connection it opens
+        con.execute("SET python_enable_replacements = false")
+        return con
+
+    backend = ibis.duckdb.from_connection(reopen())
+    backend.con.close()
+    return SourceBackend(
+        backend, name, "duckdb", url, timeout, interrupt=lambda: backend.con.interrupt(), reopen=reopen
+    )
 
 
 def _postgres(url: str, name: str, timeout: float) -> SourceBackend:
