@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from valuegap import __version__, filetypes
-from valuegap.errors import InvalidInput, ValueGapError
+from valuegap.errors import InvalidInput, ValueGapError, quote
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -283,7 +283,7 @@ def _read_customers(path: Path, encoding: str | None = None):  # type: ignore[no
     if report.rows_rejected:
         cells = [
             f"row {row.row}, column {row.column}: {row.reason}"
-            + (f" ({row.value!r})" if str(row.value).strip() else "")
+            + (f" ({quote(row.value)})" if str(row.value).strip() else "")
             for row in report.rejections.head(5).itertuples(index=False)
         ]
         more = f" ({report.rows_rejected} rows in all)" if report.rows_rejected > len(cells) else ""
