@@ -234,9 +234,12 @@ def _outside_link(key: str, scale: scenarios.SliderScale, what: str) -> None:
         value = float(raw)
     except ValueError:
         value = math.nan
-    if not scale.contains(value):
+    given = escape_markdown(str(raw)[:40])
+    if not math.isfinite(value):
+        st.warning(f"The link's {what} ({given}) is not a number; showing today's {what} instead.")
+    elif not scale.contains(value):
         st.warning(
-            f"The link's {what} ({escape_markdown(str(raw)[:40])}) is outside the slider's range "
+            f"The link's {what} ({given}) is outside the slider's range "
             f"({scale.text(scale.bottom)} to {scale.text(scale.top)}); showing today's {what} instead."
         )
 

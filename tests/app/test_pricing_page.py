@@ -233,6 +233,9 @@ def test_a_link_value_outside_the_sliders_range_is_named_not_dropped_quietly(ope
         for w in shown(at.warning)
     )
     assert at.slider(key="price_1").value == 49.0
+    at = app_at("6_pricing.py", p="1", price_1="lots")
+    assert not at.exception and not at.error
+    assert "The link's price (lots) is not a number; showing today's price instead." in shown(at.warning)
 
 
 def test_an_untouched_price_is_todays_exact_price(open_store):
