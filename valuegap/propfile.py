@@ -30,7 +30,7 @@ FileFormat = Literal["yaml", "json"]
 MAX_FILE_BYTES = 1 << 20  # 1 MB; a proposition file is a few KB
 EXPORTED = "Choose a YAML or JSON text file, such as one this app exported."
 MAX_DEPTH = 32  # levels of nested lists and mappings; a proposition file has 3, an offers file 4
-MAX_NODES = 20_000  # values (scalars, lists, mappings); a proposition with 100 claims has about 2,000
+MAX_NODES = 20_000  # values, keys, lists and mappings; a proposition with 100 claims has about 2,400
 MAX_NUMBER_CHARS = 400  # a float's range needs at most 309 digits; longer numbers are not read at all
 LARGEST = sys.float_info.max
 
@@ -194,7 +194,7 @@ def _checked(data: Any, source: str) -> Any:
     nodes = 0
     while stack:
         value, parts, depth = stack.pop()
-        nodes += 1
+        nodes += 1 + (len(value) if isinstance(value, dict) else 0)  # keys count, as YAML counts them
         if nodes > MAX_NODES:
             raise _too_many(source, None)
         if isinstance(value, dict | list):

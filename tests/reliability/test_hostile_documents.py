@@ -147,7 +147,7 @@ def _assert_one_line_refusal(run: Run, path: Path) -> None:
     message = run.err.decode(errors="replace")
     assert run.code == 2, (run.label, run.code, message[-2000:])
     assert run.out_bytes == 0, run.label
-    # one problem, or (19,000 unknown fields) the first PROBLEMS_SHOWN of them and a count of the rest
+    # one problem, or (9,000 unknown fields) the first PROBLEMS_SHOWN of them and a count of the rest
     limit = 100 * PROBLEMS_SHOWN if path.name == "many-keys.json" else 2_000
     assert run.err_bytes == len(run.err) < limit, (run.label, run.err_bytes)
     assert message.count("\n") == 1 and message.endswith("\n"), (run.label, message)
