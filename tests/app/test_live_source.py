@@ -39,7 +39,7 @@ def test_no_connection_says_how_to_add_one(monkeypatch: pytest.MonkeyPatch, tmp_
     for key in [k for k in __import__("os").environ if k.startswith(sources.ENV_PREFIX)]:
         monkeypatch.delenv(key)
     at = app_at("3_evidence.py", p="1")
-    assert any("No connections yet" in i.value and "secrets.toml" in i.value for i in at.info)
+    assert any("No connections yet" in m.value and "secrets.toml" in m.value for m in at.markdown)
     assert any("[connections.warehouse]" in c.value for c in at.code)
 
 

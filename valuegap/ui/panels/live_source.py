@@ -66,12 +66,12 @@ def render(ctx: PageContext, proposition_id: int, metrics: Collection[str]) -> N
         st.error(escape_markdown(exc.message))
         return
     if not found:
-        st.info(
-            "No connections yet. An administrator adds one to `.streamlit/secrets.toml` (its URL, password "
-            "included, stays there: the workbench stores only the connection's name), or sets the "
+        st.markdown(
+            ":material/cable: **No connections yet.** An administrator adds one to "
+            "`.streamlit/secrets.toml` (its URL, password included, stays there: the workbench stores only "
+            "the connection's name), or sets the "
             "environment variable `VALUEGAP_SOURCE_<NAME>` to the URL, then restarts the app. DuckDB "
-            "files, PostgreSQL and Spark are supported.",
-            icon=":material/cable:",
+            "files, PostgreSQL and Spark are supported."
         )
         st.code(EXAMPLE, language="toml")
         return
