@@ -187,10 +187,13 @@ def _offer_problems(index: int, raw: Any, weights: Mapping[str, float]) -> tuple
                     )
                 )
         missing = [a for a in weights if a not in given or given[a] is None]
-        if missing:  # one problem per offer: a file can have thousands of offers and of attributes
-            path = f"{where}.scores" + (f".{shorten(missing[0], 40)}" if len(missing) == 1 else "")
-            what = "is missing" if len(missing) == 1 else f"misses {_names(missing)}"
-            problems.append(Problem(path, f"{what}: score every attribute"))
+        if len(missing) > NAMES_SHOWN:  # one problem, not one per attribute, for a file of many offers
+            problems.append(Problem(f"{where}.scores", f"misses {_names(missing)}: score every attribute"))
+        else:
+            problems += [
+                Problem(f"{where}.scores.{shorten(a, 40)}", "is missing: score every attribute")
+                for a in missing
+            ]
         for attribute in weights:
             if attribute not in given or given[attribute] is None:  # said above
                 continue

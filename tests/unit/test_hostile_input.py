@@ -285,11 +285,15 @@ def test_an_offer_missing_scores_is_one_problem_naming_the_first_attributes():
     )
 
 
-def test_one_missing_score_still_names_its_attribute():
+def test_a_few_missing_scores_are_named_one_by_one():
     data = offers_data()
-    del data["offers"][1]["scores"]["Support"]
-    with pytest.raises(InvalidInput, match=r"offers\[2 \(Them\)\]\.scores\.Support: is missing: score every"):
+    data["offers"][1]["scores"] = {}
+    with pytest.raises(InvalidInput) as info:
         parse_offers(data)
+    assert [str(p) for p in info.value.problems] == [
+        "offers[2 (Them)].scores.Speed: is missing: score every attribute",
+        "offers[2 (Them)].scores.Support: is missing: score every attribute",
+    ]
 
 
 def test_more_attributes_than_the_limit_are_refused_at_once():
