@@ -87,7 +87,15 @@ class SourceChanged(ValueGapError):
 
 def redact_url(url: str) -> str:
     """``url`` with its password (and any query parameter that looks like a secret) as ``***``."""
-    redacted = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", url)
+    redacted = url
+    try:
+        netloc = urlsplit(url).netloc
+        userinfo, at, host = netloc.rpartition("@")
+        if at and ":" in userinfo:  # the password ends at the last '@', even one written unencoded
+            redacted = url.replace(netloc, f"{userinfo.split(':', 1)[0]}:***@{host}", 1)
+    except ValueError:
+        pass
+    redacted = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", redacted)
     return _SECRET_PARAM.sub(lambda m: f"{m[1]}***", redacted)
 
 

@@ -42,6 +42,7 @@ def one_line_without_secrets(message: str) -> None:
     [
         (PG, "postgresql://reader:***@db.example.com:6543/sales?sslmode=require"),
         ("postgresql://u:pw@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u:p@ss:w@rd@h:5432/db", "postgresql://u:***@h:5432/db"),  # '@' left unencoded
         ("postgresql+psycopg://u:@h/db", "postgresql+psycopg://u:***@h/db"),
         ("postgresql://h/db?user=u&password=pw&sslmode=disable", "postgresql://h/db?user=u&password=***&sslmode=disable"),
         ("snowflake://u:pw@acct/db/schema?warehouse=w&private_key=abc", "snowflake://u:***@acct/db/schema?warehouse=w&private_key=***"),
