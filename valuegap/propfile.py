@@ -197,7 +197,7 @@ def _checked(data: Any, source: str) -> Any:
         nodes += 1 + (len(value) if isinstance(value, dict) else 0)  # keys count, as YAML counts them
         if nodes > MAX_NODES:
             raise _too_many(source, None)
-        if isinstance(value, dict | list):
+        if isinstance(value, dict | list | tuple | set):  # YAML's !!omap and !!pairs give tuples, !!set a set
             if depth >= MAX_DEPTH:
                 raise _too_deep(source, None)
             items = value.items() if isinstance(value, dict) else enumerate(value)
@@ -205,7 +205,7 @@ def _checked(data: Any, source: str) -> Any:
                 if isinstance(key, _OutOfRange):
                     problems.append(_out_of_range(_path(parts), key, "a key"))
                     continue
-                part = key if isinstance(value, list) else shorten(str(key), 40)
+                part = shorten(str(key), 40) if isinstance(value, dict) else key
                 stack.append((item, [*parts, part], depth + 1))
         elif isinstance(value, _OutOfRange) or (
             isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST

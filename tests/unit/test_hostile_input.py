@@ -446,3 +446,13 @@ def test_cli_lint_of_a_hostile_file_is_one_short_line_and_exit_2(tmp_path, capsy
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
     assert captured.err.startswith(f"valuegap: {path}: ") and len(captured.err) < 100_000
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [("!!set {%s: null}" % ("9" * 500), "[1]"), ("!!omap [{a: %s}]" % ("9" * 500), "[1][2]")],
+)
+def test_numbers_beyond_a_float_inside_yaml_sets_and_ordered_maps_are_found(text, path):
+    with pytest.raises(InvalidInput) as info:
+        propfile.load_data(text, source="x")
+    assert [p.path for p in info.value.problems] == [path]
