@@ -16,6 +16,9 @@ _PERIOD_WORDS = {
 }
 # Characters Markdown (and Streamlit's maths and emoji shortcodes) give meaning to.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# An invisible character that joins words: it breaks the patterns Streamlit applies after parsing.
+_JOINER = "\u2060"
+_WWW_DOT = re.compile(r"(?i)(www)(?=\\\.)")
 
 
 def format_money(amount: float, currency: str) -> str:
@@ -29,9 +32,21 @@ def format_price(price: Price) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Make user text safe to embed in ``st.markdown``: shown literally, never as markup or maths.
+    """Make user text safe anywhere Streamlit reads markdown: shown literally, never as markup.
 
-    "costs $5 and saves $20" would otherwise render as LaTeX; ``<img ...>`` and ``[x](y)`` as HTML
-    and links.
+    Used for ``st.markdown``/``st.caption``/alerts/toasts, widget labels, ``help=`` tooltips, metric,
+    tab and expander labels. "costs $5 and saves $20" would otherwise render as KaTeX, ``<img ...>``
+    and ``[x](y)``/``![x](y)`` as HTML, links and images (a viewer's browser fetching the URL).
+
+    A backslash before every markdown character stops the parser, but three things in Streamlit's
+    renderer act on the *text* after parsing, where the backslashes are gone: GFM autolinks
+    (``http://…``, ``www.…``, ``a@b.c``), ``:material/…:`` icons and ``:emoji:`` shortcodes. For
+    those no escape exists, so an invisible WORD JOINER (U+2060) goes after every ``:`` and ``@``
+    and between ``www`` and its dot: the words read and wrap the same, but the patterns no longer
+    match. Checked in Chromium for every payload in every kind of element the app uses
+    (tests/e2e/test_markup_payloads.py).
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    escaped = escaped.replace("\\:", "\\:" + _JOINER).replace("@", "@" + _JOINER)
+    escaped = _WWW_DOT.sub(lambda match: match.group(1) + _JOINER, escaped)
+    return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "  \n")

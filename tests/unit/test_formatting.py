@@ -20,7 +20,7 @@ def test_user_text_cannot_become_markup_or_maths():
     escaped = escape_markdown(text)
     assert "\\$5" in escaped and "\\$20" in escaped
     assert "\\<img" in escaped and "\\*\\*bold\\*\\*" in escaped and "\\[link\\]\\(http" in escaped
-    assert "\\:smile\\:" in escaped
+    assert "\\:\u2060smile\\:\u2060" in escaped
 
 
 @given(st.text())
@@ -28,3 +28,19 @@ def test_escaping_leaves_no_unescaped_special_character(text):
     escaped = escape_markdown(text)
     unescaped = re.sub(r"\\(.)", "", escaped.replace("  \n", ""))
     assert not set(unescaped) & set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+@given(st.text())
+def test_escaping_only_adds_backslashes_and_invisible_joiners(text):
+    """What the reader sees is what the user typed: drop the joiners, undo the escapes, same text."""
+    escaped = escape_markdown(text).replace("\u2060", "").replace("  \n", "\n")
+    assert re.sub(r"\\(.)", r"\1", escaped, flags=re.S) == text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_patterns_streamlit_applies_after_parsing_are_broken():
+    """Autolinks, :material/…: icons and :emoji: shortcodes match the parsed text, escapes or not."""
+    for text in ("http://127.0.0.2:9/bare", "www.example.invalid", "WWW.example.invalid", "a@b.example"):
+        escaped = escape_markdown(text).replace("\\", "")
+        assert not re.search(r"(?i)https?://|www\.|@\w", escaped), text
+    assert ":material/home:" not in escape_markdown(":material/home:").replace("\\", "")
+    assert ":red[" not in escape_markdown(":red[RED]").replace("\\", "")
