@@ -7,12 +7,9 @@ Exit codes (DESIGN.md): 0 success, 1 the check found something (e.g. ``lint`` fl
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib
 import json
 import os
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -103,25 +100,6 @@ def _table(rows: list[dict], fmt: str) -> str:
     return "\n".join(lines)
 
 
-def _load_in_background(*modules: str) -> None:
-    """Import ``modules`` on another thread while this one works.
-
-    Arrow parses a file without holding the GIL, so loading SciPy and the statistics (about 0.3 s)
-    overlaps with it on the second core. The later ordinary import
-    waits for the module or finds it loaded; if loading fails here, it fails there, with its error.
-    Start it only once pandas and Arrow are loaded, so the two threads never import the same module.
-    """
-
-    def load() -> None:
-        try:
-            for module in modules:
-                importlib.import_module(module)
-        except Exception:  # raised again, and reported, by the ordinary import
-            pass
-
-    threading.Thread(target=load, name="valuegap-imports", daemon=True).start()
-
-
 def _say_left_out(notes: Sequence[str]) -> None:
     """What was left out of (or kept in) a valid input, one line per kind on stderr (DESIGN.md)."""
     for note in notes:
@@ -161,20 +139,14 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             else _table(list(result.rows), args.format)
         )
         return EXIT_OK
-    from valuegap.delimited import EarlyRead  # Arrow only
 
-    # the outcomes are read, parsed and dictionary-encoded on other threads while pandas, the
-    # proposition model and the statistics load here: a 1M-row analysis went from 2.1-2.6x the time
-    # of a bare pandas.read_csv to 1.7-2.0x (alternating runs, as bench/bench_evidence.py does)
-    outcomes_file = EarlyRead(Path(args.outcomes), args.encoding)
     from valuegap import propfile
+    from valuegap.analysis import analyze
     from valuegap.ingest.outcomes import read_outcomes
 
-    _load_in_background("valuegap.analysis")
     prop = propfile.read(Path(args.proposition))
-    outcomes = read_outcomes(outcomes_file, args.encoding)
+    outcomes = read_outcomes(Path(args.outcomes), args.encoding)
     _say_left_out(outcomes.notes)
-    from valuegap.analysis import analyze
 
     result = analyze(
         prop, outcomes.observations, alpha=args.alpha, correction=args.correction, by_segment=args.by_segment
@@ -464,17 +436,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:  # pragma: no cover - the console script; tests call main()
-    """Run :func:`main` and exit without tearing the interpreter down.
-
-    Once the output is written nothing is left to do, yet freeing every array and module of a large
-    analysis took about 0.2 s (a 1M-row ``analyze``). Exiting at once is what mypy does for the same
-    reason.
-    """
+    """Run :func:`main` and exit with its code."""
     code = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader left, or it is closed
-            stream.flush()
-    os._exit(code)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left (`valuegap analyze … | head`): Python's documented remedy
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

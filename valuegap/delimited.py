@@ -1,7 +1,6 @@
 """Delimited text (CSV, TSV) as an Arrow table: encoding, delimiter and header detected, every cell text.
 
-Needs Arrow and the standard library only, not pandas: the command line starts parsing a file here
-while pandas, the proposition model and the statistics load (:class:`EarlyRead`). The table reader
+Needs Arrow and the standard library only, not pandas. The table reader
 (:mod:`valuegap.ingest.reading`) turns the result into a pandas frame.
 """
 
@@ -12,15 +11,12 @@ import csv
 import io
 import threading
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
-from valuegap import filetypes
 from valuegap.errors import ValueGapError
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -33,7 +29,6 @@ ENCODINGS = {
     "cp1252": "Windows-1252 (Western European), the whole file",
 }
 LISTED_ROWS = 10  # rows named in the message about bytes that are not UTF-8
-NUMBER_PROBE_CELLS = 1024  # cells cast first to tell a text column from one of numbers
 
 
 class MixedEncoding(ValueGapError):
@@ -70,8 +65,7 @@ def _rows_text(rows: list[int]) -> str:
 
 @dataclass(frozen=True)
 class TextTable:
-    """Delimited text as read: every cell a string (dictionary-encoded after :class:`EarlyRead`),
-    headers checked."""
+    """Delimited text as read: every cell a string, headers checked."""
 
     table: pa.Table
     encoding: str
@@ -240,75 +234,11 @@ def check_headers(columns: list[str], file_name: str) -> list[str]:
     return stripped
 
 
-class EarlyRead:
-    """A file read from disk, and parsed if it is delimited text, on another thread from the start.
-
-    Arrow parses without holding the GIL, so the caller can meanwhile import pandas and the rest.
-    The parsed text columns are then dictionary-encoded there too, which validation would otherwise
-    do first (hashing a million customer ids took 0.2-0.35 s): they arrive as categoricals.
-    Errors are raised where the results are asked for: :meth:`data` for a file that cannot be read,
-    :meth:`text` for text that cannot be parsed, so they surface in the same order as if nothing had
-    been started early.
-    """
-
-    def __init__(self, path: Path, encoding: str | None = None) -> None:
-        self.path = path
-        self.encoding = encoding  # as :func:`parse` takes it
-        self._data: Future[bytes] = Future()
-        self._text: Future[TextTable | None] = Future()
-        threading.Thread(target=self._read, name="valuegap-read", daemon=True).start()
-
-    def _read(self) -> None:
-        try:
-            data = filetypes.read_file(self.path)
-        except BaseException as exc:
-            self._data.set_exception(exc)
-            self._text.set_result(None)
-            return
-        self._data.set_result(data)
-        if filetypes.recognise(data) is not None or filetypes.looks_binary(data):
-            self._text.set_result(None)  # not text: the table reader says what it is
-            return
-        try:
-            text = parse(data, str(self.path), self.encoding)
-            self._text.set_result(TextTable(_encoded(text.table), text.encoding, text.delimiter))
-        except BaseException as exc:
-            self._text.set_exception(exc)
-
-    def data(self) -> bytes:
-        """The file's bytes (or the error saying why it cannot be read)."""
-        return self._data.result()
-
-    def text(self) -> TextTable | None:
-        """The parsed table, ``None`` if the file is not plain text (or the parse error)."""
-        return self._text.result()
-
-
-def _encoded(table: pa.Table) -> pa.Table:
-    """Every column as one dictionary array (the chunks encoded as they are share one dictionary, so
-    only the codes are joined, not the strings), except columns of plain numbers: validation casts
-    those directly, and encoding a million distinct measurements cost 0.5 s more than it saved."""
-    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow releases the GIL: columns in parallel
-        columns = list(pool.map(_encoded_column, table.columns))
-    return pa.table(columns, names=table.column_names)
-
-
-def _encoded_column(column: pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    # a text column nearly always shows itself in its first cells: a failed cast of a whole column
-    # of a million ids took 15 ms, of its first thousand cells 0.3 ms
-    for cells in (column.slice(0, NUMBER_PROBE_CELLS), column):
-        try:
-            pc.cast(cells, pa.float64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return encode(column)
-    return column
-
-
 def encode(text: pa.ChunkedArray) -> pa.DictionaryArray:
     """Text as one dictionary array, missing cells as "". Encoding the chunks as they are shares one
     dictionary among them, so joining them afterwards copies only the codes, not every string.
     Its dictionary holds each text once (the table reader relies on that). Nulls are filled only if
-    there are any: Arrow's ``fill_null`` imports pandas, which the early read must not wait for."""
+    there are any."""
     filled = pc.fill_null(text, "") if text.null_count else text
     return pc.dictionary_encode(filled).combine_chunks()
 

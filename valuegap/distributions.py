@@ -8,38 +8,9 @@ the tests.
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 
-import numpy as np
-
-# NumPy loads these two submodules on first use; SciPy's array-API layer (1.15 and later) touches every
-# attribute of numpy while ``scipy.special`` loads, which executes them and what they import
-# (charset_normalizer, unittest): 50 ms of every command-line run, for modules no analysis uses.
-DEFERRED_NUMPY_MODULES = ("numpy.f2py", "numpy.testing")
-
-
-def _defer_until_used(name: str) -> None:
-    """Register module ``name`` so that it executes on its first attribute access, not now
-    (``importlib.util.LazyLoader``); it is then the real module. Does nothing if it is loaded."""
-    if name in sys.modules:
-        return
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    # as an attribute too, so numpy's own lazy ``__getattr__`` (which imports it) is not consulted
-    setattr(np, name.rpartition(".")[2], module)
-
-
-for module_name in DEFERRED_NUMPY_MODULES:
-    _defer_until_used(module_name)
-
-from scipy import special  # noqa: E402  (after the deferral above)
+from scipy import special
 
 
 def t_cdf(t: float, df: float) -> float:

@@ -105,8 +105,8 @@ def _command(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_console_script_writes_all_its_output_before_its_quick_exit() -> None:
-    """`run()` exits without interpreter teardown: the whole JSON must still arrive, with exit 0."""
+def test_the_console_script_prints_what_analyze_gives_in_process() -> None:
+    """The console script prints the whole JSON and exits 0, the same analysis as in process."""
     result = _command(
         "analyze", str(DATA / "propositions/invoicing-saas.yaml"), str(DATA / "outcomes/invoicing-saas.csv")
     )

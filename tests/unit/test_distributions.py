@@ -11,7 +11,6 @@ from scipy import stats
 from statsmodels.stats.power import TTestPower
 from statsmodels.stats.proportion import proportion_confint
 
-from tests.isolated import run_in_fresh_python
 from valuegap import distributions
 
 # p-values below 1e-250 decide nothing; in those far tails scipy.stats (boost) and scipy.special
@@ -89,17 +88,3 @@ def test_t_test_power_matches_statsmodels(effect: float, nobs: int):
     assert math.isnan(distributions.t_test_power(effect, 1, 0.05))
 
 
-def test_scipy_special_loads_without_numpys_unused_submodules():
-    """Loading the statistics must not execute numpy.f2py or numpy.testing (50 ms of every command
-    line run), and both must still work in full when something does use them."""
-    run_in_fresh_python(
-        "import sys\n"
-        "import valuegap.distributions\n"
-        "loaded = {'charset_normalizer', 'unittest', 'numpy.f2py.crackfortran'} & set(sys.modules)\n"
-        "assert not loaded, loaded\n"
-        "import numpy as np\n"
-        "from numpy.testing import assert_allclose\n"
-        "assert_allclose(valuegap.distributions.t_cdf(0.0, 5.0), 0.5)\n"
-        "import numpy.f2py.crackfortran\n"
-        "assert callable(np.f2py.run_main) and callable(np.testing.assert_equal)\n"
-    )

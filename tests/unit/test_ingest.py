@@ -212,30 +212,6 @@ def test_wide_and_long_forms_give_the_same_observations(cells: list[tuple[str, s
     assert np.isfinite(from_wide["value"]).all()
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from("ABC"), st.sampled_from("xy"), st.sampled_from([1.0, 2.0, 2.5])),
-        min_size=1,
-        max_size=30,
-    ),
-    st.sampled_from([62, 8, 0]),
-)
-def test_duplicate_rows_are_found_exactly_whether_keys_are_packed_or_hashed(rows, packable) -> None:  # type: ignore[no-untyped-def]
-    from valuegap.ingest import validation
-
-    frame = pd.DataFrame(rows, columns=["customer_id", "metric", "value"])
-    expected = frame.duplicated(keep="first").to_numpy()
-    keys = [pd.factorize(frame[c])[0].astype(np.int32) for c in ("customer_id", "metric")]
-    original = validation.PACKABLE_BITS
-    validation.PACKABLE_BITS = packable  # 8 and 0 force the hashed key, 62 packs exactly
-    try:
-        found = validation._duplicates(keys, frame["value"].to_numpy())
-    finally:
-        validation.PACKABLE_BITS = original
-    assert (found == expected).all()
-
-
 def _as_csv(ids: list[str]) -> pd.Series:
     return _read("customer_id\n" + "\n".join(f'"{i}"' for i in ids) + "\n").frame["customer_id"]
 
@@ -502,17 +478,15 @@ def test_a_file_with_no_utf8_at_all_is_windows_1252_and_a_bom_is_utf8_whatever_f
     assert info.value.rows == [2, 3]
 
 
-def test_a_mixed_file_is_said_the_same_through_the_cli_early_read(tmp_path: Path) -> None:
-    from valuegap import delimited
+def test_a_mixed_file_is_said_the_same_through_the_cli(tmp_path: Path) -> None:
     from valuegap.delimited import MixedEncoding
     from valuegap.ingest.outcomes import read_outcomes
 
     path = tmp_path / "mixed.csv"
     path.write_bytes(MIXED)
-    for source in (path, delimited.EarlyRead(path)):
-        with pytest.raises(MixedEncoding, match="row 4 is not UTF-8"):
-            read_outcomes(source)
-    chosen = read_outcomes(delimited.EarlyRead(path, encoding="cp1252"), encoding="cp1252")
+    with pytest.raises(MixedEncoding, match="row 4 is not UTF-8"):
+        read_outcomes(path)
+    chosen = read_outcomes(path, encoding="cp1252")
     assert sorted(set(chosen.observations["segment"].astype(str))) == ["cafÃ©", "café"]
 
 

@@ -1,8 +1,6 @@
 """Long-form outcome files read strictly, as the command line reads them.
 
-Kept apart from :mod:`valuegap.analysis` so reading a file needs no SciPy: the command line loads
-the statistics on another thread while the file is read (and it starts reading before pandas is
-loaded, with :class:`valuegap.delimited.EarlyRead`).
+Kept apart from :mod:`valuegap.analysis` so reading a file needs no SciPy.
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 
 from valuegap import filetypes
-from valuegap.delimited import EarlyRead
 from valuegap.errors import ValueGapError
 from valuegap.ingest.mapping import Mapping
 from valuegap.ingest.reading import read_table
@@ -38,18 +35,16 @@ class OutcomesFile:
         return tuple(f"{self.source}: {note}" for note in self.report.notes)
 
 
-def read_outcomes(path: Path | EarlyRead, encoding: str | None = None) -> OutcomesFile:
+def read_outcomes(path: Path, encoding: str | None = None) -> OutcomesFile:
     """Read a long-form outcomes file strictly; the first bad cell is an error naming file, row and
     column. Rows repeating an earlier row exactly are dropped as double uploads when they carry an
     observed_at and kept as repeated measurements when they do not, as on the Evidence page; the
-    counts are in ``report`` and ``notes``. ``path`` may be a read of the file already under way
-    (:class:`~valuegap.delimited.EarlyRead`, started with the same ``encoding``). ``encoding`` is
-    the reader's (:func:`~valuegap.ingest.read_table`): None detects it."""
-    early = path if isinstance(path, EarlyRead) else None
-    source = str(early.path if early is not None else path)
-    data = early.data() if early is not None else filetypes.read_file(Path(source))
+    counts are in ``report`` and ``notes``. ``encoding`` is the reader's
+    (:func:`~valuegap.ingest.read_table`): None detects it."""
+    source = str(path)
+    data = filetypes.read_file(Path(source))
     # a file on the user's own disk: no upload limit; nothing is stored, so no content hash
-    raw = read_table(data, source, max_bytes=None, early=early, hash_content=False, encoding=encoding)
+    raw = read_table(data, source, max_bytes=None, hash_content=False, encoding=encoding)
     columns = set(map(str, raw.frame.columns))
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -64,7 +59,7 @@ def read_outcomes(path: Path | EarlyRead, encoding: str | None = None) -> Outcom
     return OutcomesFile(source, result.observations.drop(columns="observed_at"), result.report)
 
 
-def read_outcomes_csv(path: Path | EarlyRead) -> pd.DataFrame:
+def read_outcomes_csv(path: Path) -> pd.DataFrame:
     """The observations of :func:`read_outcomes`, for callers that say nothing about the file's
     repeated rows themselves (a command should print :attr:`OutcomesFile.notes`)."""
     return read_outcomes(path).observations

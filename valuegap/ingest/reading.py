@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from valuegap import delimited, filetypes
-from valuegap.delimited import EarlyRead, MixedEncoding, TextTable, check_headers
+from valuegap.delimited import MixedEncoding, TextTable, check_headers
 from valuegap.errors import ValueGapError
 from valuegap.filetypes import megabytes
 from valuegap.ingest.categories import frame_of
@@ -141,7 +141,6 @@ def read_table(
     *,
     sheet: str | int | None = None,
     max_bytes: int | None = MAX_UPLOAD_BYTES,
-    early: EarlyRead | None = None,
     hash_content: bool = True,
     encoding: str | None = None,
 ) -> RawTable:
@@ -149,8 +148,7 @@ def read_table(
 
     More than ``max_bytes`` is refused (the upload limit by default; ``None`` for files the caller reads
     from its own disk, as the CLI does). Content that is not a table is refused saying what it is.
-    ``early`` is a read of this same file started before (:class:`~valuegap.delimited.EarlyRead`):
-    its parse of the text is used instead of parsing again. ``hash_content=False`` leaves
+    ``hash_content=False`` leaves
     ``content_hash`` empty, for callers that never store the table (the command line: 0.05 s for a
     70 MB file). ``encoding`` is for text: None detects it (a file mixing UTF-8 with another encoding
     raises :class:`~valuegap.delimited.MixedEncoding` naming the rows), "utf-8" or "cp1252" say it
@@ -186,8 +184,7 @@ def read_table(
         frame.columns = check_headers([str(c) for c in frame.columns], file_name)
         return _done(frame, file_name, "excel", None, None, None, digest)
     try:
-        text = early.text() if early is not None and early.encoding == encoding else None
-        return _read_text(data, file_name, digest, text, encoding)
+        return _read_text(data, file_name, digest, None, encoding)
     except MixedEncoding:
         raise
     except ValueGapError as error:

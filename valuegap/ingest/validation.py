@@ -24,13 +24,11 @@ from valuegap.exports import safe_text
 from valuegap.ingest.categories import categorical
 from valuegap.ingest.mapping import Kind, Mapping
 from valuegap.ingest.reading import RawTable
-from valuegap.packing import CHUNK, add_row_numbers, key_changes
 
 LISTED = 10_000  # rejected rows listed in a report; the counts are always complete
 # METHODS.md section 8: a row that repeats an earlier one exactly is a double upload only when it
 # carries an observed_at; without one it is a repeated measurement and is kept. Both are counted.
 DOUBLE_UPLOAD = "double upload (same customer, metric, value and observed_at as an earlier row)"
-PACKABLE_BITS = 62  # key codes (or their hash) + row number in one non-negative int64
 
 
 @dataclass(frozen=True)
@@ -307,50 +305,9 @@ def _date_codes(per_label: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _duplicates(keys: list[np.ndarray], values: np.ndarray) -> np.ndarray:
-    """Rows equal in every key code and in value to an earlier row.
-
-    Each row's key codes are packed (or, when too wide, hashed) into the high bits of an int64 and
-    its row number into the low bits; one SIMD sort brings equal keys together. Only rows whose
-    key repeats are compared exactly, so a hash collision can never make a row a duplicate. The
-    packing works in place and in blocks: at ten million rows every full-length temporary costs
-    80 MB of fresh memory.
-    """
-    size = len(values)
-    row_bits = max(size - 1, 1).bit_length()
-    key_bits = max(PACKABLE_BITS - row_bits, 1)
-    widths = [max(int(k.max(initial=0)) + 1, 1).bit_length() for k in keys]
-    packed = np.zeros(size, dtype=np.int64)
-    if sum(widths) <= key_bits:
-        for key, width in zip(keys, widths, strict=True):
-            np.left_shift(packed, width, out=packed)
-            np.add(packed, key, out=packed, casting="unsafe")
-            np.add(packed, 1, out=packed)  # codes start at -1 (none)
-    else:
-        mixed = packed.view(np.uint64)
-        with np.errstate(over="ignore"):
-            for key in keys:  # multiply-xorshift mixing of each code into the running hash
-                for begin in range(0, size, CHUNK):
-                    block = mixed[begin : begin + CHUNK]
-                    block ^= key[begin : begin + CHUNK].astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
-                    block *= np.uint64(0xBF58476D1CE4E5B9)
-                    block ^= block >> np.uint64(31)
-        np.right_shift(mixed, np.uint64(64 - key_bits), out=mixed)
-    add_row_numbers(packed, row_bits)
-    packed.sort()
-    same = ~key_changes(packed, row_bits)[1:]  # the key equals the one before
-    repeats = np.zeros(size, dtype=bool)  # rows whose key equals a neighbour's
-    repeats[1:] |= same
-    repeats[:-1] |= same
-    del same
-    rows = np.sort(packed[repeats] & ((1 << row_bits) - 1))
-    del packed, repeats
-    duplicated = np.zeros(size, dtype=bool)
-    if rows.size:
-        candidates = pd.DataFrame(
-            {f"key{i}": key[rows] for i, key in enumerate(keys)} | {"value": values[rows]}
-        )
-        duplicated[rows[candidates.duplicated(keep="first").to_numpy()]] = True
-    return duplicated
+    """Rows equal in every key code and in value to an earlier row (pandas' ``duplicated``)."""
+    frame = pd.DataFrame({f"key{i}": key for i, key in enumerate(keys)} | {"value": values}, copy=False)
+    return frame.duplicated(keep="first").to_numpy(dtype=bool)
 
 
 def apply_mapping(
