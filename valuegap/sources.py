@@ -933,7 +933,8 @@ def load_live_evidence(
         raise SourceChanged(
             f"The live source {quote(source.connection)} has changed since {dataset.label} was read on "
             f"{when} UTC{detail}. Its numbers are no longer those of that version, so nothing is shown "
-            "from it; refresh the live source on the Evidence page to analyse the data as they are now."
+            "from it: refresh the live source on the Evidence page to analyse the data as they are now (a "
+            "share link keeps this version until whoever shared it moves the link on the Share page)."
         )
     return evidence
 

@@ -9,6 +9,9 @@ data carry repeated observations per customer, a rival offer, segments, dates, t
 to a tenth) and a metric measured on a handful of customers, so every kind of test (mean, median,
 share, up-to, comparative, parity) and the small-sample paths run.
 
+The mapping check of a live source (text values, infinities, blanks, bad dates) counts the same
+rows on DuckDB, PostgreSQL and Spark as an independent pandas count, table and query alike.
+
 PostgreSQL and Spark are skipped when unavailable, unless ``VALUEGAP_REQUIRE_POSTGRES=1`` /
 ``VALUEGAP_REQUIRE_SPARK=1`` (CI) make that a failure.
 """
@@ -165,19 +168,24 @@ def test_a_duckdb_file_agrees(frame: pd.DataFrame, reference: dict[str, Analysis
 
 
 @pytest.fixture
-def postgres_table(frame: pd.DataFrame) -> Iterator[tuple[str, str]]:
-    """The observations as a table in the test PostgreSQL, dropped afterwards."""
+def postgres_url() -> str:
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
             pytest.fail("VALUEGAP_REQUIRE_POSTGRES=1 but VALUEGAP_TEST_POSTGRES_URL is not set")
         pytest.skip("no PostgreSQL server configured (set VALUEGAP_TEST_POSTGRES_URL)")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_table(frame: pd.DataFrame, postgres_url: str) -> Iterator[tuple[str, str]]:
+    """The observations as a table in the test PostgreSQL, dropped afterwards."""
     import sqlalchemy as sa
 
     name = f"vg_outcomes_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         frame.to_sql(name, admin, index=False)
-        yield POSTGRES_URL, name
+        yield postgres_url, name
     finally:
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
@@ -221,3 +229,56 @@ def test_spark_agrees(spark: Any, frame: pd.DataFrame, reference: dict[str, Anal
     backend = sources.connect("spark://local[2]", name="spark")
     evidence = sources.evidence_of_source(backend, sources.source_table(backend, table="vg_outcomes"), LONG)
     assert_agree(analyses(evidence), reference, "Spark")
+
+
+# --------------------------------------------------------------------------- the mapping check
+
+
+def _check_messy(backend: sources.SourceBackend, table: Any, frame: pd.DataFrame) -> None:
+    """Text values, infinities spelled out, blanks and bad dates: counted alike in every engine."""
+    from tests.unit.test_sources import expected_counts
+
+    roles = {"customer_id": "customer_id", "metric": "metric", "value": "value", "segment": "segment"}
+    mapping = Mapping("long", {**roles, "observed_at": "observed_at"})
+    known = {"m1", "m2"}
+    check = sources.check_mapping(backend, table, mapping, known)
+    assert check.counts == expected_counts(frame, known)
+    reference = engine.evidence_of(ibis.duckdb.connect(), ibis.memtable(_kept(frame, known)))
+    assert sources.evidence_of_source(backend, table, mapping, known).fingerprint() == reference.fingerprint()
+
+
+def _kept(frame: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    from tests.unit.test_sources import expected_counts
+
+    good = frame[[expected_counts(frame.iloc[[i]], known) == {} for i in range(len(frame))]].copy()
+    return good.astype({"value": "float64"}).assign(observed_at=pd.to_datetime(good["observed_at"]), offer="")
+
+
+@pytest.mark.postgres
+def test_postgresql_checks_a_messy_mapping_alike(postgres_url: str) -> None:
+    import sqlalchemy as sa
+
+    from tests.unit.test_sources import messy
+
+    frame = messy()
+    name = f"vg_messy_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    backend = sources.connect(postgres_url, name="warehouse")
+    try:
+        frame.to_sql(name, admin, index=False)
+        _check_messy(backend, sources.source_table(backend, table=name), frame)
+        _check_messy(backend, sources.source_table(backend, query=f'SELECT * FROM "{name}"'), frame)
+    finally:
+        backend.close()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+        admin.dispose()
+
+
+def test_spark_checks_a_messy_mapping_alike(spark: Any) -> None:
+    from tests.unit.test_sources import messy
+
+    frame = messy()
+    spark.createDataFrame(frame.astype(object).where(frame.notna(), None)).createOrReplaceTempView("vg_messy")
+    backend = sources.connect("spark://local[2]", name="spark")
+    _check_messy(backend, sources.source_table(backend, table="vg_messy"), frame)
