@@ -205,6 +205,13 @@ def test_a_wrong_password_is_one_line_without_it() -> None:
         sources.source_table(backend, table="no_such_outcomes")
     one_line_without_secrets(caught.value.message)
     backend.close()
+    # the server stops a statement past the time limit
+    backend = sources.connect(POSTGRES_URL, name="warehouse", timeout=1)
+    with pytest.raises(sources.SourceError) as caught:
+        backend.execute(sources.source_table(backend, query="SELECT 1 AS x FROM pg_sleep(3)"))
+    assert "did not answer within 1 seconds" in caught.value.message
+    one_line_without_secrets(caught.value.message)
+    backend.close()
 
 
 # --------------------------------------------------------------------------- the mapping check
