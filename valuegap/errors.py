@@ -61,13 +61,36 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with user input: where it is (a field path) and what to do about it."""
+    """One thing wrong with user input: where it is and what to do about it.
+
+    ``path`` is the field path as a file spells it (``claims[2 (on-time)].share``), which is what
+    ``str`` shows: the words a file's author wrote. ``where``, when given, names the same place in the
+    words of someone using the app ("Claim 2 (on-time), share of customers"); :attr:`in_words` shows it.
+    """
 
     path: str
     message: str
+    where: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+    @property
+    def in_words(self) -> str:
+        """The problem as the app shows it: the place in words when known, else its path."""
+        place = self.where or self.path
+        return f"{place}: {self.message}" if place else self.message
+
+
+def list_problems(problems: list[Problem], *, in_words: bool = False) -> str:
+    """Every problem on one line, numbered when there are several: a message never says "and 2 more".
+
+    ``in_words`` names each place as the app does (:attr:`Problem.in_words`) instead of by its path.
+    """
+    shown = [problem.in_words if in_words else str(problem) for problem in problems]
+    if len(shown) == 1:
+        return shown[0]
+    return f"{len(shown)} problems: " + "; ".join(f"({n}) {text}" for n, text in enumerate(shown, start=1))
 
 
 class ValueGapError(Exception):
@@ -86,10 +109,9 @@ class InvalidInput(ValueGapError):
             raise ValueError("InvalidInput needs at least one problem")
         self.problems = list(problems)
         self.source = source
-        first = str(problems[0])
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         prefix = f"{source}: " if source else ""
-        super().__init__(f"{prefix}{first}{more}")
+        super().__init__(prefix + list_problems(self.problems))
+        self.in_words = prefix + list_problems(self.problems, in_words=True)
 
 
 class ConflictError(ValueGapError):

@@ -237,6 +237,97 @@ def access_ids(given: list[Any], labels: list[str]) -> list[Any]:
     return made
 
 
+# --------------------------------------------------------------------------- words for messages
+
+FORM_WORDS = {
+    "average": "Average (“on average …”)",
+    "median": "Typical customer (median)",
+    "up_to": "Up to (the best case)",
+    "share": "Share of customers (“95% of …”)",
+    "comparative": "Compared with a competitor (“2× …”)",
+    "parity": "As good as a competitor",
+    "puffery": "Not measurable (puffery)",
+}
+BENEFIT_WORDS = {
+    "money": "Money",
+    "time": "Time",
+    "capability": "Something they can now do",
+    "asset_value": "Value of something they own",
+    "enjoyment": "Enjoyment",
+}
+DIRECTION_WORDS = {"higher": "Higher is better", "lower": "Lower is better"}
+ACCESS_KIND_WORDS = {"time": "Time", "effort": "Effort", "switching": "Switching", "setup_fee": "Setup fee"}
+ACCESS_UNIT_WORDS = {"hours": "Hours", "money": "Money"}
+FREQUENCY_WORDS = {"per_period": "Every period", "once": "Once"}
+PERIOD_WORDS = {p: p for p in ("order", "day", "week", "month", "quarter", "year")}
+
+FIELD_WORDS = {
+    "name": "Name",
+    "segment": "Target segment",
+    "offer": "Offer",
+    "status": "Status",
+    "price": "Price",
+    "price.amount": "Price",
+    "price.currency": "Currency",
+    "price.period": "Price period",
+    "value_of_time": "Value of the customer's time",
+    "horizon": "Horizon",
+    "canvas": "Canvas",
+    "canvas.jobs": "Customer jobs",
+    "canvas.pains": "Pains",
+    "canvas.gains": "Gains",
+    "claims": "Claims",
+    "cost_of_access": "Cost of access",
+}
+CLAIM_FIELD_WORDS = {
+    "id": "ID",
+    "text": "claim as written in the copy",
+    "benefit": "benefit",
+    "form": "form",
+    "metric": "metric (what is measured)",
+    "claimed": "claimed value",
+    "unit": "unit",
+    "direction": "better is",
+    "share": "share of customers",
+    "competitor": "competitor",
+    "ratio": "ratio to the competitor",
+    "tolerance": "tolerance",
+    "money_per_unit": "money per unit",
+    "importance": "importance",
+}
+ACCESS_FIELD_WORDS = {
+    "id": "ID",
+    "kind": "kind",
+    "label": "what it is",
+    "amount": "amount",
+    "unit": "unit",
+    "frequency": "how often",
+}
+_ROW_PLACE = re.compile(r"^(claims|cost_of_access)\[(\d+)(?: \((.*)\))?\](?:\.(.+))?$")
+
+
+def describe_path(path: str) -> str:
+    """A field path in the user's words: ``claims[2 (on-time)].share`` → "Claim 2 (on-time), share of
+    customers"; ``price.amount`` → "Price". A path it does not know (an unknown field) is shown as is."""
+    match = _ROW_PLACE.match(path)
+    if match:
+        table, number, label, rest = match.groups()
+        thing = "Claim" if table == "claims" else "Cost-of-access item"
+        place = f"{thing} {number}" + (f" ({label})" if label else "")
+        if not rest:
+            return place
+        words = CLAIM_FIELD_WORDS if table == "claims" else ACCESS_FIELD_WORDS
+        return f"{place}, {words.get(rest, rest)}"
+    return FIELD_WORDS.get(path, path)
+
+
+def _number(value: Any) -> str:
+    """A bound as a message shows it: 0 not 0.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 # --------------------------------------------------------------------------- parsing
 
 _FRIENDLY = {
@@ -292,7 +383,7 @@ def _message(error: dict[str, Any]) -> str:
             "less_than": "less than",
             "less_than_equal": "at most",
         }[kind]
-        return f"must be {words} {bound} (got {quote(given)})"
+        return f"must be {words} {_number(bound)} (got {quote(given)})"
     if kind == "string_pattern_mismatch":
         return f"has an unexpected format (got {quote(given)})"
     if kind == "string_too_long":
@@ -302,6 +393,11 @@ def _message(error: dict[str, Any]) -> str:
         suffix = f" (got {quote(given)})" if kind.endswith(("parsing", "_type")) and given is not None else ""
         return _FRIENDLY[kind] + suffix
     return str(error.get("msg", "is not valid"))
+
+
+def _form(claim: Claim) -> str:
+    """ "an “Up to (the best case)”" for messages."""
+    return f"a “{FORM_WORDS[claim.form.value]}”"
 
 
 def _claim_problems(index: int, claim: Claim) -> list[Problem]:
@@ -319,23 +415,23 @@ def _claim_problems(index: int, claim: Claim) -> list[Problem]:
     if claim.form in FORMS_NEEDING_MEASURE:
         if not claim.metric:
             problems.append(
-                Problem(f"{where}.metric", f"is required for a '{claim.form}' claim (what is measured)")
+                Problem(f"{where}.metric", f"is required for {_form(claim)} claim: name what is measured")
             )
         if claim.claimed is None:
             problems.append(
-                Problem(f"{where}.claimed", f"is required for a '{claim.form}' claim (the promised value)")
+                Problem(f"{where}.claimed", f"is required for {_form(claim)} claim: the promised value")
             )
     if claim.form is ClaimForm.share and claim.share is None:
         problems.append(
-            Problem(f"{where}.share", "is required for a 'share' claim (e.g. 0.95 for '95% of orders')")
+            Problem(f"{where}.share", f"is required for {_form(claim)} claim (95% for “95% of orders”)")
         )
     if claim.form in {ClaimForm.comparative, ClaimForm.parity} and not claim.competitor:
         problems.append(
-            Problem(f"{where}.competitor", f"is required for a '{claim.form}' claim (whom it compares with)")
+            Problem(f"{where}.competitor", f"is required for {_form(claim)} claim: whom it compares with")
         )
     if claim.form is ClaimForm.comparative and claim.ratio is None:
         problems.append(
-            Problem(f"{where}.ratio", "is required for a 'comparative' claim (e.g. 2 for '2x the savings')")
+            Problem(f"{where}.ratio", f"is required for {_form(claim)} claim (2 for “2× the savings”)")
         )
     return problems
 
@@ -436,8 +532,16 @@ def parse_proposition(data: Any, *, source: str = "") -> Proposition:
     except ValidationError as exc:
         problems = [Problem(_path(err["loc"], data), _message(err)) for err in exc.errors()]
         problems += _problems_of_parsable_claims(data)
-        raise InvalidInput(problems, source=source) from None
+        raise InvalidInput(_in_words(problems), source=source) from None
     problems = _semantic_problems(prop)
     if problems:
-        raise InvalidInput(problems, source=source)
+        raise InvalidInput(_in_words(problems), source=source)
     return prop
+
+
+def _in_words(problems: list[Problem]) -> list[Problem]:
+    """Each problem with the place it names in the user's words (see :func:`describe_path`)."""
+    return [
+        problem if problem.where else Problem(problem.path, problem.message, describe_path(problem.path))
+        for problem in problems
+    ]
