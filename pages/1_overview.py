@@ -5,9 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from valuegap import links, propfile
+from valuegap.errors import ValueGapError
+from valuegap.formatting import escape_markdown
 from valuegap.model import Price, Proposition
-from valuegap.overview import overview_frame
-from valuegap.ui import PageContext, flash, page, page_setup, run_page, visible_propositions
+from valuegap.overview import Evidence, PropositionStatus, first_steps, status_frame, to_do, workspace_status
+from valuegap.ui import (
+    PageContext,
+    evidence_dataset,
+    flash,
+    page,
+    page_setup,
+    run_page,
+    visible_propositions,
+)  # fmt: skip
+from valuegap.ui.evidence import cached_analysis
 from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Overview", ":material/dashboard:")
@@ -17,11 +28,13 @@ EDITOR = page("2_propositions.py").path
 def render(ctx: PageContext) -> None:
     st.title("Value propositions")
     st.caption(
-        "Each proposition promises customers value for a price. Draft its claims here, then check them "
-        "against what customers actually got."
+        "Each proposition promises customers value for a price. Draft its claims, bring what customers "
+        "actually got, and see which claims hold and what the gap costs them."
     )
     show_archived = st.toggle("Show archived", key="show_archived")
     items = visible_propositions(ctx, include_archived=show_archived)
+    statuses = workspace_status(items, _current_evidence(ctx, items))
+    _start_here(ctx, statuses)
     if ctx.actor.can_edit:
         _create_and_import(ctx)
     if not items:
@@ -32,17 +45,18 @@ def render(ctx: PageContext) -> None:
             else "The workspace is empty."
         )
         return
-    frame = overview_frame(items)
-    totals = st.columns(3)
+    frame = status_frame(statuses)
+    totals = st.columns(4)
     totals[0].metric("Propositions", len(frame))
-    totals[1].metric("Claims", int(frame["Claims"].sum()))
-    totals[2].metric(
+    totals[1].metric(
         "Claims with wording flags",
         int(frame["Claims flagged"].sum()),
         help="Absolute words, unqualified superlatives, 'up to' phrasing, proof phrases, numbers that "
         "differ from the claim, and measurable-sounding puffery.",
     )
-    visible = frame if show_archived else frame.drop(columns=["Archived"])
+    totals[2].metric("With current evidence", sum(s.has_evidence for s in statuses))
+    totals[3].metric("Exaggerated claims", sum(len(s.exaggerated) for s in statuses))
+    visible = frame.drop(columns=["Claims flagged"] if show_archived else ["Claims flagged", "Archived"])
     event = st.dataframe(
         visible,
         hide_index=True,
@@ -50,9 +64,21 @@ def render(ctx: PageContext) -> None:
         selection_mode="single-row",
         key="overview_table",
         column_config={
+            "Name": st.column_config.TextColumn("Name", pinned=True),
             "Updated": st.column_config.DatetimeColumn("Updated", format="YYYY-MM-DD HH:mm"),
             "Wording flags": st.column_config.NumberColumn(
                 "Wording flags", help="Number of wording problems across the claims"
+            ),
+            "Evidence": st.column_config.TextColumn(
+                "Evidence", help="The outcome data the pages analyse (chosen on the Evidence page)"
+            ),
+            "Verdicts": st.column_config.TextColumn(
+                "Verdicts", help="Claims by verdict on the current evidence (α 0.05, Holm)"
+            ),
+            "Value gap per customer": st.column_config.TextColumn(
+                "Value gap per customer",
+                help="Promised minus realized benefit per customer and period, in money; figures that "
+                "leave out claims without evidence say so.",
             ),
         },
     )
@@ -61,6 +87,49 @@ def render(ctx: PageContext) -> None:
     selected = [row for row in (event.selection.rows if event is not None else []) if row < len(frame)]
     if selected:  # a selection can outlive its row (after a delete, or toggling archived)
         _actions(ctx, int(frame.index[selected[0]]), items)
+
+
+def _current_evidence(ctx: PageContext, items: list) -> dict[int, Evidence]:
+    """Each proposition's current outcome data (pinned ones for a share link) and their analysis."""
+    found: dict[int, Evidence] = {}
+    for item in items:
+        dataset = evidence_dataset(ctx, item.id)
+        if dataset is None:
+            continue
+        try:
+            analysis = cached_analysis(ctx.store, dataset.id, item, alpha=0.05, correction="holm")
+        except ValueGapError as error:
+            found[item.id] = Evidence(dataset, None, error.message)
+        else:
+            found[item.id] = Evidence(dataset, analysis)
+    return found
+
+
+def _start_here(ctx: PageContext, statuses: list[PropositionStatus]) -> None:
+    """The three first steps until the workspace has done them, then what to do first."""
+    if not ctx.actor.can_edit:
+        return
+    steps = first_steps(statuses)
+    if not all(step.done for step in steps):
+        st.subheader("Start here")
+        for number, step in enumerate(steps, start=1):
+            mark = ":material/check_circle:" if step.done else f"**{number}.**"
+            cells = st.columns([5, 1], vertical_alignment="center")
+            cells[0].markdown(f"{mark} {step.text}")
+            cells[1].page_link(page(step.page).path, label=page(step.page).title, icon=page(step.page).icon)
+        return
+    pending = to_do(statuses)
+    if not pending:
+        return
+    st.subheader("What to do first")
+    for status in pending:
+        step = status.next_step
+        st.page_link(
+            page(step.page).path,
+            label=escape_markdown(f"{status.name}: {step.text}"),
+            icon=page(step.page).icon,
+            query_params={links.PROPOSITION: str(status.id)},
+        )
 
 
 def _create_and_import(ctx: PageContext) -> None:

@@ -88,7 +88,10 @@ def _upload(ctx: PageContext, proposition_id: int, metrics: set[str]) -> None:
     )
     if upload is None:
         if not _show_imported(ctx, proposition_id, "file"):
-            st.caption("Try it with the demo files in `data/outcomes/` and `data/customers/`.")
+            st.caption(
+                "A file of what customers actually got: one row per customer and metric (customer_id, "
+                "metric, value), or one column per metric."
+            )
         return
     st.session_state.pop("vg_imported", None)
     # read in a bounded worker process with a Cancel button; None: cancelled, or an encoding to choose
@@ -360,6 +363,7 @@ def _datasets(ctx: PageContext, proposition_id: int) -> None:
                 "rejected": d.rows_rejected, "for this proposition": d.proposition_id == proposition_id,
                 "current evidence": d.id in current,
                 "uploaded": d.created_at.strftime("%Y-%m-%d %H:%M"), "by": d.created_by,
+                "hash": d.short_hash,
             }
             for d in items
         ]
@@ -426,13 +430,16 @@ def _confirm_delete(ctx: PageContext, dataset: StoredDataset) -> None:
         f"{dataset.label} and its {dataset.rows_kept:,} rows will be deleted for good. Analyses that "
         "used it will need another dataset."
     )
-    if st.button("Delete", type="primary"):
+    left, right = st.columns(2)
+    if left.button("Delete permanently", type="primary", icon=":material/delete_forever:"):
         try:
             ctx.store.delete_dataset(dataset.id, ctx.actor)
         except ValueGapError as exc:
             st.error(escape_markdown(exc.message))
             return
-        flash(f"Deleted {dataset.label}.")
+        flash(f"Deleted {dataset.label}.", icon=":material/delete:")
+        st.rerun()
+    if right.button("Cancel"):
         st.rerun()
 
 

@@ -53,8 +53,9 @@ class StoredDataset:
 
     @property
     def label(self) -> str:
-        """Name, version and short hash: how an analysis names the data it used."""
-        return f"{self.name} v{self.version} ({self.content_hash[:8]})"
+        """Name and version: how the pages, an analysis and a report name the data they used (the
+        content hash is an internal; the Datasets table shows :attr:`short_hash` in its own column)."""
+        return f"{self.name} v{self.version}"
 
     @property
     def short_hash(self) -> str:
