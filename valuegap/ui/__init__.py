@@ -82,6 +82,19 @@ def _workspace(url: str) -> Store:
     return open_workspace(url)
 
 
+def workspace_place(url: str) -> str:
+    """Where the workspace is kept, in words (the database address is for the log, not the screen)."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return "Saved in the workspace database."
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            return "Not saved: this workspace lives in memory and is gone when the app stops."
+        return "Saved in a workspace file on the computer running this app."
+    return "Saved in the team's shared workspace database."
+
+
 def _display_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
@@ -179,14 +192,16 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
             st.text_input(
                 "Your name",
                 key="vg_user_name",
-                help="Recorded with every change you save, in the revision history.",
+                max_chars=200,
+                help="Recorded with every change you save, in the revision history. Type yours in place "
+                f"of “{local_user()}”.",
             )
             st.caption(
                 ":material/person: Local single-user mode: no sign-in is configured, so anyone who "
                 "can open this app can edit."
             )
         if identity.mode != "shared":
-            st.caption(f":material/database: {escape_markdown(_display_url(url))}")
+            st.caption(f":material/database: {workspace_place(url)}")
     keep_view(title)
     show_flash()
     return PageContext(

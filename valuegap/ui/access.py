@@ -7,7 +7,6 @@ accepts sessions without an origin check and ``st.login`` says who someone is, n
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import os
@@ -68,11 +67,13 @@ def editor_allow_list() -> AllowList:
     )
 
 
+LOCAL_USER = "local user"
+
+
 def local_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "local user"
+    """The name a local session's changes are recorded under until someone types theirs: not the
+    operating system's account, which in a container or on a server is "root" or a service name."""
+    return LOCAL_USER
 
 
 def identify(store: Store) -> Identity:
