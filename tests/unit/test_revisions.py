@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.conftest import sample, sample_data
 from valuegap.model import parse_proposition
-from valuegap.revisions import Change, diff_propositions, summarize
+from valuegap.revisions import Change, diff_propositions, sentences, summarize
 
 
 def test_no_changes():
@@ -57,3 +57,45 @@ def test_everything_is_added_against_nothing():
     changes = diff_propositions(None, sample())
     assert {c.kind for c in changes} == {"added"}
     assert "claims[on-time]" in {c.path for c in changes}
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_changes_read_as_sentences_with_units_words_and_percentages():
+    data = sample_data(price={"amount": 59.0, "currency": "USD", "period": "month"}, status="approved")
+    data["claims"][0]["claimed"] = 3.0
+    data["claims"][0]["form"] = "median"
+    data["claims"][1]["share"] = 0.9
+    data["cost_of_access"][0]["amount"] = 7.0
+    del data["claims"][0]["money_per_unit"]
+    said = sentences(diff_propositions(sample(), parse_proposition(data)))
+    assert said == [
+        "Price: 49 → 59",
+        "Status: Draft → Approved",
+        "Cost of access item 1 (“Onboarding”): amount 3 → 7 hours",
+        "Claim 'paid-sooner': form Average (“on average …”) → Typical customer (median)",
+        "Claim 'paid-sooner': claimed 5 → 3 days",
+        "Claim 'paid-sooner': money per unit 12 cleared",
+        "Claim 'on-time': share of customers 95% → 90%",
+    ]
+
+
+def test_added_and_removed_things_read_as_sentences_never_as_mappings():
+    data = sample_data()
+    removed = data["claims"].pop(0)
+    data["claims"].append(dict(removed, id="new-claim", text="Twice as fast"))
+    data["cost_of_access"].pop()
+    said = sentences(diff_propositions(sample(), parse_proposition(data)))
+    assert "Claim 'new-claim' added: “Twice as fast”" in said
+    assert "Claim 'paid-sooner' removed (it was “Get paid 5 days sooner on average”)" in said
+    assert "Cost of access item 2 (“Setup”) removed (it was Setup fee, USD 99 once)" in said
+    assert not any("{" in sentence for sentence in said)
+
+
+def test_the_issue_example_reads_as_written():
+    claim = {"id": "hours-saved", "text": "Saves 2 hours a week", "benefit": "time", "form": "average",
+             "metric": "hours_saved", "claimed": 2.0, "unit": "hours a week"}  # fmt: skip
+    before = parse_proposition(sample_data(claims=[claim]))
+    after = parse_proposition(sample_data(claims=[dict(claim, claimed=3.0)]))
+    assert sentences(diff_propositions(before, after)) == ["Claim 'hours-saved': claimed 2 → 3 hours a week"]
