@@ -141,15 +141,16 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     from valuegap import propfile
-    from valuegap.analysis import analyze
-    from valuegap.ingest.outcomes import read_outcomes
+    from valuegap.analysis import analyze_summary
+    from valuegap.outcome_files import claim_metrics, read_evidence
 
     prop = propfile.read(Path(args.proposition))
-    outcomes = read_outcomes(Path(args.outcomes), args.encoding)
+    # DuckDB reads the file and reduces the claims' metrics where it can (valuegap.outcome_files)
+    outcomes = read_evidence(Path(args.outcomes), claim_metrics(prop), args.encoding)
     _say_left_out(outcomes.notes)
 
-    result = analyze(
-        prop, outcomes.observations, alpha=args.alpha, correction=args.correction, by_segment=args.by_segment
+    result = analyze_summary(
+        prop, outcomes.evidence, alpha=args.alpha, correction=args.correction, by_segment=args.by_segment
     )
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))

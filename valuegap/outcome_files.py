@@ -1,0 +1,342 @@
+"""Outcome files for the command line, read by DuckDB where it can and by pandas where it cannot.
+
+``valuegap analyze PROP FILE`` needs the per-customer means of the claims' metrics. DuckDB reads a
+CSV/TSV or Parquet file in parallel, checks every row in SQL and reduces the claims' metrics where the
+file is, so only the aggregates reach Python. The checks and their messages are the same as
+:func:`valuegap.ingest.outcomes.read_outcomes` (METHODS.md section 8 for repeated rows): every row of
+the file is checked (a bad cell in a metric no claim uses is still bad input), the first bad row is
+reported with its file row (the header is row 1) and column, and repeated rows are counted with the
+same notes. Files DuckDB's reader does not read as the project does go the pandas way
+(:func:`choose_reader` says which and why).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import ibis
+
+from valuegap import delimited, engine, filetypes
+from valuegap.errors import ValueGapError
+from valuegap.ingest.outcomes import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, read_outcomes
+from valuegap.ingest.reading import _uses_decimal_comma
+from valuegap.ingest.validation import _repeat_notes
+from valuegap.model import Proposition
+
+Reader = Literal["duckdb-csv", "duckdb-parquet", "pandas"]
+HEAD_BYTES = 1 << 20  # enough of a text file to find its delimiter and header
+TEXT_TYPES = ("VARCHAR",)
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+NUMBER_TYPES = (*INTEGER_TYPES, "FLOAT", "DOUBLE")
+DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+
+
+@dataclass(frozen=True)
+class OutcomeEvidence:
+    """The evidence of an outcomes file and what was said about its repeated rows (one line each,
+    naming the file: the command line prints them on stderr)."""
+
+    evidence: engine.Evidence
+    notes: tuple[str, ...]
+    reader: Reader
+
+
+class _Fallback(Exception):
+    """DuckDB cannot read this file as the project reads it: the pandas path will (or will say why)."""
+
+
+def read_evidence(
+    path: Path, metrics: Collection[str] | None = None, encoding: str | None = None
+) -> OutcomeEvidence:
+    """The evidence of outcomes file ``path`` (``metrics``: only these are reduced; None for all)."""
+    reader = choose_reader(path, encoding)
+    if reader != "pandas":
+        try:
+            return _DuckDBFile(path, reader).evidence(metrics)
+        except _Fallback:
+            pass
+    outcomes = read_outcomes(path, encoding)
+    return OutcomeEvidence(engine.evidence_of_frame(outcomes.observations), outcomes.notes, "pandas")
+
+
+def choose_reader(path: Path, encoding: str | None = None) -> Reader:
+    """Which reader takes ``path``: DuckDB for Parquet and for UTF-8 CSV/TSV with a point as decimal
+    mark, pandas for everything else. Why pandas there: Excel is not DuckDB's; a chosen ``--encoding``
+    (a file not wholly UTF-8) is decoded by the project's reader, which names the rows that are not;
+    a decimal comma needs the project's number parser; and a missing, empty, binary or non-table file
+    gets the project's own message. A file DuckDB then fails to read (ragged rows, bytes that are not
+    UTF-8 further in, a header it sees otherwise) also goes to pandas (:func:`read_evidence`)."""
+    if encoding is not None or not path.is_file():
+        return "pandas"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        return "pandas"
+    found = filetypes.recognise(head)
+    if found is not None:
+        return "duckdb-parquet" if found.table == "parquet" else "pandas"
+    if not head.strip() or filetypes.looks_binary(head) or head.lstrip()[:1] in (b"<", b"{", b"["):
+        return "pandas"
+    return "duckdb-csv"
+
+
+def _sql_text(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _column(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# Unicode whitespace that Arrow's utf8_trim_whitespace (the pandas path) strips from labels
+_SPACE = (
+    " \t\n\r\x0b\x0c\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _stripped(text: str) -> str:
+    """``text`` without surrounding white space. Trimming a set of characters costs DuckDB five times
+    a plain scan, so only cells that begin or end with a space, a control or a non-ASCII character are
+    trimmed."""
+    ends = f"unicode({text}) BETWEEN 33 AND 126 AND unicode(right({text}, 1)) BETWEEN 33 AND 126"
+    return f"CASE WHEN {ends} THEN {text} ELSE trim({text}, {_sql_text(_SPACE)}) END"
+
+
+class _DuckDBFile:
+    """One outcomes file in an embedded DuckDB: its columns as the checks need them, as views."""
+
+    def __init__(self, path: Path, reader: Reader) -> None:
+        self.path = path
+        self.source = str(path)
+        self.con = duckdb.connect()
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.csv = reader == "duckdb-csv"
+        if reader == "duckdb-parquet":
+            self.scan, self.types = self._parquet()
+        else:
+            self.scan, self.types = self._csv()
+        names = set(self.types)
+        missing = [c for c in REQUIRED_COLUMNS if c not in names]
+        if missing:
+            raise ValueGapError(
+                f"{self.source}: missing column(s) {', '.join(missing)}; outcomes need exactly "
+                f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})."
+            )
+        self.present = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in names]
+
+    # ------------------------------------------------------------------ reading
+
+    def _parquet(self) -> tuple[str, dict[str, str]]:
+        scan = f"read_parquet({_sql_text(self.source)})"
+        try:
+            described = self.con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+        except duckdb.Error:
+            raise _Fallback from None  # the project's reader says what is wrong with the file
+        types = self._checked_types([(str(name), str(kind)) for name, kind, *_ in described])
+        return scan, types
+
+    def _csv(self) -> tuple[str, dict[str, str]]:
+        with self.path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+        body = head.removeprefix(b"\xef\xbb\xbf")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(body) - 4:  # not a character cut at the end of the head
+                raise _Fallback from None
+            text = body[: exc.start].decode("utf-8")
+        lines = text.splitlines()
+        if len(lines) < 2:
+            raise _Fallback  # a header alone, or one line longer than the head: the project's reader
+        delimiter = delimited._delimiter("\n".join(lines[:-1]) if len(lines) > 2 else text)
+        try:
+            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            raise _Fallback from None
+        if delimiter not in (",", "\t") or len(header) < 2:
+            raise _Fallback  # ';' goes with decimal commas; one column: the project's reader says why
+        if len({c.strip() for c in header}) != len(header) or any(not c.strip() for c in header):
+            raise _Fallback  # a blank or repeated header: the project's reader names it
+        names = [c.strip() for c in header]  # as the project reads them
+        columns = ", ".join(f"{_sql_text(name)}: 'VARCHAR'" for name in names)
+        scan = (
+            f"read_csv({_sql_text(self.source)}, header = true, delim = {_sql_text(delimiter)}, "
+            "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+            f"auto_detect = false, columns = {{{columns}}})"
+        )
+        if delimiter == "\t":
+            try:
+                sample = self.con.execute(f"SELECT * FROM {scan} LIMIT 200").df()
+            except duckdb.Error:
+                raise _Fallback from None
+            if _uses_decimal_comma(sample.fillna(""), delimiter):
+                raise _Fallback
+        return scan, dict.fromkeys(names, "VARCHAR")
+
+    def _checked_types(self, columns: list[tuple[str, str]]) -> dict[str, str]:
+        names = [name for name, _ in columns]
+        try:
+            delimited.check_headers(names, self.source)
+        except ValueGapError:
+            raise _Fallback from None
+        types = {
+            name.strip(): kind
+            for name, kind in columns
+            if name.strip() in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+        }
+        if any(name != name.strip() for name in names if name.strip() in types):
+            raise _Fallback
+        text_ok = (*TEXT_TYPES, *INTEGER_TYPES)
+        for name, kind in types.items():
+            allowed = (
+                NUMBER_TYPES + TEXT_TYPES
+                if name == "value"
+                else DATE_TYPES + TEXT_TYPES
+                if name == "observed_at"
+                else text_ok
+            )
+            if kind not in allowed:
+                raise _Fallback  # e.g. floats as ids, or time zones: the project's reader types them
+        return types
+
+    # ------------------------------------------------------------------ the checks, as SQL
+
+    def _label(self, name: str) -> str:
+        """A text column as the checks see it: stripped of surrounding white space, "" for missing."""
+        if name not in self.types:
+            return "''"
+        return f"coalesce({_stripped(f'CAST({_column(name)} AS VARCHAR)')}, '')"
+
+    def _checked_sql(self) -> str:
+        """Every row with its labels, number, date and which checks it fails."""
+        value = _column("value")
+        if self.types["value"] == "VARCHAR":
+            text = _stripped(f"coalesce({value}, '')")
+            number = f"TRY_CAST({text} AS DOUBLE)"
+            plain = f"({number} IS NOT NULL AND isfinite({number}) AND NOT contains({text}, '_'))"
+            wordy = f"regexp_matches(lower({text}), '[a-df-z]|^e|e$')"
+            spelled = f"({wordy} AND contains(lower({text}), 'inf'))"  # 'inf', '-Infinity'
+            overflow = f"(NOT {wordy} AND isinf({number}) AND NOT contains({text}, '_'))"  # '1e309'
+            infinite = f"(NOT {plain} AND ({spelled} OR {overflow}))"
+            not_number = f"(NOT {plain} AND NOT {infinite})"
+            as_number = f"CASE WHEN {plain} THEN {number} END"
+        else:
+            as_number = f"CAST({value} AS DOUBLE)"
+            infinite = f"coalesce(isinf({as_number}), false)"
+            not_number = f"({as_number} IS NULL OR isnan({as_number}))"
+        if "observed_at" not in self.types:
+            day, bad_day = "NULL::TIMESTAMP", "false"
+        elif self.types["observed_at"] == "VARCHAR":
+            text = _stripped(f"coalesce({_column('observed_at')}, '')")
+            day = f"CAST(TRY_CAST(nullif({text}, '') AS TIMESTAMPTZ) AS TIMESTAMP)"
+            bad_day = f"({text} <> '' AND {day} IS NULL)"
+        else:
+            day, bad_day = f"CAST({_column('observed_at')} AS TIMESTAMP)", "false"
+        return f"""
+            SELECT {self._label("customer_id")} AS customer_id, {self._label("metric")} AS metric,
+                   {self._label("segment")} AS segment, {self._label("offer")} AS offer,
+                   {as_number} AS value, {day} AS day, CAST({value} AS VARCHAR) AS raw_value,
+                   {self._label("customer_id")} = '' AS no_customer,
+                   {self._label("metric")} = '' AS no_metric,
+                   {not_number} AS not_number, {infinite} AS infinite, {bad_day} AS bad_day
+            FROM {self.scan}"""
+
+    def evidence(self, metrics: Collection[str] | None) -> OutcomeEvidence:
+        """Check every row, count the repeated ones and reduce ``metrics`` to per-customer means.
+
+        The file is read once: its rows are grouped by everything that makes two rows the same (the
+        labels, the value, the date and the checks' verdicts), so the counts of rows, bad rows and
+        repeats and the per-customer means all come from that grouped table, not from the file again
+        (a CSV of 10M rows takes seconds to parse; its groups a fraction of that to scan)."""
+        con = self.con
+        bad = "no_customer OR no_metric OR not_number OR infinite OR bad_day"
+        try:
+            con.execute(f"CREATE TEMP VIEW checked AS {self._checked_sql()}")
+            con.execute(
+                f"""CREATE TEMP TABLE grouped AS
+                    SELECT customer_id, metric, segment, offer, value, day, {bad} AS bad, bad_day,
+                           count(*) AS n
+                    FROM checked GROUP BY ALL"""
+            )
+        except duckdb.Error:
+            raise _Fallback from None  # not UTF-8 further in, ragged rows, a quote left open: pandas says
+        counts = con.execute(
+            """SELECT coalesce(sum(n), 0), coalesce(sum(n) FILTER (WHERE bad), 0),
+                      coalesce(sum(n) FILTER (WHERE bad_day), 0),
+                      coalesce(sum(n - 1) FILTER (WHERE NOT bad AND day IS NOT NULL), 0),
+                      coalesce(sum(n - 1) FILTER (WHERE NOT bad AND day IS NULL), 0)
+               FROM grouped"""
+        ).fetchone()
+        assert counts is not None
+        rows, rejected, bad_days, dropped, kept = (int(c) for c in counts)
+        if rows == 0:
+            raise _Fallback  # "has a header but no rows", in the project's words
+        if bad_days:
+            raise _Fallback  # dates in forms DuckDB's cast does not read (03/04/2025): pandas decides
+        if rejected:
+            self._fail_on_first(rejected)
+        # METHODS.md section 8: an exact repeat with an observed_at is a double upload (dropped), without
+        # one a repeated measurement (kept); both are counted and said
+        notes = _repeat_notes(kept, dropped, wide=False, dated="observed_at" in self.types, sql=False)
+        wanted = (
+            ""
+            if metrics is None
+            else f"AND metric IN ({', '.join(map(_sql_text, sorted(metrics))) or 'NULL'})"
+        )
+        # per-customer means as engine.per_customer computes them from rows (period "" = all periods:
+        # `analyze` reports over all periods, observed_at only tells repeats apart), each double upload
+        # counted once and each repeated measurement as often as it was measured
+        con.execute(
+            f"""CREATE TEMP TABLE per_customer AS
+                SELECT customer_id, metric, segment, offer,
+                       sum(value * weight) / sum(weight) AS value, '{engine.ALL_PERIODS}' AS period
+                FROM (SELECT *, CASE WHEN day IS NULL THEN n ELSE 1 END AS weight FROM grouped
+                      WHERE NOT bad {wanted})
+                GROUP BY customer_id, metric, segment, offer"""
+        )
+        con.execute("DROP TABLE grouped")
+        backend = ibis.duckdb.from_connection(con)
+        evidence = engine.Evidence.from_values(
+            backend, backend.table("per_customer"), granularity=None, observations=rows - dropped
+        )
+        reader: Reader = "duckdb-csv" if self.csv else "duckdb-parquet"
+        return OutcomeEvidence(evidence, tuple(f"{self.source}: {note}" for note in notes), reader)
+
+    def _fail_on_first(self, bad: int) -> None:
+        """The first bad row's first problem, in the words of the project's validation."""
+        problems = [
+            ("no_customer", "customer_id", "missing customer id"),
+            ("no_metric", "metric", "missing metric"),
+            ("not_number", "value", "not a number"),
+            ("infinite", "value", "infinite value"),
+            ("bad_day", "observed_at", "not a date"),
+        ]
+        # file order: a table keeps the rows in the order read, and its rowid counts them
+        self.con.execute("CREATE TEMP TABLE ordered AS SELECT * FROM checked")
+        first = self.con.execute(
+            "SELECT rowid, raw_value, no_customer, no_metric, not_number, infinite, bad_day FROM ordered "
+            "WHERE no_customer OR no_metric OR not_number OR infinite OR bad_day ORDER BY rowid LIMIT 1"
+        ).fetchone()
+        assert first is not None
+        rowid, raw_value, *flags = first
+        _, column, reason = next(p for p, flag in zip(problems, flags, strict=True) if flag)
+        shown = ""
+        if reason == "not a number":
+            # as the pandas path shows it: a missing Parquet cell reads "nan", an empty CSV cell ""
+            text = str(raw_value) if raw_value is not None else ("" if self.csv else "nan")
+            shown = f" ({text!r})" if text.strip() else ""
+        more = f" (and {bad - 1} more rows)" if bad > 1 else ""
+        raise ValueGapError(f"{self.source}: row {int(rowid) + 2}, column {column}: {reason}{shown}{more}.")
+
+
+def claim_metrics(prop: Proposition) -> set[str]:
+    """The metrics a proposition's claims measure (all ``analyze`` reads of an outcomes file)."""
+    return {claim.metric for claim in prop.claims if claim.metric}
