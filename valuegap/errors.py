@@ -82,15 +82,22 @@ class Problem:
         return f"{place}: {self.message}" if place else self.message
 
 
+PROBLEMS_LISTED = 100  # a message lists every problem up to this many, then counts the rest
+
+
 def list_problems(problems: list[Problem], *, in_words: bool = False) -> str:
     """Every problem on one line, numbered when there are several: a message never says "and 2 more".
 
     ``in_words`` names each place as the app does (:attr:`Problem.in_words`) instead of by its path.
+    Past :data:`PROBLEMS_LISTED` the rest are counted, not listed: a 1 MB file of 10,000 unknown
+    fields made a 500 KB message that went to the browser whole.
     """
-    shown = [problem.in_words if in_words else str(problem) for problem in problems]
-    if len(shown) == 1:
+    shown = [problem.in_words if in_words else str(problem) for problem in problems[:PROBLEMS_LISTED]]
+    if len(problems) == 1:
         return shown[0]
-    return f"{len(shown)} problems: " + "; ".join(f"({n}) {text}" for n, text in enumerate(shown, start=1))
+    text = f"{len(problems):,} problems: " + "; ".join(f"({n}) {t}" for n, t in enumerate(shown, start=1))
+    rest = len(problems) - len(shown)
+    return text + (f"; and {rest:,} more: fix these and try again to see them" if rest else "")
 
 
 class ValueGapError(Exception):

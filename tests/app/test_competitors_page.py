@@ -108,6 +108,11 @@ def test_comparative_claims_are_listed_with_their_competitor():
 # ----------------------------------------------------------------------------- hostile files (issue 20)
 
 
+def _plain(elements) -> list[str]:  # type: ignore[no-untyped-def]
+    """Messages as the user reads them: escaping backslashes and invisible word joiners removed."""
+    return [text.replace("\u2060", "") for text in shown(elements)]
+
+
 def _upload_offers(name: str, data: bytes):  # type: ignore[no-untyped-def]
     at = app_at("5_competitors.py", p="1")
     uploader = next(u for u in at.file_uploader if u.key.startswith("vg_offers_file_"))
@@ -124,7 +129,7 @@ def test_hostile_offers_files_get_one_short_plain_message(open_store, name):
     before = open_store().competitors(1)
     at = _upload_offers(name, hostile.offers_payloads()[name])
     assert not at.exception
-    [message] = shown(at.error)
+    [message] = _plain(at.error)
     assert message.startswith(f"{name}: ") and len(message) < 300, message
     assert not any(b.label == "Use this file as the draft" for b in at.button)
     assert open_store().competitors(1) == before
@@ -132,7 +137,7 @@ def test_hostile_offers_files_get_one_short_plain_message(open_store, name):
 
 def test_an_offers_laughs_file_says_to_write_the_value_out():
     at = _upload_offers("offers-laughs.yaml", hostile.offers_laughs(9))
-    assert shown(at.error) == [
+    assert _plain(at.error) == [
         "offers-laughs.yaml: line 2, column 6 has an anchor (&a); these files take no YAML anchors (&) or "
         "aliases (*). Write the value out in full where it is used, or export the file again from this app."
     ]

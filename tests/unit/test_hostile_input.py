@@ -456,3 +456,17 @@ def test_numbers_beyond_a_float_inside_yaml_sets_and_ordered_maps_are_found(text
     with pytest.raises(InvalidInput) as info:
         propfile.load_data(text, source="x")
     assert [p.path for p in info.value.problems] == [path]
+
+
+def test_a_message_lists_the_first_problems_and_counts_the_rest():
+    from valuegap.errors import PROBLEMS_LISTED
+
+    problems = [Problem(f"k{i}", "is not a known field") for i in range(9_000)]
+    error = InvalidInput(problems, source="p.json")
+    assert error.message.startswith("p.json: 9,000 problems: (1) k0: is not a known field; (2) k1: ")
+    assert error.message.endswith(
+        f"({PROBLEMS_LISTED}) k{PROBLEMS_LISTED - 1}: is not a known field; and "
+        f"{9_000 - PROBLEMS_LISTED:,} more: fix these and try again to see them"
+    )
+    assert len(error.message) < 50 * PROBLEMS_LISTED and len(error.in_words) < 50 * PROBLEMS_LISTED
+    assert len(error.problems) == 9_000  # all kept for the CLI and for callers that count them
