@@ -20,11 +20,11 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from valuegap import charts, gaps, links, sharing, sources
-from valuegap.aggregates import ALL_PERIODS, OutcomeSummary
 from valuegap.analysis import Analysis, analyze_summary
+from valuegap.engine import ALL_PERIODS, Evidence
 from valuegap.evidence import Correction
 from valuegap.formatting import escape_markdown
-from valuegap.imports import load_rows, load_summary
+from valuegap.imports import load_evidence, load_rows
 from valuegap.rewording import Rewording
 from valuegap.store import Store, StoredDataset, StoredProposition
 from valuegap.ui import PageContext, choose_dataset, evidence_dataset, page, url_choice
@@ -40,14 +40,14 @@ def _url(store: Store) -> str:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Loading the dataset's aggregates…")
-def _summary(_store: Store, url: str, dataset_id: int) -> OutcomeSummary:
+def _summary(_store: Store, url: str, dataset_id: int) -> Evidence:
     dataset = _store.dataset(dataset_id)
     if sources.is_live(dataset):  # read in its own engine; a version's id is its cache key
-        return sources.load_live_evidence(_store, dataset, connection_secrets())  # type: ignore[return-value]
-    return load_summary(_store, dataset_id)
+        return sources.load_live_evidence(_store, dataset, connection_secrets())
+    return load_evidence(_store, dataset)
 
 
-def cached_summary(store: Store, dataset_id: int) -> OutcomeSummary:
+def cached_summary(store: Store, dataset_id: int) -> Evidence:
     return _summary(store, _url(store), dataset_id)
 
 
@@ -126,7 +126,7 @@ class AnalysisChoice:
     """What the Gap analysis page analyses: which evidence, with which settings."""
 
     dataset: StoredDataset
-    summary: OutcomeSummary
+    summary: Evidence
     alpha: float
     correction: str
     segment: str  # "all" or one segment
