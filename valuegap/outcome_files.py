@@ -225,7 +225,7 @@ class _DuckDBFile:
             wordy = f"regexp_matches(lower({text}), '[a-df-z]|^e|e$')"
             spelled = f"({wordy} AND contains(lower({text}), 'inf'))"  # 'inf', '-Infinity'
             overflow = f"(NOT {wordy} AND isinf({number}) AND NOT contains({text}, '_'))"  # '1e309'
-            infinite = f"(NOT {plain} AND ({spelled} OR {overflow}))"
+            infinite = f"coalesce(NOT {plain} AND ({spelled} OR {overflow}), false)"
             not_number = f"(NOT {plain} AND NOT {infinite})"
             as_number = f"CASE WHEN {plain} THEN {number} END"
         else:
@@ -330,9 +330,11 @@ class _DuckDBFile:
         _, column, reason = next(p for p, flag in zip(problems, flags, strict=True) if flag)
         shown = ""
         if reason == "not a number":
-            # as the pandas path shows it: a missing Parquet cell reads "nan", an empty CSV cell ""
-            text = str(raw_value) if raw_value is not None else ("" if self.csv else "nan")
-            shown = f" ({text!r})" if text.strip() else ""
+            # as the pandas path shows it: a missing Parquet cell or a NaN as nan, a blank CSV cell not
+            if not self.csv and (raw_value is None or self.types[column] != "VARCHAR"):
+                shown = " (nan)"
+            elif raw_value is not None and str(raw_value).strip():
+                shown = f" ({str(raw_value)!r})"
         more = f" (and {bad - 1} more rows)" if bad > 1 else ""
         raise ValueGapError(f"{self.source}: row {int(rowid) + 2}, column {column}: {reason}{shown}{more}.")
 
