@@ -10,30 +10,32 @@ import streamlit as st
 from valuegap import propfile
 from valuegap.editing import (
     access_frame,
-    claims_frame,
+    claims_grid,
     proposition_data,
+    read_claim_cells,
     route_problems,
 )
 from valuegap.errors import ConflictError, InvalidInput
 from valuegap.formatting import escape_markdown
 from valuegap.language import RULE_LABELS, check_wording
 from valuegap.model import (
-    AccessKind,
-    AccessUnit,
-    BenefitKind,
-    ClaimForm,
-    Direction,
-    Frequency,
+    ACCESS_KIND_WORDS,
+    ACCESS_UNIT_WORDS,
+    BENEFIT_WORDS,
+    DIRECTION_WORDS,
+    FORM_WORDS,
+    FREQUENCY_WORDS,
     Period,
     Proposition,
     Status,
     parse_proposition,
 )
 from valuegap.overview import STATUS_LABELS
-from valuegap.revisions import diff_propositions
 from valuegap.store import StoredProposition
 from valuegap.ui import PageContext, choose_proposition, flash, page_setup, run_page
 from valuegap.ui.panels.claim_drafts import claim_drafts
+from valuegap.ui.panels.claim_editor import claim_editor
+from valuegap.ui.panels.proposition_history import changes_frame, history
 
 ctx = page_setup("Propositions", ":material/edit_note:")
 
@@ -57,36 +59,37 @@ def _options(enum: type) -> list[str]:
     return [member.value for member in enum]
 
 
+def _choice(label: str, words: dict[str, str], **kw: Any) -> Any:
+    """A selectbox column showing each option in words; the stored value is unchanged."""
+    return st.column_config.SelectboxColumn(label, options=list(words), format_func=words.__getitem__, **kw)
+
+
+# Number cells are text, so what is typed can be read and refused with a reason ("two", "1.5" in
+# Share) instead of the grid turning it into 0 or 1.00: see valuegap.editing.read_claim_cells.
 CLAIM_COLUMNS = {
     "id": st.column_config.TextColumn(
         "ID", help="Short name for reports and links; made from the text when left blank", max_chars=40
     ),
     "text": st.column_config.TextColumn("Claim as written in the copy", width="large"),
-    "benefit": st.column_config.SelectboxColumn("Benefit", options=_options(BenefitKind)),
-    "form": st.column_config.SelectboxColumn(
-        "Form", options=_options(ClaimForm), help="Picks the test: average, median, up_to, share, ..."
-    ),
-    "metric": st.column_config.TextColumn("Metric", help="Name of the measured outcome"),
-    "claimed": st.column_config.NumberColumn("Claimed", help="The promised value C"),
+    "benefit": _choice("Benefit", BENEFIT_WORDS),
+    "form": _choice("Kind of promise", FORM_WORDS, help="Picks the test"),
+    "metric": st.column_config.TextColumn("What is measured", help="Name of the measured outcome"),
+    "claimed": st.column_config.TextColumn("Promised value", help="The value the copy promises, in digits"),
     "unit": st.column_config.TextColumn("Unit"),
-    "direction": st.column_config.SelectboxColumn(
-        "Better is", options=_options(Direction), default="higher"
-    ),
-    "share": st.column_config.NumberColumn(
-        "Share", min_value=0.0, max_value=1.0, format="%.2f", help="For 'share' claims: 0.95 = 95%"
+    "direction": _choice("Better is", DIRECTION_WORDS, default="higher"),
+    "share": st.column_config.TextColumn(
+        "Share of customers", help="For share claims: 95% (or 95, or 0.95) of customers reach it"
     ),
     "competitor": st.column_config.TextColumn("Competitor"),
-    "ratio": st.column_config.NumberColumn("Ratio", min_value=0.0, help="For comparative claims: 2 = 2×"),
-    "tolerance": st.column_config.NumberColumn(
-        "Tolerance", min_value=0.0, max_value=0.99, default=0.10, format="%.2f",
-        help="Materiality tolerance as a fraction of the claim",
+    "ratio": st.column_config.TextColumn("Times the competitor", help="For comparative claims: 2 = 2×"),
+    "tolerance": st.column_config.TextColumn(
+        "Tolerance", default="10%", help="How far short still counts as kept, as a share of the claim"
     ),
-    "money_per_unit": st.column_config.NumberColumn(
-        "Money per unit", min_value=0.0,
-        help="Converts the metric to money (blank: money = 1, time = value of time)",
+    "money_per_unit": st.column_config.TextColumn(
+        "Money per unit", help="Converts the metric to money (blank: money = 1, time = value of time)"
     ),
-    "importance": st.column_config.NumberColumn("Importance", min_value=0.0, default=1.0),
-}  # fmt: skip
+    "importance": st.column_config.TextColumn("Importance", default="1"),
+}
 
 ACCESS_COLUMNS = {
     "id": st.column_config.TextColumn(
@@ -94,14 +97,14 @@ ACCESS_COLUMNS = {
         help="Names the item in saved scenarios and links; made from the label when left blank",
         max_chars=40,
     ),
-    "kind": st.column_config.SelectboxColumn("Kind", options=_options(AccessKind)),
+    "kind": _choice("Kind", ACCESS_KIND_WORDS),
     "label": st.column_config.TextColumn("What it is", width="medium"),
     "amount": st.column_config.NumberColumn("Amount", min_value=0.0),
-    "unit": st.column_config.SelectboxColumn("Unit", options=_options(AccessUnit), default="hours"),
-    "frequency": st.column_config.SelectboxColumn(
-        "How often", options=_options(Frequency), default="per_period"
-    ),
+    "unit": _choice("Unit", ACCESS_UNIT_WORDS, default="hours"),
+    "frequency": _choice("How often", FREQUENCY_WORDS, default="per_period"),
 }
+CLAIM_LABELS = {key: column["label"] for key, column in CLAIM_COLUMNS.items()}
+ACCESS_LABELS = {key: column["label"] for key, column in ACCESS_COLUMNS.items()}
 
 
 # ----------------------------------------------------------------------------- state
@@ -164,9 +167,10 @@ def render(ctx: PageContext) -> None:
         fields, field_slots = _proposition_fields(base, gen, ctx.actor.can_edit)
         access, access_slot = _access_editor(base, gen, ctx.actor.can_edit)
     with tabs[1]:
+        guided = st.container()
         claims, claims_slot = _claims_editor(base, gen, ctx.actor.can_edit)
     with tabs[2]:
-        _history(ctx, proposition_id, seen)
+        history(ctx, proposition_id, seen, lambda version: _restored(proposition_id, version))
     with tabs[3]:
         _import_export(ctx, current, seen)
 
@@ -174,8 +178,15 @@ def render(ctx: PageContext) -> None:
     with bar:
         _save_bar(ctx, proposition_id, seen, base, editor, field_slots, access_slot, claims_slot)
     if ctx.actor.can_edit:
+        with guided, st.expander("Add or edit one claim, step by step", icon=":material/edit:"):
+            claim_editor(ctx, proposition_id, seen, base, editor, lambda v: _load_version(proposition_id, v))
         with tabs[1], st.expander("Draft claims from your copy", icon=":material/auto_awesome:"):
             claim_drafts(ctx, proposition_id, seen, base, editor, lambda v: _load_version(proposition_id, v))
+
+
+def _restored(proposition_id: int, version: int) -> None:
+    _load_version(proposition_id, version)
+    _discard(proposition_id)
 
 
 def _proposition_fields(base: Proposition, gen: str, editable: bool) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -285,10 +296,10 @@ def _access_editor(base: Proposition, gen: str, editable: bool) -> tuple[pd.Data
 
 def _claims_editor(base: Proposition, gen: str, editable: bool) -> tuple[pd.DataFrame, Any]:
     st.caption(
-        "One row per promise in the copy. The form picks how it will be tested against customer outcomes; "
-        "add rows with the + at the bottom of the table."
+        "All claims as a table, one row per promise in the copy: the kind of promise picks how it is "
+        "tested against customer outcomes. Add rows with the + at the bottom of the table."
     )
-    edited = _table_editor(claims_frame(base), CLAIM_COLUMNS, f"{gen}_claims", editable)
+    edited = _table_editor(claims_grid(base), CLAIM_COLUMNS, f"{gen}_claims", editable)
     slot = st.empty()
     _wording_panel(edited)
     return edited, slot
@@ -297,6 +308,7 @@ def _claims_editor(base: Proposition, gen: str, editable: bool) -> tuple[pd.Data
 def _wording_panel(claims: pd.DataFrame) -> None:
     """Wording flags per claim row, recomputed from what is in the editor right now."""
     flagged = []
+    claims, _ = read_claim_cells(claims)
     for position, record in enumerate(claims.to_dict(orient="records"), start=1):
         text = record.get("text")
         if not isinstance(text, str) or not text.strip():
@@ -329,8 +341,13 @@ def _wording_panel(claims: pd.DataFrame) -> None:
             )
 
 
-def _problem_table(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["Row", "Column", "Problem"])
+def _problem_table(rows: list[tuple[int, str, str]], labels: dict[str, str]) -> pd.DataFrame:
+    """One sentence per problem, naming the row and the column by its heading in the table."""
+    said = [
+        f"Row {row}, {labels.get(column, column)}: {message}" if column else f"Row {row}: {message}"
+        for row, column, message in rows
+    ]
+    return pd.DataFrame({"What to fix": said}, dtype="object")
 
 
 def _save_bar(
@@ -360,9 +377,16 @@ def _save_bar(
         st.rerun()
     cols[2].caption("Unsaved changes" if dirty else "All changes saved")
 
+    if editor.cell_problems:  # shown as soon as typed, not only on Save
+        with claims_slot.container():
+            st.error(
+                "Some cells in the claims table cannot be read; fix them to save:", icon=":material/error:"
+            )
+            cells = [(p.row, p.column, f"{p.message}") for p in editor.cell_problems]
+            st.dataframe(_problem_table(cells, CLAIM_LABELS), hide_index=True, width="stretch")
     if save:
-        if problems:
-            _show_problems(problems, editor, field_slots, access_slot, claims_slot)
+        if problems or editor.cell_problems:
+            _show_problems(problems or [], editor, field_slots, access_slot, claims_slot)
             return
         assert draft is not None
         try:
@@ -380,6 +404,8 @@ def _save_bar(
 
 def _show_problems(problems, editor, field_slots, access_slot, claims_slot) -> None:  # type: ignore[no-untyped-def]
     routed = route_problems(problems, editor)
+    routed.claims += [(p.row, p.column, p.message) for p in editor.cell_problems]
+    routed.claims.sort(key=lambda problem: problem[0])
     where = []
     for path, messages in routed.fields.items():
         label = FIELD_LABELS.get(path, path)
@@ -389,22 +415,30 @@ def _show_problems(problems, editor, field_slots, access_slot, claims_slot) -> N
         where.append(label)
     if routed.access:
         access_slot.error("Cost of access has problems:")
-        access_slot.dataframe(_problem_table(routed.access), hide_index=True)
-        where.append("cost of access rows " + ", ".join(sorted({str(r) for r, _, _ in routed.access})))
+        access_slot.dataframe(_problem_table(routed.access, ACCESS_LABELS), hide_index=True, width="stretch")
+        where.append(_rows("cost of access", routed.access))
     if routed.claims:
         with claims_slot.container():
             st.error("These claims need fixing before the proposition can be saved:")
-            st.dataframe(_problem_table(routed.claims), hide_index=True, width="stretch")
-        where.append("claim rows " + ", ".join(str(r) for r in sorted({r for r, _, _ in routed.claims})))
+            st.dataframe(_problem_table(routed.claims, CLAIM_LABELS), hide_index=True, width="stretch")
+        where.append(_rows("claims table", routed.claims))
     for message in routed.general:
         where.append(message)
+    count = routed.count + len(editor.cell_problems)
     st.error(
         escape_markdown(
-            f"Not saved: {routed.count} problem{'s' if routed.count != 1 else ''} to fix "
-            f"({'; '.join(where)}). Your edits are kept."
+            f"Not saved: {count} problem{'s' if count != 1 else ''} to fix ({'; '.join(where)}). "
+            "Your edits are kept."
         ),
         icon=":material/error:",
     )
+
+
+def _rows(table: str, rows: list[tuple[int, str, str]]) -> str:
+    """ "claims table, rows 2 and 4" """
+    numbers = [str(row) for row in sorted({row for row, _, _ in rows})]
+    listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    return f"{table}, row{'s' if len(numbers) > 1 else ''} {listed}"
 
 
 def _show_conflict(proposition_id: int, conflict: tuple, draft: Proposition | None) -> None:
@@ -412,11 +446,7 @@ def _show_conflict(proposition_id: int, conflict: tuple, draft: Proposition | No
     box = st.container(border=True)
     box.error(escape_markdown(message), icon=":material/sync_problem:")
     if changes:
-        box.dataframe(
-            _changes_frame(changes),
-            hide_index=True,
-            width="stretch",
-        )
+        box.dataframe(changes_frame(changes), hide_index=True, width="stretch")
     cols = box.columns(2)
     if cols[0].button("Load their version", icon=":material/refresh:", key="vg_load_theirs"):
         _load_version(proposition_id, their_version)
@@ -430,64 +460,6 @@ def _show_conflict(proposition_id: int, conflict: tuple, draft: Proposition | No
             icon=":material/download:",
             on_click="ignore",
         )
-
-
-def _changes_frame(changes: list) -> pd.DataFrame:
-    frame = pd.DataFrame([c.to_dict() for c in changes]).astype(str)
-    return frame.rename(columns={"path": "Field", "change": "Change", "before": "Before", "after": "After"})
-
-
-def _history(ctx: PageContext, proposition_id: int, seen: int) -> None:
-    revisions = ctx.store.revisions(proposition_id)
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Version": r.version,
-                    "When (UTC)": r.changed_at,
-                    "Who": r.changed_by,
-                    "What": r.action,
-                    "Changes": r.summary,
-                }
-                for r in revisions
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={"When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
-    )
-    versions = [r.version for r in revisions]
-    if len(versions) < 2:
-        st.caption("Compare and restore appear once there is more than one version.")
-        return
-    by_version = {r.version: r for r in revisions}
-    st.markdown("**Compare versions**")
-    cols = st.columns(2)
-    older = cols[0].selectbox("From", versions, index=1, key=f"hist_from_{proposition_id}")
-    newer = cols[1].selectbox("To", versions, index=0, key=f"hist_to_{proposition_id}")
-    changes = diff_propositions(by_version[older].proposition, by_version[newer].proposition)
-    if changes:
-        st.dataframe(
-            _changes_frame(changes),
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.caption("These two versions are the same.")
-    if not ctx.actor.can_edit:
-        return
-    st.markdown("**Restore**")
-    cols = st.columns([2, 2, 3])
-    target = cols[0].selectbox(
-        "Version to restore", versions[1:], key=f"hist_restore_{proposition_id}", label_visibility="collapsed"
-    )
-    if cols[1].button(f"Restore version {target}", icon=":material/history:"):
-        restored = ctx.store.restore(proposition_id, target, seen_version=seen, actor=ctx.actor)
-        _load_version(proposition_id, restored.version)
-        _discard(proposition_id)
-        flash(f"Restored version {target} as version {restored.version}.")
-        st.rerun()
-    cols[2].caption("A restore is saved as a new version, so it can be undone the same way.")
 
 
 def _import_export(ctx: PageContext, current: StoredProposition, seen: int) -> None:
@@ -512,7 +484,11 @@ def _import_export(ctx: PageContext, current: StoredProposition, seen: int) -> N
             if upload is None:
                 st.error("Choose a YAML or JSON proposition file first.")
                 return
-            new = propfile.loads(upload.getvalue(), propfile.format_for(upload.name), source=upload.name)
+            try:
+                new = propfile.loads(upload.getvalue(), propfile.format_for(upload.name), source=upload.name)
+            except InvalidInput as exc:
+                st.error(escape_markdown(exc.in_words), icon=":material/error:")
+                return
             saved = ctx.store.save(current.id, new, seen_version=seen, actor=ctx.actor, action="import")
             _load_version(current.id, saved.version)
             flash(f"Replaced with {upload.name}: version {saved.version}.")

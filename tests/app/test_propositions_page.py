@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.app.conftest import app_at, shown
+from tests.app.conftest import app_at
+from tests.app.conftest import shown as shown_escaped
 from valuegap.formatting import escape_markdown
 from valuegap.language import RULE_LABELS, check_proposition
 from valuegap.store import Actor
 
 LATER = datetime.now(UTC) + timedelta(days=7)
+
+
+def shown(elements) -> list[str]:
+    """As the user reads them: escaping backslashes and the invisible word joiners removed."""
+    return [text.replace("\u2060", "") for text in shown_escaped(elements)]
 
 
 def field(at, label):
