@@ -19,6 +19,12 @@ RUN useradd --create-home --uid 10001 --user-group valuegap \
 
 WORKDIR /app
 
+# Pango for WeasyPrint (the stakeholder report as PDF) and fonts with the widths the charts are laid out with
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 # The pinned dependencies (the file Streamlit Community Cloud reads) in their own layer, so a code
 # change does not reinstall them; its last line, the app itself, needs the source and comes next.
 COPY requirements.txt ./

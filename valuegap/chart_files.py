@@ -1,17 +1,26 @@
 """Charts as files: SVG and PNG of a Vega-Lite spec, rendered offline by vl-convert.
 
 The same renderer serves the standalone report (inline SVG) and the download under every chart in
-the app. A chart that stretches to its container on screen gets a fixed width in a file.
+the app, and :func:`png_zip` puts a report's charts in one zip for slides. A chart that stretches to
+its container on screen gets a fixed width in a file.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
 
 FILE_WIDTH = 720
 PNG_SCALE = 2  # sharp on high-density screens and in slide decks
+FILE_FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+"""The charts' font in a file. Vega lays text out with Arial's widths; a bare "sans-serif" is DejaVu
+Sans on Linux (in WeasyPrint's PDF too), which is wider, so axis labels overlapped and the ends of
+labels and legends were cut off. Liberation Sans has Arial's widths."""
 
 
 def fixed_width(spec: dict[str, Any], width: int = FILE_WIDTH) -> dict[str, Any]:
@@ -26,8 +35,15 @@ def fixed_width(spec: dict[str, Any], width: int = FILE_WIDTH) -> dict[str, Any]
     return out
 
 
+def with_font(spec: dict[str, Any], font: str = FILE_FONT) -> dict[str, Any]:
+    """``spec`` drawn in ``font`` unless its config names a font already."""
+    config = dict(spec.get("config") or {})
+    config.setdefault("font", font)
+    return {**spec, "config": config}
+
+
 def _spec(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
-    return fixed_width(chart if isinstance(chart, dict) else chart.to_dict())
+    return with_font(fixed_width(chart if isinstance(chart, dict) else chart.to_dict()))
 
 
 def to_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
@@ -40,3 +56,17 @@ def to_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PNG_SCALE) 
     import vl_convert
 
     return vl_convert.vegalite_to_png(_spec(chart), scale=scale)
+
+
+def file_stem(name: str) -> str:
+    """A chart's name as a file name: lower case, words joined by dashes ("Value map" → "value-map")."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "chart"
+
+
+def png_zip(charts: Mapping[str, alt.TopLevelMixin | dict[str, Any]], scale: float = PNG_SCALE) -> bytes:
+    """One PNG per chart, named after it, in a zip: the charts of a report, ready for slides."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, (name, chart) in enumerate(charts.items(), start=1):
+            archive.writestr(f"{number:02d}-{file_stem(name)}.png", to_png(chart, scale=scale))
+    return buffer.getvalue()

@@ -202,7 +202,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from valuegap.analysis import analyze
     from valuegap.competition import value_map
     from valuegap.ingest.outcomes import read_outcomes
-    from valuegap.report import ReportInputs, build_report
+    from valuegap.report import ReportInputs, build_report, html_to_pdf
 
     if _is_source(args.outcomes, args):
         from valuegap.sources import redact_url
@@ -218,13 +218,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
         label = outcomes_path.name
     prop = analysis.proposition
     market = value_map(offerfile.read(Path(args.offers))) if args.offers else None
-    page = build_report(ReportInputs(analysis, dataset_label=label, value_map=market))
     out = Path(args.output)
+    as_pdf = args.pdf or out.suffix.lower() == ".pdf"
+    if as_pdf and out.suffix.lower() in (".html", ".htm"):
+        raise ValueGapError(f"{out}: --pdf writes a PDF; name the output file .pdf, or leave out --pdf.")
+    inputs = ReportInputs(analysis, dataset_label=label, value_map=market)
+    content = html_to_pdf(build_report(inputs)) if as_pdf else build_report(inputs).encode("utf-8")
     try:
-        out.write_text(page, encoding="utf-8")
+        out.write_bytes(content)
     except OSError as exc:
         raise ValueGapError(f"{out}: cannot write the report there ({exc.strerror}).") from None
-    print(f"Wrote the report for {prop.name} to {out}")
+    print(f"Wrote the report for {prop.name} to {out}{' (PDF)' if as_pdf else ''}")
     return EXIT_OK
 
 
@@ -352,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     valuemap.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
     valuemap.set_defaults(run=_cmd_valuemap)
 
-    report = commands.add_parser("report", help="write the standalone HTML stakeholder report")
+    report = commands.add_parser("report", help="write the standalone stakeholder report (HTML or PDF)")
     report.add_argument("proposition", help="proposition file (YAML or JSON)")
     report.add_argument(
         "outcomes", help="outcomes CSV: customer_id, metric, value (+ segment, offer); or a live source's "
@@ -360,7 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
         "with --table or --query",
     )  # fmt: skip
     _source_arguments(report)
-    report.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    report.add_argument("-o", "--output", required=True, help="file to write: HTML, or PDF if named .pdf")
+    report.add_argument("--pdf", action="store_true", help="write a PDF whatever the file's name")
     report.add_argument("--offers", help="offers file (YAML or JSON) to include the customer value map")
     report.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     report.add_argument("--correction", choices=["holm", "fdr_bh", "none"], default="holm")

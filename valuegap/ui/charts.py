@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import altair as alt
@@ -11,13 +10,9 @@ import streamlit as st
 from valuegap import chart_files
 
 
-def _file_stem(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "chart"
-
-
 def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str, *, key: str) -> None:
     """ "SVG" and "PNG" download buttons for ``chart`` (a file is drawn only when asked for)."""
-    stem = _file_stem(name)
+    stem = chart_files.file_stem(name)
     with st.popover("Download chart", icon=":material/download:", width="content"):
         st.download_button(
             "SVG (for documents)", lambda: chart_files.to_svg(chart).encode("utf-8"), file_name=f"{stem}.svg",
