@@ -245,3 +245,121 @@ def test_a_viewer_never_sees_the_drafting_panel(open_store):
     at = app_at("2_propositions.py", share=token)
     assert not [expander for expander in at.expander if expander.label == "Draft claims from your copy"]
     assert not [b for b in at.button if b.label == "Find claims in the copy"]
+
+
+# ----------------------------------------------------------------------------- guided claim editor
+
+
+def by_label(widgets, label):
+    return next(widget for widget in widgets if widget.label == label)
+
+
+def test_the_guided_editor_asks_only_what_the_form_needs_and_adds_a_share_claim(open_store):
+    at = app_at("2_propositions.py", p="1")
+    before = open_store().get(1).proposition
+    by_label(at.text_area, "The claim, as written in your copy").input("95% of invoices go out on time")
+    by_label(at.selectbox, "What kind of promise is it?").set_value("share")
+    at.run()
+    labels = {widget.label for widget in at.text_input}
+    assert "What share of customers must reach it?" in labels
+    assert "Which competitor does it compare with?" not in labels  # only what a share claim needs
+    by_label(at.text_input, "What is measured?").input("invoices_on_time")
+    by_label(at.text_input, "What value does the copy promise?").input("0")
+    by_label(at.text_input, "What share of customers must reach it?").input("95")
+    at.run()
+    button(at, "Add this claim").click()
+    at.run()
+    assert not at.exception and not shown(at.error), shown(at.error)
+    saved = open_store().get(1)
+    assert saved.version == 2 and len(saved.proposition.claims) == len(before.claims) + 1
+    added = saved.proposition.claims[-1]
+    assert (added.id, added.form.value, added.share, added.metric) == (
+        "95-of-invoices-go-out-on-time", "share", 0.95, "invoices_on_time",
+    )  # fmt: skip
+    assert added.competitor is None and added.ratio is None
+
+
+def test_the_guided_editor_refuses_a_share_it_cannot_read_and_saves_nothing(open_store):
+    at = app_at("2_propositions.py", p="1")
+    by_label(at.text_area, "The claim, as written in your copy").input("Most orders arrive on time")
+    by_label(at.selectbox, "What kind of promise is it?").set_value("share")
+    at.run()
+    by_label(at.text_input, "What is measured?").input("on_time")
+    by_label(at.text_input, "What value does the copy promise?").input("two")
+    by_label(at.text_input, "What share of customers must reach it?").input("1.5")
+    at.run()
+    errors = shown(at.error)
+    assert any("What value does the copy promise? must be a number written in digits" in e for e in errors)
+    assert any("1.5% or 150%" in e for e in errors), errors
+    button(at, "Add this claim").click()
+    at.run()
+    assert any(e.startswith("Not saved: 2 answers to fix") for e in shown(at.error))
+    assert open_store().get(1).version == 1
+
+
+def test_the_guided_editor_edits_an_existing_claim_and_names_missing_answers_in_words(open_store):
+    at = app_at("2_propositions.py", p="1")
+    claim = open_store().get(1).proposition.claims[0]
+    by_label(at.selectbox, "Claim to edit").set_value(claim.id)
+    at.run()
+    assert by_label(at.text_area, "The claim, as written in your copy").value == claim.text
+    by_label(at.selectbox, "What kind of promise is it?").set_value("comparative")
+    at.run()
+    button(at, "Save this claim").click()
+    at.run()
+    errors = shown(at.error)
+    assert any("competitor: is required" in e and "ratio to the competitor: is required" in e for e in errors)
+    assert not any("claims[" in e for e in errors), errors  # no field paths
+    by_label(at.text_input, "Which competitor does it compare with?").input("Rival")
+    by_label(at.text_input, "How many times theirs?").input("2×")
+    at.run()
+    button(at, "Save this claim").click()
+    at.run()
+    saved = open_store().get(1).proposition.claim(claim.id)
+    assert (saved.form.value, saved.competitor, saved.ratio) == ("comparative", "Rival", 2.0)
+
+
+def test_the_guided_editor_is_not_shown_to_viewers(open_store):
+    _, token = open_store().create_share_link(1, expires_at=LATER, actor=Actor("editor@example.com"))
+    at = app_at("2_propositions.py", share=token)
+    assert not [e for e in at.expander if e.label == "Add or edit one claim, step by step"]
+    assert not any(w.label == "The claim, as written in your copy" for w in at.text_area)
+
+
+# ----------------------------------------------------------------------------- history
+
+
+def compared_versions(at) -> tuple[int, int]:
+    return by_label(at.selectbox, "From version").value, by_label(at.selectbox, "To version").value
+
+
+def test_history_compares_the_newest_versions_after_each_save_and_restore_in_sentences(open_store):
+    at = app_at("2_propositions.py", p="1")
+    original = open_store().get(1).proposition.name
+    for name in ("Second name", "Third name"):
+        field(at, "Name").input(name)
+        at.run()
+        button(at, "Save").click()
+        at.run()
+        assert by_label(at.selectbox, "To version").value == open_store().get(1).version
+    assert (by_label(at.selectbox, "From version").value, by_label(at.selectbox, "To version").value) == (
+        2,
+        3,
+    )
+    compared = [frame.value for frame in at.dataframe if "What changed" in frame.value.columns]
+    assert compared and list(compared[0]["What changed"]) == ["Name: “Second name” → “Third name”"]
+    by_label(at.selectbox, "Version to restore").set_value(1)
+    at.run()
+    button(at, "Restore version 1").click()
+    at.run()
+    assert (by_label(at.selectbox, "From version").value, by_label(at.selectbox, "To version").value) == (
+        3,
+        4,
+    )
+    compared = [frame.value for frame in at.dataframe if "What changed" in frame.value.columns]
+    assert list(compared[0]["What changed"]) == [f"Name: “Third name” → “{original}”"]
+    versions = next(frame.value for frame in at.dataframe if "Changes" in frame.value.columns)
+    assert list(versions["Version"]) == [4, 3, 2, 1]
+    assert versions["Changes"].iloc[0] == f"Name: “Third name” → “{original}”"
+    assert versions["What"].iloc[0] == "Restored version 1"
+    assert not any("{" in text for text in versions["Changes"])  # never a Python mapping
