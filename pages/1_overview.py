@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from valuegap import links, propfile
 from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown
 from valuegap.model import Price, Proposition
-from valuegap.overview import Evidence, PropositionStatus, first_steps, status_frame, to_do, workspace_status
+from valuegap.overview import (
+    DONE,
+    Evidence,
+    PropositionStatus,
+    age_text,
+    by_urgency,
+    first_steps,
+    status_frame,
+    verdict_text,
+    workspace_status,
+)
 from valuegap.ui import (
     PageContext,
     evidence_dataset,
@@ -23,6 +35,7 @@ from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Overview", ":material/dashboard:")
 EDITOR = page("2_propositions.py").path
+CARDS = 8  # propositions shown as cards; the table below lists them all
 
 
 def render(ctx: PageContext) -> None:
@@ -35,9 +48,9 @@ def render(ctx: PageContext) -> None:
     items = visible_propositions(ctx, include_archived=show_archived)
     statuses = workspace_status(items, _current_evidence(ctx, items))
     _start_here(ctx, statuses)
-    if ctx.actor.can_edit:
-        _create_and_import(ctx)
     if not items:
+        if ctx.actor.can_edit:
+            _create_and_import(ctx)
         st.info(
             "No propositions yet. Create one with **New proposition** above, or import a YAML or JSON "
             "proposition file."
@@ -45,17 +58,25 @@ def render(ctx: PageContext) -> None:
             else "The workspace is empty."
         )
         return
+    _cards(ctx, statuses)
     frame = status_frame(statuses)
+    st.subheader("All propositions")
     totals = st.columns(4)
     totals[0].metric("Propositions", len(frame))
     totals[1].metric(
-        "Claims with wording flags",
+        "Claims flagged",
         int(frame["Claims flagged"].sum()),
         help="Absolute words, unqualified superlatives, 'up to' phrasing, proof phrases, numbers that "
         "differ from the claim, and measurable-sounding puffery.",
     )
-    totals[2].metric("With current evidence", sum(s.has_evidence for s in statuses))
-    totals[3].metric("Exaggerated claims", sum(len(s.exaggerated) for s in statuses))
+    totals[2].metric(
+        "With evidence",
+        sum(s.has_evidence for s in statuses),
+        help="Propositions with current outcome data, chosen on the Evidence page",
+    )
+    totals[3].metric(
+        "Exaggerated", sum(len(s.exaggerated) for s in statuses), help="Claims the evidence shows exaggerated"
+    )
     visible = frame.drop(columns=["Claims flagged"] if show_archived else ["Claims flagged", "Archived"])
     event = st.dataframe(
         visible,
@@ -64,7 +85,6 @@ def render(ctx: PageContext) -> None:
         selection_mode="single-row",
         key="overview_table",
         column_config={
-            "Name": st.column_config.TextColumn("Name", pinned=True),
             "Updated": st.column_config.DatetimeColumn("Updated", format="YYYY-MM-DD HH:mm"),
             "Wording flags": st.column_config.NumberColumn(
                 "Wording flags", help="Number of wording problems across the claims"
@@ -87,6 +107,9 @@ def render(ctx: PageContext) -> None:
     selected = [row for row in (event.selection.rows if event is not None else []) if row < len(frame)]
     if selected:  # a selection can outlive its row (after a delete, or toggling archived)
         _actions(ctx, int(frame.index[selected[0]]), items)
+    if ctx.actor.can_edit:
+        st.subheader("Add a proposition")
+        _create_and_import(ctx)
 
 
 def _current_evidence(ctx: PageContext, items: list) -> dict[int, Evidence]:
@@ -106,30 +129,54 @@ def _current_evidence(ctx: PageContext, items: list) -> dict[int, Evidence]:
 
 
 def _start_here(ctx: PageContext, statuses: list[PropositionStatus]) -> None:
-    """The three first steps until the workspace has done them, then what to do first."""
-    if not ctx.actor.can_edit:
-        return
+    """A new workspace's three first steps, until some proposition has done each of them."""
     steps = first_steps(statuses)
-    if not all(step.done for step in steps):
-        st.subheader("Start here")
-        for number, step in enumerate(steps, start=1):
-            mark = ":material/check_circle:" if step.done else f"**{number}.**"
-            cells = st.columns([5, 1], vertical_alignment="center")
-            cells[0].markdown(f"{mark} {step.text}")
-            cells[1].page_link(page(step.page).path, label=page(step.page).title, icon=page(step.page).icon)
+    if not ctx.actor.can_edit or all(step.done for step in steps):
         return
-    pending = to_do(statuses)
-    if not pending:
-        return
-    st.subheader("What to do first")
-    for status in pending:
-        step = status.next_step
-        st.page_link(
-            page(step.page).path,
-            label=escape_markdown(f"{status.name}: {step.text}"),
-            icon=page(step.page).icon,
-            query_params={links.PROPOSITION: str(status.id)},
-        )
+    st.subheader("Start here")
+    for number, step in enumerate(steps, start=1):
+        mark = ":material/check_circle:" if step.done else f"**{number}.**"
+        cells = st.columns([5, 2], vertical_alignment="center")
+        cells[0].markdown(f"{mark} {step.text}")
+        spec = page(step.page)
+        cells[1].page_link(spec.path, label=spec.title, icon=spec.icon)
+
+
+def _cards(ctx: PageContext, statuses: list[PropositionStatus]) -> None:
+    """Where each proposition stands, most urgent first, with a link to its next step."""
+    shown = by_urgency(statuses)[:CARDS]
+    st.subheader("Where each proposition stands")
+    now = datetime.now(UTC)
+    for status in shown:
+        with st.container(border=True):
+            top = st.columns([1, 1], vertical_alignment="center")
+            archived = " · archived" if status.archived else ""
+            top[0].markdown(f"**{escape_markdown(status.name)}** · {status.status}{archived}")
+            step = status.next_step
+            if ctx.actor.can_edit:  # a share-link viewer reads where it stands, with nothing to do
+                top[1].page_link(
+                    page(step.page).path,
+                    label=escape_markdown(step.text),
+                    icon=":material/check_circle:" if step.urgency >= DONE else ":material/arrow_forward:",
+                    query_params={links.PROPOSITION: str(status.id)},
+                )
+            if status.has_evidence and status.evidence_uploaded is not None:
+                evidence = (
+                    f"{escape_markdown(status.evidence)}, uploaded {age_text(status.evidence_uploaded, now)}"
+                )
+            else:
+                evidence = "none yet"
+            exaggerated = ", ".join(status.exaggerated) or "none"
+            lines = [
+                f"{status.claims} claims · {status.wording_flags} wording flags · Evidence: {evidence}",
+                f"Verdicts: {verdict_text(status.verdicts)}"
+                + (f" · Exaggerated: {escape_markdown(exaggerated)}" if status.has_evidence else ""),
+                f"Value gap per customer: {escape_markdown(status.value_gap)}",
+                f"Last change {status.updated_at:%Y-%m-%d} by {escape_markdown(status.updated_by)}",
+            ]
+            st.caption("  \n".join(lines))
+    if len(statuses) > len(shown):
+        st.caption(f"{len(statuses) - len(shown)} more in the table below.")
 
 
 def _create_and_import(ctx: PageContext) -> None:

@@ -243,9 +243,13 @@ def first_steps(statuses: Sequence[PropositionStatus]) -> list[Step]:
     ]
 
 
+def by_urgency(statuses: Sequence[PropositionStatus]) -> list[PropositionStatus]:
+    """Most urgent first: least advanced (no claims, no evidence, exaggerated claims, wording,
+    unmeasured claims), then those with nothing left to fix, archived ones last; by name within."""
+    return sorted(statuses, key=lambda s: (s.archived, s.next_step.urgency, s.name.casefold(), s.id))
+
+
 def to_do(statuses: Sequence[PropositionStatus], limit: int = 3) -> list[PropositionStatus]:
-    """What to do first across the workspace: the propositions (archived ones left out) whose next
-    step is most urgent, least advanced first (no claims, no evidence, exaggerated claims, wording,
-    unmeasured claims); those with nothing left to fix are left out."""
-    pending = [s for s in statuses if not s.archived and s.next_step.urgency < DONE]
-    return sorted(pending, key=lambda s: (s.next_step.urgency, s.name.casefold(), s.id))[:limit]
+    """What to do first across the workspace: the ``limit`` most urgent propositions with something
+    left to fix (archived ones left out)."""
+    return [s for s in by_urgency(statuses) if not s.archived and s.next_step.urgency < DONE][:limit]

@@ -109,3 +109,75 @@ def test_the_overview_table_downloads_as_excel_with_its_times_in_utc(open_store)
     assert {
         sheet.cell(row=r, column=header.index("Name") + 1).value for r in range(2, len(table) + 2)
     } == names
+
+
+# ----------------------------------------------------------------------------- the start (issue 19)
+
+
+def _link_labels(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [element.proto.label for element in at.get("page_link")]
+
+
+def _cards(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Each proposition card's facts (its caption), by the proposition's name in bold above it."""
+    names = [m.value for m in at.markdown if m.value.startswith("**") and " · " in m.value]
+    facts = [
+        c.value for c in at.caption if c.value.startswith(tuple("0123456789")) and "Evidence:" in c.value
+    ]
+    return {
+        name.split("**")[1].replace("\\", ""): fact.replace("\\", "")
+        for name, fact in zip(names, facts, strict=True)
+    }
+
+
+def test_each_proposition_says_where_it_stands_from_its_current_evidence(open_store):
+    store = open_store()
+    at = app_at("1_overview.py")
+    assert not at.exception and not at.error
+    cards = _cards(at)
+    assert set(cards) == {item.proposition.name for item in store.list_propositions()}
+    for item in store.list_propositions():
+        current = store.current_dataset(item.id)
+        fact = cards[item.proposition.name]
+        assert f"Evidence: {current.name} v{current.version}, uploaded today" in fact
+        assert "Verdicts: " in fact and "exaggerated" in fact and "Value gap per customer: " in fact
+        assert f"by {item.updated_by}" in fact
+    assert not any(
+        "(" + d.content_hash[:8] + ")" in text for d in store.datasets() for text in cards.values()
+    )
+    assert "Reword 2 exaggerated claims" in _link_labels(
+        at
+    )  # each card's next step, a link to where it is done
+
+
+def test_a_newer_upload_that_is_not_current_does_not_change_the_overview(open_store):
+    from valuegap import ingest
+    from valuegap.imports import import_table
+    from valuegap.store import Actor
+
+    store = open_store()
+    ledgerly = next(i for i in store.list_propositions() if i.proposition.name.startswith("Ledgerly"))
+    current = store.current_dataset(ledgerly.id)
+    data = b"customer_id,metric,value\nA,days_sooner_paid,30\nB,days_sooner_paid,31\nC,days_sooner_paid,29\n"
+    raw = ingest.read_table(data, "newer.csv")
+    import_table(
+        store, raw, ingest.propose_mapping(raw), name="Newer upload", proposition_id=ledgerly.id,
+        actor=Actor("Bo"),
+    )  # fmt: skip
+    assert store.current_dataset(ledgerly.id).id == current.id
+    fact = _cards(app_at("1_overview.py"))[ledgerly.proposition.name]
+    assert f"Evidence: {current.name} v{current.version}" in fact and "Newer upload" not in fact
+
+
+def test_a_new_workspace_starts_with_three_first_steps(open_store):
+    store = open_store()
+    from valuegap.workspace import SYSTEM_ACTOR
+
+    for item in store.list_propositions():
+        store.delete(item.id, SYSTEM_ACTOR)
+    at = app_at("1_overview.py")
+    assert [h.value for h in at.subheader][:1] == ["Start here"]
+    steps = [m.value for m in at.markdown if m.value[:4] in ("**1.", "**2.", "**3.")]
+    assert len(steps) == 3
+    assert steps[0].startswith("**1.** Create a proposition") and "evidence" in steps[1]
+    assert set(_link_labels(at)) >= {"Propositions", "Evidence", "Gap analysis"}
