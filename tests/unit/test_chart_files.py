@@ -37,3 +37,45 @@ def test_container_width_becomes_a_fixed_width_in_every_part():
     assert fixed["width"] == 500
     assert [part["width"] for part in fixed["vconcat"]] == [500, 500]
     assert chart_files.fixed_width({"mark": "bar", "width": 300})["width"] == 300  # a set width is kept
+
+
+def test_a_file_draws_in_a_font_with_the_widths_vega_lays_text_out_with():
+    svg = chart_files.to_svg(_chart())
+    assert 'font-family="Liberation Sans, Arial, Helvetica, sans-serif"' in svg
+    own = chart_files.with_font({"mark": "bar", "config": {"font": "Georgia", "view": {"stroke": None}}})
+    assert own["config"] == {"font": "Georgia", "view": {"stroke": None}}  # a chart's own font is kept
+
+
+def test_the_charts_for_slides_are_one_png_each_in_a_zip_named_after_them():
+    import io
+    import struct
+    import zipfile
+
+    other = alt.Chart(FRAME).mark_point().encode(x="fulfilment:Q", y="claim:N")
+    data = chart_files.png_zip({"Claims": _chart(), "Value map / quadrant": other.to_dict()})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["01-claims.png", "02-value-map-quadrant.png"]
+        for name in archive.namelist():
+            png = archive.read(name)
+            assert png[:8] == b"\x89PNG\r\n\x1a\n"
+            assert struct.unpack(">I", png[16:20])[0] >= chart_files.FILE_WIDTH  # at twice the pixels
+
+
+def test_the_report_charts_are_the_ones_it_draws():
+    from pathlib import Path
+
+    from valuegap import offerfile
+    from valuegap.analysis import analyze
+    from valuegap.competition import value_map
+    from valuegap.demo import demo_propositions
+    from valuegap.report import ReportInputs, build_report, report_charts
+
+    root = Path(__file__).resolve().parents[2]
+    analysis = analyze(demo_propositions()[0][1], pd.read_csv(root / "data/outcomes/invoicing-saas.csv"))
+    market = value_map(offerfile.read(root / "data/competitors/invoicing-saas.yaml"))
+    assert list(report_charts(ReportInputs(analysis, "v1"))) == ["claims", "value gap"]
+    inputs = ReportInputs(analysis, "v1", value_map=market)
+    assert list(report_charts(inputs)) == ["claims", "value gap", "value map"]
+    page = build_report(inputs)
+    for spec in report_charts(inputs).values():  # the same drawing as in the report
+        assert chart_files.to_svg(spec) in page
