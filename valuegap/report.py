@@ -146,9 +146,14 @@ def report_charts(inputs: ReportInputs) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _svg(spec: dict[str, Any]) -> Markup:
-    """A chart as inline SVG (vl-convert writes the chart's text escaped)."""
-    return Markup(chart_files.to_svg(spec))
+_SVG_ID = re.compile(r'(\bid="|url\(#|href="#)(?=[A-Za-z_])')
+
+
+def _svg(spec: dict[str, Any], name: str) -> Markup:
+    """A chart as inline SVG (vl-convert writes the chart's text escaped). Every chart numbers its
+    clip paths from 1, and ids are shared by the whole page, so a chart would clip its marks with
+    another's rectangle: each chart's ids and references get the chart's ``name`` in front."""
+    return Markup(_SVG_ID.sub(lambda m: f"{m.group(1)}{name}-", chart_files.to_svg(spec)))
 
 
 # --------------------------------------------------------------------------- the summary
@@ -300,7 +305,7 @@ def _verdicts(analysis: Analysis) -> dict[str, Any]:
             f"many were measured. Gap per customer: what customers miss in money {per} (negative: they "
             f"get more than promised; – where the claim is not counted in money)."
         ),
-        "chart": _svg(charts.chart_spec("claims", gaps.claims_chart_frame(analysis))),
+        "chart": _svg(charts.chart_spec("claims", gaps.claims_chart_frame(analysis)), "claims"),
         "caption": charts.caption("claims"),
     }
 
@@ -373,7 +378,7 @@ def _value(analysis: Analysis) -> dict[str, Any] | None:
         "totals": totals,
         "notes": notes,
         "claims": claims,
-        "chart": _svg(charts.chart_spec("waterfall", steps, currency=currency)),
+        "chart": _svg(charts.chart_spec("waterfall", steps, currency=currency), "waterfall"),
         "caption": charts.caption("waterfall"),
     }
 
@@ -490,7 +495,7 @@ def _value_map(vm: ValueMap, currency: str) -> dict[str, Any]:
         "columns": [labels.get(c, c.replace("_", " ").capitalize()) for c in positions.columns],
         "rows": _cells(positions, {"price": lambda v: _money(v, currency)}),
         "line": line,
-        "chart": _svg(market_charts.value_map_chart(vm).to_dict()),
+        "chart": _svg(market_charts.value_map_chart(vm).to_dict(), "value-map"),
         "caption": VALUE_MAP_CAPTION,
     }
 
