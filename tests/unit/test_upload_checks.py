@@ -381,7 +381,11 @@ def _worker_facts(pid_seen: list[int]) -> dict[str, object]:
     pid_seen.append(worker.pid)
     limits = Path(f"/proc/{worker.pid}/limits").read_text()
     line = next(line for line in limits.splitlines() if line.startswith("Max address space"))
-    return {"nice": os.getpriority(os.PRIO_PROCESS, worker.pid), "address space": int(line.split()[3])}
+    return {
+        "nice": os.getpriority(os.PRIO_PROCESS, worker.pid),
+        "address space": int(line.split()[3]),
+        "policy": os.sched_getscheduler(worker.pid),
+    }
 
 
 def _gone(pid: int) -> bool:
@@ -422,6 +426,7 @@ def test_a_bounded_read_is_the_plain_read_done_in_a_nicer_smaller_process() -> N
     assert seen, "no tick while the worker read"
     assert seen[0]["address space"] == 1_500_000_000
     assert seen[0]["nice"] == os.getpriority(os.PRIO_PROCESS, 0) + 7
+    assert seen[0]["policy"] == os.SCHED_IDLE  # the CPU only when nothing else wants it
     assert _gone(pids[0])
 
 

@@ -7,7 +7,10 @@ parse runs in a process forked from a server process that has the readers loaded
 
 * an address-space limit (``RLIMIT_AS``): past it allocations fail and the read stops,
 * a wall-clock limit, checked here: past it the worker is killed,
-* ``os.nice``: the worker yields the CPU to the app's sessions,
+* ``os.nice`` and, on Linux, the ``SCHED_IDLE`` policy: the worker gets the CPU only when no app
+  thread wants it. Niceness alone was not enough on a busy 2-core server: other sessions' pages took
+  2-5 times their idle time while a workbook was read (each page wakes and waits often, and a nice
+  task still kept the core at each wake-up); with SCHED_IDLE they took 1.0-1.2 times,
 
 and it is killed whenever the caller stops waiting: a time-out, a cancel, or an exception raised
 from ``tick`` (Streamlit stops a script that way when the user presses a button while it runs).
@@ -41,8 +44,10 @@ _PLAIN = (ValueGapError, MixedEncoding)
 @dataclass(frozen=True)
 class Limits:
     """What one read may take. 2 GB of address space holds the worker (about 400 MB with pandas and
-    Arrow loaded) and a 20 MB file of any format read as text; two minutes read the largest real
-    workbook that fits the unpacked-size cap on a busy server, and a CSV or Parquet upload in seconds."""
+    Arrow loaded) and a 20 MB CSV or Parquet file read as text. Two minutes read any 20 MB CSV or
+    Parquet file in a fraction of it; openpyxl reads about 1.2 MB of sheet XML a second (the issue's
+    499.5 MB bomb: 431 s of CPU), so a workbook of real data over about 12 MB (145 MB unpacked) is
+    stopped, saying to upload it as CSV."""
 
     seconds: float = 120.0
     memory_bytes: int = 2 << 30
@@ -156,6 +161,8 @@ def _work(
     """The worker: lower its priority, limit its memory, read, send back the table or the error."""
     try:
         os.nice(limits.nice)
+        if hasattr(os, "SCHED_IDLE"):  # Linux: the CPU only when no app thread wants it
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         if resource is not None:
             resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
         result: tuple[str, object] = ("ok", read_table(data, file_name, sheet=sheet, encoding=encoding))

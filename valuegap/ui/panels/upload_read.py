@@ -83,7 +83,8 @@ def _read(data: bytes, file_name: str, digest: str, encoding: str | None, limits
         )
 
     try:
-        return read_bounded(data, file_name, encoding=encoding, limits=limits, tick=tick)
+        # one update a second: each is a message to the browser, and Cancel acts at the next one
+        return read_bounded(data, file_name, encoding=encoding, limits=limits, tick=tick, poll=1.0)
     finally:
         status.empty()
 
