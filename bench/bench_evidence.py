@@ -1,16 +1,25 @@
-"""Benchmark of issue 3: importing 10M observations, `valuegap analyze` on 1M rows, Gap analysis reruns.
+"""Benchmarks of issue 17: the evidence engine against bare DuckDB queries on the same files.
 
-    python bench/bench_evidence.py [--rows 10000000] [--skip-csv] [--repeats 3]
+    python bench/bench_evidence.py [--rows 10000000] [--repeats 3] [--live-rows 1000000,10000000]
+                                   [--data FOLDER] [--skip import,analyze,live]
 
-Prints a table of wall times and peak memory. Each import runs in its own process so its peak RSS
-is its own. Numbers go in the closing note; nothing here is asserted.
+1. The upload import (read + validate + reduce + store: ``valuegap.imports.import_table``) of a
+   Parquet and a CSV file against a bare DuckDB reduction of the same file to a Parquet file.
+2. ``valuegap analyze --by-segment`` (four claims of the 50-metric file) against a bare DuckDB query
+   doing the same reduction and the per-group n, Σx, Σx².
+3. A live source in a DuckDB file: bytes that reach the app per analysis, the first analysis against
+   the bare query, and a Gap analysis rerun after a segment change on cached aggregates.
+
+Each measured command of 1 and 2 runs in a fresh process, the two sides alternating, and the medians
+of ``--repeats`` runs are printed with each side's highest peak RSS (``getrusage`` in the process). Nothing is
+asserted: the numbers go in the note of the issue.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import statistics
 import subprocess
 import sys
@@ -22,9 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_data(folder: Path, rows: int) -> tuple[Path, Path]:
+    """``rows`` observations: 50 metrics, 20 segments, two offers, dates over 2025; Parquet and CSV."""
     import numpy as np
     import pandas as pd
 
+    parquet, csv = folder / "outcomes.parquet", folder / "outcomes.csv"
+    if parquet.exists() and csv.exists():
+        return parquet, csv
     rng = np.random.default_rng(2026)
     customers = max(rows // 50, 10)
     customer = rng.integers(0, customers, rows)
@@ -42,21 +55,57 @@ def make_data(folder: Path, rows: int) -> tuple[Path, Path]:
             ).strftime("%Y-%m-%d"),
         }
     )
-    parquet, csv = folder / "outcomes.parquet", folder / "outcomes.csv"
     frame.to_parquet(parquet, index=False)
     frame.to_csv(csv, index=False)
     return parquet, csv
 
 
+def four_claims(folder: Path) -> Path:
+    """The first demo proposition's first four measured claims, on metric_00 … metric_03."""
+    from valuegap import propfile
+    from valuegap.demo import demo_propositions
+    from valuegap.model import parse_proposition
+
+    body = demo_propositions()[0][1].to_dict()
+    claims = [c for c in body["claims"] if c.get("metric")][:4]
+    for i, claim in enumerate(claims):
+        claim["metric"] = f"metric_{i:02d}"
+        if claim.get("competitor"):
+            claim["competitor"] = "Rival"
+    body["claims"] = claims
+    path = folder / "four-claims.yaml"
+    propfile.write(parse_proposition(body), path)
+    return path
+
+
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds (process start to exit), peak RSS in MiB (printed by the script itself, from
+    ``getrusage``) and stdout of ``command`` in a fresh process."""
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:4])}… failed: {done.stderr[-2000:]}")
+    return wall, _peak_of_stdout(done.stdout), done.stdout
+
+
+def _peak_of_stdout(out: str) -> float:
+    """Every measured script prints its own peak RSS (MiB) as the last line's ``peak_mib``."""
+    for line in reversed(out.strip().splitlines()):
+        if line.startswith("{"):
+            return float(json.loads(line).get("peak_mib", "nan"))
+    return float("nan")
+
+
 IMPORT = """
 import json, resource, sys, time
-from valuegap import ingest
+from valuegap import filetypes, ingest
 from valuegap.imports import import_table
 from valuegap.store import Actor, Store
 path, url = sys.argv[1], sys.argv[2]
 store = Store.open(url)
-data = open(path, "rb").read()
 t0 = time.perf_counter()
+data = filetypes.read_file(__import__('pathlib').Path(path))
 raw = ingest.read_table(data, path, max_bytes=None)
 t1 = time.perf_counter()
 marks = []
@@ -67,156 +116,197 @@ stored = import_table(
 t2 = time.perf_counter()
 validated = next(t for f, t in marks if f >= 0.5)
 aggregated = next(t for f, t in marks if f >= 0.85)
-print(json.dumps({"read": t1 - t0, "validate": validated - t1,
-                  "aggregate + write Parquet": aggregated - validated, "store": t2 - aggregated,
-                  "total": t2 - t0,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "dataset": stored.dataset.id}))
+print(json.dumps({"read": t1 - t0, "validate": validated - t1, "reduce + Parquet": aggregated - validated,
+                  "store": t2 - aggregated, "in process": t2 - t0,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+BARE_REDUCTION = """
+import json, resource, sys, time, duckdb
+path, out = sys.argv[1], sys.argv[2]
+scan = f"read_parquet('{path}')" if path.endswith('.parquet') else f"read_csv('{path}')"
+t0 = time.perf_counter()
+duckdb.connect().execute(
+    f"COPY (SELECT customer_id, metric, segment, offer, avg(value) AS value FROM {scan} "
+    f"GROUP BY customer_id, metric, segment, offer) TO '{out}' (FORMAT parquet, COMPRESSION zstd)"
+)
+print(json.dumps({"in process": time.perf_counter() - t0,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+BARE_ANALYZE = """
+import json, resource, sys, time, duckdb
+path = sys.argv[1]
+scan = f"read_parquet('{path}')" if path.endswith('.parquet') else f"read_csv('{path}')"
+metrics = ", ".join(f"'metric_{i:02d}'" for i in range(4))
+rows = duckdb.connect().execute(
+    f"SELECT metric, segment, offer, count(*) AS n, sum(value) AS s, sum(value * value) AS s2 FROM "
+    f"(SELECT customer_id, metric, segment, offer, avg(value) AS value FROM {scan} "
+    f"WHERE metric IN ({metrics}) GROUP BY customer_id, metric, segment, offer) "
+    f"GROUP BY metric, segment, offer"
+).fetchall()
+print(len(rows))
+print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+ANALYZE = """
+import json, resource, sys
+sys.argv = ["valuegap", *sys.argv[1:]]
+from valuegap.cli import main
+code = main()
+print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+sys.exit(code)
 """
 
 
-def run_import(path: Path, url: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", IMPORT, str(path), url], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def alternate(commands: dict[str, list[str]], repeats: int) -> dict[str, dict[str, float]]:
+    """Every command ``repeats`` times, in turn, each in a fresh process: median wall, every run's
+    wall and the highest peak RSS."""
+    walls: dict[str, list[float]] = {label: [] for label in commands}
+    peaks: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(repeats):
+        for label, command in commands.items():
+            wall, peak, _ = run(command)
+            walls[label].append(wall)
+            peaks[label].append(peak)
+    return {
+        label: {
+            "median s": statistics.median(walls[label]),
+            "runs": walls[label],
+            "peak MiB": max(peaks[label]),
+        }
+        for label in commands
+    }
 
 
-def run_imports(path: Path, url: str, repeats: int) -> dict:
-    """``repeats`` imports, each in a fresh process: the median of every phase, the fastest and slowest
-    total, and the highest peak. This VM's timings swing by a third from run to run."""
-    runs = [run_import(path, url) for _ in range(repeats)]
-    result = {key: statistics.median(run[key] for run in runs) for key in runs[0] if key != "dataset"}
-    totals = [run["total"] for run in runs]
-    result |= {"total, fastest": min(totals), "total, slowest": max(totals)}
-    result["peak_mib"] = max(run["peak_mib"] for run in runs)
-    result["dataset"] = runs[0]["dataset"]
-    return result
+def print_pair(title: str, results: dict[str, dict[str, float]], target: str) -> None:
+    print(f"\n{title}")
+    for label, result in results.items():
+        runs = ", ".join(f"{t:.2f}" for t in result["runs"])
+        print(f"  {label:44s} {result['median s']:7.2f} s  (runs {runs})  peak {result['peak MiB']:7.0f} MiB")
+    ours, bare = (result["median s"] for result in results.values())
+    print(f"  {'ratio of the medians':44s} {ours / bare:7.2f} ×  target {target}")
 
 
-def analyze_vs_read_csv(folder: Path, rows: int) -> dict:
+def bench_imports(folder: Path, parquet: Path, csv: Path, repeats: int) -> None:
+    url = f"sqlite:///{folder / 'bench.db'}"
+    for path, target in ((parquet, "≤ 1.2×, ≤ 1.5 GiB"), (csv, "≤ 1.3×, ≤ 2 GiB")):
+        commands = {
+            "import_table (read + validate + reduce + store)": [sys.executable, "-c", IMPORT, str(path), url],
+            "bare DuckDB reduction to Parquet": [
+                sys.executable, "-c", BARE_REDUCTION, str(path), str(folder / "bare.parquet")
+            ],
+        }  # fmt: skip
+        print_pair(f"import from {path.suffix[1:]} ({path.stat().st_size / 2**20:.0f} MiB)",
+                   alternate(commands, repeats), target)  # fmt: skip
+
+
+def bench_analyze(folder: Path, parquet: Path, csv: Path, repeats: int) -> None:
+    prop = four_claims(folder)
+    for path in (parquet, csv):
+        commands = {
+            "valuegap analyze --by-segment (4 claims)": [
+                sys.executable, "-c", ANALYZE, "analyze", str(prop), str(path), "--by-segment",
+                "--format", "csv",
+            ],
+            "bare DuckDB: reduction + n, Σx, Σx² per group": [sys.executable, "-c", BARE_ANALYZE, str(path)],
+        }  # fmt: skip
+        print_pair(f"analyze from {path.suffix[1:]}", alternate(commands, repeats), "≤ 1.5×")
+
+
+def _size(result: object) -> int:
+    """Bytes of what the engine returned to the app: a frame's memory, an Arrow table's buffers."""
     import pandas as pd
 
-    from valuegap import propfile
-    from valuegap.demo import demo_propositions
+    if isinstance(result, pd.DataFrame):
+        return int(result.memory_usage(deep=True, index=True).sum())
+    if isinstance(result, pd.Series):
+        return int(result.memory_usage(deep=True, index=True))
+    nbytes = getattr(result, "nbytes", None)
+    return int(nbytes) if isinstance(nbytes, int) else 8
 
-    prop = demo_propositions()[0][1]
-    frame = pd.read_csv(ROOT / "data/outcomes/invoicing-saas.csv")
-    big = frame.sample(rows, replace=True, random_state=1).reset_index(drop=True)
-    big["customer_id"] = big["customer_id"] + "-" + (big.index % 300).astype(str)
-    csv = folder / "analyze.csv"
-    big.to_csv(csv, index=False)
-    prop_path = folder / "prop.yaml"
-    propfile.write(prop, prop_path)
-    # an installed package has its bytecode compiled; this machine sets PYTHONDONTWRITEBYTECODE, which
-    # would otherwise make every run compile valuegap again (0.2 s)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "valuegap")], check=True,
-                   capture_output=True)  # fmt: skip
-    bare = [sys.executable, "-c", f"import pandas as pd; pd.read_csv({str(csv)!r})"]
-    ours = [sys.executable, "-m", "valuegap.cli", "analyze", str(prop_path), str(csv)]
-    runs: dict[str, list[float]] = {"bare pandas.read_csv (process)": [], "valuegap analyze (process)": []}
-    for _ in range(5):  # alternating, so both meet the same machine; medians below
-        for label, command in zip(runs, (bare, ours), strict=True):
+
+def bench_live(folder: Path, parquet: Path, sizes: list[int]) -> None:
+    import duckdb
+
+    from valuegap import propfile, sources
+    from valuegap.analysis import analyze_summary
+
+    prop = propfile.read(four_claims(folder))
+    received: list[int] = []
+    original = sources.SourceBackend.execute
+
+    def counted(self, expression, **kwargs):  # type: ignore[no-untyped-def]
+        result = original(self, expression, **kwargs)
+        received.append(_size(result))
+        return result
+
+    sources.SourceBackend.execute = counted  # type: ignore[method-assign]
+    print("\nlive source in a DuckDB file (in process)")
+    for rows in sizes:
+        path = folder / f"live-{rows}.duckdb"
+        if not path.exists():
+            with duckdb.connect(str(path)) as con:
+                con.execute(f"CREATE TABLE outcomes AS SELECT * FROM read_parquet('{parquet}') LIMIT {rows}")
+        with duckdb.connect(str(path), read_only=True) as con:
             start = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True)
-            runs[label].append(time.perf_counter() - start)
-    medians = {label: statistics.median(times) for label, times in runs.items()}
-    timings = {f"{label}, median of 5": median for label, median in medians.items()}
-    bare_median, ours_median = medians.values()
-    timings["ratio of the medians (×)"] = ours_median / bare_median
-    return timings
-
-
-def gap_page_reruns(url: str, dataset_id: int) -> dict:
-    """Time of a Gap analysis rerun after a filter change (AppTest, median of 20): the script run on
-    the server, and the whole AppTest round trip, which adds parsing every element it sends."""
-    import os
-
-    from script_timing import time_script_runs
-    from streamlit.testing.v1 import AppTest
-
-    script_times, restore = time_script_runs()
-
-    from valuegap.demo import demo_propositions
-    from valuegap.model import parse_proposition
-    from valuegap.store import Actor, Store
-
-    os.environ["VALUEGAP_DATABASE_URL"] = url
-    store = Store.open(url)
-    base = demo_propositions()[0][1]
-    body = base.to_dict()
-    for i, claim in enumerate(body["claims"]):
-        claim["metric"] = f"metric_{i:02d}" if claim.get("metric") else None
-        if claim.get("competitor"):
-            claim["competitor"] = "Rival"
-    prop = parse_proposition(body)
-    prop_id = store.create(prop, Actor("bench")).id
-    store.link_dataset(dataset_id, prop_id, Actor("bench"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["p"] = str(prop_id)
-    at.query_params["d"] = str(dataset_id)
-    at.run()
-    at.switch_page("pages/4_gap_analysis.py")
-    start = time.perf_counter()
-    at.run()
-    first = time.perf_counter() - start
-    segments = [option for option in at.selectbox(key="vg_url_segment").options if option != "all"]
-
-    def rerun_with(segment: str) -> tuple[float, float]:
-        # the filters live in the URL; AppTest carries them as query parameters
-        at.query_params.update({"p": str(prop_id), "d": str(dataset_id), "segment": segment})
-        script_times.clear()
+            con.execute(
+                "SELECT metric, segment, offer, count(*), sum(value), sum(value * value) FROM "
+                "(SELECT customer_id, metric, segment, offer, avg(value) AS value FROM outcomes "
+                "GROUP BY customer_id, metric, segment, offer) GROUP BY metric, segment, offer"
+            ).fetchall()
+            bare = time.perf_counter() - start
+        received.clear()
         start = time.perf_counter()
-        at.run()
-        elapsed = time.perf_counter() - start
-        assert not at.exception, at.exception
-        assert at.selectbox(key="vg_url_segment").value == segment
-        return sum(script_times), elapsed
-
-    # a new segment each time (every rerun misses the analysis cache), then the same ones again
-    changes = [rerun_with(segments[i % len(segments)]) for i in range(20)]
-    repeats = [rerun_with(segments[i % len(segments)]) for i in range(20)]
-    restore()
-    return {
-        "first render (loads aggregates)": first,
-        "new segment: script run, median of 20": statistics.median(s for s, _ in changes),
-        "new segment: AppTest round trip, median": statistics.median(e for _, e in changes),
-        "seen segment: script run, median of 20": statistics.median(s for s, _ in repeats),
-        "seen segment: AppTest round trip, median": statistics.median(e for _, e in repeats),
-    }
+        evidence = sources.evidence_from_url(f"duckdb:///{path}", table="outcomes", query=None)
+        loaded = time.perf_counter() - start
+        first = analyze_summary(prop, evidence)
+        analysis = time.perf_counter() - start
+        first_bytes, first_queries = sum(received), len(received)
+        segments = list(evidence.named_segments)
+        reruns = []
+        for i in range(20):
+            received.clear()
+            start = time.perf_counter()
+            analyze_summary(prop, evidence, segment=segments[i % len(segments)])
+            reruns.append(time.perf_counter() - start)
+        assert first.rows
+        print(f"  {rows:>11,} rows: bytes to the app {first_bytes:,} in {first_queries} results; "
+              f"first analysis {analysis:.2f} s (evidence {loaded:.2f} s) vs bare query {bare:.2f} s "
+              f"= {analysis / bare:.2f}×; "
+              f"rerun after a segment change, median of 20: {statistics.median(reruns) * 1000:.0f} ms "
+              f"(max {max(reruns) * 1000:.0f} ms)")  # fmt: skip
+    sources.SourceBackend.execute = original  # type: ignore[method-assign]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--analyze-rows", type=int, default=1_000_000)
-    parser.add_argument("--skip-csv", action="store_true")
-    parser.add_argument("--repeats", type=int, default=3, help="imports of each file (medians reported)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--live-rows", default="1000000,10000000")
+    parser.add_argument("--data", help="a folder to keep the generated files in between runs")
+    parser.add_argument("--skip", default="", help="comma-separated: import, analyze, live")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
+    skip = set(filter(None, args.skip.split(",")))
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(args.data or scratch)
+        folder.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         parquet, csv = make_data(folder, args.rows)
-        print(
-            f"generated {args.rows:,} rows in {time.perf_counter() - start:.1f} s "
-            f"(Parquet {parquet.stat().st_size / 2**20:.0f} MiB, CSV {csv.stat().st_size / 2**20:.0f} MiB)"
-        )
-        url = f"sqlite:///{folder / 'bench.db'}"
-        rows = [("import from Parquet", run_imports(parquet, url, args.repeats))]
-        if not args.skip_csv:
-            rows.append(("import from CSV", run_imports(csv, url, args.repeats)))
-        for label, result in rows:
-            print(f"\n{label} ({args.rows:,} rows; medians of {args.repeats} fresh processes)")
-            for key, value in result.items():
-                if key != "dataset":
-                    print(f"  {key:40s} {value:10.2f}{' MiB' if key.endswith('mib') else ' s'}")
-        print(f"\nvaluegap analyze vs pandas.read_csv on {args.analyze_rows:,} rows")
-        for key, value in analyze_vs_read_csv(folder, args.analyze_rows).items():
-            print(f"  {key:40s} {value:10.2f}{'' if '×' in key else ' s'}")
-        print("\nGap analysis page (AppTest)")
-        for key, value in gap_page_reruns(url, rows[0][1]["dataset"]).items():
-            print(f"  {key:40s} {value * 1000:10.0f} ms")
-    print(f"\nbench process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        print(f"data: {args.rows:,} rows ready in {time.perf_counter() - start:.1f} s "
+              f"(Parquet {parquet.stat().st_size / 2**20:.0f} MiB, "
+              f"CSV {csv.stat().st_size / 2**20:.0f} MiB); "
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+        # an installed package has its bytecode compiled; without it every process compiles valuegap
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "valuegap")], check=True,
+                       capture_output=True)  # fmt: skip
+        if "analyze" not in skip:
+            bench_analyze(folder, parquet, csv, args.repeats)
+        if "import" not in skip:
+            bench_imports(folder, parquet, csv, args.repeats)
+        if "live" not in skip:
+            bench_live(folder, parquet, [int(n) for n in args.live_rows.split(",") if n])
+        print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

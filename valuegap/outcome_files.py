@@ -209,88 +209,148 @@ class _DuckDBFile:
 
     # ------------------------------------------------------------------ the checks, as SQL
 
-    def _label(self, name: str) -> str:
-        """A text column as the checks see it: stripped of surrounding white space, "" for missing."""
-        if name not in self.types:
-            return "''"
-        return f"coalesce({_stripped(f'CAST({_column(name)} AS VARCHAR)')}, '')"
+    def _columns(self) -> str:
+        """The file's columns as read: labels as text (NULL for missing), value and observed_at as
+        they are typed in the file, NULL where the file has none."""
+        text = {
+            name: f"CAST({_column(name)} AS VARCHAR)" if name in self.types else "NULL::VARCHAR"
+            for name in ("customer_id", "metric", "segment", "offer")
+        }
+        dated = _column("observed_at") if "observed_at" in self.types else "NULL::VARCHAR"
+        return ", ".join(f"{sql} AS {name}" for name, sql in text.items()) + (
+            f", {_column('value')} AS value, {dated} AS observed_at"
+        )
 
-    def _checked_sql(self) -> str:
-        """Every row with its labels, number, date and which checks it fails."""
-        value = _column("value")
+    def _suspect(self) -> str:
+        """A cheap test every row of the file goes through: true for every row a check may fail (and a
+        few more). DuckDB's string functions cost more per row than reading the file, so only the
+        rows that begin with a space, a control or a non-ASCII character, or whose value or date its
+        plain cast refuses, are looked at closely (:meth:`_checks`), after grouping."""
+        odd = "({0} IS NULL OR NOT (unicode({0}) BETWEEN 33 AND 126))"
+        tests = [odd.format("customer_id"), odd.format("metric")]
         if self.types["value"] == "VARCHAR":
-            text = _stripped(f"coalesce({value}, '')")
-            number = f"TRY_CAST({text} AS DOUBLE)"
-            plain = f"({number} IS NOT NULL AND isfinite({number}) AND NOT contains({text}, '_'))"
+            tests.append(
+                "NOT coalesce(isfinite(TRY_CAST(value AS DOUBLE)) AND NOT contains(value, '_'), false)"
+            )
+        else:
+            tests.append("NOT coalesce(isfinite(CAST(value AS DOUBLE)), false)")
+        if self.types.get("observed_at") == "VARCHAR":
+            tests.append("(observed_at IS NOT NULL AND TRY_CAST(observed_at AS TIMESTAMP) IS NULL)")
+        return " OR ".join(tests)
+
+    @staticmethod
+    def _blank(text: str) -> str:
+        """Missing or only white space (trimmed only where the first character may be white space)."""
+        return (
+            f"CASE WHEN {text} IS NULL THEN true WHEN unicode({text}) BETWEEN 33 AND 126 THEN false "
+            f"ELSE trim({text}, {_sql_text(_SPACE)}) = '' END"
+        )
+
+    def _checks(self, rows: str, *, shown: bool = False) -> str:
+        """``rows`` (with :meth:`_columns`) with the number, the date and every check, exactly as the
+        pandas path decides them (valuegap.ingest.validation); ``shown``: with the value as text, for
+        the message about a bad row."""
+        if self.types["value"] == "VARCHAR":
+            # DuckDB's cast reads surrounding spaces and most numbers as pandas does; the rest (blank,
+            # words, '1_000' which DuckDB reads and pandas does not) are sorted out on the stripped text
+            cast = "TRY_CAST(value AS DOUBLE)"
+            plain = f"coalesce(isfinite({cast}) AND NOT contains(value, '_'), false)"
+            text = _stripped("coalesce(value, '')")
             wordy = f"regexp_matches(lower({text}), '[a-df-z]|^e|e$')"
             spelled = f"({wordy} AND contains(lower({text}), 'inf'))"  # 'inf', '-Infinity'
-            overflow = f"(NOT {wordy} AND isinf({number}) AND NOT contains({text}, '_'))"  # '1e309'
-            infinite = f"coalesce(NOT {plain} AND ({spelled} OR {overflow}), false)"
-            not_number = f"(NOT {plain} AND NOT {infinite})"
-            as_number = f"CASE WHEN {plain} THEN {number} END"
+            overflow = f"(NOT {wordy} AND coalesce(isinf({cast}), false) AND NOT contains({text}, '_'))"
+            infinite = f"CASE WHEN {plain} THEN false ELSE coalesce({spelled} OR {overflow}, false) END"
+            not_number = f"CASE WHEN {plain} THEN false ELSE NOT ({infinite}) END"
+            number = f"CASE WHEN {plain} THEN {cast} END"
         else:
-            as_number = f"CAST({value} AS DOUBLE)"
-            infinite = f"coalesce(isinf({as_number}), false)"
-            not_number = f"({as_number} IS NULL OR isnan({as_number}))"
-        if "observed_at" not in self.types:
-            day, bad_day = "NULL::TIMESTAMP", "false"
-        elif self.types["observed_at"] == "VARCHAR":
-            text = _stripped(f"coalesce({_column('observed_at')}, '')")
-            day = f"CAST(TRY_CAST(nullif({text}, '') AS TIMESTAMPTZ) AS TIMESTAMP)"
-            bad_day = f"({text} <> '' AND {day} IS NULL)"
+            number = "CAST(value AS DOUBLE)"
+            infinite = f"coalesce(isinf({number}), false)"
+            not_number = f"({number} IS NULL OR isnan({number}))"
+        if self.types.get("observed_at") == "VARCHAR":
+            text = _stripped("observed_at")
+            cast = "TRY_CAST(observed_at AS TIMESTAMPTZ)"
+            day = (
+                f"CAST(CASE WHEN {cast} IS NOT NULL THEN {cast} "
+                f"ELSE TRY_CAST(nullif({text}, '') AS TIMESTAMPTZ) END AS TIMESTAMP)"
+            )
+            bad_day = f"(NOT {self._blank('observed_at')} AND {day} IS NULL)"
         else:
-            day, bad_day = f"CAST({_column('observed_at')} AS TIMESTAMP)", "false"
+            day, bad_day = "CAST(observed_at AS TIMESTAMP)", "false"
         return f"""
-            SELECT {self._label("customer_id")} AS customer_id, {self._label("metric")} AS metric,
-                   {self._label("segment")} AS segment, {self._label("offer")} AS offer,
-                   {as_number} AS value, {day} AS day, CAST({value} AS VARCHAR) AS raw_value,
-                   {self._label("customer_id")} = '' AS no_customer,
-                   {self._label("metric")} = '' AS no_metric,
+            SELECT *, {number} AS number, {day} AS day,
+                   {"CAST(value AS VARCHAR)" if shown else "NULL"} AS raw_value,
+                   {self._blank("customer_id")} AS no_customer, {self._blank("metric")} AS no_metric,
                    {not_number} AS not_number, {infinite} AS infinite, {bad_day} AS bad_day
-            FROM {self.scan}"""
+            FROM {rows}"""
 
     def evidence(self, metrics: Collection[str] | None) -> OutcomeEvidence:
         """Check every row, count the repeated ones and reduce ``metrics`` to per-customer means.
 
-        The file is read once: its rows are grouped by everything that makes two rows the same (the
-        labels, the value, the date and the checks' verdicts), so the counts of rows, bad rows and
-        repeats and the per-customer means all come from that grouped table, not from the file again
-        (a CSV of 10M rows takes seconds to parse; its groups a fraction of that to scan)."""
+        The file is read once. Each row goes through a cheap test (:meth:`_suspect`); the rows that
+        may be bad, whatever their metric, and the rows of ``metrics`` are grouped by everything that
+        makes two rows the same, and the exact checks, the counts of bad rows and repeats and the
+        per-customer means all come from that grouped table, not from the file again (a CSV of 10M
+        rows takes seconds to parse). Repeats are counted among the rows analysed: grouping every row
+        of a 50-metric file to find repeats in metrics no claim reads cost several times the analysis."""
         con = self.con
         bad = "no_customer OR no_metric OR not_number OR infinite OR bad_day"
+        if metrics is None:
+            wanted, exact = "true", "true"
+        else:  # the claims' metrics, and labels that may be one of them once stripped
+            names = ", ".join(map(_sql_text, sorted(metrics))) or "NULL"
+            starts = " OR ".join(f"starts_with(metric, {_sql_text(m)})" for m in sorted(metrics)) or "false"
+            wanted = f"(metric IN ({names}) OR {starts})"
+            stripped = f"coalesce({_stripped('metric')}, '') IN ({names})"
+            exact = f"CASE WHEN metric IN ({names}) THEN true ELSE {stripped} END"
         try:
-            con.execute(f"CREATE TEMP VIEW checked AS {self._checked_sql()}")
             con.execute(
                 f"""CREATE TEMP TABLE grouped AS
-                    SELECT customer_id, metric, segment, offer, value, day, {bad} AS bad, bad_day,
-                           count(*) AS n
-                    FROM checked GROUP BY ALL"""
+                    SELECT *, count(*) AS n FROM (SELECT {self._columns()} FROM {self.scan})
+                    WHERE ({self._suspect()}) OR {wanted} GROUP BY ALL"""
             )
         except duckdb.Error:
             raise _Fallback from None  # not UTF-8 further in, ragged rows, a quote left open: pandas says
+        con.execute(f"CREATE TEMP TABLE checked AS {self._checks('grouped')}")
         counts = con.execute(
-            """SELECT coalesce(sum(n), 0), coalesce(sum(n) FILTER (WHERE bad), 0),
-                      coalesce(sum(n) FILTER (WHERE bad_day), 0),
-                      coalesce(sum(n - 1) FILTER (WHERE NOT bad AND day IS NOT NULL), 0),
-                      coalesce(sum(n - 1) FILTER (WHERE NOT bad AND day IS NULL), 0)
-               FROM grouped"""
+            f"""SELECT coalesce(sum(n) FILTER (WHERE {exact}), 0), coalesce(sum(n) FILTER (WHERE {bad}), 0),
+                       coalesce(sum(n) FILTER (WHERE bad_day), 0)
+                FROM checked"""
         ).fetchone()
         assert counts is not None
-        rows, rejected, bad_days, dropped, kept = (int(c) for c in counts)
+        rows, rejected, bad_days = (int(c) for c in counts)
         if rows == 0:
-            raise _Fallback  # "has a header but no rows", in the project's words
+            raise _Fallback  # "has a header but no rows" (or none of the claims' metrics): pandas says
         if bad_days:
             raise _Fallback  # dates in forms DuckDB's cast does not read (03/04/2025): pandas decides
         if rejected:
             self._fail_on_first(rejected)
+        # rows the same once their labels are stripped are the same rows; labels are stripped only in the
+        # columns where some label needs it (looked for among the distinct labels, not every row)
+        label = {}
+        for name in ("customer_id", "metric", "segment", "offer"):
+            stripped = f"coalesce({_stripped(name)}, '')"
+            odd = con.execute(
+                f"SELECT count(*) FROM (SELECT DISTINCT {name} FROM checked WHERE {exact}) "
+                f"WHERE {name} IS NOT NULL AND {stripped} <> {name}"
+            ).fetchone()
+            label[name] = stripped if odd and odd[0] else f"coalesce({name}, '')"
+        con.execute(
+            f"""CREATE TEMP TABLE clean AS
+                SELECT {label["customer_id"]} AS customer_id, {label["metric"]} AS metric,
+                       {label["segment"]} AS segment, {label["offer"]} AS offer, number AS value, day,
+                       sum(n) AS n
+                FROM checked WHERE {exact} GROUP BY ALL"""
+        )
+        repeats = con.execute(
+            """SELECT coalesce(sum(n - 1) FILTER (WHERE day IS NOT NULL), 0),
+                      coalesce(sum(n - 1) FILTER (WHERE day IS NULL), 0)
+               FROM clean"""
+        ).fetchone()
+        assert repeats is not None
+        dropped, kept = (int(c) for c in repeats)
         # METHODS.md section 8: an exact repeat with an observed_at is a double upload (dropped), without
         # one a repeated measurement (kept); both are counted and said
         notes = _repeat_notes(kept, dropped, wide=False, dated="observed_at" in self.types, sql=False)
-        wanted = (
-            ""
-            if metrics is None
-            else f"AND metric IN ({', '.join(map(_sql_text, sorted(metrics))) or 'NULL'})"
-        )
         # per-customer means as engine.per_customer computes them from rows (period "" = all periods:
         # `analyze` reports over all periods, observed_at only tells repeats apart), each double upload
         # counted once and each repeated measurement as often as it was measured
@@ -298,11 +358,11 @@ class _DuckDBFile:
             f"""CREATE TEMP TABLE per_customer AS
                 SELECT customer_id, metric, segment, offer,
                        sum(value * weight) / sum(weight) AS value, '{engine.ALL_PERIODS}' AS period
-                FROM (SELECT *, CASE WHEN day IS NULL THEN n ELSE 1 END AS weight FROM grouped
-                      WHERE NOT bad {wanted})
+                FROM (SELECT *, CASE WHEN day IS NULL THEN n ELSE 1 END AS weight FROM clean)
                 GROUP BY customer_id, metric, segment, offer"""
         )
-        con.execute("DROP TABLE grouped")
+        for table in ("grouped", "checked", "clean"):
+            con.execute(f"DROP TABLE {table}")
         backend = ibis.duckdb.from_connection(con)
         evidence = engine.Evidence.from_values(
             backend, backend.table("per_customer"), granularity=None, observations=rows - dropped
@@ -320,7 +380,8 @@ class _DuckDBFile:
             ("bad_day", "observed_at", "not a date"),
         ]
         # file order: a table keeps the rows in the order read, and its rowid counts them
-        self.con.execute("CREATE TEMP TABLE ordered AS SELECT * FROM checked")
+        rows = f"(SELECT {self._columns()} FROM {self.scan})"
+        self.con.execute(f"CREATE TEMP TABLE ordered AS {self._checks(rows, shown=True)}")
         first = self.con.execute(
             "SELECT rowid, raw_value, no_customer, no_metric, not_number, infinite, bad_day FROM ordered "
             "WHERE no_customer OR no_metric OR not_number OR infinite OR bad_day ORDER BY rowid LIMIT 1"
