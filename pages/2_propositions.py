@@ -370,12 +370,12 @@ def _save_bar(
     if not ctx.actor.can_edit:
         st.info("You have view-only access to this proposition.", icon=":material/visibility:")
         return
-    cols = st.columns([1, 1.6, 5], vertical_alignment="center")
-    save = cols[0].button("Save", type="primary", icon=":material/save:", disabled=not dirty, key="vg_save")
-    if cols[1].button("Discard changes", icon=":material/undo:", disabled=not dirty):
+    row = st.container(horizontal=True, vertical_alignment="center")  # buttons keep their width
+    save = row.button("Save", type="primary", icon=":material/save:", disabled=not dirty, key="vg_save")
+    if row.button("Discard changes", icon=":material/undo:", disabled=not dirty):
         _discard(proposition_id)
         st.rerun()
-    cols[2].caption("Unsaved changes" if dirty else "All changes saved")
+    row.caption("Unsaved changes" if dirty else "All changes saved")
 
     if editor.cell_problems:  # shown as soon as typed, not only on Save
         with claims_slot.container():

@@ -66,7 +66,7 @@ def claim_editor(
     )
     claim = None if choice == NEW else base.claim(choice)
     key = f"guided_{proposition_id}_{seen}_{choice}"
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([2, 1], gap="medium")
     with left:
         values, typo = _fields(key, claim)
     with right, st.container(border=True):
@@ -92,7 +92,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
     ).strip()
     forms = list(FORM_WORDS)
     benefits = list(BENEFIT_WORDS)
-    cols = st.columns(2)
+    cols = st.columns(2, vertical_alignment="bottom")
     form = cols[0].selectbox(
         "What kind of promise is it?",
         forms,
@@ -119,7 +119,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
             st.error(escape_markdown(f"{label} {exc}"), icon=":material/error:")
 
     if form in NEEDS_MEASURE:
-        cols = st.columns([3, 2, 2])
+        cols = st.columns(3, vertical_alignment="bottom")
         with cols[0]:
             values["metric"] = st.text_input(
                 "What is measured?",
@@ -149,7 +149,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
         number("What share of customers must reach it?", "share", read_share,
                share_text(claim.share) if claim else "", placeholder="e.g. 95%")  # fmt: skip
     if form in NEEDS_COMPETITOR:
-        cols = st.columns(2)
+        cols = st.columns(2, vertical_alignment="bottom")
         with cols[0]:
             values["competitor"] = st.text_input(
                 "Which competitor does it compare with?",
@@ -162,7 +162,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
                 shown = number_text(claim.ratio) if claim else ""
                 number("How many times theirs?", "ratio", read_ratio, shown, placeholder="2 for “twice”")
     with st.expander("More options: its ID, tolerance, value in money and importance"):
-        cols = st.columns(4)
+        cols = st.columns(2, vertical_alignment="bottom")
         with cols[0]:
             values["id"] = st.text_input(
                 "ID (names it in reports and links)", claim.id if claim else "", max_chars=40,
@@ -170,15 +170,23 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
             ).strip()  # fmt: skip
         with cols[1]:
             shown = share_text(claim.tolerance) if claim else "10%"
-            number("How far short still counts as kept?", "tolerance", read_share, shown,
+            number("How far short still counts as kept?", "tolerance", _read_tolerance, shown,
                    help="A share of the claim, e.g. 10%")  # fmt: skip
-        with cols[2]:
+        cols = st.columns(2, vertical_alignment="bottom")
+        with cols[0]:
             number("Money per unit", "money_per_unit", read_number,
                    number_text(claim.money_per_unit) if claim else "",
                    help="Turns the metric into money (blank: money = 1, time = value of time)")  # fmt: skip
-        with cols[3]:
+        with cols[1]:
             number("Importance", "importance", read_number, number_text(claim.importance) if claim else "1")
     return values, typo
+
+
+def _read_tolerance(typed: Any) -> float | None:
+    """A tolerance as a share of the claim ("10%", 0.1); unlike a share of customers, 0% is allowed."""
+    if isinstance(typed, str) and typed.strip().rstrip("%").strip() in {"0", "0.0"}:
+        return 0.0
+    return read_share(typed)
 
 
 def _wording(values: dict[str, Any], typo: dict[str, str]) -> None:
@@ -249,7 +257,8 @@ def _save(
 ) -> None:
     unsaved = _unsaved(base, editor_data)
     label = "Add this claim" if claim is None else "Save this claim"
-    cols = st.columns([1, 3], vertical_alignment="center")
+    bar = st.container(horizontal=True, vertical_alignment="center")
+    cols = [bar, bar]
     pressed = cols[0].button(
         label, type="primary", icon=":material/add_task:", disabled=unsaved or not values.get("text"),
         key=f"guided_save_{proposition_id}_{seen}",
