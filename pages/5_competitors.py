@@ -22,7 +22,7 @@ from valuegap.ui import (
     page_setup,
     run_page,
 )
-from valuegap.ui.charts import show_altair
+from valuegap.ui.charts import chart_downloads, show_altair
 from valuegap.ui.evidence import cached_analysis, cached_expectations, cached_summary
 from valuegap.ui.tables import table_downloads
 
@@ -51,7 +51,7 @@ def _reset(draft: dict[str, Any], stored: StoredOffers, prop: Proposition) -> No
 
 def render(ctx: PageContext) -> None:
     st.title("Competitors")
-    top = st.columns([2, 2, 3])
+    top = st.columns(2)
     with top[0]:
         proposition_id = choose_proposition(ctx)
     if proposition_id is None:
@@ -62,41 +62,56 @@ def render(ctx: PageContext) -> None:
     draft = _draft(market, prop)
     with top[1]:
         delivery, metrics, data_offers = _evidence(ctx, stored_prop)
-    with top[2]:
-        st.caption(
-            f"Our offer's price is the proposition's: **{escape_markdown(format_price(prop.price))}**. "
-            + (
-                f"Market saved as version {market.version} by {escape_markdown(market.updated_by)}."
-                if market.version
-                else "No market saved yet: fill in the competitors below."
-            )
+    # the price line under the pickers, full width: beside them it squeezed the pickers' names
+    st.caption(
+        f"Our offer's price is the proposition's: **{escape_markdown(format_price(prop.price))}**. "
+        + (
+            f"Market saved as version {market.version} by {escape_markdown(market.updated_by)}."
+            if market.version
+            else "No market saved yet: fill it in on **Edit the market**, or start from a file on "
+            "**Import / export**."
         )
-    map_area = st.container()
-    tabs = st.tabs(
-        ["Relative performance", "Edit the market", "Import / export", "Claims against competitors"]
     )
-    with tabs[1]:
+    names = ["Value map", "Relative performance", "Edit the market", "Import / export",
+             "Claims against competitors"]  # fmt: skip
+    # a market not saved yet opens on its editor; the map has its own tab, so it never pushes the
+    # editor down the page when a draft becomes drawable while typing
+    start = "Edit the market" if not market.version and ctx.actor.can_edit else "Value map"
+    tabs = dict(
+        zip(names, st.tabs(names, default=start, key=f"vg_market_tabs_{proposition_id}"), strict=True)
+    )
+    standing = None
+    with tabs["Edit the market"]:
         if ctx.actor.can_edit:
+            standing = st.empty()  # one line, filled below: how the draft places us, or why it can't
             _editor(ctx, draft, market, prop, metrics)
         else:
             st.info("You have view-only access: the market is shown as saved.")
     offers, problems = market_editing.check_draft(draft, prop)
-    measured_by = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
-    with map_area:
-        if offers is None:
-            st.warning(
-                "The market cannot be drawn yet. Fix these in **Edit the market**:\n\n"
-                + "\n".join(f"- {escape_markdown(p)}" for p in problems[:8])
-            )
-            return
-        vm = competition.value_map(offers, competition.measured_scores(offers, measured_by, delivery))
-        _value_map(vm, prop, dirty=draft["dirty"])
-    with tabs[0]:
-        _relative(vm)
-    with tabs[2]:
-        _files(ctx, draft, offers, prop)
-    with tabs[3]:
+    with tabs["Import / export"]:
+        _files(ctx, draft, offers, prop)  # an upload works from any draft, even an empty one
+    with tabs["Claims against competitors"]:
         _claims(prop, offers, data_offers)
+    if offers is None:
+        todo = (
+            "The market cannot be drawn yet. Fix these in **Edit the market**, or start from a file in "
+            "**Import / export**:\n\n" + "\n".join(f"- {escape_markdown(p)}" for p in problems)
+        )
+        for name in ("Value map", "Relative performance"):
+            with tabs[name]:
+                st.warning(todo)
+        if standing is not None:
+            count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+            standing.caption(f":material/error: The value map cannot be drawn yet: {count} listed below.")
+        return
+    measured_by = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
+    vm = competition.value_map(offers, competition.measured_scores(offers, measured_by, delivery))
+    if standing is not None:
+        standing.caption(":material/insights: " + market_editing.standing_line(vm, dirty=draft["dirty"]))
+    with tabs["Value map"]:
+        _value_map(vm, prop, dirty=draft["dirty"])
+    with tabs["Relative performance"]:
+        _relative(vm)
 
 
 def _evidence(
@@ -143,12 +158,15 @@ def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> N
         )
     if vm.line is None:
         st.info(escape_markdown(vm.no_line_reason or "No fair-value line."))
-    show_altair(
-        market_charts.value_map_chart(vm),
-        "value map",
-        key="value_map",
-        caption=market_charts.CAPTIONS["value_map"],
+    chart = market_charts.value_map_chart(vm)
+    event = st.altair_chart(
+        chart, width="stretch", on_select="rerun", selection_mode=market_charts.PICK, key="vg_value_map"
     )
+    picked = [row.get("offer") for row in (event.selection.get(market_charts.PICK) or [])] if event else []
+    profile = market_charts.profile_chart(vm, picked[0] if picked else None)
+    st.altair_chart(profile, width="stretch", height=market_charts.profile_height(vm))
+    st.caption(market_charts.CAPTIONS["value_map"])
+    chart_downloads(chart, "value map", key="value_map")
     st.caption(escape_markdown(market_charts.shift_caption(vm, prop.price.currency, prop.price.period.value)))
     if vm.line is not None:
         st.caption(
@@ -269,10 +287,10 @@ def _editor(
     else:
         draft["offers"] = draft["editor_base"][1]
     offers, problems = market_editing.check_draft(draft, prop)
-    for problem in problems[:6]:
+    for problem in problems:
         st.caption(f":material/error: {escape_markdown(problem)}")
-    cells = st.columns([1, 1, 3])
-    if cells[0].button("Save the market", type="primary", disabled=offers is None or not draft["dirty"]):
+    row = st.container(horizontal=True)  # buttons as wide as their words: in columns, "Save the …"
+    if row.button("Save the market", type="primary", disabled=offers is None or not draft["dirty"]):
         measured_by = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
         try:
             saved = ctx.store.save_competitors(
@@ -285,30 +303,39 @@ def _editor(
         except ConflictError as conflict:
             st.error(escape_markdown(conflict.message))
             return
-        draft.update(base_version=saved.version, dirty=False)
+        # a fresh draft from what was saved, under new widget keys: the offers editor keeps its edits
+        # as changes to its first data, and kept them as unsaved edits after the save
+        _reset(draft, saved, prop)
         flash(f"Market saved as version {saved.version}.")
         st.query_params[links.PROPOSITION] = str(prop_id)
         st.rerun()
-    if cells[1].button("Discard edits", disabled=not draft["dirty"]):
+    if row.button("Discard edits", disabled=not draft["dirty"]):
         _reset(draft, market, prop)
         st.rerun()
 
 
-def _files(ctx: PageContext, draft: dict[str, Any], offers: competition.Offers, prop: Proposition) -> None:
+def _files(
+    ctx: PageContext, draft: dict[str, Any], offers: competition.Offers | None, prop: Proposition
+) -> None:
     slug = "".join(ch if ch.isalnum() else "-" for ch in prop.name.lower()).strip("-") or "offers"
-    cells = st.columns(3)
-    cells[0].download_button(
-        "Download YAML", offerfile.dumps(offers), f"{slug}-offers.yaml", "application/x-yaml"
-    )
-    cells[1].download_button("Download CSV", offerfile.to_csv(offers), f"{slug}-offers.csv", "text/csv")
-    cells[2].download_button(
-        "Download Excel", offerfile.to_excel(offers), f"{slug}-offers.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )  # fmt: skip
+    if offers is not None:
+        cells = st.columns(3)
+        cells[0].download_button(
+            "Download YAML", offerfile.dumps(offers), f"{slug}-offers.yaml", "application/x-yaml"
+        )
+        cells[1].download_button("Download CSV", offerfile.to_csv(offers), f"{slug}-offers.csv", "text/csv")
+        cells[2].download_button(
+            "Download Excel", offerfile.to_excel(offers), f"{slug}-offers.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )  # fmt: skip
+    else:
+        st.caption("The downloads appear once the market is complete.")
     if not ctx.actor.can_edit:
         return
     upload = st.file_uploader(
-        "Replace the draft with an offers file (YAML, JSON, CSV or Excel)",
+        "Start the market from an offers file (YAML, JSON, CSV or Excel)"
+        if not draft["base_version"]
+        else "Replace the draft with an offers file (YAML, JSON, CSV or Excel)",
         type=["yaml", "yml", "json", "csv", "tsv", "xlsx"], key=f"vg_offers_file_{draft['revision']}",
         help="YAML/JSON as `valuegap valuemap` reads it; a table with columns name, price, ours and one per "
         "attribute, plus a row named 'importance' holding the weights.",

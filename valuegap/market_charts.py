@@ -16,11 +16,12 @@ from valuegap.competition import WEIGHT_TOTAL, AttributeStanding, ValueMap, shif
 from valuegap.formatting import format_money
 
 OURS_CLAIMED, OURS_MEASURED, COMPETITOR = "ours as claimed", "ours as measured", "competitor"
+PICK = "offer_pick"  # the value map's click selection: the page reads the clicked offer from it
 KIND_COLORS = {OURS_CLAIMED: "#0072B2", OURS_MEASURED: "#D55E00", COMPETITOR: "#7F7F7F"}
 CAPTIONS = {
     "value_map": "Each dot is an offer: quality relative to the others (right = better) against price "
     "relative to the others (up = dearer). Offers below the fair-value line give more than fair value; "
-    "the shaded band is the fair-value zone. Click an offer to see its attribute profile below.",
+    "the shaded band is the fair-value zone. Click an offer on the map to show its attribute profile.",
     "relative": "How our offer scores on each attribute against the competitors' mean: right of 0 = ahead, "
     "left = behind.",
     "quadrant": "Attributes by importance (right = matters more) and our relative performance (up = ahead); "
@@ -108,8 +109,9 @@ def _domain(values: list[float], pad: float = 0.08, right: float = 0.08) -> list
     return [low - pad * span, high + right * span]
 
 
-def value_map_chart(vm: ValueMap) -> alt.VConcatChart:
-    """The value map with the fair-value line and zone, our two points joined, and a linked profile."""
+def value_map_chart(vm: ValueMap) -> alt.LayerChart:
+    """The value map with the fair-value line and zone and our two points joined; a click selects an
+    offer (:data:`PICK`) whose :func:`profile_chart` the page draws below it."""
     points = _clean(positions_frame(vm))
     qs = [float(q) for q in points["quality_ratio"]]
     rs = [float(r) for r in points["relative_price"]]
@@ -123,8 +125,7 @@ def value_map_chart(vm: ValueMap) -> alt.VConcatChart:
     y = alt.Y(
         "relative_price:Q", title="Relative price (1 = the others' average)", scale=alt.Scale(domain=y_domain)
     )
-    first = next((p.label for p in vm.positions if p.ours), vm.positions[0].label)
-    pick = alt.selection_point(name="offer_pick", fields=["offer"], on="click", value=[{"offer": first}])
+    pick = alt.selection_point(name=PICK, fields=["offer"], on="click", value=[{"offer": first_offer(vm)}])
     layers: list[alt.Chart] = []
     if vm.line is not None:
         grid = [x_domain[0] + (x_domain[1] - x_domain[0]) * i / 40 for i in range(41)]
@@ -199,15 +200,35 @@ def value_map_chart(vm: ValueMap) -> alt.VConcatChart:
         .encode(text="offer:N")
         .transform_filter(~above)
     )
-    chart = alt.layer(*layers).properties(height=380)
-    profile = (
-        alt.Chart(_clean(profiles_frame(vm)))
-        .transform_filter(pick)
+    return alt.layer(*layers).properties(height=380)
+
+
+def first_offer(vm: ValueMap) -> str:
+    """The offer whose profile shows before any click: ours as claimed."""
+    return next((p.label for p in vm.positions if p.ours), vm.positions[0].label)
+
+
+def profile_height(vm: ValueMap) -> int:
+    """The profile's height in pixels on the page, title and axis included: 30 px a bar."""
+    return 30 * len(vm.offers.attributes) + 100
+
+
+def profile_chart(vm: ValueMap, offer: str | None = None) -> alt.Chart:
+    """One offer's relative performance per attribute (the offer clicked on the map; ours at first).
+
+    Its own chart, not concatenated under the map: a concatenated chart cannot take the page's width
+    and ran off the right edge of a narrow page.
+    """
+    frame = profiles_frame(vm)
+    labels = set(frame["offer"]) if not frame.empty else set()
+    chosen = offer if offer in labels else first_offer(vm)
+    data = _clean(frame[frame["offer"] == chosen]) if not frame.empty else frame
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color="#0072B2", opacity=0.8)
         .encode(
             y=alt.Y("attribute:N", title=None, sort=list(vm.offers.attributes)),
-            x=alt.X(
-                "relative:Q", title="Relative performance of the clicked offer (1 = the others' average)"
-            ),
+            x=alt.X("relative:Q", title="Relative performance (1 = the others' average)"),
             tooltip=[
                 alt.Tooltip("offer:N", title="Offer"),
                 alt.Tooltip("attribute:N", title="Attribute"),
@@ -218,18 +239,10 @@ def value_map_chart(vm: ValueMap) -> alt.VConcatChart:
         )
     )
     parity = alt.Chart(pd.DataFrame({"relative": [1.0]})).mark_rule(color="#666").encode(x="relative:Q")
-    bars = profile.mark_bar(color="#0072B2", opacity=0.8)
-    heading = (
-        alt.Chart(_clean(profiles_frame(vm)))
-        .transform_filter(pick)
-        .transform_window(rank="row_number()")
-        .transform_filter(alt.datum.rank == 1)
-        .transform_calculate(heading="'Attribute profile: ' + datum.offer")
-        .mark_text(align="left", baseline="bottom", fontSize=13, fontWeight="bold")
-        .encode(text="heading:N", x=alt.value(0), y=alt.value(-6))
+    return alt.layer(bars, parity).properties(
+        height=30 * len(vm.offers.attributes) + 20,
+        title=alt.TitleParams(f"Attribute profile: {chosen}", anchor="start", fontSize=13),
     )
-    height = 30 * len(vm.offers.attributes) + 20
-    return alt.vconcat(chart, alt.layer(bars, parity, heading).properties(height=height))
 
 
 def relative_chart(vm: ValueMap) -> alt.Chart:
@@ -257,7 +270,7 @@ def relative_chart(vm: ValueMap) -> alt.Chart:
             yOffset=alt.YOffset("version:N"),
             x=alt.X(
                 "difference:Q",
-                title="Ahead of (+) or behind (−) the competitors' mean",
+                title="Ahead (+) or behind (−) the others' mean",
                 axis=alt.Axis(format="+%"),
             ),
             color=alt.Color(
@@ -308,9 +321,13 @@ def quadrant_chart(items: list[AttributeStanding]) -> alt.LayerChart:
     """Importance against our relative performance, with the 'fix first' quadrant highlighted."""
     data = _clean(quadrant_frame(items))
     average = WEIGHT_TOTAL / max(len(items), 1)
+    # room on the right for the name of the most important attribute, printed right of its dot
+    widest = max([float(w) for w in data["weight"]] + [average]) if len(data) else WEIGHT_TOTAL
     points = alt.Chart(data).encode(
-        x=alt.X("weight:Q", title="Importance (weight out of 100)"),
-        y=alt.Y("relative:Q", title="Our relative performance (1 = parity)", scale=alt.Scale(zero=False)),
+        x=alt.X(
+            "weight:Q", title="Importance (weight out of 100)", scale=alt.Scale(domain=[0, widest * 1.45])
+        ),
+        y=alt.Y("relative:Q", title="Our performance (1 = parity)", scale=alt.Scale(zero=False)),
     )
     dots = points.mark_circle(size=160).encode(
         color=alt.Color(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from valuegap.competition import WEIGHT_SLACK, WEIGHT_TOTAL, Offers, parse_offers
+from valuegap.competition import WEIGHT_SLACK, WEIGHT_TOTAL, Offers, ValueMap, parse_offers
 from valuegap.errors import InvalidInput
 from valuegap.model import ClaimForm, Proposition
 
@@ -147,3 +147,17 @@ def competitor_claims(prop: Proposition, market: Offers | None, data_offers: Col
     return pd.DataFrame(
         rows, columns=["claim", "text", "form", "competitor", "in this market", "outcomes in the data"]
     )
+
+
+def standing_line(vm: ValueMap, *, dirty: bool) -> str:
+    """One line on where the draft places our offer, shown above the editor while typing (the map
+    itself is on its own tab): relative quality and price, and the value advantage where a
+    fair-value line exists."""
+    ours = vm.claimed
+    if ours is None:
+        return "No offer is ticked as ours, so the map has nothing to place."
+    parts = [f"relative quality {ours.quality_ratio:.2f}", f"relative price {ours.relative_price:.2f}"]
+    if ours.value_advantage is not None:
+        parts.append(f"value advantage {ours.value_advantage:+.3f}")
+    whose = "your unsaved edits" if dirty else "the saved market"
+    return f"Our offer as claimed, on {whose}: " + ", ".join(parts) + "."

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests import hostile
 from tests.app.conftest import app_at, shown
 from tests.conftest import sample
+from valuegap import offerfile
 from valuegap.competition import parse_offers
 from valuegap.store import Actor
 
@@ -141,3 +144,55 @@ def test_an_offers_laughs_file_says_to_write_the_value_out():
         "offers-laughs.yaml: line 2, column 6 has an anchor (&a); these files take no YAML anchors (&) or "
         "aliases (*). Write the value out in full where it is used, or export the file again from this app."
     ]
+
+
+# ----------------------------------------------------------------------------- issue 19
+
+
+DEMO_MARKET = Path(__file__).resolve().parents[2] / "data" / "competitors" / "invoicing-saas.yaml"
+
+
+def test_a_new_proposition_starts_its_market_from_a_file(open_store):
+    store = open_store()
+    new = store.create(sample(name="Meal kit"), EDITOR)
+    at = app_at("5_competitors.py", p=str(new.id))
+    uploader = next(u for u in at.file_uploader if u.key.startswith("vg_offers_file_"))
+    assert uploader.label.startswith("Start the market from an offers file")  # reachable while blank
+    uploader.set_value(("market.yaml", DEMO_MARKET.read_bytes(), "application/x-yaml")).run()
+    _button(at, "Use this file as the draft").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.warning  # the map is drawn from the file
+    assert "Our relative quality (claimed)" in {m.label for m in at.metric}
+    _button(at, "Save the market").click()
+    at.run()
+    saved = open_store().competitors(new.id)
+    expected = offerfile.loads(DEMO_MARKET.read_bytes(), "market.yaml")
+    assert saved.version == 1 and saved.offers.names == expected.names
+    assert saved.offers.attributes == expected.attributes
+
+
+def test_after_saving_the_page_shows_no_unsaved_edits():
+    at = app_at("5_competitors.py", p="1")
+    _weight(at, "Getting paid").set_value(15.0)
+    _weight(at, "Integrations").set_value(20.0)
+    at.run()
+    assert any("Showing your unsaved edits" in c for c in shown(at.caption))
+    _button(at, "Save the market").click()
+    at.run()
+    assert not at.exception and not at.error
+    assert not any("Showing your unsaved edits" in c for c in shown(at.caption))
+    assert _button(at, "Save the market").disabled and _button(at, "Discard edits").disabled
+    assert any("Our offer as claimed, on the saved market: " in c for c in shown(at.caption))
+
+
+def test_the_map_has_its_own_tab_so_it_never_pushes_the_editor_down():
+    at = app_at("5_competitors.py", p="1")
+    assert [t.label for t in at.tabs] == [
+        "Value map", "Relative performance", "Edit the market", "Import / export",
+        "Claims against competitors",
+    ]  # fmt: skip
+    value_map, _, editor, *_ = at.tabs
+    assert {m.label for m in value_map.metric} >= {"Our relative quality (claimed)"}
+    assert not editor.metric  # the editor's tab holds one line on where we stand, not the map
+    assert next(c.value for c in editor.caption).startswith(":material/insights: Our offer as claimed")

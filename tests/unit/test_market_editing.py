@@ -161,3 +161,81 @@ def test_attributes_on_the_same_spot_of_the_quadrant_share_one_label():
     )
     assert list(frame["label"]) == ["Financing, Service", "", "Speed"]
     assert market_charts.quadrant_frame([]).empty
+
+
+# ----------------------------------------------------------------------------- issue 19: layout and words
+
+
+def _profile_rows(chart) -> list[dict]:  # type: ignore[no-untyped-def]
+    spec = chart.to_dict()
+    return [row for rows in spec.get("datasets", {}).values() for row in rows if "attribute" in row]
+
+
+def test_the_profile_of_a_clicked_offer_is_its_score_over_the_others_mean_by_hand():
+    vm = value_map(MARKET)
+    rows = _profile_rows(market_charts.profile_chart(vm, "Rival"))
+    assert {row["offer"] for row in rows} == {"Rival"}
+    others = [o for o in MARKET.offers if o.name != "Rival"]
+    rival = next(o for o in MARKET.offers if o.name == "Rival")
+    for row in rows:
+        mean = sum(o.scores[row["attribute"]] for o in others) / len(others)
+        assert row["relative"] == pytest.approx(rival.scores[row["attribute"]] / mean)
+    assert market_charts.profile_chart(vm, "Rival").to_dict()["title"]["text"] == "Attribute profile: Rival"
+
+
+def test_the_profile_opens_on_our_offer_and_ignores_an_offer_no_longer_on_the_map():
+    vm = value_map(MARKET)
+    for picked in (None, "Gone since the last edit"):
+        rows = _profile_rows(market_charts.profile_chart(vm, picked))
+        assert {row["offer"] for row in rows} == {market_charts.first_offer(vm)}
+        assert market_charts.first_offer(vm).startswith("Us")
+
+
+def test_the_map_is_one_chart_that_takes_the_page_width_with_a_click_selection():
+    spec = market_charts.value_map_chart(value_map(MARKET)).to_dict()
+    assert "vconcat" not in spec and "layer" in spec  # a concatenated chart ran off a narrow page
+    params = spec.get("params", []) + [p for layer in spec["layer"] for p in layer.get("params", [])]
+    assert [p["name"] for p in params] == [market_charts.PICK]
+
+
+def test_chart_titles_are_short_enough_to_fit_beside_a_half_width_chart():
+    vm = value_map(MARKET, {"speed": 4.0})
+    relative = market_charts.relative_chart(vm).to_dict()
+    quadrant = market_charts.quadrant_chart(standings(vm, measured=True)).to_dict()
+    titles = [relative["encoding"]["x"]["title"]]
+    titles += [layer["encoding"][axis]["title"] for layer in quadrant["layer"] for axis in ("x", "y")
+               if axis in layer.get("encoding", {}) and "title" in layer["encoding"][axis]]  # fmt: skip
+    assert titles and all(len(title) <= 40 for title in titles), titles
+
+
+def test_the_quadrant_leaves_room_right_of_the_most_important_attribute_for_its_name():
+    vm = value_map(MARKET)
+    spec = market_charts.quadrant_chart(standings(vm, measured=False)).to_dict()
+    x = next(
+        layer["encoding"]["x"] for layer in spec["layer"] if "scale" in layer.get("encoding", {}).get("x", {})
+    )
+    assert x["scale"]["domain"][1] >= 1.4 * max(MARKET.attributes.values())
+
+
+def test_the_standing_line_says_whose_market_and_where_we_stand():
+    vm = value_map(MARKET)
+    claimed = vm.claimed
+    line = market_editing.standing_line(vm, dirty=True)
+    assert line.startswith("Our offer as claimed, on your unsaved edits: ")
+    assert f"relative quality {claimed.quality_ratio:.2f}" in line
+    assert f"relative price {claimed.relative_price:.2f}" in line
+    assert f"value advantage {claimed.value_advantage:+.3f}" in line
+    assert "the saved market" in market_editing.standing_line(vm, dirty=False)
+    two = parse_offers(
+        {
+            "attributes": {"speed": 100},
+            "offers": [
+                {"name": "Us", "price": 10, "ours": True, "scores": {"speed": 8}},
+                {"name": "Them", "price": 12, "scores": {"speed": 4}},
+            ],
+        }
+    )
+    # no fair-value line from two offers: no value advantage to state; Q = 8 / 4 and R = 10 / 12 by hand
+    assert market_editing.standing_line(value_map(two), dirty=False) == (
+        "Our offer as claimed, on the saved market: relative quality 2.00, relative price 0.83."
+    )
