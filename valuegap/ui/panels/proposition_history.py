@@ -3,8 +3,8 @@ any two versions, and restore.
 
 The comparison starts at the two newest versions every time a version is added (a save, a restore, an
 import): its choices are keyed by the newest version, so a choice made earlier never pins it to old
-ones. Changes are the sentences of :func:`valuegap.revisions.sentences`; user text is shown in tables,
-never as markdown.
+ones. Changes are the sentences of :func:`valuegap.revisions.sentences`, as lists that wrap; user text
+goes through ``escape_markdown``, so it is never read as markdown.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from valuegap.formatting import escape_markdown
 from valuegap.revisions import Change, diff_propositions, sentences
 from valuegap.ui import PageContext, flash
 
@@ -31,37 +32,28 @@ def changes_frame(changes: list[Change]) -> pd.DataFrame:
     return pd.DataFrame({"What changed": sentences(changes)}, dtype="object")
 
 
+def _bullets(said: list[str]) -> None:
+    """Sentences as a list that wraps (a table would cut long ones); user text escaped."""
+    st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in said))
+
+
 def history(ctx: PageContext, proposition_id: int, seen: int, on_restored: Callable[[int], None]) -> None:
     revisions = ctx.store.revisions(proposition_id)  # newest first
-    rows = []
-    for index, revision in enumerate(revisions):
-        previous = revisions[index + 1].proposition if index + 1 < len(revisions) else None
-        said = sentences(diff_propositions(previous, revision.proposition)) if previous is not None else []
-        what = ACTION_WORDS.get(revision.action, revision.action.capitalize())
-        if revision.action == "restore":
-            what = revision.summary[:1].upper() + revision.summary[1:]
-        rows.append(
-            {
-                "Version": revision.version,
-                "When (UTC)": revision.changed_at,
-                "Who": revision.changed_by,
-                "What": what,
-                "Changes": "; ".join(said)
-                if said
-                else ("First version" if previous is None else "No changes"),
-            }
-        )
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Version": st.column_config.NumberColumn(width="small"),
-            "When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", width="small"),
-            "What": st.column_config.TextColumn(width="small"),
-            "Changes": st.column_config.TextColumn(width="large"),
-        },
-    )
+    with st.container(height=min(120 + 90 * len(revisions), 420)):
+        for index, revision in enumerate(revisions):
+            previous = revisions[index + 1].proposition if index + 1 < len(revisions) else None
+            said = sentences(diff_propositions(previous, revision.proposition)) if previous else []
+            what = ACTION_WORDS.get(revision.action, revision.action.capitalize())
+            if revision.action == "restore":
+                what = revision.summary[:1].upper() + revision.summary[1:]
+            st.markdown(
+                f"**Version {revision.version}** · {revision.changed_at:%Y-%m-%d %H:%M} UTC · "
+                f"{escape_markdown(revision.changed_by)} · {escape_markdown(what)}"
+            )
+            if said:
+                _bullets(said)
+            else:
+                st.caption("First version" if previous is None else "No changes")
     versions = [revision.version for revision in revisions]
     if len(versions) < 2:
         st.caption("Compare and restore appear once there is more than one version.")
@@ -74,7 +66,8 @@ def history(ctx: PageContext, proposition_id: int, seen: int, on_restored: Calla
     newer = cols[1].selectbox("To version", versions, index=0, key=f"hist_to_{proposition_id}_{newest}")
     changes = diff_propositions(by_version[older].proposition, by_version[newer].proposition)
     if changes:
-        st.dataframe(changes_frame(changes), hide_index=True, width="stretch")
+        with st.container(border=True):
+            _bullets(sentences(changes))
     else:
         st.caption("These two versions are the same.")
     if not ctx.actor.can_edit:
