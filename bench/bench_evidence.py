@@ -78,26 +78,37 @@ def four_claims(folder: Path) -> Path:
     return path
 
 
-def run(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds (process start to exit), peak RSS in MiB (printed by the script itself, from
-    ``getrusage``) and stdout of ``command`` in a fresh process."""
+def run(command: list[str]) -> tuple[float, dict[str, float], str]:
+    """Wall seconds (process start to exit), peak RSS in MiB and CPU seconds (user + system, all
+    threads; printed by the script itself from ``getrusage``) and stdout of ``command`` in a fresh
+    process. On a shared machine the CPU time moves less than the wall time."""
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:4])}… failed: {done.stderr[-2000:]}")
-    return wall, _peak_of_stdout(done.stdout), done.stdout
+    return wall, _usage_of_stdout(done.stdout), done.stdout
 
 
-def _peak_of_stdout(out: str) -> float:
-    """Every measured script prints its own peak RSS (MiB) as the last line's ``peak_mib``."""
+def _usage_of_stdout(out: str) -> dict[str, float]:
+    """Every measured script prints its own ``peak_mib`` and ``cpu_s`` as a JSON line, last."""
     for line in reversed(out.strip().splitlines()):
         if line.startswith("{"):
-            return float(json.loads(line).get("peak_mib", "nan"))
-    return float("nan")
+            found = json.loads(line)
+            return {"peak_mib": float(found["peak_mib"]), "cpu_s": float(found["cpu_s"])}
+    return {"peak_mib": float("nan"), "cpu_s": float("nan")}
 
 
-IMPORT = """
+USAGE = """
+import resource
+def usage():
+    self = resource.getrusage(resource.RUSAGE_SELF)
+    return {"peak_mib": self.ru_maxrss / 1024, "cpu_s": self.ru_utime + self.ru_stime}
+"""
+
+IMPORT = (
+    USAGE
+    + """
 import json, resource, sys, time
 from valuegap import filetypes, ingest
 from valuegap.imports import import_table
@@ -118,10 +129,13 @@ validated = next(t for f, t in marks if f >= 0.5)
 aggregated = next(t for f, t in marks if f >= 0.85)
 print(json.dumps({"read": t1 - t0, "validate": validated - t1, "reduce + Parquet": aggregated - validated,
                   "store": t2 - aggregated, "in process": t2 - t0,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  **usage()}))
 """
+)
 
-BARE_REDUCTION = """
+BARE_REDUCTION = (
+    USAGE
+    + """
 import json, resource, sys, time, duckdb
 path, out = sys.argv[1], sys.argv[2]
 scan = f"read_parquet('{path}')" if path.endswith('.parquet') else f"read_csv('{path}')"
@@ -131,10 +145,13 @@ duckdb.connect().execute(
     f"GROUP BY customer_id, metric, segment, offer) TO '{out}' (FORMAT parquet, COMPRESSION zstd)"
 )
 print(json.dumps({"in process": time.perf_counter() - t0,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  **usage()}))
 """
+)
 
-BARE_ANALYZE = """
+BARE_ANALYZE = (
+    USAGE
+    + """
 import json, resource, sys, time, duckdb
 path = sys.argv[1]
 scan = f"read_parquet('{path}')" if path.endswith('.parquet') else f"read_csv('{path}')"
@@ -146,17 +163,21 @@ rows = duckdb.connect().execute(
     f"GROUP BY metric, segment, offer"
 ).fetchall()
 print(len(rows))
-print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({**usage()}))
 """
+)
 
-ANALYZE = """
+ANALYZE = (
+    USAGE
+    + """
 import json, resource, sys
 sys.argv = ["valuegap", *sys.argv[1:]]
 from valuegap.cli import main
 code = main()
-print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({**usage()}))
 sys.exit(code)
 """
+)
 
 
 def alternate(commands: dict[str, list[str]], repeats: int) -> dict[str, dict[str, float]]:
@@ -164,16 +185,19 @@ def alternate(commands: dict[str, list[str]], repeats: int) -> dict[str, dict[st
     wall and the highest peak RSS."""
     walls: dict[str, list[float]] = {label: [] for label in commands}
     peaks: dict[str, list[float]] = {label: [] for label in commands}
+    cpus: dict[str, list[float]] = {label: [] for label in commands}
     for _ in range(repeats):
         for label, command in commands.items():
-            wall, peak, _ = run(command)
+            wall, usage, _ = run(command)
             walls[label].append(wall)
-            peaks[label].append(peak)
+            peaks[label].append(usage["peak_mib"])
+            cpus[label].append(usage["cpu_s"])
     return {
         label: {
             "median s": statistics.median(walls[label]),
             "runs": walls[label],
             "peak MiB": max(peaks[label]),
+            "median cpu s": statistics.median(cpus[label]),
         }
         for label in commands
     }
@@ -183,9 +207,14 @@ def print_pair(title: str, results: dict[str, dict[str, float]], target: str) ->
     print(f"\n{title}")
     for label, result in results.items():
         runs = ", ".join(f"{t:.2f}" for t in result["runs"])
-        print(f"  {label:44s} {result['median s']:7.2f} s  (runs {runs})  peak {result['peak MiB']:7.0f} MiB")
+        print(
+            f"  {label:48s} {result['median s']:7.2f} s  (runs {runs})  CPU {result['median cpu s']:6.2f} s  "
+            f"peak {result['peak MiB']:6.0f} MiB"
+        )
     ours, bare = (result["median s"] for result in results.values())
-    print(f"  {'ratio of the medians':44s} {ours / bare:7.2f} ×  target {target}")
+    cpu_ours, cpu_bare = (result["median cpu s"] for result in results.values())
+    ratio = f"{ours / bare:7.2f} × wall, {cpu_ours / cpu_bare:.2f} × CPU"
+    print(f"  {'ratio of the medians':48s} {ratio}  target {target}")
 
 
 def bench_imports(folder: Path, parquet: Path, csv: Path, repeats: int) -> None:

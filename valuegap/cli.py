@@ -146,7 +146,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
     prop = propfile.read(Path(args.proposition))
     # DuckDB reads the file and reduces the claims' metrics where it can (valuegap.outcome_files)
-    outcomes = read_evidence(Path(args.outcomes), claim_metrics(prop), args.encoding)
+    outcomes = read_evidence(
+        Path(args.outcomes), claim_metrics(prop), args.encoding, all_segments=args.by_segment
+    )
     _say_left_out(outcomes.notes)
 
     result = analyze_summary(

@@ -21,6 +21,7 @@ from typing import Literal
 
 import duckdb
 import ibis
+import pandas as pd
 
 from valuegap import delimited, engine, filetypes
 from valuegap.errors import ValueGapError
@@ -47,18 +48,41 @@ class OutcomeEvidence:
     reader: Reader
 
 
+@dataclass(eq=False)
+class FileEvidence(engine.Evidence):
+    """:class:`~valuegap.engine.Evidence` of some metrics of a file, which also knows the segment and
+    offer of the file's other rows (``seen``, when asked for), so that :meth:`segments_of` lists the
+    segments of the whole file, as the evidence of all its rows would."""
+
+    seen: pd.DataFrame | None = None
+
+    def segments_of(self, *, exclude_offers: Collection[str] = ()) -> tuple[str, ...]:
+        found = set(super().segments_of(exclude_offers=exclude_offers))
+        if self.seen is not None:
+            rows = self.seen[~self.seen["offer"].isin(list(exclude_offers))]
+            found |= {str(s) for s in rows["segment"] if s}
+        return tuple(sorted(found))
+
+
 class _Fallback(Exception):
     """DuckDB cannot read this file as the project reads it: the pandas path will (or will say why)."""
 
 
 def read_evidence(
-    path: Path, metrics: Collection[str] | None = None, encoding: str | None = None
+    path: Path,
+    metrics: Collection[str] | None = None,
+    encoding: str | None = None,
+    *,
+    all_segments: bool = False,
 ) -> OutcomeEvidence:
-    """The evidence of outcomes file ``path`` (``metrics``: only these are reduced; None for all)."""
+    """The evidence of outcomes file ``path`` (``metrics``: only these are reduced; None for all).
+    ``all_segments`` (``analyze --by-segment``): the evidence also knows the segments and offers of
+    the rows of other metrics, so a segment measured only in metrics no claim reads is listed (with
+    no evidence), as the pandas path lists it."""
     reader = choose_reader(path, encoding)
     if reader != "pandas":
         try:
-            return _DuckDBFile(path, reader).evidence(metrics)
+            return _DuckDBFile(path, reader).evidence(metrics, all_segments)
         except _Fallback:
             pass
     outcomes = read_outcomes(path, encoding)
@@ -283,7 +307,7 @@ class _DuckDBFile:
                    {not_number} AS not_number, {infinite} AS infinite, {bad_day} AS bad_day
             FROM {rows}"""
 
-    def evidence(self, metrics: Collection[str] | None) -> OutcomeEvidence:
+    def evidence(self, metrics: Collection[str] | None, all_segments: bool) -> OutcomeEvidence:
         """Check every row, count the repeated ones and reduce ``metrics`` to per-customer means.
 
         The file is read once. Each row goes through a cheap test (:meth:`_suspect`); the rows that
@@ -303,14 +327,34 @@ class _DuckDBFile:
             stripped = f"coalesce({_stripped('metric')}, '') IN ({names})"
             exact = f"CASE WHEN metric IN ({names}) THEN true ELSE {stripped} END"
         try:
-            con.execute(
-                f"""CREATE TEMP TABLE grouped AS
-                    SELECT *, count(*) AS n FROM (SELECT {self._columns()} FROM {self.scan})
-                    WHERE ({self._suspect()}) OR {wanted} GROUP BY ALL"""
-            )
+            rows_read = f"(SELECT {self._columns()} FROM {self.scan})"
+            if all_segments:  # the other rows' segments and offers too, one group per pair
+                kept = f"(({self._suspect()}) OR {wanted})"
+                columns = ", ".join(
+                    f"CASE WHEN keep THEN {c} END AS {c}"
+                    for c in ("customer_id", "metric", "value", "observed_at")
+                )
+                con.execute(
+                    f"""CREATE TEMP TABLE grouped AS
+                        SELECT {columns}, segment, offer, keep, count(*) AS n
+                        FROM (SELECT *, {kept} AS keep FROM {rows_read}) GROUP BY ALL"""
+                )
+            else:
+                con.execute(
+                    f"""CREATE TEMP TABLE grouped AS
+                        SELECT *, true AS keep, count(*) AS n FROM {rows_read}
+                        WHERE ({self._suspect()}) OR {wanted} GROUP BY ALL"""
+                )
         except duckdb.Error:
             raise _Fallback from None  # not UTF-8 further in, ragged rows, a quote left open: pandas says
-        con.execute(f"CREATE TEMP TABLE checked AS {self._checks('grouped')}")
+        con.execute(f"CREATE TEMP TABLE checked AS {self._checks('(SELECT * FROM grouped WHERE keep)')}")
+        seen = None
+        if all_segments:
+            seen = con.execute(
+                f"""SELECT DISTINCT coalesce({_stripped("segment")}, '') AS segment,
+                                    coalesce({_stripped("offer")}, '') AS offer
+                    FROM grouped WHERE NOT keep"""
+            ).df()
         counts = con.execute(
             f"""SELECT coalesce(sum(n) FILTER (WHERE {exact}), 0), coalesce(sum(n) FILTER (WHERE {bad}), 0),
                        coalesce(sum(n) FILTER (WHERE bad_day), 0)
@@ -364,9 +408,10 @@ class _DuckDBFile:
         for table in ("grouped", "checked", "clean"):
             con.execute(f"DROP TABLE {table}")
         backend = ibis.duckdb.from_connection(con)
-        evidence = engine.Evidence.from_values(
+        evidence = FileEvidence.from_values(
             backend, backend.table("per_customer"), granularity=None, observations=rows - dropped
         )
+        evidence.seen = seen
         reader: Reader = "duckdb-csv" if self.csv else "duckdb-parquet"
         return OutcomeEvidence(evidence, tuple(f"{self.source}: {note}" for note in notes), reader)
 

@@ -24,7 +24,7 @@ DEMOS = ("invoicing-saas", "energy-retrofit", "streaming-plan")
 
 
 def _both(path: Path, prop, by_segment: bool) -> tuple[list, list]:  # type: ignore[no-untyped-def]
-    found = read_evidence(path, claim_metrics(prop))
+    found = read_evidence(path, claim_metrics(prop), all_segments=by_segment)
     assert found.reader.startswith("duckdb")
     ours = analyze_summary(prop, found.evidence, by_segment=by_segment).rows
     pandas_rows = analyze(prop, read_outcomes(path).observations, by_segment=by_segment).rows
@@ -193,3 +193,24 @@ def test_files_duckdb_does_not_read_as_the_project_does_go_the_pandas_way(tmp_pa
     assert choose_reader(ROOT / "data/outcomes/invoicing-saas.csv", "cp1252") == "pandas"
     assert choose_reader(tmp_path / "missing.csv") == "pandas"
     assert choose_reader(ROOT / "data/outcomes/invoicing-saas.csv") == "duckdb-csv"
+
+
+def test_by_segment_lists_a_segment_measured_only_in_metrics_no_claim_reads(tmp_path: Path) -> None:
+    """Only the claims' metrics are reduced, yet every segment of the file gets its rows (no evidence)."""
+    path = tmp_path / "segments.csv"
+    path.write_text(
+        "customer_id,metric,value,segment,offer\nA,hours,3,s1,Ours\nB,hours,4,s1,Ours\nC,hours,5,s1,Ours\n"
+        "D,other,4,s2,Ours\nE,other,4,s3,Rival\n"
+    )
+    body = propfile.read(ROOT / "data/propositions/invoicing-saas.yaml").to_dict()
+    body["claims"] = [
+        {"id": "hours", "text": "Saves 3 hours a week on average", "benefit": "time", "form": "average",
+         "metric": "hours", "claimed": 3.0, "unit": "hours"},
+    ]  # fmt: skip
+    prop = parse_proposition(body)
+    found = read_evidence(path, claim_metrics(prop), all_segments=True)
+    assert found.reader == "duckdb-csv"
+    ours = analyze_summary(prop, found.evidence, by_segment=True).rows
+    theirs = analyze(prop, read_outcomes(path).observations, by_segment=True).rows
+    assert [row["segment"] for row in theirs] == ["s1", "s2", "s3"]
+    assert_same_rows(ours, theirs)
