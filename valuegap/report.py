@@ -508,7 +508,7 @@ def _scenario_value(metric: str, value: Any, currency: str, *, change: bool = Fa
         text = format_money(value, currency)
         return ("+" + text) if change and value > 0 else text
     if name == "churn_rate":
-        return f"{value:+.1%}" if change else f"{value:.1%}"
+        return f"{100 * value:+.1f} pp" if change else f"{value:.1%}"  # a change of a rate: points
     return f"{value:+.3f}" if change else f"{value:.3f}"
 
 

@@ -282,3 +282,21 @@ def test_the_report_command_writes_a_pdf_when_asked(tmp_path: Path):
         assert done.returncode == 0, done.stderr
         pages = _pages(out.read_bytes())
         assert "Summary" in pages[0] and "What is exaggerated" in pages[0]
+
+
+def test_the_what_if_shows_money_in_its_currency_and_a_churn_change_in_points():
+    from valuegap import scenarios
+
+    prop = _prop()
+    analysis = _analysis(prop)
+    fit = _churn(prop)
+    inputs = scenarios.build_inputs(prop, analysis, churn=fit.model, customers=_read_customers(CUSTOMERS))
+    result = scenarios.evaluate(inputs, scenarios.Scenario("Price +10%", price=prop.price.amount * 1.1))
+    text = _text(_section(build_report(ReportInputs(analysis, "v1", scenario=result, churn=fit)), "what-if"))
+    assert "Price +10% Metric Today What-if Change" in text
+    assert (
+        f"Price {format_money(prop.price.amount, 'USD')} {format_money(prop.price.amount * 1.1, 'USD')}"
+        in text
+    )
+    points = 100 * (result.what_if.churn_rate - result.today.churn_rate)
+    assert f"{result.today.churn_rate:.1%} {result.what_if.churn_rate:.1%} {points:+.1f} pp" in text
