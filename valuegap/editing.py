@@ -212,6 +212,8 @@ def claims_grid(prop: Proposition) -> pd.DataFrame:
         show = share_text if column == "share" else number_text
         shown = [show(v) for v in frame[column].tolist()]
         frame[column] = pd.Series(shown, index=frame.index, dtype="object")
+    for column in ("id", "text", "metric", "unit", "competitor"):  # blank, not "None", in empty cells
+        frame[column] = frame[column].map(lambda v: "" if v is None else v).astype("object")
     return frame
 
 

@@ -92,8 +92,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
     ).strip()
     forms = list(FORM_WORDS)
     benefits = list(BENEFIT_WORDS)
-    cols = st.columns(2, vertical_alignment="bottom")
-    form = cols[0].selectbox(
+    form = st.selectbox(
         "What kind of promise is it?",
         forms,
         index=forms.index(claim.form.value) if claim else 0,
@@ -101,14 +100,14 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
         key=f"{key}_form",
     )
     values["form"] = form
-    values["benefit"] = cols[1].selectbox(
+    st.caption(FORM_HINTS[form])
+    values["benefit"] = st.selectbox(
         "What does the customer gain?",
         benefits,
         index=benefits.index(claim.benefit.value) if claim else 0,
         format_func=BENEFIT_WORDS.__getitem__,
         key=f"{key}_benefit",
     )
-    st.caption(FORM_HINTS[form])
 
     def number(label: str, field: str, reader: Callable[[Any], float | None], shown: str, **kw: Any) -> None:
         typed = st.text_input(label, shown, key=f"{key}_{field}", **kw)
@@ -119,19 +118,18 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
             st.error(escape_markdown(f"{label} {exc}"), icon=":material/error:")
 
     if form in NEEDS_MEASURE:
-        cols = st.columns(3, vertical_alignment="bottom")
+        values["metric"] = st.text_input(
+            "What is measured?",
+            claim.metric or "" if claim else "",
+            max_chars=80,
+            key=f"{key}_metric",
+            help="The outcome's name in your evidence, e.g. minutes_to_delivery",
+        ).strip()
+        cols = st.columns(2, vertical_alignment="bottom")
         with cols[0]:
-            values["metric"] = st.text_input(
-                "What is measured?",
-                claim.metric or "" if claim else "",
-                max_chars=80,
-                key=f"{key}_metric",
-                help="The outcome's name in your evidence, e.g. minutes_to_delivery",
-            ).strip()
-        with cols[1]:
             number("What value does the copy promise?", "claimed", read_number,
                    number_text(claim.claimed) if claim else "", placeholder="e.g. 30")  # fmt: skip
-        with cols[2]:
+        with cols[1]:
             values["unit"] = st.text_input(
                 "In what unit?", claim.unit if claim else "", max_chars=40, key=f"{key}_unit",
                 placeholder="e.g. minutes",
