@@ -6,8 +6,9 @@ file is, so only the aggregates reach Python. The checks and their messages are 
 :func:`valuegap.ingest.outcomes.read_outcomes` (METHODS.md section 8 for repeated rows): every row of
 the file is checked (a bad cell in a metric no claim uses is still bad input), the first bad row is
 reported with its file row (the header is row 1) and column, and repeated rows are counted with the
-same notes. Files DuckDB's reader does not read as the project does go the pandas way
-(:func:`choose_reader` says which and why).
+same notes, among the rows analysed (the claims' metrics; the pandas path counts them in every metric,
+which cost several times the analysis to find). Files DuckDB's reader does not read as the project
+does go the pandas way (:func:`choose_reader` says which and why).
 """
 
 from __future__ import annotations
@@ -180,6 +181,7 @@ class _DuckDBFile:
         lines = text.splitlines()
         if len(lines) < 2:
             raise _Fallback  # a header alone, or one line longer than the head: the project's reader
+        # the project's delimiter detection rather than DuckDB's sniffer: both paths split a file alike
         delimiter = delimited._delimiter("\n".join(lines[:-1]) if len(lines) > 2 else text)
         try:
             header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
