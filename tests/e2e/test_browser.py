@@ -281,11 +281,11 @@ def test_a_table_download_neutralises_formulas(server: Server, page: Page):
 def test_the_report_downloads_opens_offline_and_matches_the_app(server: Server, page: Page, tmp_path):
     from valuegap import gaps
     from valuegap.analysis import analyze_summary
-    from valuegap.imports import load_summary
+    from valuegap.imports import load_evidence
 
     store = open_workspace(server.database_url)
     dataset = store.datasets(kind="outcomes", proposition_id=1)[0]
-    analysis = analyze_summary(store.get(1).proposition, load_summary(store, dataset.id))
+    analysis = analyze_summary(store.get(1).proposition, load_evidence(store, dataset))
     expected = gaps.claims_table(analysis)[["claim", "measured", "verdict"]]
     store.close()
     open_page(page, f"{server.url}/gap_analysis?p=1&d={dataset.id}")
