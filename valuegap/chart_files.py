@@ -18,9 +18,9 @@ import altair as alt
 FILE_WIDTH = 720
 PNG_SCALE = 2  # sharp on high-density screens and in slide decks
 FILE_FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
-"""The charts' font in a file. Vega lays text out with Arial's widths; a bare "sans-serif" is DejaVu
-Sans on Linux (in WeasyPrint's PDF too), which is wider, so axis labels overlapped and the ends of
-labels and legends were cut off. Liberation Sans has Arial's widths."""
+"""The charts' font in a file. vl-convert lays text out with the same widths whatever font a spec
+names, and they fit Liberation Sans (Arial's widths). A bare "sans-serif" is DejaVu Sans on Linux and
+in WeasyPrint's PDF, which is wider: axis labels overlapped and label and legend ends were cut off."""
 
 
 def fixed_width(spec: dict[str, Any], width: int = FILE_WIDTH) -> dict[str, Any]:
