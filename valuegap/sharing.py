@@ -86,7 +86,8 @@ TAMPERED = "This share link is not valid: it was changed or cut short. Ask whoev
 def verify(token: str, secret: str, *, now: datetime | None = None) -> TokenClaims:
     """The link a token names, if its signature holds and it has not expired."""
     parts = (token or "").strip().split(".")
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not secret:
+    # a token is ASCII (base64url and dots); anything else was changed, and would not even hash
+    if not (token or "").isascii() or len(parts) != 3 or parts[0] != TOKEN_PREFIX or not secret:
         raise TamperedLink(TAMPERED)
     payload = f"{parts[0]}.{parts[1]}"
     if not hmac.compare_digest(_signature(secret, payload), parts[2]):

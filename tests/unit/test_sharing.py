@@ -39,6 +39,18 @@ def test_changing_any_character_is_detected(position: int, replacement: str):
         sharing.verify(changed, SECRET)
 
 
+@given(position=st.integers(0, 200), replacement=st.characters(min_codepoint=128))
+def test_a_non_ascii_character_anywhere_is_refused_as_tampered(position: int, replacement: str):
+    """``?share=v1.%C3%A9.x`` raised a UnicodeEncodeError (the signature hashes ASCII), not a refusal."""
+    token = sharing.sign("abc123", LATER, SECRET)
+    index = position % (len(token) + 1)
+    for changed in (token[:index] + replacement + token[index + 1 :], token[:index] + replacement + token[index:]):
+        with pytest.raises(sharing.TamperedLink, match="not valid"):
+            sharing.verify(changed, SECRET)
+    with pytest.raises(sharing.TamperedLink, match="not valid"):
+        sharing.verify("v1.\u00e9.x", SECRET)
+
+
 def test_wrong_secret_garbage_and_expiry_are_refused_with_their_own_message():
     token = sharing.sign("abc123", LATER, SECRET)
     for bad in ("", "v1.abc", "garbage", token + "x", token.replace("v1", "v2", 1)):
