@@ -144,17 +144,20 @@ def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> N
     if dirty:
         st.caption(":material/edit: Showing your unsaved edits.")
     claimed, measured = vm.claimed, vm.measured
-    cells = st.columns(4)
+    # as wide as their labels, wrapping onto a second row on a narrow page (in four columns the
+    # labels were cut to "Our relative quality …")
+    row = st.container(horizontal=True, gap="medium")
     if claimed is not None:
-        cells[0].metric("Our relative quality (claimed)", f"{claimed.quality_ratio:.2f}")
-        cells[1].metric("Our relative price", f"{claimed.relative_price:.2f}")
+        row.metric("Our relative quality (claimed)", f"{claimed.quality_ratio:.2f}", width="content")
+        row.metric("Our relative price", f"{claimed.relative_price:.2f}", width="content")
         if claimed.value_advantage is not None:
-            cells[2].metric("Value advantage (claimed)", f"{claimed.value_advantage:+.3f}")
+            row.metric("Value advantage (claimed)", f"{claimed.value_advantage:+.3f}", width="content")
     if measured is not None and measured.value_advantage is not None and claimed is not None:
-        cells[3].metric(
+        row.metric(
             "Value advantage (measured)",
             f"{measured.value_advantage:+.3f}",
             delta=f"{measured.value_advantage - (claimed.value_advantage or 0):+.3f} vs claimed",
+            width="content",
         )
     if vm.line is None:
         st.info(escape_markdown(vm.no_line_reason or "No fair-value line."))
