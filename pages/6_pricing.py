@@ -459,7 +459,8 @@ def _save_form(ctx: PageContext, stored: StoredProposition, scenario: Scenario) 
                 st.error(escape_markdown(error.message))
                 return
             remember_scenario(stored.id, saved.id)
-            flash(f"Saved the scenario '{saved.name}'. Its link: ?p={stored.id}&scenario={saved.id}")
+            # the address already names the scenario: a bare "?p=4&scenario=2" was no link a user can use
+            flash(f"Saved the scenario '{saved.name}'. Find it under Saved scenarios, or share it on Share.")
             st.rerun(scope="app")
 
 
