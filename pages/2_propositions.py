@@ -12,12 +12,10 @@ from valuegap.editing import (
     access_frame,
     claims_grid,
     proposition_data,
-    read_claim_cells,
     route_problems,
 )
 from valuegap.errors import ConflictError, InvalidInput
 from valuegap.formatting import escape_markdown
-from valuegap.language import RULE_LABELS, check_wording
 from valuegap.model import (
     ACCESS_KIND_WORDS,
     ACCESS_UNIT_WORDS,
@@ -34,7 +32,7 @@ from valuegap.overview import STATUS_LABELS
 from valuegap.store import StoredProposition
 from valuegap.ui import PageContext, choose_proposition, flash, page_setup, run_page
 from valuegap.ui.panels.claim_drafts import claim_drafts
-from valuegap.ui.panels.claim_editor import claim_editor
+from valuegap.ui.panels.claim_editor import claim_editor, grid_wording_checks
 from valuegap.ui.panels.proposition_history import changes_frame, history
 
 ctx = page_setup("Propositions", ":material/edit_note:")
@@ -301,44 +299,8 @@ def _claims_editor(base: Proposition, gen: str, editable: bool) -> tuple[pd.Data
     )
     edited = _table_editor(claims_grid(base), CLAIM_COLUMNS, f"{gen}_claims", editable)
     slot = st.empty()
-    _wording_panel(edited)
+    grid_wording_checks(edited)
     return edited, slot
-
-
-def _wording_panel(claims: pd.DataFrame) -> None:
-    """Wording flags per claim row, recomputed from what is in the editor right now."""
-    flagged = []
-    claims, _ = read_claim_cells(claims)
-    for position, record in enumerate(claims.to_dict(orient="records"), start=1):
-        text = record.get("text")
-        if not isinstance(text, str) or not text.strip():
-            continue
-        flags = check_wording(
-            text,
-            claim_id=str(record.get("id") or f"row {position}"),
-            form=record.get("form"),
-            claimed=record.get("claimed"),
-            share=record.get("share"),
-            ratio=record.get("ratio"),
-            unit=record.get("unit") or "",
-        )
-        if flags:
-            flagged.append((position, text, flags))
-    with st.container(border=True):
-        st.markdown("**Wording checks** · updated as you edit")
-        if not flagged:
-            st.success("No wording problems in the claims' copy.", icon=":material/check:")
-            return
-        for position, text, flags in flagged:
-            claim_id = escape_markdown(flags[0].claim_id)
-            st.markdown(f"Row {position} · **{claim_id}** · {escape_markdown(text)}")
-            st.markdown(
-                "\n".join(
-                    f"- :orange[{RULE_LABELS[flag.rule]}] “{escape_markdown(flag.words)}”: "
-                    f"{escape_markdown(flag.why)}"
-                    for flag in flags
-                )
-            )
 
 
 def _problem_table(rows: list[tuple[int, str, str]], labels: dict[str, str]) -> pd.DataFrame:

@@ -13,9 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from valuegap.editing import CellError, number_text, read_number, read_ratio, read_share, share_text, slugify
+from valuegap.editing import (
+    CellError,
+    number_text,
+    read_claim_cells,
+    read_number,
+    read_ratio,
+    read_share,
+    share_text,
+    slugify,
+)
 from valuegap.errors import ConflictError, InvalidInput
 from valuegap.formatting import escape_markdown
 from valuegap.language import RULE_LABELS, check_wording
@@ -299,3 +309,39 @@ def _save(
     on_saved(saved.version)
     flash(f"{'Added' if claim is None else 'Saved'} claim '{new['id']}' as version {saved.version}.")
     st.rerun()
+
+
+def grid_wording_checks(claims: pd.DataFrame) -> None:
+    """The claims grid's wording flags per row, recomputed from what is in the grid right now."""
+    flagged = []
+    claims, _ = read_claim_cells(claims)
+    for position, record in enumerate(claims.to_dict(orient="records"), start=1):
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        flags = check_wording(
+            text,
+            claim_id=str(record.get("id") or f"row {position}"),
+            form=record.get("form"),
+            claimed=record.get("claimed"),
+            share=record.get("share"),
+            ratio=record.get("ratio"),
+            unit=record.get("unit") or "",
+        )
+        if flags:
+            flagged.append((position, text, flags))
+    with st.container(border=True):
+        st.markdown("**Wording checks** · updated as you edit")
+        if not flagged:
+            st.success("No wording problems in the claims' copy.", icon=":material/check:")
+            return
+        for position, text, flags in flagged:
+            claim_id = escape_markdown(flags[0].claim_id)
+            st.markdown(f"Row {position} · **{claim_id}** · {escape_markdown(text)}")
+            st.markdown(
+                "\n".join(
+                    f"- :orange[{RULE_LABELS[flag.rule]}] “{escape_markdown(flag.words)}”: "
+                    f"{escape_markdown(flag.why)}"
+                    for flag in flags
+                )
+            )
