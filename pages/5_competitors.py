@@ -181,6 +181,7 @@ def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> N
         table,
         hide_index=True,
         width="stretch",
+        placeholder="–",  # an empty cell (no fair-value line) read "None"
         column_config={
             "offer": "Offer",
             "kind": "Kind",
@@ -211,7 +212,7 @@ def _relative(vm: competition.ValueMap) -> None:
     table = market_charts.relative_table(vm)
     ratios = [c for c in table.columns if c.startswith("ours vs others")]
     st.dataframe(
-        table, hide_index=True, width="stretch",
+        table, hide_index=True, width="stretch", placeholder="–",
         column_config={c: st.column_config.NumberColumn(c, format="%.2f") for c in ratios},
     )  # fmt: skip
     table_downloads(table, "relative performance", key="relative")
@@ -226,7 +227,7 @@ def _editor(
         cells = st.columns([3, 2, 3, 1], vertical_alignment="bottom")
         cells[0].markdown(escape_markdown(attribute))
         weight = cells[1].number_input(
-            f"Weight of {attribute}", min_value=0.0, max_value=100.0, step=1.0,
+            f"Weight of {escape_markdown(attribute)}", min_value=0.0, max_value=100.0, step=1.0,
             value=float(draft["attributes"][attribute] or 0), key=f"vg_w_{revision}_{attribute}",
             label_visibility="collapsed",
         )  # fmt: skip
@@ -238,7 +239,7 @@ def _editor(
         if current not in options:
             options.append(current)
         link = cells[2].selectbox(
-            f"Measured by ({attribute})", options, index=options.index(current),
+            f"Measured by ({escape_markdown(attribute)})", options, index=options.index(current),
             key=f"vg_link_{revision}_{attribute}", label_visibility="collapsed",
             help="The metric (or survey item) whose measured delivery scales our score on this attribute.",
         )  # fmt: skip
@@ -246,7 +247,9 @@ def _editor(
             draft["links"][attribute] = link
             draft["dirty"] = True
         if cells[3].button(
-            ":material/delete:", key=f"vg_drop_{revision}_{attribute}", help=f"Remove {attribute}"
+            ":material/delete:",
+            key=f"vg_drop_{revision}_{attribute}",
+            help=f"Remove {escape_markdown(attribute)}",
         ):
             draft["attributes"].pop(attribute)
             draft["links"].pop(attribute, None)
@@ -366,7 +369,7 @@ def _claims(prop: Proposition, offers: competition.Offers, data_offers: set[str]
     if table.empty:
         st.info("This proposition has no comparative or parity claims.")
         return
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="–")
     table_downloads(table, "claims against competitors", key="competitor_claims")
     st.caption(
         "Comparative and parity claims are tested against the competitor's customers in the outcome data "

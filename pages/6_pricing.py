@@ -234,7 +234,7 @@ def _outside_link(key: str, scale: scenarios.SliderScale, what: str) -> None:
         value = float(raw)
     except ValueError:
         value = math.nan
-    given = escape_markdown(str(raw)[:40])
+    given, what = escape_markdown(str(raw)[:40]), escape_markdown(what)
     if not math.isfinite(value):
         st.warning(f"The link's {what} ({given}) is not a number; showing today's {what} instead.")
     elif not scale.contains(value):
@@ -312,7 +312,7 @@ def _access_sliders(
     for item in prop.cost_of_access:
         unit = "hours" if item.unit is AccessUnit.hours else prop.price.currency
         scale = scales[f"access:{item.id}"]
-        label = f"{_access_label(item)} ({unit}, {item.frequency.value.replace('_', ' ')})"
+        label = escape_markdown(f"{_access_label(item)} ({unit}, {item.frequency.value.replace('_', ' ')})")
         value = _slider(
             label, keys[f"access:{item.id}"], scale, f"cost of access for '{_access_label(item)}'"
         )
@@ -333,7 +333,9 @@ def _claim_sliders(
             defensible = inputs.defensible.get(claim.id)
             if defensible is not None and math.isfinite(defensible):
                 use = st.checkbox(
-                    f"{claim.id}: promise the defensible value ({defensible:.3g} {claim.unit})",
+                    escape_markdown(
+                        f"{claim.id}: promise the defensible value ({defensible:.3g} {claim.unit})"
+                    ),
                     key=keys[f"defensible:{claim.id}"], bind="query-params",
                 )  # fmt: skip
                 if use:
@@ -341,8 +343,8 @@ def _claim_sliders(
                     continue
             scale = scales[f"claim:{claim.id}"]
             value = _slider(
-                f"{claim.id} ({claim.unit or 'value'})", keys[f"claim:{claim.id}"], scale,
-                f"promised value for the claim '{claim.id}'", help=claim.text,
+                escape_markdown(f"{claim.id} ({claim.unit or 'value'})"), keys[f"claim:{claim.id}"], scale,
+                f"promised value for the claim '{claim.id}'", help=escape_markdown(claim.text),
             )  # fmt: skip
             if value != scale.start:
                 changed[claim.id] = value
@@ -505,7 +507,7 @@ def _saved(ctx: PageContext, stored: StoredProposition, inputs_for: InputsFor) -
     for index, item in enumerate(saved):
         with cells[index % len(cells)]:
             st.page_link(
-                "pages/6_pricing.py", label=f"Open '{item.name}'", icon=":material/link:",
+                "pages/6_pricing.py", label=escape_markdown(f"Open '{item.name}'"), icon=":material/link:",
                 query_params={links.PROPOSITION: str(stored.id), links.SCENARIO: str(item.id)},
             )  # fmt: skip
             if ctx.actor.can_edit and st.button("Delete", key=f"vg_delete_scenario_{item.id}"):

@@ -40,8 +40,9 @@ def open_store(workspace: str) -> Iterator[Callable[[], Store]]:
 
 
 def shown(elements) -> list[str]:
-    """Texts of markdown-bodied elements as the user reads them (our escaping backslashes removed)."""
-    return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
+    """Texts of markdown-bodied elements as the user reads them (our escaping backslashes and the
+    invisible word joiners escape_markdown adds removed)."""
+    return [re.sub(r"\\(.)", r"\1", element.value).replace("\u2060", "") for element in elements]
 
 
 def app_at(page_file: str, *, prepare: Callable[[AppTest], None] | None = None, **query: str) -> AppTest:

@@ -1,0 +1,223 @@
+"""Markdown, Streamlit directives, maths, icon and emoji shortcodes and bare URLs typed into any text
+field show as the text typed, to a share-link viewer and to an editor: the browser requests nothing
+outside the app, and no image, link, maths, coloured text or icon is made from user text.
+
+Every user-text field of a workspace (proposition, segment, offer, canvas, cost-of-access labels,
+claim texts, units, metric names and competitors, dataset and file names, segment values, competitor
+and attribute names, scenario names, the user's name) holds one group of payloads; each group is a
+run of its own, on every page."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import Server
+from tests.e2e.helpers import assert_clean, settle
+from valuegap import ingest
+from valuegap.competition import parse_offers
+from valuegap.imports import import_survey, import_table
+from valuegap.model import parse_proposition
+from valuegap.scenarios import Scenario
+from valuegap.store import Actor, Store
+from valuegap.workspace import open_workspace
+
+pytestmark = pytest.mark.browser
+
+# In pairs, so that every field (units allow 40 characters) holds a whole group.
+GROUPS = {
+    "image and colour": "![x](http://127.0.0.2:9/a.png) :red[RED]",
+    "maths and icon": "$x^2$ :material/home: :smile:",
+    "bare URLs": "www.example.invalid http://127.0.0.2:9/b",
+    "html and link": "<img src=x> [link](http://127.0.0.2:9/l)",
+}
+JOINER = "\u2060"  # what escape_markdown adds: invisible, dropped when comparing text
+
+
+def _seed(database_url: str, payload: str) -> tuple[int, int]:
+    editor = Actor(f"Ana {payload}"[:120])
+    store = open_workspace(database_url)
+    metric = f"m {payload}"[:80]
+    prop = parse_proposition(
+        {
+            "name": f"P {payload}"[:120],
+            "segment": f"S {payload}"[:80],
+            "offer": f"Offer {payload}",
+            "price": {"amount": 49, "currency": "USD", "period": "month"},
+            "value_of_time": 40,
+            "cost_of_access": [{"kind": "time", "label": f"Setup {payload}", "amount": 2, "unit": "hours"}],
+            "canvas": {"jobs": payload, "pains": payload, "gains": payload},
+            "claims": [
+                {
+                    "id": "saves", "text": f"Saves 5 {payload}", "benefit": "time", "form": "average",
+                    "metric": metric, "claimed": 5, "unit": payload[:40],
+                },
+                {
+                    "id": "rival", "text": f"Twice {payload}", "benefit": "time", "form": "comparative",
+                    "metric": metric, "claimed": 2, "ratio": 2, "competitor": f"C {payload}"[:120],
+                },
+                {
+                    "id": "nodata", "text": f"None {payload}", "benefit": "time", "form": "average",
+                    "metric": f"none {payload}"[:80], "claimed": 1, "unit": payload[:40],
+                },
+            ],
+        }
+    )  # fmt: skip
+    prop_id = store.create(prop, editor).id
+    rows = ["customer_id,metric,value,segment,offer"]
+    for i in range(40):
+        segment, offer = payload if i % 2 else "plain", payload if i % 4 else "Ours"
+        rows.append(f"C{i},{metric},{3 + i % 5},{segment},{offer}")
+    raw = ingest.read_table("\n".join(rows).encode(), f"outcomes {payload}.csv")
+    dataset = import_table(
+        store, raw, ingest.propose_mapping(raw), name=f"Data {payload}", proposition_id=prop_id, actor=editor
+    ).dataset
+    survey = "too_cheap,cheap,expensive,too_expensive\n" + "\n".join(
+        f"{10 + i},{20 + i},{30 + i},{40 + i}" for i in range(12)
+    )
+    raw = ingest.read_table(survey.encode(), f"survey {payload}.csv")
+    import_survey(
+        store, raw, "van_westendorp", name=f"Survey {payload}", proposition_id=prop_id, actor=editor
+    )
+    speed, care = f"Speed {payload}", f"Care {payload}"
+    market = parse_offers(
+        {
+            "attributes": {speed: 60, care: 40},
+            "offers": [
+                {"name": f"Us {payload}", "price": 49, "ours": True, "scores": {speed: 8, care: 6}},
+                {"name": f"Them {payload}", "price": 40, "scores": {speed: 6, care: 7}},
+            ],
+        }
+    )
+    store.save_competitors(prop_id, market, {speed: metric}, seen_version=0, actor=editor)
+    store.save_scenario(prop_id, Scenario(f"What if {payload}"[:80], price=55.0), actor=editor)
+    store.close()
+    return prop_id, dataset.id
+
+
+_MARKUP = """(payloadName) => {
+    const own = location.origin;
+    const found = [];
+    for (const img of document.querySelectorAll('img')) {
+        const src = img.getAttribute('src') || '';
+        if (!src.startsWith('data:') && !src.startsWith('blob:') && !img.src.startsWith(own + '/app/static')
+            && !img.src.startsWith(own + '/media')) found.push('img ' + src);
+    }
+    for (const a of document.querySelectorAll('a[href]')) {
+        if (/127\\.0\\.0\\.2|example\\.invalid|^mailto:/.test(a.href)) found.push('a ' + a.href);
+    }
+    if (document.querySelector('.katex, .katex-display')) found.push('katex');
+    for (const el of document.querySelectorAll('body *')) {
+        if (el.children.length) continue;
+        const text = el.textContent.trim();
+        if (text === 'RED') found.push('coloured text');
+        if (text === 'home' || text === 'x2' || text === '\\u{1F604}') found.push('icon or maths: ' + text);
+    }
+    return found;
+}"""
+
+
+def _visible_text(page: Page) -> str:
+    return page.evaluate(
+        "() => document.body.innerText + ' ' + "
+        "[...document.querySelectorAll('input, textarea')].map(e => e.value).join(' ')"
+    ).replace(JOINER, "")
+
+
+def _check(page: Page, where: str, payload: str, outside: list[str]) -> list[str]:
+    """What on the page was made from user text, or was requested outside the app."""
+    assert_clean(page)
+    found = [f"{where}: {what}" for what in page.evaluate(_MARKUP, payload)]
+    # help tooltips render markdown too: open each one
+    targets = page.locator('[data-testid="stTooltipHoverTarget"]')
+    for index in range(min(targets.count(), 40)):
+        target = targets.nth(index)
+        if not target.is_visible():
+            continue
+        target.hover(force=True, timeout=5_000)  # a chart may lie over it: hover its place anyway
+        page.wait_for_timeout(150)
+        found += [f"{where}, tooltip {index}: {what}" for what in page.evaluate(_MARKUP, payload)]
+    page.mouse.move(5, 5)
+    found += [f"{where}: requested {url}" for url in outside]
+    outside.clear()
+    return sorted(set(found))
+
+
+def _visit(page: Page, server: Server, paths: list[str], payload: str, outside: list[str]) -> list[str]:
+    found = []
+    for path in paths:
+        page.goto(f"{server.url}/{path}", wait_until="domcontentloaded")
+        settle(page)
+        found += _check(page, path, payload, outside)
+        # the overview and competitors show the names in canvas-drawn tables and charts only
+        shows_text = path and not path.startswith("competitors")
+        if shows_text and payload not in _visible_text(page):  # as typed: a name, label or caption
+            found.append(f"{path}: the text as typed is not on the page")
+    return found
+
+
+def _record_outside(page: Page, server: Server) -> list[str]:
+    outside: list[str] = []
+
+    def seen(request) -> None:  # type: ignore[no-untyped-def]
+        url = request.url
+        if not (url.startswith(server.url + "/") or url.startswith(("data:", "blob:"))):
+            outside.append(url)
+
+    page.on("request", seen)
+    return outside
+
+
+GAP_TABS = ("By+segment", "Value+gap", "Expectations", "Exaggerations")
+
+
+def _paths(prop_id: int, dataset_id: int) -> list[str]:
+    return [
+        "",  # the Overview
+        f"propositions?p={prop_id}",
+        f"evidence?p={prop_id}",
+        *(f"gap_analysis?p={prop_id}&d={dataset_id}&tab={tab}" for tab in GAP_TABS),
+        f"competitors?p={prop_id}",
+        f"pricing?p={prop_id}",
+    ]
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_markup_in_every_text_field_shows_literally_and_fetches_nothing(
+    server: Server, page: Page, browser, group: str
+):
+    payload = GROUPS[group]
+    prop_id, dataset_id = _seed(server.database_url, payload)
+    store = Store.open(server.database_url)
+    scenario_id = store.scenarios(prop_id)[0].id
+    _, token = store.create_share_link(
+        prop_id, expires_at=datetime.now(UTC) + timedelta(days=7), actor=Actor("editor"), scenario_id=None
+    )
+    store.close()
+
+    outside = _record_outside(page, server)
+    found = _visit(page, server, [*_paths(prop_id, dataset_id), f"share?p={prop_id}"], payload, outside)
+    page.goto(f"{server.url}/pricing?p={prop_id}&scenario={scenario_id}", wait_until="domcontentloaded")
+    settle(page)
+    found += _check(page, "pricing with the scenario", payload, outside)
+
+    viewer = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        stakeholder = viewer.new_page()
+        seen = _record_outside(stakeholder, server)
+        stakeholder.goto(f"{server.url}/gap_analysis?share={token}", wait_until="domcontentloaded")
+        settle(stakeholder)
+        found += [f"viewer, {f}" for f in _check(stakeholder, "share link", payload, seen)]
+        for _ in range(100):  # the link is remembered a moment after the page is drawn
+            if any(c["name"] == "vg_share" for c in viewer.cookies()):
+                break
+            time.sleep(0.1)
+        stakeholder.get_by_text("Read-only view shared by").first.wait_for()
+        seen_by_viewer = _visit(stakeholder, server, _paths(prop_id, dataset_id), payload, seen)
+        found += [f"viewer, {f}" for f in seen_by_viewer]
+    finally:
+        viewer.close()
+    assert not found, "\n".join(found)
