@@ -13,7 +13,7 @@ from valuegap.errors import ValueGapError
 from valuegap.formatting import escape_markdown
 from valuegap.store import StoredDataset, StoredProposition, StoredScenario, StoredShareLink
 from valuegap.ui import PageContext, choose_dataset, choose_proposition, flash, page, page_setup, run_page
-from valuegap.ui.access import configured_share_secret
+from valuegap.ui.access import SINGLE_USER_LINKS, auth_configured, configured_share_secret
 from valuegap.ui.evidence import ALPHAS, CORRECTIONS, cached_analysis, cached_summary
 from valuegap.ui.pricing import what_if_inputs
 from valuegap.ui.reports import report_download
@@ -39,6 +39,8 @@ def render(ctx: PageContext) -> None:
             "evidence and settings it was made with, whatever is uploaded later; you can move it to the "
             "current evidence below. Links expire, and you can revoke one at any time."
         )
+        if not auth_configured():
+            st.warning(SINGLE_USER_LINKS, icon=":material/lock_open:")
         _create(ctx, stored, saved)
         _list(ctx, stored, saved)
     st.subheader("Stakeholder report")

@@ -243,3 +243,15 @@ def test_the_sharer_pins_settings_and_moves_a_link_to_the_current_evidence(open_
     [record] = store.share_link_moves(link.id)
     assert (record.from_label, record.to_label) == (shared.label, newer.label)
     assert not [b for b in at.button if b.label.startswith("Move link")]
+
+
+def test_without_sign_in_the_share_page_and_the_viewer_say_links_are_not_read_only(open_store):
+    """Single-user mode: leaving the shared view gives edit access, so nobody is told otherwise."""
+    store = open_store()
+    at = app_at("7_share.py", p="1")
+    warnings = shown(at.warning)
+    assert any("share links are not read-only in practice" in w and "[auth]" in w for w in warnings)
+    _, token = store.create_share_link(1, expires_at=LATER, actor=EDITOR)
+    at = app_at("4_gap_analysis.py", share=token)
+    [note] = [c for c in shown(at.sidebar.caption) if "Read-only view shared by" in c]
+    assert "leaving the view opens it for editing" in note and "not change anything" not in note

@@ -28,13 +28,23 @@ from valuegap.store import (
     StoredShareLink,
     default_database_url,
 )
-from valuegap.ui.access import identify, leave_shared_view, local_user
+from valuegap.ui.access import (
+    VIEWER_NOTE_SIGNED_IN,
+    VIEWER_NOTE_SINGLE_USER,
+    auth_configured,
+    identify,
+    leave_shared_view,
+    local_user,
+)
 from valuegap.workspace import open_workspace
 
 log = logging.getLogger("valuegap")
 
 APP_NAME = "Value Gap Workbench"
 ROOT = Path(__file__).resolve().parents[2]
+# The browser tab's icon, served by the app itself: a ``:material/...:`` page icon made every page
+# fetch an SVG from fonts.gstatic.com (no icon offline, and a request leaving the app for viewers).
+APP_ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
 
 @dataclass(frozen=True)
@@ -156,9 +166,13 @@ def keep_view(title: str) -> None:
 
 
 def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
-    """The guard every page opens with: page config, identity, the workspace, the sidebar."""
+    """The guard every page opens with: page config, identity, the workspace, the sidebar.
+
+    ``icon`` names the page's icon; the navigation draws it (from PAGES) with the font Streamlit
+    bundles. The browser tab shows the app's own icon, served by the app, on every page.
+    """
     _leave_pages_directory_mode()
-    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=str(APP_ICON), layout="wide")
     url = default_database_url()
     try:
         store = _workspace(url)
@@ -176,8 +190,9 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
             link = identity.shared
             st.caption(
                 f":material/visibility: Read-only view shared by {escape_markdown(link.created_by)}, "
-                f"until {link.expires_at:%Y-%m-%d %H:%M} UTC. You can filter, explore and download, "
-                "but not change anything. This browser reopens the view until the link expires."
+                f"until {link.expires_at:%Y-%m-%d %H:%M} UTC. "
+                + (VIEWER_NOTE_SIGNED_IN if auth_configured() else VIEWER_NOTE_SINGLE_USER)
+                + " This browser reopens the view until the link expires."
             )
             if st.button("Leave the shared view", icon=":material/logout:", key="vg_leave_share"):
                 leave_shared_view()

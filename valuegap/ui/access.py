@@ -60,6 +60,21 @@ def auth_configured() -> bool:
     return bool(_secrets_section("auth"))
 
 
+# What a share link is worth without sign-in: said on the Share page before a link is made.
+SINGLE_USER_LINKS = (
+    "**No sign-in is configured, so share links are not read-only in practice.** A link opens a "
+    "read-only view, but whoever has it can leave that view, or open the app's address without the "
+    "link, and edit everything, like anyone who can reach this app. Links are read-only only once "
+    "sign-in is configured: add an `[auth]` section (OpenID Connect) and `[valuegap] editors` to "
+    "`.streamlit/secrets.toml` (see Deploy in the README); then only signed-in editors can edit."
+)
+# What a viewer is told in the sidebar: without sign-in, leaving the view does give edit access.
+VIEWER_NOTE_SIGNED_IN = "You can filter, explore and download, but not change anything."
+VIEWER_NOTE_SINGLE_USER = (
+    "This view changes nothing. The app has no sign-in, so leaving the view opens it for editing."
+)
+
+
 def editor_allow_list() -> AllowList:
     """``[valuegap] editors`` in secrets.toml together with ``VALUEGAP_EDITORS`` (comma-separated)."""
     return AllowList.parse(_secrets_section("valuegap").get("editors") or []) | AllowList.parse(
