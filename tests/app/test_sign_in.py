@@ -97,3 +97,23 @@ def test_the_local_name_box_keeps_the_name_on_every_page():
         at.switch_page(f"pages/{page_file}")
         at.run()
         assert at.text_input(key="vg_user_name").value == "Ana Lima", page_file
+
+
+def test_an_unreachable_identity_provider_gets_a_plain_message_not_an_authentication_error(open_store):
+    """Streamlit's own error page says only "Authentication error": the app checks the provider first."""
+    open_store()
+
+    def unreachable(at: AppTest) -> None:
+        at.secrets["auth"] = AUTH | {
+            "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"
+        }
+        at.secrets["valuegap"] = {"editors": ["ana@example.com"]}
+        at.user = {"is_logged_in": False}
+
+    at = app_at("4_gap_analysis.py", prepare=unreachable, p="1")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    [message] = shown(at.error)
+    assert "Sign-in is not available right now" in message and "127.0.0.1:9" in message
+    assert "could not be reached" in message and "server_metadata_url" in message

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -217,8 +219,49 @@ def _sign_in_page() -> None:
     )
     _remember_link()
     if st.button("Sign in", type="primary", icon=":material/login:"):
-        st.login()
+        problem = provider_problem()
+        if problem is None:
+            st.login()
+        else:  # st.login would end on Streamlit's bare "Authentication error" page
+            st.error(escape_markdown(problem))
     st.stop()
+
+
+PROVIDER_TIMEOUT = 5.0  # seconds: the check runs when Sign in is clicked
+
+
+def _metadata_urls(section: dict[str, Any]) -> list[str]:
+    """The providers' metadata addresses: ``[auth]`` itself, or each ``[auth.<provider>]``."""
+    found = [str(section["server_metadata_url"])] if section.get("server_metadata_url") else []
+    for value in section.values():
+        if isinstance(value, dict) and value.get("server_metadata_url"):
+            found.append(str(value["server_metadata_url"]))
+    return found
+
+
+def provider_problem(timeout: float = PROVIDER_TIMEOUT) -> str | None:
+    """Why sign-in can't work now (the identity provider's metadata can't be read), or None."""
+    for url in _metadata_urls(_secrets_section("auth")):
+        host = urlsplit(url).netloc or url[:80]
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:  # the address is the admin's
+                body = json.loads(response.read(1_000_000))
+            if not isinstance(body, dict) or "authorization_endpoint" not in body:
+                reason = "its answer is not an OpenID Connect configuration"
+            else:
+                continue
+        except urllib.error.HTTPError as error:
+            reason = f"it answered HTTP {error.code}"
+        except (OSError, ValueError) as error:
+            reason = "it did not answer in time" if "timed out" in str(error) else "it could not be reached"
+        log.warning("sign-in provider check failed for %s: %s", url, reason)
+        return (
+            f"Sign-in is not available right now: the sign-in provider ({host}) can't be used, "
+            f"{reason}. Try again in a few minutes. If it keeps happening, ask whoever runs this app "
+            "to check server_metadata_url in the [auth] section of secrets.toml and that this server "
+            "can reach it. Stakeholders with a share link can still open it."
+        )
+    return None
 
 
 def _here() -> links.View:
