@@ -81,6 +81,7 @@ def render(ctx: PageContext) -> None:
     event = st.dataframe(
         visible,
         hide_index=True,
+        placeholder="–",
         on_select="rerun",
         selection_mode="single-row",
         key="overview_table",
