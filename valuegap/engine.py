@@ -35,6 +35,7 @@ from valuegap.errors import ValueGapError
 ALL_PERIODS = ""
 KEYS = ("metric", "offer", "segment", "period")
 GRANULARITIES = ("month", "quarter", "year")
+TRUNCATE = {"month": "M", "quarter": "Q", "year": "Y"}  # ibis's units for the start of a period
 STATS = ("mean", "low", "high")  # the fingerprint's figures besides n (sums of cubes differ in the last bits)
 
 
@@ -85,8 +86,11 @@ def per_customer(obs: ir.Table, granularity: str | None) -> ir.Table:
     if granularity is None or "observed_at" not in obs.columns:
         return overall
     dated = obs.filter(obs.observed_at.notnull())
-    dated = dated.mutate(period=period_label(dated.observed_at, granularity))
-    by_period = dated.group_by([*keys, "period"]).aggregate(value=dated.value.mean())
+    # grouped by the period's first instant, labelled after grouping: a text label built for every
+    # row cost DuckDB twice the grouping itself (10M rows: 7.5 s against 3.5 s)
+    dated = dated.mutate(start=dated.observed_at.truncate(TRUNCATE[granularity]))
+    by_start = dated.group_by([*keys, "start"]).aggregate(value=dated.value.mean())
+    by_period = by_start.mutate(period=period_label(by_start.start, granularity))
     return overall.union(by_period.select(overall.columns))
 
 
