@@ -400,3 +400,21 @@ def test_linking_a_dataset_makes_it_current_only_for_a_proposition_without_evide
     other = _add(store, editor, None, "Other")
     store.link_dataset(other.id, prop_id, editor)
     assert store.current_dataset(prop_id).id == loose.id
+
+
+def test_ids_in_addresses_are_never_given_out_again(store, editor) -> None:
+    """An old ?p=, ?scenario= or dataset link must never open something else (issue 20): deleting
+    the newest row used to free its id for the next insert on SQLite."""
+    from valuegap.scenarios import Scenario
+
+    first = store.create(sample(name="First"), editor)
+    newest = store.create(sample(name="Newest"), editor)
+    scenario = store.save_scenario(newest.id, Scenario(name="Cheaper", price=39.0), actor=editor)
+    store.delete(newest.id, editor)  # takes its scenario with it
+    again = store.create(sample(name="After the delete"), editor)
+    assert again.id not in (first.id, newest.id) and again.id > newest.id
+    other = store.save_scenario(again.id, Scenario(name="Dearer", price=59.0), actor=editor)
+    assert other.id > scenario.id
+    store.delete_scenario(other.id, actor=editor)
+    last = store.save_scenario(again.id, Scenario(name="Dearer", price=59.0), actor=editor)
+    assert last.id > other.id

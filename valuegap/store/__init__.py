@@ -19,12 +19,12 @@ from sqlalchemy.engine import Connection, Engine
 from valuegap.errors import ConflictError, NotFound, PermissionDenied
 from valuegap.model import Proposition, Status, parse_proposition
 from valuegap.revisions import Change, diff_propositions, summarize
-from valuegap.store import migrate
+from valuegap.store import ids, migrate
 from valuegap.store.competitors import CompetitorStore, StoredOffers
 from valuegap.store.datasets import EVIDENCE_KINDS, DatasetStore, EvidenceChoice, NewDataset, StoredDataset
 from valuegap.store.engine import default_database_url, make_engine, read_transaction, write_transaction
 from valuegap.store.scenarios import ScenarioStore, StoredScenario
-from valuegap.store.schema import propositions, revisions, settings
+from valuegap.store.schema import propositions, revisions, scenarios, settings
 from valuegap.store.shares import ShareLinkMove, ShareStore, StoredShareLink
 
 __all__ = [
@@ -219,6 +219,7 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
         new_id = conn.execute(
             sa.insert(propositions)
             .values(
+                **ids.fresh(conn, propositions),
                 name=prop.name,
                 status=prop.status.value,
                 version=1,
@@ -364,8 +365,15 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
         require_editor(actor, "delete propositions")
         with write_transaction(self.engine) as conn:
             self._get(conn, proposition_id)
+            # its scenarios go with it (ON DELETE CASCADE): their ids are retired too
+            last_scenario = conn.execute(
+                sa.select(sa.func.max(scenarios.c.id)).where(scenarios.c.proposition_id == proposition_id)
+            ).scalar()
             conn.execute(sa.delete(revisions).where(revisions.c.proposition_id == proposition_id))
             conn.execute(sa.delete(propositions).where(propositions.c.id == proposition_id))
+            ids.retire(conn, propositions, proposition_id)
+            if last_scenario is not None:
+                ids.retire(conn, scenarios, last_scenario)
 
     def set_setting(self, key: str, value: Any, actor: Actor) -> None:
         require_editor(actor, "change workspace settings")

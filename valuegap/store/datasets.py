@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from valuegap.errors import NotFound, ValueGapError
+from valuegap.store import ids
 from valuegap.store.engine import read_transaction, write_transaction
 from valuegap.store.schema import column_mappings, current_evidence, dataset_files, datasets, propositions
 
@@ -158,7 +159,9 @@ class DatasetStore:
         values = {k: v for k, v in new.__dict__.items() if k not in ("mapping_signature", "data", "summary")}
         with write_transaction(self.engine) as conn:
             new_id = conn.execute(
-                sa.insert(datasets).values(**values, created_at=now, created_by=actor.name)
+                sa.insert(datasets).values(
+                    **ids.fresh(conn, datasets), **values, created_at=now, created_by=actor.name
+                )
             ).inserted_primary_key[0]
             conn.execute(
                 sa.insert(dataset_files).values(dataset_id=new_id, data=new.data, summary=new.summary)
@@ -259,6 +262,7 @@ class DatasetStore:
             deleted = conn.execute(sa.delete(datasets).where(datasets.c.id == dataset_id))
             if deleted.rowcount == 0:
                 raise NotFound(f"Dataset {dataset_id} does not exist; it may have been deleted.")
+            ids.retire(conn, datasets, dataset_id)
 
 
 def _choose(

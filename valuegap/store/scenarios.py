@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from valuegap.errors import NotFound, PermissionDenied, ValueGapError
 from valuegap.model import parse_proposition
 from valuegap.scenarios import Scenario, place_positions
+from valuegap.store import ids
 from valuegap.store.engine import read_transaction, write_transaction
 from valuegap.store.schema import propositions, revisions, scenarios
 
@@ -136,7 +137,9 @@ class ScenarioStore:
                 scenario_id = taken.id
             else:
                 scenario_id = conn.execute(
-                    sa.insert(scenarios).values(proposition_id=proposition_id, name=name, **values)
+                    sa.insert(scenarios).values(
+                        **ids.fresh(conn, scenarios), proposition_id=proposition_id, name=name, **values
+                    )
                 ).inserted_primary_key[0]
         return self.scenario(scenario_id)
 
@@ -145,5 +148,7 @@ class ScenarioStore:
             raise PermissionDenied(f"{actor.name} has view-only access and cannot delete scenarios.")
         with write_transaction(self.engine) as conn:
             deleted = conn.execute(sa.delete(scenarios).where(scenarios.c.id == scenario_id))
+            if deleted.rowcount:
+                ids.retire(conn, scenarios, scenario_id)
         if deleted.rowcount == 0:
             raise NotFound(f"Scenario {scenario_id} does not exist; it may have been deleted.")
