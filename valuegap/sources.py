@@ -838,8 +838,9 @@ def add_live_dataset(
 ) -> StoredDataset:  # fmt: skip
     """Read ``source`` once (check, then aggregates) and store it as a new version of dataset
     ``name``: time, row count, fingerprint and the group table; nothing is stored when any step fails."""
-    from valuegap.store import NewDataset
+    from valuegap.store import NewDataset, require_editor
 
+    require_editor(actor, "add live sources")  # before the source is opened, not only when storing
     name = name.strip()
     if not name:
         raise ValueGapError("Give the live dataset a name.")
@@ -877,6 +878,9 @@ def refresh_live_dataset(
 ) -> StoredDataset:
     """A new version of live ``dataset`` read now. When the refreshed version was the proposition's
     current evidence, the new one becomes it (share links keep the version they pinned)."""
+    from valuegap.store import require_editor
+
+    require_editor(actor, "refresh live sources")
     if not is_live(dataset):
         raise ValueGapError(f"{dataset.label} is an upload, not a live source; upload the file again.")
     fresh = add_live_dataset(

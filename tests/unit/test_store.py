@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -108,7 +109,7 @@ TOMORROW = datetime.now(UTC) + timedelta(days=1)
 
 
 def _viewer_writes(store: Store, created_id: int, viewer: Actor) -> dict[str, Callable[[], object]]:
-    from valuegap import ingest
+    from valuegap import ingest, sources
     from valuegap.imports import import_survey, import_table
     from valuegap.store.datasets import NewDataset
 
@@ -145,6 +146,19 @@ def _viewer_writes(store: Store, created_id: int, viewer: Actor) -> dict[str, Ca
         "Store.delete_dataset": lambda: store.delete_dataset(1, viewer),
         "valuegap.imports.import_table": lambda: import_table(
             store, raw, ingest.propose_mapping(raw), name="d", proposition_id=created_id, actor=viewer
+        ),
+        # the role is checked before the source is opened or the dataset looked at
+        "valuegap.sources.add_live_dataset": lambda: sources.add_live_dataset(
+            store,
+            SimpleNamespace(),
+            name="live",
+            proposition_id=created_id,
+            actor=viewer,  # type: ignore[arg-type]  # never read
+        ),
+        "valuegap.sources.refresh_live_dataset": lambda: sources.refresh_live_dataset(
+            store,
+            SimpleNamespace(),
+            viewer,  # type: ignore[arg-type]  # never read
         ),
         "valuegap.imports.import_survey": lambda: import_survey(
             store, survey, "van_westendorp", name="s", proposition_id=created_id, actor=viewer
