@@ -15,12 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from valuegap.errors import Problem, quote
+from valuegap.errors import InvalidInput, Problem, quote
 from valuegap.model import (
     CLAIM_FIELD_WORDS,
     AccessCost,
     Claim,
     Proposition,
+    parse_proposition,
 )
 
 CLAIM_COLUMNS: tuple[str, ...] = tuple(Claim.model_fields)
@@ -351,3 +352,15 @@ def route_problems(problems: list[Problem], editor: EditorData | None = None) ->
         else:
             routed.general.append(problem.message)
     return routed
+
+
+def has_unsaved_edits(base: Proposition, editor_data: Any) -> bool:
+    """Whether the Propositions page's fields or grid hold edits not saved in ``base``: cells that
+    cannot be read, data that does not parse, or data that differs. A panel that saves a new version
+    checks this first, since its version would leave those edits out."""
+    if getattr(editor_data, "cell_problems", None):
+        return True
+    try:
+        return parse_proposition(editor_data.data) != base
+    except InvalidInput:
+        return True

@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from valuegap.drafting import COPY_TYPES, MAX_COPY_BYTES, YES_UNIT, ClaimDraft, draft_claims, read_copy
+from valuegap.editing import has_unsaved_edits
 from valuegap.errors import ConflictError, InvalidInput, ValueGapError
 from valuegap.formatting import escape_markdown
 from valuegap.language import RULE_LABELS, check_wording
@@ -220,13 +221,6 @@ def _flags(draft: ClaimDraft) -> None:
     )
 
 
-def _unsaved(base: Proposition, editor_data: Any) -> bool:
-    try:
-        return parse_proposition(editor_data.data) != base
-    except InvalidInput:
-        return True
-
-
 def _add_bar(
     ctx: PageContext,
     proposition_id: int,
@@ -237,7 +231,7 @@ def _add_bar(
     on_saved: Callable[[int], None],
 ) -> None:
     count = len(accepted)
-    unsaved = _unsaved(base, editor_data)
+    unsaved = has_unsaved_edits(base, editor_data)
     label = f"Add the {count} accepted claim{'s' if count != 1 else ''}"
     cols = st.columns([2, 3], vertical_alignment="center")
     add = cols[0].button(

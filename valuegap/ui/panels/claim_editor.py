@@ -18,6 +18,7 @@ import streamlit as st
 
 from valuegap.editing import (
     CellError,
+    has_unsaved_edits,
     number_text,
     read_claim_cells,
     read_number,
@@ -243,15 +244,6 @@ def _claim_data(values: dict[str, Any], claim: Claim | None, base: Proposition) 
     return data
 
 
-def _unsaved(base: Proposition, editor_data: Any) -> bool:
-    if getattr(editor_data, "cell_problems", None):
-        return True
-    try:
-        return parse_proposition(editor_data.data) != base
-    except InvalidInput:
-        return True
-
-
 def _save(
     ctx: PageContext,
     proposition_id: int,
@@ -263,7 +255,7 @@ def _save(
     typo: dict[str, str],
     on_saved: Callable[[int], None],
 ) -> None:
-    unsaved = _unsaved(base, editor_data)
+    unsaved = has_unsaved_edits(base, editor_data)
     label = "Add this claim" if claim is None else "Save this claim"
     bar = st.container(horizontal=True, vertical_alignment="center")
     cols = [bar, bar]
