@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from valuegap.ui import APP_ICON, PAGES
-from valuegap.ui.access import NAVIGATION_HIDDEN_KEY
+from valuegap.ui.identity import NAVIGATION_HIDDEN_KEY
 
 
 def run() -> None:

@@ -3,7 +3,7 @@
     python bench/bench_evidence.py [--rows 10000000] [--repeats 3] [--live-rows 1000000,10000000]
                                    [--data FOLDER] [--skip import,analyze,live]
 
-1. The upload import (read + validate + reduce + store: ``valuegap.imports.import_table``) of a
+1. The upload import (read + validate + reduce + store: ``valuegap.workspace.imports.import_table``) of a
    Parquet and a CSV file against a bare DuckDB reduction of the same file to a Parquet file.
 2. ``valuegap analyze --by-segment`` (four claims of the 50-metric file) against a bare DuckDB query
    doing the same reduction and the per-group n, Σx, Σx².
@@ -62,9 +62,9 @@ def make_data(folder: Path, rows: int) -> tuple[Path, Path]:
 
 def four_claims(folder: Path) -> Path:
     """The first demo proposition's first four measured claims, on metric_00 … metric_03."""
-    from valuegap import propfile
-    from valuegap.demo import demo_propositions
-    from valuegap.model import parse_proposition
+    from valuegap.model import proposition_files
+    from valuegap.model.proposition import parse_proposition
+    from valuegap.workspace.demo import demo_propositions
 
     body = demo_propositions()[0][1].to_dict()
     claims = [c for c in body["claims"] if c.get("metric")][:4]
@@ -74,7 +74,7 @@ def four_claims(folder: Path) -> Path:
             claim["competitor"] = "Rival"
     body["claims"] = claims
     path = folder / "four-claims.yaml"
-    propfile.write(parse_proposition(body), path)
+    proposition_files.write(parse_proposition(body), path)
     return path
 
 
@@ -111,7 +111,7 @@ IMPORT = (
     + """
 import json, resource, sys, time
 from valuegap import filetypes, ingest
-from valuegap.imports import import_table
+from valuegap.workspace.imports import import_table
 from valuegap.store import Actor, Store
 path, url = sys.argv[1], sys.argv[2]
 store = Store.open(url)
@@ -258,19 +258,20 @@ def _size(result: object) -> int:
 def bench_live(folder: Path, parquet: Path, sizes: list[int]) -> None:
     import duckdb
 
-    from valuegap import propfile, sources
-    from valuegap.analysis import analyze_summary
+    from valuegap.evidence.analysis import analyze_summary
+    from valuegap.model import proposition_files
+    from valuegap.sources import live
 
-    prop = propfile.read(four_claims(folder))
+    prop = proposition_files.read(four_claims(folder))
     received: list[int] = []
-    original = sources.SourceBackend.execute
+    original = live.SourceBackend.execute
 
     def counted(self, expression, **kwargs):  # type: ignore[no-untyped-def]
         result = original(self, expression, **kwargs)
         received.append(_size(result))
         return result
 
-    sources.SourceBackend.execute = counted  # type: ignore[method-assign]
+    live.SourceBackend.execute = counted  # type: ignore[method-assign]
     print("\nlive source in a DuckDB file (in process)")
     for rows in sizes:
         path = folder / f"live-{rows}.duckdb"
@@ -287,7 +288,7 @@ def bench_live(folder: Path, parquet: Path, sizes: list[int]) -> None:
             bare = time.perf_counter() - start
         received.clear()
         start = time.perf_counter()
-        evidence = sources.evidence_from_url(f"duckdb:///{path}", table="outcomes", query=None)
+        evidence = live.evidence_from_url(f"duckdb:///{path}", table="outcomes", query=None)
         loaded = time.perf_counter() - start
         first = analyze_summary(prop, evidence)
         analysis = time.perf_counter() - start
@@ -305,7 +306,7 @@ def bench_live(folder: Path, parquet: Path, sizes: list[int]) -> None:
               f"= {analysis / bare:.2f}×; "
               f"rerun after a segment change, median of 20: {statistics.median(reruns) * 1000:.0f} ms "
               f"(max {max(reruns) * 1000:.0f} ms)")  # fmt: skip
-    sources.SourceBackend.execute = original  # type: ignore[method-assign]
+    live.SourceBackend.execute = original  # type: ignore[method-assign]
 
 
 def main() -> None:

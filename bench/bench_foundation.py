@@ -30,8 +30,8 @@ def median_ms(action: Callable[[], object], repeats: int) -> float:
 
 
 def bench_store(url: str, label: str) -> list[tuple[str, str]]:
-    from valuegap.demo import demo_propositions
     from valuegap.store import Actor, Store
+    from valuegap.workspace.demo import demo_propositions
 
     actor = Actor("bench")
     rows = []
@@ -90,7 +90,7 @@ def bench_pages(folder: Path) -> list[tuple[str, str]]:
 
 def bench_import() -> list[tuple[str, str]]:
     code = (
-        "import time; s = time.perf_counter(); import valuegap.store, valuegap.model; "
+        "import time; s = time.perf_counter(); import valuegap.store, valuegap.model.proposition; "
         "print(time.perf_counter() - s)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -53,12 +53,12 @@ def customers_csv(folder: Path, rows: int) -> Path:
 def prepare(folder: Path, rows: int) -> tuple[str, int]:
     from bench_evidence import make_data
 
-    from valuegap import ingest
-    from valuegap.demo import demo_propositions
-    from valuegap.imports import import_table
-    from valuegap.model import parse_proposition
+    from valuegap import sources
+    from valuegap.model.proposition import parse_proposition
     from valuegap.store import Actor
-    from valuegap.workspace import open_workspace
+    from valuegap.workspace.demo import demo_propositions
+    from valuegap.workspace.imports import import_table
+    from valuegap.workspace.opening import open_workspace
 
     url = f"sqlite:///{folder / 'workbench.db'}"
     store = open_workspace(url)
@@ -72,9 +72,9 @@ def prepare(folder: Path, rows: int) -> tuple[str, int]:
     prop_id = store.create(parse_proposition(body), actor).id
     parquet, _ = make_data(folder, rows)
     for path in (parquet, customers_csv(folder, rows)):
-        raw = ingest.read_table(path.read_bytes(), path.name, max_bytes=None)
+        raw = sources.read_table(path.read_bytes(), path.name, max_bytes=None)
         import_table(
-            store, raw, ingest.propose_mapping(raw), name=path.stem, proposition_id=prop_id, actor=actor
+            store, raw, sources.propose_mapping(raw), name=path.stem, proposition_id=prop_id, actor=actor
         )
     store.close()
     return url, prop_id

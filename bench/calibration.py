@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from valuegap.evidence import ArraySample, Verdict, adjust, test_claim  # noqa: E402
-from valuegap.model import Claim  # noqa: E402
+from valuegap.evidence.claim_tests import ArraySample, Verdict, adjust, test_claim  # noqa: E402
+from valuegap.model.proposition import Claim  # noqa: E402
 
 ALPHA = 0.05
 PI0 = 0.90

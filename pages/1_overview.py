@@ -6,11 +6,23 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from valuegap import links, propfile
 from valuegap.errors import ValueGapError
-from valuegap.formatting import escape_markdown
-from valuegap.model import Price, Proposition
-from valuegap.overview import (
+from valuegap.model import proposition_files
+from valuegap.model.proposition import Price, Proposition
+from valuegap.reporting.formatting import escape_markdown
+from valuegap.sharing import links
+from valuegap.ui import (
+    PageContext,
+    evidence_dataset,
+    flash,
+    page,
+    page_setup,
+    run_page,
+    visible_propositions,
+)  # fmt: skip
+from valuegap.ui.cached_evidence import cached_analysis
+from valuegap.ui.tables import table_downloads
+from valuegap.workspace.overview import (
     DONE,
     Evidence,
     PropositionStatus,
@@ -21,17 +33,6 @@ from valuegap.overview import (
     verdict_text,
     workspace_status,
 )
-from valuegap.ui import (
-    PageContext,
-    evidence_dataset,
-    flash,
-    page,
-    page_setup,
-    run_page,
-    visible_propositions,
-)  # fmt: skip
-from valuegap.ui.evidence import cached_analysis
-from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Overview", ":material/dashboard:")
 EDITOR = page("2_propositions.py").path
@@ -199,7 +200,9 @@ def _create_and_import(ctx: PageContext) -> None:
             if upload is None:
                 st.error("Choose a YAML or JSON proposition file first.")
             else:
-                prop = propfile.loads(upload.getvalue(), propfile.format_for(upload.name), source=upload.name)
+                prop = proposition_files.loads(
+                    upload.getvalue(), proposition_files.format_for(upload.name), source=upload.name
+                )
                 created = ctx.store.create(prop, ctx.actor, action="import")
                 flash(f"Imported “{prop.name}” with {len(prop.claims)} claims.")
                 st.switch_page(EDITOR, query_params={links.PROPOSITION: str(created.id)})

@@ -7,16 +7,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from valuegap import propfile
-from valuegap.editing import (
+from valuegap.errors import ConflictError, InvalidInput
+from valuegap.model import proposition_files
+from valuegap.model.editing import (
     access_frame,
     claims_grid,
     proposition_data,
     route_problems,
 )
-from valuegap.errors import ConflictError, InvalidInput
-from valuegap.formatting import escape_markdown
-from valuegap.model import (
+from valuegap.model.proposition import (
     ACCESS_KIND_WORDS,
     ACCESS_UNIT_WORDS,
     BENEFIT_WORDS,
@@ -28,12 +27,13 @@ from valuegap.model import (
     Status,
     parse_proposition,
 )
-from valuegap.overview import STATUS_LABELS
+from valuegap.reporting.formatting import escape_markdown
 from valuegap.store import StoredProposition
 from valuegap.ui import PageContext, choose_proposition, flash, page_setup, run_page
 from valuegap.ui.panels.claim_drafts import claim_drafts
 from valuegap.ui.panels.claim_editor import claim_editor, grid_wording_checks
 from valuegap.ui.panels.proposition_history import changes_frame, history
+from valuegap.workspace.overview import STATUS_LABELS
 
 ctx = page_setup("Propositions", ":material/edit_note:")
 
@@ -63,7 +63,7 @@ def _choice(label: str, words: dict[str, str], **kw: Any) -> Any:
 
 
 # Number cells are text, so what is typed can be read and refused with a reason ("two", "1.5" in
-# Share) instead of the grid turning it into 0 or 1.00: see valuegap.editing.read_claim_cells.
+# Share) instead of the grid turning it into 0 or 1.00: see valuegap.model.editing.read_claim_cells.
 CLAIM_COLUMNS = {
     "id": st.column_config.TextColumn(
         "ID", help="Short name for reports and links; made from the text when left blank", max_chars=40
@@ -416,7 +416,7 @@ def _show_conflict(proposition_id: int, conflict: tuple, draft: Proposition | No
     if draft is not None:
         cols[1].download_button(
             "Download my unsaved edits (YAML)",
-            propfile.dumps(draft),
+            proposition_files.dumps(draft),
             file_name="my-unsaved-edits.yaml",
             mime="application/x-yaml",
             icon=":material/download:",
@@ -430,11 +430,11 @@ def _import_export(ctx: PageContext, current: StoredProposition, seen: int) -> N
     st.markdown("**Export** the saved version as a proposition file (the format the CLI reads)")
     cols = st.columns(4)
     cols[0].download_button(
-        "YAML", propfile.dumps(prop, "yaml"), f"{slug}.yaml", "application/x-yaml",
+        "YAML", proposition_files.dumps(prop, "yaml"), f"{slug}.yaml", "application/x-yaml",
         icon=":material/download:", on_click="ignore",
     )  # fmt: skip
     cols[1].download_button(
-        "JSON", propfile.dumps(prop, "json"), f"{slug}.json", "application/json",
+        "JSON", proposition_files.dumps(prop, "json"), f"{slug}.json", "application/json",
         icon=":material/download:", on_click="ignore",
     )  # fmt: skip
     if not ctx.actor.can_edit:
@@ -447,7 +447,9 @@ def _import_export(ctx: PageContext, current: StoredProposition, seen: int) -> N
                 st.error("Choose a YAML or JSON proposition file first.")
                 return
             try:
-                new = propfile.loads(upload.getvalue(), propfile.format_for(upload.name), source=upload.name)
+                new = proposition_files.loads(
+                    upload.getvalue(), proposition_files.format_for(upload.name), source=upload.name
+                )
             except InvalidInput as exc:
                 st.error(escape_markdown(exc.in_words), icon=":material/error:")
                 return

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from valuegap import ingest, links
+from valuegap import sources
 from valuegap.errors import ValueGapError
-from valuegap.formatting import escape_markdown
-from valuegap.imports import dataset_kind, import_table, remembered_mapping
+from valuegap.reporting.formatting import escape_markdown
+from valuegap.sharing import links
 from valuegap.store import EVIDENCE_KINDS, StoredDataset
 from valuegap.ui import (
     PageContext,
@@ -21,9 +21,10 @@ from valuegap.ui import (
     run_page,
     visible_datasets,
 )
-from valuegap.ui.evidence import pinned_view_text
+from valuegap.ui.cached_evidence import pinned_view_text
 from valuegap.ui.panels import live_source
 from valuegap.ui.panels.upload_read import read_upload
+from valuegap.workspace.imports import dataset_kind, import_table, remembered_mapping
 
 ctx = page_setup("Evidence", ":material/upload_file:")
 
@@ -159,7 +160,7 @@ def _analysis_link(proposition_id: int, dataset_id: int) -> None:
 
 
 def _mapping_and_import(
-    ctx: PageContext, proposition_id: int, raw: ingest.RawTable, metrics: set[str], key: str = "file"
+    ctx: PageContext, proposition_id: int, raw: sources.RawTable, metrics: set[str], key: str = "file"
 ) -> None:
     details = [f"{raw.rows:,} rows", f"{len(raw.frame.columns)} columns", raw.format.upper()]
     if raw.encoding:
@@ -187,11 +188,11 @@ def _mapping_and_import(
     st.dataframe(raw.frame.head(20), hide_index=True, width="stretch")
 
     remembered = remembered_mapping(ctx.store, raw)
-    proposed = remembered or ingest.propose_mapping(raw)
+    proposed = remembered or sources.propose_mapping(raw)
     if remembered is not None:
         st.caption(":material/auto_awesome: Mapped like the last file with these columns.")
     mapping = _mapping_editor(raw, proposed, key)
-    problems = ingest.check_mapping(raw, mapping)
+    problems = sources.check_mapping(raw, mapping)
     for problem in problems:
         st.error(escape_markdown(str(problem)))
     if problems:
@@ -207,7 +208,7 @@ def _mapping_and_import(
     signature = (raw.content_hash, repr(mapping.to_dict()))
     if st.button("Check rows", icon=":material/fact_check:", key=f"check_{key}"):
         bar = st.progress(0.0, "Checking rows…")
-        result = ingest.apply_mapping(
+        result = sources.apply_mapping(
             raw, mapping, known_metrics=metrics or None, progress=lambda f, m: bar.progress(min(f, 1.0), m)
         )
         bar.empty()
@@ -249,7 +250,7 @@ def _mapping_and_import(
         st.rerun()
 
 
-def _mapping_editor(raw: ingest.RawTable, proposed: ingest.Mapping, key: str) -> ingest.Mapping:
+def _mapping_editor(raw: sources.RawTable, proposed: sources.Mapping, key: str) -> sources.Mapping:
     columns = [str(c) for c in raw.frame.columns]
     prefix = f"vg_map_{key}_{raw.content_hash[:8]}"
     st.markdown("**What each column means**")
@@ -263,7 +264,7 @@ def _mapping_editor(raw: ingest.RawTable, proposed: ingest.Mapping, key: str) ->
         horizontal=True,
     )
     needed = {
-        "long": ingest.ROLES[:6],
+        "long": sources.ROLES[:6],
         "wide": ("customer_id", "segment", "offer", "observed_at"),
         "customers": ("customer_id", "segment", "churned", "revenue", "price", "tenure"),
     }[kind]
@@ -291,10 +292,10 @@ def _mapping_editor(raw: ingest.RawTable, proposed: ingest.Mapping, key: str) ->
             )
         )
     survey = tuple(proposed.survey_items) if kind == "customers" else ()
-    return ingest.Mapping(kind=kind, roles=roles, metric_columns=metric_columns, survey_items=survey)
+    return sources.Mapping(kind=kind, roles=roles, metric_columns=metric_columns, survey_items=survey)
 
 
-def _report(report: ingest.ValidationReport, key: str) -> None:
+def _report(report: sources.ValidationReport, key: str) -> None:
     cols = st.columns(3)
     cols[0].metric("Rows read", f"{report.rows_read:,}")
     cols[1].metric("Kept", f"{report.rows_kept:,}")

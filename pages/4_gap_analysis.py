@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from valuegap import gaps, links
-from valuegap.analysis import Analysis
-from valuegap.engine import ALL_PERIODS
-from valuegap.formatting import escape_markdown, format_money
-from valuegap.language import check_proposition
+from valuegap.evidence import gaps
+from valuegap.evidence.analysis import Analysis
+from valuegap.reporting.formatting import escape_markdown, format_money
+from valuegap.sharing import links
+from valuegap.sources.engine import ALL_PERIODS
 from valuegap.ui import (
     PageContext,
     choose_proposition,
@@ -19,7 +19,7 @@ from valuegap.ui import (
     run_page,
     url_choice,
 )
-from valuegap.ui.evidence import (
+from valuegap.ui.cached_evidence import (
     CORRECTIONS,
     accept_rewording,
     cached_analysis,
@@ -30,6 +30,7 @@ from valuegap.ui.evidence import (
 )
 from valuegap.ui.reports import report_download
 from valuegap.ui.tables import table_downloads
+from valuegap.wording.checks import check_proposition
 
 ctx = page_setup("Gap analysis", ":material/query_stats:")
 

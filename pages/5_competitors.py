@@ -6,11 +6,13 @@ from typing import Any
 
 import streamlit as st
 
-from valuegap import competition, gaps, links, market_charts, market_editing, offerfile
 from valuegap.errors import ConflictError, ValueGapError
-from valuegap.formatting import escape_markdown, format_price
-from valuegap.market_editing import NOT_MEASURED
-from valuegap.model import Proposition
+from valuegap.evidence import gaps
+from valuegap.market import charts, competition, editing, offer_files
+from valuegap.market.editing import NOT_MEASURED
+from valuegap.model.proposition import Proposition
+from valuegap.reporting.formatting import escape_markdown, format_price
+from valuegap.sharing import links
 from valuegap.store import StoredOffers, StoredProposition
 from valuegap.ui import (
     PageContext,
@@ -22,8 +24,8 @@ from valuegap.ui import (
     page_setup,
     run_page,
 )
+from valuegap.ui.cached_evidence import cached_analysis, cached_expectations, cached_summary
 from valuegap.ui.charts import chart_downloads, show_altair
-from valuegap.ui.evidence import cached_analysis, cached_expectations, cached_summary
 from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Competitors", ":material/leaderboard:")
@@ -35,7 +37,7 @@ def _draft(stored: StoredOffers, prop: Proposition) -> dict[str, Any]:
     old = st.session_state.get(key)
     if old is not None and (old["base_version"] == stored.version or old["dirty"]):
         return old
-    draft = market_editing.draft_of(stored.offers, stored.links, prop)
+    draft = editing.draft_of(stored.offers, stored.links, prop)
     revision = old["revision"] + 1 if old else 1
     draft |= {"base_version": stored.version, "dirty": False, "revision": revision}
     st.session_state[key] = draft
@@ -43,7 +45,7 @@ def _draft(stored: StoredOffers, prop: Proposition) -> dict[str, Any]:
 
 
 def _reset(draft: dict[str, Any], stored: StoredOffers, prop: Proposition) -> None:
-    fresh = market_editing.draft_of(stored.offers, stored.links, prop)
+    fresh = editing.draft_of(stored.offers, stored.links, prop)
     revision = draft["revision"] + 1  # new widget keys, so the widgets show the saved values
     draft.clear()
     draft.update(fresh, base_version=stored.version, dirty=False, revision=revision)
@@ -87,7 +89,7 @@ def render(ctx: PageContext) -> None:
             _editor(ctx, draft, market, prop, metrics)
         else:
             st.info("You have view-only access: the market is shown as saved.")
-    offers, problems = market_editing.check_draft(draft, prop)
+    offers, problems = editing.check_draft(draft, prop)
     with tabs["Import / export"]:
         _files(ctx, draft, offers, prop)  # an upload works from any draft, even an empty one
     with tabs["Claims against competitors"]:
@@ -107,7 +109,7 @@ def render(ctx: PageContext) -> None:
     measured_by = {a: m for a, m in draft["links"].items() if m and m != NOT_MEASURED}
     vm = competition.value_map(offers, competition.measured_scores(offers, measured_by, delivery))
     if standing is not None:
-        standing.caption(":material/insights: " + market_editing.standing_line(vm, dirty=draft["dirty"]))
+        standing.caption(":material/insights: " + editing.standing_line(vm, dirty=draft["dirty"]))
     with tabs["Value map"]:
         _value_map(vm, prop, dirty=draft["dirty"])
     with tabs["Relative performance"]:
@@ -131,7 +133,7 @@ def _evidence(
     current = evidence_dataset(ctx, stored.id, "customers")  # chosen or pinned, never the newest
     customers = [current] if current is not None else []
     if customers:
-        delivery |= market_editing.survey_delivery(cached_expectations(ctx.store, customers[0].id, 0.05))
+        delivery |= editing.survey_delivery(cached_expectations(ctx.store, customers[0].id, 0.05))
     if not delivery:
         st.caption(
             "No outcome or survey data linked to this proposition: our offer is shown as claimed only."
@@ -161,22 +163,22 @@ def _value_map(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) -> N
         )
     if vm.line is None:
         st.info(escape_markdown(vm.no_line_reason or "No fair-value line."))
-    chart = market_charts.value_map_chart(vm)
+    chart = charts.value_map_chart(vm)
     event = st.altair_chart(
-        chart, width="stretch", on_select="rerun", selection_mode=market_charts.PICK, key="vg_value_map"
+        chart, width="stretch", on_select="rerun", selection_mode=charts.PICK, key="vg_value_map"
     )
-    picked = [row.get("offer") for row in (event.selection.get(market_charts.PICK) or [])] if event else []
-    profile = market_charts.profile_chart(vm, picked[0] if picked else None)
-    st.altair_chart(profile, width="stretch", height=market_charts.profile_height(vm))
-    st.caption(market_charts.CAPTIONS["value_map"])
+    picked = [row.get("offer") for row in (event.selection.get(charts.PICK) or [])] if event else []
+    profile = charts.profile_chart(vm, picked[0] if picked else None)
+    st.altair_chart(profile, width="stretch", height=charts.profile_height(vm))
+    st.caption(charts.CAPTIONS["value_map"])
     chart_downloads(chart, "value map", key="value_map")
-    st.caption(escape_markdown(market_charts.shift_caption(vm, prop.price.currency, prop.price.period.value)))
+    st.caption(escape_markdown(charts.shift_caption(vm, prop.price.currency, prop.price.period.value)))
     if vm.line is not None:
         st.caption(
             f"Fair-value line: relative price = {vm.line.intercept:.3f} + {vm.line.slope:.3f} × relative "
             f"quality; {escape_markdown(vm.line.zone_text)}."
         )
-    table = market_charts.positions_frame(vm)
+    table = charts.positions_frame(vm)
     st.dataframe(
         table,
         hide_index=True,
@@ -199,17 +201,17 @@ def _relative(vm: competition.ValueMap) -> None:
     left, right = st.columns(2)
     with left:
         show_altair(
-            market_charts.relative_chart(vm), "relative performance", key="relative",
-            caption=market_charts.CAPTIONS["relative"],
+            charts.relative_chart(vm), "relative performance", key="relative",
+            caption=charts.CAPTIONS["relative"],
         )  # fmt: skip
     with right:
         measured = vm.measured is not None
         note = " Our performance here is as measured." if measured else ""
         show_altair(
-            market_charts.quadrant_chart(competition.standings(vm, measured=measured)),
-            "importance and performance", key="quadrant", caption=market_charts.CAPTIONS["quadrant"] + note,
+            charts.quadrant_chart(competition.standings(vm, measured=measured)),
+            "importance and performance", key="quadrant", caption=charts.CAPTIONS["quadrant"] + note,
         )  # fmt: skip
-    table = market_charts.relative_table(vm)
+    table = charts.relative_table(vm)
     ratios = [c for c in table.columns if c.startswith("ours vs others")]
     st.dataframe(
         table, hide_index=True, width="stretch", placeholder="–",
@@ -257,7 +259,7 @@ def _editor(
                 (offer.get("scores") or {}).pop(attribute, None)
             draft["dirty"], draft["revision"] = True, revision + 1
             st.rerun()
-    ok, status = market_editing.weight_status(market_editing.weight_total(draft))
+    ok, status = editing.weight_status(editing.weight_total(draft))
     (st.success if ok else st.error)(status, icon=":material/check:" if ok else ":material/error:")
     with st.form(f"vg_add_attribute_{revision}", clear_on_submit=True, border=False):
         cells = st.columns([3, 1], vertical_alignment="bottom")
@@ -275,9 +277,7 @@ def _editor(
     # offers would apply them twice (added rows doubled), so its input only changes with a revision
     if draft.get("editor_base", (None,))[0] != revision:
         draft["editor_base"] = (revision, [dict(offer) for offer in draft["offers"]])
-    frame = market_editing.offers_frame(
-        {"attributes": draft["attributes"], "offers": draft["editor_base"][1]}
-    )
+    frame = editing.offers_frame({"attributes": draft["attributes"], "offers": draft["editor_base"][1]})
     edited = st.data_editor(
         frame, key=f"vg_offers_{revision}", num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
@@ -287,12 +287,12 @@ def _editor(
             **{a: st.column_config.NumberColumn(a, min_value=0.0) for a in attributes},
         },
     )  # fmt: skip
-    offers_now = market_editing.offers_from_frame(edited, attributes)
-    if offers_now != market_editing.offers_from_frame(frame, attributes):
+    offers_now = editing.offers_from_frame(edited, attributes)
+    if offers_now != editing.offers_from_frame(frame, attributes):
         draft["offers"], draft["dirty"] = offers_now, True
     else:
         draft["offers"] = draft["editor_base"][1]
-    offers, problems = market_editing.check_draft(draft, prop)
+    offers, problems = editing.check_draft(draft, prop)
     for problem in problems:
         st.caption(f":material/error: {escape_markdown(problem)}")
     row = st.container(horizontal=True)  # buttons as wide as their words: in columns, "Save the …"
@@ -327,11 +327,11 @@ def _files(
     if offers is not None:
         cells = st.columns(3)
         cells[0].download_button(
-            "Download YAML", offerfile.dumps(offers), f"{slug}-offers.yaml", "application/x-yaml"
+            "Download YAML", offer_files.dumps(offers), f"{slug}-offers.yaml", "application/x-yaml"
         )
-        cells[1].download_button("Download CSV", offerfile.to_csv(offers), f"{slug}-offers.csv", "text/csv")
+        cells[1].download_button("Download CSV", offer_files.to_csv(offers), f"{slug}-offers.csv", "text/csv")
         cells[2].download_button(
-            "Download Excel", offerfile.to_excel(offers), f"{slug}-offers.xlsx",
+            "Download Excel", offer_files.to_excel(offers), f"{slug}-offers.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )  # fmt: skip
     else:
@@ -349,7 +349,7 @@ def _files(
     if upload is None:
         return
     try:
-        loaded = offerfile.loads(upload.getvalue(), upload.name)
+        loaded = offer_files.loads(upload.getvalue(), upload.name)
     except ValueGapError as error:
         st.error(escape_markdown(error.message))
         return
@@ -365,7 +365,7 @@ def _files(
 
 
 def _claims(prop: Proposition, offers: competition.Offers, data_offers: set[str]) -> None:
-    table = market_editing.competitor_claims(prop, offers, data_offers)
+    table = editing.competitor_claims(prop, offers, data_offers)
     if table.empty:
         st.info("This proposition has no comparative or parity claims.")
         return

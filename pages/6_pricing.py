@@ -8,12 +8,13 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from valuegap import links, price_research, pricing_charts, scenario_charts, scenarios
-from valuegap.churn import ChurnFit, RevenueFigure, revenue_sentences
 from valuegap.errors import ValueGapError
-from valuegap.formatting import escape_markdown, format_money
-from valuegap.model import AccessCost, AccessUnit, Proposition
-from valuegap.scenarios import DEFENSIBLE, Scenario, ScenarioInputs, ScenarioResult
+from valuegap.model.proposition import AccessCost, AccessUnit, Proposition
+from valuegap.pricing import charts, research, scenario_charts, scenarios
+from valuegap.pricing.churn import ChurnFit, RevenueFigure, revenue_sentences
+from valuegap.pricing.scenarios import DEFENSIBLE, Scenario, ScenarioInputs, ScenarioResult
+from valuegap.reporting.formatting import escape_markdown, format_money
+from valuegap.sharing import links
 from valuegap.store import StoredDataset, StoredProposition, StoredScenario
 from valuegap.ui import (
     CURRENT_SCENARIO,
@@ -25,10 +26,10 @@ from valuegap.ui import (
     remember_scenario,
     run_page,
 )
+from valuegap.ui.cached_evidence import cached_summary
+from valuegap.ui.cached_pricing import cached_survey, what_if_inputs
 from valuegap.ui.charts import show_altair
-from valuegap.ui.evidence import cached_summary
 from valuegap.ui.panels.survey_upload import survey_upload
-from valuegap.ui.pricing import cached_survey, what_if_inputs
 from valuegap.ui.tables import table_downloads
 
 ctx = page_setup("Pricing", ":material/sell:")
@@ -195,7 +196,7 @@ def _load_linked_scenario(ctx: PageContext, stored: StoredProposition) -> None:
 
 def _notes(ctx: PageContext, stored: StoredProposition, saved: StoredScenario) -> list[str]:
     """What to tell about a saved scenario against the proposition as it is now (see
-    :func:`valuegap.scenarios.notes`), naming gone items as they were when it was saved."""
+    :func:`valuegap.pricing.scenarios.notes`), naming gone items as they were when it was saved."""
     version, then = saved.scenario.version, None
     if version is not None and version != stored.version:
         try:
@@ -246,7 +247,7 @@ def _outside_link(key: str, scale: scenarios.SliderScale, what: str) -> None:
 
 def _slider(label: str, key: str, scale: scenarios.SliderScale, what: str, **kwargs: object) -> float:
     """A what-if slider bound to the URL, on ``scale``'s grid (whose top is a stop: see
-    :class:`valuegap.scenarios.SliderScale`), starting at today's stop."""
+    :class:`valuegap.pricing.scenarios.SliderScale`), starting at today's stop."""
     _outside_link(key, scale, what)
     value = st.slider(
         label, scale.bottom, scale.top, scale.start, scale.step, key=key, bind="query-params",
@@ -276,7 +277,7 @@ def _scenario_panel(
             price = prop.price.amount  # today's exact price, even between two stops
         if ranges is not None and not ranges.empty:
             show_altair(
-                pricing_charts.price_band_chart(ranges, price, prop.price.amount, 0.0, scale.top),
+                charts.price_band_chart(ranges, price, prop.price.amount, 0.0, scale.top),
                 "price ranges",
                 key="price_bands",
                 caption="Price research ranges (bands) against the what-if price (solid) and today's "
@@ -575,7 +576,7 @@ def _ranges(ctx: PageContext, stored: StoredProposition) -> pd.DataFrame | None:
         return None
     if vw is None and gg is None:
         return None
-    return price_research.price_ranges(vw, gg)
+    return research.price_ranges(vw, gg)
 
 
 def _research(ctx: PageContext, stored: StoredProposition) -> None:
@@ -613,7 +614,7 @@ def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: s
     st.caption(f"From **{escape_markdown(dataset.label)}**.")
     for note in vw.notes:  # a point the data do not identify
         st.warning(escape_markdown(note), icon=":material/help:")
-    names = list(price_research.POINTS)
+    names = list(research.POINTS)
     points = pd.DataFrame(
         {
             "point": [
@@ -631,8 +632,8 @@ def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: s
     cells = st.columns([3, 2])
     with cells[0]:
         show_altair(
-            pricing_charts.van_westendorp_chart(vw), "van westendorp", key="van_westendorp",
-            caption=pricing_charts.van_westendorp_caption(vw, currency),
+            charts.van_westendorp_chart(vw), "van westendorp", key="van_westendorp",
+            caption=charts.van_westendorp_caption(vw, currency),
         )  # fmt: skip
     with cells[1]:
         st.dataframe(points, hide_index=True, width="stretch")
@@ -644,8 +645,8 @@ def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: s
             + (" Intervals: bootstrap over respondents (small sample)." if vw.intervals else "")
         )
         left_out = (
-            ("respondents with a blank answer", vw.rows_of(price_research.INCOMPLETE), "vw_incomplete"),
-            ("respondents with answers out of order", vw.rows_of(price_research.INCONSISTENT), "vw_order"),
+            ("respondents with a blank answer", vw.rows_of(research.INCOMPLETE), "vw_incomplete"),
+            ("respondents with answers out of order", vw.rows_of(research.INCONSISTENT), "vw_order"),
             ("respondents with invalid answers, left out at import", vw.invalid_rows, "vw_invalid"),
         )
         for what, rows, key in left_out:
@@ -671,8 +672,8 @@ def _gabor_granger(ctx: PageContext, dataset: StoredDataset | None, currency: st
     cells = st.columns([3, 2])
     with cells[0]:
         show_altair(
-            pricing_charts.gabor_granger_chart(gg), "gabor-granger demand", key="gabor_granger",
-            caption=pricing_charts.gabor_granger_caption(gg, currency),
+            charts.gabor_granger_chart(gg), "gabor-granger demand", key="gabor_granger",
+            caption=charts.gabor_granger_caption(gg, currency),
         )  # fmt: skip
     with cells[1]:
         st.dataframe(gg.demand, hide_index=True, width="stretch")

@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from valuegap import links, scenarios, sharing
-from valuegap.engine import ALL_PERIODS
 from valuegap.errors import ValueGapError
-from valuegap.formatting import escape_markdown
+from valuegap.pricing import scenarios
+from valuegap.reporting.formatting import escape_markdown
+from valuegap.sharing import links, tokens
+from valuegap.sources.engine import ALL_PERIODS
 from valuegap.store import StoredDataset, StoredProposition, StoredScenario, StoredShareLink
 from valuegap.ui import PageContext, choose_dataset, choose_proposition, flash, page, page_setup, run_page
-from valuegap.ui.access import SINGLE_USER_LINKS, auth_configured, configured_share_secret
-from valuegap.ui.evidence import ALPHAS, CORRECTIONS, cached_analysis, cached_summary
-from valuegap.ui.pricing import what_if_inputs
+from valuegap.ui.cached_evidence import ALPHAS, CORRECTIONS, cached_analysis, cached_summary
+from valuegap.ui.cached_pricing import what_if_inputs
+from valuegap.ui.identity import SINGLE_USER_LINKS, auth_configured, configured_share_secret
 from valuegap.ui.reports import report_download
 from valuegap.ui.tables import table_downloads
 
@@ -107,7 +108,7 @@ def _create(ctx: PageContext, stored: StoredProposition, saved: list[StoredScena
         submitted = st.form_submit_button("Create link", icon=":material/add_link:", type="primary")
     if submitted:
         expires_at = datetime.now(UTC) + timedelta(days=EXPIRIES[expiry])
-        settings = sharing.ViewSettings(
+        settings = tokens.ViewSettings(
             float(alpha), correction, segment=None if segment == "all" else segment,
             period=None if period == "all" else period,
         )  # fmt: skip
@@ -186,7 +187,7 @@ def _pin_text(link: StoredShareLink, known: dict[int, StoredDataset]) -> str:
     """What a link shows, in the words its viewer reads."""
     pinned = known.get(link.dataset_id) if link.dataset_id is not None else None
     label = _evidence_label(link.dataset_id, known) if link.dataset_id is not None else None
-    return sharing.describe_pin(label, pinned.created_at if pinned else None, link.settings)
+    return tokens.describe_pin(label, pinned.created_at if pinned else None, link.settings)
 
 
 def _offer_moves(
@@ -254,7 +255,7 @@ def _report(ctx: PageContext, stored: StoredProposition, saved: list[StoredScena
             format_func=lambda t: "None" if t == PROPOSITION_TARGET else _scenario_name(t, saved),
         )  # fmt: skip
     # a viewer's report is of what the link pinned; an editor's of the current evidence at the defaults
-    settings = ctx.shared.settings if ctx.shared is not None else sharing.ViewSettings()
+    settings = ctx.shared.settings if ctx.shared is not None else tokens.ViewSettings()
     analysis = cached_analysis(
         ctx.store, dataset.id, stored, alpha=settings.alpha, correction=settings.correction,
         segment=settings.segment, period=settings.period or ALL_PERIODS,
@@ -268,7 +269,7 @@ def _report(ctx: PageContext, stored: StoredProposition, saved: list[StoredScena
         scenario = scenarios.evaluate(inputs, chosen.scenario)
     with cells[2]:
         report_download(ctx, analysis, dataset, stored.id, scenario=scenario, key="vg_share_report")
-    line = sharing.describe_pin(dataset.label, dataset.created_at, settings)
+    line = tokens.describe_pin(dataset.label, dataset.created_at, settings)
     st.caption(
         escape_markdown(f"The report's verdicts: {line}.")
         + ("" if ctx.shared is not None else " For other settings, download it from the Gap analysis page.")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from valuegap.model import Proposition, parse_proposition
+from valuegap.model.proposition import Proposition, parse_proposition
 from valuegap.store import Actor, Store
 from valuegap.store.engine import make_engine
 

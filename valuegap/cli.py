@@ -13,8 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from valuegap import __version__, filetypes
+from valuegap import __version__
 from valuegap.errors import InvalidInput, ValueGapError, quote
+from valuegap.sources import filetypes
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -39,7 +40,7 @@ def _one_line(error: ValueGapError) -> str:
         text = prefix + "; ".join(str(problem) for problem in shown) + rest
     else:
         text = error.message
-    from valuegap.delimited import MixedEncoding
+    from valuegap.sources.delimited import MixedEncoding
 
     if isinstance(error, MixedEncoding):  # the command line's way to choose
         text = text.replace("Choose how to read it:", "Give --encoding utf-8 to read it")
@@ -59,10 +60,10 @@ def _encoding_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
-    from valuegap import propfile
-    from valuegap.language import check_proposition
+    from valuegap.model import proposition_files
+    from valuegap.wording.checks import check_proposition
 
-    prop = propfile.read(Path(args.proposition))
+    prop = proposition_files.read(Path(args.proposition))
     flags = check_proposition(prop)
     if args.format == "json":
         print(json.dumps({"proposition": prop.name, "flags": [flag.to_dict() for flag in flags]}, indent=2))
@@ -119,11 +120,12 @@ def _is_source(outcomes: str, args: argparse.Namespace) -> bool:
 
 def _analyze_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The analysis of a live source: reduced in its engine, only aggregates come back."""
-    from valuegap import propfile, sources
-    from valuegap.analysis import analyze_summary
+    from valuegap.evidence.analysis import analyze_summary
+    from valuegap.model import proposition_files
+    from valuegap.sources import live
 
-    prop = propfile.read(Path(args.proposition))
-    evidence = sources.evidence_from_url(args.outcomes, table=args.table, query=args.query)
+    prop = proposition_files.read(Path(args.proposition))
+    evidence = live.evidence_from_url(args.outcomes, table=args.table, query=args.query)
     by_segment = getattr(args, "by_segment", False)
     return analyze_summary(
         prop, evidence, alpha=args.alpha, correction=args.correction, by_segment=by_segment
@@ -140,12 +142,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
 
-    from valuegap import propfile
-    from valuegap.analysis import analyze_summary
-    from valuegap.outcome_files import claim_metrics, read_evidence
+    from valuegap.evidence.analysis import analyze_summary
+    from valuegap.model import proposition_files
+    from valuegap.sources.outcome_files import claim_metrics, read_evidence
 
-    prop = propfile.read(Path(args.proposition))
-    # DuckDB reads the file and reduces the claims' metrics where it can (valuegap.outcome_files)
+    prop = proposition_files.read(Path(args.proposition))
+    # DuckDB reads the file and reduces the claims' metrics where it can (valuegap.sources.outcome_files)
     outcomes = read_evidence(
         Path(args.outcomes), claim_metrics(prop), args.encoding, all_segments=args.by_segment
     )
@@ -162,10 +164,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_valuemap(args: argparse.Namespace) -> int:
-    from valuegap import offerfile
-    from valuegap.competition import value_map
+    from valuegap.market import offer_files
+    from valuegap.market.competition import value_map
 
-    result = value_map(offerfile.read(Path(args.offers))).to_dict()
+    result = value_map(offer_files.read(Path(args.offers))).to_dict()
     if args.format == "json":
         print(json.dumps(result, indent=2))
     else:
@@ -175,7 +177,7 @@ def _cmd_valuemap(args: argparse.Namespace) -> int:
 
 
 def _cmd_price_research(args: argparse.Namespace) -> int:
-    from valuegap.price_research import gabor_granger, read_survey, van_westendorp
+    from valuegap.pricing.research import gabor_granger, read_survey, van_westendorp
 
     path = Path(args.survey)
     # a bad cell raises InvalidInput, which main prints on one line listing every cell by row and column
@@ -200,26 +202,27 @@ def _cmd_price_research(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from valuegap import offerfile, propfile
-    from valuegap.analysis import analyze
-    from valuegap.competition import value_map
-    from valuegap.ingest.outcomes import read_outcomes
-    from valuegap.report import ReportInputs, build_report, html_to_pdf
+    from valuegap.evidence.analysis import analyze
+    from valuegap.market import offer_files
+    from valuegap.market.competition import value_map
+    from valuegap.model import proposition_files
+    from valuegap.reporting.report import ReportInputs, build_report, html_to_pdf
+    from valuegap.sources.outcomes import read_outcomes
 
     if _is_source(args.outcomes, args):
-        from valuegap.sources import redact_url
+        from valuegap.sources.live import redact_url
 
         analysis = _analyze_source(args)
         label = f"{redact_url(args.outcomes)} ({'table ' + args.table if args.table else 'query'})"
     else:
-        prop = propfile.read(Path(args.proposition))
+        prop = proposition_files.read(Path(args.proposition))
         outcomes_path = Path(args.outcomes)
         outcomes = read_outcomes(outcomes_path, args.encoding)
         _say_left_out(outcomes.notes)
         analysis = analyze(prop, outcomes.observations, alpha=args.alpha, correction=args.correction)
         label = outcomes_path.name
     prop = analysis.proposition
-    market = value_map(offerfile.read(Path(args.offers))) if args.offers else None
+    market = value_map(offer_files.read(Path(args.offers))) if args.offers else None
     out = Path(args.output)
     as_pdf = args.pdf or out.suffix.lower() == ".pdf"
     if as_pdf and out.suffix.lower() in (".html", ".htm"):
@@ -243,9 +246,9 @@ def _read_customers(path: Path, encoding: str | None = None):  # type: ignore[no
     tenure``; other columns are ignored). A blank cell is a missing value (the churn model counts the
     customers it leaves out); a cell that is not a number, or a churn flag other than 0 or 1, or a
     repeated customer id is bad input, listed with its row and column."""
-    from valuegap.ingest.mapping import Mapping
-    from valuegap.ingest.reading import read_table
-    from valuegap.ingest.validation import apply_mapping
+    from valuegap.sources.mapping import Mapping
+    from valuegap.sources.reading import read_table
+    from valuegap.sources.validation import apply_mapping
 
     data = filetypes.read_file(path)
     raw = read_table(data, str(path), max_bytes=None, hash_content=False, encoding=encoding)
@@ -275,12 +278,12 @@ def _cmd_churn(args: argparse.Namespace) -> int:
     stderr, one line per reason."""
     import math
 
-    from valuegap import propfile
-    from valuegap.churn import churn_data, fit_churn
-    from valuegap.engine import evidence_of_frame
-    from valuegap.ingest.outcomes import read_outcomes
+    from valuegap.model import proposition_files
+    from valuegap.pricing.churn import churn_data, fit_churn
+    from valuegap.sources.engine import evidence_of_frame
+    from valuegap.sources.outcomes import read_outcomes
 
-    prop = propfile.read(Path(args.proposition))
+    prop = proposition_files.read(Path(args.proposition))
     horizon = float(prop.horizon) if args.horizon is None else args.horizon
     if not (math.isfinite(horizon) and horizon >= 0):
         raise ValueGapError(f"--horizon: must be a number of periods of at least 0 (got {args.horizon}).")
@@ -312,7 +315,7 @@ def _cmd_churn(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from valuegap.demo import write_demo
+    from valuegap.workspace.demo import write_demo
 
     out = Path(args.out)
     try:

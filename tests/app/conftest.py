@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from valuegap.store import Store
-from valuegap.workspace import open_workspace
+from valuegap.workspace.opening import open_workspace
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -9,8 +9,8 @@ import pytest
 from tests import hostile
 from tests.app.conftest import app_at, shown
 from tests.conftest import sample
-from valuegap import offerfile
-from valuegap.competition import parse_offers
+from valuegap.market import offer_files
+from valuegap.market.competition import parse_offers
 from valuegap.store import Actor
 
 EDITOR = Actor("ana@example.com")
@@ -167,7 +167,7 @@ def test_a_new_proposition_starts_its_market_from_a_file(open_store):
     _button(at, "Save the market").click()
     at.run()
     saved = open_store().competitors(new.id)
-    expected = offerfile.loads(DEMO_MARKET.read_bytes(), "market.yaml")
+    expected = offer_files.loads(DEMO_MARKET.read_bytes(), "market.yaml")
     assert saved.version == 1 and saved.offers.names == expected.names
     assert saved.offers.attributes == expected.attributes
 

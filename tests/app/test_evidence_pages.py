@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.app.conftest import app_at, shown
-from valuegap import charts, ingest
+from valuegap import sources
+from valuegap.evidence import charts
 from valuegap.store import Actor
 
 
@@ -246,7 +247,7 @@ def test_an_upload_is_read_in_a_worker_with_a_cancel_button_and_a_cancelled_read
     assert at.dataframe[0].value["customer_id"].tolist() == ["A"]
     assert not [b for b in at.button if b.key == "vg_read_cancel"]  # gone once the read ended
     # a Cancel pressed while a read runs: its callback notes it, and the page does not read again
-    at.session_state["vg_read_cancelled"] = ingest.content_hash(MIXED)
+    at.session_state["vg_read_cancelled"] = sources.content_hash(MIXED)
     at.file_uploader[0].set_value(("mixed.csv", MIXED, "text/csv"))
     at.run()
     assert any("Reading mixed.csv was cancelled." in text for text in _read(at.info))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from tests.app.conftest import app_at, shown
-from valuegap import sources
+from valuegap.sources import live as live_sources
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "outcomes" / "invoicing-saas.csv"
 
@@ -36,7 +36,7 @@ def _button(at, label):  # type: ignore[no-untyped-def]
 
 def test_no_connection_says_how_to_add_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
-    for key in [k for k in __import__("os").environ if k.startswith(sources.ENV_PREFIX)]:
+    for key in [k for k in __import__("os").environ if k.startswith(live_sources.ENV_PREFIX)]:
         monkeypatch.delenv(key)
     at = app_at("3_evidence.py", p="1")
     assert any("No connections yet" in m.value and "secrets.toml" in m.value for m in at.markdown)
@@ -81,7 +81,7 @@ def test_connect_check_and_add_a_duckdb_file(warehouse: Path, open_store) -> Non
     assert not at.exception and not at.error, [e.value for e in at.error]
 
     store = open_store()
-    live = [d for d in store.datasets(kind="outcomes", proposition_id=1) if sources.is_live(d)]
+    live = [d for d in store.datasets(kind="outcomes", proposition_id=1) if live_sources.is_live(d)]
     assert len(live) == 1
     dataset = live[0]
     assert dataset.rows_read == total and dataset.rows_kept == total - 2
@@ -96,7 +96,7 @@ def test_connect_check_and_add_a_duckdb_file(warehouse: Path, open_store) -> Non
     refresh.click()
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    versions = [d for d in store.datasets(kind="outcomes", proposition_id=1) if sources.is_live(d)]
+    versions = [d for d in store.datasets(kind="outcomes", proposition_id=1) if live_sources.is_live(d)]
     assert [d.version for d in versions] == [2, 1]
     assert versions[0].content_hash == dataset.content_hash
 

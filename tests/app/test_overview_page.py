@@ -38,7 +38,7 @@ def test_create_without_a_name_says_what_to_do(open_store):
 
 def test_empty_workspace_explains_what_to_do(open_store):
     store = open_store()
-    from valuegap.workspace import SYSTEM_ACTOR
+    from valuegap.workspace.opening import SYSTEM_ACTOR
 
     for item in store.list_propositions():
         store.delete(item.id, SYSTEM_ACTOR)
@@ -92,7 +92,7 @@ def test_the_overview_table_downloads_as_excel_with_its_times_in_utc(open_store)
     import pandas as pd
     from openpyxl import load_workbook
 
-    from valuegap import exports
+    from valuegap.reporting import exports
 
     at = app_at("1_overview.py")
     assert {b.key for b in at.get("download_button")} >= {"vg_csv_overview", "vg_xlsx_overview"}
@@ -151,17 +151,17 @@ def test_each_proposition_says_where_it_stands_from_its_current_evidence(open_st
 
 
 def test_a_newer_upload_that_is_not_current_does_not_change_the_overview(open_store):
-    from valuegap import ingest
-    from valuegap.imports import import_table
+    from valuegap import sources
     from valuegap.store import Actor
+    from valuegap.workspace.imports import import_table
 
     store = open_store()
     ledgerly = next(i for i in store.list_propositions() if i.proposition.name.startswith("Ledgerly"))
     current = store.current_dataset(ledgerly.id)
     data = b"customer_id,metric,value\nA,days_sooner_paid,30\nB,days_sooner_paid,31\nC,days_sooner_paid,29\n"
-    raw = ingest.read_table(data, "newer.csv")
+    raw = sources.read_table(data, "newer.csv")
     import_table(
-        store, raw, ingest.propose_mapping(raw), name="Newer upload", proposition_id=ledgerly.id,
+        store, raw, sources.propose_mapping(raw), name="Newer upload", proposition_id=ledgerly.id,
         actor=Actor("Bo"),
     )  # fmt: skip
     assert store.current_dataset(ledgerly.id).id == current.id
@@ -171,7 +171,7 @@ def test_a_newer_upload_that_is_not_current_does_not_change_the_overview(open_st
 
 def test_a_new_workspace_starts_with_three_first_steps(open_store):
     store = open_store()
-    from valuegap.workspace import SYSTEM_ACTOR
+    from valuegap.workspace.opening import SYSTEM_ACTOR
 
     for item in store.list_propositions():
         store.delete(item.id, SYSTEM_ACTOR)

@@ -158,7 +158,7 @@ def test_invalid_answers_are_listed_and_the_survey_can_be_imported_without_them(
 
 
 def test_a_scenario_says_when_the_proposition_changed_and_never_moves_an_override(open_store):
-    from valuegap.scenarios import Scenario
+    from valuegap.pricing.scenarios import Scenario
     from valuegap.store import Actor
 
     store = open_store()
@@ -260,7 +260,7 @@ def test_an_untouched_price_is_todays_exact_price(open_store):
 
 
 def test_the_opened_scenario_and_proposition_go_with_the_visitor_to_the_share_page(open_store):
-    from valuegap.scenarios import Scenario
+    from valuegap.pricing.scenarios import Scenario
     from valuegap.store import Actor
 
     store = open_store()

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from tests.app.conftest import app_at
 from tests.app.conftest import shown as shown_escaped
-from valuegap.formatting import escape_markdown
-from valuegap.language import RULE_LABELS, check_proposition
+from valuegap.reporting.formatting import escape_markdown
 from valuegap.store import Actor
+from valuegap.wording.checks import RULE_LABELS, check_proposition
 
 LATER = datetime.now(UTC) + timedelta(days=7)
 

@@ -72,7 +72,7 @@ def test_a_viewer_cannot_reach_another_proposition_by_editing_the_link(open_stor
 
 def test_a_scenario_link_opens_pricing_on_that_what_if(open_store):
     store = open_store()
-    from valuegap.scenarios import Scenario
+    from valuegap.pricing.scenarios import Scenario
 
     saved = store.save_scenario(1, Scenario("Price 59", price=59.0), actor=EDITOR)
     _, token = store.create_share_link(1, expires_at=LATER, actor=EDITOR, scenario_id=saved.id)
@@ -153,14 +153,14 @@ OUTCOMES = Path(__file__).resolve().parents[2] / "data" / "outcomes" / "invoicin
 
 def _partial_upload(store, rows: int = 400):  # type: ignore[no-untyped-def]
     """A second, partial upload of proposition 1's outcomes: a newer version of the same dataset."""
-    from valuegap import ingest
-    from valuegap.imports import import_table
+    from valuegap import sources
+    from valuegap.workspace.imports import import_table
 
     lines = OUTCOMES.read_text(encoding="utf-8").splitlines()[: rows + 1]
-    raw = ingest.read_table(("\n".join(lines) + "\n").encode(), OUTCOMES.name)
+    raw = sources.read_table(("\n".join(lines) + "\n").encode(), OUTCOMES.name)
     name = store.current_dataset(1).name
     return import_table(
-        store, raw, ingest.propose_mapping(raw), name=name, proposition_id=1, actor=EDITOR
+        store, raw, sources.propose_mapping(raw), name=name, proposition_id=1, actor=EDITOR
     ).dataset
 
 
@@ -199,7 +199,7 @@ def test_a_viewer_sees_the_shared_evidence_after_a_newer_upload_whatever_the_add
 
 
 def test_a_link_shows_the_segment_and_settings_it_was_shared_with_in_plain_words(open_store):
-    from valuegap.sharing import ViewSettings
+    from valuegap.sharing.tokens import ViewSettings
 
     store = open_store()
     settings = ViewSettings(alpha=0.01, correction="fdr_bh", segment="agency")

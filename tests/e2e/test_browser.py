@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
-from valuegap import charts
+from valuegap.evidence import charts
 from valuegap.store import Actor, Store
-from valuegap.workspace import open_workspace
+from valuegap.workspace.opening import open_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -120,13 +120,13 @@ def test_second_of_two_editors_gets_the_conflict_message(server: Server, browser
 
 def test_import_names_the_bad_field_then_imports_a_good_file(server: Server, page: Page, tmp_path):
     from tests.conftest import sample
-    from valuegap import propfile
+    from valuegap.model import proposition_files
 
     good = sample(name="Imported from a file")
     bad_path = tmp_path / "bad.yaml"
-    bad_path.write_text(propfile.dumps(good) + "colour: red\n")
+    bad_path.write_text(proposition_files.dumps(good) + "colour: red\n")
     good_path = tmp_path / "good.json"
-    propfile.write(good, good_path)
+    proposition_files.write(good, good_path)
 
     open_page(page, f"{server.url}/overview")
     uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
@@ -261,7 +261,7 @@ def test_moving_the_price_slider_changes_the_url_and_the_results(server: Server,
 
 
 def test_a_table_download_neutralises_formulas(server: Server, page: Page):
-    from valuegap.scenarios import Scenario
+    from valuegap.pricing.scenarios import Scenario
 
     store = open_workspace(server.database_url)
     store.save_scenario(1, Scenario('=HYPERLINK("http://evil","x")', price=55.0), actor=Actor("ana"))
@@ -279,9 +279,9 @@ def test_a_table_download_neutralises_formulas(server: Server, page: Page):
 
 
 def test_the_report_downloads_opens_offline_and_matches_the_app(server: Server, page: Page, tmp_path):
-    from valuegap import gaps
-    from valuegap.analysis import analyze_summary
-    from valuegap.imports import load_evidence
+    from valuegap.evidence import gaps
+    from valuegap.evidence.analysis import analyze_summary
+    from valuegap.workspace.imports import load_evidence
 
     store = open_workspace(server.database_url)
     dataset = store.datasets(kind="outcomes", proposition_id=1)[0]

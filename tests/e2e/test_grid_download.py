@@ -1,6 +1,6 @@
 """No grid toolbar hands out its raw CSV: Streamlit's "Download as CSV" gave a spreadsheet live
 formulas (=HYPERLINK(...), +..., @...) from stored text, to viewers too. The app's own downloads
-beside each table neutralise them (tests/unit/test_exports.py)."""
+beside each table neutralise them (tests/unit/reporting/test_exports.py)."""
 
 from __future__ import annotations
 

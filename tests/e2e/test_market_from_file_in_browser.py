@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
-from valuegap import offerfile
+from valuegap.market import offer_files
 from valuegap.store import Store
 
 pytestmark = pytest.mark.browser
@@ -89,7 +89,7 @@ def test_a_market_imported_into_a_new_proposition(server: Server, page: Page, tm
     settle(page)
     assert_clean(page)
     proposition_id, saved = _stored(server, "Meal kit subscription")
-    expected = offerfile.loads(MARKET.read_bytes(), MARKET.name)
+    expected = offer_files.loads(MARKET.read_bytes(), MARKET.name)
     assert saved.version == 1 and saved.offers.names == expected.names
     assert saved.offers.attributes == expected.attributes
 

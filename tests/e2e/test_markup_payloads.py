@@ -17,13 +17,13 @@ from playwright.sync_api import Page
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
-from valuegap import ingest
-from valuegap.competition import parse_offers
-from valuegap.imports import import_survey, import_table
-from valuegap.model import parse_proposition
-from valuegap.scenarios import Scenario
+from valuegap import sources
+from valuegap.market.competition import parse_offers
+from valuegap.model.proposition import parse_proposition
+from valuegap.pricing.scenarios import Scenario
 from valuegap.store import Actor, Store
-from valuegap.workspace import open_workspace
+from valuegap.workspace.imports import import_survey, import_table
+from valuegap.workspace.opening import open_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -71,14 +71,14 @@ def _seed(database_url: str, payload: str) -> tuple[int, int]:
     for i in range(40):
         segment, offer = payload if i % 2 else "plain", payload if i % 4 else "Ours"
         rows.append(f"C{i},{metric},{3 + i % 5},{segment},{offer}")
-    raw = ingest.read_table("\n".join(rows).encode(), f"outcomes {payload}.csv")
+    raw = sources.read_table("\n".join(rows).encode(), f"outcomes {payload}.csv")
     dataset = import_table(
-        store, raw, ingest.propose_mapping(raw), name=f"Data {payload}", proposition_id=prop_id, actor=editor
+        store, raw, sources.propose_mapping(raw), name=f"Data {payload}", proposition_id=prop_id, actor=editor
     ).dataset
     survey = "too_cheap,cheap,expensive,too_expensive\n" + "\n".join(
         f"{10 + i},{20 + i},{30 + i},{40 + i}" for i in range(12)
     )
-    raw = ingest.read_table(survey.encode(), f"survey {payload}.csv")
+    raw = sources.read_table(survey.encode(), f"survey {payload}.csv")
     import_survey(
         store, raw, "van_westendorp", name=f"Survey {payload}", proposition_id=prop_id, actor=editor
     )

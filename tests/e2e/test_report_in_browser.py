@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
-from valuegap.workspace import open_workspace
+from valuegap.workspace.opening import open_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def _download(page: Page, button: str, folder: Path) -> Path:
 
 
 def _pdf_or_skip() -> None:
-    from valuegap.report import pdf_unavailable
+    from valuegap.reporting.report import pdf_unavailable
 
     reason = pdf_unavailable()
     if reason:

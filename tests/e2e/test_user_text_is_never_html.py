@@ -8,13 +8,13 @@ from playwright.sync_api import Page
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
-from valuegap import ingest
-from valuegap.competition import parse_offers
-from valuegap.imports import import_survey, import_table
-from valuegap.model import parse_proposition
-from valuegap.scenarios import Scenario
+from valuegap import sources
+from valuegap.market.competition import parse_offers
+from valuegap.model.proposition import parse_proposition
+from valuegap.pricing.scenarios import Scenario
 from valuegap.store import Actor
-from valuegap.workspace import open_workspace
+from valuegap.workspace.imports import import_survey, import_table
+from valuegap.workspace.opening import open_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -54,14 +54,14 @@ def _seed(database_url: str) -> tuple[int, int]:
         who = f"C{i} {IMG}".replace(",", " ")
         offer = IMG if i % 4 == 0 else "Ours"
         rows.append(f"{who},hours_saved,{3 + i % 5},{SCRIPT if i % 2 else IMG},{offer}")
-    raw = ingest.read_table("\n".join(rows).encode(), f"outcomes {IMG}.csv")
+    raw = sources.read_table("\n".join(rows).encode(), f"outcomes {IMG}.csv")
     dataset = import_table(
-        store, raw, ingest.propose_mapping(raw), name=f"Data {BOTH}", proposition_id=prop_id, actor=EDITOR
+        store, raw, sources.propose_mapping(raw), name=f"Data {BOTH}", proposition_id=prop_id, actor=EDITOR
     ).dataset
     survey = "too_cheap,cheap,expensive,too_expensive\n" + "\n".join(
         f"{10 + i},{20 + i},{30 + i},{40 + i}" for i in range(12)
     )
-    raw = ingest.read_table(survey.encode(), f"survey {IMG}.csv")
+    raw = sources.read_table(survey.encode(), f"survey {IMG}.csv")
     import_survey(store, raw, "van_westendorp", name=f"Survey {BOTH}", proposition_id=prop_id, actor=EDITOR)
     market = parse_offers(
         {

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from valuegap import workspace
 from valuegap.store import Store
 from valuegap.store.locks import LockTimeout
-from valuegap.workspace import (
+from valuegap.workspace import opening
+from valuegap.workspace.opening import (
     DEMO_COMPETITORS_KEY,
     DEMO_EVIDENCE_KEY,
     DEMO_SEEDED_KEY,
@@ -38,7 +38,7 @@ OPENER = textwrap.dedent(
     """
     import sys
     from valuegap import demo, imports, ingest, offerfile, price_research
-    from valuegap.workspace import open_workspace
+    from valuegap.workspace.opening import open_workspace
     print("ready", flush=True)
     sys.stdin.readline()
     store = open_workspace(sys.argv[1])
@@ -69,7 +69,7 @@ CRASHER = textwrap.dedent(
         real_import_table(*args, **kwargs)
         os._exit(3)
     imports.import_table = import_then_die
-    from valuegap.workspace import open_workspace
+    from valuegap.workspace.opening import open_workspace
     open_workspace(sys.argv[1])
     """
 )
@@ -177,14 +177,14 @@ def test_a_process_waits_a_bounded_time_for_one_still_seeding_then_says_why(
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "held", holder.communicate()[1]
-        monkeypatch.setattr(workspace, "SEED_WAIT_S", 0.5)
+        monkeypatch.setattr(opening, "SEED_WAIT_S", 0.5)
         with pytest.raises(LockTimeout, match="another process to finish setting up the demo workspace"):
             open_workspace(database_url)
         assert snapshot(database_url)["propositions"] == []  # it waited; it did not seed alongside
         holder.kill()  # a holder that dies releases the lock with it (no expiry to wait for)
         holder.wait()
         store = Store.open(database_url)
-        with workspace.exclusive(store.engine, "demo-seeding", doing="checking", timeout=5):
+        with opening.exclusive(store.engine, "demo-seeding", doing="checking", timeout=5):
             pass
         store.close()
     finally:

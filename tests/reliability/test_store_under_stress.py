@@ -107,7 +107,7 @@ IMPORTER = textwrap.dedent(
     import sys
     import numpy as np, pandas as pd
     from valuegap import ingest
-    from valuegap.imports import import_table
+    from valuegap.workspace.imports import import_table
     from valuegap.store import Actor, Store
     store = Store.open(sys.argv[1])
     rng = np.random.default_rng(1)

@@ -38,7 +38,7 @@ from websockets import connect
 
 from tests.reliability.test_load import PAGE_TIMEOUT, PageRun, _open_page, _run
 from tests.servers import Server, start_server
-from valuegap.ingest import reading
+from valuegap.sources import reading
 
 EVIDENCE = "evidence"  # the URL path Streamlit gives pages/3_evidence.py
 IDLE_RUNS = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from valuegap.model import (
+from valuegap.model.proposition import (
     AccessKind,
     AccessUnit,
     BenefitKind,

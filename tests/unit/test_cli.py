@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import assert_same_rows, sample, sample_data
-from valuegap import propfile
 from valuegap.cli import main
-from valuegap.model import parse_proposition
+from valuegap.model import proposition_files
+from valuegap.model.proposition import parse_proposition
 
 CLEAN_CLAIM = {
     "id": "paid-sooner",
@@ -26,7 +26,7 @@ CLEAN_CLAIM = {
 
 def write(tmp_path: Path, prop, name="p.yaml") -> Path:
     path = tmp_path / name
-    propfile.write(prop, path)
+    proposition_files.write(prop, path)
     return path
 
 
@@ -118,10 +118,10 @@ def test_the_console_script_prints_what_analyze_gives_in_process() -> None:
 
 
 def _analyze_in_process() -> dict:
-    from valuegap.analysis import analyze
-    from valuegap.ingest.outcomes import read_outcomes_csv
+    from valuegap.evidence.analysis import analyze
+    from valuegap.sources.outcomes import read_outcomes_csv
 
-    prop = propfile.read(DATA / "propositions/invoicing-saas.yaml")
+    prop = proposition_files.read(DATA / "propositions/invoicing-saas.yaml")
     return analyze(prop, read_outcomes_csv(DATA / "outcomes/invoicing-saas.csv")).to_dict()
 
 

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuegap import propfile
 from valuegap.cli import main
-from valuegap.model import parse_proposition
+from valuegap.model import proposition_files
+from valuegap.model.proposition import parse_proposition
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 DEMO = [
@@ -105,7 +105,7 @@ def files(tmp_path: Path, customers: pd.DataFrame | None = None, n: int = 80) ->
              "price": rng.choice([30.0, 50.0], n), "tenure": rng.integers(1, 30, n)}
         )  # fmt: skip
     prop_path, outcomes_path, customers_path = tmp_path / "p.yaml", tmp_path / "o.csv", tmp_path / "c.csv"
-    propfile.write(parse_proposition(PROP), prop_path)
+    proposition_files.write(parse_proposition(PROP), prop_path)
     outcomes.to_csv(outcomes_path, index=False)
     customers.to_csv(customers_path, index=False)
     return [str(prop_path), str(outcomes_path), str(customers_path)]

@@ -16,7 +16,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from valuegap import ingest
+from valuegap import sources
 from valuegap.store.engine import default_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,10 +129,10 @@ def test_streamlit_config_has_the_safe_defaults() -> None:
 
 def test_the_library_refuses_what_streamlit_would_refuse() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["maxUploadSize"] == ingest.MAX_UPLOAD_MB
+    assert config["server"]["maxUploadSize"] == sources.MAX_UPLOAD_MB
     # the browser's uploader turns MB into bytes with 1000 per step (1024 only on Windows): issue 20,
-    # tests/unit/test_upload_checks.py reads it from Streamlit's own code
-    assert config["server"]["maxUploadSize"] * 1000 * 1000 == ingest.MAX_UPLOAD_BYTES
+    # tests/unit/sources/test_upload_checks.py reads it from Streamlit's own code
+    assert config["server"]["maxUploadSize"] * 1000 * 1000 == sources.MAX_UPLOAD_BYTES
 
 
 # ----------------------------------------------------------------------------- requirements.txt

@@ -21,13 +21,14 @@ from hypothesis import strategies as st
 
 from tests import hostile
 from tests.conftest import sample, sample_data
-from valuegap import offerfile, propfile
 from valuegap.cli import PROBLEMS_SHOWN, _one_line, main
-from valuegap.competition import MAX_ATTRIBUTES, parse_offers
 from valuegap.errors import QUOTE_LIMIT, InvalidInput, Problem, ValueGapError, quote, shorten
-from valuegap.model import parse_proposition
-from valuegap.price_research import gabor_granger, read_survey
-from valuegap.scenarios import Scenario
+from valuegap.market import offer_files
+from valuegap.market.competition import MAX_ATTRIBUTES, parse_offers
+from valuegap.model import proposition_files
+from valuegap.model.proposition import parse_proposition
+from valuegap.pricing.research import gabor_granger, read_survey
+from valuegap.pricing.scenarios import Scenario
 
 
 def laughs_value(levels: int = 9) -> list:
@@ -105,7 +106,7 @@ def test_shorten_keeps_one_line_and_looks_at_the_head_only():
 )
 def test_yaml_anchors_and_aliases_are_refused_naming_the_line(text, where, what):
     with pytest.raises(ValueGapError) as info:
-        propfile.load_data(text, "yaml", source="p.yaml")
+        proposition_files.load_data(text, "yaml", source="p.yaml")
     message = info.value.message
     assert message.startswith(f"p.yaml: {where} has {what}; these files take no YAML anchors")
     assert "Write the value out in full" in message
@@ -113,15 +114,15 @@ def test_yaml_anchors_and_aliases_are_refused_naming_the_line(text, where, what)
 
 def test_a_value_used_twice_is_written_out_twice_not_as_an_alias():
     shared = {"amount": 5, "currency": "EUR"}
-    text = propfile.dump_data({"a": shared, "b": shared, "c": [shared, shared]})
+    text = proposition_files.dump_data({"a": shared, "b": shared, "c": [shared, shared]})
     assert "&" not in text and "*" not in text
-    assert propfile.load_data(text, source="x") == {"a": shared, "b": shared, "c": [shared, shared]}
+    assert proposition_files.load_data(text, source="x") == {"a": shared, "b": shared, "c": [shared, shared]}
 
 
 def test_the_loader_is_a_safe_loader():
-    assert issubclass(propfile.DocumentLoader, yaml.SafeLoader)
+    assert issubclass(proposition_files.DocumentLoader, yaml.SafeLoader)
     with pytest.raises(ValueGapError, match="not valid YAML"):
-        propfile.load_data("!!python/object/apply:os.system ['true']\n", source="x")
+        proposition_files.load_data("!!python/object/apply:os.system ['true']\n", source="x")
 
 
 # ----------------------------------------------------------------------------- nesting
@@ -129,10 +130,10 @@ def test_the_loader_is_a_safe_loader():
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_nesting_up_to_the_limit_is_read_and_one_level_more_is_refused(fmt):
-    limit = propfile.MAX_DEPTH
-    assert propfile.load_data("[" * limit + "]" * limit, fmt, source="x") is not None
+    limit = proposition_files.MAX_DEPTH
+    assert proposition_files.load_data("[" * limit + "]" * limit, fmt, source="x") is not None
     with pytest.raises(ValueGapError) as info:
-        propfile.load_data("[" * (limit + 1) + "]" * (limit + 1), fmt, source="x")
+        proposition_files.load_data("[" * (limit + 1) + "]" * (limit + 1), fmt, source="x")
     assert info.value.message.startswith(f"x: the file nests lists and mappings more than {limit} levels")
 
 
@@ -145,7 +146,7 @@ def test_fifty_thousand_levels_are_refused_without_recursing(name):
     sys.setrecursionlimit(200)  # the refusal must not depend on how deep Python may recurse
     try:
         with pytest.raises(ValueGapError, match="nests lists and mappings more than 32 levels deep"):
-            propfile.loads(data, propfile.format_for(name), source=name)
+            proposition_files.loads(data, proposition_files.format_for(name), source=name)
     finally:
         sys.setrecursionlimit(limit)
 
@@ -153,7 +154,7 @@ def test_fifty_thousand_levels_are_refused_without_recursing(name):
 def test_a_yaml_depth_error_names_the_line_and_column():
     text = "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 40)) + "  " * 40 + "v\n"
     with pytest.raises(ValueGapError, match=r"more than 32 levels deep at line 33, column 65;"):
-        propfile.load_data(text, source="x")
+        proposition_files.load_data(text, source="x")
 
 
 # ----------------------------------------------------------------------------- size in values
@@ -161,18 +162,18 @@ def test_a_yaml_depth_error_names_the_line_and_column():
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_a_file_of_more_than_the_value_limit_is_refused(fmt):
-    limit = propfile.MAX_NODES
+    limit = proposition_files.MAX_NODES
     fits = json.dumps(list(range(limit - 1)))  # the list itself is a value too
-    assert len(propfile.load_data(fits, fmt, source="x")) == limit - 1
+    assert len(proposition_files.load_data(fits, fmt, source="x")) == limit - 1
     with pytest.raises(ValueGapError, match=f"the file holds more than {limit:,} values"):
-        propfile.load_data(json.dumps(list(range(limit))), fmt, source="x")
+        proposition_files.load_data(json.dumps(list(range(limit))), fmt, source="x")
 
 
 def test_a_large_real_proposition_is_well_within_the_limits():
     claims = [dict(sample_data()["claims"][0], id=f"c{i}") for i in range(300)]
     prop = parse_proposition(sample_data(claims=claims))
     for fmt in ("yaml", "json"):
-        assert propfile.loads(propfile.dumps(prop, fmt), fmt) == prop
+        assert proposition_files.loads(proposition_files.dumps(prop, fmt), fmt) == prop
 
 
 # ----------------------------------------------------------------------------- numbers beyond a float
@@ -191,7 +192,7 @@ def test_a_large_real_proposition_is_well_within_the_limits():
 def test_numbers_beyond_a_float_are_refused_naming_their_field(name, path, shown):
     data = hostile.proposition_payloads()[name]
     with pytest.raises(InvalidInput) as info:
-        propfile.loads(data, propfile.format_for(name), source=name)
+        proposition_files.loads(data, proposition_files.format_for(name), source=name)
     [problem] = info.value.problems
     assert problem.path == path
     assert problem.message == (
@@ -203,23 +204,25 @@ def test_numbers_beyond_a_float_are_refused_naming_their_field(name, path, shown
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_the_largest_float_is_read_and_the_next_integer_up_is_not(fmt):
     largest = int(sys.float_info.max)  # 309 digits
-    assert propfile.load_data(f"[{largest}]", fmt, source="x") == [largest]
+    assert proposition_files.load_data(f"[{largest}]", fmt, source="x") == [largest]
     with pytest.raises(InvalidInput, match=r"\[1\]: the number .*\(309 characters\)"):
-        propfile.load_data(f"[{largest + 2**970}]", fmt, source="x")  # the next float up, as an integer
+        proposition_files.load_data(
+            f"[{largest + 2**970}]", fmt, source="x"
+        )  # the next float up, as an integer
 
 
 def test_every_out_of_range_number_is_listed_with_keys_and_hex():
     text = f"a: 0x{'f' * 300}\nb: [1, 2.0e+999]\n{'9' * 500}: x\n"
     with pytest.raises(InvalidInput) as info:
-        propfile.load_data(text, source="x")
+        proposition_files.load_data(text, source="x")
     assert [p.path for p in info.value.problems] == ["", "a", "b[2]"]
     assert info.value.problems[0].message.startswith("a key, the number 999")
 
 
 def test_infinity_written_as_such_is_left_to_the_field_check():
-    assert propfile.load_data("[.inf, -.inf]", source="x") == [math.inf, -math.inf]
+    assert proposition_files.load_data("[.inf, -.inf]", source="x") == [math.inf, -math.inf]
     with pytest.raises(InvalidInput, match=r"price\.amount: must be a finite number"):
-        propfile.loads("name: x\nprice: {amount: .inf}\n")
+        proposition_files.loads("name: x\nprice: {amount: .inf}\n")
 
 
 # ----------------------------------------------------------------------------- messages quote cut input
@@ -243,7 +246,7 @@ def test_infinity_written_as_such_is_left_to_the_field_check():
 )
 def test_proposition_messages_quote_what_was_given_cut_short(text):
     with pytest.raises(InvalidInput) as info:
-        propfile.loads(text)
+        proposition_files.loads(text)
     for problem in info.value.problems:
         assert len(str(problem)) < 250, str(problem)
 
@@ -310,7 +313,7 @@ def test_an_offers_table_with_too_many_attribute_columns_is_refused_before_its_r
     columns = ["name", "price", *(f"a{i}" for i in range(MAX_ATTRIBUTES + 1))]
     table = pd.DataFrame([["importance", None, *([1] * (MAX_ATTRIBUTES + 1))]], columns=columns)
     with pytest.raises(InvalidInput, match=f"the table has {MAX_ATTRIBUTES + 1} attribute columns"):
-        offerfile.parse_offers_table(table, source="t.csv")
+        offer_files.parse_offers_table(table, source="t.csv")
 
 
 @pytest.mark.parametrize(
@@ -348,7 +351,7 @@ def test_offers_messages_quote_what_was_given_cut_short(change):
 def test_hostile_offers_files_are_refused_quickly_with_a_short_message(name):
     started = time.perf_counter()
     with pytest.raises(ValueGapError) as info:
-        offerfile.loads(hostile.offers_payloads()[name], name)
+        offer_files.loads(hostile.offers_payloads()[name], name)
     assert time.perf_counter() - started < 5
     assert info.value.message.startswith(f"{name}: ") and len(info.value.message) < 300
 
@@ -426,12 +429,12 @@ def test_one_line_shows_the_first_problems_and_counts_the_rest():
 
 def test_a_recursion_error_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
     path = tmp_path / "p.yaml"
-    propfile.write(sample(), path)
+    proposition_files.write(sample(), path)
 
     def too_deep(_path: Path):  # type: ignore[no-untyped-def]
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(propfile, "read", too_deep)
+    monkeypatch.setattr(proposition_files, "read", too_deep)
     assert main(["lint", str(path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
@@ -454,7 +457,7 @@ def test_cli_lint_of_a_hostile_file_is_one_short_line_and_exit_2(tmp_path, capsy
 )
 def test_numbers_beyond_a_float_inside_yaml_sets_and_ordered_maps_are_found(text, path):
     with pytest.raises(InvalidInput) as info:
-        propfile.load_data(text, source="x")
+        proposition_files.load_data(text, source="x")
     assert [p.path for p in info.value.problems] == [path]
 
 

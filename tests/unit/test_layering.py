@@ -14,7 +14,7 @@ def library_modules() -> list[str]:
         for module in pkgutil.walk_packages(valuegap.__path__, prefix="valuegap.")
         if not module.name.startswith(("valuegap.ui", "valuegap.store.migrations"))
     ]
-    assert "valuegap.store" in names and "valuegap.model" in names
+    assert "valuegap.store" in names and "valuegap.model.proposition" in names
     return names
 
 

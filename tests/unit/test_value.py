@@ -7,8 +7,8 @@ import pytest
 from scipy import stats
 
 from tests.conftest import sample, sample_data
-from valuegap.model import parse_proposition
-from valuegap.value import Measured, experience_gap, money_per_unit, sacrifice, value_gap
+from valuegap.evidence.value_gap import Measured, experience_gap, money_per_unit, sacrifice, value_gap
+from valuegap.model.proposition import parse_proposition
 
 
 def test_sacrifice_by_hand():

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from valuegap.errors import ConflictError, NotFound, PermissionDenied
-from valuegap.model import Proposition, Status, parse_proposition
-from valuegap.revisions import Change, diff_propositions, summarize
+from valuegap.model.proposition import Proposition, Status, parse_proposition
+from valuegap.model.revisions import Change, diff_propositions, summarize
 from valuegap.store import ids, migrate
 from valuegap.store.competitors import CompetitorStore, StoredOffers
 from valuegap.store.datasets import EVIDENCE_KINDS, DatasetStore, EvidenceChoice, NewDataset, StoredDataset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from valuegap.competition import Offers, parse_offers
 from valuegap.errors import ConflictError, NotFound, PermissionDenied
+from valuegap.market.competition import Offers, parse_offers
 from valuegap.store.engine import read_transaction, write_transaction
 from valuegap.store.schema import competitor_sets, propositions
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from valuegap.errors import NotFound, PermissionDenied, ValueGapError
-from valuegap.model import parse_proposition
-from valuegap.scenarios import Scenario, place_positions
+from valuegap.model.proposition import parse_proposition
+from valuegap.pricing.scenarios import Scenario, place_positions
 from valuegap.store import ids
 from valuegap.store.engine import read_transaction, write_transaction
 from valuegap.store.schema import propositions, revisions, scenarios

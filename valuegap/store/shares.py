@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from valuegap import sharing
 from valuegap.errors import NotFound, PermissionDenied, ValueGapError
-from valuegap.sharing import ViewSettings
+from valuegap.sharing import tokens
+from valuegap.sharing.tokens import ViewSettings
 from valuegap.store.datasets import dataset_label
 from valuegap.store.engine import read_transaction, write_transaction
 from valuegap.store.schema import (
@@ -129,7 +129,7 @@ class ShareStore:
             return found
         try:
             with write_transaction(self.engine) as conn:
-                conn.execute(sa.insert(settings).values(key=SECRET_SETTING, value=sharing.new_secret()))
+                conn.execute(sa.insert(settings).values(key=SECRET_SETTING, value=tokens.new_secret()))
         except sa.exc.IntegrityError:
             pass  # another process created it first: use theirs
         return self._stored_secret() or ""
@@ -154,7 +154,7 @@ class ShareStore:
         expires_at = _utc(expires_at)  # type: ignore[assignment]
         if expires_at <= datetime.now(UTC):
             raise ValueGapError("Choose an expiry in the future.")
-        public_id = sharing.new_public_id()
+        public_id = tokens.new_public_id()
         with write_transaction(self.engine) as conn:
             exists = conn.execute(sa.select(propositions.c.id).where(propositions.c.id == proposition_id))
             if exists.first() is None:
@@ -190,11 +190,11 @@ class ShareStore:
                 )
             ).inserted_primary_key[0]  # fmt: skip
         link = self.share_link(link_id)
-        return link, sharing.sign(public_id, expires_at, self.share_secret(secret))
+        return link, tokens.sign(public_id, expires_at, self.share_secret(secret))
 
     def share_token(self, link: StoredShareLink, *, secret: str | None = None) -> str:
         """The token of an existing link (signing is deterministic, so it is the one first handed out)."""
-        return sharing.sign(link.public_id, link.expires_at, self.share_secret(secret))
+        return tokens.sign(link.public_id, link.expires_at, self.share_secret(secret))
 
     def share_link(self, link_id: int) -> StoredShareLink:
         with read_transaction(self.engine) as conn:
@@ -294,16 +294,16 @@ class ShareStore:
         self, token: str, *, secret: str | None = None, now: datetime | None = None
     ) -> StoredShareLink:
         """The link a visitor's token opens; TamperedLink, ExpiredLink or RevokedLink otherwise."""
-        claims = sharing.verify(token, self.share_secret(secret), now=now)
+        claims = tokens.verify(token, self.share_secret(secret), now=now)
         with read_transaction(self.engine) as conn:
             row = conn.execute(
                 sa.select(share_links).where(share_links.c.public_id == claims.public_id)
             ).first()
         if row is None:
-            raise sharing.RevokedLink("This share link no longer opens anything: what it shared was deleted.")
+            raise tokens.RevokedLink("This share link no longer opens anything: what it shared was deleted.")
         link = _stored(row)
         if link.revoked_at is not None:
-            raise sharing.RevokedLink(sharing.revoked_message(link.revoked_at))
+            raise tokens.RevokedLink(tokens.revoked_message(link.revoked_at))
         if (now or datetime.now(UTC)) >= link.expires_at:
-            raise sharing.ExpiredLink(sharing.expired_message(link.expires_at))
+            raise tokens.ExpiredLink(tokens.expired_message(link.expires_at))
         return link

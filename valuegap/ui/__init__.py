@@ -17,9 +17,9 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.engine import make_url
 
-from valuegap import links
 from valuegap.errors import NotFound, ValueGapError
-from valuegap.formatting import escape_markdown
+from valuegap.reporting.formatting import escape_markdown
+from valuegap.sharing import links
 from valuegap.store import (
     Actor,
     Store,
@@ -28,7 +28,7 @@ from valuegap.store import (
     StoredShareLink,
     default_database_url,
 )
-from valuegap.ui.access import (
+from valuegap.ui.identity import (
     VIEWER_NOTE_SIGNED_IN,
     VIEWER_NOTE_SINGLE_USER,
     auth_configured,
@@ -36,7 +36,7 @@ from valuegap.ui.access import (
     leave_shared_view,
     local_user,
 )
-from valuegap.workspace import open_workspace
+from valuegap.workspace.opening import open_workspace
 
 log = logging.getLogger("valuegap")
 

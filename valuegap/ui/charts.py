@@ -7,7 +7,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from valuegap import chart_files
+from valuegap.reporting import chart_files
 
 
 def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str, *, key: str) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from valuegap.analysis import Analysis
 from valuegap.errors import ValueGapError
-from valuegap.scenarios import ScenarioResult
+from valuegap.evidence.analysis import Analysis
+from valuegap.pricing.scenarios import ScenarioResult
 from valuegap.store import StoredDataset
 from valuegap.ui import PageContext, evidence_dataset
 
@@ -20,14 +20,14 @@ def report_download(
 
     With a customer table among the proposition's evidence (for a share link: the one it pinned), the
     report's summary gives revenue at risk from the churn model fitted on it."""
-    from valuegap.report import pdf_unavailable
+    from valuegap.reporting.report import pdf_unavailable
 
     market = ctx.store.competitors(proposition_id).offers
     customers = evidence_dataset(ctx, proposition_id, "customers")
 
     def inputs():  # type: ignore[no-untyped-def]
-        from valuegap.competition import value_map
-        from valuegap.report import ReportInputs
+        from valuegap.market.competition import value_map
+        from valuegap.reporting.report import ReportInputs
 
         return ReportInputs(
             analysis, dataset_label=dataset.label, value_map=value_map(market) if market else None,
@@ -37,18 +37,18 @@ def report_download(
         )  # fmt: skip
 
     def html() -> bytes:
-        from valuegap.report import build_report
+        from valuegap.reporting.report import build_report
 
         return build_report(inputs()).encode("utf-8")
 
     def pdf() -> bytes:
-        from valuegap.report import build_pdf
+        from valuegap.reporting.report import build_pdf
 
         return build_pdf(inputs())
 
     def pngs() -> bytes:
-        from valuegap.chart_files import png_zip
-        from valuegap.report import report_charts
+        from valuegap.reporting.chart_files import png_zip
+        from valuegap.reporting.report import report_charts
 
         return png_zip(report_charts(inputs()))
 
@@ -78,9 +78,9 @@ def report_download(
 def _churn(ctx: PageContext, analysis: Analysis, dataset: StoredDataset, customers: StoredDataset):  # type: ignore[no-untyped-def]
     """The churn model of the analysed proposition on the outcome dataset and customer table, or a
     model-less fit saying in words why there is none."""
-    from valuegap import churn
-    from valuegap.imports import load_rows
-    from valuegap.ui.evidence import cached_summary
+    from valuegap.pricing import churn
+    from valuegap.ui.cached_evidence import cached_summary
+    from valuegap.workspace.imports import load_rows
 
     try:
         data = churn.churn_data(

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from valuegap import exports
+from valuegap.reporting import exports
 
 
 def table_downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:

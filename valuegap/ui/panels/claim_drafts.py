@@ -1,7 +1,7 @@
 """The Propositions page's "Draft claims from your copy": paste or upload marketing copy, review the
 claims drafted from it (accept, edit or skip each), and add the accepted ones as one new version.
 
-The drafts come from :mod:`valuegap.drafting` (rules, no remote model). They wait in session state,
+The drafts come from :mod:`valuegap.wording.drafting` (rules, no remote model). They wait in session state,
 keyed by the proposition and a hash of the copy, so decisions survive reruns and new copy starts
 afresh. Adding saves through the store with the version the editor was showing, as the page's Save
 does: if someone saved since, nothing is written and the conflict is named.
@@ -16,13 +16,20 @@ from typing import Any
 
 import streamlit as st
 
-from valuegap.drafting import COPY_TYPES, MAX_COPY_BYTES, YES_UNIT, ClaimDraft, draft_claims, read_copy
-from valuegap.editing import has_unsaved_edits
 from valuegap.errors import ConflictError, InvalidInput, ValueGapError
-from valuegap.formatting import escape_markdown
-from valuegap.language import RULE_LABELS, check_wording
-from valuegap.model import BenefitKind, ClaimForm, Direction, Proposition, parse_proposition
+from valuegap.model.editing import has_unsaved_edits
+from valuegap.model.proposition import BenefitKind, ClaimForm, Direction, Proposition, parse_proposition
+from valuegap.reporting.formatting import escape_markdown
 from valuegap.ui import PageContext, flash
+from valuegap.wording.checks import RULE_LABELS, check_wording
+from valuegap.wording.drafting import (
+    COPY_TYPES,
+    MAX_COPY_BYTES,
+    YES_UNIT,
+    ClaimDraft,
+    draft_claims,
+    read_copy,
+)
 
 DECISIONS = ("Accept", "Edit", "Skip")
 FORM_HELP = {

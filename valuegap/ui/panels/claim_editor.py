@@ -5,7 +5,7 @@ It edits one claim at a time (a new one, or one picked from the list) and saves 
 the proposition, with the version the page was showing: a save by someone else in between is refused
 and named, as the page's Save does. It waits while the grid or the fields above have unsaved changes,
 which a new version would otherwise drop. Numbers are typed as text and read by
-:mod:`valuegap.editing` ("95%", "2.5", "2×"), so nothing typed is silently changed.
+:mod:`valuegap.model.editing` ("95%", "2.5", "2×"), so nothing typed is silently changed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from valuegap.editing import (
+from valuegap.errors import ConflictError, InvalidInput
+from valuegap.model.editing import (
     CellError,
     has_unsaved_edits,
     number_text,
@@ -27,10 +28,7 @@ from valuegap.editing import (
     share_text,
     slugify,
 )
-from valuegap.errors import ConflictError, InvalidInput
-from valuegap.formatting import escape_markdown
-from valuegap.language import RULE_LABELS, check_wording
-from valuegap.model import (
+from valuegap.model.proposition import (
     BENEFIT_WORDS,
     DIRECTION_WORDS,
     FORM_WORDS,
@@ -39,7 +37,9 @@ from valuegap.model import (
     Proposition,
     parse_proposition,
 )
+from valuegap.reporting.formatting import escape_markdown
 from valuegap.ui import PageContext, flash
+from valuegap.wording.checks import RULE_LABELS, check_wording
 
 NEW = "__new__"
 NEEDS_MEASURE = {form.value for form in ClaimForm} - {"puffery"}

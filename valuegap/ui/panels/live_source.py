@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from valuegap import sources
 from valuegap.errors import ValueGapError
-from valuegap.formatting import escape_markdown
-from valuegap.ingest.mapping import SYNONYMS, Mapping
+from valuegap.reporting.formatting import escape_markdown
+from valuegap.sources import live as live_sources
+from valuegap.sources.mapping import SYNONYMS, Mapping
 from valuegap.store import StoredDataset
 from valuegap.ui import PageContext, flash
 
@@ -46,12 +46,12 @@ def connection_secrets() -> dict[str, Any]:
 
 
 @st.cache_resource(max_entries=8, ttl=600, show_spinner="Connecting…")
-def _backend(name: str, url_digest: str, store_url: str, _url: str) -> sources.SourceBackend:
+def _backend(name: str, url_digest: str, store_url: str, _url: str) -> live_sources.SourceBackend:
     # keyed by name and a digest of the URL: a changed secret connects anew, the URL is no cache key
-    return sources.connect(_url, name=name, workspace=[store_url])
+    return live_sources.connect(_url, name=name, workspace=[store_url])
 
 
-def _open(ctx: PageContext, connection: sources.Connection) -> sources.SourceBackend:
+def _open(ctx: PageContext, connection: live_sources.Connection) -> live_sources.SourceBackend:
     digest = hashlib.sha256(connection.url.encode()).hexdigest()
     store_url = ctx.store.engine.url.render_as_string(hide_password=False)
     return _backend(connection.name, digest, store_url, connection.url)
@@ -61,7 +61,7 @@ def render(ctx: PageContext, proposition_id: int, metrics: Collection[str]) -> N
     """The "Connect a source" tab: live datasets with Refresh, then connecting a new one."""
     _live_datasets(ctx, proposition_id)
     try:
-        found = sources.connections(connection_secrets())
+        found = live_sources.connections(connection_secrets())
     except ValueGapError as exc:
         st.error(escape_markdown(exc.message))
         return
@@ -97,7 +97,7 @@ def render(ctx: PageContext, proposition_id: int, metrics: Collection[str]) -> N
     if previewed:
         try:
             backend = _open(ctx, found[name])
-            frame = sources.preview(backend, sources.source_table(backend, table, query))
+            frame = live_sources.preview(backend, live_sources.source_table(backend, table, query))
         except ValueGapError as exc:
             st.session_state.pop("vg_live", None)
             st.error(escape_markdown(exc.message))
@@ -112,13 +112,13 @@ def render(ctx: PageContext, proposition_id: int, metrics: Collection[str]) -> N
 
 
 def _map_check_and_add(
-    ctx: PageContext, proposition_id: int, connection: sources.Connection, state: dict[str, Any],
+    ctx: PageContext, proposition_id: int, connection: live_sources.Connection, state: dict[str, Any],
     metrics: Collection[str],
 ) -> None:  # fmt: skip
     frame: pd.DataFrame = state["preview"]
     what = f"table {state['table']}" if state["table"] else "the query"
     st.caption(escape_markdown(f"{connection.name}: {what}, first {len(frame)} rows"))
-    st.dataframe(frame.head(sources.PREVIEW_ROWS), hide_index=True, width="stretch")
+    st.dataframe(frame.head(live_sources.PREVIEW_ROWS), hide_index=True, width="stretch")
     mapping = _mapping_editor([str(c) for c in frame.columns])
     known = tuple(sorted(metrics)) or None
     if known is not None:
@@ -130,9 +130,9 @@ def _map_check_and_add(
     if st.button("Check the mapping on the source", icon=":material/fact_check:", key="vg_live_check_button"):
         try:
             backend = _open(ctx, connection)
-            rows = sources.source_table(backend, state["table"], state["query"])
+            rows = live_sources.source_table(backend, state["table"], state["query"])
             with st.spinner("Checking every row in the source…"):
-                check = sources.check_mapping(backend, rows, mapping, known)
+                check = live_sources.check_mapping(backend, rows, mapping, known)
         except ValueGapError as exc:
             st.error(escape_markdown(exc.message))
             return
@@ -141,7 +141,7 @@ def _map_check_and_add(
     if checked is None or checked[0] != signature:
         st.caption("Check the mapping to see what will be kept and left out before anything is added.")
         return
-    check: sources.MappingCheck = checked[1]
+    check: live_sources.MappingCheck = checked[1]
     cols = st.columns(3)
     cols[0].metric("Rows", f"{check.rows:,}")
     cols[1].metric("Kept", f"{check.kept:,}")
@@ -162,10 +162,10 @@ def _map_check_and_add(
         help="Refreshes become versions of this dataset.",
     )  # fmt: skip
     if st.button("Add as live source", type="primary", icon=":material/cable:", key="vg_live_add"):
-        source = sources.LiveSource(connection.name, state["table"], state["query"], mapping, known)
+        source = live_sources.LiveSource(connection.name, state["table"], state["query"], mapping, known)
         try:
             with st.spinner("Reading the source's aggregates…"):
-                stored = sources.add_live_dataset(
+                stored = live_sources.add_live_dataset(
                     ctx.store, source, name=dataset_name, proposition_id=proposition_id, actor=ctx.actor,
                     secrets=connection_secrets(),
                 )  # fmt: skip
@@ -220,7 +220,7 @@ def _live_datasets(ctx: PageContext, proposition_id: int) -> None:
     """The proposition's live datasets (newest version of each), each with a Refresh button."""
     newest: dict[str, StoredDataset] = {}
     for dataset in ctx.store.datasets(kind="outcomes", proposition_id=proposition_id):
-        if sources.is_live(dataset) and dataset.name not in newest:
+        if live_sources.is_live(dataset) and dataset.name not in newest:
             newest[dataset.name] = dataset  # newest first
     if not newest:
         return
@@ -238,7 +238,9 @@ def _live_datasets(ctx: PageContext, proposition_id: int) -> None:
         if row[1].button("Refresh", key=f"vg_live_refresh_{dataset.id}", icon=":material/refresh:"):
             try:
                 with st.spinner(f"Reading {dataset.name} again…"):
-                    fresh = sources.refresh_live_dataset(ctx.store, dataset, ctx.actor, connection_secrets())
+                    fresh = live_sources.refresh_live_dataset(
+                        ctx.store, dataset, ctx.actor, connection_secrets()
+                    )
             except ValueGapError as exc:
                 st.error(escape_markdown(exc.message))
                 continue

@@ -3,7 +3,7 @@ any two versions, and restore.
 
 The comparison starts at the two newest versions every time a version is added (a save, a restore, an
 import): its choices are keyed by the newest version, so a choice made earlier never pins it to old
-ones. Changes are the sentences of :func:`valuegap.revisions.sentences`, as lists that wrap; user text
+ones. Changes are the sentences of :func:`valuegap.model.revisions.sentences`, as lists that wrap; user text
 goes through ``escape_markdown``, so it is never read as markdown.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from valuegap.formatting import escape_markdown
-from valuegap.revisions import Change, diff_propositions, sentences
+from valuegap.model.revisions import Change, diff_propositions, sentences
+from valuegap.reporting.formatting import escape_markdown
 from valuegap.ui import PageContext, flash
 
 ACTION_WORDS = {

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from valuegap import ingest
+from valuegap import sources
 from valuegap.errors import InvalidInput, ValueGapError
-from valuegap.formatting import escape_markdown
-from valuegap.imports import SURVEY_METHODS, import_survey
-from valuegap.price_research import InvalidAnswers
+from valuegap.pricing.research import InvalidAnswers
+from valuegap.reporting.formatting import escape_markdown
 from valuegap.store import StoredDataset, StoredProposition
 from valuegap.ui import PageContext, flash
 from valuegap.ui.tables import table_downloads
+from valuegap.workspace.imports import SURVEY_METHODS, import_survey
 
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -62,7 +62,7 @@ def _save(
     ctx: PageContext, stored: StoredProposition, upload: UploadedFile, method: str, *, without_invalid: bool
 ) -> None:
     try:
-        raw = ingest.read_table(upload.getvalue(), upload.name)
+        raw = sources.read_table(upload.getvalue(), upload.name)
         saved = import_survey(
             ctx.store, raw, method, name=upload.name.rsplit(".", 1)[0], proposition_id=stored.id,
             actor=ctx.actor, without_invalid=without_invalid,

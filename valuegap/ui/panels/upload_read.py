@@ -1,4 +1,4 @@
-"""Reading an uploaded table: in a bounded worker (:mod:`valuegap.ingest.bounded`), with a progress bar
+"""Reading an uploaded table: in a bounded worker (:mod:`valuegap.sources.bounded`), with a progress bar
 and a Cancel button beside it, and a choice of encoding for a file that mixes UTF-8 with another.
 
 The read result waits in session state, so reruns while mapping do not parse the file again. Pressing
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from valuegap import ingest
-from valuegap.delimited import ENCODINGS, MixedEncoding
-from valuegap.formatting import escape_markdown
-from valuegap.ingest.bounded import LIMITS, Limits, read_bounded
+from valuegap import sources
+from valuegap.reporting.formatting import escape_markdown
+from valuegap.sources.bounded import LIMITS, Limits, read_bounded
+from valuegap.sources.delimited import ENCODINGS, MixedEncoding
 
 RAW = "vg_raw"  # session state: (digest, file name, encoding asked for, RawTable) of the last read
 CANCELLED = "vg_read_cancelled"  # session state: digest of the upload whose read was cancelled
@@ -34,11 +34,11 @@ def _cancel(digest: str) -> None:
     st.session_state[CANCELLED] = digest
 
 
-def read_upload(data: bytes, file_name: str, *, limits: Limits = LIMITS) -> ingest.RawTable | None:
+def read_upload(data: bytes, file_name: str, *, limits: Limits = LIMITS) -> sources.RawTable | None:
     """The upload read once per session, or None when there is nothing to show yet: the read was
     cancelled, or the file mixes encodings and the user has not chosen (this panel says so and offers
     the way on). Errors of the file itself are raised as :class:`~valuegap.errors.ValueGapError`."""
-    digest = ingest.content_hash(data)
+    digest = sources.content_hash(data)
     encoding = st.session_state.get(_encoding_key(digest))
     cached = st.session_state.get(RAW)
     if cached is not None and cached[:3] == (digest, file_name, encoding):
@@ -65,7 +65,7 @@ def read_upload(data: bytes, file_name: str, *, limits: Limits = LIMITS) -> inge
     return raw
 
 
-def _read(data: bytes, file_name: str, digest: str, encoding: str | None, limits: Limits) -> ingest.RawTable:
+def _read(data: bytes, file_name: str, digest: str, encoding: str | None, limits: Limits) -> sources.RawTable:
     shown = escape_markdown(file_name)
     status = st.empty()
     with status.container():

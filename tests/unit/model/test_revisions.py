@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from tests.conftest import sample, sample_data
+from valuegap.model.proposition import parse_proposition
+from valuegap.model.revisions import Change, diff_propositions, sentences, summarize
+
+
+def test_no_changes():
+    assert diff_propositions(sample(), sample()) == []
+    assert summarize([]) == "no changes"
+
+
+def data_text(days: int) -> str:
+    return f"Get paid {days} days sooner on average"
+
+
+def test_scalar_nested_and_claim_field_changes():
+    data = sample_data(price={"amount": 59.0, "currency": "USD", "period": "month"})
+    data["claims"][0]["text"] = "Get paid 4 days sooner on average"
+    data["claims"][0]["claimed"] = 4.0
+    changes = diff_propositions(sample(), parse_proposition(data))
+    assert [(c.path, c.before, c.after) for c in changes] == [
+        ("price.amount", 49.0, 59.0),
+        ("claims[paid-sooner].text", data_text(5), data_text(4)),
+        ("claims[paid-sooner].claimed", 5.0, 4.0),
+    ]
+    assert summarize(changes, limit=1) == "price.amount: 49 → 59 (+2 more)"
+
+
+def test_claims_are_matched_by_id_so_reordering_is_no_change():
+    data = sample_data()
+    data["claims"].reverse()
+    assert diff_propositions(sample(), parse_proposition(data)) == []
+
+
+def test_added_and_removed_claims_and_access_items():
+    data = sample_data()
+    removed = data["claims"].pop(0)
+    data["claims"].append(dict(removed, id="new-claim"))
+    data["cost_of_access"].pop()
+    changes = diff_propositions(sample(), parse_proposition(data))
+    kinds = {(c.path, c.kind) for c in changes}
+    assert ("claims[new-claim]", "added") in kinds
+    assert ("claims[paid-sooner]", "removed") in kinds
+    assert ("cost_of_access[2]", "removed") in kinds
+
+
+def test_optional_field_cleared_is_a_change():
+    data = sample_data()
+    del data["claims"][0]["money_per_unit"]
+    changes = diff_propositions(sample(), parse_proposition(data))
+    assert changes == [Change("claims[paid-sooner].money_per_unit", 12.0, None)]
+    assert changes[0].kind == "removed"
+
+
+def test_everything_is_added_against_nothing():
+    changes = diff_propositions(None, sample())
+    assert {c.kind for c in changes} == {"added"}
+    assert "claims[on-time]" in {c.path for c in changes}
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_changes_read_as_sentences_with_units_words_and_percentages():
+    data = sample_data(price={"amount": 59.0, "currency": "USD", "period": "month"}, status="approved")
+    data["claims"][0]["claimed"] = 3.0
+    data["claims"][0]["form"] = "median"
+    data["claims"][1]["share"] = 0.9
+    data["cost_of_access"][0]["amount"] = 7.0
+    del data["claims"][0]["money_per_unit"]
+    said = sentences(diff_propositions(sample(), parse_proposition(data)))
+    assert said == [
+        "Price: 49 → 59",
+        "Status: Draft → Approved",
+        "Cost of access item 1 (“Onboarding”): amount 3 → 7 hours",
+        "Claim 'paid-sooner': form Average (“on average …”) → Typical customer (median)",
+        "Claim 'paid-sooner': claimed 5 → 3 days",
+        "Claim 'paid-sooner': money per unit 12 cleared",
+        "Claim 'on-time': share of customers 95% → 90%",
+    ]
+
+
+def test_added_and_removed_things_read_as_sentences_never_as_mappings():
+    data = sample_data()
+    removed = data["claims"].pop(0)
+    data["claims"].append(dict(removed, id="new-claim", text="Twice as fast"))
+    data["cost_of_access"].pop()
+    said = sentences(diff_propositions(sample(), parse_proposition(data)))
+    assert "Claim 'new-claim' added: “Twice as fast”" in said
+    assert "Claim 'paid-sooner' removed (it was “Get paid 5 days sooner on average”)" in said
+    assert "Cost of access item 2 (“Setup”) removed (it was Setup fee, USD 99 once)" in said
+    assert not any("{" in sentence for sentence in said)
+
+
+def test_the_issue_example_reads_as_written():
+    claim = {"id": "hours-saved", "text": "Saves 2 hours a week", "benefit": "time", "form": "average",
+             "metric": "hours_saved", "claimed": 2.0, "unit": "hours a week"}  # fmt: skip
+    before = parse_proposition(sample_data(claims=[claim]))
+    after = parse_proposition(sample_data(claims=[dict(claim, claimed=3.0)]))
+    assert sentences(diff_propositions(before, after)) == ["Claim 'hours-saved': claimed 2 → 3 hours a week"]

@@ -1,0 +1,566 @@
+"""Claims drafted from marketing copy (valuegap.wording.drafting): the corpus scores, each rule,
+and reading files.
+
+The corpus (tests/unit/data/claim_copy_corpus.yaml) holds marketing sentences from many industries, each
+with the draft an analyst expects or ``none``. Precision and recall are counted here by hand over it:
+
+- form: a draft counts when its form is the expected one. Precision = right forms / drafts made;
+  recall = right forms / sentences that should give a draft.
+- value: over measurable drafts (not puffery); right when ``claimed`` (and ``share`` for share claims)
+  equals the expected value to 4 significant digits. Precision over drafts with a value, recall over
+  sentences expected to have one.
+- direction: the same, on ``direction``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from valuegap.errors import InvalidInput
+from valuegap.model.proposition import BenefitKind, ClaimForm, Direction, parse_proposition
+from valuegap.wording.checks import check_claim
+from valuegap.wording.drafting import (
+    MAX_COPY_BYTES,
+    ClaimDraft,
+    claim_id,
+    draft_claims,
+    read_copy,
+    split_sentences,
+)
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "claim_copy_corpus.yaml"
+ROWS = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+
+
+def one(sentence: str) -> ClaimDraft:
+    drafts = draft_claims(sentence)
+    assert len(drafts) == 1, (sentence, drafts)
+    return drafts[0]
+
+
+def close(a: float | None, b: float) -> bool:
+    return a is not None and math.isclose(a, b, rel_tol=1e-3, abs_tol=1e-9)
+
+
+# ----------------------------------------------------------------------------- the corpus
+
+
+def _expected(row: dict) -> dict | None:
+    return None if row["expected"] in (None, "none") else row["expected"]
+
+
+def _draft_of(row: dict) -> ClaimDraft | None:
+    drafts = draft_claims(row["text"])
+    assert len(drafts) <= 1, row["text"]
+    return drafts[0] if drafts else None
+
+
+def score(rows: list[dict]) -> dict[str, tuple[int, int, int]]:
+    """(true positives, drafts made, drafts expected) for form, value and direction."""
+    counts = {name: [0, 0, 0] for name in ("form", "value", "direction")}
+    for row in rows:
+        expected, draft = _expected(row), _draft_of(row)
+        counts["form"][1] += draft is not None
+        counts["form"][2] += expected is not None
+        if draft is not None and expected is not None and draft.form.value == expected["form"]:
+            counts["form"][0] += 1
+        measured = draft is not None and draft.form is not ClaimForm.puffery
+        expected_measured = expected is not None and expected["form"] != "puffery"
+        for name in ("value", "direction"):
+            counts[name][1] += measured
+            counts[name][2] += expected_measured
+        if measured and expected_measured:
+            assert draft is not None and expected is not None
+            value_right = close(draft.claimed, expected["claimed"]) and (
+                "share" not in expected or close(draft.share, expected["share"])
+            )
+            counts["value"][0] += value_right
+            counts["direction"][0] += draft.direction.value == expected["direction"]
+    return {name: (tp, made, wanted) for name, (tp, made, wanted) in counts.items()}
+
+
+def table(title: str, scores: dict[str, tuple[int, int, int]]) -> str:
+    lines = [title, f"{'':10} {'precision':>18} {'recall':>18}"]
+    for name, (tp, made, wanted) in scores.items():
+        lines.append(
+            f"{name:10} {tp:>4}/{made:<4} = {tp / made:5.3f} {tp:>4}/{wanted:<4} = {tp / wanted:5.3f}"
+        )
+    return "\n".join(lines)
+
+
+def test_the_corpus_is_large_and_varied():
+    assert len(ROWS) >= 80
+    industries = Counter(row["industry"] for row in ROWS)
+    assert sum(count >= 8 for count in industries.values()) >= 6, industries
+    forms = Counter((_expected(row) or {"form": "none"})["form"] for row in ROWS)
+    assert set(forms) == {form.value for form in ClaimForm} | {"none"}, forms
+    assert forms["none"] >= 10  # sentences that promise nothing must stay out
+    assert len({row["text"] for row in ROWS}) == len(ROWS)
+
+
+def test_precision_and_recall_over_the_corpus(capsys):
+    scores = score(ROWS)
+    held_out = [row for row in ROWS if row.get("held_out")]
+    with capsys.disabled():
+        print("\n" + table(f"Claims drafted from copy: {len(ROWS)} sentences", scores))
+        print(table(f"of which held out ({len(held_out)} sentences)", score(held_out)))
+    for name, target in (("form", 0.90), ("value", 0.85), ("direction", 0.90)):
+        tp, made, wanted = scores[name]
+        assert tp / made >= target and tp / wanted >= target, (name, scores[name])
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row["text"][:40] for row in ROWS])
+def test_each_corpus_draft_becomes_a_valid_claim(row):
+    draft = _draft_of(row)
+    if draft is None:
+        return
+    claim = draft.to_claim()
+    parse_proposition({"name": "p", "price": {"amount": 1}, "claims": [claim.model_dump(mode="json")]})
+    assert claim.text == row["text"]
+    if draft.form is not ClaimForm.puffery:
+        assert claim.metric and len(claim.metric) <= 80 and claim.metric == claim.metric.lower()
+
+
+def test_drafted_numbers_agree_with_the_wording_check():
+    """A draft's own value is never flagged as a number that differs from the copy (the wording check
+    and the drafts read numbers with one grammar), except a number inside a product name ("5G")."""
+    mismatched = []
+    for row in ROWS:
+        draft = _draft_of(row)
+        if draft is None or draft.form is ClaimForm.puffery:
+            continue
+        flags = [flag for flag in check_claim(draft.to_claim()) if flag.rule == "number_mismatch"]
+        if flags:
+            mismatched.append((row["text"], [flag.words for flag in flags]))
+    assert mismatched == [("Get 5G speeds as fast as Vodafone's for less.", ["5"])]
+
+
+def test_drafting_is_deterministic():
+    text = "\n".join(row["text"] for row in ROWS)
+    assert draft_claims(text) == draft_claims(text)
+    assert len(draft_claims(text)) == sum(_expected(row) is not None for row in ROWS)
+
+
+# ----------------------------------------------------------------------------- each rule
+
+
+def test_up_to_with_a_reduction_is_a_negative_change_lower():
+    draft = one("Cuts your heating bill by up to 40%.")
+    assert (draft.form, draft.claimed, draft.unit, draft.direction) == (
+        ClaimForm.up_to,
+        -40,
+        "%",
+        Direction.lower,
+    )
+    assert draft.metric == "heating_bill_change_pct" and draft.benefit is BenefitKind.money
+    assert draft.rule.startswith("up_to")
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Keep your records up to date.", "Sign up to our newsletter for 10 tips.", "Up to 60% off."]
+)
+def test_up_to_idioms_and_discounts_are_not_up_to_claims(sentence):
+    assert all(draft.form is not ClaimForm.up_to for draft in draft_claims(sentence))
+
+
+def test_as_little_as_reads_as_up_to():
+    draft = one("Mortgage approval in as little as 3 days.")
+    assert (draft.form, draft.claimed, draft.direction) == (ClaimForm.up_to, 3, Direction.lower)
+
+
+def test_share_of_customers_with_a_bar():
+    draft = one("95% of orders arrive within 30 minutes.")
+    assert draft.form is ClaimForm.share and draft.share == 0.95
+    assert (draft.claimed, draft.unit, draft.direction) == (30, "minutes", Direction.lower)
+    assert draft.metric == "minutes_to_delivery"
+
+
+def test_share_without_a_bar_is_a_yes_no_outcome():
+    draft = one("92% of our flights depart on time.")
+    assert (draft.form, draft.share, draft.claimed, draft.direction) == (
+        ClaimForm.share,
+        0.92,
+        1,
+        Direction.higher,
+    )
+    assert draft.metric == "share_depart_on_time"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "share"),
+    [
+        ("9 out of 10 customers would recommend us.", 0.9),
+        ("Nine in ten homeowners say their home feels warmer.", 0.9),
+        ("4/5 members say they sleep better.", 0.8),
+    ],
+)
+def test_share_as_a_fraction(sentence, share):
+    draft = one(sentence)
+    assert draft.form is ClaimForm.share and close(draft.share, share)
+
+
+def test_comparative_multiplier_of_more_is_the_ratio():
+    draft = one("Our reminders recover 2x as many overdue invoices as InvoiceHub.")
+    assert (draft.form, draft.ratio, draft.claimed, draft.competitor, draft.direction) == (
+        ClaimForm.comparative,
+        2,
+        2,
+        "InvoiceHub",
+        Direction.higher,
+    )
+    assert draft.metric == "overdue_invoices"
+
+
+def test_comparative_faster_is_a_time_ratio_below_one():
+    draft = one("Resolve support tickets 3x faster than Zendesk.")
+    assert draft.form is ClaimForm.comparative and draft.direction is Direction.lower
+    assert close(draft.ratio, 1 / 3) and draft.claimed == draft.ratio and draft.competitor == "Zendesk"
+    assert draft.benefit is BenefitKind.time
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ratio", "competitor"),
+    [
+        ("30% cheaper than Ocado.", 0.7, "Ocado"),
+        ("Hotels up to 25% cheaper than Booking.com.", 0.75, "Booking.com"),
+        ("Send money abroad up to 8x cheaper than with your bank.", 0.125, "bank"),
+        ("Our fees are half those of a high-street agent.", 0.5, "high-street agent"),
+    ],
+)
+def test_comparative_cheaper_is_lower(sentence, ratio, competitor):
+    draft = one(sentence)
+    assert draft.form is ClaimForm.comparative and draft.direction is Direction.lower
+    assert close(draft.ratio, ratio) and draft.competitor == competitor
+
+
+def test_comparative_without_a_number_has_ratio_one():
+    draft = one("Fewer dropped calls than Verizon.")
+    assert (draft.form, draft.ratio, draft.direction, draft.competitor) == (
+        ClaimForm.comparative,
+        1,
+        Direction.lower,
+        "Verizon",
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Faster than ever.", "Loads 2x faster than before.", "More than you think."]
+)
+def test_comparisons_with_oneself_name_no_competitor(sentence):
+    assert all(draft.form is not ClaimForm.comparative for draft in draft_claims(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "competitor", "direction"),
+    [
+        ("Picture quality as good as StreamMax.", "StreamMax", Direction.higher),
+        ("Legroom on par with Lufthansa.", "Lufthansa", Direction.higher),
+        ("Meal kits as cheap as the supermarket.", "supermarket", Direction.lower),
+        ("Green electricity at the same price as British Gas.", "British Gas", Direction.lower),
+    ],
+)
+def test_parity(sentence, competitor, direction):
+    draft = one(sentence)
+    assert (draft.form, draft.ratio, draft.claimed) == (ClaimForm.parity, 1, 1)
+    assert draft.competitor == competitor and draft.direction is direction
+
+
+def test_a_multiplier_before_as_as_is_comparative_not_parity():
+    draft = one("Teams ship releases twice as often as with Jira.")
+    assert (draft.form, draft.ratio, draft.competitor) == (ClaimForm.comparative, 2, "Jira")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("The typical customer saves 6 hours at month-end close.", 6, "hours"),
+        ("Playback starts in 2 seconds for the typical viewer.", 2, "seconds"),
+        ("Most transfers arrive in under 20 seconds.", 20, "seconds"),
+    ],
+)
+def test_typical_is_median(sentence, value, unit):
+    draft = one(sentence)
+    assert (draft.form, draft.claimed, draft.unit) == (ClaimForm.median, value, unit)
+
+
+def test_on_average_with_a_period_names_the_metric():
+    draft = one("Saves you 5 hours of invoicing admin every week on average.")
+    assert (draft.form, draft.claimed, draft.unit, draft.direction) == (
+        ClaimForm.average,
+        5,
+        "hours/week",
+        Direction.higher,
+    )
+    assert draft.metric == "hours_saved_per_week" and draft.benefit is BenefitKind.time
+    assert draft.confidence > one("Dinner on the table in 20 minutes.").confidence  # explicit words count
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit", "metric"),
+    [
+        ("Get paid in 14 days.", 14, "days", "days_to_payment"),
+        ("Set up in under 10 minutes, no credit card required.", 10, "minutes", "minutes_to_setup"),
+        ("Refunds processed within 7 days.", 7, "days", "days_to_refund"),
+    ],
+)
+def test_a_level_reached_is_lower(sentence, value, unit, metric):
+    draft = one(sentence)
+    assert (draft.form, draft.claimed, draft.unit, draft.direction, draft.metric) == (
+        ClaimForm.average,
+        value,
+        unit,
+        Direction.lower,
+        metric,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("Get paid 9 days sooner.", -9, "days"),
+        ("Customers waste 38% less food on average.", -38, "%"),
+        ("Reduce lower back pain by 32% in 8 weeks.", -32, "%"),
+    ],
+)
+def test_a_reduction_by_an_amount_is_a_negative_change(sentence, value, unit):
+    draft = one(sentence)
+    assert (draft.claimed, draft.unit, draft.direction) == (value, unit, Direction.lower)
+    assert "change" in (draft.metric or "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("Members save $1,200 a year on average.", 1200, "USD/year"),
+        ("Save R$ 30 a month compared with cable TV.", 30, "BRL/month"),
+        ("Typical households save €220 a year on their energy bills.", 220, "EUR/year"),
+        ("Earn 4.5% interest on your savings.", 4.5, "%"),
+    ],
+)
+def test_money_amounts_carry_their_currency(sentence, value, unit):
+    draft = one(sentence)
+    assert (draft.claimed, draft.unit, draft.direction, draft.benefit) == (
+        value,
+        unit,
+        Direction.higher,
+        BenefitKind.money,
+    )
+
+
+def test_ratings_out_of_a_scale():
+    draft = one("Subscribers rate their evenings 8.5 out of 10 on average.")
+    assert (draft.form, draft.claimed, draft.unit, draft.metric, draft.benefit) == (
+        ClaimForm.average,
+        8.5,
+        "points (0-10)",
+        "evenings_rating",
+        BenefitKind.enjoyment,
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The best choice for your family.",
+        "Britain's fastest broadband network.",
+        "The UK's #1 rated banking app.",
+    ],
+)
+def test_superlatives_without_a_number_are_puffery(sentence):
+    draft = one(sentence)
+    assert draft.form is ClaimForm.puffery and draft.claimed is None and draft.metric is None
+    assert draft.to_claim().form is ClaimForm.puffery
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Join 25,000 teams who plan their work with Taskly.",
+        "Trusted by more than 2 million customers.",
+        "Plans from $19 a month.",
+        "Free delivery on orders over $35.",
+        "We've been powering homes since 1998.",
+        "Call us 24/7 on 0800 123 4567.",
+        "Flying to over 120 destinations across Europe.",
+        "Classes run 7 days a week in 300 gyms.",
+        "Book a demo today.",
+        "",
+        "   ",
+    ],
+)
+def test_sentences_that_promise_nothing_give_no_draft(sentence):
+    assert draft_claims(sentence) == []
+
+
+def test_one_draft_per_promising_sentence_in_order():
+    copy = (
+        "Invoicing for freelancers. Get paid 9 days sooner. Join 10,000 freelancers.\n"
+        "- 95% of invoices are paid on time\n- The easiest invoicing app"
+    )
+    drafts = draft_claims(copy)
+    assert [d.form for d in drafts] == [ClaimForm.average, ClaimForm.share, ClaimForm.puffery]
+    assert drafts[1].sentence == "95% of invoices are paid on time"
+
+
+# ----------------------------------------------------------------------------- claims and ids
+
+
+def test_to_claim_makes_unique_valid_ids():
+    draft = one("Saves you 5 hours of invoicing admin every week on average.")
+    first = draft.to_claim()
+    second = draft.to_claim({first.id})
+    third = draft.to_claim([first.id, second.id])
+    assert (first.id, second.id, third.id) == (
+        "hours-saved-per-week",
+        "hours-saved-per-week-2",
+        "hours-saved-per-week-3",
+    )
+    prop = parse_proposition(
+        {
+            "name": "p",
+            "price": {"amount": 1},
+            "claims": [c.model_dump(mode="json") for c in (first, second, third)],
+        }
+    )
+    assert [c.claimed for c in prop.claims] == [5, 5, 5]
+
+
+def test_claim_ids_are_cut_at_a_word_and_never_empty():
+    assert claim_id("An extraordinarily long sentence about nothing in particular at all") == (
+        "an-extraordinarily-long-sentence"
+    )
+    assert claim_id("!!!") == "claim"
+    assert claim_id("Ünïcödé only") == "n-c-d-only"
+
+
+def test_a_long_sentence_is_cut_to_the_claims_limit():
+    sentence = "Save 5 hours a week on average " + "and more " * 80
+    claim = one(sentence).to_claim()
+    assert len(claim.text) <= 500 and claim.text.endswith("…")
+
+
+# ----------------------------------------------------------------------------- sentences
+
+
+def test_split_sentences_keeps_decimals_and_abbreviations():
+    text = "Save 2.5 hours a week, e.g. on invoices. Costs vs. Rival are lower! Really? Yes…\nNo. 1 app"
+    assert split_sentences(text) == [
+        "Save 2.5 hours a week, e.g. on invoices.",
+        "Costs vs. Rival are lower!",
+        "Really?",
+        "Yes…",
+        "No. 1 app",
+    ]
+
+
+def test_split_sentences_takes_lines_and_bullets_apart():
+    text = "# Headline\n\n* First bullet\n- Second bullet.\n1. Numbered item\n• Dot bullet\n\n"
+    assert split_sentences(text) == [
+        "# Headline",
+        "First bullet",
+        "Second bullet.",
+        "Numbered item",
+        "Dot bullet",
+    ]
+
+
+def test_split_sentences_is_fast_on_hostile_text():
+    import time
+
+    started = time.perf_counter()
+    assert len(draft_claims(("than " * 100 + ". ") * 300)) <= 1
+    draft_claims("1 " * 100_000)
+    assert time.perf_counter() - started < 5
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def test_read_copy_txt_in_utf8_with_bom_and_cp1252():
+    assert read_copy("\ufeffSave 5 hours.\r\nNext line".encode(), "copy.txt") == "Save 5 hours.\nNext line"
+    assert read_copy("Save €30 – today".encode("cp1252"), "copy.TXT") == "Save €30 – today"
+
+
+def test_read_copy_markdown_loses_its_marks():
+    source = (
+        "# Why us\n\n- **Save 5 hours** a week\n- See [our study](http://x.example)\n---\n> 95% of orders"
+    )
+    assert (
+        read_copy(source.encode(), "copy.md") == "Why us\n\nSave 5 hours a week\nSee our study\n95% of orders"
+    )
+
+
+def test_read_copy_html_keeps_visible_text_only():
+    page = (
+        "<html><head><title>Ignore me</title><style>p{color:red}</style></head><body>"
+        "<script>var saves = '99 hours';</script><h1>Save 5&nbsp;hours</h1>"
+        "<p>Get paid <b>9 days</b> sooner.</p><ul><li>95% of orders &amp; parcels arrive on time</li></ul>"
+        "<noscript>enable JS</noscript></body></html>"
+    )
+    text = read_copy(page.encode(), "landing.html")
+    assert text == "Save 5 hours\nGet paid 9 days sooner.\n95% of orders & parcels arrive on time"
+    assert [d.form for d in draft_claims(text)] == [ClaimForm.average, ClaimForm.average, ClaimForm.share]
+
+
+def test_read_copy_docx_paragraphs_and_tables():
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Why WarmHome", level=1)
+    document.add_paragraph("Cuts your heating bill by up to 40%.")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Installed in 3 days."
+    table.cell(0, 1).text = "9 in 10 homeowners say their home feels warmer."
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = read_copy(buffer.getvalue(), "deck.docx")
+    assert text.splitlines() == [
+        "Why WarmHome",
+        "Cuts your heating bill by up to 40%.",
+        "Installed in 3 days.",
+        "9 in 10 homeowners say their home feels warmer.",
+    ]
+    assert [d.form for d in draft_claims(text)] == [ClaimForm.up_to, ClaimForm.average, ClaimForm.share]
+
+
+def test_read_copy_refuses_a_word_file_that_unpacks_huge():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b" " * (60 << 20))
+    data = buffer.getvalue()
+    assert len(data) < 1 << 20
+    with pytest.raises(InvalidInput) as caught:
+        read_copy(data, "bomb.docx")
+    assert "bomb.docx" in str(caught.value) and "at most 50 MB" in str(caught.value)
+
+
+def _not_a_docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "not word")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "words"),
+    [
+        (b"Save 5 hours", "copy.pdf", "is not a file copy can be read from"),
+        (b"Save 5 hours", "copy", "is not a file copy can be read from"),
+        (b"  \n ", "copy.txt", "is empty"),
+        (b"this is not a zip", "deck.docx", "is not a Word document"),
+        (_not_a_docx(), "deck.docx", "is not a Word document"),
+        (b"x" * (MAX_COPY_BYTES + 1), "big.txt", "can be at most 5 MB"),
+    ],
+)
+def test_read_copy_refuses_what_it_cannot_read_naming_the_file(data, name, words):
+    with pytest.raises(InvalidInput) as caught:
+        read_copy(data, name)
+    message = str(caught.value)
+    assert words in message and name in message and "Traceback" not in message

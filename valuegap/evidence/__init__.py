@@ -1,0 +1,1 @@
+"""Claim tests on samples, multiplicity, verdicts in words, the value gap in money, and their charts."""

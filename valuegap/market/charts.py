@@ -1,0 +1,376 @@
+"""Charts and tables of the Competitors page: the customer value map and relative performance.
+
+Pure functions of a :class:`~valuegap.market.competition.ValueMap`; a handful of rows per offer or
+attribute, so the charts stay far below :data:`~valuegap.evidence.charts.MAX_MARKS`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from valuegap.evidence.charts import _clean
+from valuegap.market.competition import WEIGHT_TOTAL, AttributeStanding, ValueMap, shift_in_money, standings
+from valuegap.reporting.formatting import format_money
+
+OURS_CLAIMED, OURS_MEASURED, COMPETITOR = "ours as claimed", "ours as measured", "competitor"
+PICK = "offer_pick"  # the value map's click selection: the page reads the clicked offer from it
+KIND_COLORS = {OURS_CLAIMED: "#0072B2", OURS_MEASURED: "#D55E00", COMPETITOR: "#7F7F7F"}
+CAPTIONS = {
+    "value_map": "Each dot is an offer: quality relative to the others (right = better) against price "
+    "relative to the others (up = dearer). Offers below the fair-value line give more than fair value; "
+    "the shaded band is the fair-value zone. Click an offer on the map to show its attribute profile.",
+    "relative": "How our offer scores on each attribute against the competitors' mean: right of 0 = ahead, "
+    "left = behind.",
+    "quadrant": "Attributes by importance (right = matters more) and our relative performance (up = ahead); "
+    "red = fix first: above-average importance and behind the competitors.",
+}
+
+
+def positions_frame(vm: ValueMap) -> pd.DataFrame:
+    """One row per point on the map (our offer twice when measured scores exist)."""
+    points = [*vm.positions, *([vm.measured] if vm.measured else [])]
+    rows = []
+    for p in points:
+        kind = COMPETITOR if not p.ours else OURS_MEASURED if p.version == "measured" else OURS_CLAIMED
+        rows.append(
+            {
+                "offer": p.label,
+                "kind": kind,
+                "price": p.price,
+                "quality_ratio": p.quality_ratio,
+                "relative_price": p.relative_price,
+                "value_advantage": p.value_advantage,
+                "fair_value": "within the zone"
+                if vm.line
+                and vm.line.zone is not None
+                and p.value_advantage is not None
+                and abs(p.value_advantage) <= vm.line.zone
+                else "better than fair"
+                if p.value_advantage is not None and p.value_advantage > 0
+                else "worse than fair"
+                if p.value_advantage is not None
+                else "no line",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def profiles_frame(vm: ValueMap) -> pd.DataFrame:
+    """Every point's relative performance per attribute, for the profile shown on click."""
+    rows = []
+    for p in vm.positions:
+        for attribute, weight in vm.offers.attributes.items():
+            rows.append(
+                {
+                    "offer": p.label,
+                    "attribute": attribute,
+                    "weight": weight,
+                    "score": vm.offers.offer(p.name).scores[attribute],
+                    "relative": float(vm.relative.loc[p.name, attribute]),
+                }
+            )
+    if vm.measured is not None:
+        for attribute, weight in vm.offers.attributes.items():
+            rows.append(
+                {
+                    "offer": vm.measured.label,
+                    "attribute": attribute,
+                    "weight": weight,
+                    "score": None,
+                    "relative": vm.measured_relative[attribute],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def relative_table(vm: ValueMap) -> pd.DataFrame:
+    """Attributes with their weight, every offer's score and our relative performance."""
+    ours = vm.offers.ours
+    table = pd.DataFrame(
+        {"attribute": list(vm.offers.attributes), "weight": list(vm.offers.attributes.values())}
+    )
+    for offer in vm.offers.offers:
+        table[offer.name] = [offer.scores[a] for a in vm.offers.attributes]
+    if ours is not None:
+        table["ours vs others (claimed)"] = [
+            float(vm.relative.loc[ours.name, a]) for a in vm.offers.attributes
+        ]
+        if vm.measured is not None:
+            table["ours vs others (measured)"] = [vm.measured_relative[a] for a in vm.offers.attributes]
+    return table
+
+
+def _domain(values: list[float], pad: float = 0.08, right: float = 0.08) -> list[float]:
+    low, high = min(values), max(values)
+    span = max(high - low, 0.2)
+    return [low - pad * span, high + right * span]
+
+
+def value_map_chart(vm: ValueMap) -> alt.LayerChart:
+    """The value map with the fair-value line and zone and our two points joined; a click selects an
+    offer (:data:`PICK`) whose :func:`profile_chart` the page draws below it."""
+    points = _clean(positions_frame(vm))
+    qs = [float(q) for q in points["quality_ratio"]]
+    rs = [float(r) for r in points["relative_price"]]
+    x_domain, y_domain = _domain(qs, right=0.18), _domain(rs)  # room for the labels
+    x = alt.X(
+        "quality_ratio:Q",
+        title="Relative quality (1 = the others' average)",
+        scale=alt.Scale(domain=x_domain),
+        axis=alt.Axis(tickCount=8),
+    )
+    y = alt.Y(
+        "relative_price:Q", title="Relative price (1 = the others' average)", scale=alt.Scale(domain=y_domain)
+    )
+    pick = alt.selection_point(name=PICK, fields=["offer"], on="click", value=[{"offer": first_offer(vm)}])
+    layers: list[alt.Chart] = []
+    if vm.line is not None:
+        grid = [x_domain[0] + (x_domain[1] - x_domain[0]) * i / 40 for i in range(41)]
+        line = pd.DataFrame({"quality_ratio": grid, "fair": [vm.line.price_at(q) for q in grid]})
+        if vm.line.zone is not None:  # drawn only from four offers on (METHODS §6)
+            # the zone is perpendicular to the line; at a given quality it spans this much price
+            vertical = vm.line.zone * math.sqrt(1 + vm.line.slope**2)
+            line["low"], line["high"] = line["fair"] - vertical, line["fair"] + vertical
+            layers.append(
+                alt.Chart(line)
+                .mark_area(opacity=0.15, color="#56B4E9", clip=True)
+                .encode(x=x, y=alt.Y("low:Q", scale=alt.Scale(domain=y_domain)), y2="high:Q")
+            )
+        layers.append(
+            alt.Chart(line)
+            .mark_line(color="#0072B2", strokeDash=[6, 4], clip=True)
+            .encode(x=x, y=alt.Y("fair:Q", scale=alt.Scale(domain=y_domain)))
+        )
+    if vm.measured is not None and vm.claimed is not None:
+        arrow = pd.DataFrame(
+            [
+                {
+                    "quality_ratio": vm.claimed.quality_ratio,
+                    "relative_price": vm.claimed.relative_price,
+                    "to_quality": vm.measured.quality_ratio,
+                    "to_price": vm.measured.relative_price,
+                }
+            ]
+        )
+        layers.append(
+            alt.Chart(arrow)
+            .mark_rule(color=KIND_COLORS[OURS_MEASURED], strokeWidth=2)
+            .encode(x=x, y=y, x2="to_quality:Q", y2="to_price:Q")
+        )
+    color = alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=list(KIND_COLORS), range=list(KIND_COLORS.values())),
+        legend=alt.Legend(orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("offer:N", title="Offer"),
+        alt.Tooltip("price:Q", title="Price", format=",.2f"),
+        alt.Tooltip("quality_ratio:Q", title="Relative quality", format=".3f"),
+        alt.Tooltip("relative_price:Q", title="Relative price", format=".3f"),
+        alt.Tooltip("value_advantage:Q", title="Value advantage", format="+.3f"),
+        alt.Tooltip("fair_value:N", title="Fair value"),
+    ]
+    base = alt.Chart(points).encode(x=x, y=y)
+    layers.append(
+        base.mark_point(filled=True, size=140, cursor="pointer")
+        .encode(
+            color=color,
+            shape=alt.Shape(
+                "kind:N",
+                legend=None,
+                scale=alt.Scale(domain=list(KIND_COLORS), range=["circle", "diamond", "circle"]),
+            ),
+            strokeWidth=alt.condition(pick, alt.value(3), alt.value(0)),
+            stroke=alt.value("#222"),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+    )
+    # our two points sit close together: the measured one is labelled below, the rest above
+    above = alt.datum.kind != OURS_MEASURED
+    layers.append(
+        base.mark_text(align="left", dx=9, dy=-9, fontSize=12).encode(text="offer:N").transform_filter(above)
+    )
+    layers.append(
+        base.mark_text(align="left", dx=9, dy=12, fontSize=12, color=KIND_COLORS[OURS_MEASURED])
+        .encode(text="offer:N")
+        .transform_filter(~above)
+    )
+    return alt.layer(*layers).properties(height=380)
+
+
+def first_offer(vm: ValueMap) -> str:
+    """The offer whose profile shows before any click: ours as claimed."""
+    return next((p.label for p in vm.positions if p.ours), vm.positions[0].label)
+
+
+def profile_height(vm: ValueMap) -> int:
+    """The profile's height in pixels on the page, title and axis included: 30 px a bar."""
+    return 30 * len(vm.offers.attributes) + 100
+
+
+def profile_chart(vm: ValueMap, offer: str | None = None) -> alt.Chart:
+    """One offer's relative performance per attribute (the offer clicked on the map; ours at first).
+
+    Its own chart, not concatenated under the map: a concatenated chart cannot take the page's width
+    and ran off the right edge of a narrow page.
+    """
+    frame = profiles_frame(vm)
+    labels = set(frame["offer"]) if not frame.empty else set()
+    chosen = offer if offer in labels else first_offer(vm)
+    data = _clean(frame[frame["offer"] == chosen]) if not frame.empty else frame
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color="#0072B2", opacity=0.8)
+        .encode(
+            y=alt.Y("attribute:N", title=None, sort=list(vm.offers.attributes)),
+            x=alt.X("relative:Q", title="Relative performance (1 = the others' average)"),
+            tooltip=[
+                alt.Tooltip("offer:N", title="Offer"),
+                alt.Tooltip("attribute:N", title="Attribute"),
+                alt.Tooltip("weight:Q", title="Importance"),
+                alt.Tooltip("score:Q", title="Score"),
+                alt.Tooltip("relative:Q", title="Relative", format=".2f"),
+            ],
+        )
+    )
+    parity = alt.Chart(pd.DataFrame({"relative": [1.0]})).mark_rule(color="#666").encode(x="relative:Q")
+    return alt.layer(bars, parity).properties(
+        height=30 * len(vm.offers.attributes) + 20,
+        title=alt.TitleParams(f"Attribute profile: {chosen}", anchor="start", fontSize=13),
+    )
+
+
+def relative_chart(vm: ValueMap) -> alt.Chart:
+    """Our relative performance per attribute as bars diverging from parity."""
+    rows = []
+    for version, measured in (("as claimed", False), ("as measured", True)):
+        if measured and vm.measured is None:
+            continue
+        for standing in standings(vm, measured=measured):
+            rows.append(
+                {
+                    "attribute": standing.attribute,
+                    "version": version,
+                    "difference": standing.relative - 1,
+                    "relative": standing.relative,
+                    "weight": standing.weight,
+                }
+            )
+    data = _clean(pd.DataFrame(rows))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("attribute:N", title=None, sort=list(vm.offers.attributes)),
+            yOffset=alt.YOffset("version:N"),
+            x=alt.X(
+                "difference:Q",
+                title="Ahead (+) or behind (−) the others' mean",
+                axis=alt.Axis(format="+%"),
+            ),
+            color=alt.Color(
+                "version:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["as claimed", "as measured"],
+                    range=[KIND_COLORS[OURS_CLAIMED], KIND_COLORS[OURS_MEASURED]],
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("attribute:N", title="Attribute"),
+                alt.Tooltip("version:N", title="Scores"),
+                alt.Tooltip("relative:Q", title="Relative performance", format=".2f"),
+                alt.Tooltip("weight:Q", title="Importance"),
+            ],
+        )
+        .properties(height=alt.Step(14))
+    )
+
+
+def quadrant_frame(items: list[AttributeStanding]) -> pd.DataFrame:
+    """One row per attribute; ``label`` names every attribute drawn on the same spot (once, on the
+    first of them) so coinciding points do not print their names on top of each other."""
+    frame = pd.DataFrame(
+        [
+            {
+                "attribute": s.attribute,
+                "weight": s.weight,
+                "relative": s.relative,
+                "priority": "fix first" if s.fix_first else "keep" if s.relative >= 1 else "watch",
+            }
+            for s in items
+        ],
+        columns=["attribute", "weight", "relative", "priority"],
+    )
+    spot = list(zip(frame["weight"].round(6), frame["relative"].round(3), strict=True))
+    names: dict[tuple[float, float], list[str]] = {}
+    for key, attribute in zip(spot, frame["attribute"], strict=True):
+        names.setdefault(key, []).append(attribute)
+    first = ~pd.Series(spot, dtype=object).duplicated().to_numpy(dtype=bool)
+    frame["label"] = [", ".join(names[key]) if keep else "" for key, keep in zip(spot, first, strict=True)]
+    return frame
+
+
+def quadrant_chart(items: list[AttributeStanding]) -> alt.LayerChart:
+    """Importance against our relative performance, with the 'fix first' quadrant highlighted."""
+    data = _clean(quadrant_frame(items))
+    average = WEIGHT_TOTAL / max(len(items), 1)
+    # room on the right for the name of the most important attribute, printed right of its dot
+    widest = max([float(w) for w in data["weight"]] + [average]) if len(data) else WEIGHT_TOTAL
+    points = alt.Chart(data).encode(
+        x=alt.X(
+            "weight:Q", title="Importance (weight out of 100)", scale=alt.Scale(domain=[0, widest * 1.45])
+        ),
+        y=alt.Y("relative:Q", title="Our performance (1 = parity)", scale=alt.Scale(zero=False)),
+    )
+    dots = points.mark_circle(size=160).encode(
+        color=alt.Color(
+            "priority:N",
+            title=None,
+            scale=alt.Scale(domain=["fix first", "watch", "keep"], range=["#D55E00", "#E69F00", "#009E73"]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("attribute:N", title="Attribute"),
+            alt.Tooltip("weight:Q", title="Importance"),
+            alt.Tooltip("relative:Q", title="Relative performance", format=".2f"),
+            alt.Tooltip("priority:N", title="Priority"),
+        ],
+    )
+    labels = points.mark_text(align="left", dx=10, fontSize=12).encode(text="label:N")
+    parity = (
+        alt.Chart(pd.DataFrame({"relative": [1.0]}))
+        .mark_rule(color="#999", strokeDash=[4, 4])
+        .encode(y="relative:Q")
+    )
+    middle = (
+        alt.Chart(pd.DataFrame({"weight": [average]}))
+        .mark_rule(color="#999", strokeDash=[4, 4])
+        .encode(x="weight:Q")
+    )
+    return alt.layer(parity, middle, dots, labels).properties(height=320)
+
+
+def shift_caption(vm: ValueMap, currency: str, period: str) -> str:
+    """One line on what the exaggeration costs on the map, in money where a line exists."""
+    if vm.measured is None or vm.claimed is None:
+        return "Link attributes to measured metrics to place our offer a second time, as customers get it."
+    shift = vm.measured.quality_ratio - vm.claimed.quality_ratio
+    money = shift_in_money(vm)
+    moved = (
+        f"Measured, our relative quality is {vm.measured.quality_ratio:.2f} "
+        f"instead of the claimed {vm.claimed.quality_ratio:.2f}"
+    )
+    if money is None:
+        return f"{moved} (no fair-value line, so no money equivalent)."
+    if abs(shift) < 1e-9:
+        return f"{moved}: the claims match what customers get on the linked attributes."
+    worth = format_money(abs(money), currency)
+    direction = "less" if money < 0 else "more"
+    return f"{moved}: at fair value that is worth {worth} per {period} {direction} than the claims suggest."

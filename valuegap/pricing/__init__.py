@@ -1,0 +1,1 @@
+"""Price research, the churn model and what-if scenarios, and their charts."""

@@ -1,0 +1,299 @@
+"""Charts of the Pricing page: Van Westendorp curves, Gabor-Granger demand and revenue, price bands.
+
+Pure functions of the results in :mod:`valuegap.pricing.research`; the data are curves over the answered
+or tested prices (thinned to at most :data:`MAX_CURVE_PRICES` prices), so every chart stays far below
+:data:`~valuegap.evidence.charts.MAX_MARKS`. Each chart has a one-line caption function saying how to read it.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from valuegap.evidence.charts import _clean
+from valuegap.pricing.research import GaborGranger, VanWestendorp
+from valuegap.reporting.formatting import format_money
+
+MAX_CURVE_PRICES = 1_000  # four curves × 1,000 prices stay under the 5,000-mark limit
+CURVE_COLORS = {  # Okabe-Ito: the cheap pair in oranges, the expensive pair in blues
+    "too cheap": "#D55E00",
+    "cheap": "#E69F00",
+    "expensive": "#56B4E9",
+    "too expensive": "#0072B2",
+}
+_CURVES = dict(zip(("too_cheap", "cheap", "expensive", "too_expensive"), CURVE_COLORS, strict=True))
+POINT_LABELS = {
+    "opp": ("OPP", "optimal price point: too cheap = too expensive"),
+    "idp": ("IDP", "indifference price point: cheap = expensive"),
+    "pmc_original": ("PMC", "point of marginal cheapness (original): too cheap = not cheap"),
+    "pme_original": ("PME", "point of marginal expensiveness (original): not expensive = too expensive"),
+    "pmc_common": ("PMC′", "point of marginal cheapness (common): too cheap = expensive"),
+    "pme_common": ("PME′", "point of marginal expensiveness (common): cheap = too expensive"),
+}
+RANGE_COLORS = {
+    "acceptable range (original)": "#56B4E9",
+    "acceptable range (common)": "#0072B2",
+    "OPP–IDP": "#009E73",
+    "revenue-maximising price": "#E69F00",
+    "profit-maximising price": "#CC79A7",
+}
+DEMAND_COLOR, REVENUE_COLOR, PROFIT_COLOR, BEST_COLOR = "#0072B2", "#009E73", "#CC79A7", "#D55E00"
+
+
+def _money(value: float | None, currency: str) -> str:
+    return "none" if value is None else format_money(value, currency)
+
+
+# ----------------------------------------------------------------------------- Van Westendorp
+
+
+def van_westendorp_frame(vw: VanWestendorp) -> pd.DataFrame:
+    """The four curves in long form (``price, curve, share``), thinned to MAX_CURVE_PRICES prices."""
+    curves = vw.curves
+    if len(curves) > MAX_CURVE_PRICES:
+        keep = np.linspace(0, len(curves) - 1, MAX_CURVE_PRICES).round().astype(int)
+        curves = curves.iloc[np.unique(keep)]
+    long = curves.melt(id_vars="price", value_vars=list(_CURVES), var_name="curve", value_name="share")
+    return long.assign(curve=long["curve"].map(_CURVES))
+
+
+def van_westendorp_points(vw: VanWestendorp) -> pd.DataFrame:
+    """One row per distinct point price: ``label`` joins the points that coincide (e.g. "OPP = IDP")."""
+    rows = []
+    for name, (short, meaning) in POINT_LABELS.items():
+        price = getattr(vw, name)
+        if price is None:
+            continue
+        low, high = vw.intervals.get(name, (None, None))
+        rows.append({"price": price, "short": short, "meaning": meaning, "low": low, "high": high})
+    frame = pd.DataFrame(rows, columns=["price", "short", "meaning", "low", "high"])
+    if frame.empty:
+        return frame.assign(label=pd.Series(dtype=str), kind=pd.Series(dtype=str))
+    interval = [
+        "" if lo is None or pd.isna(lo) else f" (95% interval {lo:g}–{hi:g})"
+        for lo, hi in zip(frame["low"], frame["high"], strict=True)
+    ]
+    frame["meaning"] = frame["meaning"] + interval
+    grouped = frame.groupby("price", sort=True).agg(
+        label=("short", " = ".join), meaning=("meaning", "; ".join), first=("short", "first")
+    )
+    grouped["kind"] = np.where(grouped["first"].isin(["OPP", "IDP"]), "price point", "range end")
+    return grouped.reset_index().drop(columns="first")
+
+
+def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
+    """The four curves, the acceptable ranges shaded, and rules with labels at OPP, IDP and the range ends."""
+    x = alt.X("price:Q", title="Price", scale=alt.Scale(zero=False, nice=False))
+    curves = (
+        alt.Chart(_clean(van_westendorp_frame(vw)))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "share:Q",
+                title="Share of respondents",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.Color(
+                "curve:N",
+                title=None,
+                sort=list(CURVE_COLORS),
+                scale=alt.Scale(domain=list(CURVE_COLORS), range=list(CURVE_COLORS.values())),
+                legend=alt.Legend(orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "curve:N",
+                legend=None,
+                scale=alt.Scale(domain=list(CURVE_COLORS), range=[[1, 0], [6, 3], [6, 3], [1, 0]]),
+            ),
+            tooltip=[
+                alt.Tooltip("curve:N", title="Answer"),
+                alt.Tooltip("price:Q", title="Price", format=",.2f"),
+                alt.Tooltip("share:Q", title="Share", format=".1%"),
+            ],
+        )
+    )
+    bands = pd.DataFrame(
+        [
+            {"range": "acceptable range (original)", "low": vw.pmc_original, "high": vw.pme_original},
+            {"range": "acceptable range (common)", "low": vw.pmc_common, "high": vw.pme_common},
+        ]
+    ).dropna()
+    shade = (
+        alt.Chart(_clean(bands))
+        .mark_rect(opacity=0.12, color="#7F7F7F")
+        .encode(
+            x="low:Q",
+            x2="high:Q",
+            tooltip=[
+                alt.Tooltip("range:N", title="Range"),
+                alt.Tooltip("low:Q", title="From", format=",.2f"),
+                alt.Tooltip("high:Q", title="To", format=",.2f"),
+            ],
+        )
+    )
+    points = alt.Chart(_clean(van_westendorp_points(vw))).encode(x="price:Q")
+    rules = points.mark_rule(strokeWidth=1.5).encode(
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(domain=["price point", "range end"], range=["#000000", "#7F7F7F"]),
+            legend=None,
+        ),
+        strokeDash=alt.condition(alt.datum.kind == "price point", alt.value([1, 0]), alt.value([3, 3])),
+        tooltip=[
+            alt.Tooltip("label:N", title="Point"),
+            alt.Tooltip("price:Q", title="Price", format=",.2f"),
+            alt.Tooltip("meaning:N", title="Meaning"),
+        ],
+    )
+    labels = points.mark_text(angle=270, align="right", baseline="bottom", dy=-3, fontSize=11).encode(
+        y=alt.value(4), text="label:N"
+    )
+    return alt.layer(shade, curves, rules, labels).properties(height=340)
+
+
+def van_westendorp_caption(vw: VanWestendorp, currency: str) -> str:
+    """How to read the Van Westendorp chart, with the points it marks."""
+    dropped = f" ({vw.dropped} dropped for blank or out-of-order answers)" if vw.dropped else ""
+    intervals = " Hover a rule for its 95% bootstrap interval." if vw.intervals else ""
+    return (
+        f"Share of the {vw.n} respondents{dropped} who call each price too cheap, cheap, expensive or too "
+        f"expensive. Black rules mark where the curves cross (OPP {_money(vw.opp, currency)}, IDP "
+        f"{_money(vw.idp, currency)}); grey dashed rules and shading mark the acceptable range, "
+        f"{_money(vw.pmc_original, currency)}–{_money(vw.pme_original, currency)} by the original "
+        f"definition and {_money(vw.pmc_common, currency)}–{_money(vw.pme_common, currency)} by the common "
+        f"one.{intervals}"
+    )
+
+
+# ----------------------------------------------------------------------------- Gabor-Granger
+
+
+def gabor_granger_frame(gg: GaborGranger) -> pd.DataFrame:
+    """Money per respondent in long form: ``price, series, value`` (revenue, and profit with a unit cost)."""
+    columns = {"revenue": "revenue per respondent", "profit": "profit per respondent"}
+    present = [c for c in columns if c in gg.demand]
+    long = gg.demand.melt(id_vars="price", value_vars=present, var_name="series", value_name="value")
+    return long.assign(series=long["series"].map(columns))
+
+
+def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
+    """Demand (top) and revenue per respondent (bottom) at each tested price, the best prices marked."""
+    x = alt.X("price:Q", title="Tested price", scale=alt.Scale(zero=False))
+    demand = alt.Chart(_clean(gg.demand[["price", "share"]])).encode(
+        x=x,
+        y=alt.Y("share:Q", title="Would buy", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=[
+            alt.Tooltip("price:Q", title="Price", format=",.2f"),
+            alt.Tooltip("share:Q", title="Would buy", format=".1%"),
+        ],
+    )
+    top = alt.layer(
+        demand.mark_line(color=DEMAND_COLOR), demand.mark_point(color=DEMAND_COLOR, filled=True, size=60)
+    )
+    frame = gabor_granger_frame(gg)
+    colors = {"revenue per respondent": REVENUE_COLOR, "profit per respondent": PROFIT_COLOR}
+    colors = {series: color for series, color in colors.items() if series in set(frame["series"])}
+    money = alt.Chart(_clean(frame)).encode(
+        x=x,
+        y=alt.Y("value:Q", title="Per respondent"),
+        color=alt.Color(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=list(colors), range=list(colors.values())),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=[
+            alt.Tooltip("series:N", title="Series"),
+            alt.Tooltip("price:Q", title="Price", format=",.2f"),
+            alt.Tooltip("value:Q", title="Per respondent", format=",.2f"),
+        ],
+    )
+    best_rows = [{"price": gg.best_price, "label": f"best revenue: {gg.best_price:g}", "pixel": 8}]
+    if gg.profit_price is not None:
+        best_rows.append(
+            {"price": gg.profit_price, "label": f"best profit: {gg.profit_price:g}", "pixel": 22}
+        )
+    best = alt.Chart(_clean(pd.DataFrame(best_rows))).encode(x="price:Q")
+    rule = best.mark_rule(color=BEST_COLOR, strokeDash=[4, 3])
+    label = best.mark_text(align="left", dx=4, color=BEST_COLOR, fontSize=11).encode(
+        y=alt.Y("pixel:Q", scale=None, axis=None), text="label:N"
+    )
+    bottom = alt.layer(money.mark_line(), money.mark_point(filled=True, size=60), rule, label)
+    return alt.vconcat(top.properties(height=180), bottom.properties(height=220))
+
+
+def gabor_granger_caption(gg: GaborGranger, currency: str) -> str:
+    """How to read the Gabor-Granger chart, with the revenue- (and profit-) maximising price."""
+    text = (
+        f"Top: share of the {gg.n} respondents who would buy at each tested price. Bottom: revenue per "
+        f"respondent (price × share), highest at {_money(gg.best_price, currency)} "
+        f"({_money(gg.best_revenue, currency)} per respondent)"
+    )
+    if gg.profit_price is not None and gg.best_profit is not None:
+        text += (
+            f"; profit after the unit cost is highest at {_money(gg.profit_price, currency)} "
+            f"({_money(gg.best_profit, currency)} per respondent)"
+        )
+    return text + "."
+
+
+# ----------------------------------------------------------------------------- price bands
+
+
+def price_band_chart(
+    ranges: pd.DataFrame, price: float, current: float | None, low: float, high: float
+) -> alt.LayerChart:
+    """A thin strip: the survey ranges as bands (single prices as ticks) on a price axis from ``low`` to
+    ``high``, a solid rule at the what-if ``price`` and a dashed one at today's price."""
+    scale = alt.Scale(domain=[float(low), float(high)], nice=False, zero=False)
+    x = alt.X("low:Q", title="Price", scale=scale)
+    data = _clean(ranges[["label", "low", "high"]].assign(single=ranges["low"] == ranges["high"]))
+    labels = list(ranges["label"])
+    y = alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=220))
+    domain = labels or list(RANGE_COLORS)
+    colors = [RANGE_COLORS.get(label, "#7F7F7F") for label in domain]
+    color = alt.Color("label:N", legend=None, scale=alt.Scale(domain=domain, range=colors))
+    tooltip = [
+        alt.Tooltip("label:N", title="Range"),
+        alt.Tooltip("low:Q", title="From", format=",.2f"),
+        alt.Tooltip("high:Q", title="To", format=",.2f"),
+    ]
+    base = alt.Chart(data).encode(x=x, y=y, color=color, tooltip=tooltip)
+    bands = base.mark_bar(height=10, clip=True).encode(x2="high:Q").transform_filter(~alt.datum.single)
+    ticks = base.mark_tick(thickness=3, size=14, clip=True).transform_filter(alt.datum.single)
+    marks = [{"low": float(price), "what": "what-if price"}]
+    if current is not None:
+        marks.append({"low": float(current), "what": "today's price"})
+    rules = (
+        alt.Chart(_clean(pd.DataFrame(marks)))
+        .mark_rule(color="#000000", strokeWidth=2, clip=True)
+        .encode(
+            x=x,
+            strokeDash=alt.StrokeDash(
+                "what:N",
+                legend=None,
+                scale=alt.Scale(domain=["what-if price", "today's price"], range=[[1, 0], [5, 4]]),
+            ),
+            tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("low:Q", title="Price", format=",.2f")],
+        )
+    )
+    return alt.layer(bands, ticks, rules).properties(height=alt.Step(18))
+
+
+def price_band_caption(ranges: pd.DataFrame, price: float, current: float | None, currency: str) -> str:
+    """How to read the price strip, and which survey ranges hold the what-if price."""
+    inside = [
+        label
+        for label, lo, hi in zip(ranges["label"], ranges["low"], ranges["high"], strict=True)
+        if lo < hi and lo <= price <= hi
+    ]
+    where = f"inside the {' and the '.join(inside)}" if inside else "outside every survey range"
+    today = f"; dashed: today's price {format_money(current, currency)}" if current is not None else ""
+    return (
+        f"Bands: price ranges from the surveys; solid line: the what-if price "
+        f"{format_money(price, currency)}, {where}{today}."
+    )

@@ -1,0 +1,1 @@
+"""Formatting of numbers and user text, formula-safe exports, charts as files, the stakeholder report."""

@@ -1,0 +1,57 @@
+"""Numbers, prices and user text made ready for display."""
+
+from __future__ import annotations
+
+import re
+
+from valuegap.model.proposition import Price
+
+_PERIOD_WORDS = {
+    "order": "order",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "quarter": "quarter",
+    "year": "year",
+}
+# Characters Markdown (and Streamlit's maths and emoji shortcodes) give meaning to.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# An invisible character that joins words: it breaks the patterns Streamlit applies after parsing.
+_JOINER = "\u2060"
+_WWW_DOT = re.compile(r"(?i)(www)(?=\\\.)")
+# a ':' or '@' only starts a shortcode, icon, directive, URL scheme or address when something other
+# than a space follows it; prose ("Imported x: 28,820 rows") keeps its plain colon, so the text a
+# reader copies (and a test looks for) has no invisible character there
+_COLON_OR_AT = re.compile(r"(?:\\:|@)(?=\S)")
+
+
+def format_money(amount: float, currency: str) -> str:
+    decimals = 0 if abs(amount) >= 1000 or float(amount).is_integer() else 2
+    return f"{currency} {amount:,.{decimals}f}"
+
+
+def format_price(price: Price) -> str:
+    """``USD 49 / month``."""
+    return f"{format_money(price.amount, price.currency)} / {_PERIOD_WORDS[price.period.value]}"
+
+
+def escape_markdown(text: str) -> str:
+    """Make user text safe anywhere Streamlit reads markdown: shown literally, never as markup.
+
+    Used for ``st.markdown``/``st.caption``/alerts/toasts, widget labels, ``help=`` tooltips, metric,
+    tab and expander labels. "costs $5 and saves $20" would otherwise render as KaTeX, ``<img ...>``
+    and ``[x](y)``/``![x](y)`` as HTML, links and images (a viewer's browser fetching the URL).
+
+    A backslash before every markdown character stops the parser, but three things in Streamlit's
+    renderer act on the *text* after parsing, where the backslashes are gone: GFM autolinks
+    (``http://…``, ``www.…``, ``a@b.c``), ``:material/…:`` icons and ``:emoji:`` shortcodes. For
+    those no escape exists, so an invisible WORD JOINER (U+2060) goes after every ``:`` and ``@``
+    that something other than a space follows, and between ``www`` and its dot: the words read and
+    wrap the same, but the patterns no longer
+    match. Checked in Chromium for every payload in every kind of element the app uses
+    (tests/e2e/test_markup_payloads.py).
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    escaped = _COLON_OR_AT.sub(lambda match: match.group(0) + _JOINER, escaped)
+    escaped = _WWW_DOT.sub(lambda match: match.group(1) + _JOINER, escaped)
+    return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "  \n")

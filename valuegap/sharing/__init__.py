@@ -1,0 +1,1 @@
+"""Deep links (every URL parameter name), signed share links and who may edit."""
