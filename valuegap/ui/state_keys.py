@@ -17,6 +17,11 @@ def keyed(prefix: str, *parts: object) -> str:
 # --- shared by several pages -------------------------------------------------------------------
 
 # --- Overview ----------------------------------------------------------------------------------
+SHOW_ARCHIVED = "show_archived"  # toggle: archived propositions listed too
+OVERVIEW_TABLE = "overview_table"  # the table of every proposition (its selected row)
+OVERVIEW_DOWNLOADS = "overview"  # the table's CSV/Excel buttons (vg_csv_overview, vg_xlsx_overview)
+CREATE_PROPOSITION_FORM = "create_proposition"  # form: a new proposition by name
+IMPORT_PROPOSITION_FORM = "import_proposition"  # form: a proposition from a YAML/JSON file
 
 # --- Propositions ------------------------------------------------------------------------------
 
@@ -25,6 +30,21 @@ def keyed(prefix: str, *parts: object) -> str:
 # --- Gap analysis ------------------------------------------------------------------------------
 
 # --- Competitors -------------------------------------------------------------------------------
+MARKET_DRAFT = "vg_market"  # keyed(…, proposition id): the market being edited (a MarketDraft)
+MARKET_TABS = "vg_market_tabs"  # keyed(…, proposition id): the page's tabs
+# keyed(…, proposition id, draft revision, attribute): a new revision draws the editor afresh
+MARKET_WEIGHT = "vg_w"
+MARKET_LINK = "vg_link"
+MARKET_DROP = "vg_drop"
+MARKET_ADD_ATTRIBUTE = "vg_add_attribute"  # keyed(…, proposition id, revision): form
+MARKET_OFFERS_GRID = "vg_offers"  # keyed(…, proposition id, revision): the offers grid
+MARKET_OFFERS_FILE = "vg_offers_file"  # keyed(…, proposition id, revision): the offers file upload
+VALUE_MAP_CHART = "vg_value_map"  # the value map (its clicked offer)
+VALUE_MAP_DOWNLOADS = "value_map"  # chart and table download buttons (vg_svg_…, vg_csv_…)
+POSITIONS_DOWNLOADS = "positions"
+RELATIVE_DOWNLOADS = "relative"
+QUADRANT_DOWNLOADS = "quadrant"
+COMPETITOR_CLAIMS_DOWNLOADS = "competitor_claims"
 
 # --- Pricing -----------------------------------------------------------------------------------
 
