@@ -37,7 +37,10 @@ FLAGS = (DEMO_SEEDED_KEY, DEMO_EVIDENCE_KEY, DEMO_COMPETITORS_KEY, DEMO_SURVEYS_
 OPENER = textwrap.dedent(
     """
     import sys
-    from valuegap import demo, imports, ingest, offerfile, price_research
+    from valuegap.market import offer_files
+    from valuegap.pricing import research
+    from valuegap.sources import engine
+    from valuegap.workspace import demo, imports
     from valuegap.workspace.opening import open_workspace
     print("ready", flush=True)
     sys.stdin.readline()
@@ -63,7 +66,7 @@ HOLDER = textwrap.dedent(
 CRASHER = textwrap.dedent(
     """
     import os, sys
-    from valuegap import imports
+    from valuegap.workspace import imports
     real_import_table = imports.import_table
     def import_then_die(*args, **kwargs):
         real_import_table(*args, **kwargs)

@@ -1,12 +1,12 @@
 """A lock shared by every process using one database, for work too long to run in one transaction.
 
 PostgreSQL: a session-level advisory lock on a connection of its own, with no transaction open, so
-it holds no row or table lock and blocks nobody else's reads or writes. SQLite: an OS lock on a file
-next to the database (every process sharing a SQLite file runs on the same machine), for the same
-reason: holding ``BEGIN IMMEDIATE`` for the whole work would lock out every other writer, including
-the holder's own writes on its other connections. Both are released by the server or the OS when
-the holder dies, so a crash never leaves the lock taken. Threads of one process also take a
-process-local lock first (always in that order, so no deadlock).
+it holds no row or table lock and blocks nobody else's reads or writes. SQLite: an OS lock (taken by
+``filelock``) on a file next to the database (every process sharing a SQLite file runs on the same
+machine), for the same reason: holding ``BEGIN IMMEDIATE`` for the whole work would lock out every
+other writer, including the holder's own writes on its other connections. Both are released by the
+server or the OS when the holder dies, so a crash never leaves the lock taken. Threads of one process
+also take a process-local lock first (always in that order, so no deadlock).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import sqlalchemy as sa
+from filelock import FileLock, Timeout
 from sqlalchemy.engine import Engine
 
 from valuegap.errors import ValueGapError
@@ -100,38 +100,12 @@ def _sqlite_file(engine: Engine) -> str | None:
 
 @contextmanager
 def _file_lock(path: Path, doing: str, deadline: float, timeout: float) -> Iterator[None]:
-    with path.open("a+b") as handle:
-        _wait_for(lambda: _try_lock(handle), doing, deadline, timeout)
-        try:
-            yield
-        finally:
-            _unlock(handle)
-
-
-if os.name == "nt":
-    import msvcrt
-
-    def _try_lock(handle: IO[bytes]) -> bool:
-        handle.seek(0)
-        try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _try_lock(handle: IO[bytes]) -> bool:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    lock = FileLock(path)
+    try:
+        lock.acquire(timeout=max(deadline - time.monotonic(), 0.0), poll_interval=_POLL_S)
+    except Timeout:
+        raise _timeout(doing, timeout) from None
+    try:
+        yield
+    finally:
+        lock.release()
