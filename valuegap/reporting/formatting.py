@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from valuegap.model.proposition import Price
@@ -28,6 +29,19 @@ _COLON_OR_AT = re.compile(r"(?:\\:|@)(?=\S)")
 def format_money(amount: float, currency: str) -> str:
     decimals = 0 if abs(amount) >= 1000 or float(amount).is_integer() else 2
     return f"{currency} {amount:,.{decimals}f}"
+
+
+def format_money_compact(amount: float | None, currency: str) -> str:
+    """Money short enough for a metric tile: ``USD 12.3 k``, ``USD 1.25 M``, else :func:`format_money`;
+    a dash for no amount (or one that is not a finite number)."""
+    if amount is None or not math.isfinite(amount):
+        return "—"
+    size = abs(amount)
+    if size >= 1e6:
+        return f"{currency} {amount / 1e6:,.2f} M"
+    if size >= 1e4:
+        return f"{currency} {amount / 1e3:,.1f} k"
+    return format_money(amount, currency)
 
 
 def format_price(price: Price) -> str:
