@@ -26,8 +26,39 @@ IMPORT_PROPOSITION_FORM = "import_proposition"  # form: a proposition from a YAM
 # --- Propositions ------------------------------------------------------------------------------
 
 # --- Evidence ----------------------------------------------------------------------------------
+UPLOADER = "vg_upload"  # widget, keyed(UPLOADER, round): the outcome file uploader
+UPLOAD_ROUND = "vg_upload_round"  # int, bumped after each import: a new uploader key empties it
+READ_RAW = "vg_raw"  # (digest, file name, encoding asked for, RawTable) of the last read
+READ_CANCELLED = "vg_read_cancelled"  # digest of the upload whose read was cancelled
+READ_MIXED = "vg_read_mixed"  # (digest, MixedEncoding) of the upload whose encoding is to choose
+READ_ENCODING = "vg_read_encoding"  # keyed(READ_ENCODING, digest[:16]): the encoding chosen for it
+READ_ENCODING_CHOICE = "choice"  # keyed(READ_ENCODING, digest[:16], READ_ENCODING_CHOICE): its radio
+READ_CANCEL = "vg_read_cancel"  # button: stop reading the upload
+READ_AGAIN = "vg_read_again"  # button: read a cancelled upload again
+USE_EARLIER_IMPORT = "vg_use_earlier_import"  # button: link the same file imported before
+MAPPING = "vg_map"  # widgets, keyed(MAPPING, hash[:8], ...): the column mapping of one upload
+DATASET_NAME = "vg_dataset_name"  # widget, keyed(DATASET_NAME, hash[:8]): the name to import under
+CHECK_ROWS = "vg_check_rows"  # button
+ROWS_CHECKED = "vg_checked"  # ((hash, mapping), checked rows) of the last "Check rows"
+IMPORT_ROWS = "vg_import_rows"  # button
+REJECTED_ROWS = "vg_rejected_rows"  # download button of the rejected rows
+LAST_IMPORT = "vg_imported"  # (proposition id, source, message, outcome dataset id) of the last import
+OFFER_CURRENT = "vg_offer_current"  # (proposition id, dataset id): an upload to offer as current
+USE_UPLOAD_AS_CURRENT = "vg_use_new"  # button: make that upload the current evidence
+GO_TO_ANALYSIS = "vg_go_analysis"  # outcome dataset id to link to the Gap analysis page once
+DATASET_TABLE = "vg_dataset_table"  # the Datasets table (its row selection)
+LINK_DATASET = "vg_link_dataset"  # button, keyed(LINK_DATASET, dataset id): use it for this proposition
+CHOOSE_CURRENT = "vg_choose_current"  # button, keyed(CHOOSE_CURRENT, dataset id)
+DELETE_DATASET = "vg_delete_dataset"  # button, keyed(DELETE_DATASET, dataset id): opens the dialog
+CONFIRM_DELETE = "vg_confirm_delete"  # the dialog's "Delete permanently"
+CANCEL_DELETE = "vg_cancel_delete"  # the dialog's "Cancel"
 
 # --- Gap analysis ------------------------------------------------------------------------------
+ACCEPT_REWORDING = "vg_accept_rewording"  # button, keyed(ACCEPT_REWORDING, claim id, version)
+REPORT_DOWNLOADS = "vg_report"  # the stakeholder report's download buttons (and _pdf, _png)
+VERDICT_DOWNLOADS = "verdicts"  # table_downloads of the verdict table
+EXAGGERATION_DOWNLOADS = "exaggerations"  # table_downloads of the ranked exaggerations
+EXPECTATION_DOWNLOADS = "expectations"  # table_downloads of expected vs experienced
 
 # --- Competitors -------------------------------------------------------------------------------
 MARKET_DRAFT = "vg_market"  # keyed(…, proposition id): the market being edited (a MarketDraft)
