@@ -36,12 +36,6 @@ RESULT_FIELDS = (
 )  # fmt: skip
 
 
-def per_customer(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """One value per customer, metric, offer and segment: the mean of that customer's observations."""
-    keys = ["metric", "offer", "segment", "customer_id"]
-    return outcomes.groupby(keys, sort=True, observed=True)["value"].mean().reset_index()
-
-
 @dataclass(frozen=True)
 class ClaimResult:
     """One claim's verdict in one segment (``None`` = all customers), with its gap."""

@@ -91,7 +91,6 @@ class _Rejections:
             pd.DataFrame({"row": self.frame.index.to_numpy()[rows[:LISTED]] + 2, "column": column,
                           "value": shown.to_numpy(), "reason": reason, "count": 1})
         )  # fmt: skip
-        self.counts = getattr(self, "counts", 0) + int(mask.sum())
         self.kept &= ~mask
 
     def report(self) -> ValidationReport:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from tests.conftest import assert_same_rows
 from valuegap.cli import main
-from valuegap.evidence.analysis import RESULT_FIELDS, analyze, per_customer
+from valuegap.evidence.analysis import RESULT_FIELDS, analyze
 from valuegap.model import proposition_files
 from valuegap.sources.outcomes import read_outcomes_csv
 
@@ -67,14 +66,6 @@ def test_csv_and_markdown_formats(capsys):
     assert lines[0] == ",".join(RESULT_FIELDS) and len(lines) == 7
     assert main([*args, "--format", "markdown"]) == 0
     assert capsys.readouterr().out.startswith("| id | form | metric |")
-
-
-def test_repeated_observations_are_averaged_per_customer():
-    outcomes = pd.DataFrame(
-        {"customer_id": ["a", "a", "b"], "metric": "m", "value": [1.0, 3.0, 5.0], "segment": "", "offer": ""}
-    )
-    reduced = per_customer(outcomes)
-    assert sorted(reduced["value"]) == [2.0, 5.0]
 
 
 def test_rows_are_ours_unless_the_offer_names_a_competitor(tmp_path):

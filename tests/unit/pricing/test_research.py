@@ -22,7 +22,6 @@ from valuegap.evidence.charts import MAX_MARKS
 from valuegap.pricing.charts import (
     gabor_granger_caption,
     gabor_granger_chart,
-    price_band_caption,
     price_band_chart,
     van_westendorp_caption,
     van_westendorp_chart,
@@ -854,10 +853,6 @@ def test_price_band_chart_draws_bands_and_both_prices():
     text = json.dumps(spec(price_band_chart(ranges, 27.5, 30, 0, 80)))
     assert "what-if price" in text and "today's price" in text and "acceptable range (common)" in text
     spec(price_band_chart(ranges.iloc[:0], 27.5, None, 0, 80))
-    caption = price_band_caption(ranges, 27.5, 30, "USD")
-    assert "USD 27.50, inside the acceptable range (original) and the acceptable range (common)" in caption
-    assert "and the OPP–IDP" in caption and "today's price USD 30" in caption
-    assert "outside every survey range" in price_band_caption(ranges, 90, None, "USD")
 
 
 # ----------------------------------------------------------------------------- command line
