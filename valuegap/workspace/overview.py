@@ -20,7 +20,7 @@ import pandas as pd
 from valuegap.evidence.analysis import Analysis
 from valuegap.evidence.claim_tests import Verdict
 from valuegap.evidence.gaps import headline_tiles
-from valuegap.reporting.formatting import format_price
+from valuegap.reporting.formatting import escape_markdown, format_price
 from valuegap.store import StoredDataset, StoredProposition
 from valuegap.wording.checks import check_proposition
 
@@ -220,6 +220,24 @@ def overview_frame(
 ) -> pd.DataFrame:
     """The Overview's table: :func:`status_frame` of :func:`workspace_status`."""
     return status_frame(workspace_status(items, evidence))
+
+
+def card_lines(status: PropositionStatus, now: datetime) -> list[str]:
+    """A proposition's card as markdown lines (user text escaped): claims and wording flags, its
+    evidence and how old it is, verdict counts and exaggerated claims, the value gap in money, and
+    the last change and by whom."""
+    evidence = NO_EVIDENCE
+    if status.evidence_uploaded is not None:
+        evidence = f"{escape_markdown(status.evidence)}, uploaded {age_text(status.evidence_uploaded, now)}"
+    verdicts = f"Verdicts: {verdict_text(status.verdicts)}"
+    if status.has_evidence:
+        verdicts += f" · Exaggerated: {escape_markdown(', '.join(status.exaggerated) or 'none')}"
+    return [
+        f"{status.claims} claims · {status.wording_flags} wording flags · Evidence: {evidence}",
+        verdicts,
+        f"Value gap per customer: {escape_markdown(status.value_gap)}",
+        f"Last change {status.updated_at:%Y-%m-%d} by {escape_markdown(status.updated_by)}",
+    ]
 
 
 def first_steps(statuses: Sequence[PropositionStatus]) -> list[Step]:

@@ -13,12 +13,14 @@ from tests.conftest import sample, sample_data
 from valuegap import sources
 from valuegap.evidence.analysis import analyze, analyze_summary
 from valuegap.model.proposition import parse_proposition
+from valuegap.reporting.formatting import escape_markdown
 from valuegap.store import Actor, Store
 from valuegap.workspace.imports import import_table, load_evidence
 from valuegap.workspace.overview import (
     NO_EVIDENCE,
     Evidence,
     age_text,
+    card_lines,
     first_steps,
     next_step,
     overview_frame,
@@ -204,3 +206,24 @@ def test_what_to_do_first_puts_the_least_advanced_first_and_leaves_out_the_finis
     ]
     assert {s.id for s in to_do(statuses, limit=1)} == {empty.id}
     assert no_data.id in {s.id for s in statuses}
+
+
+def test_a_card_says_where_a_proposition_stands_in_plain_words(tmp_path: Path):
+    store = _store(tmp_path)
+    created = store.create(_one_money_claim(), EDITOR)
+    [bare] = workspace_status(store.list_propositions())
+    assert card_lines(bare, NOW) == [
+        "2 claims · 0 wording flags · Evidence: none yet",
+        "Verdicts: –",  # no "Exaggerated: none" before there is evidence to say so
+        "Value gap per customer: needs evidence",
+        f"Last change {created.updated_at:%Y-%m-%d} by Ana",
+    ]
+    low = [1.0, 1.5, 2.0, 2.5, 1.0, 2.0, 1.5, 2.5, 2.0, 1.0] * 3
+    dataset = _dataset(store, created.id, _outcomes(low))
+    analysis = analyze_summary(created.proposition, load_evidence(store, dataset))
+    status = proposition_status(created, Evidence(dataset, analysis))
+    lines = card_lines(status, dataset.created_at + timedelta(days=8))
+    assert lines[0].endswith("Evidence: Outcomes v1, uploaded 1 week ago")
+    # user text is escaped for markdown: the claim id's dash and the money's point keep their backslash
+    assert lines[1].startswith("Verdicts: ") and lines[1].endswith(" · Exaggerated: paid\\-sooner")
+    assert lines[2] == f"Value gap per customer: {escape_markdown(status.value_gap)}"
