@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import app_at, shown
 from valuegap.store import Actor
+from valuegap.ui import state_keys as keys
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -92,11 +93,11 @@ def test_a_share_link_still_opens_read_only_without_signing_in(open_store):
 def test_the_local_name_box_keeps_the_name_on_every_page():
     """Streamlit drops a widget's value when the page changes: the box was empty on every other page."""
     at = app_at("1_overview.py")
-    at.text_input(key="vg_user_name").input("Ana Lima").run()
+    at.text_input(key=keys.USER_NAME).input("Ana Lima").run()
     for page_file in ("3_evidence.py", "4_gap_analysis.py", "2_propositions.py", "3_evidence.py"):
         at.switch_page(f"pages/{page_file}")
         at.run()
-        assert at.text_input(key="vg_user_name").value == "Ana Lima", page_file
+        assert at.text_input(key=keys.USER_NAME).value == "Ana Lima", page_file
 
 
 def test_an_unreachable_identity_provider_gets_a_plain_message_not_an_authentication_error(open_store):

@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.engine import make_url
 
-from valuegap.errors import NotFound, ValueGapError
+from valuegap.errors import InvalidInput, NotFound, ValueGapError
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.sharing import links
 from valuegap.store import (
@@ -28,6 +28,7 @@ from valuegap.store import (
     StoredShareLink,
     default_database_url,
 )
+from valuegap.ui import state_keys as keys
 from valuegap.ui.identity import (
     VIEWER_NOTE_SIGNED_IN,
     VIEWER_NOTE_SINGLE_USER,
@@ -36,11 +37,13 @@ from valuegap.ui.identity import (
     leave_shared_view,
     local_user,
 )
+from valuegap.ui.state_keys import CURRENT_PROPOSITION, CURRENT_SCENARIO
 from valuegap.workspace.opening import open_workspace
 
 log = logging.getLogger("valuegap")
 
 APP_NAME = "Value Gap Workbench"
+APP_SCRIPT = "app.py"  # the router (st.navigation), relative to the folder the app runs from
 ROOT = Path(__file__).resolve().parents[2]
 # The browser tab's icon, served by the app itself: a ``:material/...:`` page icon made every page
 # fetch an SVG from fonts.gstatic.com (no icon offline, and a request leaving the app for viewers).
@@ -72,6 +75,7 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def page(file: str) -> PageSpec:
+    """The registered page whose file under ``pages/`` is ``file``."""
     return next(spec for spec in PAGES if spec.file == file)
 
 
@@ -112,25 +116,27 @@ def _display_url(url: str) -> str:
         return "(unreadable database URL)"
 
 
-def _leave_pages_directory_mode() -> None:
-    """Make ``app.py``'s router handle the request even on a fresh server's first deep link.
+def _routed_by_app(title: str) -> None:
+    """Make sure ``app.py``'s router serves this session, so its navigation and page addresses apply.
 
-    Until some session has called ``st.navigation``, Streamlit runs the file from ``pages/`` that the
-    URL names directly, without ``app.py`` (its older pages-directory mode): no top navigation, and
-    links built for the router break. Switching that process-wide mode off and rerunning once sends
-    this and every later request through ``app.py``. At most once per session: AppTest turns the
-    mode back on before every run, and a rerun there would swallow the widget event being tested.
+    ``pages/`` sits next to ``app.py``, so until some session has called ``st.navigation``, a fresh
+    server runs the page a deep link names on its own, without ``app.py`` (Streamlit's older
+    pages-directory mode; its automatic page list is switched off in ``.streamlit/config.toml``).
+    The first such page of a session goes back through ``app.py`` once, with the same address
+    parameters: ``app.py`` calls ``st.navigation``, which ends that mode for the whole server, and
+    opens the page asked for. Never in a session ``app.py`` has routed already: AppTest starts each
+    run in that mode again, and a detour there would swallow the widget event being tested.
     """
-    from streamlit.runtime.pages_manager import PagesManager
+    if st.session_state.get(keys.ROUTED_BY_APP) or st.session_state.get(keys.ROUTE_ASKED):
+        return
+    spec = next((spec for spec in PAGES if spec.title == title), None)
+    if spec is None:  # a page outside the registry: nothing to ask the router for
+        return
+    st.session_state[keys.ROUTE_ASKED] = True
+    st.session_state[keys.ROUTE_PAGE] = spec.path
+    st.switch_page(APP_SCRIPT, query_params=st.query_params.to_dict())
 
-    if PagesManager.uses_pages_directory and not st.session_state.get("vg_left_pages_mode"):
-        PagesManager.uses_pages_directory = False
-        st.session_state["vg_left_pages_mode"] = True
-        st.rerun()
 
-
-CURRENT_PROPOSITION = "vg_current_proposition"  # session key: the proposition the visitor is on
-CURRENT_SCENARIO = "vg_current_scenario"  # session key: (proposition id, scenario id) last opened or saved
 SCENARIO_PAGES = frozenset({"Share"})  # pages whose ?scenario= picks a saved scenario without reloading it
 
 
@@ -171,7 +177,7 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
     ``icon`` names the page's icon; the navigation draws it (from PAGES) with the font Streamlit
     bundles. The browser tab shows the app's own icon, served by the app, on every page.
     """
-    _leave_pages_directory_mode()
+    _routed_by_app(title)
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=str(APP_ICON), layout="wide")
     url = default_database_url()
     try:
@@ -179,8 +185,9 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
     except Exception:
         log.exception("could not open the workspace at %s", _display_url(url))
         st.error(
-            f"The workspace database could not be opened ({escape_markdown(_display_url(url))}). Check "
-            "`VALUEGAP_DATABASE_URL` and that the database server is reachable, then reload the page."
+            "The workspace database could not be opened. Whoever runs this app: check "
+            "`VALUEGAP_DATABASE_URL` and that the database server is reachable (the server's log names the "
+            "address it tried), then reload the page."
         )
         st.stop()
     identity = identify(store)
@@ -194,19 +201,19 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
                 + (VIEWER_NOTE_SIGNED_IN if auth_configured() else VIEWER_NOTE_SINGLE_USER)
                 + " This browser reopens the view until the link expires."
             )
-            if st.button("Leave the shared view", icon=":material/logout:", key="vg_leave_share"):
+            if st.button("Leave the shared view", icon=":material/logout:", key=keys.LEAVE_SHARE):
                 leave_shared_view()
         elif identity.mode == "signed-in":
             st.caption(f":material/person: Signed in as {escape_markdown(identity.actor.name)} (editor).")
-            if st.button("Sign out", icon=":material/logout:", key="vg_sign_out"):
+            if st.button("Sign out", icon=":material/logout:", key=keys.SIGN_OUT):
                 st.logout()
         else:
             # set before the widget on every run: Streamlit drops a widget's value when the page
             # changes, and the box came up empty on every other page
-            st.session_state["vg_user_name"] = st.session_state.get("vg_user_name") or local_user()
+            st.session_state[keys.USER_NAME] = st.session_state.get(keys.USER_NAME) or local_user()
             st.text_input(
                 "Your name",
-                key="vg_user_name",
+                key=keys.USER_NAME,
                 max_chars=200,
                 help="Recorded with every change you save, in the revision history. Type yours in place "
                 f"of “{local_user()}”.",
@@ -228,6 +235,8 @@ def run_page(render: Callable[[PageContext], None], ctx: PageContext) -> None:
     """Render a page body; user errors become messages, anything else a short apology."""
     try:
         render(ctx)
+    except InvalidInput as exc:  # each problem named in words, not by its field path
+        st.error(escape_markdown(exc.in_words))
     except ValueGapError as exc:
         st.error(escape_markdown(exc.message))
     except Exception:
@@ -243,11 +252,12 @@ def run_page(render: Callable[[PageContext], None], ctx: PageContext) -> None:
 
 def flash(message: str, icon: str = ":material/check_circle:") -> None:
     """Show plain-text ``message`` as a toast after the next rerun (e.g. after a save and ``st.rerun``)."""
-    st.session_state["vg_flash"] = (escape_markdown(message), icon)
+    st.session_state[keys.FLASH] = (escape_markdown(message), icon)
 
 
 def show_flash() -> None:
-    pending = st.session_state.pop("vg_flash", None)
+    """Toast the message :func:`flash` left for this run, once."""
+    pending = st.session_state.pop(keys.FLASH, None)
     if pending:
         st.toast(pending[0], icon=pending[1])
 
@@ -260,7 +270,7 @@ def visible_propositions(ctx: PageContext, *, include_archived: bool = True) -> 
 
 
 def choose_proposition(
-    ctx: PageContext, *, key: str = "vg_prop_select", label_visibility: str = "visible"
+    ctx: PageContext, *, key: str = keys.PROPOSITION_PICKER, label_visibility: str = "visible"
 ) -> int | None:
     """A proposition picker bound to ``?p=``; ``None`` (with a hint) when there are none."""
     items = visible_propositions(ctx)
@@ -326,7 +336,7 @@ def choose_dataset(
                 label,
                 [current.label],
                 disabled=True,
-                key=f"vg_pinned_{kind}",
+                key=keys.keyed(keys.PINNED_DATASET, kind),
                 help="Fixed by the share link you opened",
             )
         return current
@@ -373,7 +383,7 @@ def url_choice(label: str, options: list[str], *, param: str, default: str, **kw
                 f"The link asked for {label.lower()} '{escape_markdown(wanted)}', which is not available."
             )
         wanted = default if default in options else options[0]
-    key = f"vg_url_{param}"
+    key = keys.keyed(keys.URL_CHOICE, param)
     st.session_state[key] = wanted
 
     def _on_change() -> None:

@@ -25,13 +25,10 @@ from valuegap.sharing import links, tokens
 from valuegap.sharing.editors import AllowList
 from valuegap.sharing.tokens import ShareLinkError
 from valuegap.store import Actor, Role, Store, StoredShareLink
+from valuegap.ui import state_keys as keys
 
 log = logging.getLogger("valuegap")
 
-SHARE_TOKEN_KEY = "vg_share_token"
-LEFT_SHARE_KEY = "vg_left_share"  # the visitor chose "Leave the shared view" in this session
-REMEMBER_KEY = "vg_remember_share"  # a share link arrived in the URL and is not yet in a cookie
-NAVIGATION_HIDDEN_KEY = "vg_navigation_hidden"  # read by app.py before it draws the page links
 RETURN_COOKIE = "vg_return"
 EDITORS_ENV = "VALUEGAP_EDITORS"
 
@@ -98,13 +95,13 @@ def identify(store: Store) -> Identity:
     token = links.share_token(st.query_params.to_dict())
     first_visit = token is not None
     if first_visit:
-        st.session_state[SHARE_TOKEN_KEY] = token
-        st.session_state.pop(LEFT_SHARE_KEY, None)  # a new link is followed, even after leaving one
-        st.session_state[REMEMBER_KEY] = True  # once it has been checked, keep it in this browser
+        st.session_state[keys.SHARE_TOKEN] = token
+        st.session_state.pop(keys.LEFT_SHARE, None)  # a new link is followed, even after leaving one
+        st.session_state[keys.REMEMBER_SHARE] = True  # once it has been checked, keep it in this browser
         st.query_params.pop(links.SHARE, None)  # out of the address bar, history and screenshots
-    token = st.session_state.get(SHARE_TOKEN_KEY)
+    token = st.session_state.get(keys.SHARE_TOKEN)
     remembered = False
-    if st.session_state.get(LEFT_SHARE_KEY):
+    if st.session_state.get(keys.LEFT_SHARE):
         _set_cookie(tokens.forget_cookie(secure=_secure()))  # cookies are read once per session
     elif not token:
         token = _cookie(tokens.SHARE_COOKIE)  # a reload or bookmark in this browser
@@ -114,11 +111,11 @@ def identify(store: Store) -> Identity:
     elif auth_configured():
         identity = _signed_in()
     else:
-        name = st.session_state.get("vg_user_name") or local_user()
+        name = st.session_state.get(keys.USER_NAME) or local_user()
         identity = Identity(Actor(name=name.strip()[:200] or "local user", role=Role.editor), "local")
-    if st.session_state.pop(NAVIGATION_HIDDEN_KEY, False):
+    if st.session_state.pop(keys.NAVIGATION_HIDDEN, False):
         st.rerun()  # admitted again (a new link, or signed in): bring the page links back
-    if identity.shared is not None and token and st.session_state.pop(REMEMBER_KEY, False):
+    if identity.shared is not None and token and st.session_state.pop(keys.REMEMBER_SHARE, False):
         _remember_share(token, identity.shared.expires_at)
     return identity
 
@@ -137,15 +134,15 @@ def _hide_navigation() -> None:
 
     The router draws the navigation before the page runs, so the first gated run asks for one more.
     """
-    if not st.session_state.get(NAVIGATION_HIDDEN_KEY):
-        st.session_state[NAVIGATION_HIDDEN_KEY] = True
+    if not st.session_state.get(keys.NAVIGATION_HIDDEN):
+        st.session_state[keys.NAVIGATION_HIDDEN] = True
         st.rerun()
 
 
 def leave_shared_view() -> None:
     """Stop using the share link in this browser: the app opens as it would without one."""
-    st.session_state[LEFT_SHARE_KEY] = True
-    st.session_state.pop(SHARE_TOKEN_KEY, None)
+    st.session_state[keys.LEFT_SHARE] = True
+    st.session_state.pop(keys.SHARE_TOKEN, None)
     st.rerun()
 
 
@@ -293,15 +290,15 @@ def _set_cookie(cookie: str) -> None:
 
 def _return_to_remembered_link() -> None:
     """After sign-in, reopen the deep link the visitor came with (once per session)."""
-    if st.session_state.pop("vg_clear_return", False):
+    if st.session_state.pop(keys.CLEAR_RETURN, False):
         _set_cookie(f"{RETURN_COOKIE}=; path=/; max-age=0; SameSite=Lax")
-    if st.session_state.get("vg_returned"):
+    if st.session_state.get(keys.RETURNED):
         return
-    st.session_state["vg_returned"] = True
+    st.session_state[keys.RETURNED] = True
     remembered = _cookie(RETURN_COOKIE)
     if not remembered:
         return
-    st.session_state["vg_clear_return"] = True
+    st.session_state[keys.CLEAR_RETURN] = True
     from valuegap.ui import PAGES  # the page registry lives in the package module
 
     view = links.remembered(remembered, (links.page_path(spec.file) for spec in PAGES))

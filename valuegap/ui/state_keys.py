@@ -15,6 +15,25 @@ def keyed(prefix: str, *parts: object) -> str:
 
 
 # --- shared by several pages -------------------------------------------------------------------
+# the app shell (app.py, valuegap.ui, valuegap.ui.identity)
+ROUTED_BY_APP = "vg_routed"  # set by app.py's router before it runs a page; page_setup takes it
+ROUTE_PAGE = "vg_route_page"  # the page a visitor asked for while app.py had not routed yet
+ROUTE_ASKED = "vg_route_asked"  # this session has asked app.py to route once (see page_setup)
+NAVIGATION_HIDDEN = "vg_navigation_hidden"  # a gate page (sign-in, refused link): app.py draws no links
+USER_NAME = "vg_user_name"  # text input: the local single-user mode's name, recorded with changes
+SIGN_OUT = "vg_sign_out"  # button
+LEAVE_SHARE = "vg_leave_share"  # button: leave a share link's read-only view
+FLASH = "vg_flash"  # a message to toast after the next rerun (message, icon)
+CURRENT_PROPOSITION = "vg_current_proposition"  # the proposition the visitor is on, carried page to page
+CURRENT_SCENARIO = "vg_current_scenario"  # (proposition id, scenario id) last opened or saved
+PROPOSITION_PICKER = "vg_prop_select"  # the proposition selectbox (choose_proposition's default key)
+PINNED_DATASET = "vg_pinned"  # keyed(…, kind): a share-link viewer's fixed dataset, shown disabled
+URL_CHOICE = "vg_url"  # keyed(…, URL parameter): a selectbox whose value lives in the address
+SHARE_TOKEN = "vg_share_token"  # the share link this session follows
+LEFT_SHARE = "vg_left_share"  # the visitor chose "Leave the shared view" in this session
+REMEMBER_SHARE = "vg_remember_share"  # a share link arrived in the address and is not yet in a cookie
+RETURNED = "vg_returned"  # after sign-in, the remembered deep link has been reopened (once)
+CLEAR_RETURN = "vg_clear_return"  # the remembered-link cookie is to be cleared on the next run
 
 # --- Overview ----------------------------------------------------------------------------------
 SHOW_ARCHIVED = "show_archived"  # toggle: archived propositions listed too
