@@ -10,6 +10,14 @@ from tests.app.conftest import app_at, shown
 from valuegap import sources
 from valuegap.evidence import charts
 from valuegap.store import Actor
+from valuegap.ui.state_keys import (
+    ACCEPT_REWORDING,
+    DATASET_TABLE,
+    READ_CANCEL,
+    READ_CANCELLED,
+    READ_ENCODING,
+    keyed,
+)
 
 
 def _select(at, label):  # type: ignore[no-untyped-def]
@@ -50,7 +58,7 @@ def test_a_stale_filter_in_the_link_falls_back():
 
 def test_accepting_a_rewording_saves_a_revision(open_store):
     at = app_at("4_gap_analysis.py", p="1")
-    accept = next(b for b in at.button if b.key and b.key.startswith("accept_paid-faster"))
+    accept = next(b for b in at.button if b.key and b.key.startswith(keyed(ACCEPT_REWORDING, "paid-faster")))
     accept.click()
     at.run()
     assert not at.exception
@@ -64,8 +72,6 @@ def test_accepting_a_rewording_saves_a_revision(open_store):
 def test_no_outcomes_gives_a_way_to_bring_them(open_store):
     store = open_store()
     for dataset in store.datasets():
-        from valuegap.store import Actor
-
         store.delete_dataset(dataset.id, Actor("Ana"))
     at = app_at("4_gap_analysis.py", p="1")
     assert any("No outcome data yet" in i.value for i in at.info)
@@ -225,9 +231,9 @@ def test_a_file_mixing_encodings_names_the_row_and_the_user_chooses_how_to_read_
     at.run()
     assert not at.exception and not at.error
     assert any("mixed.csv: row 4 is not UTF-8" in text for text in _read(at.warning))
-    choice = at.radio(key=next(r.key for r in at.radio if r.key.startswith("vg_read_encoding_")))
+    choice = at.radio(key=next(r.key for r in at.radio if r.key.startswith(keyed(READ_ENCODING, ""))))
     # nothing is read until the user chooses: no preview beside the Datasets tab's table
-    assert choice.value is None and [d.key for d in at.dataframe] == ["vg_dataset_table"]
+    assert choice.value is None and [d.key for d in at.dataframe] == [DATASET_TABLE]
     choice.set_value("cp1252")
     at.run()
     assert not at.exception and not at.error and not at.warning
@@ -245,9 +251,9 @@ def test_an_upload_is_read_in_a_worker_with_a_cancel_button_and_a_cancelled_read
     at.run()
     assert not at.exception and not at.error
     assert at.dataframe[0].value["customer_id"].tolist() == ["A"]
-    assert not [b for b in at.button if b.key == "vg_read_cancel"]  # gone once the read ended
+    assert not [b for b in at.button if b.key == READ_CANCEL]  # gone once the read ended
     # a Cancel pressed while a read runs: its callback notes it, and the page does not read again
-    at.session_state["vg_read_cancelled"] = sources.content_hash(MIXED)
+    at.session_state[READ_CANCELLED] = sources.content_hash(MIXED)
     at.file_uploader[0].set_value(("mixed.csv", MIXED, "text/csv"))
     at.run()
     assert any("Reading mixed.csv was cancelled." in text for text in _read(at.info))

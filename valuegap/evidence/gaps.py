@@ -27,7 +27,8 @@ from valuegap.evidence.reasons import (
 from valuegap.evidence.value_gap import ExperienceGap, ValueGap, experience_gap
 from valuegap.model.proposition import Claim, ClaimForm, Proposition
 from valuegap.reporting.formatting import format_money
-from valuegap.wording.rewording import with_promise
+from valuegap.wording.checks import WordingFlag, check_proposition
+from valuegap.wording.rewording import Rewording, with_promise
 
 VERDICT_ORDER = (
     Verdict.exaggerated.value,
@@ -276,6 +277,76 @@ def headline_tiles(value: ValueGap, currency: str) -> list[Tile]:
              delta=f"{delta:+,.2f} {currency} vs promised", help=net_help + " The delta is against the "
              "value as promised."),
     ]  # fmt: skip
+
+
+def verdict_counts(analysis: Analysis) -> dict[str, int]:
+    """How many claims got each verdict, every verdict present (0 when none got it), in
+    :data:`VERDICT_ORDER`."""
+    counts = dict.fromkeys(VERDICT_ORDER, 0)
+    for result in analysis.results:
+        counts[result.verdict.verdict.value] += 1
+    return counts
+
+
+def verdict_tiles(counts: Mapping[str, int]) -> list[Tile]:
+    """The headline's three verdict counts; the last one notes the claims they leave out."""
+    return [
+        Tile("Exaggerated", str(counts.get(Verdict.exaggerated.value, 0))),
+        Tile("Inconclusive", str(counts.get(Verdict.inconclusive.value, 0))),
+        Tile("Substantiated", str(counts.get(Verdict.substantiated.value, 0)), note=untested_note(counts)),
+    ]
+
+
+def value_tiles(value: ValueGap, currency: str) -> list[Tile]:
+    """The value gap's four figures per customer and period: promised and realized benefit, what the
+    customer gives (price plus cost of access) and the value ratio with its change against the promise."""
+    summary = value_summary(value)
+
+    def money(amount: float | None) -> str:
+        return format_money(amount or 0.0, currency)
+
+    ratio, promised_ratio = summary["value_ratio"], summary["value_ratio_as_promised"]
+    delta = f"{ratio - promised_ratio:+.2f} vs promised" if ratio is not None and promised_ratio else None
+    return [
+        Tile("Promised benefit", money(summary["promised_benefit"])),
+        Tile("Realized benefit", money(summary["realized_benefit"])),
+        Tile("Price + cost of access", money(summary["sacrifice"])),
+        Tile("Value ratio", f"{ratio:.2f}" if ratio is not None else "–", delta=delta,
+             help="Realized benefit divided by price plus cost of access (1 = the customer breaks even)."),
+    ]  # fmt: skip
+
+
+def left_out_of_the_money(value: ValueGap) -> list[tuple[str, str]]:
+    """(claim id, why) of every claim the value gap could not count in money."""
+    return [(claim.claim_id, claim.note) for claim in value.claims if claim.note]
+
+
+def suggested_rewordings(analysis: Analysis) -> dict[str, Rewording]:
+    """The defensible rewording of every claim the data do not substantiate whose copy it changes
+    (:func:`valuegap.evidence.analysis.needs_rewording` decides which verdicts get one), by claim id."""
+    return {
+        result.claim.id: result.rewording
+        for result in analysis.results
+        if result.rewording is not None and result.rewording.changed
+    }
+
+
+def wording_flags_by_claim(prop: Proposition) -> dict[str, list[WordingFlag]]:
+    """The wording flags of each claim that has any, by claim id, in file order."""
+    found: dict[str, list[WordingFlag]] = {}
+    for flag in check_proposition(prop):
+        found.setdefault(flag.claim_id, []).append(flag)
+    return found
+
+
+def distribution_claims(analysis: Analysis) -> list[Claim]:
+    """Claims whose outcomes can be drawn against their promise: a metric and a promised number."""
+    return [r.claim for r in analysis.results if r.claim.metric and r.claim.claimed is not None]
+
+
+def rival_offers(prop: Proposition) -> set[str]:
+    """The competitors the claims compare with: their customers are not ours in a distribution."""
+    return {claim.competitor for claim in prop.claims if claim.competitor}
 
 
 def distribution_marks(claim: Claim) -> dict[str, float | None]:

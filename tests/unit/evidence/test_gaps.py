@@ -483,3 +483,75 @@ def test_p_values_on_screen_are_text_and_the_numbers_stay_for_downloads() -> Non
     assert shown["p_adjusted"].iloc[:2].tolist() == ["< 0.001", "0.041"]
     assert shown["p_adjusted"].isna().tolist() == [False, False, True]  # shown as the placeholder
     assert frame["p_adjusted"].iloc[0] == 1.3e-125  # the table itself is unchanged
+
+
+# ------------------------------------------------------------------------- what the Gap analysis page shows
+
+
+def test_the_headline_counts_every_claim_once_under_its_verdict(invoicing) -> None:
+    analysis = analyze(*invoicing)
+    verdicts = gaps.claims_table(analysis)["verdict"].value_counts().to_dict()
+    counts = gaps.verdict_counts(analysis)
+    assert list(counts) == list(gaps.VERDICT_ORDER)  # every verdict, a missing one as 0
+    assert {v: n for v, n in counts.items() if n} == verdicts
+    tiles = gaps.verdict_tiles(counts)
+    assert [(t.label, t.value) for t in tiles] == [
+        ("Exaggerated", str(verdicts.get("exaggerated", 0))),
+        ("Inconclusive", str(verdicts.get("inconclusive", 0))),
+        ("Substantiated", str(verdicts.get("substantiated", 0))),
+    ]
+    assert tiles[-1].note == "Also 1 not testable"  # the demo's puffery claim
+    assert gaps.verdict_tiles(dict.fromkeys(gaps.VERDICT_ORDER, 0))[-1].note == ""
+
+
+def _value(promised: float, realized: float, sacrifice: float, *claims: object) -> object:
+    from valuegap.evidence.value_gap import ValueGap
+
+    return ValueGap(promised, realized, promised - realized, sacrifice, tuple(claims))  # type: ignore[arg-type]
+
+
+def test_the_value_gap_figures_read_money_and_the_ratio_against_the_promise() -> None:
+    from valuegap.evidence.value_gap import ClaimValue
+
+    kept = ClaimValue("saves-time", 2.0, 100.0, 80.0, 20.0, 1.0)
+    left_out = ClaimValue("fun", None, None, None, None, None, note="no money per unit")
+    tiles = gaps.value_tiles(_value(100.0, 80.0, 40.0, kept, left_out), "EUR")  # type: ignore[arg-type]
+    assert [(t.label, t.value) for t in tiles] == [
+        ("Promised benefit", "EUR 100"), ("Realized benefit", "EUR 80"),
+        ("Price + cost of access", "EUR 40"), ("Value ratio", "2.00"),
+    ]  # fmt: skip
+    assert tiles[-1].delta == "-0.50 vs promised"  # 80/40 − 100/40
+    free = gaps.value_tiles(_value(10.0, 5.0, 0.0), "EUR")  # type: ignore[arg-type]
+    assert (free[-1].value, free[-1].delta) == ("–", None)  # no ratio to a price of nothing
+    assert gaps.left_out_of_the_money(_value(1, 1, 1, kept, left_out)) == [("fun", "no money per unit")]  # type: ignore[arg-type]
+
+
+def test_rewordings_are_offered_for_the_claims_the_data_do_not_substantiate(invoicing) -> None:
+    from valuegap.evidence.analysis import needs_rewording
+
+    analysis = analyze(*invoicing)
+    suggested = gaps.suggested_rewordings(analysis)
+    assert "paid-faster" in suggested  # exaggerated in the demo
+    for result in analysis.results:
+        offered = result.claim.id in suggested
+        assert offered == (
+            needs_rewording(result.verdict.verdict)
+            and result.rewording is not None
+            and result.rewording.text != result.claim.text
+        ), result.claim.id
+        if offered:
+            assert suggested[result.claim.id].changed
+
+
+def test_flags_by_claim_and_the_claims_a_distribution_can_draw(invoicing) -> None:
+    from valuegap.wording.checks import check_proposition
+
+    prop, outcomes = invoicing
+    grouped = gaps.wording_flags_by_claim(prop)
+    assert [flag for flags in grouped.values() for flag in flags] == sorted(
+        check_proposition(prop), key=lambda f: list(grouped).index(f.claim_id)
+    )
+    assert all(flag.claim_id == claim_id for claim_id, flags in grouped.items() for flag in flags)
+    drawn = [c.id for c in gaps.distribution_claims(analyze(prop, outcomes))]
+    assert drawn == [c.id for c in prop.claims if c.form.value != "puffery"]  # the puffery has no number
+    assert gaps.rival_offers(prop) == {"InvoiceHub"}

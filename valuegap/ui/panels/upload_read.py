@@ -15,23 +15,32 @@ from valuegap import sources
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.sources.bounded import LIMITS, Limits, read_bounded
 from valuegap.sources.delimited import ENCODINGS, MixedEncoding
-
-RAW = "vg_raw"  # session state: (digest, file name, encoding asked for, RawTable) of the last read
-CANCELLED = "vg_read_cancelled"  # session state: digest of the upload whose read was cancelled
-MIXED = "vg_read_mixed"  # session state: (digest, MixedEncoding) of the upload that needs a choice
+from valuegap.ui.state_keys import (
+    READ_AGAIN,
+    READ_CANCEL,
+    READ_CANCELLED,
+    READ_ENCODING,
+    READ_ENCODING_CHOICE,
+    READ_MIXED,
+    READ_RAW,
+    ROWS_CHECKED,
+    keyed,
+)
 
 
 def _encoding_key(digest: str) -> str:
-    return f"vg_read_encoding_{digest[:16]}"
+    return keyed(READ_ENCODING, digest[:16])
 
 
 def _chosen(digest: str) -> None:
     # a widget's state goes when the widget is not drawn (after the read): the choice is kept apart
-    st.session_state[_encoding_key(digest)] = st.session_state[_encoding_key(digest) + "_choice"]
+    st.session_state[_encoding_key(digest)] = st.session_state[
+        keyed(_encoding_key(digest), READ_ENCODING_CHOICE)
+    ]
 
 
 def _cancel(digest: str) -> None:
-    st.session_state[CANCELLED] = digest
+    st.session_state[READ_CANCELLED] = digest
 
 
 def read_upload(data: bytes, file_name: str, *, limits: Limits = LIMITS) -> sources.RawTable | None:
@@ -40,28 +49,28 @@ def read_upload(data: bytes, file_name: str, *, limits: Limits = LIMITS) -> sour
     the way on). Errors of the file itself are raised as :class:`~valuegap.errors.ValueGapError`."""
     digest = sources.content_hash(data)
     encoding = st.session_state.get(_encoding_key(digest))
-    cached = st.session_state.get(RAW)
+    cached = st.session_state.get(READ_RAW)
     if cached is not None and cached[:3] == (digest, file_name, encoding):
         return cached[3]
-    if st.session_state.get(CANCELLED) == digest:
+    if st.session_state.get(READ_CANCELLED) == digest:
         st.info(f"Reading {escape_markdown(file_name)} was cancelled.", icon=":material/block:")
-        if st.button("Read it again", icon=":material/refresh:", key="vg_read_again"):
-            st.session_state.pop(CANCELLED, None)
+        if st.button("Read it again", icon=":material/refresh:", key=READ_AGAIN):
+            st.session_state.pop(READ_CANCELLED, None)
             st.rerun()
         return None
-    mixed = st.session_state.get(MIXED)
+    mixed = st.session_state.get(READ_MIXED)
     if mixed is not None and mixed[0] == digest and encoding is None:
         _choose_encoding(mixed[1], digest)
         return None
     try:
         raw = _read(data, file_name, digest, encoding, limits)
     except MixedEncoding as problem:
-        st.session_state[MIXED] = (digest, problem)
+        st.session_state[READ_MIXED] = (digest, problem)
         _choose_encoding(problem, digest)
         return None
-    st.session_state.pop(MIXED, None)
-    st.session_state[RAW] = (digest, file_name, encoding, raw)
-    st.session_state.pop("vg_checked", None)
+    st.session_state.pop(READ_MIXED, None)
+    st.session_state[READ_RAW] = (digest, file_name, encoding, raw)
+    st.session_state.pop(ROWS_CHECKED, None)
     return raw
 
 
@@ -71,7 +80,7 @@ def _read(data: bytes, file_name: str, digest: str, encoding: str | None, limits
     with status.container():
         bar = st.progress(0.0, text=f"Reading {shown}…")
         st.button(
-            "Cancel", icon=":material/close:", key="vg_read_cancel", on_click=_cancel, args=(digest,),
+            "Cancel", icon=":material/close:", key=READ_CANCEL, on_click=_cancel, args=(digest,),
             help="Stop reading this file",
         )  # fmt: skip
 
@@ -100,7 +109,7 @@ def _choose_encoding(problem: MixedEncoding, digest: str) -> None:
         list(ENCODINGS),
         index=None,
         format_func=ENCODINGS.__getitem__,
-        key=_encoding_key(digest) + "_choice",
+        key=keyed(_encoding_key(digest), READ_ENCODING_CHOICE),
         on_change=_chosen,
         args=(digest,),
         help="UTF-8 keeps every other row as it is; Windows-1252 suits a file saved by an older Excel or "

@@ -1,0 +1,29 @@
+"""The defensible rewordings of the claims the data do not substantiate, each with an Accept button
+that saves the proposition with the new copy as a revision."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from valuegap.evidence import gaps
+from valuegap.evidence.analysis import Analysis
+from valuegap.ui import PageContext, flash
+from valuegap.ui.cached_evidence import accept_rewording
+from valuegap.ui.state_keys import ACCEPT_REWORDING, keyed
+
+
+def rewording_offers(ctx: PageContext, proposition_id: int, analysis: Analysis, version: int) -> None:
+    """Each suggested rewording beside the copy it replaces (for editors; nothing when none)."""
+    suggested = gaps.suggested_rewordings(analysis)
+    if not suggested or not ctx.actor.can_edit:
+        return
+    st.subheader("Defensible rewording")
+    claims = {result.claim.id: result.claim for result in analysis.results}
+    for claim_id, rewording in suggested.items():
+        row = st.columns([4, 4, 1])
+        row[0].text(f"Now: {claims[claim_id].text}")
+        row[1].text(f"Suggested: {rewording.text}")
+        if row[2].button("Accept", key=keyed(ACCEPT_REWORDING, claim_id, version), help=rewording.reason):
+            saved = accept_rewording(ctx, proposition_id, analysis, claim_id, rewording, seen_version=version)
+            flash(f"Claim {claim_id} reworded; saved as version {saved.version}.")
+            st.rerun()
