@@ -5,7 +5,7 @@
 For every form and both directions it draws datasets in which the claim holds exactly at the bar its
 test uses (T for average and median, pi0 for up_to, p0 - tolerance*(1 - p0) for share, k times the
 rival's mean for comparative, the margins k- and k+ for parity) and counts how often
-``test_claim`` + ``adjust(..., correction='none')`` calls the single claim ``exaggerated`` (for parity
+``run_claim_test`` + ``adjust(..., correction='none')`` calls the single claim ``exaggerated`` (for parity
 at a margin also how often ``substantiated``); then the power lines at n = 200. One row per line:
 the rate, its 95% Wilson interval, the METHODS bound, and for the binomial forms the exact rate (a sum
 over the binomial distribution of scipy.stats.binomtest decisions, independent of the simulation).
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from valuegap.evidence.claim_tests import ArraySample, Verdict, adjust, test_claim  # noqa: E402
+from valuegap.evidence.claim_tests import ArraySample, Verdict, adjust, run_claim_test  # noqa: E402
 from valuegap.model.proposition import Claim  # noqa: E402
 
 ALPHA = 0.05
@@ -179,7 +179,7 @@ def _run_chunk(task: tuple[int, Line, int, int]) -> tuple[int, int]:
     hits = 0
     for row in range(datasets):
         rival_sample = ArraySample.of(rival[row]) if rival is not None else None
-        result = test_claim(claim, ArraySample.of(ours[row]), rival_sample, alpha=ALPHA, up_to_share=PI0)
+        result = run_claim_test(claim, ArraySample.of(ours[row]), rival_sample, alpha=ALPHA, up_to_share=PI0)
         [verdict] = adjust([result], alpha=ALPHA, correction="none")
         hits += verdict.verdict is wanted
     return index, hits

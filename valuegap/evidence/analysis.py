@@ -22,7 +22,7 @@ from valuegap.evidence.claim_tests import (
     Sample,
     Verdict,
     adjust,
-    test_claim,
+    run_claim_test,
 )
 from valuegap.evidence.reasons import verdict_reason
 from valuegap.evidence.value_gap import Measured, ValueGap, value_gap
@@ -164,7 +164,11 @@ def analyze_summary(
 
     def tests() -> list[tuple[str | None, Claim, ClaimTest]]:
         return [
-            (part, claim, test_claim(claim, *samples[part, claim.id], alpha=alpha, up_to_share=up_to_share))
+            (
+                part,
+                claim,
+                run_claim_test(claim, *samples[part, claim.id], alpha=alpha, up_to_share=up_to_share),
+            )
             for part in segments
             for claim in prop.claims
         ]

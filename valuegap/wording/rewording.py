@@ -22,7 +22,7 @@ from valuegap.evidence.claim_tests import (
     Sample,
     Verdict,
     adjust,
-    test_claim,
+    run_claim_test,
 )
 from valuegap.model.proposition import Claim, ClaimForm, Direction
 from valuegap.wording.checks import check_wording
@@ -248,7 +248,7 @@ def defensible_rewording(
         return Rewording(claim.text, False, "the data support no defensible value for this claim")
 
     def passes(suggested: Claim) -> bool:
-        test = test_claim(suggested, ours, rival, alpha=alpha, up_to_share=up_to_share)
+        test = run_claim_test(suggested, ours, rival, alpha=alpha, up_to_share=up_to_share)
         return adjust([test], alpha=alpha, correction="none")[0].verdict is Verdict.substantiated
 
     return _reword(claim, defensible, passes)

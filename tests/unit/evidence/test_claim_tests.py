@@ -29,7 +29,7 @@ from tests.unit.evidence.test_claim_tests_v2 import (
     smallest_up_to_count,
     welch,
 )
-from valuegap.evidence.claim_tests import ArraySample, Side, Verdict, adjust, test_claim, threshold
+from valuegap.evidence.claim_tests import ArraySample, Side, Verdict, adjust, run_claim_test, threshold
 from valuegap.model.proposition import Claim
 
 RNG = np.random.default_rng(20261122)
@@ -52,7 +52,7 @@ def test_average_without_skew_matches_statsmodels(direction):
     """Hall's t_H = t when the skewness is 0 (METHODS 1), so symmetric data give the plain t-test."""
     x = 4.5 + np.array([-3.0, -1.0, 0.0, 1.0, 3.0, -2.5, 2.5, -0.5, 0.5] * 4)  # Σ(x − x̄)³ = 0 exactly
     c = claim(direction=direction)
-    result = test_claim(c, ArraySample.of(x))
+    result = run_claim_test(c, ArraySample.of(x))
     bar = threshold(c)
     assert bar == (4.5 if direction == "higher" else 5.5)
     d = DescrStatsW(x)
@@ -71,7 +71,7 @@ def test_skewed_average_is_not_the_plain_t_test(direction):
     """v1 used the plain t; v2 corrects for skewness (METHODS 1), which moves the p-value."""
     x = 4.5 * np.exp(RNG.normal(0, 1, 30)) / math.exp(0.5)
     c = claim(direction=direction)
-    result = test_claim(c, ArraySample.of(x))
+    result = run_claim_test(c, ArraySample.of(x))
     plain = DescrStatsW(x).ttest_mean(threshold(c), alternative="smaller")[1]
     expected = ref_average(x, 5.0, 0.1, direction)
     assert close(result.p_worse, expected["p_worse"]) and close(result.p_better, expected["p_better"])
@@ -80,7 +80,7 @@ def test_skewed_average_is_not_the_plain_t_test(direction):
 
 def test_average_evidence_still_needed_matches_ttestpower():
     x = RNG.normal(4.45, 2.0, 30)
-    result = test_claim(claim(), ArraySample.of(x))
+    result = run_claim_test(claim(), ArraySample.of(x))
     effect = abs(x.mean() - 4.5) / x.std(ddof=1)
     needed = TTestPower().solve_power(effect_size=effect, alpha=0.05, power=0.8, alternative="larger")
     assert result.evidence_needed == max(0, math.ceil(needed) - 30)
@@ -89,7 +89,7 @@ def test_average_evidence_still_needed_matches_ttestpower():
 
 
 def test_evidence_needed_is_dropped_once_decided():
-    [verdict] = adjust([test_claim(claim(), ArraySample.of(RNG.normal(9, 1, 50)))])
+    [verdict] = adjust([run_claim_test(claim(), ArraySample.of(RNG.normal(9, 1, 50)))])
     assert verdict.verdict is Verdict.substantiated and verdict.test.evidence_needed is None
 
 
@@ -103,14 +103,14 @@ def test_evidence_needed_is_dropped_once_decided():
     ],
 )
 def test_average_degenerate_cases_get_a_reason_not_nan(values, verdict, reason):
-    [result] = adjust([test_claim(claim(), ArraySample.of(values) if values else None)])
+    [result] = adjust([run_claim_test(claim(), ArraySample.of(values) if values else None)])
     assert result.verdict is verdict and reason in result.test.reason
     for value in result.to_dict().values():
         assert not (isinstance(value, float) and not math.isfinite(value))
 
 
 def test_two_customers_are_enough_for_a_t_test():
-    result = test_claim(claim(), ArraySample.of([5.0, 7.0]))
+    result = run_claim_test(claim(), ArraySample.of([5.0, 7.0]))
     assert close(result.p_better, DescrStatsW(np.array([5.0, 7.0])).ttest_mean(4.5, alternative="larger")[1])
 
 
@@ -126,7 +126,7 @@ def test_non_finite_values_are_refused():
 
 def test_median_rank_interval_is_the_textbook_one():
     x = np.arange(1.0, 21.0)  # n = 20: the 95% interval for the median is (x(6), x(15))
-    result = test_claim(claim(form="median", claimed=10.0, tolerance=0.0), ArraySample.of(x))
+    result = run_claim_test(claim(form="median", claimed=10.0, tolerance=0.0), ArraySample.of(x))
     assert (result.ci_low, result.ci_high) == (6.0, 15.0)
     assert result.defensible == 6.0  # one-sided 95%: P(B <= 5) = 0.021 <= 0.05 < P(B <= 6) = 0.058
     assert result.estimate == 10.5
@@ -136,7 +136,7 @@ def test_median_rank_interval_is_the_textbook_one():
 def test_median_test_is_an_exact_binomial_on_the_share_reaching_t(direction):
     x = RNG.normal(5.2, 2, 61)
     c = claim(form="median", direction=direction)
-    result = test_claim(c, ArraySample.of(x))
+    result = run_claim_test(c, ArraySample.of(x))
     bar = threshold(c)
     k = int((x >= bar).sum()) if direction == "higher" else int((x <= bar).sum())
     assert close(result.p_worse, stats.binomtest(k, 61, 0.5, alternative="less").pvalue)
@@ -150,13 +150,13 @@ def test_median_test_is_an_exact_binomial_on_the_share_reaching_t(direction):
 
 def test_ties_at_the_threshold_count_as_reaching_it():
     x = [4.5] * 6 + [1.0] * 4  # T = 4.5 for C = 5 with 10% tolerance
-    result = test_claim(claim(form="median"), ArraySample.of(x))
+    result = run_claim_test(claim(form="median"), ArraySample.of(x))
     assert close(result.p_better, stats.binomtest(6, 10, 0.5, alternative="greater").pvalue)
 
 
 def test_tiny_median_sample_shows_no_interval_and_says_why():
     """v2: at n ≤ 5 no 95% interval exists; show none rather than the full range (METHODS 2)."""
-    result = test_claim(claim(form="median"), ArraySample.of([1.0, 2.0, 3.0]))
+    result = run_claim_test(claim(form="median"), ArraySample.of([1.0, 2.0, 3.0]))
     assert result.defensible is None and result.reason
     assert result.ci_low is None and result.ci_high is None
 
@@ -168,7 +168,7 @@ def test_tiny_median_sample_shows_no_interval_and_says_why():
 def test_up_to_uses_no_tolerance_and_pi0(direction):
     x = RNG.normal(40, 8, 200)
     c = claim(form="up_to", claimed=40.0, direction=direction, tolerance=0.3)
-    result = test_claim(c, ArraySample.of(x), up_to_share=0.9)
+    result = run_claim_test(c, ArraySample.of(x), up_to_share=0.9)
     k = int((x >= 40).sum()) if direction == "higher" else int((x <= 40).sum())
     assert close(result.estimate, k / 200)
     assert close(result.p_worse, stats.binomtest(k, 200, 0.9, alternative="less").pvalue)
@@ -186,7 +186,7 @@ def test_share_tests_against_p0_less_tolerance_of_the_failure_rate_and_defends_c
     bound (v1: p₀·(1 − tolerance) and the Wilson bound)."""
     x = RNG.normal(1.0, 1.0, 300)
     c = claim(form="share", claimed=0.0, share=0.9, tolerance=0.05)
-    result = test_claim(c, ArraySample.of(x))
+    result = run_claim_test(c, ArraySample.of(x))
     k = int((x >= 0).sum())
     null = 0.9 - 0.05 * (1 - 0.9)
     assert close(result.p_worse, stats.binomtest(k, 300, null, alternative="less").pvalue)
@@ -196,7 +196,7 @@ def test_share_tests_against_p0_less_tolerance_of_the_failure_rate_and_defends_c
 
 
 def test_all_equal_values_above_a_share_bar_are_fine_for_exact_tests():
-    result = test_claim(claim(form="share", claimed=0.0, share=0.8), ArraySample.of([3.0] * 10))
+    result = run_claim_test(claim(form="share", claimed=0.0, share=0.8), ArraySample.of([3.0] * 10))
     # null share = p0 − tolerance·(1 − p0) = 0.78, so P(X ≥ 10) = 0.78 ** 10; no zero-variance guard here
     assert result.estimate == 1.0 and close(result.p_better, 0.78**10)
 
@@ -208,7 +208,7 @@ def test_all_equal_values_above_a_share_bar_are_fine_for_exact_tests():
 def test_comparative_is_welch_on_scaled_rival(direction):
     ours, rival = RNG.normal(20, 5, 80), RNG.normal(10, 4, 60)
     c = claim(form="comparative", competitor="Rival", ratio=2.0, direction=direction)
-    result = test_claim(c, ArraySample.of(ours), ArraySample.of(rival))
+    result = run_claim_test(c, ArraySample.of(ours), ArraySample.of(rival))
     scale = 2.0 * (0.9 if direction == "higher" else 1.1)
     cm = CompareMeans(DescrStatsW(ours), DescrStatsW(scale * rival))
     smaller = cm.ttest_ind(usevar="unequal", alternative="smaller")[1]
@@ -228,7 +228,7 @@ def test_parity_is_tost_on_the_ratio():
     p_worse from the one-sided test at k₋ (v1: TOST on the difference, with no p_worse)."""
     ours, rival = RNG.normal(10, 2, 120), RNG.normal(10.1, 2, 100)
     c = claim(form="parity", competitor="Rival", tolerance=0.1)
-    result = test_claim(c, ArraySample.of(ours), ArraySample.of(rival))
+    result = run_claim_test(c, ArraySample.of(ours), ArraySample.of(rival))
     tost = max(welch(ours, rival, 0.9, "greater"), welch(ours, rival, 1.1, "less"))
     assert close(result.p_better, tost) and close(result.p_worse, welch(ours, rival, 0.9, "less"))
     # the TOST at k on the ratio is the t-test on ours − k·rival: statsmodels' ttest_ind agrees
@@ -248,14 +248,14 @@ def test_parity_is_tost_on_the_ratio():
 
 def test_comparison_without_rival_data_and_constant_groups():
     c = claim(form="comparative", competitor="Rival", ratio=2.0)
-    missing = adjust([test_claim(c, ArraySample.of([1.0, 2.0]), None)])[0]
+    missing = adjust([run_claim_test(c, ArraySample.of([1.0, 2.0]), None)])[0]
     assert missing.verdict is Verdict.no_evidence and missing.test.reason.startswith("Rival:")
-    constant = adjust([test_claim(c, ArraySample.of([3.0] * 5), ArraySample.of([1.0] * 5))])[0]
+    constant = adjust([run_claim_test(c, ArraySample.of([3.0] * 5), ArraySample.of([1.0] * 5))])[0]
     assert constant.verdict is Verdict.inconclusive and "all equal" in constant.test.reason
 
 
 def test_puffery_is_not_testable():
-    [verdict] = adjust([test_claim(claim(form="puffery", metric=None, claimed=None), None)])
+    [verdict] = adjust([run_claim_test(claim(form="puffery", metric=None, claimed=None), None)])
     assert verdict.verdict is Verdict.not_testable and verdict.p_adjusted is None
 
 
@@ -265,10 +265,10 @@ def test_puffery_is_not_testable():
 @pytest.mark.parametrize("method", ["holm", "fdr_bh"])
 def test_adjustment_matches_multipletests_and_skips_untested_claims(method):
     tests = [
-        test_claim(claim(id="a"), ArraySample.of(RNG.normal(4.0, 2, 50))),
-        test_claim(claim(id="b"), ArraySample.of(RNG.normal(6.5, 2, 50))),
-        test_claim(claim(id="p", form="puffery", metric=None, claimed=None), None),
-        test_claim(claim(id="c"), ArraySample.of(RNG.normal(4.6, 2, 50))),
+        run_claim_test(claim(id="a"), ArraySample.of(RNG.normal(4.0, 2, 50))),
+        run_claim_test(claim(id="b"), ArraySample.of(RNG.normal(6.5, 2, 50))),
+        run_claim_test(claim(id="p", form="puffery", metric=None, claimed=None), None),
+        run_claim_test(claim(id="c"), ArraySample.of(RNG.normal(4.6, 2, 50))),
     ]
     verdicts = adjust(tests, correction=method)
     raw = [tests[i].p_value for i in (0, 1, 3)]
@@ -386,8 +386,10 @@ def test_sufficient_statistics_in_any_order_and_partition_give_the_same_result(
         extra = {"competitor": "Rival"}
     c = claim(form=form, direction=direction, **extra)
     ours_parts, rival_parts = data.draw(partitions(ours)), data.draw(partitions(rival))
-    array = test_claim(c, ArraySample.of(ours) if ours else None, ArraySample.of(rival) if rival else None)
-    merged = test_claim(
+    array = run_claim_test(
+        c, ArraySample.of(ours) if ours else None, ArraySample.of(rival) if rival else None
+    )
+    merged = run_claim_test(
         c,
         PartitionedSample(ours_parts) if ours else None,
         PartitionedSample(rival_parts) if rival else None,

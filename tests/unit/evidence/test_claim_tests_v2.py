@@ -1,7 +1,7 @@
 """Claim tests of METHODS.md version 2, sections 1-3, checked against computations written here from
 the spec alone: scipy.stats, statsmodels, closed forms, brute force over counts and root-finders on
 the defining equations. No expected value comes from ``valuegap``; the library is only the thing
-under test (``test_claim`` and ``adjust`` with ``correction='none'`` on single claims).
+under test (``run_claim_test`` and ``adjust`` with ``correction='none'`` on single claims).
 
 The reference functions (``ref_*``) return the fields of a ``ClaimTest`` as METHODS defines them.
 """
@@ -23,8 +23,8 @@ from valuegap.evidence.claim_tests import (
     Side,
     Verdict,
     adjust,
+    run_claim_test,
     share_null,
-    test_claim,
     threshold,
 )
 from valuegap.model.proposition import Claim
@@ -315,7 +315,7 @@ def test_hall_inverse_closed_form_agrees_with_the_root_finder(a, c):
 def test_hall_without_skew_is_the_plain_t_test():
     x = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])  # m3 = 0
     for direction in ("higher", "lower"):
-        result = test_claim(claim(claimed=3.0, tolerance=0.0, direction=direction), ArraySample.of(x))
+        result = run_claim_test(claim(claimed=3.0, tolerance=0.0, direction=direction), ArraySample.of(x))
         smaller = stats.ttest_1samp(x, 3.0, alternative="less").pvalue
         larger = stats.ttest_1samp(x, 3.0, alternative="greater").pvalue
         worse, better = (smaller, larger) if direction == "higher" else (larger, smaller)
@@ -355,7 +355,7 @@ AVERAGE_DATA = {
 def test_average_is_halls_skewness_corrected_t(data, direction, alpha):
     x = AVERAGE_DATA[data]()
     c = claim(direction=direction)
-    result = test_claim(c, ArraySample.of(x), alpha=alpha)
+    result = run_claim_test(c, ArraySample.of(x), alpha=alpha)
     expected = ref_average(x, 5.0, 0.10, direction, alpha)
     check(result, expected)
     assert result.p_value == pytest.approx(min(expected["p_worse"], expected["p_better"]), rel=1e-9)
@@ -367,7 +367,7 @@ def test_average_interval_and_bound_are_where_the_p_value_crosses_alpha():
     """The defensible value is the claim value at which p_better is exactly α: the same test inverted."""
     x = 3.0 * lognormal(40)
     for direction in ("higher", "lower"):
-        result = test_claim(claim(direction=direction, claimed=3.0), ArraySample.of(x))
+        result = run_claim_test(claim(direction=direction, claimed=3.0), ArraySample.of(x))
         assert result.defensible is not None
 
         def p_better_at(level, direction=direction):
@@ -380,7 +380,7 @@ def test_average_interval_and_bound_are_where_the_p_value_crosses_alpha():
 def test_skewed_data_move_the_average_away_from_the_plain_t():
     """A guard against a silently plain t: the two p-values differ for skewed data."""
     x = 4.5 * lognormal(30) / math.exp(0.5)
-    result = test_claim(claim(), ArraySample.of(x))
+    result = run_claim_test(claim(), ArraySample.of(x))
     plain = stats.ttest_1samp(x, 4.5, alternative="less").pvalue
     assert abs(result.p_worse - plain) > 1e-3
     check(result, {"p_worse": ref_average(x, 5.0, 0.1, "higher")["p_worse"]})
@@ -388,7 +388,7 @@ def test_skewed_data_move_the_average_away_from_the_plain_t():
 
 def test_evidence_still_needed_for_an_inconclusive_average():
     x = RNG.normal(4.6, 2.0, 30)
-    result = test_claim(claim(), ArraySample.of(x))
+    result = run_claim_test(claim(), ArraySample.of(x))
     [v] = adjust([result], correction="none")
     assert v.verdict is Verdict.inconclusive
     effect = abs(x.mean() - 4.5) / x.std(ddof=1)
@@ -416,7 +416,7 @@ MEDIAN_DATA = {
 @pytest.mark.parametrize("direction", ["higher", "lower"])
 def test_median_is_an_exact_binomial_with_order_statistic_bounds(data, direction):
     x = MEDIAN_DATA[data]()
-    result = test_claim(claim(form="median", direction=direction), ArraySample.of(x))
+    result = run_claim_test(claim(form="median", direction=direction), ArraySample.of(x))
     expected = ref_median(x, 5.0, 0.10, direction)
     check(result, expected)
     if expected["ci_low"] is None:
@@ -430,14 +430,14 @@ def test_median_is_an_exact_binomial_with_order_statistic_bounds(data, direction
 def test_no_median_interval_up_to_five_customers(n):
     """At α = 0.05 the widest interval [x(1), x(n)] covers with 1 − 2·0.5ⁿ < 0.95 when n ≤ 5."""
     assert 1 - 2 * stats.binom.cdf(0, n, 0.5) < 0.95
-    result = test_claim(claim(form="median"), ArraySample.of(np.arange(1.0, n + 1)))
+    result = run_claim_test(claim(form="median"), ArraySample.of(np.arange(1.0, n + 1)))
     assert result.ci_low is None and result.ci_high is None and result.reason
     assert (result.ci_low, result.ci_high) != (1.0, float(n))
 
 
 def test_median_interval_at_six_customers_is_the_full_range():
     assert 1 - 2 * stats.binom.cdf(0, 6, 0.5) >= 0.95
-    result = test_claim(claim(form="median"), ArraySample.of([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]))
+    result = run_claim_test(claim(form="median"), ArraySample.of([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]))
     assert (result.ci_low, result.ci_high) == (1.0, 6.0)
 
 
@@ -445,7 +445,7 @@ def test_median_bounds_cover_as_their_definition_says():
     """Coverage of the reported order statistics, computed with scipy.stats.binom directly."""
     for n in (6, 7, 10, 25, 50, 101, 400):
         x = np.arange(1.0, n + 1)  # the value is the rank
-        result = test_claim(claim(form="median", claimed=0.0), ArraySample.of(x))
+        result = run_claim_test(claim(form="median", claimed=0.0), ArraySample.of(x))
         low, high = int(result.ci_low), int(result.ci_high)
         assert high == n + 1 - low  # equal tails
         coverage = stats.binom.cdf(high - 1, n, 0.5) - stats.binom.cdf(low - 1, n, 0.5)
@@ -459,10 +459,10 @@ def test_median_bounds_cover_as_their_definition_says():
 def test_median_at_five_customers_has_a_one_sided_bound_but_no_interval():
     """P(B ≥ 5) = 1/32 < 0.05: x(1) is a one-sided 95% lower bound at n = 5; n = 4 has none."""
     x = [4.0, 6.5, 2.0, 5.5, 9.0]
-    higher = test_claim(claim(form="median"), ArraySample.of(x))
-    lower = test_claim(claim(form="median", direction="lower"), ArraySample.of(x))
+    higher = run_claim_test(claim(form="median"), ArraySample.of(x))
+    lower = run_claim_test(claim(form="median", direction="lower"), ArraySample.of(x))
     assert higher.defensible == 2.0 and lower.defensible == 9.0 and higher.ci_low is None
-    four = test_claim(claim(form="median"), ArraySample.of(x[:4]))
+    four = run_claim_test(claim(form="median"), ArraySample.of(x[:4]))
     assert four.defensible is None and four.reason
 
 
@@ -476,7 +476,7 @@ def test_up_to_is_exact_binomial_against_pi0(direction, n, spread):
     c = claim(
         form="up_to", claimed=38.0 if direction == "higher" else 42.0, direction=direction, tolerance=0.3
     )
-    result = test_claim(c, ArraySample.of(x), up_to_share=PI0)
+    result = run_claim_test(c, ArraySample.of(x), up_to_share=PI0)
     check(result, ref_up_to(x, c.claimed, direction))
     assert_finite_or_none(result)
 
@@ -484,14 +484,14 @@ def test_up_to_is_exact_binomial_against_pi0(direction, n, spread):
 @pytest.mark.parametrize("pi0", [0.8, 0.95])
 def test_up_to_follows_the_workspace_pi0(pi0):
     x = RNG.normal(40, 4, 150)
-    result = test_claim(claim(form="up_to", claimed=35.0), ArraySample.of(x), up_to_share=pi0)
+    result = run_claim_test(claim(form="up_to", claimed=35.0), ArraySample.of(x), up_to_share=pi0)
     check(result, ref_up_to(x, 35.0, "higher", pi0))
 
 
 def test_up_to_ties_at_the_claim_count_as_reaching_it():
     x = np.array([47.0] * 27 + [10.0] * 3)
     for direction in ("higher", "lower"):
-        result = test_claim(claim(form="up_to", claimed=47.0, direction=direction), ArraySample.of(x))
+        result = run_claim_test(claim(form="up_to", claimed=47.0, direction=direction), ArraySample.of(x))
         check(result, ref_up_to(x, 47.0, direction))
 
 
@@ -502,7 +502,7 @@ def test_up_to_with_too_few_customers_for_any_claim(n, direction):
     needed = customers_needed_for_up_to(PI0)
     assert needed == 29 and PI0**29 < ALPHA <= PI0**28  # closed form of the brute force
     x = RNG.normal(40, 8, n)
-    result = test_claim(claim(form="up_to", claimed=40.0, direction=direction), ArraySample.of(x))
+    result = run_claim_test(claim(form="up_to", claimed=40.0, direction=direction), ArraySample.of(x))
     assert result.defensible is None
     assert str(needed) in result.reason or str(needed - n) in result.reason, result.reason
     assert_finite_or_none(result)
@@ -516,7 +516,7 @@ def test_up_to_with_too_few_customers_for_any_claim(n, direction):
 def test_share_is_exact_binomial_against_p0_less_tolerance_of_the_failure_rate(direction, n, p0, tolerance):
     x = RNG.normal(1.5 if direction == "higher" else -1.5, 1.0, n)
     c = claim(form="share", claimed=0.0, share=p0, tolerance=tolerance, direction=direction)
-    result = test_claim(c, ArraySample.of(x))
+    result = run_claim_test(c, ArraySample.of(x))
     expected = ref_share(x, 0.0, p0, tolerance, direction)
     check(result, expected)
     k = reaching(x, 0.0, direction)
@@ -530,7 +530,7 @@ def test_share_is_exact_binomial_against_p0_less_tolerance_of_the_failure_rate(d
 def test_share_of_89_percent_does_not_substantiate_95():
     """METHODS 1's example: 95% with the default tolerance is tested against 94.5%, not 85.5%."""
     x = np.array([1.0] * 267 + [-1.0] * 33)  # 89% of 300 reach the bar 0
-    result = test_claim(claim(form="share", claimed=0.0, share=0.95), ArraySample.of(x))
+    result = run_claim_test(claim(form="share", claimed=0.0, share=0.95), ArraySample.of(x))
     check(result, ref_share(x, 0.0, 0.95, 0.1, "higher"))
     assert verdict_of(result) is Verdict.exaggerated
 
@@ -540,10 +540,10 @@ def test_share_when_none_or_all_reach_the_bar(direction):
     sign = 1.0 if direction == "higher" else -1.0
     everyone, nobody = sign * np.full(10, 3.0), -sign * np.full(10, 3.0)
     c = claim(form="share", claimed=0.0, share=0.5, direction=direction)
-    full = test_claim(c, ArraySample.of(everyone))
+    full = run_claim_test(c, ArraySample.of(everyone))
     check(full, ref_share(everyone, 0.0, 0.5, 0.1, direction))
     assert full.defensible == pytest.approx(ALPHA ** (1 / 10))  # Beta⁻¹(α; n, 1) = α^(1/n)
-    empty = test_claim(c, ArraySample.of(nobody))
+    empty = run_claim_test(c, ArraySample.of(nobody))
     check(empty, {k: v for k, v in ref_share(nobody, 0.0, 0.5, 0.1, direction).items() if k != "defensible"})
     assert empty.defensible in (0.0, None)
     assert_finite_or_none(full)
@@ -560,7 +560,7 @@ def test_share_when_none_or_all_reach_the_bar(direction):
 def test_comparative_is_welch_with_a_fieller_interval(direction, n_ours, n_rival, sd_ours, sd_rival):
     ours, rival = RNG.normal(20, sd_ours, n_ours), RNG.normal(10, sd_rival, n_rival)
     c = rival_claim("comparative", direction=direction)
-    result = test_claim(c, ArraySample.of(ours), ArraySample.of(rival))
+    result = run_claim_test(c, ArraySample.of(ours), ArraySample.of(rival))
     expected = ref_comparative(ours, rival, 2.0, 0.1, direction)
     check(result, expected)
     assert_finite_or_none(result)
@@ -569,7 +569,7 @@ def test_comparative_is_welch_with_a_fieller_interval(direction, n_ours, n_rival
 def test_fieller_interval_solves_its_defining_equation():
     """Independent of the quadratic: brentq on (x̄_o − ρx̄_r)² − q²(v_o + ρ²v_r) = 0 either side of ρ̂."""
     ours, rival = RNG.normal(20, 5, 50), RNG.normal(10, 4, 45)
-    result = test_claim(rival_claim("comparative"), ArraySample.of(ours), ArraySample.of(rival))
+    result = run_claim_test(rival_claim("comparative"), ArraySample.of(ours), ArraySample.of(rival))
     mo, mr = ours.mean(), rival.mean()
     vo, vr = ours.var(ddof=1) / 50, rival.var(ddof=1) / 45
     rho = mo / mr
@@ -588,7 +588,7 @@ def test_unbounded_fieller_interval_is_not_shown(direction):
     ours = RNG.normal(10, 1, 30)
     rival = np.array([-3.0, 4.0, -2.0, 5.0, 0.5, 1.0])  # mean 0.92, its standard error 1.4
     assert fieller(ours, rival, ALPHA / 2) is None and fieller(ours, rival, ALPHA) is None
-    result = test_claim(
+    result = run_claim_test(
         rival_claim("comparative", direction=direction), ArraySample.of(ours), ArraySample.of(rival)
     )
     assert result.ci_low is None and result.ci_high is None and result.defensible is None
@@ -606,7 +606,7 @@ def test_fieller_bounded_one_sided_but_not_two_sided():
     rival = rival + 1.8 * 5.0 / math.sqrt(200)
     ours = RNG.normal(3.0, 5.0, 200)
     assert fieller(ours, rival, ALPHA / 2) is None and fieller(ours, rival, ALPHA) is not None
-    result = test_claim(rival_claim("comparative"), ArraySample.of(ours), ArraySample.of(rival))
+    result = run_claim_test(rival_claim("comparative"), ArraySample.of(ours), ArraySample.of(rival))
     check(result, ref_comparative(ours, rival, 2.0, 0.1, "higher"))
     assert "too uncertain" in result.reason.lower()
 
@@ -614,7 +614,7 @@ def test_fieller_bounded_one_sided_but_not_two_sided():
 def test_rival_mean_of_zero_gives_no_infinite_ratio():
     ours, rival = RNG.normal(10, 2, 20), np.array([-2.0, -1.0, 1.0, 2.0])
     for form in ("comparative", "parity"):
-        result = test_claim(rival_claim(form), ArraySample.of(ours), ArraySample.of(rival))
+        result = run_claim_test(rival_claim(form), ArraySample.of(ours), ArraySample.of(rival))
         assert_finite_or_none(result)
         verdict_of(result)
 
@@ -635,7 +635,7 @@ PARITY_DATA = {
 def test_parity_is_tost_on_the_ratio(data, direction):
     make_ours, make_rival = PARITY_DATA[data]
     ours, rival = make_ours(), make_rival()
-    result = test_claim(
+    result = run_claim_test(
         rival_claim("parity", direction=direction), ArraySample.of(ours), ArraySample.of(rival)
     )
     expected = ref_parity(ours, rival, 0.1, direction)
@@ -656,7 +656,7 @@ def test_parity_verdicts_in_the_three_clear_cases():
         c = rival_claim("parity", direction=direction)
 
         def run(pair, c=c):
-            return test_claim(c, ArraySample.of(pair[0]), ArraySample.of(pair[1]))
+            return run_claim_test(c, ArraySample.of(pair[0]), ArraySample.of(pair[1]))
 
         assert verdict_of(run(equal)) is Verdict.substantiated
         assert verdict_of(run(bad)) is Verdict.exaggerated
@@ -683,8 +683,8 @@ def run(form: str, ours, rival=None, **fields):
     ours_sample = ArraySample.of(ours) if ours is not None else None
     rival_sample = ArraySample.of(rival) if rival is not None else None
     if form in ("comparative", "parity"):
-        return test_claim(c, ours_sample, rival_sample)
-    return test_claim(c, ours_sample)
+        return run_claim_test(c, ours_sample, rival_sample)
+    return run_claim_test(c, ours_sample)
 
 
 def assert_untested(result, verdict=Verdict.inconclusive):
@@ -759,7 +759,7 @@ def test_two_customers(form, direction):
 
 def test_claim_of_zero_gives_no_infinite_fulfilment():
     for form in ("average", "median", "up_to"):
-        result = test_claim(claim(form=form, claimed=0.0), ArraySample.of(RNG.normal(3, 1, 40)))
+        result = run_claim_test(claim(form=form, claimed=0.0), ArraySample.of(RNG.normal(3, 1, 40)))
         assert_finite_or_none(result)
         verdict_of(result)
 
@@ -767,7 +767,7 @@ def test_claim_of_zero_gives_no_infinite_fulfilment():
 def test_share_claim_whose_tolerance_exceeds_the_allowed_failure_rate():
     """p₀ − tolerance·(1 − p₀) ≤ 0 (a 10% share with a 20% tolerance): still an answer, never a crash
     or NaN. METHODS does not say what the null is then."""
-    result = test_claim(
+    result = run_claim_test(
         claim(form="share", claimed=0.0, share=0.1, tolerance=0.2), ArraySample.of(RNG.normal(0, 1, 30))
     )
     assert_finite_or_none(result)
@@ -841,11 +841,11 @@ def defended_claim(form: str, direction: str, value: float) -> Claim | None:
 def test_defensible_claim_is_substantiated_on_the_same_data(form, direction, x):
     sample = ArraySample.of(x)
     original = form_claim(form, direction=direction)
-    result = test_claim(original, sample)
+    result = run_claim_test(original, sample)
     assume(result.defensible is not None)
     reworded = defended_claim(form, direction, result.defensible)
     assume(reworded is not None)
-    again = test_claim(reworded, sample)
+    again = run_claim_test(reworded, sample)
     assert verdict_of(again) is Verdict.substantiated, (result.defensible, again)
 
 
@@ -858,11 +858,11 @@ def test_defensible_claim_is_substantiated_on_the_same_data(form, direction, x):
 @given(direction=st.sampled_from(["higher", "lower"]), ours=positive_list, rival=positive_list)
 def test_defensible_comparative_claim_is_substantiated_on_the_same_data(direction, ours, rival):
     o, r = ArraySample.of(ours), ArraySample.of(rival)
-    result = test_claim(rival_claim("comparative", direction=direction), o, r)
+    result = run_claim_test(rival_claim("comparative", direction=direction), o, r)
     assume(result.defensible is not None)
     reworded = defended_claim("comparative", direction, result.defensible)
     assume(reworded is not None)
-    again = test_claim(reworded, o, r)
+    again = run_claim_test(reworded, o, r)
     assert verdict_of(again) is Verdict.substantiated, (result.defensible, again)
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from valuegap.evidence.claim_tests import ArraySample, Verdict, adjust, test_claim
+from valuegap.evidence.claim_tests import ArraySample, Verdict, adjust, run_claim_test
 from valuegap.model.proposition import Claim
 from valuegap.wording.checks import check_wording
 from valuegap.wording.rewording import defensible_rewording, reword
@@ -101,7 +101,7 @@ def test_a_suggestion_is_substantiated_on_the_same_data_and_has_no_absolute_word
     ours = ArraySample.of(rng.lognormal(np.log(3.0), sigma, n))
     rival = ArraySample.of(rng.lognormal(np.log(1.0), sigma, n)) if form == "comparative" else None
     claim = _claim(_TEXTS[form], **_FORMS[form], direction=direction)
-    test = test_claim(claim, ours, rival)
+    test = run_claim_test(claim, ours, rival)
     result = defensible_rewording(claim, test.defensible, ours, rival)
     if not result.changed:
         return  # no number within reach is substantiated (e.g. a share of 0): nothing suggested
@@ -110,7 +110,7 @@ def test_a_suggestion_is_substantiated_on_the_same_data_and_has_no_absolute_word
     # text, set on the claim with no tolerance
     field = {"share": "share", "comparative": "ratio"}.get(form, "claimed")
     suggested = claim.model_copy(update={field: result.value, "tolerance": 0.0, "text": result.text})
-    verdict = adjust([test_claim(suggested, ours, rival)], correction="none")[0].verdict
+    verdict = adjust([run_claim_test(suggested, ours, rival)], correction="none")[0].verdict
     assert verdict is Verdict.substantiated
     flags = check_wording(result.text, form=form)
     assert not [f for f in flags if f.rule in ("absolute", "superlative")], result.text
@@ -123,15 +123,15 @@ def test_the_issue_examples_are_fixed() -> None:
     rng = np.random.default_rng(7)
     days = ArraySample.of(rng.normal(6.0, 4.0, 3000))
     claim = _claim("Get paid 9 days sooner, guaranteed", claimed=9.0)
-    result = defensible_rewording(claim, test_claim(claim, days).defensible, days)
+    result = defensible_rewording(claim, run_claim_test(claim, days).defensible, days)
     assert result.text.startswith("Get paid 5.") and result.text.endswith("days sooner")
     assert "guaranteed" not in result.text and result.substantiated
     # "up to $6.1" came out inconclusive once accepted: an up-to suggestion is the k*-th largest value
     saved = ArraySample.of(rng.gamma(2.0, 7.0, 500))
     up_to = _claim("Save up to $40 a week", form="up_to", claimed=40.0, benefit="money")
-    result = defensible_rewording(up_to, test_claim(up_to, saved).defensible, saved)
+    result = defensible_rewording(up_to, run_claim_test(up_to, saved).defensible, saved)
     accepted = up_to.model_copy(update={"claimed": result.value, "text": result.text})
-    assert adjust([test_claim(accepted, saved)], correction="none")[0].verdict is Verdict.substantiated
+    assert adjust([run_claim_test(accepted, saved)], correction="none")[0].verdict is Verdict.substantiated
 
 
 def test_whole_numbers_are_written_as_the_text_wrote_them() -> None:
@@ -142,6 +142,6 @@ def test_whole_numbers_are_written_as_the_text_wrote_them() -> None:
 def test_an_up_to_claim_with_too_few_customers_gets_no_suggestion() -> None:
     sample = ArraySample.of(np.arange(1.0, 21.0))  # 20 customers: π₀ⁿ ≥ α, no k* exists
     claim = _claim("Save up to 5 hours", form="up_to")
-    test = test_claim(claim, sample)
+    test = run_claim_test(claim, sample)
     assert test.defensible is None and "29" in test.reason
     assert not defensible_rewording(claim, test.defensible, sample).changed
