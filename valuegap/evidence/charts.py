@@ -13,16 +13,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from valuegap.errors import ValueGapError
+from valuegap.reporting import theme
+from valuegap.reporting.theme import ROW, VERDICT_COLORS
 
-MAX_MARKS = 5_000
-VERDICT_COLORS = {  # Okabe-Ito: safe for colour-blind readers
-    "substantiated": "#009E73",
-    "exaggerated": "#D55E00",
-    "inconclusive": "#E69F00",
-    "no evidence": "#999999",
-    "not testable": "#56B4E9",
-}
 CAPTIONS = {
     "claims": "Each dot is the claim's fulfilment: how much of the promise customers got (1 = as promised, "
     "the grey line), read in each claim's direction, so better than promised is always to the right of 1; "
@@ -38,35 +31,19 @@ CAPTIONS = {
     "they experienced; a drop means under-delivery against the expectation the promise set.",
 }
 _LINES = ["promised", "threshold T"]
-# charts with a row per claim, segment or item: a row's height, whatever the axes take. A fixed chart
-# height includes the axes once Streamlit fits the chart to its column, so three rows got 45 px.
-ROW = alt.Step(36)
-_SCALE = alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
+_SCALE = theme.color_scale(VERDICT_COLORS)
 
 
 def caption(name: str) -> str:
     return CAPTIONS[name]
 
 
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    """At most MAX_MARKS rows of finite numbers or missing values (an infinity becomes missing; pandas
-    keeps missing numbers as NaN, which Altair and :func:`_records` write as JSON null)."""
-    if len(frame) > MAX_MARKS:
-        raise ValueGapError(f"a chart got {len(frame):,} rows; aggregate to at most {MAX_MARKS:,} first.")
-    frame = frame.astype(object)
-    return frame.map(lambda v: None if isinstance(v, float) and not math.isfinite(v) else v)
-
-
-def _empty(message: str = "No data yet") -> alt.Chart:
-    return alt.Chart(pd.DataFrame({"text": [message]})).mark_text(size=14, color="#666").encode(text="text:N")
-
-
 def claims_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     """Each claim's fulfilment with its interval on one axis (METHODS §2), one row per claim."""
-    data = _clean(frame)
+    data = theme.clean(frame)
     data = data[data["estimate"].notna()] if len(data) else data
     if data.empty:
-        return _empty("No claim has a measured estimate yet")
+        return theme.empty_chart("No claim has a measured estimate yet")
     # sort=None keeps the rows' order (the proposition's claim order) without naming the claims in
     # the spec, so the spec is the same for any data of the same length (see chart_spec)
     y = alt.Y("claim:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
@@ -77,12 +54,14 @@ def claims_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     base = alt.Chart(data)
     ci = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title="Fulfilment (1 = as promised; better to the right)"), x2="ci_high:Q", y=y,
-        color=alt.Color("verdict:N", scale=_SCALE, title="Verdict"), tooltip=tooltip,
+        color=alt.Color("verdict:N", scale=_SCALE, legend=theme.legend("Verdict")), tooltip=tooltip,
     )  # fmt: skip
     dots = base.mark_point(filled=True, size=90).encode(
         x="estimate:Q", y=y, color=alt.Color("verdict:N", scale=_SCALE), tooltip=tooltip
     )
-    promise = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#777", strokeDash=[4, 3]).encode(x="x:Q")
+    promise = (
+        alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color=theme.GREY, strokeDash=[4, 3]).encode(x="x:Q")
+    )
     return (promise + ci + dots).properties(height=ROW)
 
 
@@ -95,11 +74,11 @@ def distribution_chart(
     direction: str = "higher",
 ) -> alt.LayerChart | alt.Chart:
     """Histogram of per-customer outcomes with the promise and the threshold."""
-    data = _clean(bins)
+    data = theme.clean(bins)
     if data.empty:
-        return _empty()
+        return theme.empty_chart()
     better = "right" if direction == "higher" else "left"
-    bars = alt.Chart(data).mark_bar(color="#4C78A8", opacity=0.8).encode(
+    bars = alt.Chart(data).mark_bar(color=theme.BAR, opacity=0.8).encode(
         x=alt.X("bin_start:Q", title=f"Outcome per customer ({unit or 'units'}; better to the {better})"),
         x2="bin_end:Q", y=alt.Y("count:Q", title="Customers"), y2=alt.datum(0),  # bars rise from zero
         tooltip=[alt.Tooltip("bin_start:Q", format=".3g"), alt.Tooltip("bin_end:Q", format=".3g"), "count:Q"],
@@ -111,7 +90,7 @@ def distribution_chart(
         return bars
     rules = alt.Chart(lines).mark_rule(size=2).encode(
         x="x:Q",
-        color=alt.Color("what:N", scale=alt.Scale(domain=_LINES, range=["#D55E00", "#555"]), title=None),
+        color=alt.Color("what:N", scale=alt.Scale(domain=_LINES, range=[theme.BAD, theme.BLACK]), title=None),
         strokeDash=alt.StrokeDash(
             "what:N", scale=alt.Scale(domain=_LINES, range=[[1, 0], [5, 4]]), legend=None
         ),
@@ -158,17 +137,18 @@ def _waterfall_rows(steps: pd.DataFrame) -> pd.DataFrame:
                 "type": colour,
             }
         )
-    return _clean(pd.DataFrame(rows))
+    return theme.clean(pd.DataFrame(rows))
 
 
 def _waterfall(data: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | alt.Chart:
     if data.empty:
-        return _empty()
+        return theme.empty_chart()
     # every step named: Vega would otherwise drop every other label where they overlap
     axis = alt.Axis(labelAngle=-40, labelLimit=140, labelOverlap=False)
     x = alt.X("label:N", sort=None, title=None, axis=axis)
     colours = alt.Scale(
-        domain=["total", "shortfall", "surplus", "cost"], range=["#4C78A8", "#D55E00", "#009E73", "#999999"]
+        domain=["total", "shortfall", "surplus", "cost"],
+        range=[theme.BAR, theme.BAD, theme.GOOD, theme.LIGHT_GREY],
     )
     bars = alt.Chart(data).mark_bar().encode(
         x=x, y=alt.Y("start:Q", title=f"Money per customer and period{f' ({currency})' if currency else ''}"),
@@ -187,12 +167,12 @@ def _waterfall(data: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | al
 def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     """Segment × claim verdicts with fulfilment."""
     if cells.empty:
-        return _empty()
+        return theme.empty_chart()
     data = cells.copy()
     data["label"] = [
         f"{f:.0%}" if isinstance(f, float) and math.isfinite(f) else "–" for f in data["fulfilment"]
     ]
-    data = _clean(data)
+    data = theme.clean(data)
     base = alt.Chart(data).encode(
         x=alt.X(
             "claim:N", title=None, sort=list(dict.fromkeys(data["claim"])), axis=alt.Axis(labelAngle=-30)
@@ -200,7 +180,7 @@ def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
         y=alt.Y("segment:N", title=None),
     )
     rects = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("verdict:N", scale=_SCALE, title="Verdict"),
+        color=alt.Color("verdict:N", scale=_SCALE, legend=theme.legend("Verdict")),
         tooltip=["segment:N", "claim:N", "verdict:N", alt.Tooltip("fulfilment:Q", format=".0%"),
                  alt.Tooltip("p_adjusted:Q", format=".3g", title="adjusted p"), "n:Q"],
     )  # fmt: skip
@@ -211,15 +191,15 @@ def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
 def expectation_chart(items: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     """Expected vs experienced per survey item (dumbbell)."""
     if items.empty:
-        return _empty("No survey items")
-    data = _clean(items)
+        return theme.empty_chart("No survey items")
+    data = theme.clean(items)
     reading = alt.Scale(
-        domain=["under-delivery", "as expected", "over-delivery"], range=["#D55E00", "#E69F00", "#009E73"]
+        domain=["under-delivery", "as expected", "over-delivery"], range=[theme.BAD, theme.WATCH, theme.GOOD]
     )
     y = alt.Y("item:N", title=None)
     link = (
         alt.Chart(data)
-        .mark_rule(color="#bbb", strokeWidth=3)
+        .mark_rule(color=theme.LIGHT_GREY, strokeWidth=3)
         .encode(
             x=alt.X("expected:Q", title="Mean score (survey scale)", scale=alt.Scale(zero=False)),
             x2="experienced:Q",
@@ -228,7 +208,7 @@ def expectation_chart(items: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     )
     expected = (
         alt.Chart(data)
-        .mark_point(filled=True, size=90, color="#777")
+        .mark_point(filled=True, size=90, color=theme.GREY)
         .encode(x="expected:Q", y=y, tooltip=["item:N", alt.Tooltip("expected:Q", format=".2f"), "n:Q"])
     )
     experienced = alt.Chart(data).mark_point(filled=True, size=110).encode(
@@ -248,7 +228,7 @@ _MAX_TEMPLATES = 256
 
 
 def _claims_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    data = _clean(frame)
+    data = theme.clean(frame)
     return data[data["estimate"].notna()].reset_index(drop=True) if len(data) else data
 
 
@@ -256,7 +236,7 @@ def _claims_rows(frame: pd.DataFrame) -> pd.DataFrame:
 _TEMPLATED: dict[str, tuple[Any, Any]] = {
     "claims": (_claims_rows, claims_chart),
     "waterfall": (_waterfall_rows, _waterfall),
-    "distribution": (_clean, distribution_chart),
+    "distribution": (theme.clean, distribution_chart),
 }
 _PLAIN = {"heatmap": heatmap_chart, "expectation": expectation_chart}
 

@@ -1,7 +1,7 @@
 """Charts and tables of the Competitors page: the customer value map and relative performance.
 
 Pure functions of a :class:`~valuegap.market.competition.ValueMap`; a handful of rows per offer or
-attribute, so the charts stay far below :data:`~valuegap.evidence.charts.MAX_MARKS`.
+attribute, so the charts stay far below :data:`~valuegap.reporting.theme.MAX_MARKS`.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import math
 import altair as alt
 import pandas as pd
 
-from valuegap.evidence.charts import _clean
 from valuegap.market.competition import WEIGHT_TOTAL, AttributeStanding, ValueMap, shift_in_money, standings
+from valuegap.reporting import theme
 from valuegap.reporting.formatting import format_money
 
 OURS_CLAIMED, OURS_MEASURED, COMPETITOR = "ours as claimed", "ours as measured", "competitor"
 PICK = "offer_pick"  # the value map's click selection: the page reads the clicked offer from it
-KIND_COLORS = {OURS_CLAIMED: "#0072B2", OURS_MEASURED: "#D55E00", COMPETITOR: "#7F7F7F"}
+KIND_COLORS = {OURS_CLAIMED: theme.BLUE, OURS_MEASURED: theme.VERMILLION, COMPETITOR: theme.GREY}
 CAPTIONS = {
     "value_map": "Each dot is an offer: quality relative to the others (right = better) against price "
     "relative to the others (up = dearer). Offers below the fair-value line give more than fair value; "
@@ -112,7 +112,7 @@ def _domain(values: list[float], pad: float = 0.08, right: float = 0.08) -> list
 def value_map_chart(vm: ValueMap) -> alt.LayerChart:
     """The value map with the fair-value line and zone and our two points joined; a click selects an
     offer (:data:`PICK`) whose :func:`profile_chart` the page draws below it."""
-    points = _clean(positions_frame(vm))
+    points = theme.clean(positions_frame(vm))
     qs = [float(q) for q in points["quality_ratio"]]
     rs = [float(r) for r in points["relative_price"]]
     x_domain, y_domain = _domain(qs, right=0.18), _domain(rs)  # room for the labels
@@ -136,12 +136,12 @@ def value_map_chart(vm: ValueMap) -> alt.LayerChart:
             line["low"], line["high"] = line["fair"] - vertical, line["fair"] + vertical
             layers.append(
                 alt.Chart(line)
-                .mark_area(opacity=0.15, color="#56B4E9", clip=True)
+                .mark_area(opacity=0.15, color=theme.SKY_BLUE, clip=True)
                 .encode(x=x, y=alt.Y("low:Q", scale=alt.Scale(domain=y_domain)), y2="high:Q")
             )
         layers.append(
             alt.Chart(line)
-            .mark_line(color="#0072B2", strokeDash=[6, 4], clip=True)
+            .mark_line(color=theme.BLUE, strokeDash=[6, 4], clip=True)
             .encode(x=x, y=alt.Y("fair:Q", scale=alt.Scale(domain=y_domain)))
         )
     if vm.measured is not None and vm.claimed is not None:
@@ -164,7 +164,7 @@ def value_map_chart(vm: ValueMap) -> alt.LayerChart:
         "kind:N",
         title=None,
         scale=alt.Scale(domain=list(KIND_COLORS), range=list(KIND_COLORS.values())),
-        legend=alt.Legend(orient="top"),
+        legend=theme.legend(orient="top"),
     )
     tooltip = [
         alt.Tooltip("offer:N", title="Offer"),
@@ -185,7 +185,7 @@ def value_map_chart(vm: ValueMap) -> alt.LayerChart:
                 scale=alt.Scale(domain=list(KIND_COLORS), range=["circle", "diamond", "circle"]),
             ),
             strokeWidth=alt.condition(pick, alt.value(3), alt.value(0)),
-            stroke=alt.value("#222"),
+            stroke=alt.value(theme.BLACK),
             tooltip=tooltip,
         )
         .add_params(pick)
@@ -222,10 +222,10 @@ def profile_chart(vm: ValueMap, offer: str | None = None) -> alt.Chart:
     frame = profiles_frame(vm)
     labels = set(frame["offer"]) if not frame.empty else set()
     chosen = offer if offer in labels else first_offer(vm)
-    data = _clean(frame[frame["offer"] == chosen]) if not frame.empty else frame
+    data = theme.clean(frame[frame["offer"] == chosen]) if not frame.empty else frame
     bars = (
         alt.Chart(data)
-        .mark_bar(color="#0072B2", opacity=0.8)
+        .mark_bar(color=theme.BLUE, opacity=0.8)
         .encode(
             y=alt.Y("attribute:N", title=None, sort=list(vm.offers.attributes)),
             x=alt.X("relative:Q", title="Relative performance (1 = the others' average)"),
@@ -238,7 +238,9 @@ def profile_chart(vm: ValueMap, offer: str | None = None) -> alt.Chart:
             ],
         )
     )
-    parity = alt.Chart(pd.DataFrame({"relative": [1.0]})).mark_rule(color="#666").encode(x="relative:Q")
+    parity = (
+        alt.Chart(pd.DataFrame({"relative": [1.0]})).mark_rule(color=theme.TEXT_GREY).encode(x="relative:Q")
+    )
     return alt.layer(bars, parity).properties(
         height=30 * len(vm.offers.attributes) + 20,
         title=alt.TitleParams(f"Attribute profile: {chosen}", anchor="start", fontSize=13),
@@ -261,7 +263,7 @@ def relative_chart(vm: ValueMap) -> alt.Chart:
                     "weight": standing.weight,
                 }
             )
-    data = _clean(pd.DataFrame(rows))
+    data = theme.clean(pd.DataFrame(rows))
     return (
         alt.Chart(data)
         .mark_bar()
@@ -280,7 +282,7 @@ def relative_chart(vm: ValueMap) -> alt.Chart:
                     domain=["as claimed", "as measured"],
                     range=[KIND_COLORS[OURS_CLAIMED], KIND_COLORS[OURS_MEASURED]],
                 ),
-                legend=alt.Legend(orient="bottom"),
+                legend=theme.legend(orient="bottom"),
             ),
             tooltip=[
                 alt.Tooltip("attribute:N", title="Attribute"),
@@ -319,7 +321,7 @@ def quadrant_frame(items: list[AttributeStanding]) -> pd.DataFrame:
 
 def quadrant_chart(items: list[AttributeStanding]) -> alt.LayerChart:
     """Importance against our relative performance, with the 'fix first' quadrant highlighted."""
-    data = _clean(quadrant_frame(items))
+    data = theme.clean(quadrant_frame(items))
     average = WEIGHT_TOTAL / max(len(items), 1)
     # room on the right for the name of the most important attribute, printed right of its dot
     widest = max([float(w) for w in data["weight"]] + [average]) if len(data) else WEIGHT_TOTAL
@@ -333,8 +335,10 @@ def quadrant_chart(items: list[AttributeStanding]) -> alt.LayerChart:
         color=alt.Color(
             "priority:N",
             title=None,
-            scale=alt.Scale(domain=["fix first", "watch", "keep"], range=["#D55E00", "#E69F00", "#009E73"]),
-            legend=alt.Legend(orient="bottom"),
+            scale=alt.Scale(
+                domain=["fix first", "watch", "keep"], range=[theme.BAD, theme.WATCH, theme.GOOD]
+            ),
+            legend=theme.legend(orient="bottom"),
         ),
         tooltip=[
             alt.Tooltip("attribute:N", title="Attribute"),
@@ -346,12 +350,12 @@ def quadrant_chart(items: list[AttributeStanding]) -> alt.LayerChart:
     labels = points.mark_text(align="left", dx=10, fontSize=12).encode(text="label:N")
     parity = (
         alt.Chart(pd.DataFrame({"relative": [1.0]}))
-        .mark_rule(color="#999", strokeDash=[4, 4])
+        .mark_rule(color=theme.LIGHT_GREY, strokeDash=[4, 4])
         .encode(y="relative:Q")
     )
     middle = (
         alt.Chart(pd.DataFrame({"weight": [average]}))
-        .mark_rule(color="#999", strokeDash=[4, 4])
+        .mark_rule(color=theme.LIGHT_GREY, strokeDash=[4, 4])
         .encode(x="weight:Q")
     )
     return alt.layer(parity, middle, dots, labels).properties(height=320)

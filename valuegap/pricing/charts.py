@@ -2,7 +2,7 @@
 
 Pure functions of the results in :mod:`valuegap.pricing.research`; the data are curves over the answered
 or tested prices (thinned to at most :data:`MAX_CURVE_PRICES` prices), so every chart stays far below
-:data:`~valuegap.evidence.charts.MAX_MARKS`. Each chart has a one-line caption function saying how to read it.
+:data:`~valuegap.reporting.theme.MAX_MARKS`. Each chart has a one-line caption function saying how to read it.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from valuegap.evidence.charts import _clean
 from valuegap.pricing.research import GaborGranger, VanWestendorp
+from valuegap.reporting import theme
 from valuegap.reporting.formatting import format_money
 
 MAX_CURVE_PRICES = 1_000  # four curves × 1,000 prices stay under the 5,000-mark limit
 CURVE_COLORS = {  # Okabe-Ito: the cheap pair in oranges, the expensive pair in blues
-    "too cheap": "#D55E00",
-    "cheap": "#E69F00",
-    "expensive": "#56B4E9",
-    "too expensive": "#0072B2",
+    "too cheap": theme.VERMILLION,
+    "cheap": theme.ORANGE,
+    "expensive": theme.SKY_BLUE,
+    "too expensive": theme.BLUE,
 }
 _CURVES = dict(zip(("too_cheap", "cheap", "expensive", "too_expensive"), CURVE_COLORS, strict=True))
 POINT_LABELS = {
@@ -32,13 +32,18 @@ POINT_LABELS = {
     "pme_common": ("PME′", "point of marginal expensiveness (common): cheap = too expensive"),
 }
 RANGE_COLORS = {
-    "acceptable range (original)": "#56B4E9",
-    "acceptable range (common)": "#0072B2",
-    "OPP–IDP": "#009E73",
-    "revenue-maximising price": "#E69F00",
-    "profit-maximising price": "#CC79A7",
+    "acceptable range (original)": theme.SKY_BLUE,
+    "acceptable range (common)": theme.BLUE,
+    "OPP–IDP": theme.BLUISH_GREEN,
+    "revenue-maximising price": theme.ORANGE,
+    "profit-maximising price": theme.REDDISH_PURPLE,
 }
-DEMAND_COLOR, REVENUE_COLOR, PROFIT_COLOR, BEST_COLOR = "#0072B2", "#009E73", "#CC79A7", "#D55E00"
+DEMAND_COLOR, REVENUE_COLOR, PROFIT_COLOR, BEST_COLOR = (
+    theme.BLUE,
+    theme.BLUISH_GREEN,
+    theme.REDDISH_PURPLE,
+    theme.VERMILLION,
+)
 
 
 def _money(value: float | None, currency: str) -> str:
@@ -86,7 +91,7 @@ def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
     """The four curves, the acceptable ranges shaded, and rules with labels at OPP, IDP and the range ends."""
     x = alt.X("price:Q", title="Price", scale=alt.Scale(zero=False, nice=False))
     curves = (
-        alt.Chart(_clean(van_westendorp_frame(vw)))
+        alt.Chart(theme.clean(van_westendorp_frame(vw)))
         .mark_line(strokeWidth=2.5)
         .encode(
             x=x,
@@ -101,7 +106,7 @@ def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
                 title=None,
                 sort=list(CURVE_COLORS),
                 scale=alt.Scale(domain=list(CURVE_COLORS), range=list(CURVE_COLORS.values())),
-                legend=alt.Legend(orient="top"),
+                legend=theme.legend(orient="top"),
             ),
             strokeDash=alt.StrokeDash(
                 "curve:N",
@@ -122,8 +127,8 @@ def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
         ]
     ).dropna()
     shade = (
-        alt.Chart(_clean(bands))
-        .mark_rect(opacity=0.12, color="#7F7F7F")
+        alt.Chart(theme.clean(bands))
+        .mark_rect(opacity=0.12, color=theme.GREY)
         .encode(
             x="low:Q",
             x2="high:Q",
@@ -134,12 +139,12 @@ def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
             ],
         )
     )
-    points = alt.Chart(_clean(van_westendorp_points(vw))).encode(x="price:Q")
+    points = alt.Chart(theme.clean(van_westendorp_points(vw))).encode(x="price:Q")
     rules = points.mark_rule(strokeWidth=1.5).encode(
         color=alt.Color(
             "kind:N",
             title=None,
-            scale=alt.Scale(domain=["price point", "range end"], range=["#000000", "#7F7F7F"]),
+            scale=alt.Scale(domain=["price point", "range end"], range=[theme.BLACK, theme.GREY]),
             legend=None,
         ),
         strokeDash=alt.condition(alt.datum.kind == "price point", alt.value([1, 0]), alt.value([3, 3])),
@@ -183,7 +188,7 @@ def gabor_granger_frame(gg: GaborGranger) -> pd.DataFrame:
 def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
     """Demand (top) and revenue per respondent (bottom) at each tested price, the best prices marked."""
     x = alt.X("price:Q", title="Tested price", scale=alt.Scale(zero=False))
-    demand = alt.Chart(_clean(gg.demand[["price", "share"]])).encode(
+    demand = alt.Chart(theme.clean(gg.demand[["price", "share"]])).encode(
         x=x,
         y=alt.Y("share:Q", title="Would buy", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         tooltip=[
@@ -197,14 +202,14 @@ def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
     frame = gabor_granger_frame(gg)
     colors = {"revenue per respondent": REVENUE_COLOR, "profit per respondent": PROFIT_COLOR}
     colors = {series: color for series, color in colors.items() if series in set(frame["series"])}
-    money = alt.Chart(_clean(frame)).encode(
+    money = alt.Chart(theme.clean(frame)).encode(
         x=x,
         y=alt.Y("value:Q", title="Per respondent"),
         color=alt.Color(
             "series:N",
             title=None,
             scale=alt.Scale(domain=list(colors), range=list(colors.values())),
-            legend=alt.Legend(orient="top"),
+            legend=theme.legend(orient="top"),
         ),
         tooltip=[
             alt.Tooltip("series:N", title="Series"),
@@ -217,7 +222,7 @@ def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
         best_rows.append(
             {"price": gg.profit_price, "label": f"best profit: {gg.profit_price:g}", "pixel": 22}
         )
-    best = alt.Chart(_clean(pd.DataFrame(best_rows))).encode(x="price:Q")
+    best = alt.Chart(theme.clean(pd.DataFrame(best_rows))).encode(x="price:Q")
     rule = best.mark_rule(color=BEST_COLOR, strokeDash=[4, 3])
     label = best.mark_text(align="left", dx=4, color=BEST_COLOR, fontSize=11).encode(
         y=alt.Y("pixel:Q", scale=None, axis=None), text="label:N"
@@ -251,11 +256,11 @@ def price_band_chart(
     ``high``, a solid rule at the what-if ``price`` and a dashed one at today's price."""
     scale = alt.Scale(domain=[float(low), float(high)], nice=False, zero=False)
     x = alt.X("low:Q", title="Price", scale=scale)
-    data = _clean(ranges[["label", "low", "high"]].assign(single=ranges["low"] == ranges["high"]))
+    data = theme.clean(ranges[["label", "low", "high"]].assign(single=ranges["low"] == ranges["high"]))
     labels = list(ranges["label"])
     y = alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=220))
     domain = labels or list(RANGE_COLORS)
-    colors = [RANGE_COLORS.get(label, "#7F7F7F") for label in domain]
+    colors = [RANGE_COLORS.get(label, theme.GREY) for label in domain]
     color = alt.Color("label:N", legend=None, scale=alt.Scale(domain=domain, range=colors))
     tooltip = [
         alt.Tooltip("label:N", title="Range"),
@@ -269,8 +274,8 @@ def price_band_chart(
     if current is not None:
         marks.append({"low": float(current), "what": "today's price"})
     rules = (
-        alt.Chart(_clean(pd.DataFrame(marks)))
-        .mark_rule(color="#000000", strokeWidth=2, clip=True)
+        alt.Chart(theme.clean(pd.DataFrame(marks)))
+        .mark_rule(color=theme.BLACK, strokeWidth=2, clip=True)
         .encode(
             x=x,
             strokeDash=alt.StrokeDash(

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from valuegap.pricing.scenarios import METRICS, ScenarioResult, best_per_metric, comparison_frame
+from valuegap.reporting import theme
 
 CHARTED = ("net_value", "value_ratio", "value_gap", "value_advantage", "churn_rate", "revenue_at_risk")
 TODAY = "today"
@@ -33,7 +34,7 @@ def comparison_chart(results: Mapping[str, ScenarioResult]) -> alt.FacetChart:
     the best scenario per outcome is outlined."""
     data = comparison_long(results)
     scenarios = [TODAY, *results]
-    palette = ["#9e9e9e", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+    palette = theme.SERIES
     colors = [palette[i % len(palette)] for i in range(len(scenarios))]
     return (
         alt.Chart(data)
@@ -43,9 +44,9 @@ def comparison_chart(results: Mapping[str, ScenarioResult]) -> alt.FacetChart:
             y=alt.Y("value:Q", title=None),
             color=alt.Color(
                 "scenario:N", title=None, sort=scenarios,
-                scale=alt.Scale(domain=scenarios, range=colors), legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(domain=scenarios, range=colors), legend=theme.legend(orient="bottom"),
             ),
-            stroke=alt.condition(alt.datum.best, alt.value("#D55E00"), alt.value(None)),
+            stroke=alt.condition(alt.datum.best, alt.value(theme.BAD), alt.value(None)),
             strokeWidth=alt.value(3),
             tooltip=[
                 alt.Tooltip("metric:N", title="Outcome"),
