@@ -20,11 +20,14 @@ from valuegap.model.proposition import (
     CLAIM_FIELD_WORDS,
     AccessCost,
     Claim,
+    ClaimForm,
     Proposition,
     parse_proposition,
 )
 
 CLAIM_COLUMNS: tuple[str, ...] = tuple(Claim.model_fields)
+NEEDS_MEASURE = frozenset(form.value for form in ClaimForm) - {"puffery"}  # forms tested on a metric
+NEEDS_COMPETITOR = frozenset({"comparative", "parity"})  # forms tested against a competitor
 ACCESS_COLUMNS: tuple[str, ...] = tuple(AccessCost.model_fields)
 _NUMERIC_CLAIM = ("claimed", "share", "ratio", "tolerance", "money_per_unit", "importance")
 
@@ -364,3 +367,69 @@ def has_unsaved_edits(base: Proposition, editor_data: Any) -> bool:
         return parse_proposition(editor_data.data) != base
     except InvalidInput:
         return True
+
+
+# ----------------------------------------------------------------------------- problems in words
+
+
+def problem_sentences(
+    rows: list[tuple[int, str, str]], labels: dict[str, str], *, row_names: dict[int, str] | None = None
+) -> list[str]:
+    """One sentence per table problem, naming the row and the column by its heading in the table:
+    ``Row 2, Unit: is required``. ``row_names`` names rows otherwise (``{5: "Draft 1"}``)."""
+    said = []
+    for row, column, message in rows:
+        place = (row_names or {}).get(row, f"Row {row}")
+        said.append(f"{place}, {labels.get(column, column)}: {message}" if column else f"{place}: {message}")
+    return said
+
+
+def rows_in_words(table: str, rows: list[tuple[int, str, str]]) -> str:
+    """Where a table's problems are: ``claims table, rows 2 and 4``."""
+    numbers = [str(row) for row in sorted({row for row, _, _ in rows})]
+    listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    return f"{table}, row{'s' if len(numbers) > 1 else ''} {listed}"
+
+
+def not_saved_message(count: int, places: list[str]) -> str:
+    """The save bar's refusal: how many problems and every place that has one, edits kept."""
+    return (
+        f"Not saved: {count} problem{'s' if count != 1 else ''} to fix ({'; '.join(places)}). "
+        "Your edits are kept."
+    )
+
+
+def file_stem(name: str, fallback: str = "proposition") -> str:
+    """A download's file name from a proposition's name: ``"Meal kit (EU)"`` → ``meal-kit--eu``."""
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or fallback
+
+
+def read_tolerance(typed: Any) -> float | None:
+    """A tolerance as a share of the claim ("10%", 0.1); unlike a share of customers, 0% is allowed."""
+    if isinstance(typed, str) and typed.strip().rstrip("%").strip() in {"0", "0.0"}:
+        return 0.0
+    if isinstance(typed, int | float) and not isinstance(typed, bool) and typed == 0:
+        return 0.0
+    return read_share(typed)
+
+
+def claim_from_answers(answers: dict[str, Any], existing_id: str | None, taken: set[str]) -> dict[str, Any]:
+    """One claim as plain data from the guided editor's answers: only the fields its form uses, blanks
+    left out so the model's defaults apply. An edited claim keeps ``existing_id``; a new one without an
+    id gets one made from its copy, unique among ``taken``."""
+    form = answers["form"]
+    keep = {"id", "text", "benefit", "form", "tolerance", "money_per_unit", "importance"}
+    if form in NEEDS_MEASURE:
+        keep |= {"metric", "claimed", "unit", "direction"}
+    if form == "share":
+        keep.add("share")
+    if form in NEEDS_COMPETITOR:
+        keep.add("competitor")
+    if form == "comparative":
+        keep.add("ratio")
+    data = {k: v for k, v in answers.items() if k in keep and v not in (None, "")}
+    if existing_id is not None:
+        data["id"] = existing_id
+    elif "id" not in data:
+        data["id"] = slugify(answers.get("text") or "claim", taken)
+    return data

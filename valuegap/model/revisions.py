@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -251,3 +252,36 @@ def summarize(changes: list[Change], *, limit: int = 4) -> str:
     shown = "; ".join(change.describe() for change in changes[:limit])
     more = f" (+{len(changes) - limit} more)" if len(changes) > limit else ""
     return shown + more
+
+
+ACTION_WORDS = {
+    "create": "Created",
+    "save": "Edited",
+    "restore": "Restored",
+    "import": "Imported",
+    "duplicate": "Copied",
+    "draft from copy": "Added claims drafted from copy",
+}
+
+
+def action_in_words(action: str, summary: str = "") -> str:
+    """How the History tab names what a revision did: "Edited", or for a restore its summary,
+    "Restored version 1"."""
+    if action == "restore" and summary:
+        return summary[:1].upper() + summary[1:]
+    return ACTION_WORDS.get(action, action[:1].upper() + action[1:])
+
+
+def _people(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def conflict_in_words(authors: list[str], version: int, saved_at: datetime, seen_version: int) -> str:
+    """A refused save, said to the one refused: who saved since the version they opened, and what to
+    do. Their changes follow it as :func:`sentences`."""
+    who = _people(sorted(set(authors))) if authors else "Someone else"
+    return (
+        f"Not saved: {who} saved this proposition (version {version}, {saved_at:%Y-%m-%d %H:%M} UTC) "
+        f"after you opened version {seen_version}. Nothing was overwritten: load their version to see "
+        "it, then re-apply your edits."
+    )

@@ -43,6 +43,32 @@ CREATE_PROPOSITION_FORM = "create_proposition"  # form: a new proposition by nam
 IMPORT_PROPOSITION_FORM = "import_proposition"  # form: a proposition from a YAML/JSON file
 
 # --- Propositions ------------------------------------------------------------------------------
+# keyed(…, proposition id): the version the editor shows, which every save is checked against
+SEEN_VERSION = "vg_seen"
+EDITOR_GENERATION = "vg_gen"  # keyed(…, proposition id): bumped by Discard or a restore, redraws the editor
+SAVE_CONFLICT = "vg_conflict"  # keyed(…, proposition id): a refused save (its message, their version)
+# keyed(…, proposition id, seen version, generation): prefix of the editors' keys, keyed(prefix, field)
+EDITOR_WIDGETS = "vg_edit"
+RELOAD_NEWER = "vg_reload"  # keyed(…, widgets prefix): button, load the newer version someone saved
+SAVE_PROPOSITION = "vg_save"  # button
+DISCARD_EDITS = "vg_discard"  # button
+LOAD_THEIRS = "vg_load_theirs"  # button after a refused save
+REPLACE_FROM_FILE_FORM = "replace_from_file"  # form: replace the proposition with a file's content
+GUIDED_PICK = "guided_pick"  # keyed(…, proposition id, seen version): the claim the guided editor edits
+GUIDED_CLAIM = "guided"  # keyed(…, proposition id, seen version, claim id): prefix of its answers' keys
+GUIDED_SAVE = "guided_save"  # keyed(…, proposition id, seen version): button
+# keyed(…, proposition id): the claims drafted from copy (batch, source, drafts)
+COPY_DRAFTS = "vg_copy_drafts"
+COPY_TEXT = "vg_copy_text"  # keyed(…, proposition id): the pasted copy
+COPY_FILE = "vg_copy_file"  # keyed(…, proposition id): the uploaded copy
+COPY_FIND = "vg_copy_find"  # keyed(…, proposition id): button
+COPY_ADD = "vg_copy_add"  # keyed(…, proposition id): button, add the accepted drafts
+DRAFT = "vg_draft"  # keyed(…, proposition id, batch, index): prefix of one draft's widgets
+DRAFT_CARD = "vg_card"  # keyed(…, proposition id, batch, index): one draft's card
+# keyed(…, proposition id, newest version): History's choices, so a new version starts them afresh
+HISTORY_FROM = "hist_from"
+HISTORY_TO = "hist_to"
+HISTORY_RESTORE = "hist_restore"
 
 # --- Evidence ----------------------------------------------------------------------------------
 UPLOADER = "vg_upload"  # widget, keyed(UPLOADER, round): the outcome file uploader

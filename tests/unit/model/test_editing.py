@@ -14,15 +14,21 @@ from valuegap.errors import InvalidInput
 from valuegap.model.editing import (
     CellError,
     access_frame,
+    claim_from_answers,
     claims_frame,
     claims_grid,
+    file_stem,
+    not_saved_message,
     number_text,
+    problem_sentences,
     proposition_data,
     read_claim_cells,
     read_number,
     read_ratio,
     read_share,
+    read_tolerance,
     route_problems,
+    rows_in_words,
     share_text,
     slugify,
 )
@@ -171,3 +177,70 @@ def test_a_share_typed_as_95_is_saved_as_95_percent():
         grid.loc[row, "share"] = typed
         editor = proposition_data(fields_of(prop), access_frame(prop), grid)
         assert parse_proposition(editor.data).claims[row].share == 0.95
+
+
+# ----------------------------------------------------------------------------- problems in words
+
+
+def test_every_table_problem_is_a_sentence_naming_its_row_and_column_heading():
+    rows = [(2, "unit", "is required"), (4, "", "the ID is used twice"), (5, "share", "must be a share")]
+    labels = {"unit": "Unit", "share": "Share of customers"}
+    assert problem_sentences(rows, labels) == [
+        "Row 2, Unit: is required",
+        "Row 4: the ID is used twice",
+        "Row 5, Share of customers: must be a share",
+    ]
+    named = problem_sentences(rows, labels, row_names={5: "Draft 1"})
+    assert named[2] == "Draft 1, Share of customers: must be a share" and named[0].startswith("Row 2")
+
+
+def test_the_refusal_says_how_many_problems_and_every_place():
+    assert rows_in_words("claims table", [(4, "unit", "x")]) == "claims table, row 4"
+    rows = [(4, "unit", "x"), (2, "text", "y"), (4, "share", "z"), (7, "", "w")]
+    assert rows_in_words("claims table", rows) == "claims table, rows 2, 4 and 7"
+    assert (
+        not_saved_message(1, ["Currency"]) == "Not saved: 1 problem to fix (Currency). Your edits are kept."
+    )
+    said = not_saved_message(5, ["Name", "claims table, rows 2 and 4"])
+    assert said == "Not saved: 5 problems to fix (Name; claims table, rows 2 and 4). Your edits are kept."
+
+
+def test_a_download_is_named_after_the_proposition():
+    assert file_stem("Meal-kit subscription (EU)") == "meal-kit-subscription--eu"
+    assert file_stem("  ") == "proposition" and file_stem("***", "offers") == "offers"
+
+
+@pytest.mark.parametrize(
+    ("typed", "tolerance"), [("10%", 0.1), ("0%", 0.0), ("0", 0.0), (" 0.0 % ", 0.0), ("", None)]
+)
+def test_a_tolerance_reads_like_a_share_but_zero_is_allowed(typed, tolerance):
+    assert read_tolerance(typed) == tolerance
+
+
+def test_a_tolerance_above_100_percent_is_refused():
+    with pytest.raises(CellError):
+        read_tolerance("150%")
+
+
+def test_the_guided_editors_answers_keep_only_the_fields_the_form_uses():
+    answers = {
+        "text": "95% of invoices go out on time", "form": "share", "benefit": "time", "metric": "on_time",
+        "claimed": 0.0, "unit": "", "direction": "higher", "share": 0.95, "competitor": "Rival", "ratio": 2.0,
+        "id": "", "tolerance": 0.1, "money_per_unit": None, "importance": 1.0,
+    }  # fmt: skip
+    data = claim_from_answers(answers, None, {"95-of-invoices-go-out-on-time"})
+    assert data == {
+        "id": "95-of-invoices-go-out-on-time-2", "text": answers["text"], "form": "share", "benefit": "time",
+        "metric": "on_time", "claimed": 0.0, "direction": "higher", "share": 0.95, "tolerance": 0.1,
+        "importance": 1.0,
+    }  # fmt: skip
+    comparative = claim_from_answers(dict(answers, form="comparative"), "fast", set())
+    assert (
+        comparative["id"] == "fast" and comparative["ratio"] == 2.0 and comparative["competitor"] == "Rival"
+    )
+    assert "share" not in comparative
+    puffery = claim_from_answers(dict(answers, form="puffery", id="best"), None, set())
+    assert puffery["id"] == "best" and not {"metric", "claimed", "share", "competitor", "ratio"} & set(
+        puffery
+    )
+    assert parse_proposition(dict(sample().to_dict(), claims=[data])).claims[0].share == 0.95

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.conftest import sample, sample_data
 from valuegap.model.proposition import parse_proposition
-from valuegap.model.revisions import Change, diff_propositions, sentences, summarize
+from valuegap.model.revisions import (
+    Change,
+    action_in_words,
+    conflict_in_words,
+    diff_propositions,
+    sentences,
+    summarize,
+)
 
 
 def test_no_changes():
@@ -99,3 +108,25 @@ def test_the_issue_example_reads_as_written():
     before = parse_proposition(sample_data(claims=[claim]))
     after = parse_proposition(sample_data(claims=[dict(claim, claimed=3.0)]))
     assert sentences(diff_propositions(before, after)) == ["Claim 'hours-saved': claimed 2 → 3 hours a week"]
+
+
+def test_history_names_what_each_version_did():
+    assert action_in_words("save") == "Edited"
+    assert action_in_words("restore", "restored version 1") == "Restored version 1"
+    assert (
+        action_in_words("draft from copy", "added 2 claims drafted from copy: a, b")
+        == "Added claims drafted from copy"
+    )
+    assert action_in_words("merge") == "Merge"
+
+
+def test_a_refused_save_names_everyone_who_saved_since_and_what_to_do():
+    when = datetime(2026, 12, 7, 9, 5, tzinfo=UTC)
+    said = conflict_in_words(["bo@example.com"], 2, when, 1)
+    assert said == (
+        "Not saved: bo@example.com saved this proposition (version 2, 2026-12-07 09:05 UTC) after you opened "
+        "version 1. Nothing was overwritten: load their version to see it, then re-apply your edits."
+    )
+    several = conflict_in_words(["cy", "bo", "cy", "al"], 5, when, 2)
+    assert several.startswith("Not saved: al, bo and cy saved this proposition (version 5")
+    assert "{" not in several and "(+" not in several

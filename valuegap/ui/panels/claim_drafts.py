@@ -17,10 +17,28 @@ from typing import Any
 import streamlit as st
 
 from valuegap.errors import ConflictError, InvalidInput, ValueGapError
-from valuegap.model.editing import has_unsaved_edits
-from valuegap.model.proposition import BenefitKind, ClaimForm, Direction, Proposition, parse_proposition
+from valuegap.model.editing import has_unsaved_edits, problem_sentences, route_problems
+from valuegap.model.proposition import (
+    CLAIM_FIELD_WORDS,
+    BenefitKind,
+    ClaimForm,
+    Direction,
+    Proposition,
+    parse_proposition,
+)
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.ui import PageContext, flash
+from valuegap.ui.panels.proposition_history import conflict_text
+from valuegap.ui.state_keys import (
+    COPY_ADD,
+    COPY_DRAFTS,
+    COPY_FILE,
+    COPY_FIND,
+    COPY_TEXT,
+    DRAFT,
+    DRAFT_CARD,
+    keyed,
+)
 from valuegap.wording.checks import RULE_LABELS, check_wording
 from valuegap.wording.drafting import (
     COPY_TYPES,
@@ -32,6 +50,18 @@ from valuegap.wording.drafting import (
 )
 
 DECISIONS = ("Accept", "Edit", "Skip")
+DRAFT_LABELS = {  # a draft's fields by the labels of its Edit form
+    **CLAIM_FIELD_WORDS,
+    "form": "Form",
+    "metric": "Metric",
+    "claimed": "Claimed",
+    "unit": "Unit",
+    "direction": "Better is",
+    "benefit": "Benefit",
+    "share": "Share",
+    "competitor": "Competitor",
+    "ratio": "Ratio",
+}
 FORM_HELP = {
     ClaimForm.average: "average",
     ClaimForm.median: "median (typical customer)",
@@ -45,10 +75,6 @@ PLACEHOLDER = (
     "Paste the landing page, ad or sales deck here, e.g.\n"
     "Saves you 5 hours of admin every week on average. 95% of orders arrive within 30 minutes."
 )
-
-
-def _state_key(proposition_id: int) -> str:
-    return f"vg_copy_drafts_{proposition_id}"
 
 
 def claim_drafts(
@@ -71,21 +97,21 @@ def claim_drafts(
     left, right = st.columns([3, 2])
     text = left.text_area(
         "Paste your copy",
-        key=f"vg_copy_text_{proposition_id}",
+        key=keyed(COPY_TEXT, proposition_id),
         height=140,
         placeholder=PLACEHOLDER,
     )
     upload = right.file_uploader(
         "…or upload it (.txt, .md, .html, .docx)",
         type=[kind for kind in COPY_TYPES if kind != "markdown"],
-        key=f"vg_copy_file_{proposition_id}",
+        key=keyed(COPY_FILE, proposition_id),
         max_upload_size=MAX_COPY_BYTES >> 20,
     )
     if st.button(
-        "Find claims in the copy", icon=":material/manage_search:", key=f"vg_copy_find_{proposition_id}"
+        "Find claims in the copy", icon=":material/manage_search:", key=keyed(COPY_FIND, proposition_id)
     ):
         _find(proposition_id, text, upload)
-    pending = st.session_state.get(_state_key(proposition_id))
+    pending = st.session_state.get(keyed(COPY_DRAFTS, proposition_id))
     if pending is None:
         return
     batch, source, drafts = pending
@@ -99,7 +125,7 @@ def claim_drafts(
         return
     st.markdown(f"**{len(drafts)} draft{'s' if len(drafts) != 1 else ''}** from {escape_markdown(source)}")
     chosen = [_review(proposition_id, batch, index, draft) for index, draft in enumerate(drafts)]
-    accepted = [draft for draft in chosen if draft is not None]
+    accepted = [(number, draft) for number, draft in enumerate(chosen, start=1) if draft is not None]
     _add_bar(ctx, proposition_id, seen, base, editor_data, accepted, on_saved)
 
 
@@ -117,7 +143,7 @@ def _find(proposition_id: int, text: str, upload: Any) -> None:
         st.error("Paste some copy or upload a file first.", icon=":material/error:")
         return
     batch = hashlib.sha256(f"{source}\0{copy}".encode()).hexdigest()[:10]
-    st.session_state[_state_key(proposition_id)] = (batch, source, tuple(draft_claims(copy)))
+    st.session_state[keyed(COPY_DRAFTS, proposition_id)] = (batch, source, tuple(draft_claims(copy)))
 
 
 def _summary(draft: ClaimDraft) -> str:
@@ -145,8 +171,8 @@ def _summary(draft: ClaimDraft) -> str:
 def _review(proposition_id: int, batch: str, index: int, draft: ClaimDraft) -> ClaimDraft | None:
     """One draft's card: the sentence, the draft, accept/edit/skip, the wording flags beside it.
     Returns the draft to add (edited when chosen so), or None when skipped or undecided."""
-    key = f"vg_draft_{proposition_id}_{batch}_{index}"
-    with st.container(border=True, key=f"vg_card_{proposition_id}_{batch}_{index}"):
+    key = keyed(DRAFT, proposition_id, batch, index)
+    with st.container(border=True, key=keyed(DRAFT_CARD, proposition_id, batch, index)):
         main, flags_col = st.columns([3, 2])
         flags_slot = flags_col.empty()
         with main:
@@ -157,7 +183,7 @@ def _review(proposition_id: int, batch: str, index: int, draft: ClaimDraft) -> C
                 DECISIONS,
                 index=None,
                 horizontal=True,
-                key=f"{key}_decision",
+                key=keyed(key, "decision"),
                 label_visibility="collapsed",
                 help=f"Drafted by the rule {draft.rule} (confidence {draft.confidence:.0%})",
             )
@@ -171,26 +197,28 @@ def _review(proposition_id: int, batch: str, index: int, draft: ClaimDraft) -> C
 def _edit(key: str, draft: ClaimDraft) -> ClaimDraft:
     forms = [form.value for form in ClaimForm]
     cols = st.columns([2, 3, 2, 2, 2])
-    form = cols[0].selectbox("Form", forms, index=forms.index(draft.form.value), key=f"{key}_form")
-    metric = cols[1].text_input("Metric", draft.metric or "", max_chars=80, key=f"{key}_metric")
-    claimed = cols[2].number_input("Claimed", value=draft.claimed, key=f"{key}_claimed", format="%g")
-    unit = cols[3].text_input("Unit", draft.unit, max_chars=40, key=f"{key}_unit")
+    form = cols[0].selectbox("Form", forms, index=forms.index(draft.form.value), key=keyed(key, "form"))
+    metric = cols[1].text_input("Metric", draft.metric or "", max_chars=80, key=keyed(key, "metric"))
+    claimed = cols[2].number_input("Claimed", value=draft.claimed, key=keyed(key, "claimed"), format="%g")
+    unit = cols[3].text_input("Unit", draft.unit, max_chars=40, key=keyed(key, "unit"))
     directions = [d.value for d in Direction]
     direction = cols[4].selectbox(
-        "Better is", directions, index=directions.index(draft.direction.value), key=f"{key}_direction"
+        "Better is", directions, index=directions.index(draft.direction.value), key=keyed(key, "direction")
     )
     cols = st.columns([2, 3, 2, 2, 2])
     benefits = [b.value for b in BenefitKind]
     benefit = cols[0].selectbox(
-        "Benefit", benefits, index=benefits.index(draft.benefit.value), key=f"{key}_benefit"
+        "Benefit", benefits, index=benefits.index(draft.benefit.value), key=keyed(key, "benefit")
     )
     share = cols[2].number_input(
-        "Share", value=draft.share, min_value=0.0, max_value=1.0, key=f"{key}_share", format="%g",
+        "Share", value=draft.share, min_value=0.0, max_value=1.0, key=keyed(key, "share"), format="%g",
         help="For share claims: 0.95 = 95% of customers",
     )  # fmt: skip
-    competitor = cols[1].text_input("Competitor", draft.competitor or "", max_chars=120, key=f"{key}_rival")
+    competitor = cols[1].text_input(
+        "Competitor", draft.competitor or "", max_chars=120, key=keyed(key, "rival")
+    )
     ratio = cols[3].number_input(
-        "Ratio", value=draft.ratio, min_value=0.0, key=f"{key}_ratio", format="%g",
+        "Ratio", value=draft.ratio, min_value=0.0, key=keyed(key, "ratio"), format="%g",
         help="Ours ÷ theirs for comparative claims: 2 = 2×",
     )  # fmt: skip
     return dataclasses.replace(
@@ -234,7 +262,7 @@ def _add_bar(
     seen: int,
     base: Proposition,
     editor_data: Any,
-    accepted: list[ClaimDraft],
+    accepted: list[tuple[int, ClaimDraft]],
     on_saved: Callable[[int], None],
 ) -> None:
     count = len(accepted)
@@ -246,7 +274,7 @@ def _add_bar(
         type="primary",
         icon=":material/playlist_add:",
         disabled=count == 0 or unsaved,
-        key=f"vg_copy_add_{proposition_id}",
+        key=keyed(COPY_ADD, proposition_id),
     )
     if unsaved:
         cols[1].caption("Save or discard your changes to the claims above first: adding saves a new version.")
@@ -256,7 +284,7 @@ def _add_bar(
         return
     ids = {claim.id for claim in base.claims}
     claims = []
-    for draft in accepted:
+    for _, draft in accepted:
         claim = draft.to_claim(ids)
         ids.add(claim.id)
         claims.append(claim.model_dump(mode="json", exclude_none=True))
@@ -265,13 +293,10 @@ def _add_bar(
     try:
         updated = parse_proposition(data)
     except InvalidInput as error:
-        first_new = len(base.claims) + 1
+        said = _draft_problems(error, len(base.claims), accepted)
+        count = f"{len(said)} problem{'s' if len(said) != 1 else ''}"
         st.error(
-            escape_markdown(
-                f"Not added: {len(error.problems)} problem{'s' if len(error.problems) != 1 else ''} in the "
-                f"edited drafts (claims {first_new} and after are the new ones): "
-                + "; ".join(str(problem) for problem in error.problems)
-            ),
+            escape_markdown(f"Not added: {count} in the edited drafts: " + "; ".join(said)),
             icon=":material/error:",
         )
         return
@@ -282,9 +307,17 @@ def _add_bar(
             + ", ".join(claim["id"] for claim in claims),
         )  # fmt: skip
     except ConflictError as error:
-        st.error(escape_markdown(error.message), icon=":material/sync_problem:")
+        st.error(conflict_text(ctx, proposition_id, seen, error), icon=":material/sync_problem:")
         return
-    st.session_state.pop(_state_key(proposition_id), None)
+    st.session_state.pop(keyed(COPY_DRAFTS, proposition_id), None)
     on_saved(saved.version)
     flash(f"Added {count} claim{'s' if count != 1 else ''} from the copy: version {saved.version}.")
     st.rerun()
+
+
+def _draft_problems(error: InvalidInput, existing: int, accepted: list[tuple[int, ClaimDraft]]) -> list[str]:
+    """Every problem of the accepted drafts, each naming its draft ("Draft 2, Share: is required")."""
+    names = {existing + position: f"Draft {number}" for position, (number, _) in enumerate(accepted, start=1)}
+    rows = route_problems(error.problems).claims
+    others = [problem.in_words for problem in error.problems if not problem.path.startswith("claims[")]
+    return problem_sentences(rows, DRAFT_LABELS, row_names=names) + others

@@ -18,32 +18,34 @@ import streamlit as st
 
 from valuegap.errors import ConflictError, InvalidInput
 from valuegap.model.editing import (
+    NEEDS_COMPETITOR,
+    NEEDS_MEASURE,
     CellError,
+    claim_from_answers,
     has_unsaved_edits,
     number_text,
     read_claim_cells,
     read_number,
     read_ratio,
     read_share,
+    read_tolerance,
     share_text,
-    slugify,
 )
 from valuegap.model.proposition import (
     BENEFIT_WORDS,
     DIRECTION_WORDS,
     FORM_WORDS,
     Claim,
-    ClaimForm,
     Proposition,
     parse_proposition,
 )
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.ui import PageContext, flash
+from valuegap.ui.panels.proposition_history import conflict_text
+from valuegap.ui.state_keys import GUIDED_CLAIM, GUIDED_PICK, GUIDED_SAVE, keyed
 from valuegap.wording.checks import RULE_LABELS, check_wording
 
 NEW = "__new__"
-NEEDS_MEASURE = {form.value for form in ClaimForm} - {"puffery"}
-NEEDS_COMPETITOR = {"comparative", "parity"}
 FORM_HINTS = {
     "average": "Tested on the mean outcome across customers.",
     "median": "Tested on the typical (middle) customer.",
@@ -73,10 +75,10 @@ def claim_editor(
         "Claim to edit",
         [NEW, *ids],
         format_func=lambda c: "A new claim" if c == NEW else f"{c} · {_cut(texts[c])}",
-        key=f"guided_pick_{proposition_id}_{seen}",
+        key=keyed(GUIDED_PICK, proposition_id, seen),
     )
     claim = None if choice == NEW else base.claim(choice)
-    key = f"guided_{proposition_id}_{seen}_{choice}"
+    key = keyed(GUIDED_CLAIM, proposition_id, seen, choice)
     left, right = st.columns([2, 1], gap="medium")
     with left:
         values, typo = _fields(key, claim)
@@ -90,7 +92,8 @@ def _cut(text: str, limit: int = 60) -> str:
 
 
 def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, str]]:
-    """The claim's fields as asked in words; returns the values and the cells that cannot be read."""
+    """The claim's fields as asked in words; returns the values and, for each answer that cannot be
+    read, why (naming its question)."""
     values: dict[str, Any] = {}
     typo: dict[str, str] = {}
     values["text"] = st.text_area(
@@ -98,7 +101,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
         claim.text if claim else "",
         max_chars=500,
         height=80,
-        key=f"{key}_text",
+        key=keyed(key, "text"),
         placeholder="e.g. 95% of orders arrive within 30 minutes",
     ).strip()
     forms = list(FORM_WORDS)
@@ -108,7 +111,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
         forms,
         index=forms.index(claim.form.value) if claim else 0,
         format_func=FORM_WORDS.__getitem__,
-        key=f"{key}_form",
+        key=keyed(key, "form"),
     )
     values["form"] = form
     st.caption(FORM_HINTS[form])
@@ -117,23 +120,23 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
         benefits,
         index=benefits.index(claim.benefit.value) if claim else 0,
         format_func=BENEFIT_WORDS.__getitem__,
-        key=f"{key}_benefit",
+        key=keyed(key, "benefit"),
     )
 
     def number(label: str, field: str, reader: Callable[[Any], float | None], shown: str, **kw: Any) -> None:
-        typed = st.text_input(label, shown, key=f"{key}_{field}", **kw)
+        typed = st.text_input(label, shown, key=keyed(key, field), **kw)
         try:
             values[field] = reader(typed)
         except CellError as exc:
-            typo[field] = str(exc)
-            st.error(escape_markdown(f"{label} {exc}"), icon=":material/error:")
+            typo[field] = f"{label} {exc}"
+            st.error(escape_markdown(typo[field]), icon=":material/error:")
 
     if form in NEEDS_MEASURE:
         values["metric"] = st.text_input(
             "What is measured?",
             claim.metric or "" if claim else "",
             max_chars=80,
-            key=f"{key}_metric",
+            key=keyed(key, "metric"),
             help="The outcome's name in your evidence, e.g. minutes_to_delivery",
         ).strip()
         cols = st.columns(2, vertical_alignment="bottom")
@@ -142,7 +145,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
                    number_text(claim.claimed) if claim else "", placeholder="e.g. 30")  # fmt: skip
         with cols[1]:
             values["unit"] = st.text_input(
-                "In what unit?", claim.unit if claim else "", max_chars=40, key=f"{key}_unit",
+                "In what unit?", claim.unit if claim else "", max_chars=40, key=keyed(key, "unit"),
                 placeholder="e.g. minutes",
             ).strip()  # fmt: skip
         directions = list(DIRECTION_WORDS)
@@ -152,7 +155,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
             index=directions.index(claim.direction.value) if claim else 0,
             format_func=DIRECTION_WORDS.__getitem__,
             horizontal=True,
-            key=f"{key}_direction",
+            key=keyed(key, "direction"),
         )
     if form == "share":
         number("What share of customers must reach it?", "share", read_share,
@@ -164,7 +167,7 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
                 "Which competitor does it compare with?",
                 claim.competitor or "" if claim else "",
                 max_chars=120,
-                key=f"{key}_competitor",
+                key=keyed(key, "competitor"),
             ).strip()
         if form == "comparative":
             with cols[1]:
@@ -175,11 +178,11 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
         with cols[0]:
             values["id"] = st.text_input(
                 "ID (names it in reports and links)", claim.id if claim else "", max_chars=40,
-                key=f"{key}_id", disabled=claim is not None, placeholder="made from the copy",
+                key=keyed(key, "id"), disabled=claim is not None, placeholder="made from the copy",
             ).strip()  # fmt: skip
         with cols[1]:
             shown = share_text(claim.tolerance) if claim else "10%"
-            number("How far short still counts as kept?", "tolerance", _read_tolerance, shown,
+            number("How far short still counts as kept?", "tolerance", read_tolerance, shown,
                    help="A share of the claim, e.g. 10%")  # fmt: skip
         cols = st.columns(2, vertical_alignment="bottom")
         with cols[0]:
@@ -189,13 +192,6 @@ def _fields(key: str, claim: Claim | None) -> tuple[dict[str, Any], dict[str, st
         with cols[1]:
             number("Importance", "importance", read_number, number_text(claim.importance) if claim else "1")
     return values, typo
-
-
-def _read_tolerance(typed: Any) -> float | None:
-    """A tolerance as a share of the claim ("10%", 0.1); unlike a share of customers, 0% is allowed."""
-    if isinstance(typed, str) and typed.strip().rstrip("%").strip() in {"0", "0.0"}:
-        return 0.0
-    return read_share(typed)
 
 
 def _wording(values: dict[str, Any], typo: dict[str, str]) -> None:
@@ -224,26 +220,6 @@ def _wording(values: dict[str, Any], typo: dict[str, str]) -> None:
     )
 
 
-def _claim_data(values: dict[str, Any], claim: Claim | None, base: Proposition) -> dict[str, Any]:
-    """The claim as plain data: only the fields its form uses, blanks left out so defaults apply."""
-    form = values["form"]
-    keep = {"id", "text", "benefit", "form", "tolerance", "money_per_unit", "importance"}
-    if form in NEEDS_MEASURE:
-        keep |= {"metric", "claimed", "unit", "direction"}
-    if form == "share":
-        keep.add("share")
-    if form in NEEDS_COMPETITOR:
-        keep.add("competitor")
-    if form == "comparative":
-        keep.add("ratio")
-    data = {k: v for k, v in values.items() if k in keep and v not in (None, "")}
-    if claim is not None:
-        data["id"] = claim.id
-    elif "id" not in data:
-        data["id"] = slugify(values.get("text") or "claim", {c.id for c in base.claims})
-    return data
-
-
 def _save(
     ctx: PageContext,
     proposition_id: int,
@@ -261,7 +237,7 @@ def _save(
     cols = [bar, bar]
     pressed = cols[0].button(
         label, type="primary", icon=":material/add_task:", disabled=unsaved or not values.get("text"),
-        key=f"guided_save_{proposition_id}_{seen}",
+        key=keyed(GUIDED_SAVE, proposition_id, seen),
     )  # fmt: skip
     if unsaved:
         cols[1].caption("Save or discard the changes above first: adding a claim saves a new version.")
@@ -270,14 +246,11 @@ def _save(
     if not pressed:
         return
     if typo:
-        st.error(
-            escape_markdown("Not saved: " + "; ".join(typo.values()) if len(typo) == 1 else
-                            f"Not saved: {len(typo)} answers to fix, shown beside each."),
-            icon=":material/error:",
-        )  # fmt: skip
+        answers = "" if len(typo) == 1 else f"{len(typo)} answers to fix, also shown beside each: "
+        st.error(escape_markdown("Not saved: " + answers + "; ".join(typo.values())), icon=":material/error:")
         return
     data = base.to_dict()
-    new = _claim_data(values, claim, base)
+    new = claim_from_answers(values, claim.id if claim else None, {c.id for c in base.claims})
     if claim is None:
         data["claims"] = [*data.get("claims", []), new]
         position = len(data["claims"])
@@ -296,7 +269,7 @@ def _save(
     try:
         saved = ctx.store.save(proposition_id, proposition, seen_version=seen, actor=ctx.actor)
     except ConflictError as exc:
-        st.error(escape_markdown(exc.message), icon=":material/sync_problem:")
+        st.error(conflict_text(ctx, proposition_id, seen, exc), icon=":material/sync_problem:")
         return
     on_saved(saved.version)
     flash(f"{'Added' if claim is None else 'Saved'} claim '{new['id']}' as version {saved.version}.")

@@ -1,5 +1,5 @@
 """The Propositions page's History tab: every version with what changed in sentences, a comparison of
-any two versions, and restore.
+any two versions, and restore; and a refused save's message, which names the versions in between.
 
 The comparison starts at the two newest versions every time a version is added (a save, a restore, an
 import): its choices are keyed by the newest version, so a choice made earlier never pins it to old
@@ -10,48 +10,48 @@ goes through ``escape_markdown``, so it is never read as markdown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
-import pandas as pd
 import streamlit as st
 
-from valuegap.model.revisions import Change, diff_propositions, sentences
+from valuegap.errors import ConflictError
+from valuegap.model.revisions import action_in_words, conflict_in_words, diff_propositions, sentences
 from valuegap.reporting.formatting import escape_markdown
+from valuegap.store import StoredProposition
 from valuegap.ui import PageContext, flash
-
-ACTION_WORDS = {
-    "create": "Created",
-    "save": "Edited",
-    "restore": "Restored",
-    "import": "Imported",
-    "duplicate": "Copied",
-}
+from valuegap.ui.state_keys import HISTORY_FROM, HISTORY_RESTORE, HISTORY_TO, keyed
 
 
-def changes_frame(changes: list[Change]) -> pd.DataFrame:
-    """One sentence per change, in a table (so user text is never read as markdown)."""
-    return pd.DataFrame({"What changed": sentences(changes)}, dtype="object")
+def _bullets(said: list[str]) -> str:
+    """Sentences as a markdown list that wraps (a table would cut long ones); user text escaped."""
+    return "\n".join(f"- {escape_markdown(sentence)}" for sentence in said)
 
 
-def _bullets(said: list[str]) -> None:
-    """Sentences as a list that wraps (a table would cut long ones); user text escaped."""
-    st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in said))
+def conflict_text(ctx: PageContext, proposition_id: int, seen: int, error: ConflictError) -> str:
+    """A refused save in words, as markdown for ``st.error``: who saved since the version ``seen``,
+    when, and every change they made as a sentence."""
+    authors = [r.changed_by for r in ctx.store.revisions(proposition_id) if r.version > seen]
+    current = cast(StoredProposition, error.current)
+    headline = escape_markdown(conflict_in_words(authors, current.version, current.updated_at, seen))
+    said = sentences(error.changes)
+    return headline + (f" Their changes:\n\n{_bullets(said)}" if said else "")
 
 
 def history(ctx: PageContext, proposition_id: int, seen: int, on_restored: Callable[[int], None]) -> None:
+    """The tab. ``seen`` is the version the editor shows (a restore is checked against it);
+    ``on_restored`` is told the version a restore saved."""
     revisions = ctx.store.revisions(proposition_id)  # newest first
     with st.container(height=min(120 + 90 * len(revisions), 420)):
         for index, revision in enumerate(revisions):
             previous = revisions[index + 1].proposition if index + 1 < len(revisions) else None
             said = sentences(diff_propositions(previous, revision.proposition)) if previous else []
-            what = ACTION_WORDS.get(revision.action, revision.action.capitalize())
-            if revision.action == "restore":
-                what = revision.summary[:1].upper() + revision.summary[1:]
             st.markdown(
                 f"**Version {revision.version}** · {revision.changed_at:%Y-%m-%d %H:%M} UTC · "
-                f"{escape_markdown(revision.changed_by)} · {escape_markdown(what)}"
+                f"{escape_markdown(revision.changed_by)} · "
+                f"{escape_markdown(action_in_words(revision.action, revision.summary))}"
             )
             if said:
-                _bullets(said)
+                st.markdown(_bullets(said))
             else:
                 st.caption("First version" if previous is None else "No changes")
     versions = [revision.version for revision in revisions]
@@ -62,12 +62,14 @@ def history(ctx: PageContext, proposition_id: int, seen: int, on_restored: Calla
     newest = versions[0]
     st.markdown("**Compare versions**")
     cols = st.columns(2)
-    older = cols[0].selectbox("From version", versions, index=1, key=f"hist_from_{proposition_id}_{newest}")
-    newer = cols[1].selectbox("To version", versions, index=0, key=f"hist_to_{proposition_id}_{newest}")
+    older = cols[0].selectbox(
+        "From version", versions, index=1, key=keyed(HISTORY_FROM, proposition_id, newest)
+    )
+    newer = cols[1].selectbox("To version", versions, index=0, key=keyed(HISTORY_TO, proposition_id, newest))
     changes = diff_propositions(by_version[older].proposition, by_version[newer].proposition)
     if changes:
         with st.container(border=True):
-            _bullets(sentences(changes))
+            st.markdown(_bullets(sentences(changes)))
     else:
         st.caption("These two versions are the same.")
     if not ctx.actor.can_edit:
@@ -75,11 +77,15 @@ def history(ctx: PageContext, proposition_id: int, seen: int, on_restored: Calla
     st.markdown("**Restore**")
     cols = st.columns([2, 2, 3], vertical_alignment="center")
     target = cols[0].selectbox(
-        "Version to restore", versions[1:], key=f"hist_restore_{proposition_id}_{newest}",
+        "Version to restore", versions[1:], key=keyed(HISTORY_RESTORE, proposition_id, newest),
         label_visibility="collapsed",
     )  # fmt: skip
     if cols[1].button(f"Restore version {target}", icon=":material/history:"):
-        restored = ctx.store.restore(proposition_id, target, seen_version=seen, actor=ctx.actor)
+        try:
+            restored = ctx.store.restore(proposition_id, target, seen_version=seen, actor=ctx.actor)
+        except ConflictError as exc:
+            st.error(conflict_text(ctx, proposition_id, seen, exc), icon=":material/sync_problem:")
+            return
         on_restored(restored.version)
         flash(f"Restored version {target} as version {restored.version}.")
         st.rerun()
