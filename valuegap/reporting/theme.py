@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -45,6 +46,7 @@ MAX_MARKS = 5_000  # charts take aggregated data: one row per claim, bin, price 
 # Charts with a row per claim, segment or item set a row's height, whatever the axes take: a fixed
 # chart height includes the axes once Streamlit fits the chart to its column, so three rows got 45 px.
 ROW = alt.Step(36)
+LegendSide = Literal["left", "right", "top", "bottom"]
 LEGEND_LABEL_LIMIT = 0  # legends show their labels whole ("not testable" was cut at Vega's default)
 
 
@@ -54,9 +56,9 @@ def color_scale(colors: Mapping[str, str], domain: Sequence[str] | None = None) 
     return alt.Scale(domain=labels, range=[colors.get(label, GREY) for label in labels])
 
 
-def legend(title: str | None = None, **options: object) -> alt.Legend:
+def legend(title: str | None = None, *, orient: LegendSide = "right") -> alt.Legend:
     """A legend whose labels are never cut."""
-    return alt.Legend(title=title, labelLimit=LEGEND_LABEL_LIMIT, **options)
+    return alt.Legend(title=title, labelLimit=LEGEND_LABEL_LIMIT, orient=orient)
 
 
 def clean(frame: pd.DataFrame) -> pd.DataFrame:
