@@ -125,3 +125,10 @@ COMPETITOR_CLAIMS_DOWNLOADS = "competitor_claims"
 # --- Pricing -----------------------------------------------------------------------------------
 
 # --- Share -------------------------------------------------------------------------------------
+NEW_SHARE_LINK = "vg_new_share"  # (link id, address) of the link just made, shown until it is revoked
+SHARE_FORM = "vg_share_form"  # form: a new share link
+SHARE_TABLE = "vg_share_table"  # the table of links (its selected row)
+SHARE_TABLE_DOWNLOADS = "share_links"  # the table's CSV/Excel buttons
+REVOKE_SHARE_LINK = "vg_revoke"  # keyed(…, link id): button
+MOVE_SHARE_LINK = "vg_move"  # keyed(…, link id): button, move the link to the current evidence
+SHARE_REPORT = "vg_share_report"  # the stakeholder report's download buttons
