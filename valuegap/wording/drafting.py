@@ -24,17 +24,23 @@ grammar the wording checks use (``valuegap.wording.checks``), so "R$ 30", "10k",
 - ``up_to``: "up to" (not "up to date", "sign up to", ...) before the number.
 - ``median``: "typical", "typically", "median".
 - ``average``: "on average", "average", and any other number that is a promised outcome.
-- ``puffery``: no number, but a superlative or a boast ("the best", "#1", "effortless").
+- ``puffery``: no number, but a superlative or a boast ("the best", "#1", "effortless", "our most
+  luxurious", "Britain's greenest", "highest-rated"; "most hotels" is a quantifier, not a boast).
 
 Direction: reducing and speed words ("cuts", "reduces", "lower", "fewer", "less", "faster",
-"sooner", "within", "in under", "takes") make it ``lower``. A reduction *by* an amount is drafted as a
-change of the thing reduced, negative: "cuts your bill by 40%" → ``bill_change_pct`` = −40, lower
-(the claim holds when the change is at or below −40%), so the sign, the metric and the direction
-agree. A level reached ("within 30 minutes", "in 2 days") is drafted as that level, lower. Savings
-and gains ("saves 5 hours", "earn 4%") are ``higher``.
+"sooner", "early", "within", "in under", "takes") make it ``lower``; a ceiling ("no more than 5
+days", "never wait more than 2 minutes", "at most") is ``lower`` and "2,500 *more* steps"
+``higher``. A reduction *by* an amount is drafted as a change of the thing reduced, negative: "cuts
+your bill by 40%" → ``bill_change_pct`` = −40, lower (the claim holds when the change is at or below
+−40%), so the sign, the metric and the direction agree. A level reached ("within 30 minutes", "in 2
+days") is drafted as that level, lower. Savings and gains ("saves 5 hours", "earn 4%") are ``higher``.
 
-Numbers that are not promised outcomes are left out: years, ranks, "24/7", prices ("from $9 a
-month"), thresholds ("orders over $50") and counts of customers ("join 10,000 teams").
+Numbers may be written as words before a unit ("two levels", "three days sooner"; not "one").
+Numbers that are not promised outcomes are left out: years, ranks, "24/7", names ("5G"), prices
+("from $9 a month"), thresholds ("orders over $50"), counts of customers ("join 10,000 teams") and
+bare counts of things with no word that makes them an outcome ("we operate 40 warehouses", "up to
+four screens": a plan's allowance); a measure ("600 calories"), a period ("a month"), "on average",
+"more", or a verb of change or reach ("in 3 clicks") makes a count an outcome.
 """
 
 from __future__ import annotations
@@ -456,7 +462,7 @@ _POPULATION = (
     r"people|participants?|respondents?|players?|viewers?|listeners?|shoppers?|buyers?|renters?|"
     r"borrowers?|applicants?|applications?|claims?|loans?|payments?|transfers?|invoices?|meals?|boxes|"
     r"kits?|rides?|trips?|bookings?|reservations?|searches|issues|questions|queries|cases|sessions|"
-    r"workouts?|parents|owners|sellers|freelancers|shops|stores|restaurants|installations|installs|"
+    r"workouts?|parents|owners|women|men|children|adults|kids|sellers|freelancers|shops|stores|restaurants|installations|installs|"
     r"repairs|jobs|projects|signups|sign-ups|accounts|cardholders|savers|investors|athletes|runners|"
     r"gym-goers|diners|cooks|readers|fans|homebuyers|agents|employees|staff|nurses|doctors|dentists|"
     r"the\s+time"
@@ -481,6 +487,25 @@ _WORD_NUMBERS = {
     "twenty": 20,
     "hundred": 100,
 }
+_COUNTED_WORDS = {
+    **{word: value for word, value in _WORD_NUMBERS.items() if 2 <= value <= 10},
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+}
+# "two levels", "three days": a number word before a word (not "one", which is mostly an article, and not
+# "five-star", "two-thirds", "two times" or a fraction, which other rules read)
+_WORD_NUMBER = re.compile(
+    rf"(?<![\w-])({'|'.join(_COUNTED_WORDS)})(?=\s+[A-Za-z])(?!\s+(?:times|out\s+of|in\s+(?:{'|'.join(_WORD_NUMBERS)})"
+    r")(?!\w))",
+    re.IGNORECASE,
+)
 _WORD_FRACTION = re.compile(
     r"(?<!\w)(one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:out\s+of|in)\s+(two|three|four|five|"
     r"six|seven|eight|nine|ten|twenty|hundred)(?!\w)",
@@ -499,6 +524,7 @@ _DOWN_ADJECTIVES = {
     "sooner": "time",
     "shorter": "time",
     "earlier": "time",
+    "early": "time",
     "cheaper": "cost",
     "less": "less",
     "fewer": "fewer",
@@ -539,6 +565,21 @@ _CUT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# A superlative is "the/our/Britain's" + "most <adjective>" or "<adjective>-est" ("our most luxurious
+# cream", "Britain's greenest supplier", "the UK's highest-rated"); without the determiner "most" is a
+# quantifier ("most hotels") and words that merely end in -est are no superlatives ("interest", "latest").
+_NOT_SUPERLATIVE = (
+    r"interest|request|harvest|forest|honest|modest|latest|guest|test|contest|invest|west|rest|nest|chest|"
+    r"digest|suggest|protest|arrest|manifest|quest|conquest|pest|vest|zest|crest|earnest|priest|behest|"
+    r"bequest|inquest|midwest|attest|detest|unrest|everest|biggest\s+(?:\w+\s+)?(?:sale|deal)s?"
+)
+_DETERMINER = r"(?:the|our|its|their|britain'?s|america'?s|europe'?s|world'?s|[a-z]+['’]s)"
+_SUPERLATIVE = re.compile(
+    rf"(?<![\w-]){_DETERMINER}\s+(?:(?:very|single|all-?time|new|\w+-?)\s+)?"
+    rf"(?:most\s+[a-z]{{4,}}|(?!(?:{_NOT_SUPERLATIVE})(?![\w-]))[a-z]{{2,}}est(?:-[a-z]+)?)(?![\w])"
+    r"|(?<![\w-])(?:top|highest|best|most|fastest|lowest)-(?:rated|reviewed|selling|loved|ranked|growing)(?![\w-])",
+    re.IGNORECASE,
+)
 _UP_TO_CUES = re.compile(
     rf"{_UP_TO.pattern}|(?<!\w)as\s+(?:little|low|much|many|few|short|quick)\s+as(?!\w)", re.IGNORECASE
 )
@@ -639,7 +680,7 @@ _METRIC_STOP = frozenset(
     re.findall(
         r"\S+",
         "average averages typical typically median usual approximately around roughly say says said "
-        "report reported agree tell told customers users clients members people subscribers",
+        "report reported agree tell told customers users clients members people subscribers never",
     )
 )
 
@@ -693,7 +734,8 @@ def _currency_of(written: str, after: str) -> str:
 def _values(sentence: str) -> list[_Value]:
     """The numbers of the sentence that may be promised outcomes, with their units, in text order."""
     found: list[_Value] = []
-    numbers = _numbers(sentence)
+    numbers = _numbers(sentence) + _word_numbers(sentence)
+    numbers.sort(key=lambda number: number.start)
     skip_until = -1
     for number in numbers:
         if number.start < skip_until or not number.counts:
@@ -707,8 +749,8 @@ def _values(sentence: str) -> list[_Value]:
         if re.match(r"^\s*/\s*7|^\s*-\s*\d|^\s*:\s*\d", after) or re.search(r"[\d/:-]\s*$", before):
             continue  # 24/7, phone numbers, times of day, ranges' second half
         promotion = number.percent and re.match(r"(?i)^\s*(?:off|discount)(?!\w)", after)
-        if re.match(r"0\d", written) or promotion:
-            continue  # phone numbers and codes; "60% off" is a promotion, not an outcome
+        if re.match(r"0\d", written) or promotion or re.match(r"G(?![\w-])", after):
+            continue  # phone numbers and codes; "60% off" is a promotion, not an outcome; "5G" a name
         if re.search(r"(?i)\dk$", written) and re.match(
             r"(?i)^\s*(?:time|run|race|pb|pr|training)(?!\w)", after
         ):
@@ -753,6 +795,15 @@ def _values(sentence: str) -> list[_Value]:
     return found
 
 
+def _word_numbers(sentence: str) -> list[_Number]:
+    """Numbers written as words before another word ("two levels", "three days sooner")."""
+    found = []
+    for match in _WORD_NUMBER.finditer(sentence):
+        value = Decimal(_COUNTED_WORDS[match.group(1).lower()])
+        found.append(_Number(match.start(), match.end(), ((value, 0, 1.0),)))
+    return found
+
+
 def _unit_after(sentence: str, end: int, currency: str) -> tuple[str, int]:
     """The unit word written after a number ("5 hours", "2-day", "450 kWh"), and where it ends."""
     position = end
@@ -767,7 +818,12 @@ def _unit_after(sentence: str, end: int, currency: str) -> tuple[str, int]:
         if lower in _UNIT_SKIP:
             position += match.end()
             continue
-        if lower in _TIME_UNITS:
+        modifier = (
+            word.isupper()
+            and len(word) > 1
+            and re.match(rf"\s+(?:{_POPULATION})(?!\w)", sentence[position + match.end() :], re.IGNORECASE)
+        )
+        if lower in _TIME_UNITS and not modifier:  # "HR teams" is no number of hours
             return _TIME_UNITS[lower], position + match.end()
         if lower in _STOP or lower in {"times", "percent"}:
             return "", end
@@ -777,12 +833,57 @@ def _unit_after(sentence: str, end: int, currency: str) -> tuple[str, int]:
     return "", end
 
 
+_MEASURES = _words(
+    r"calories|kcal|steps|points|levels|grades?|marks|miles|kilometres|kilometers|km|metres|meters|kilos|"
+    r"kilograms|kg|pounds|lbs|litres|liters|gallons|degrees|inches|cm|mm|reps|pages|words|beats|clicks|"
+    r"taps|stars|servings|portions|units|kwh|mbps|gbps|mb|gb|tb|watts|kw"
+)
+_COUNT_NOUN_AFTER = re.compile(
+    rf"^\s*(?:[\w'-]+\s+){{0,2}}?(?:(?:{_POPULATION})(?!\w)|(?!times\b)[a-z]+(?:[a-rt-z]s|ies|men|ren)(?![\w-]))",
+    re.IGNORECASE,
+)
+_COUNT_IS_OUTCOME = re.compile(
+    r"(?i)\b(?:by|in|within|under|takes?|sav(?:e|es|ed|ing)|earn(?:s|ed)?|burn(?:s|ed)?|los(?:e|es|t)|"
+    r"gain(?:s|ed)?|get\s+back|cuts?|reduces?|raises?|boosts?|adds?|recovers?|discovers?|finds?|wins?|"
+    r"closes?|makes?|books?|sells?)\b(?:\s+[\w'-]+){0,4}?\s*$"
+)
+
+
+def _a_bare_count(sentence: str, value: _Value) -> bool:
+    """True for a plain number of things with no word that makes it an outcome: "we operate 40
+    warehouses", "trusted by 4,000 HR teams", "up to four screens" (a plan's allowance). Numbers become
+    outcomes by a measure ("600 calories"), a period ("12 artists a month"), "on average" or "typical",
+    "more"/"fewer" after them or a verb of change or reach before them ("in 3 clicks", "saves 40 ...")."""
+    if value.percent or value.times or value.fraction or value.currency or value.rating_of:
+        return False
+    if value.period or value.unit_word.lower() in _TIME_UNITS.values() or value.unit_word == "times":
+        return False
+    after = sentence[value.end :]
+    noun = _COUNT_NOUN_AFTER.match(after)
+    if (
+        not noun
+        or _MEASURES.search(noun.group(0))
+        or re.match(r"(?i)\s*(?:more|fewer|less|extra|additional)\b", after)
+    ):
+        return False
+    if _AVERAGE.search(sentence) or _TYPICAL.search(sentence):
+        return False
+    before = re.sub(
+        r"(?i)\b(?:up\s+to|as\s+many\s+as|over|more\s+than|nearly|almost)\s*$", "", sentence[: value.start]
+    )
+    if re.search(r"(?i)\b(?:trusted|used|loved|chosen|relied\s+on|backed|rated)\s+by\s*$", before):
+        return True  # "trusted by 4,000 HR teams"
+    return not _COUNT_IS_OUTCOME.search(before.rstrip() + " ")
+
+
 def _is_outcome(sentence: str, value: _Value) -> bool:
-    """False for numbers that count customers, price the offer or set a threshold."""
+    """False for numbers that count customers or things, price the offer or set a threshold."""
     before = sentence[: value.start]
     after = sentence[value.unit_end if value.unit_word else value.end :]
     if value.percent or value.times or value.fraction:
         return True
+    if _a_bare_count(sentence, value):
+        return False
     if value.currency and _PRICE_BEFORE.search(before) and not _GAIN_VERBS.search(before[-25:]):
         return False
     if (
@@ -1029,10 +1130,23 @@ def _unit(value: _Value) -> str:
     return unit
 
 
+_UPPER_BOUND = re.compile(
+    r"(?i)(?:\b(?:no|not|never|nothing|n't)\b(?:\s+[\w'-]+){0,3}?\s+(?:more|longer|later|over)(?:\s+than)?"
+    r"|\bat\s+(?:the\s+)?most|\bno\s+(?:later|longer)\s+than|\bat\s+worst|\bmax(?:imum)?(?:\s+of)?)$"
+)
+
+
 def _level_direction(facts: _Facts, value: _Value) -> Direction:
     """Direction of a promised level ("within 30 minutes" lower, "saves 5 hours" higher)."""
     before = facts.sentence[max(0, value.start - 40) : value.start]
     near = re.sub(r"(?i)\bup[\s-]+to\s*$", "", before).rstrip()
+    if re.match(
+        r"(?i)\s*(?:[\w'-]+\s+)?(?:more|extra|additional|higher|longer|better)(?!\w)",
+        facts.sentence[value.end :],
+    ):
+        return Direction.higher  # "2,500 more steps", "27 extra minutes of sleep"
+    if _UPPER_BOUND.search(near):
+        return Direction.lower  # "no more than 5 days", "never wait more than 2 minutes": a ceiling
     if _GAIN_VERBS.search(before[-30:]) and not re.search(r"(?i)(?:less|fewer|lower)\s*$", near):
         return Direction.higher
     if _LOWER_LEVEL.search(near[-30:] + " ") and re.search(
@@ -1056,8 +1170,8 @@ def _change(facts: _Facts, value: _Value) -> tuple[str, str] | None:
     before = sentence[: value.start]
     after_unit = sentence[value.unit_end if value.unit_word else value.end :]
     after = re.match(
-        r"\s*(?:of\s+)?(?:[\w'-]+\s+){0,1}?(less|fewer|lower|faster|quicker|sooner|shorter|earlier|"
-        r"cheaper|off)(?!\w)",
+        r"\s*(?:of\s+)?(?:[\w'-]+\s+){0,1}?(less|fewer|lower|faster|quicker|sooner|shorter|earlier|early|"
+        r"ahead|cheaper|off)(?!\w)",
         after_unit,
         re.IGNORECASE,
     )
@@ -1155,7 +1269,7 @@ def _metric_for_level(
     suffix = "pct" if value.percent else (_slug(value.currency or unit) if (value.currency or unit) else "")
     if change is not None:
         thing, word = change
-        if word in {"faster", "quicker", "sooner"}:
+        if word in {"faster", "quicker", "sooner", "earlier", "early", "ahead"}:
             thing = f"time_to_{_event(sentence) or thing or 'result'}"
         return _join(thing or "outcome", "change", suffix)
     if value.rating_of:
@@ -1299,7 +1413,7 @@ def _draft(sentence: str) -> ClaimDraft | None:
 
     main = _main_value(facts)
     if main is None:
-        puff = _PUFFERY.search(sentence)
+        puff = _PUFFERY.search(sentence) or _SUPERLATIVE.search(sentence)
         if puff:
             return ClaimDraft(
                 sentence,
