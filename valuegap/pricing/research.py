@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,14 @@ if TYPE_CHECKING:
 
 VW_COLUMNS = ("too_cheap", "cheap", "expensive", "too_expensive")
 POINTS = ("opp", "idp", "pmc_original", "pme_original", "pmc_common", "pme_common")
+POINT_LABELS = {  # the points in words, for a table (POINT_NAMES below: short names in sentences)
+    "opp": "Optimal price point (OPP)",
+    "idp": "Indifference price point (IDP)",
+    "pmc_original": "Lowest acceptable, original (PMC)",
+    "pme_original": "Highest acceptable, original (PME)",
+    "pmc_common": "Lowest acceptable, common (PMC)",
+    "pme_common": "Highest acceptable, common (PME)",
+}
 SMALL_SAMPLE = 200  # below this many kept respondents, Van Westendorp points get bootstrap intervals
 RESAMPLES = 1000
 MAX_PRICE = "max_price"
@@ -356,6 +365,23 @@ class VanWestendorp:
             if len(rows):
                 lines.append(f"{_count(len(rows), 'respondent')} left out for {why} ({_row_list(rows)}).")
         return tuple(lines)
+
+    def points_frame(self) -> pd.DataFrame:
+        """The six price points named in words, with a note on each the data do not identify and,
+        when bootstrapped, their 95% intervals."""
+        frame = pd.DataFrame(
+            {
+                "point": [POINT_LABELS[name] for name in POINTS],
+                "price": [self.points[name] for name in POINTS],
+                "note": [
+                    "not identified by the data" if name in self.unidentified else "" for name in POINTS
+                ],
+            }
+        )
+        if self.intervals:
+            frame["95% low"] = [self.intervals.get(name, (None, None))[0] for name in POINTS]
+            frame["95% high"] = [self.intervals.get(name, (None, None))[1] for name in POINTS]
+        return frame
 
     def summary(self) -> dict[str, Any]:
         """The fields the command line prints (DESIGN.md)."""
@@ -790,6 +816,36 @@ def elasticity(
         n, len(p) - n, e, _finite(low), _finite(high), p_value, _finite(fit.rsquared), alpha,
         tuple(controls), _reading(e, p_value, alpha),
     )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- which survey counts
+
+
+class StoredSurvey(Protocol):
+    """What :func:`newest_surveys` reads of a stored survey dataset."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def details(self) -> Mapping[str, Any]: ...
+
+
+SurveyT = TypeVar("SurveyT", bound=StoredSurvey)
+
+
+def newest_surveys(surveys: Iterable[SurveyT]) -> dict[str, SurveyT]:
+    """The survey each method (``details["method"]``: van_westendorp, gabor_granger, transactions) is
+    read from: the newest one uploaded (latest ``created_at``, then highest id), so a new upload
+    replaces the older survey of its method and never mixes with it. One without a method is left out."""
+    newest: dict[str, SurveyT] = {}
+    for survey in surveys:
+        method = survey.details.get("method", "")
+        held = newest.get(method)
+        if method and (held is None or (survey.created_at, survey.id) > (held.created_at, held.id)):
+            newest[method] = survey
+    return newest
 
 
 # ----------------------------------------------------------------------------- for the price slider

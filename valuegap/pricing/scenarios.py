@@ -20,8 +20,8 @@ import pandas as pd
 from valuegap.errors import InvalidInput, Problem, quote
 from valuegap.evidence.value_gap import Measured, ValueGap, value_gap
 from valuegap.market.competition import Offers, value_map
-from valuegap.model.proposition import ACCESS_ID_PATTERN, ClaimForm, Proposition
-from valuegap.pricing.churn import promise_gap_shift
+from valuegap.model.proposition import ACCESS_ID_PATTERN, AccessCost, Claim, ClaimForm, Proposition
+from valuegap.pricing.churn import RevenueFigure, promise_gap_shift
 
 if TYPE_CHECKING:
     from valuegap.evidence.analysis import Analysis
@@ -274,6 +274,12 @@ class Outcome:
     net_effect: float | None = None  # net effect of delivering exactly the promise
     net_effect_low: float | None = None
     net_effect_high: float | None = None
+
+    def revenue_figure(self, name: str) -> RevenueFigure:
+        """``revenue_at_risk``, ``under_delivery`` or ``net_effect`` with its interval (0 where there is
+        no churn model to compute it)."""
+        estimate, low, high = (getattr(self, f"{name}{end}") for end in ("", "_low", "_high"))
+        return RevenueFigure(estimate or 0.0, low or 0.0, high or 0.0)
 
 
 # name, label, whether a higher number is better for the business or the customer
@@ -553,3 +559,156 @@ def slider_scale(value: float) -> SliderScale:
     bottom = -top if value < 0 else 0.0
     start = min(max(_grid(value, step, decimals), bottom), top)
     return SliderScale(bottom, top, step, start, decimals)
+
+
+# ----------------------------------------------------------------------------- what-if controls
+
+EVERY_SEGMENT = "all"  # the segment choice meaning every customer (a scenario's segment None)
+PRICE, ACCESS, CLAIM, DEFENSIBLE_CHOICE, SEGMENT = "price", "access", "claim", "defensible", "segment"
+
+
+@dataclass(frozen=True)
+class Control:
+    """One what-if control: ``kind`` is PRICE, ACCESS (a cost-of-access amount), CLAIM (a promised
+    value), DEFENSIBLE_CHOICE (promise the defensible value) or SEGMENT; ``item`` is the cost-of-access
+    item's or claim's id, empty for the price and the segment."""
+
+    kind: str
+    item: str = ""
+
+
+ControlValue = float | bool | str
+
+
+def access_label(item: AccessCost) -> str:
+    """How a cost-of-access item is named: its label, else its kind in words."""
+    return item.label or item.kind.value.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class OpenedScenario:
+    """The controls' values that show a saved scenario, and what they cannot show: one sentence per
+    override outside its slider's range (``outside``), where the slider keeps today's value."""
+
+    values: dict[Control, ControlValue]
+    outside: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WhatIfControls:
+    """The what-if controls of one proposition: a slider per number a scenario can change (price,
+    each cost-of-access amount, each promised value), a "promise the defensible value" choice per
+    claim and the target segment; and how their values turn into a :class:`Scenario` and back."""
+
+    prop: Proposition
+    scales: Mapping[Control, SliderScale]
+
+    @classmethod
+    def of(cls, prop: Proposition) -> WhatIfControls:
+        """The controls of ``prop``, each slider scaled around today's value (:func:`slider_scale`)."""
+        scales = {Control(PRICE): slider_scale(prop.price.amount)}
+        scales |= {Control(ACCESS, item.id): slider_scale(item.amount) for item in prop.cost_of_access}
+        scales |= {
+            Control(CLAIM, claim.id): slider_scale(claim.claimed)
+            for claim in prop.claims
+            if claim.claimed is not None
+        }
+        return cls(prop, scales)
+
+    @property
+    def promised_claims(self) -> tuple[Claim, ...]:
+        """The claims whose promised value the what-if may change: a number, and not puffery."""
+        return tuple(c for c in self.prop.claims if c.claimed is not None and c.form is not ClaimForm.puffery)
+
+    def describe(self, control: Control) -> str:
+        """What a control sets, in words, e.g. "cost of access for 'Onboarding'"."""
+        if control.kind == ACCESS:
+            items = {item.id: item for item in self.prop.cost_of_access}
+            named = access_label(items[control.item]) if control.item in items else control.item
+            return f"cost of access for '{named}'"
+        if control.kind in (CLAIM, DEFENSIBLE_CHOICE):
+            return f"promised value for the claim '{control.item}'"
+        return control.kind
+
+    def today(self) -> dict[Control, ControlValue]:
+        """Every control's value for today: sliders at today's stop, no defensible promise, every customer."""
+        values: dict[Control, ControlValue] = {control: scale.start for control, scale in self.scales.items()}
+        values |= {Control(DEFENSIBLE_CHOICE, claim.id): False for claim in self.prop.claims}
+        values[Control(SEGMENT)] = EVERY_SEGMENT
+        return values
+
+    def price(self, value: float) -> float:
+        """The price a price slider's ``value`` means: today's exact price at today's stop (today's price
+        may lie between two stops), else the value."""
+        return self.prop.price.amount if value == self.scales[Control(PRICE)].start else float(value)
+
+    def scenario(self, values: Mapping[Control, ControlValue], *, version: int | None = None) -> Scenario:
+        """The scenario the controls' ``values`` set: the price (:meth:`price`), every amount moved off
+        today's stop, each claim promising its defensible value or a moved promised value, the segment.
+        A control missing from ``values`` keeps today's value."""
+        price_value = values.get(Control(PRICE))
+        price = self.prop.price.amount if price_value is None else self.price(float(price_value))
+        access: dict[str, float] = {}
+        for item in self.prop.cost_of_access:
+            value = values.get(Control(ACCESS, item.id))
+            if value is not None and value != self.scales[Control(ACCESS, item.id)].start:
+                access[item.id] = float(value)
+        claims: dict[str, float | str] = {}
+        for claim in self.promised_claims:
+            value = values.get(Control(CLAIM, claim.id))
+            if values.get(Control(DEFENSIBLE_CHOICE, claim.id)) is True:
+                claims[claim.id] = DEFENSIBLE
+            elif value is not None and value != self.scales[Control(CLAIM, claim.id)].start:
+                claims[claim.id] = float(value)
+        segment = str(values.get(Control(SEGMENT)) or EVERY_SEGMENT)
+        return Scenario(
+            price=price, access=access, claims=claims, segment=None if segment == EVERY_SEGMENT else segment,
+            version=version,
+        )  # fmt: skip
+
+    def opened(self, scenario: Scenario) -> OpenedScenario:
+        """The controls' values that show ``scenario``: today's, changed by each override that fits its
+        slider. One outside the slider's range is named in ``outside`` and the slider keeps today's; an
+        override of a gone item or claim changes nothing (:func:`notes` names it)."""
+        values = self.today()
+        outside: list[str] = []
+
+        def put(control: Control, value: float) -> None:
+            scale = self.scales[control]
+            if scale.contains(value):
+                values[control] = float(value)
+            else:
+                outside.append(
+                    f"its {self.describe(control)} ({scale.text(value)}) is outside the slider's range "
+                    f"({scale.text(scale.bottom)} to {scale.text(scale.top)}), so the slider shows today's"
+                )
+
+        if scenario.price is not None:
+            put(Control(PRICE), scenario.price)
+        for item_id, amount in scenario.access.items():
+            if Control(ACCESS, item_id) in self.scales:  # a gone item is never given to another one
+                put(Control(ACCESS, item_id), amount)
+        for claim_id, value in scenario.claims.items():
+            if value == DEFENSIBLE and Control(DEFENSIBLE_CHOICE, claim_id) in values:
+                values[Control(DEFENSIBLE_CHOICE, claim_id)] = True
+            elif value != DEFENSIBLE and Control(CLAIM, claim_id) in self.scales:
+                put(Control(CLAIM, claim_id), float(value))
+        values[Control(SEGMENT)] = scenario.segment or EVERY_SEGMENT
+        return OpenedScenario(values, tuple(outside))
+
+    def link_problem(self, control: Control, raw: str) -> str | None:
+        """What is wrong with a link's value ``raw`` for a slider, in words, or None when it is on the
+        slider (a value the slider cannot take would otherwise quietly show today's value)."""
+        scale, what, given = self.scales[control], self.describe(control), raw[:40]
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            return f"The link's {what} ({given}) is not a number; showing today's {what} instead."
+        if not scale.contains(value):
+            return (
+                f"The link's {what} ({given}) is outside the slider's range "
+                f"({scale.text(scale.bottom)} to {scale.text(scale.top)}); showing today's {what} instead."
+            )
+        return None
