@@ -24,6 +24,15 @@ SHARE = "share"
 TAB = "tab"  # the open tab of a page, bound by st.tabs itself; kept in View.other
 ALPHA = "alpha"  # the significance level of Gap analysis; kept in View.other
 CORRECTION = "correction"  # its multiplicity correction; kept in View.other
+# The Pricing page's what-if widgets, bound to the URL (their widget keys are these parameters, see
+# valuegap.ui.state_keys): the name, the item's id for a cost-of-access amount or a claim, and the
+# proposition's id, joined by "_": price_4, segment_4, access_setup-fee_4, claim_paid-faster_4,
+# defensible_paid-faster_4. Kept in View.other.
+WHAT_IF_PRICE = "price"
+WHAT_IF_SEGMENT = "segment"
+WHAT_IF_ACCESS = "access"
+WHAT_IF_CLAIM = "claim"
+WHAT_IF_DEFENSIBLE = "defensible"
 
 _IDS = (PROPOSITION, DATASET, SCENARIO)
 _TEXTS = (SEGMENT, PERIOD, CLAIM)

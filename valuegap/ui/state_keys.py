@@ -8,6 +8,8 @@ keys used by several pages come first.
 
 from __future__ import annotations
 
+from valuegap.sharing import links
+
 
 def keyed(prefix: str, *parts: object) -> str:
     """A key for one item of a kind, e.g. ``keyed(CLAIM_EDITOR, proposition_id, claim_id)``."""
@@ -123,6 +125,30 @@ QUADRANT_DOWNLOADS = "quadrant"
 COMPETITOR_CLAIMS_DOWNLOADS = "competitor_claims"
 
 # --- Pricing -----------------------------------------------------------------------------------
+# the what-if widgets: each key is the widget's URL parameter (bind="query-params"), named in
+# valuegap.sharing.links: keyed(…, [item id,] proposition id), e.g. keyed(WHAT_IF_ACCESS, "setup-fee", 4)
+WHAT_IF_PRICE = links.WHAT_IF_PRICE  # slider
+WHAT_IF_SEGMENT = links.WHAT_IF_SEGMENT  # selectbox: the target segment
+WHAT_IF_ACCESS = links.WHAT_IF_ACCESS  # slider per cost-of-access item
+WHAT_IF_CLAIM = links.WHAT_IF_CLAIM  # slider per promised value
+WHAT_IF_DEFENSIBLE = links.WHAT_IF_DEFENSIBLE  # checkbox per claim: promise the defensible value
+OPENED_SCENARIO = "vg_opened_scenario"  # keyed(…, proposition id): the saved scenario the link opened
+OPENED_VALUES = "vg_opened_values"  # keyed(…, proposition id): the widget values opening it set
+SAVE_SCENARIO_FORM = "vg_save_scenario"  # form: save the what-if by name
+DELETE_SCENARIO = "vg_delete_scenario"  # keyed(…, scenario id): button
+UNIT_COST = "vg_unit_cost"  # number input: the unit cost of the Gabor-Granger profit price
+# download buttons under charts (vg_svg_…, vg_png_…) and tables (vg_csv_…, vg_xlsx_…)
+PRICE_BANDS_DOWNLOADS = "price_bands"
+WHAT_IF_DOWNLOADS = "what_if"
+SCENARIOS_DOWNLOADS = "scenarios"
+CHURN_DOWNLOADS = "churn"
+VAN_WESTENDORP_DOWNLOADS = "van_westendorp"
+VW_POINTS_DOWNLOADS = "vw_points"
+VW_INCOMPLETE_DOWNLOADS = "vw_incomplete"
+VW_ORDER_DOWNLOADS = "vw_order"
+VW_INVALID_DOWNLOADS = "vw_invalid"
+GABOR_GRANGER_DOWNLOADS = "gabor_granger"
+GG_DEMAND_DOWNLOADS = "gg_demand"
 
 # --- Share -------------------------------------------------------------------------------------
 NEW_SHARE_LINK = "vg_new_share"  # (link id, address) of the link just made, shown until it is revoked
