@@ -7,12 +7,13 @@ evaluates arithmetic on cached arrays. Keys carry the database URL like the othe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from valuegap.errors import ValueGapError
 from valuegap.evidence import gaps
 from valuegap.market import competition, editing
 from valuegap.pricing import churn, research
@@ -132,6 +133,43 @@ def _survey(_store: Store, url: str, dataset_id: int, method: str, unit_cost: fl
     return research.elasticity(frame)
 
 
-def cached_survey(store: Store, dataset_id: int, method: str, unit_cost: float | None = None) -> object:
-    """The price research result of a stored survey (or transactions) dataset."""
-    return _survey(store, _url(store), dataset_id, method, unit_cost)
+def cached_van_westendorp(store: Store, dataset_id: int) -> research.VanWestendorp:
+    """The Van Westendorp result of a stored survey."""
+    result = _survey(store, _url(store), dataset_id, "van_westendorp", None)
+    assert isinstance(result, research.VanWestendorp)  # the method named above
+    return result
+
+
+def cached_gabor_granger(store: Store, dataset_id: int, unit_cost: float | None) -> research.GaborGranger:
+    """The Gabor-Granger result of a stored survey, with the profit price when ``unit_cost`` is given."""
+    result = _survey(store, _url(store), dataset_id, "gabor_granger", unit_cost)
+    assert isinstance(result, research.GaborGranger)  # the method named above
+    return result
+
+
+def cached_elasticity(store: Store, dataset_id: int) -> research.Elasticity:
+    """The price elasticity of a stored transactions dataset."""
+    result = _survey(store, _url(store), dataset_id, "transactions", None)
+    assert isinstance(result, research.Elasticity)  # the method named above
+    return result
+
+
+def cached_price_ranges(store: Store, surveys: Mapping[str, StoredDataset]) -> pd.DataFrame | None:
+    """The price bands of the surveys (method → dataset) for the price slider; None when there are no
+    Van Westendorp or Gabor-Granger surveys, or one of them cannot be read (its tab says why)."""
+    try:
+        vw = (
+            cached_van_westendorp(store, surveys["van_westendorp"].id)
+            if "van_westendorp" in surveys
+            else None
+        )
+        gg = (
+            cached_gabor_granger(store, surveys["gabor_granger"].id, None)
+            if "gabor_granger" in surveys
+            else None
+        )
+    except ValueGapError:
+        return None
+    if vw is None and gg is None:
+        return None
+    return research.price_ranges(vw, gg)
