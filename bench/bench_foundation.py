@@ -39,7 +39,7 @@ def bench_store(url: str, label: str) -> list[tuple[str, str]]:
     store = Store.open(url)
     rows.append((f"{label}: open + migrate a new database", f"{(time.perf_counter() - start) * 1000:.0f} ms"))
     props = [p for _, p in demo_propositions()]
-    ids = store.create_many(props * 34, actor, action="create")  # ~100 propositions
+    ids = store.propositions.create_many(props * 34, actor, action="create")  # ~100 propositions
     target = ids[0]
     state = {"version": store.get(target).version}
 

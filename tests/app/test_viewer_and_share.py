@@ -238,7 +238,7 @@ def test_the_sharer_pins_settings_and_moves_a_link_to_the_current_evidence(open_
     move.click()
     at.run()
     assert not at.exception and not at.error
-    moved = store.share_link(link.id)
+    moved = store.shares.get(link.id)
     assert moved.dataset_id == newer.id and moved.pinned_by == at.sidebar.text_input[0].value
     [record] = store.share_link_moves(link.id)
     assert (record.from_label, record.to_label) == (shared.label, newer.label)

@@ -45,7 +45,7 @@ OPENER = textwrap.dedent(
     print("ready", flush=True)
     sys.stdin.readline()
     store = open_workspace(sys.argv[1])
-    print(len(store.datasets()), flush=True)
+    print(len(store.datasets.all()), flush=True)
     store.close()
     """
 )
@@ -82,21 +82,21 @@ def snapshot(url: str) -> dict[str, Any]:
     """What the demo put in the database, counted so that duplicates show."""
     store = Store.open(url)  # not open_workspace: looking must not seed
     try:
-        props = store.list_propositions(include_archived=True)
+        props = store.propositions.all(include_archived=True)
         names = {p.id: p.proposition.name for p in props}
-        datasets = Counter((d.kind, d.name, names.get(d.proposition_id)) for d in store.datasets())
+        datasets = Counter((d.kind, d.name, names.get(d.proposition_id)) for d in store.datasets.all())
         return {
             "propositions": sorted(names.values()),
-            "revisions": sum(len(store.revisions(p.id)) for p in props),
+            "revisions": sum(len(store.propositions.revisions(p.id)) for p in props),
             "datasets by kind": dict(Counter(kind for kind, _, _ in datasets.elements())),
             "datasets": sorted(datasets.items()),
             "competitor markets": sorted(
-                (names[p.id], store.competitors(p.id).version)
+                (names[p.id], store.markets.get(p.id).version)
                 for p in props
-                if store.competitors(p.id).version
+                if store.markets.get(p.id).version
             ),
-            "scenarios": sum(len(store.scenarios(p.id)) for p in props),
-            "flags": {key: store.setting(key) for key in FLAGS},
+            "scenarios": sum(len(store.scenarios.for_proposition(p.id)) for p in props),
+            "flags": {key: store.settings.value(key) for key in FLAGS},
         }
     finally:
         store.close()

@@ -182,7 +182,7 @@ def test_a_process_killed_while_importing_leaves_whole_datasets_only(tmp_path: P
     listed = store.datasets()
     assert listed, "the importer was killed before it stored anything; give it longer"
     for dataset in listed:  # every dataset listed has its rows and its aggregates
-        assert len(store.dataset_rows(dataset.id)) > 0 and store.dataset_summary(dataset.id)
+        assert len(store.datasets.rows(dataset.id)) > 0 and store.datasets.summary(dataset.id)
     with store.engine.connect() as conn:
         files = conn.exec_driver_sql("SELECT count(*) FROM dataset_files").scalar()
     assert files == len(listed)  # no orphan blobs from the killed import

@@ -4,7 +4,7 @@ A token is ``<payload>.<signature>``, both base64url: the payload names the link
 id and its expiry; the signature is HMAC-SHA256 of the payload with the server's secret. A token
 never carries a database id on its own, and changing any character breaks the signature. The
 store keeps each link (its target, expiry, who made it, whether it was revoked), so a link can be
-revoked before it expires; :meth:`ShareStore.resolve` checks signature, expiry and revocation.
+revoked before it expires; :meth:`ShareRepository.resolve` checks signature, expiry and revocation.
 
 A link also pins what it shows: the evidence (dataset version) and the analysis settings
 (:class:`ViewSettings`) it was shared with. A newer upload does not change them; the sharer moves a

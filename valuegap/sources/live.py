@@ -828,7 +828,7 @@ def _groups_parquet(groups: pd.DataFrame) -> bytes:
 
 def stored_groups(store: Store, dataset: StoredDataset) -> pd.DataFrame:
     """The group table a live dataset's version recorded."""
-    blob = store.dataset_summary(dataset.id)
+    blob = store.datasets.summary(dataset.id)
     return pd.read_parquet(io.BytesIO(blob)) if blob else pd.DataFrame()
 
 
@@ -870,7 +870,7 @@ def add_live_dataset(
         rejections=check.rejections(), mapping=source.mapping.to_dict(), details=details, data=b"",
         summary=_groups_parquet(evidence.groups),
     )  # fmt: skip
-    return store.add_dataset(new, actor)
+    return store.datasets.add(new, actor)
 
 
 def refresh_live_dataset(

@@ -1,146 +1,79 @@
-"""The store: propositions and their revisions in SQLite (default) or PostgreSQL.
+"""The store: the workspace in SQLite (default) or PostgreSQL, as small repositories behind one engine.
 
-Saving uses optimistic concurrency against the version the user *saw* (DESIGN.md): the UPDATE only
-matches when the row still has that version, and the revision row is written in the same
-transaction. Every write function checks the actor's role itself, whatever the UI shows.
+``Store`` opens the database and holds one repository per thing stored, each the real implementation:
+``store.propositions`` (propositions and revisions), ``store.datasets`` (datasets and current
+evidence), ``store.markets`` (competitor offers), ``store.scenarios`` (what-if scenarios),
+``store.shares`` (share links) and ``store.settings`` (workspace settings). Every write checks the
+actor's role itself, whatever the UI shows.
+
+The methods on ``Store`` itself only pass calls on to a repository, for the pages and UI code written
+before the repositories (``store.get(1)`` is ``store.propositions.get(1)``); new code calls the
+repositories.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any
+from datetime import datetime
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
-from valuegap.errors import ConflictError, NotFound, PermissionDenied
-from valuegap.model.proposition import Proposition, Status, parse_proposition
-from valuegap.model.revisions import Change, diff_propositions, summarize
-from valuegap.store import ids, migrate
-from valuegap.store.competitors import CompetitorStore, StoredOffers
-from valuegap.store.datasets import EVIDENCE_KINDS, DatasetStore, EvidenceChoice, NewDataset, StoredDataset
-from valuegap.store.engine import default_database_url, make_engine, read_transaction, write_transaction
-from valuegap.store.scenarios import ScenarioStore, StoredScenario
-from valuegap.store.schema import propositions, revisions, scenarios, settings
-from valuegap.store.shares import ShareLinkMove, ShareStore, StoredShareLink
+from valuegap.market.competition import Offers
+from valuegap.model.proposition import Proposition
+from valuegap.pricing.scenarios import Scenario
+from valuegap.sharing.tokens import ViewSettings
+from valuegap.store import migrate
+from valuegap.store.actors import Actor, Role, require_editor
+from valuegap.store.competitors import MarketRepository, StoredOffers
+from valuegap.store.datasets import (
+    EVIDENCE_KINDS,
+    DatasetRepository,
+    EvidenceChoice,
+    NewDataset,
+    StoredDataset,
+)
+from valuegap.store.engine import default_database_url, make_engine
+from valuegap.store.propositions import PropositionRepository, Revision, StoredProposition, action_summary
+from valuegap.store.scenarios import ScenarioRepository, StoredScenario
+from valuegap.store.settings import SettingRepository
+from valuegap.store.shares import ShareLinkMove, ShareRepository, StoredShareLink
 
 __all__ = [
     "EVIDENCE_KINDS",
     "Actor",
+    "DatasetRepository",
     "EvidenceChoice",
+    "MarketRepository",
     "NewDataset",
+    "PropositionRepository",
     "Revision",
     "Role",
+    "ScenarioRepository",
+    "SettingRepository",
     "ShareLinkMove",
+    "ShareRepository",
     "Store",
     "StoredDataset",
     "StoredOffers",
     "StoredProposition",
     "StoredScenario",
     "StoredShareLink",
+    "action_summary",
     "default_database_url",
     "require_editor",
 ]
 
 
-class Role(StrEnum):
-    editor = "editor"
-    viewer = "viewer"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting and in which role; every write is checked against it."""
-
-    name: str
-    role: Role = Role.editor
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role is Role.editor
-
-
-@dataclass(frozen=True)
-class StoredProposition:
-    id: int
-    version: int
-    proposition: Proposition
-    created_at: datetime
-    created_by: str
-    updated_at: datetime
-    updated_by: str
-    archived_at: datetime | None
-
-    @property
-    def archived(self) -> bool:
-        return self.archived_at is not None
-
-
-@dataclass(frozen=True)
-class Revision:
-    proposition_id: int
-    version: int
-    action: str
-    summary: str
-    changed_at: datetime
-    changed_by: str
-    proposition: Proposition
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything we write is UTC.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
-def require_editor(actor: Actor, action: str) -> None:
-    """Refuse ``action`` (e.g. "import datasets") unless ``actor`` is an editor."""
-    if not actor.can_edit:
-        raise PermissionDenied(f"{actor.name} has view-only access and cannot {action}.")
-
-
-def _body(prop: Proposition) -> dict[str, Any]:
-    return prop.to_dict()
-
-
-def _stored(row: sa.Row[Any]) -> StoredProposition:
-    return StoredProposition(
-        id=row.id,
-        version=row.version,
-        proposition=parse_proposition(row.body),
-        created_at=_utc(row.created_at),  # type: ignore[arg-type]
-        created_by=row.created_by,
-        updated_at=_utc(row.updated_at),  # type: ignore[arg-type]
-        updated_by=row.updated_by,
-        archived_at=_utc(row.archived_at),
-    )
-
-
-def _revision(row: sa.Row[Any]) -> Revision:
-    return Revision(
-        proposition_id=row.proposition_id,
-        version=row.version,
-        action=row.action,
-        summary=row.summary,
-        changed_at=_utc(row.changed_at),  # type: ignore[arg-type]
-        changed_by=row.changed_by,
-        proposition=parse_proposition(row.body),
-    )
-
-
-class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
-    """Propositions, revisions and workspace settings behind one SQLAlchemy engine."""
+class Store:
+    """One workspace database: its engine and the repositories that read and write it."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.propositions = PropositionRepository(engine)
+        self.datasets = DatasetRepository(engine)
+        self.markets = MarketRepository(engine)
+        self.scenarios = ScenarioRepository(engine)
+        self.shares = ShareRepository(engine)
+        self.settings = SettingRepository(engine)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -150,268 +83,144 @@ class Store(DatasetStore, CompetitorStore, ScenarioStore, ShareStore):
         return cls(engine)
 
     def close(self) -> None:
+        """Close the database's connections."""
         self.engine.dispose()
 
-    # ------------------------------------------------------------------ reads
+    # -------------------------------------------------------------- kept for the pages and UI code
+    # Each passes the call on to its repository; ``store.datasets(...)`` and ``store.scenarios(...)``
+    # work as before because those repositories can be called.
 
     def list_propositions(self, *, include_archived: bool = False) -> list[StoredProposition]:
-        query = sa.select(propositions).order_by(propositions.c.name, propositions.c.id)
-        if not include_archived:
-            query = query.where(propositions.c.archived_at.is_(None))
-        with read_transaction(self.engine) as conn:
-            return [_stored(row) for row in conn.execute(query)]
+        """:meth:`PropositionRepository.all`."""
+        return self.propositions.all(include_archived=include_archived)
 
     def get(self, proposition_id: int) -> StoredProposition:
-        with read_transaction(self.engine) as conn:
-            return self._get(conn, proposition_id)
-
-    def _get(self, conn: Connection, proposition_id: int) -> StoredProposition:
-        row = conn.execute(sa.select(propositions).where(propositions.c.id == proposition_id)).first()
-        if row is None:
-            raise NotFound(f"Proposition {proposition_id} does not exist; it may have been deleted.")
-        return _stored(row)
+        """:meth:`PropositionRepository.get`."""
+        return self.propositions.get(proposition_id)
 
     def revisions(self, proposition_id: int) -> list[Revision]:
-        """All revisions of a proposition, newest first."""
-        query = (
-            sa.select(revisions)
-            .where(revisions.c.proposition_id == proposition_id)
-            .order_by(revisions.c.version.desc())
-        )
-        with read_transaction(self.engine) as conn:
-            return [_revision(row) for row in conn.execute(query)]
+        """:meth:`PropositionRepository.revisions`."""
+        return self.propositions.revisions(proposition_id)
 
     def revision(self, proposition_id: int, version: int) -> Revision:
-        with read_transaction(self.engine) as conn:
-            return self._revision(conn, proposition_id, version)
-
-    def _revision(self, conn: Connection, proposition_id: int, version: int) -> Revision:
-        row = conn.execute(
-            sa.select(revisions).where(
-                revisions.c.proposition_id == proposition_id, revisions.c.version == version
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"Proposition {proposition_id} has no version {version}.")
-        return _revision(row)
-
-    def setting(self, key: str, default: Any = None) -> Any:
-        with read_transaction(self.engine) as conn:
-            value = conn.execute(sa.select(settings.c.value).where(settings.c.key == key)).scalar()
-        return default if value is None else value
-
-    # ------------------------------------------------------------------ writes
+        """:meth:`PropositionRepository.revision`."""
+        return self.propositions.revision(proposition_id, version)
 
     def create(self, prop: Proposition, actor: Actor, *, action: str = "create") -> StoredProposition:
-        require_editor(actor, "create propositions")
-        with write_transaction(self.engine) as conn:
-            new_id = self._insert(conn, prop, actor, action)
-            return self._get(conn, new_id)
-
-    def create_many(self, props: Iterable[Proposition], actor: Actor, *, action: str) -> list[int]:
-        """Create several propositions in one transaction (all or nothing)."""
-        require_editor(actor, "create propositions")
-        with write_transaction(self.engine) as conn:
-            return [self._insert(conn, prop, actor, action) for prop in props]
-
-    def _insert(self, conn: Connection, prop: Proposition, actor: Actor, action: str) -> int:
-        now = _now()
-        new_id = conn.execute(
-            sa.insert(propositions)
-            .values(
-                **ids.fresh(conn, propositions),
-                name=prop.name,
-                status=prop.status.value,
-                version=1,
-                body=_body(prop),
-                created_at=now,
-                created_by=actor.name,
-                updated_at=now,
-                updated_by=actor.name,
-            )
-            .returning(propositions.c.id)
-        ).scalar_one()
-        self._add_revision(conn, new_id, 1, action, prop, summarize_text=action_summary(action), actor=actor)
-        return new_id
-
-    def _add_revision(
-        self,
-        conn: Connection,
-        proposition_id: int,
-        version: int,
-        action: str,
-        prop: Proposition,
-        *,
-        summarize_text: str,
-        actor: Actor,
-    ) -> None:
-        conn.execute(
-            sa.insert(revisions).values(
-                proposition_id=proposition_id,
-                version=version,
-                action=action,
-                body=_body(prop),
-                summary=summarize_text,
-                changed_at=_now(),
-                changed_by=actor.name,
-            )
-        )
+        """:meth:`PropositionRepository.create`."""
+        return self.propositions.create(prop, actor, action=action)
 
     def save(
-        self,
-        proposition_id: int,
-        prop: Proposition,
-        *,
-        seen_version: int,
-        actor: Actor,
-        action: str = "save",
-        summary: str | None = None,
-    ) -> StoredProposition:
-        """Save ``prop`` if nobody saved since ``seen_version``; otherwise raise :class:`ConflictError`.
-
-        ``seen_version`` must be the version the user was shown, not one re-read now: re-reading at
-        save time would let a later save silently overwrite an earlier one.
-        """
-        require_editor(actor, "save changes")
-        with write_transaction(self.engine) as conn:
-            before = self._revision_or_none(conn, proposition_id, seen_version)
-            changes = diff_propositions(before.proposition if before else None, prop)
-            result = conn.execute(
-                sa.update(propositions)
-                .where(propositions.c.id == proposition_id, propositions.c.version == seen_version)
-                .values(
-                    name=prop.name,
-                    status=prop.status.value,
-                    body=_body(prop),
-                    version=propositions.c.version + 1,
-                    updated_at=_now(),
-                    updated_by=actor.name,
-                )
-            )
-            if result.rowcount == 1:
-                self._add_revision(
-                    conn,
-                    proposition_id,
-                    seen_version + 1,
-                    action,
-                    prop,
-                    summarize_text=summary or summarize(changes),
-                    actor=actor,
-                )
-                return self._get(conn, proposition_id)
-        raise self._conflict(proposition_id, seen_version)
-
-    def _revision_or_none(self, conn: Connection, proposition_id: int, version: int) -> Revision | None:
-        try:
-            return self._revision(conn, proposition_id, version)
-        except NotFound:
-            return None
-
-    def _conflict(self, proposition_id: int, seen_version: int) -> ConflictError:
-        """Explain a refused save: who saved since ``seen_version`` and what they changed."""
-        with read_transaction(self.engine) as conn:
-            current = self._get(conn, proposition_id)  # raises NotFound if it was deleted meanwhile
-            seen = self._revision_or_none(conn, proposition_id, seen_version)
-            later = conn.execute(
-                sa.select(revisions.c.changed_by)
-                .where(revisions.c.proposition_id == proposition_id, revisions.c.version > seen_version)
-                .distinct()
-            ).scalars()
-            authors = sorted(set(later)) or [current.updated_by]
-        changes: list[Change] = diff_propositions(seen.proposition if seen else None, current.proposition)
-        when = current.updated_at.strftime("%Y-%m-%d %H:%M UTC")
-        message = (
-            f"Not saved: {', '.join(authors)} saved this proposition (version {current.version}, {when}) "
-            f"after you opened version {seen_version}. Their changes: {summarize(changes, limit=6)}. "
-            "Nothing was overwritten; reload to see their version, then re-apply your edits."
+        self, proposition_id: int, prop: Proposition, *, seen_version: int, actor: Actor,
+        action: str = "save", summary: str | None = None,
+    ) -> StoredProposition:  # fmt: skip
+        """:meth:`PropositionRepository.save`."""
+        return self.propositions.save(
+            proposition_id, prop, seen_version=seen_version, actor=actor, action=action, summary=summary
         )
-        return ConflictError(message, current=current, changes=changes)
 
     def restore(
         self, proposition_id: int, version: int, *, seen_version: int, actor: Actor
     ) -> StoredProposition:
-        """Make an old revision current again; the restore is itself a new revision."""
-        require_editor(actor, "restore revisions")
-        old = self.revision(proposition_id, version)
-        return self.save(
-            proposition_id,
-            old.proposition,
-            seen_version=seen_version,
-            actor=actor,
-            action="restore",
-            summary=f"restored version {version}",
-        )
+        """:meth:`PropositionRepository.restore`."""
+        return self.propositions.restore(proposition_id, version, seen_version=seen_version, actor=actor)
 
     def duplicate(self, proposition_id: int, actor: Actor) -> StoredProposition:
-        require_editor(actor, "duplicate propositions")
-        original = self.get(proposition_id).proposition
-        names = {p.proposition.name for p in self.list_propositions(include_archived=True)}
-        name = _copy_name(original.name, names)
-        copy = original.model_copy(update={"name": name, "status": Status.draft})
-        return self.create(copy, actor, action="duplicate")
+        """:meth:`PropositionRepository.duplicate`."""
+        return self.propositions.duplicate(proposition_id, actor)
 
     def set_archived(self, proposition_id: int, archived: bool, actor: Actor) -> None:
-        require_editor(actor, "archive propositions")
-        with write_transaction(self.engine) as conn:
-            self._get(conn, proposition_id)
-            conn.execute(
-                sa.update(propositions)
-                .where(propositions.c.id == proposition_id)
-                .values(archived_at=_now() if archived else None)
-            )
+        """:meth:`PropositionRepository.set_archived`."""
+        self.propositions.set_archived(proposition_id, archived, actor)
 
     def delete(self, proposition_id: int, actor: Actor) -> None:
-        """Delete a proposition and its revisions for good."""
-        require_editor(actor, "delete propositions")
-        with write_transaction(self.engine) as conn:
-            self._get(conn, proposition_id)
-            # its scenarios go with it (ON DELETE CASCADE): their ids are retired too
-            last_scenario = conn.execute(
-                sa.select(sa.func.max(scenarios.c.id)).where(scenarios.c.proposition_id == proposition_id)
-            ).scalar()
-            conn.execute(sa.delete(revisions).where(revisions.c.proposition_id == proposition_id))
-            conn.execute(sa.delete(propositions).where(propositions.c.id == proposition_id))
-            ids.retire(conn, propositions, proposition_id)
-            if last_scenario is not None:
-                ids.retire(conn, scenarios, last_scenario)
+        """:meth:`PropositionRepository.delete`."""
+        self.propositions.delete(proposition_id, actor)
 
-    def set_setting(self, key: str, value: Any, actor: Actor) -> None:
-        require_editor(actor, "change workspace settings")
-        with write_transaction(self.engine) as conn:
-            self._put_setting(conn, key, value)
+    def dataset(self, dataset_id: int) -> StoredDataset:
+        """:meth:`DatasetRepository.get`."""
+        return self.datasets.get(dataset_id)
 
-    def _put_setting(self, conn: Connection, key: str, value: Any) -> None:
-        updated = conn.execute(sa.update(settings).where(settings.c.key == key).values(value=value))
-        if updated.rowcount == 0:
-            conn.execute(sa.insert(settings).values(key=key, value=value))
+    def dataset_by_hash(self, content_hash: str, *, kind: str | None = None) -> StoredDataset | None:
+        """:meth:`DatasetRepository.by_hash`."""
+        return self.datasets.by_hash(content_hash, kind=kind)
 
-    def seed_once(self, key: str, props: Iterable[Proposition], actor: Actor) -> bool:
-        """Create ``props`` unless the workspace was seeded under ``key`` before (even if since emptied).
+    def link_dataset(self, dataset_id: int, proposition_id: int | None, actor: Actor) -> None:
+        """:meth:`DatasetRepository.link`."""
+        self.datasets.link(dataset_id, proposition_id, actor)
 
-        Runs in one write transaction so two processes starting at once seed only once.
-        """
-        require_editor(actor, "seed the workspace")
-        with write_transaction(self.engine) as conn:
-            if conn.execute(sa.select(settings.c.value).where(settings.c.key == key)).first() is not None:
-                return False
-            for prop in props:
-                self._insert(conn, prop, actor, "create")
-            self._put_setting(conn, key, True)
-            return True
+    def current_evidence(self, proposition_id: int) -> dict[str, EvidenceChoice]:
+        """:meth:`DatasetRepository.current_evidence`."""
+        return self.datasets.current_evidence(proposition_id)
 
+    def current_dataset(self, proposition_id: int, kind: str = "outcomes") -> StoredDataset | None:
+        """:meth:`DatasetRepository.current`."""
+        return self.datasets.current(proposition_id, kind)
 
-def action_summary(action: str) -> str:
-    return {
-        "create": "created",
-        "duplicate": "created as a copy",
-        "import": "imported from a file",
-    }.get(action, action)
+    def set_current_evidence(self, proposition_id: int, dataset_id: int, actor: Actor) -> StoredDataset:
+        """:meth:`DatasetRepository.choose_current`."""
+        return self.datasets.choose_current(proposition_id, dataset_id, actor)
 
+    def delete_dataset(self, dataset_id: int, actor: Actor) -> None:
+        """:meth:`DatasetRepository.delete`."""
+        self.datasets.delete(dataset_id, actor)
 
-def _copy_name(name: str, taken: set[str]) -> str:
-    base = f"{name} (copy)"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{name} (copy {n})"
-        n += 1
-    return candidate[:120]
+    def competitors(self, proposition_id: int) -> StoredOffers:
+        """:meth:`MarketRepository.get`."""
+        return self.markets.get(proposition_id)
+
+    def save_competitors(
+        self, proposition_id: int, offers: Offers, links: dict[str, str], *, seen_version: int, actor: Actor
+    ) -> StoredOffers:
+        """:meth:`MarketRepository.save`."""
+        return self.markets.save(proposition_id, offers, links, seen_version=seen_version, actor=actor)
+
+    def scenario(self, scenario_id: int) -> StoredScenario:
+        """:meth:`ScenarioRepository.get`."""
+        return self.scenarios.get(scenario_id)
+
+    def save_scenario(
+        self, proposition_id: int, scenario: Scenario, *, actor: Actor, replace: bool = False
+    ) -> StoredScenario:
+        """:meth:`ScenarioRepository.save`."""
+        return self.scenarios.save(proposition_id, scenario, actor=actor, replace=replace)
+
+    def delete_scenario(self, scenario_id: int, *, actor: Actor) -> None:
+        """:meth:`ScenarioRepository.delete`."""
+        self.scenarios.delete(scenario_id, actor=actor)
+
+    def create_share_link(
+        self, proposition_id: int, *, expires_at: datetime, actor: Actor, scenario_id: int | None = None,
+        note: str = "", secret: str | None = None, settings: ViewSettings | None = None,
+    ) -> tuple[StoredShareLink, str]:  # fmt: skip
+        """:meth:`ShareRepository.create`."""
+        return self.shares.create(
+            proposition_id, expires_at=expires_at, actor=actor, scenario_id=scenario_id, note=note,
+            secret=secret, settings=settings,
+        )  # fmt: skip
+
+    def share_token(self, link: StoredShareLink, *, secret: str | None = None) -> str:
+        """:meth:`ShareRepository.token`."""
+        return self.shares.token(link, secret=secret)
+
+    def share_links(self, proposition_id: int) -> list[StoredShareLink]:
+        """:meth:`ShareRepository.for_proposition`."""
+        return self.shares.for_proposition(proposition_id)
+
+    def revoke_share_link(self, link_id: int, *, actor: Actor) -> StoredShareLink:
+        """:meth:`ShareRepository.revoke`."""
+        return self.shares.revoke(link_id, actor=actor)
+
+    def move_share_link(self, link_id: int, *, actor: Actor) -> ShareLinkMove:
+        """:meth:`ShareRepository.move`."""
+        return self.shares.move(link_id, actor=actor)
+
+    def share_link_moves(self, link_id: int) -> list[ShareLinkMove]:
+        """:meth:`ShareRepository.moves`."""
+        return self.shares.moves(link_id)
+
+    def resolve_share_token(
+        self, token: str, *, secret: str | None = None, now: datetime | None = None
+    ) -> StoredShareLink:
+        """:meth:`ShareRepository.resolve`."""
+        return self.shares.resolve(token, secret=secret, now=now)

@@ -1,4 +1,5 @@
-"""Competitor offers per proposition: the market a proposition is compared with on the value map.
+"""Competitor offers per proposition (``store.markets``): the market a proposition is compared with on
+the value map.
 
 One row per proposition holds the attribute weights and offers (the OFFERS file form) and the links
 from attributes to the metrics that measure them. Saving checks the version the user saw, like
@@ -9,23 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
-from valuegap.errors import ConflictError, NotFound, PermissionDenied
+from valuegap.errors import ConflictError, NotFound
 from valuegap.market.competition import Offers, parse_offers
+from valuegap.store.actors import Actor, require_editor
 from valuegap.store.engine import read_transaction, write_transaction
 from valuegap.store.schema import competitor_sets, propositions
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
-    from valuegap.store import Actor
+from valuegap.store.times import as_utc
 
 
 @dataclass(frozen=True)
 class StoredOffers:
+    """A proposition's saved market: its offers, attribute-to-metric links and version."""
+
     proposition_id: int
     version: int  # 0 = nothing saved yet
     offers: Offers | None
@@ -37,16 +38,19 @@ class StoredOffers:
 def _stored(proposition_id: int, row: sa.Row[Any] | None) -> StoredOffers:
     if row is None:
         return StoredOffers(proposition_id, 0, None, {})
-    updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=UTC)
     return StoredOffers(
-        proposition_id, row.version, parse_offers(row.body), dict(row.links), updated, row.updated_by
-    )
+        proposition_id, row.version, parse_offers(row.body), dict(row.links), as_utc(row.updated_at),
+        row.updated_by,
+    )  # fmt: skip
 
 
-class CompetitorStore:
-    engine: Engine
+class MarketRepository:
+    """``store.markets``: each proposition's competitor offers, saved with a version check."""
 
-    def competitors(self, proposition_id: int) -> StoredOffers:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, proposition_id: int) -> StoredOffers:
         """The proposition's market, or an empty one (version 0) when none was saved."""
         with read_transaction(self.engine) as conn:
             row = conn.execute(
@@ -54,12 +58,11 @@ class CompetitorStore:
             ).first()
         return _stored(proposition_id, row)
 
-    def save_competitors(
+    def save(
         self, proposition_id: int, offers: Offers, links: dict[str, str], *, seen_version: int, actor: Actor
     ) -> StoredOffers:
         """Save if nobody saved since ``seen_version`` (0 when the user saw none); else ConflictError."""
-        if not actor.can_edit:
-            raise PermissionDenied(f"{actor.name} has view-only access and cannot change competitors.")
+        require_editor(actor, "change competitors")
         links = {a: m for a, m in links.items() if a in offers.attributes and m}
         values = {
             "body": offers.to_dict(),
@@ -97,7 +100,7 @@ class CompetitorStore:
                     return StoredOffers(
                         proposition_id, seen_version + 1, offers, links, values["updated_at"], actor.name
                     )
-        current = self.competitors(proposition_id)
+        current = self.get(proposition_id)
         when = current.updated_at.strftime("%Y-%m-%d %H:%M UTC") if current.updated_at else "meanwhile"
         who = current.updated_by or "someone"
         raise ConflictError(

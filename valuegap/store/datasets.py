@@ -13,19 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from valuegap.errors import NotFound, ValueGapError
 from valuegap.store import ids
+from valuegap.store.actors import Actor, require_editor
 from valuegap.store.engine import read_transaction, write_transaction
 from valuegap.store.schema import column_mappings, current_evidence, dataset_files, datasets, propositions
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
-    from valuegap.store import Actor
+from valuegap.store.times import as_utc, now
 
 _LISTED = list(datasets.c)
 EVIDENCE_KINDS = ("outcomes", "customers")  # the kinds a proposition has one current dataset of
@@ -95,12 +93,18 @@ class NewDataset:
     mapping_signature: str | None = None
 
 
-class DatasetStore:
-    """The dataset part of :class:`valuegap.store.Store` (mixed in; shares its engine)."""
+class DatasetRepository:
+    """``store.datasets``: uploaded and live datasets, their rows, and each proposition's current evidence."""
 
-    engine: Engine
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
-    def datasets(self, *, kind: str | None = None, proposition_id: int | None = None) -> list[StoredDataset]:
+    def __call__(self, *, kind: str | None = None, proposition_id: int | None = None) -> list[StoredDataset]:
+        """The same as :meth:`all`: pages written before the store had repositories call
+        ``store.datasets(kind=...)``."""
+        return self.all(kind=kind, proposition_id=proposition_id)
+
+    def all(self, *, kind: str | None = None, proposition_id: int | None = None) -> list[StoredDataset]:
         """Datasets, newest first; with ``proposition_id``, those linked to it."""
         query = sa.select(*_LISTED).order_by(datasets.c.created_at.desc(), datasets.c.id.desc())
         if kind is not None:
@@ -112,14 +116,15 @@ class DatasetStore:
             versions = _versions(conn)
         return [_dataset(row, versions) for row in rows]
 
-    def dataset(self, dataset_id: int) -> StoredDataset:
+    def get(self, dataset_id: int) -> StoredDataset:
+        """One dataset's description; NotFound when it does not exist."""
         with read_transaction(self.engine) as conn:
             row = conn.execute(sa.select(*_LISTED).where(datasets.c.id == dataset_id)).first()
             if row is None:
                 raise NotFound(f"Dataset {dataset_id} does not exist; it may have been deleted.")
             return _dataset(row, _versions(conn))
 
-    def dataset_by_hash(self, content_hash: str, *, kind: str | None = None) -> StoredDataset | None:
+    def by_hash(self, content_hash: str, *, kind: str | None = None) -> StoredDataset | None:
         """The earliest dataset with exactly these bytes (a re-upload of the same file)."""
         query = sa.select(*_LISTED).where(datasets.c.content_hash == content_hash).order_by(datasets.c.id)
         if kind is not None:
@@ -128,11 +133,11 @@ class DatasetStore:
             row = conn.execute(query).first()
             return _dataset(row, _versions(conn)) if row is not None else None
 
-    def dataset_rows(self, dataset_id: int) -> bytes:
+    def rows(self, dataset_id: int) -> bytes:
         """The validated rows as Parquet bytes."""
         return self._blob(dataset_id, dataset_files.c.data)
 
-    def dataset_summary(self, dataset_id: int) -> bytes | None:
+    def summary(self, dataset_id: int) -> bytes | None:
         """The per-customer aggregates as Parquet bytes (outcome datasets only)."""
         return self._blob(dataset_id, dataset_files.c.summary)
 
@@ -150,17 +155,15 @@ class DatasetStore:
                 sa.select(column_mappings.c.mapping).where(column_mappings.c.signature == signature)
             ).scalar()
 
-    def add_dataset(self, new: NewDataset, actor: Actor) -> StoredDataset:
+    def add(self, new: NewDataset, actor: Actor) -> StoredDataset:
         """Store a validated dataset, its aggregates and its mapping, all or nothing."""
-        from valuegap.store import _now, require_editor
-
         require_editor(actor, "import datasets")
-        now = _now()
+        added = now()
         values = {k: v for k, v in new.__dict__.items() if k not in ("mapping_signature", "data", "summary")}
         with write_transaction(self.engine) as conn:
             new_id = conn.execute(
                 sa.insert(datasets).values(
-                    **ids.fresh(conn, datasets), **values, created_at=now, created_by=actor.name
+                    **ids.fresh(conn, datasets), **values, created_at=added, created_by=actor.name
                 )
             ).inserted_primary_key[0]
             conn.execute(
@@ -173,22 +176,20 @@ class DatasetStore:
                 updated = conn.execute(
                     sa.update(column_mappings)
                     .where(column_mappings.c.signature == new.mapping_signature)
-                    .values(mapping=new.mapping, updated_at=now)
+                    .values(mapping=new.mapping, updated_at=added)
                 )
                 if updated.rowcount == 0:
                     conn.execute(
                         sa.insert(column_mappings).values(
-                            signature=new.mapping_signature, mapping=new.mapping, updated_at=now
+                            signature=new.mapping_signature, mapping=new.mapping, updated_at=added
                         )
                     )
             row = conn.execute(sa.select(*_LISTED).where(datasets.c.id == new_id)).one()
             return _dataset(row, _versions(conn))
 
-    def link_dataset(self, dataset_id: int, proposition_id: int | None, actor: Actor) -> None:
+    def link(self, dataset_id: int, proposition_id: int | None, actor: Actor) -> None:
         """File a dataset under a proposition (or none). It becomes the proposition's current evidence
         only if the proposition has none of its kind yet; otherwise choose it explicitly."""
-        from valuegap.store import require_editor
-
         require_editor(actor, "link datasets")
         with write_transaction(self.engine) as conn:
             updated = conn.execute(
@@ -214,28 +215,23 @@ class DatasetStore:
                 .where(current_evidence.c.proposition_id == proposition_id)
             ).all()  # fmt: skip
             versions = _versions(conn) if rows else {}
-        from valuegap.store import _utc
-
         return {
             row.chosen_kind: EvidenceChoice(
-                proposition_id, row.chosen_kind, _dataset(row, versions), _utc(row.chosen_at),  # type: ignore[arg-type]
-                row.chosen_by,
+                proposition_id, row.chosen_kind, _dataset(row, versions), as_utc(row.chosen_at), row.chosen_by
             )
             for row in rows
         }  # fmt: skip
 
-    def current_dataset(self, proposition_id: int, kind: str = "outcomes") -> StoredDataset | None:
+    def current(self, proposition_id: int, kind: str = "outcomes") -> StoredDataset | None:
         """The dataset of ``kind`` the proposition's pages analyse: the chosen one, never the newest."""
         choice = self.current_evidence(proposition_id).get(kind)
         return choice.dataset if choice is not None else None
 
-    def set_current_evidence(self, proposition_id: int, dataset_id: int, actor: Actor) -> StoredDataset:
+    def choose_current(self, proposition_id: int, dataset_id: int, actor: Actor) -> StoredDataset:
         """Make ``dataset_id`` the proposition's current evidence of its kind (recorded with who and when).
 
         Share links keep what they pinned; the sharer moves them on the Share page.
         """
-        from valuegap.store import require_editor
-
         require_editor(actor, "choose the current evidence")
         with write_transaction(self.engine) as conn:
             owner = conn.execute(sa.select(propositions.c.id).where(propositions.c.id == proposition_id))
@@ -253,9 +249,8 @@ class DatasetStore:
             _choose(conn, proposition_id, dataset.kind, dataset_id, actor.name, replace=True)
         return dataset
 
-    def delete_dataset(self, dataset_id: int, actor: Actor) -> None:
-        from valuegap.store import require_editor
-
+    def delete(self, dataset_id: int, actor: Actor) -> None:
+        """Delete a dataset and its rows for good (its id is never given out again)."""
         require_editor(actor, "delete datasets")
         with write_transaction(self.engine) as conn:
             conn.execute(sa.delete(dataset_files).where(dataset_files.c.dataset_id == dataset_id))
@@ -270,9 +265,7 @@ def _choose(
 ) -> bool:
     """Record ``dataset_id`` as the proposition's current ``kind`` evidence; without ``replace`` only
     when it has none yet. True when it was recorded."""
-    from valuegap.store import _now
-
-    values = {"dataset_id": dataset_id, "chosen_at": _now(), "chosen_by": who[:200]}
+    values = {"dataset_id": dataset_id, "chosen_at": now(), "chosen_by": who[:200]}
     where = (current_evidence.c.proposition_id == proposition_id, current_evidence.c.kind == kind)
     if replace and conn.execute(sa.update(current_evidence).where(*where).values(**values)).rowcount:
         return True
@@ -308,8 +301,6 @@ def _versions(conn: sa.Connection) -> dict[int, int]:
 
 
 def _dataset(row: sa.Row[Any], versions: dict[int, int]) -> StoredDataset:
-    from valuegap.store import _utc
-
     data = row._mapping
     return StoredDataset(
         id=data["id"], name=data["name"], version=versions.get(data["id"], 1), kind=data["kind"],
@@ -317,5 +308,5 @@ def _dataset(row: sa.Row[Any], versions: dict[int, int]) -> StoredDataset:
         source_format=data["source_format"], content_hash=data["content_hash"],
         rows_read=data["rows_read"], rows_kept=data["rows_kept"], rows_rejected=data["rows_rejected"],
         rejections=data["rejections"], mapping=data["mapping"], details=data["details"],
-        created_at=_utc(data["created_at"]), created_by=data["created_by"],
+        created_at=as_utc(data["created_at"]), created_by=data["created_by"],
     )  # fmt: skip

@@ -12,25 +12,25 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
-from valuegap.errors import NotFound, PermissionDenied, ValueGapError
+from valuegap.errors import NotFound, ValueGapError
 from valuegap.model.proposition import parse_proposition
 from valuegap.pricing.scenarios import Scenario, place_positions
 from valuegap.store import ids
+from valuegap.store.actors import Actor, require_editor
 from valuegap.store.engine import read_transaction, write_transaction
 from valuegap.store.schema import propositions, revisions, scenarios
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
-
-    from valuegap.store import Actor
+from valuegap.store.times import as_utc
 
 
 @dataclass(frozen=True)
 class StoredScenario:
+    """A saved what-if scenario: its id (what links open), its proposition, who saved it when."""
+
     id: int
     proposition_id: int
     scenario: Scenario
@@ -42,11 +42,12 @@ class StoredScenario:
 
     @property
     def name(self) -> str:
+        """The scenario's name, unique within its proposition."""
         return self.scenario.name
 
 
 def _stored(conn: Connection, row: sa.Row[Any]) -> StoredScenario:
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    created = as_utc(row.created_at)
     scenario = Scenario.from_dict({**row.body, "name": row.name})
     guessed = False
     if scenario.version is None:
@@ -67,10 +68,7 @@ def _dated(
         .order_by(revisions.c.version.desc())
     ).all()
     for revision in rows:
-        changed = (
-            revision.changed_at if revision.changed_at.tzinfo else revision.changed_at.replace(tzinfo=UTC)
-        )
-        if changed <= created:
+        if as_utc(revision.changed_at) <= created:
             try:
                 then = parse_proposition(revision.body)
             except ValueGapError:  # a revision the model no longer reads: the version is known, items not
@@ -79,10 +77,18 @@ def _dated(
     return scenario, False
 
 
-class ScenarioStore:
-    engine: Engine
+class ScenarioRepository:
+    """``store.scenarios``: saved what-if scenarios per proposition."""
 
-    def scenarios(self, proposition_id: int) -> list[StoredScenario]:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, proposition_id: int) -> list[StoredScenario]:
+        """The same as :meth:`for_proposition`: pages written before the store had repositories call
+        ``store.scenarios(proposition_id)``."""
+        return self.for_proposition(proposition_id)
+
+    def for_proposition(self, proposition_id: int) -> list[StoredScenario]:
         """The proposition's saved scenarios, oldest first."""
         with read_transaction(self.engine) as conn:
             rows = conn.execute(
@@ -92,14 +98,15 @@ class ScenarioStore:
             ).all()
             return [_stored(conn, row) for row in rows]
 
-    def scenario(self, scenario_id: int) -> StoredScenario:
+    def get(self, scenario_id: int) -> StoredScenario:
+        """One saved scenario; NotFound when it does not exist."""
         with read_transaction(self.engine) as conn:
             row = conn.execute(sa.select(scenarios).where(scenarios.c.id == scenario_id)).first()
             if row is None:
                 raise NotFound(f"Scenario {scenario_id} does not exist; it may have been deleted.")
             return _stored(conn, row)
 
-    def save_scenario(
+    def save(
         self, proposition_id: int, scenario: Scenario, *, actor: Actor, replace: bool = False
     ) -> StoredScenario:
         """Save under the scenario's name; a taken name is refused unless ``replace``.
@@ -107,8 +114,7 @@ class ScenarioStore:
         The body records the proposition version the scenario was made against: the scenario's own
         ``version`` (the one the user was shown), or the current version when it has none.
         """
-        if not actor.can_edit:
-            raise PermissionDenied(f"{actor.name} has view-only access and cannot save scenarios.")
+        require_editor(actor, "save scenarios")
         name = scenario.name.strip()
         if not name:
             raise ValueGapError("Give the scenario a name, e.g. 'Price +15%, toned-down savings'.")
@@ -141,11 +147,11 @@ class ScenarioStore:
                         **ids.fresh(conn, scenarios), proposition_id=proposition_id, name=name, **values
                     )
                 ).inserted_primary_key[0]
-        return self.scenario(scenario_id)
+        return self.get(scenario_id)
 
-    def delete_scenario(self, scenario_id: int, *, actor: Actor) -> None:
-        if not actor.can_edit:
-            raise PermissionDenied(f"{actor.name} has view-only access and cannot delete scenarios.")
+    def delete(self, scenario_id: int, *, actor: Actor) -> None:
+        """Delete a saved scenario (its id is never given out again)."""
+        require_editor(actor, "delete scenarios")
         with write_transaction(self.engine) as conn:
             deleted = conn.execute(sa.delete(scenarios).where(scenarios.c.id == scenario_id))
             if deleted.rowcount:

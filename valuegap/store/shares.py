@@ -2,7 +2,7 @@
 
 Each link pins what it shows when it is made: the proposition's current evidence (outcomes and
 customers datasets) and the analysis settings. Neither a newer upload nor another current evidence
-changes a link; :meth:`ShareStore.move_share_link` moves it to the current evidence, on the
+changes a link; :meth:`ShareRepository.move` moves it to the current evidence, on the
 sharer's request, and records the move.
 
 The signing secret comes from ``VALUEGAP_SHARE_SECRET`` (or the app's ``secrets.toml``, which the UI
@@ -15,13 +15,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
-from valuegap.errors import NotFound, PermissionDenied, ValueGapError
+from valuegap.errors import NotFound, ValueGapError
 from valuegap.sharing import tokens
 from valuegap.sharing.tokens import ViewSettings
+from valuegap.store.actors import Actor, require_editor
 from valuegap.store.datasets import dataset_label
 from valuegap.store.engine import read_transaction, write_transaction
 from valuegap.store.schema import (
@@ -33,11 +35,7 @@ from valuegap.store.schema import (
     share_link_moves,
     share_links,
 )
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
-    from valuegap.store import Actor
+from valuegap.store.times import as_utc
 
 SECRET_SETTING = "share_secret"
 SECRET_ENV = "VALUEGAP_SHARE_SECRET"
@@ -45,6 +43,8 @@ SECRET_ENV = "VALUEGAP_SHARE_SECRET"
 
 @dataclass(frozen=True)
 class StoredShareLink:
+    """A read-only link: what it pins (proposition, scenario, evidence, settings) and its lifetime."""
+
     id: int
     public_id: str
     proposition_id: int
@@ -64,6 +64,7 @@ class StoredShareLink:
     pinned_by: str | None = None
 
     def status(self, now: datetime | None = None) -> str:
+        """ "active", "expired" or "revoked" at ``now``."""
         if self.revoked_at is not None:
             return "revoked"
         return "expired" if (now or datetime.now(UTC)) >= self.expires_at else "active"
@@ -87,17 +88,13 @@ class ShareLinkMove:
     moved_by: str
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return None if value is None else value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _stored(row: sa.Row[Any]) -> StoredShareLink:
     return StoredShareLink(
         row.id, row.public_id, row.proposition_id, row.scenario_id, row.role, row.note,
-        _utc(row.created_at), row.created_by, _utc(row.expires_at), _utc(row.revoked_at),  # type: ignore[arg-type]
+        as_utc(row.created_at), row.created_by, as_utc(row.expires_at), as_utc(row.revoked_at),
         row.revoked_by, dataset_id=row.dataset_id, customers_dataset_id=row.customers_dataset_id,
         settings=ViewSettings(row.alpha, row.correction, row.segment, row.period),
-        pinned_at=_utc(row.pinned_at), pinned_by=row.pinned_by,
+        pinned_at=as_utc(row.pinned_at), pinned_by=row.pinned_by,
     )  # fmt: skip
 
 
@@ -116,10 +113,13 @@ def _details(conn: sa.Connection, dataset_id: int | None) -> dict[str, Any] | No
     return conn.execute(sa.select(datasets.c.details).where(datasets.c.id == dataset_id)).scalar()
 
 
-class ShareStore:
-    engine: Engine
+class ShareRepository:
+    """``store.shares``: read-only share links, made and managed by editors, opened by token."""
 
-    def share_secret(self, configured: str | None = None) -> str:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def secret(self, configured: str | None = None) -> str:
         """The signing secret: the configured one, else the workspace's (created on first use)."""
         chosen = configured or os.environ.get(SECRET_ENV)
         if chosen:
@@ -139,7 +139,7 @@ class ShareStore:
             found = conn.execute(sa.select(settings.c.value).where(settings.c.key == SECRET_SETTING)).scalar()
         return str(found) if found else None
 
-    def create_share_link(
+    def create(
         self, proposition_id: int, *, expires_at: datetime, actor: Actor, scenario_id: int | None = None,
         note: str = "", secret: str | None = None, settings: ViewSettings | None = None,
     ) -> tuple[StoredShareLink, str]:  # fmt: skip
@@ -149,9 +149,8 @@ class ShareStore:
         α 0.05, Holm, all segments, all periods); a segment or period the evidence lacks is refused.
         """
         settings = settings or ViewSettings()
-        if not actor.can_edit:
-            raise PermissionDenied(f"{actor.name} has view-only access and cannot share.")
-        expires_at = _utc(expires_at)  # type: ignore[assignment]
+        require_editor(actor, "share")
+        expires_at = as_utc(expires_at)
         if expires_at <= datetime.now(UTC):
             raise ValueGapError("Choose an expiry in the future.")
         public_id = tokens.new_public_id()
@@ -189,21 +188,22 @@ class ShareStore:
                     period=settings.period, pinned_at=now, pinned_by=actor.name,
                 )
             ).inserted_primary_key[0]  # fmt: skip
-        link = self.share_link(link_id)
-        return link, tokens.sign(public_id, expires_at, self.share_secret(secret))
+        link = self.get(link_id)
+        return link, tokens.sign(public_id, expires_at, self.secret(secret))
 
-    def share_token(self, link: StoredShareLink, *, secret: str | None = None) -> str:
+    def token(self, link: StoredShareLink, *, secret: str | None = None) -> str:
         """The token of an existing link (signing is deterministic, so it is the one first handed out)."""
-        return tokens.sign(link.public_id, link.expires_at, self.share_secret(secret))
+        return tokens.sign(link.public_id, link.expires_at, self.secret(secret))
 
-    def share_link(self, link_id: int) -> StoredShareLink:
+    def get(self, link_id: int) -> StoredShareLink:
+        """One share link; NotFound when it does not exist."""
         with read_transaction(self.engine) as conn:
             row = conn.execute(sa.select(share_links).where(share_links.c.id == link_id)).first()
         if row is None:
             raise NotFound(f"Share link {link_id} does not exist.")
         return _stored(row)
 
-    def share_links(self, proposition_id: int) -> list[StoredShareLink]:
+    def for_proposition(self, proposition_id: int) -> list[StoredShareLink]:
         """The proposition's share links, newest first."""
         with read_transaction(self.engine) as conn:
             rows = conn.execute(
@@ -213,9 +213,9 @@ class ShareStore:
             ).all()
         return [_stored(row) for row in rows]
 
-    def revoke_share_link(self, link_id: int, *, actor: Actor) -> StoredShareLink:
-        if not actor.can_edit:
-            raise PermissionDenied(f"{actor.name} has view-only access and cannot revoke share links.")
+    def revoke(self, link_id: int, *, actor: Actor) -> StoredShareLink:
+        """Stop a link from opening anything, for good; recorded with who and when."""
+        require_editor(actor, "revoke share links")
         with write_transaction(self.engine) as conn:
             updated = conn.execute(
                 sa.update(share_links)
@@ -223,17 +223,16 @@ class ShareStore:
                 .values(revoked_at=datetime.now(UTC), revoked_by=actor.name)
             )
         if updated.rowcount == 0:
-            self.share_link(link_id)  # NotFound when it never existed; otherwise already revoked
-        return self.share_link(link_id)
+            self.get(link_id)  # NotFound when it never existed; otherwise already revoked
+        return self.get(link_id)
 
-    def move_share_link(self, link_id: int, *, actor: Actor) -> ShareLinkMove:
+    def move(self, link_id: int, *, actor: Actor) -> ShareLinkMove:
         """Move a link to its proposition's current evidence, on the sharer's request; recorded.
 
         The settings stay, except a segment or period the new evidence lacks, which opens as all
         segments (periods) and is named in the move's note.
         """
-        if not actor.can_edit:
-            raise PermissionDenied(f"{actor.name} has view-only access and cannot move share links.")
+        require_editor(actor, "move share links")
         with write_transaction(self.engine) as conn:
             row = conn.execute(sa.select(share_links).where(share_links.c.id == link_id)).first()
             if row is None:
@@ -274,7 +273,7 @@ class ShareStore:
             conn.execute(sa.insert(share_link_moves).values(**move.__dict__))
         return move
 
-    def share_link_moves(self, link_id: int) -> list[ShareLinkMove]:
+    def moves(self, link_id: int) -> list[ShareLinkMove]:
         """Every move of a link to newer evidence, newest first."""
         with read_transaction(self.engine) as conn:
             rows = conn.execute(
@@ -285,16 +284,16 @@ class ShareStore:
         return [
             ShareLinkMove(
                 r.link_id, r.from_dataset_id, r.from_label, r.to_dataset_id, r.to_label, r.note,
-                _utc(r.moved_at), r.moved_by,  # type: ignore[arg-type]
+                as_utc(r.moved_at), r.moved_by,
             )
             for r in rows
         ]  # fmt: skip
 
-    def resolve_share_token(
+    def resolve(
         self, token: str, *, secret: str | None = None, now: datetime | None = None
     ) -> StoredShareLink:
         """The link a visitor's token opens; TamperedLink, ExpiredLink or RevokedLink otherwise."""
-        claims = tokens.verify(token, self.share_secret(secret), now=now)
+        claims = tokens.verify(token, self.secret(secret), now=now)
         with read_transaction(self.engine) as conn:
             row = conn.execute(
                 sa.select(share_links).where(share_links.c.public_id == claims.public_id)

@@ -131,7 +131,7 @@ def import_table(
         data=data, summary=summary_bytes,
         mapping_signature=shape_signature(list(raw.frame.columns)),
     )  # fmt: skip
-    stored = store.add_dataset(new, actor)
+    stored = store.datasets.add(new, actor)
     report(1.0, "Done")
     return ImportResult(stored, result)
 
@@ -187,7 +187,7 @@ def import_survey(
         details=details, data=_parquet(_as_stored(frame)),
         summary=None,
     )  # fmt: skip
-    return store.add_dataset(new, actor)
+    return store.datasets.add(new, actor)
 
 
 def _as_stored(frame: pd.DataFrame) -> pd.DataFrame:
@@ -197,7 +197,7 @@ def _as_stored(frame: pd.DataFrame) -> pd.DataFrame:
 
 def remembered_mapping(store: Store, raw: RawTable) -> Mapping | None:
     """The mapping used last time for a file with the same columns, if it still fits this file."""
-    saved = store.remembered_mapping(shape_signature(list(raw.frame.columns)))
+    saved = store.datasets.remembered_mapping(shape_signature(list(raw.frame.columns)))
     if not saved:
         return None
     try:
@@ -223,9 +223,9 @@ def load_evidence(store: Store, dataset: StoredDataset) -> engine.Evidence:
         # written beside and renamed: another process reading the same dataset never sees half a file
         partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
         if details.get("summary_format") == engine.PER_CUSTOMER_FORMAT:
-            partial.write_bytes(store.dataset_summary(dataset.id) or b"")
+            partial.write_bytes(store.datasets.summary(dataset.id) or b"")
         else:
-            rows = pd.read_parquet(io.BytesIO(store.dataset_rows(dataset.id)))
+            rows = pd.read_parquet(io.BytesIO(store.datasets.rows(dataset.id)))
             reduced = engine.reduce_to_parquet(rows, str(partial))
             granularity, observations = reduced.granularity, reduced.observations
         os.replace(partial, path)
@@ -236,4 +236,4 @@ def load_evidence(store: Store, dataset: StoredDataset) -> engine.Evidence:
 
 def load_rows(store: Store, dataset_id: int) -> pd.DataFrame:
     """A stored dataset's validated rows (customer tables are small; outcome rows may not be)."""
-    return pd.read_parquet(io.BytesIO(store.dataset_rows(dataset_id)))
+    return pd.read_parquet(io.BytesIO(store.datasets.rows(dataset_id)))

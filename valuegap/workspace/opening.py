@@ -32,7 +32,7 @@ def open_workspace(url: str | None = None, *, seed_demo: bool = True) -> Store:
     skipping each demo dataset or market already stored, so nothing is left half-seeded or doubled.
     """
     store = Store.open(url)
-    if seed_demo and not all(store.setting(key, False) for key in DEMO_KEYS):
+    if seed_demo and not all(store.settings.value(key, False) for key in DEMO_KEYS):
         try:
             with exclusive(
                 store.engine, "demo-seeding", doing="setting up the demo workspace", timeout=SEED_WAIT_S
@@ -45,12 +45,14 @@ def open_workspace(url: str | None = None, *, seed_demo: bool = True) -> Store:
 
 
 def _seed_demo(store: Store) -> None:
-    if not store.setting(DEMO_SEEDED_KEY, False):
+    if not store.settings.value(DEMO_SEEDED_KEY, False):
         from valuegap.workspace.demo import (
             demo_propositions,  # generating it is only needed once per database
         )
 
-        store.seed_once(DEMO_SEEDED_KEY, [prop for _slug, prop in demo_propositions()], SYSTEM_ACTOR)
+        store.propositions.seed_once(
+            DEMO_SEEDED_KEY, [prop for _slug, prop in demo_propositions()], SYSTEM_ACTOR
+        )
     parts = [
         (key, seed)
         for key, seed in (
@@ -58,23 +60,23 @@ def _seed_demo(store: Store) -> None:
             (DEMO_COMPETITORS_KEY, _seed_competitors),
             (DEMO_SURVEYS_KEY, _seed_surveys),
         )
-        if not store.setting(key, False)
+        if not store.settings.value(key, False)
     ]
     if parts:
         from valuegap.workspace.demo import demo_propositions, write_demo
 
-        by_name = {item.proposition.name: item.id for item in store.list_propositions(include_archived=True)}
+        by_name = {item.proposition.name: item.id for item in store.propositions.all(include_archived=True)}
         demo = [(slug, by_name[prop.name]) for slug, prop in demo_propositions() if prop.name in by_name]
         with tempfile.TemporaryDirectory() as folder:
             write_demo(Path(folder))
             for key, seed in parts:
                 seed(store, Path(folder), demo)
-                store.set_setting(key, True, SYSTEM_ACTOR)
+                store.settings.put(key, True, SYSTEM_ACTOR)
 
 
 def _stored_names(store: Store, prop_id: int, kind: str) -> set[str]:
     """Names of the datasets of ``kind`` already stored for a proposition (by an interrupted seeding)."""
-    return {dataset.name for dataset in store.datasets(kind=kind, proposition_id=prop_id)}
+    return {dataset.name for dataset in store.datasets.all(kind=kind, proposition_id=prop_id)}
 
 
 def _seed_evidence(store: Store, root: Path, demo: list[tuple[str, int]]) -> None:
@@ -83,7 +85,7 @@ def _seed_evidence(store: Store, root: Path, demo: list[tuple[str, int]]) -> Non
     from valuegap.workspace.imports import import_table
 
     for slug, prop_id in demo:
-        name = store.get(prop_id).proposition.name
+        name = store.propositions.get(prop_id).proposition.name
         for kind in ("outcomes", "customers"):
             if f"{name} {kind} (demo)" in _stored_names(store, prop_id, kind):
                 continue  # stored before an interrupted seeding stopped
@@ -101,11 +103,9 @@ def _seed_competitors(store: Store, root: Path, demo: list[tuple[str, int]]) -> 
     from valuegap.workspace.demo import DEMO_LINKS
 
     for slug, prop_id in demo:
-        if store.competitors(prop_id).version == 0:
+        if store.markets.get(prop_id).version == 0:
             offers = offer_files.read(root / "competitors" / f"{slug}.yaml")
-            store.save_competitors(
-                prop_id, offers, DEMO_LINKS.get(slug, {}), seen_version=0, actor=SYSTEM_ACTOR
-            )
+            store.markets.save(prop_id, offers, DEMO_LINKS.get(slug, {}), seen_version=0, actor=SYSTEM_ACTOR)
 
 
 def _seed_surveys(store: Store, root: Path, demo: list[tuple[str, int]]) -> None:
@@ -114,7 +114,7 @@ def _seed_surveys(store: Store, root: Path, demo: list[tuple[str, int]]) -> None
     from valuegap.workspace.imports import SURVEY_METHODS, import_survey
 
     for slug, prop_id in demo:
-        name = store.get(prop_id).proposition.name
+        name = store.propositions.get(prop_id).proposition.name
         stored = _stored_names(store, prop_id, "survey")
         for method, label in SURVEY_METHODS.items():
             path = root / "surveys" / f"{slug}_{method}.csv"

@@ -180,9 +180,8 @@ def test_a_failed_import_leaves_nothing(tmp_path: Path) -> None:
         import_table(
             store, good, sources.propose_mapping(good), name="Good", proposition_id=None, actor=viewer
         )
-    assert (
-        store.datasets() == [] and store.remembered_mapping(sources.shape_signature(["customer_id"])) is None
-    )
+    signature = sources.shape_signature(["customer_id"])
+    assert store.datasets.all() == [] and store.datasets.remembered_mapping(signature) is None
 
 
 # --------------------------------------------------------------------------- properties of verdicts

@@ -109,10 +109,10 @@ def test_every_replica_signs_with_the_same_workspace_secret(database_url: str, m
     monkeypatch.delenv("VALUEGAP_SHARE_SECRET", raising=False)
     first, second = Store.open(database_url), Store.open(database_url)
     try:
-        assert first.share_secret() == second.share_secret() and len(first.share_secret()) >= 32
+        assert first.shares.secret() == second.shares.secret() and len(first.shares.secret()) >= 32
         monkeypatch.setenv("VALUEGAP_SHARE_SECRET", "from-the-environment")
-        assert first.share_secret() == "from-the-environment"
-        assert first.share_secret("from-secrets-toml") == "from-secrets-toml"
+        assert first.shares.secret() == "from-the-environment"
+        assert first.shares.secret("from-secrets-toml") == "from-secrets-toml"
     finally:
         first.close()
         second.close()
@@ -150,7 +150,7 @@ def _outcomes(store: Store, actor: Actor, prop_id: int, name: str, segments=(), 
         mapping={}, details={"segments": list(segments), "periods": list(periods)}, data=b"rows",
         summary=None,
     )  # fmt: skip
-    return store.add_dataset(new, actor)
+    return store.datasets.add(new, actor)
 
 
 def test_a_link_keeps_the_evidence_and_settings_it_was_shared_with(store: Store, editor: Actor):

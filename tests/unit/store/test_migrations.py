@@ -42,10 +42,10 @@ def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(database_u
 
     store = Store.open(database_url)  # upgrades to head
     assert migrate.current_revision(store.engine) == migrate.head_revision() == "0008"
-    legacy = store.get(1)
+    legacy = store.propositions.get(1)
     assert legacy.proposition == sample() and legacy.archived_at is None and legacy.created_by == "old"
-    assert store.revisions(1)[0].summary == "created"
-    saved = store.save(1, sample(name="Upgraded"), seen_version=1, actor=Actor("x"))
+    assert store.propositions.revisions(1)[0].summary == "created"
+    saved = store.propositions.save(1, sample(name="Upgraded"), seen_version=1, actor=Actor("x"))
     assert saved.version == 2
     store.close()
 
@@ -80,11 +80,11 @@ def test_dataset_blobs_move_to_their_own_table_intact(database_url: str):
         )
     engine.dispose()
     store = Store.open(database_url)  # upgrades to head
-    (dataset,) = store.datasets()
+    (dataset,) = store.datasets.all()
     assert dataset.name == "old" and dataset.created_by == "old"
-    assert store.dataset_rows(dataset.id) == b"rows-parquet"
-    assert store.dataset_summary(dataset.id) == b"summary-parquet"
-    store.delete_dataset(dataset.id, Actor("x"))
+    assert store.datasets.rows(dataset.id) == b"rows-parquet"
+    assert store.datasets.summary(dataset.id) == b"summary-parquet"
+    store.datasets.delete(dataset.id, Actor("x"))
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM dataset_files")).scalar() == 0
     store.close()
@@ -135,19 +135,19 @@ def test_upgrading_from_0007_keeps_what_every_page_and_link_showed(database_url:
 
     store = Store.open(database_url)  # upgrades to head
     assert migrate.current_revision(store.engine) == "0008"
-    current = store.current_evidence(1)
+    current = store.datasets.current_evidence(1)
     assert {kind: choice.dataset.id for kind, choice in current.items()} == {"outcomes": 2, "customers": 3}
-    assert store.current_evidence(2)["outcomes"].dataset.id == 6
+    assert store.datasets.current_evidence(2)["outcomes"].dataset.id == 6
     assert "newest dataset" in current["outcomes"].chosen_by
-    [link] = store.share_links(1)
+    [link] = store.shares.for_proposition(1)
     assert (link.dataset_id, link.customers_dataset_id) == (2, 3)
     assert link.settings.describe() == "α 0.05 · Holm · all segments · all periods"
     assert link.pinned_at == link.created_at and link.pinned_by == "ana"
-    assert store.share_link_moves(link.id) == []
+    assert store.shares.moves(link.id) == []
     # from here on a new upload is only a new version: the pages and the link keep their evidence
     from valuegap.store.datasets import NewDataset
 
-    newer = store.add_dataset(
+    newer = store.datasets.add(
         NewDataset(
             name="March", kind="outcomes", proposition_id=1, file_name="f.csv", source_format="csv",
             content_hash="f" * 64, rows_read=1, rows_kept=1, rows_rejected=0, rejections={}, mapping={},
@@ -155,6 +155,6 @@ def test_upgrading_from_0007_keeps_what_every_page_and_link_showed(database_url:
         ),
         Actor("x"),
     )  # fmt: skip
-    assert newer.version == 3 and store.current_dataset(1).id == 2
-    assert store.share_links(1)[0].dataset_id == 2
+    assert newer.version == 3 and store.datasets.current(1).id == 2
+    assert store.shares.for_proposition(1)[0].dataset_id == 2
     store.close()

@@ -35,74 +35,74 @@ def renamed(prop, name):
 
 
 def test_create_get_and_list(store: Store, editor: Actor):
-    created = store.create(sample(), editor)
+    created = store.propositions.create(sample(), editor)
     assert created.version == 1 and created.created_by == editor.name
-    assert store.get(created.id).proposition == sample()
-    assert [p.id for p in store.list_propositions()] == [created.id]
+    assert store.propositions.get(created.id).proposition == sample()
+    assert [p.id for p in store.propositions.all()] == [created.id]
     assert created.updated_at.tzinfo is not None
 
 
 def test_save_bumps_version_and_records_a_revision(store: Store, editor: Actor):
-    created = store.create(sample(), editor)
-    saved = store.save(created.id, renamed(sample(), "Renamed"), seen_version=1, actor=editor)
+    created = store.propositions.create(sample(), editor)
+    saved = store.propositions.save(created.id, renamed(sample(), "Renamed"), seen_version=1, actor=editor)
     assert saved.version == 2 and saved.proposition.name == "Renamed"
-    history = store.revisions(created.id)
+    history = store.propositions.revisions(created.id)
     assert [r.version for r in history] == [2, 1]
     assert history[0].summary == "name: “Invoicing for freelancers” → “Renamed”"
     assert history[1].action == "create"
-    assert store.revision(created.id, 1).proposition == sample()
+    assert store.propositions.revision(created.id, 1).proposition == sample()
 
 
 def test_second_save_from_the_same_version_is_refused_with_their_changes(store: Store, editor: Actor):
-    created = store.create(sample(), editor)
+    created = store.propositions.create(sample(), editor)
     bo = Actor("bo@example.com")
-    store.save(created.id, sample(price={"amount": 59.0, "currency": "USD", "period": "month"}),
+    store.propositions.save(created.id, sample(price={"amount": 59.0, "currency": "USD", "period": "month"}),
                seen_version=1, actor=bo)  # fmt: skip
     with pytest.raises(ConflictError) as info:
-        store.save(created.id, renamed(sample(), "Mine"), seen_version=1, actor=editor)
+        store.propositions.save(created.id, renamed(sample(), "Mine"), seen_version=1, actor=editor)
     message = info.value.message
     assert "bo@example.com" in message and "price.amount: 49 → 59" in message
     assert [c.path for c in info.value.changes] == ["price.amount"]
     # nothing was overwritten
-    current = store.get(created.id)
+    current = store.propositions.get(created.id)
     assert current.version == 2 and current.proposition.name == sample().name
     assert current.proposition.price.amount == 59
 
 
 def test_saving_a_deleted_proposition_says_so(store: Store, editor: Actor):
-    created = store.create(sample(), editor)
-    store.delete(created.id, editor)
+    created = store.propositions.create(sample(), editor)
+    store.propositions.delete(created.id, editor)
     with pytest.raises(NotFound, match="deleted"):
-        store.save(created.id, sample(), seen_version=1, actor=editor)
+        store.propositions.save(created.id, sample(), seen_version=1, actor=editor)
 
 
 def test_restore_is_a_new_revision(store: Store, editor: Actor):
-    created = store.create(sample(), editor)
-    store.save(created.id, renamed(sample(), "B"), seen_version=1, actor=editor)
-    restored = store.restore(created.id, 1, seen_version=2, actor=editor)
+    created = store.propositions.create(sample(), editor)
+    store.propositions.save(created.id, renamed(sample(), "B"), seen_version=1, actor=editor)
+    restored = store.propositions.restore(created.id, 1, seen_version=2, actor=editor)
     assert restored.version == 3 and restored.proposition == sample()
-    assert store.revisions(created.id)[0].action == "restore"
-    assert store.revisions(created.id)[0].summary == "restored version 1"
+    assert store.propositions.revisions(created.id)[0].action == "restore"
+    assert store.propositions.revisions(created.id)[0].summary == "restored version 1"
     with pytest.raises(ConflictError):
-        store.restore(created.id, 2, seen_version=2, actor=editor)
+        store.propositions.restore(created.id, 2, seen_version=2, actor=editor)
 
 
 def test_duplicate_archive_and_delete(store: Store, editor: Actor):
-    created = store.create(sample(), editor)
-    copy = store.duplicate(created.id, editor)
-    again = store.duplicate(created.id, editor)
+    created = store.propositions.create(sample(), editor)
+    copy = store.propositions.duplicate(created.id, editor)
+    again = store.propositions.duplicate(created.id, editor)
     assert copy.proposition.name == "Invoicing for freelancers (copy)"
     assert again.proposition.name == "Invoicing for freelancers (copy 2)"
     assert copy.proposition.claims == sample().claims and copy.proposition.status.value == "draft"
-    store.set_archived(copy.id, True, editor)
-    assert copy.id not in [p.id for p in store.list_propositions()]
-    assert store.get(copy.id).archived
-    store.set_archived(copy.id, False, editor)
-    assert copy.id in [p.id for p in store.list_propositions()]
-    store.delete(created.id, editor)
+    store.propositions.set_archived(copy.id, True, editor)
+    assert copy.id not in [p.id for p in store.propositions.all()]
+    assert store.propositions.get(copy.id).archived
+    store.propositions.set_archived(copy.id, False, editor)
+    assert copy.id in [p.id for p in store.propositions.all()]
+    store.propositions.delete(created.id, editor)
     with pytest.raises(NotFound):
-        store.get(created.id)
-    assert store.revisions(created.id) == []
+        store.propositions.get(created.id)
+    assert store.propositions.revisions(created.id) == []
 
 
 TOMORROW = datetime.now(UTC) + timedelta(days=1)
@@ -121,16 +121,48 @@ def _viewer_writes(store: Store, created_id: int, viewer: Actor) -> dict[str, Ca
         content_hash="0" * 64, rows_read=1, rows_kept=1, rows_rejected=0, rejections={}, mapping={},
         details={}, data=b"", summary=None,
     )  # fmt: skip
+    repositories = {
+        "PropositionRepository.create": lambda: store.propositions.create(sample(), viewer),
+        "PropositionRepository.create_many": lambda: store.propositions.create_many(
+            [sample()], viewer, action="import"
+        ),
+        "PropositionRepository.save": lambda: store.propositions.save(
+            created_id, sample(), seen_version=1, actor=viewer
+        ),
+        "PropositionRepository.restore": lambda: store.propositions.restore(
+            created_id, 1, seen_version=1, actor=viewer
+        ),
+        "PropositionRepository.duplicate": lambda: store.propositions.duplicate(created_id, viewer),
+        "PropositionRepository.set_archived": lambda: store.propositions.set_archived(
+            created_id, True, viewer
+        ),
+        "PropositionRepository.delete": lambda: store.propositions.delete(created_id, viewer),
+        "PropositionRepository.seed_once": lambda: store.propositions.seed_once("demo", [sample()], viewer),
+        "SettingRepository.put": lambda: store.settings.put("x", 1, viewer),
+        "MarketRepository.save": lambda: store.markets.save(
+            created_id, MARKET, {}, seen_version=0, actor=viewer
+        ),
+        "ScenarioRepository.save": lambda: store.scenarios.save(
+            created_id, Scenario("What if"), actor=viewer
+        ),
+        "ScenarioRepository.delete": lambda: store.scenarios.delete(1, actor=viewer),
+        "ShareRepository.create": lambda: store.shares.create(created_id, expires_at=TOMORROW, actor=viewer),
+        "ShareRepository.revoke": lambda: store.shares.revoke(1, actor=viewer),
+        "ShareRepository.move": lambda: store.shares.move(1, actor=viewer),
+        "DatasetRepository.choose_current": lambda: store.datasets.choose_current(created_id, 1, viewer),
+        "DatasetRepository.add": lambda: store.datasets.add(new, viewer),
+        "DatasetRepository.link": lambda: store.datasets.link(1, created_id, viewer),
+        "DatasetRepository.delete": lambda: store.datasets.delete(1, viewer),
+    }
+    # the methods Store keeps for the pages pass the call on; a viewer is refused through them too
     return {
+        **repositories,
         "Store.create": lambda: store.create(sample(), viewer),
-        "Store.create_many": lambda: store.create_many([sample()], viewer, action="import"),
         "Store.save": lambda: store.save(created_id, sample(), seen_version=1, actor=viewer),
         "Store.restore": lambda: store.restore(created_id, 1, seen_version=1, actor=viewer),
         "Store.duplicate": lambda: store.duplicate(created_id, viewer),
         "Store.set_archived": lambda: store.set_archived(created_id, True, viewer),
         "Store.delete": lambda: store.delete(created_id, viewer),
-        "Store.set_setting": lambda: store.set_setting("x", 1, viewer),
-        "Store.seed_once": lambda: store.seed_once("demo", [sample()], viewer),
         "Store.save_competitors": lambda: store.save_competitors(
             created_id, MARKET, {}, seen_version=0, actor=viewer
         ),
@@ -142,7 +174,6 @@ def _viewer_writes(store: Store, created_id: int, viewer: Actor) -> dict[str, Ca
         "Store.revoke_share_link": lambda: store.revoke_share_link(1, actor=viewer),
         "Store.move_share_link": lambda: store.move_share_link(1, actor=viewer),
         "Store.set_current_evidence": lambda: store.set_current_evidence(created_id, 1, viewer),
-        "Store.add_dataset": lambda: store.add_dataset(new, viewer),
         "Store.link_dataset": lambda: store.link_dataset(1, created_id, viewer),
         "Store.delete_dataset": lambda: store.delete_dataset(1, viewer),
         "valuegap.workspace.imports.import_table": lambda: import_table(
@@ -168,14 +199,10 @@ def _viewer_writes(store: Store, created_id: int, viewer: Actor) -> dict[str, Ca
 
 
 def _functions_taking_an_actor() -> set[str]:
-    """Every public function or Store method in the library that acts for someone (has ``actor``)."""
+    """Every public function, or public method of a library class, that acts for someone (has ``actor``)."""
     import valuegap
 
-    found = {
-        f"Store.{name}"
-        for name, member in inspect.getmembers(Store, inspect.isfunction)
-        if not name.startswith("_") and "actor" in inspect.signature(member).parameters
-    }
+    found: set[str] = set()
     for info in pkgutil.walk_packages(valuegap.__path__, "valuegap."):
         if info.name.startswith(("valuegap.ui", "valuegap.store.migrations")):
             continue  # the Streamlit layer calls the library; migrations are Alembic scripts
@@ -184,11 +211,17 @@ def _functions_taking_an_actor() -> set[str]:
             public = member.__module__ == info.name and not name.startswith("_") and name != "require_editor"
             if public and "actor" in inspect.signature(member).parameters:
                 found.add(f"{info.name}.{name}")
+        for class_name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != info.name:
+                continue
+            for name, member in inspect.getmembers(cls, inspect.isfunction):
+                if not name.startswith("_") and "actor" in inspect.signature(member).parameters:
+                    found.add(f"{class_name}.{name}")
     return found
 
 
 def test_every_write_refuses_a_viewer(store: Store, editor: Actor):
-    created = store.create(sample(), editor)
+    created = store.propositions.create(sample(), editor)
     viewer = Actor("stakeholder", Role.viewer)
     writes = _viewer_writes(store, created.id, viewer)
     # a new write function must be added here: the list is checked against the library itself
@@ -197,23 +230,23 @@ def test_every_write_refuses_a_viewer(store: Store, editor: Actor):
         with pytest.raises(PermissionDenied, match="view-only"):
             write()
             pytest.fail(f"{name} let a viewer write")
-    assert store.get(created.id).version == 1 and len(store.list_propositions()) == 1
-    assert store.datasets() == [] and store.scenarios(created.id) == []
+    assert store.propositions.get(created.id).version == 1 and len(store.propositions.all()) == 1
+    assert store.datasets.all() == [] and store.scenarios.for_proposition(created.id) == []
 
 
 def test_seed_once_never_reseeds(store: Store, editor: Actor):
-    assert store.seed_once("demo", [sample(), renamed(sample(), "B")], editor) is True
-    for item in store.list_propositions():
-        store.delete(item.id, editor)
-    assert store.seed_once("demo", [sample()], editor) is False
-    assert store.list_propositions() == []
+    assert store.propositions.seed_once("demo", [sample(), renamed(sample(), "B")], editor) is True
+    for item in store.propositions.all():
+        store.propositions.delete(item.id, editor)
+    assert store.propositions.seed_once("demo", [sample()], editor) is False
+    assert store.propositions.all() == []
 
 
 def test_settings_round_trip(store: Store, editor: Actor):
-    assert store.setting("pi0", 0.9) == 0.9
-    store.set_setting("pi0", 0.8, editor)
-    store.set_setting("pi0", 0.85, editor)
-    assert store.setting("pi0") == 0.85
+    assert store.settings.value("pi0", 0.9) == 0.9
+    store.settings.put("pi0", 0.8, editor)
+    store.settings.put("pi0", 0.85, editor)
+    assert store.settings.value("pi0") == 0.85
 
 
 def test_concurrent_saves_lose_nothing(database_url: str, editor: Actor):
@@ -228,9 +261,9 @@ def test_concurrent_saves_lose_nothing(database_url: str, editor: Actor):
         store = Store(setup.engine)
         for i in range(15):
             try:
-                seen = store.get(proposition_id)
+                seen = store.propositions.get(proposition_id)
                 new = renamed(seen.proposition, f"w{n}-{i}")
-                store.save(proposition_id, new, seen_version=seen.version, actor=Actor(f"w{n}"))
+                store.propositions.save(proposition_id, new, seen_version=seen.version, actor=Actor(f"w{n}"))
                 result = "saved"
             except ConflictError:
                 result = "conflict"
@@ -277,7 +310,7 @@ def test_database_url_comes_from_the_environment(monkeypatch, tmp_path):
 
 
 def test_revision_rows_cascade_with_foreign_keys(store: Store, editor: Actor):
-    created = store.create(sample(), editor)
+    created = store.propositions.create(sample(), editor)
     with store.engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM propositions WHERE id = :id"), {"id": created.id})
         left = conn.execute(sa.text("SELECT count(*) FROM revisions")).scalar()
@@ -285,66 +318,67 @@ def test_revision_rows_cascade_with_foreign_keys(store: Store, editor: Actor):
 
 
 def test_competitors_round_trip_and_saving_checks_the_version_seen(store: Store, editor: Actor):
-    prop_id = store.create(sample(), editor).id
-    assert store.competitors(prop_id).version == 0 and store.competitors(prop_id).offers is None
-    saved = store.save_competitors(
+    prop_id = store.propositions.create(sample(), editor).id
+    assert store.markets.get(prop_id).version == 0 and store.markets.get(prop_id).offers is None
+    saved = store.markets.save(
         prop_id, MARKET, {"speed": "hours", "looks": "x"}, seen_version=0, actor=editor
     )
     assert saved.version == 1 and saved.links == {"speed": "hours"}  # links to unknown attributes are dropped
-    loaded = store.competitors(prop_id)
+    loaded = store.markets.get(prop_id)
     assert loaded.offers == MARKET and loaded.links == {"speed": "hours"} and loaded.updated_by == editor.name
     other = Actor("bo@example.com")
-    store.save_competitors(prop_id, MARKET, {}, seen_version=1, actor=other)
+    store.markets.save(prop_id, MARKET, {}, seen_version=1, actor=other)
     for seen in (0, 1):  # a first save racing another, and a stale edit
         with pytest.raises(ConflictError, match=r"bo@example\.com changed the competitors"):
-            store.save_competitors(prop_id, MARKET, {"speed": "x"}, seen_version=seen, actor=editor)
-    assert store.competitors(prop_id).version == 2 and store.competitors(prop_id).links == {}
+            store.markets.save(prop_id, MARKET, {"speed": "x"}, seen_version=seen, actor=editor)
+    assert store.markets.get(prop_id).version == 2 and store.markets.get(prop_id).links == {}
 
 
 def test_competitors_go_with_their_proposition(store: Store, editor: Actor):
-    prop_id = store.create(sample(), editor).id
-    store.save_competitors(prop_id, MARKET, {}, seen_version=0, actor=editor)
-    store.delete(prop_id, editor)
-    assert store.competitors(prop_id).offers is None
+    prop_id = store.propositions.create(sample(), editor).id
+    store.markets.save(prop_id, MARKET, {}, seen_version=0, actor=editor)
+    store.propositions.delete(prop_id, editor)
+    assert store.markets.get(prop_id).offers is None
     with pytest.raises(NotFound):
-        store.save_competitors(prop_id, MARKET, {}, seen_version=0, actor=editor)
+        store.markets.save(prop_id, MARKET, {}, seen_version=0, actor=editor)
 
 
 def test_scenarios_are_saved_by_name_shared_by_id_and_never_overwritten_silently(store: Store, editor: Actor):
     from valuegap.errors import ValueGapError
     from valuegap.pricing.scenarios import DEFENSIBLE
 
-    prop_id = store.create(sample(), editor).id
+    prop_id = store.propositions.create(sample(), editor).id
     what_if = Scenario(
         "Price +15%", price=57.5, access={"setup": 2.0}, claims={"c1": DEFENSIBLE}, segment="agency"
     )
-    saved = store.save_scenario(prop_id, what_if, actor=editor)
+    saved = store.scenarios.save(prop_id, what_if, actor=editor)
     # saved with the proposition version it was made against (here the current one, 1)
     assert (
-        store.scenario(saved.id).scenario == replace(what_if, version=1) and saved.created_by == editor.name
+        store.scenarios.get(saved.id).scenario == replace(what_if, version=1)
+        and saved.created_by == editor.name
     )
     with pytest.raises(ValueGapError, match="already exists"):
-        store.save_scenario(prop_id, Scenario("Price +15%", price=60.0), actor=editor)
-    replaced = store.save_scenario(prop_id, Scenario("Price +15%", price=60.0), actor=editor, replace=True)
-    assert replaced.id == saved.id and store.scenario(saved.id).scenario.price == 60.0
+        store.scenarios.save(prop_id, Scenario("Price +15%", price=60.0), actor=editor)
+    replaced = store.scenarios.save(prop_id, Scenario("Price +15%", price=60.0), actor=editor, replace=True)
+    assert replaced.id == saved.id and store.scenarios.get(saved.id).scenario.price == 60.0
     with pytest.raises(ValueGapError, match="name"):
-        store.save_scenario(prop_id, Scenario("  "), actor=editor)
-    store.save_scenario(prop_id, Scenario("Cheaper", price=40.0), actor=editor)
-    assert [s.name for s in store.scenarios(prop_id)] == ["Price +15%", "Cheaper"]
+        store.scenarios.save(prop_id, Scenario("  "), actor=editor)
+    store.scenarios.save(prop_id, Scenario("Cheaper", price=40.0), actor=editor)
+    assert [s.name for s in store.scenarios.for_proposition(prop_id)] == ["Price +15%", "Cheaper"]
     viewer = Actor("vi@example.com", Role.viewer)
     with pytest.raises(PermissionDenied):
-        store.save_scenario(prop_id, Scenario("Mine"), actor=viewer)
+        store.scenarios.save(prop_id, Scenario("Mine"), actor=viewer)
     with pytest.raises(PermissionDenied):
-        store.delete_scenario(saved.id, actor=viewer)
-    store.delete_scenario(saved.id, actor=editor)
+        store.scenarios.delete(saved.id, actor=viewer)
+    store.scenarios.delete(saved.id, actor=editor)
     with pytest.raises(NotFound):
-        store.scenario(saved.id)
+        store.scenarios.get(saved.id)
     with pytest.raises(NotFound):
-        store.delete_scenario(saved.id, actor=editor)
-    store.delete(prop_id, editor)
-    assert store.scenarios(prop_id) == []
+        store.scenarios.delete(saved.id, actor=editor)
+    store.propositions.delete(prop_id, editor)
+    assert store.scenarios.for_proposition(prop_id) == []
     with pytest.raises(NotFound):
-        store.save_scenario(prop_id, Scenario("Late"), actor=editor)
+        store.scenarios.save(prop_id, Scenario("Late"), actor=editor)
 
 
 def _add(store: Store, actor: Actor, prop_id: int | None, name: str, kind: str = "outcomes", **details):
@@ -356,7 +390,7 @@ def _add(store: Store, actor: Actor, prop_id: int | None, name: str, kind: str =
         content_hash=digest, rows_read=1, rows_kept=1, rows_rejected=0, rejections={}, mapping={},
         details=details, data=b"rows", summary=None,
     )  # fmt: skip
-    return store.add_dataset(new, actor)
+    return store.datasets.add(new, actor)
 
 
 def test_a_first_upload_becomes_current_evidence_and_a_later_one_only_when_chosen(
@@ -364,57 +398,63 @@ def test_a_first_upload_becomes_current_evidence_and_a_later_one_only_when_chose
 ):
     from valuegap.errors import ValueGapError
 
-    prop_id = store.create(sample(), editor).id
-    assert store.current_evidence(prop_id) == {} and store.current_dataset(prop_id) is None
+    prop_id = store.propositions.create(sample(), editor).id
+    assert store.datasets.current_evidence(prop_id) == {} and store.datasets.current(prop_id) is None
     first = _add(store, editor, prop_id, "March")
     customers = _add(store, editor, prop_id, "Customers", kind="customers")
-    chosen = store.current_evidence(prop_id)
+    chosen = store.datasets.current_evidence(prop_id)
     assert {kind: c.dataset.id for kind, c in chosen.items()} == {
         "outcomes": first.id,
         "customers": customers.id,
     }
     assert chosen["outcomes"].chosen_by == editor.name and chosen["outcomes"].dataset.label == first.label
     newer = _add(store, editor, prop_id, "March")  # a second upload: a newer version of the same name
-    assert newer.version == 2 and store.current_dataset(prop_id).id == first.id  # not silently the newest
+    assert newer.version == 2 and store.datasets.current(prop_id).id == first.id  # not silently the newest
     bo = Actor("bo@example.com")
-    assert store.set_current_evidence(prop_id, newer.id, bo).id == newer.id
-    assert store.current_dataset(prop_id).id == newer.id
-    assert store.current_evidence(prop_id)["outcomes"].chosen_by == "bo@example.com"
-    assert store.current_dataset(prop_id, "customers").id == customers.id  # each kind is chosen apart
+    assert store.datasets.choose_current(prop_id, newer.id, bo).id == newer.id
+    assert store.datasets.current(prop_id).id == newer.id
+    assert store.datasets.current_evidence(prop_id)["outcomes"].chosen_by == "bo@example.com"
+    assert store.datasets.current(prop_id, "customers").id == customers.id  # each kind is chosen apart
     survey = _add(store, editor, prop_id, "Prices", kind="survey")
-    assert set(store.current_evidence(prop_id)) == {"outcomes", "customers"}  # surveys are not evidence
+    assert set(store.datasets.current_evidence(prop_id)) == {
+        "outcomes",
+        "customers",
+    }  # surveys are not evidence
     with pytest.raises(ValueGapError, match="only outcome data and customer tables"):
-        store.set_current_evidence(prop_id, survey.id, editor)
+        store.datasets.choose_current(prop_id, survey.id, editor)
     with pytest.raises(NotFound):
-        store.set_current_evidence(prop_id, 999, editor)
+        store.datasets.choose_current(prop_id, 999, editor)
     with pytest.raises(NotFound):
-        store.set_current_evidence(999, newer.id, editor)
+        store.datasets.choose_current(999, newer.id, editor)
     # another proposition's dataset can be chosen without moving it
-    other_id = store.create(sample(name="Other"), editor).id
-    store.set_current_evidence(other_id, first.id, editor)
+    other_id = store.propositions.create(sample(name="Other"), editor).id
+    store.datasets.choose_current(other_id, first.id, editor)
     assert (
-        store.current_dataset(other_id).id == first.id and store.dataset(first.id).proposition_id == prop_id
+        store.datasets.current(other_id).id == first.id
+        and store.datasets.get(first.id).proposition_id == prop_id
     )
     # deleting the current dataset leaves no current evidence of its kind (never falls back to another)
-    store.delete_dataset(newer.id, editor)
-    assert store.current_dataset(prop_id) is None and store.current_dataset(prop_id, "customers") is not None
+    store.datasets.delete(newer.id, editor)
+    assert (
+        store.datasets.current(prop_id) is None and store.datasets.current(prop_id, "customers") is not None
+    )
     again = _add(store, editor, prop_id, "April")
-    assert store.current_dataset(prop_id).id == again.id  # none was current: the upload becomes it
-    store.delete(prop_id, editor)
-    assert store.current_evidence(prop_id) == {}
+    assert store.datasets.current(prop_id).id == again.id  # none was current: the upload becomes it
+    store.propositions.delete(prop_id, editor)
+    assert store.datasets.current_evidence(prop_id) == {}
 
 
 def test_linking_a_dataset_makes_it_current_only_for_a_proposition_without_evidence(
     store: Store, editor: Actor
 ):
-    prop_id = store.create(sample(), editor).id
+    prop_id = store.propositions.create(sample(), editor).id
     loose = _add(store, editor, None, "Loose")
-    assert store.current_dataset(prop_id) is None
-    store.link_dataset(loose.id, prop_id, editor)
-    assert store.current_dataset(prop_id).id == loose.id
+    assert store.datasets.current(prop_id) is None
+    store.datasets.link(loose.id, prop_id, editor)
+    assert store.datasets.current(prop_id).id == loose.id
     other = _add(store, editor, None, "Other")
-    store.link_dataset(other.id, prop_id, editor)
-    assert store.current_dataset(prop_id).id == loose.id
+    store.datasets.link(other.id, prop_id, editor)
+    assert store.datasets.current(prop_id).id == loose.id
 
 
 def test_ids_in_addresses_are_never_given_out_again(store, editor) -> None:
@@ -422,14 +462,14 @@ def test_ids_in_addresses_are_never_given_out_again(store, editor) -> None:
     the newest row used to free its id for the next insert on SQLite."""
     from valuegap.pricing.scenarios import Scenario
 
-    first = store.create(sample(name="First"), editor)
-    newest = store.create(sample(name="Newest"), editor)
-    scenario = store.save_scenario(newest.id, Scenario(name="Cheaper", price=39.0), actor=editor)
-    store.delete(newest.id, editor)  # takes its scenario with it
-    again = store.create(sample(name="After the delete"), editor)
+    first = store.propositions.create(sample(name="First"), editor)
+    newest = store.propositions.create(sample(name="Newest"), editor)
+    scenario = store.scenarios.save(newest.id, Scenario(name="Cheaper", price=39.0), actor=editor)
+    store.propositions.delete(newest.id, editor)  # takes its scenario with it
+    again = store.propositions.create(sample(name="After the delete"), editor)
     assert again.id not in (first.id, newest.id) and again.id > newest.id
-    other = store.save_scenario(again.id, Scenario(name="Dearer", price=59.0), actor=editor)
+    other = store.scenarios.save(again.id, Scenario(name="Dearer", price=59.0), actor=editor)
     assert other.id > scenario.id
-    store.delete_scenario(other.id, actor=editor)
-    last = store.save_scenario(again.id, Scenario(name="Dearer", price=59.0), actor=editor)
+    store.scenarios.delete(other.id, actor=editor)
+    last = store.scenarios.save(again.id, Scenario(name="Dearer", price=59.0), actor=editor)
     assert last.id > other.id
