@@ -1,14 +1,12 @@
-"""Deployment files: the Dockerfile, Streamlit's config and the pinned requirements Community Cloud reads.
+"""Deployment: where the image keeps its workspace, Streamlit's config and the pinned requirements that
+Docker and Community Cloud install.
 
-Docker itself is not needed: the Dockerfile is read as text and checked for what the README promises
-(non-root, port 8501, a health check on Streamlit's endpoint, data in a volume).
+The Dockerfile itself is not read as text here: string matches on it pinned its wording, not whether
+the image works (building or linting it belongs to CI).
 """
 
 from __future__ import annotations
 
-import json
-import re
-import shlex
 import tomllib
 from pathlib import Path
 
@@ -20,22 +18,6 @@ from valuegap import sources
 from valuegap.store.engine import default_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _instructions() -> list[tuple[str, str]]:
-    """The Dockerfile's instructions as (KEYWORD, arguments), continuation lines joined."""
-    text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
-    found = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            keyword, _, rest = line.partition(" ")
-            found.append((keyword.upper(), rest.strip()))
-    return found
-
-
-def _args(keyword: str) -> list[str]:
-    return [rest for key, rest in _instructions() if key == keyword]
 
 
 def _pyproject() -> dict:
@@ -51,50 +33,13 @@ def _pins() -> dict[str, Requirement]:
     return {canonicalize_name(r.name): r for r in map(Requirement, _requirements()[:-1])}
 
 
-# ----------------------------------------------------------------------------- Dockerfile
+# ----------------------------------------------------------------------------- the image's workspace
 
 
-def test_the_image_builds_on_python_slim() -> None:
-    assert _args("FROM") == ["python:3.12-slim"]
-
-
-def test_the_app_runs_as_a_non_root_user() -> None:
-    users = _args("USER")
-    assert users and users[-1] not in ("root", "0", "0:0")
-    keywords = [key for key, _ in _instructions()]
-    assert keywords.index("USER") < keywords.index("CMD")
-    assert any("useradd" in run and users[-1] in run for run in _args("RUN"))
-
-
-def test_port_8501_is_exposed_and_streamlit_listens_on_it() -> None:
-    assert _args("EXPOSE") == ["8501"]
-    (cmd,) = _args("CMD")
-    argv = json.loads(cmd)  # exec form: signals reach Streamlit, not a shell
-    assert argv[:3] == ["streamlit", "run", "app.py"]
-    assert "--server.address=0.0.0.0" in argv and "--server.port=8501" in argv
-
-
-def test_the_health_check_asks_streamlits_health_endpoint_without_curl() -> None:
-    (check,) = _args("HEALTHCHECK")
-    argv = json.loads(check.split(" CMD ", 1)[1])  # exec form, valid JSON
-    assert argv[:2] == ["python", "-c"] and "curl" not in check
-    assert "urlopen('http://127.0.0.1:8501/_stcore/health'" in argv[2]
-    compile(argv[2], "healthcheck", "exec")
-
-
-def test_the_package_is_installed_with_the_postgres_driver() -> None:
-    assert "postgres" in _pyproject()["project"]["optional-dependencies"]
-    runs = " ".join(_args("RUN"))
-    assert 'pip install ".[postgres]"' in runs and "requirements.txt" in runs
-
-
-def test_the_sqlite_workspace_lives_in_the_data_volume(
+def test_the_default_workspace_follows_xdg_data_home_unless_a_database_url_is_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = dict(word.split("=", 1) for rest in _args("ENV") for word in shlex.split(rest) if "=" in word)
-    assert env["XDG_DATA_HOME"] == "/data"
-    assert _args("VOLUME") == ['["/data"]']
-    # default_database_url() follows XDG_DATA_HOME (platformdirs) unless VALUEGAP_DATABASE_URL is set
+    # the image sets XDG_DATA_HOME to its data volume; platformdirs puts the SQLite workspace there
     monkeypatch.delenv("VALUEGAP_DATABASE_URL", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_database_url() == f"sqlite:///{tmp_path / 'valuegap' / 'workbench.db'}"
@@ -102,16 +47,11 @@ def test_the_sqlite_workspace_lives_in_the_data_volume(
     assert default_database_url() == "postgresql://u:p@db:5432/valuegap"
 
 
-def test_everything_the_image_copies_exists_and_secrets_stay_out() -> None:
+def test_secrets_stay_out_of_the_image() -> None:
     ignored = {
         line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines() if not line.startswith("#")
     }
     assert ".streamlit/secrets.toml" in ignored
-    for copy in _args("COPY"):
-        *sources, _target = [part for part in copy.split() if not part.startswith("--")]
-        for source in sources:
-            assert (ROOT / source).exists(), source
-            assert source.rstrip("/") not in ignored, f"{source} is copied but .dockerignore drops it"
 
 
 # ----------------------------------------------------------------------------- Streamlit config
