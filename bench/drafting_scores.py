@@ -4,7 +4,8 @@
 
 Prints one table per set: the corpus the rules were tuned on (tests/unit/data/claim_copy_corpus.yaml,
 with its own earlier held-out batches marked ``held_out``) and the held-out set
-(tests/unit/data/claim_copy_holdout.yaml). The counting is the one the unit tests assert on
+(tests/unit/data/claim_copy_holdout.yaml, also by batch: each batch was written before the drafter
+was run on it). The counting is the one the unit tests assert on
 (tests/unit/wording/test_drafting.py: ``score``), so the numbers printed here are the numbers tested.
 ``--misses`` lists every sentence whose form, value or direction differs from the expected draft.
 """
@@ -27,9 +28,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the sentences drafted wrongly")
     args = parser.parse_args(argv)
+    first = [row for row in HOLDOUT_ROWS if row.get("batch", 1) == 1]
+    second = [row for row in HOLDOUT_ROWS if row.get("batch", 1) == 2]
     sets = (
         (f"Corpus ({len(CORPUS_ROWS)} sentences)", CORPUS_ROWS),
         (f"Held-out set ({len(HOLDOUT_ROWS)} sentences)", HOLDOUT_ROWS),
+        (f"  its first batch ({len(first)} sentences)", first),
+        (f"  its second batch ({len(second)} sentences)", second),
     )
     for title, rows in sets:
         print(table(title, score(rows)))

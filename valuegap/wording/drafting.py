@@ -18,26 +18,31 @@ grammar the wording checks use (``valuegap.wording.checks``), so "R$ 30", "10k",
   X", "30% cheaper than X", "3 times faster than X"), or a comparison with no number ("faster than
   X", ratio 1). ``claimed`` = ``ratio``. The ratio is ours ÷ theirs *of the metric*: "2× faster"
   compares times, so ratio 0.5 with direction lower; "30% cheaper" is 0.7, lower; "2× more" is 2.
-- ``share``: "95% of orders …", "9 out of 10 customers …", "nine in ten …": ``share`` is the promised
-  share and ``claimed`` the bar each customer must reach: a second number in the sentence ("within 30
-  minutes" → 30, lower), or 1 on a yes/no outcome (1 = it happened) when the sentence names none.
+- ``share``: "95% of orders …", "9 out of 10 customers …", "nine in ten …", "half of …", "three
+  quarters of …": ``share`` is the promised share and ``claimed`` the bar each customer must reach: a
+  second number in the sentence ("within 30 minutes" → 30, lower), or 1 on a yes/no outcome (1 = it
+  happened) when the sentence names none.
 - ``up_to``: "up to" (not "up to date", "sign up to", ...) before the number.
 - ``median``: "typical", "typically", "median".
 - ``average``: "on average", "average", and any other number that is a promised outcome.
 - ``puffery``: no number, but a superlative or a boast ("the best", "#1", "effortless", "our most
-  luxurious", "Britain's greenest", "highest-rated"; "most hotels" is a quantifier, not a boast).
+  luxurious", "Britain's greenest", "highest-rated", "a smarter way to bank"; "most hotels" is a
+  quantifier, not a boast).
 
 Direction: reducing and speed words ("cuts", "reduces", "lower", "fewer", "less", "faster",
 "sooner", "early", "within", "in under", "takes") make it ``lower``; a ceiling ("no more than 5
 days", "never wait more than 2 minutes", "at most") is ``lower`` and "2,500 *more* steps"
 ``higher``. A reduction *by* an amount is drafted as a change of the thing reduced, negative: "cuts
 your bill by 40%" → ``bill_change_pct`` = −40, lower (the claim holds when the change is at or below
-−40%), so the sign, the metric and the direction agree. A level reached ("within 30 minutes", "in 2
-days") is drafted as that level, lower. Savings and gains ("saves 5 hours", "earn 4%") are ``higher``.
+−40%), so the sign, the metric and the direction agree; "by half" is −50% and "loads 2x faster than
+before" (no rival) −50% too. A level reached ("within 30 minutes", "in 2 days", "drops to 90
+seconds", "response time: 12 minutes") is drafted as that level, lower. Savings and gains ("saves 5
+hours", "earn 4%") are ``higher``.
 
 Numbers may be written as words before a unit ("two levels", "three days sooner"; not "one").
 Numbers that are not promised outcomes are left out: years, ranks, "24/7", names ("5G"), prices
-("from $9 a month"), thresholds ("orders over $50"), counts of customers ("join 10,000 teams") and
+("from $9 a month"), the offer's terms ("3 months free", "30-day money-back guarantee", "cancel
+within 14 days"), thresholds ("orders over $50"), counts of customers ("join 10,000 teams") and
 bare counts of things with no word that makes them an outcome ("we operate 40 warehouses", "up to
 four screens": a plan's allowance); a measure ("600 calories"), a period ("a month"), "on average",
 "more", or a verb of change or reach ("in 3 clicks") makes a count an outcome.
@@ -50,7 +55,7 @@ import io
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from valuegap.errors import InvalidInput, Problem, quote
@@ -502,14 +507,26 @@ _COUNTED_WORDS = {
 # "two levels", "three days": a number word before a word (not "one", which is mostly an article, and not
 # "five-star", "two-thirds", "two times" or a fraction, which other rules read)
 _WORD_NUMBER = re.compile(
-    rf"(?<![\w-])({'|'.join(_COUNTED_WORDS)})(?=\s+[A-Za-z])(?!\s+(?:times|out\s+of|in\s+(?:{'|'.join(_WORD_NUMBERS)})"
-    r")(?!\w))",
+    rf"(?<![\w-])({'|'.join(_COUNTED_WORDS)})(?=\s+[A-Za-z])"
+    r"(?!\s+(?:times|thirds?|quarters?|fifths?|tenths?|out\s+of|"
+    rf"in\s+(?:{'|'.join(_WORD_NUMBERS)}))(?!\w))",
     re.IGNORECASE,
 )
 _WORD_FRACTION = re.compile(
     r"(?<!\w)(one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:out\s+of|in)\s+(two|three|four|five|"
     r"six|seven|eight|nine|ten|twenty|hundred)(?!\w)",
     re.IGNORECASE,
+)
+# "half of our customers", "three quarters of learners", "a third of": a share in words
+_PARTS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+_PART_OF = re.compile(
+    r"(?i)(?<![\w-])(?P<part>(?P<half>half)|(?P<count>a|one|two|three|four|nine)[\s-]+"
+    r"(?P<piece>thirds?|quarters?|fifths?|tenths?))(?=\s+of\b)"
+)
+# "cuts paperwork by half", "reduces waiting times by a third": a reduction in words, as a percent
+_BY_PART = re.compile(
+    r"(?i)(?<=\bby\s|\bin\s)(?:(?P<half>half)|(?P<count>a|one|two|three)\s+(?P<piece>thirds?|quarters?))"
+    r"(?![\w-])"
 )
 _MULTIPLIER_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "half": 0.5}
 _TIMES_WORD = re.compile(r"^\s*(?:times|fold)(?!\w)|^-fold(?!\w)", re.IGNORECASE)
@@ -571,7 +588,7 @@ _CUT_WORDS = re.compile(
 _NOT_SUPERLATIVE = (
     r"interest|request|harvest|forest|honest|modest|latest|guest|test|contest|invest|west|rest|nest|chest|"
     r"digest|suggest|protest|arrest|manifest|quest|conquest|pest|vest|zest|crest|earnest|priest|behest|"
-    r"bequest|inquest|midwest|attest|detest|unrest|everest|biggest\s+(?:\w+\s+)?(?:sale|deal)s?"
+    r"bequest|inquest|midwest|attest|detest|unrest|everest|newest|biggest\s+(?:\w+\s+)?(?:sale|deal)s?"
 )
 _DETERMINER = r"(?:the|our|its|their|britain'?s|america'?s|europe'?s|world'?s|[a-z]+['’]s)"
 _SUPERLATIVE = re.compile(
@@ -579,6 +596,18 @@ _SUPERLATIVE = re.compile(
     rf"(?:most\s+[a-z]{{4,}}|(?!(?:{_NOT_SUPERLATIVE})(?![\w-]))[a-z]{{2,}}est(?:-[a-z]+)?)(?![\w])"
     r"|(?<![\w-])(?:top|highest|best|most|fastest|lowest)-(?:rated|reviewed|selling|loved|ranked|growing)(?![\w-])",
     re.IGNORECASE,
+)
+# A comparative with nothing to compare with, sold as the way to do something: "a smarter way to bank",
+# "the better choice for families" (not "the other way", "a paper way"; "-er" nouns are left out)
+_NOT_COMPARATIVE = (
+    r"other|another|under|over|after|never|ever|either|neither|rather|together|whether|user|order|paper|"
+    r"power|water|number|member|customer|partner|provider|lender|insurer|retailer|supplier|player|leader|"
+    r"super|proper|offer|winter|summer|corner|border|letter|matter|master|meter|computer|server|sooner"
+)
+_BOAST = re.compile(
+    r"(?i)(?<![\w-])(?:a|the)\s+(?:(?:much|far|whole\s+new|new|simply)\s+)?"
+    rf"(?:better|(?!(?:{_NOT_COMPARATIVE})\b)[a-z]{{3,}}(?:ier|er))\s+"
+    r"(?:way|approach|choice|option|alternative|deal|experience)(?![\w-])"
 )
 _UP_TO_CUES = re.compile(
     rf"{_UP_TO.pattern}|(?<!\w)as\s+(?:little|low|much|many|few|short|quick)\s+as(?!\w)", re.IGNORECASE
@@ -597,11 +626,13 @@ _PUFFERY = _words(
 _LOWER_LEVEL = _words(
     r"within|in\s+under|under|in\s+less\s+than|less\s+than|no\s+more\s+than|at\s+most|takes?|taking|"
     r"in\s+(?:just|only|as\s+little\s+as)|in|down\s+to|as\s+little\s+as|as\s+low\s+as|only|just|"
-    r"(?:cuts?|reduces?|brings?|lowers?)\s+(?:[\w'-]+\s+){0,4}?(?:to|down\s+to)"
+    r"(?:cuts?|reduces?|brings?|lowers?|drops?|dropped|falls?|fell|(?:comes?|goes?)\s+down)"
+    r"\s+(?:[\w'-]+\s+){0,4}?(?:to|down\s+to)"
 )
 _REDUCE_VERBS = _words(
     r"cuts?|cutting|reduces?|reduced|reducing|reduction|lowers?|lowered|lowering|slash(?:es|ed)?|trims?|"
-    r"drops?|decreases?|decreased|shrinks?|halves|minimi[sz]es?|eliminates?|fewer|less|lower|shorter|"
+    r"drops?|dropped|falls?|fell|declines?|declined|sinks?|(?:comes?|goes?|went|came)\s+down|"
+    r"decreases?|decreased|shrinks?|shrank|halves|halved|minimi[sz]es?|eliminates?|fewer|less|lower|shorter|"
     r"faster|quicker|sooner|earlier|cheaper"
 )
 _GAIN_VERBS = _words(
@@ -680,7 +711,8 @@ _METRIC_STOP = frozenset(
     re.findall(
         r"\S+",
         "average averages typical typically median usual approximately around roughly say says said "
-        "report reported agree tell told customers users clients members people subscribers never",
+        "report reported agree tell told customers users clients members people subscribers never longer "
+        "later",
     )
 )
 
@@ -735,6 +767,9 @@ def _values(sentence: str) -> list[_Value]:
     """The numbers of the sentence that may be promised outcomes, with their units, in text order."""
     found: list[_Value] = []
     numbers = _numbers(sentence) + _word_numbers(sentence)
+    for part in _BY_PART.finditer(sentence):
+        percent = Decimal(str(round(100 * _part_value(part), 2)))
+        numbers.append(_Number(part.start(), part.end(), ((percent, 0, 1.0),), percent=True))
     numbers.sort(key=lambda number: number.start)
     skip_until = -1
     for number in numbers:
@@ -746,7 +781,9 @@ def _values(sentence: str) -> list[_Value]:
         written = sentence[number.start : number.end]
         after = sentence[number.end :]
         before = sentence[: number.start]
-        if re.match(r"^\s*/\s*7|^\s*-\s*\d|^\s*:\s*\d", after) or re.search(r"[\d/:-]\s*$", before):
+        if re.match(r"^\s*/\s*7|^\s*-\s*\d|^\s*:\s*\d", after) or re.search(
+            r"[\d/-]\s*$|\d\s*:\s*$|:$", before
+        ):
             continue  # 24/7, phone numbers, times of day, ranges' second half
         promotion = number.percent and re.match(r"(?i)^\s*(?:off|discount)(?!\w)", after)
         if re.match(r"0\d", written) or promotion or re.match(r"G(?![\w-])", after):
@@ -849,6 +886,18 @@ _COUNT_IS_OUTCOME = re.compile(
 )
 
 
+# The terms of the offer, not an outcome: "3 months free", "a 30-day money-back guarantee", "try it free
+# for 30 days", "cancel within 14 days", "5-year warranty"
+_OFFER_TERM_AFTER = re.compile(
+    r"(?i)^\s*(?:of\s+)?(?:free|trial|money[\s-]?back|guarantee|warranty|returns?|cooling[\s-]off|notice|"
+    r"contract|commitment|minimum\s+term|on\s+us)(?![\w-])"
+)
+_OFFER_TERM_BEFORE = re.compile(
+    r"(?i)\b(?:free\s+for|free\s+trial\s+(?:of|for)|trial\s+(?:of|for)|warranty\s+(?:of|for)|guaranteed?\s+for|"
+    r"returns?\s+(?:it\s+)?within|cancel(?:lation)?\s+(?:\w+\s+)?(?:within|up\s+to))\s+(?:up\s+to\s+)?$"
+)
+
+
 def _a_bare_count(sentence: str, value: _Value) -> bool:
     """True for a plain number of things with no word that makes it an outcome: "we operate 40
     warehouses", "trusted by 4,000 HR teams", "up to four screens" (a plan's allowance). Numbers become
@@ -882,7 +931,7 @@ def _is_outcome(sentence: str, value: _Value) -> bool:
     after = sentence[value.unit_end if value.unit_word else value.end :]
     if value.percent or value.times or value.fraction:
         return True
-    if _a_bare_count(sentence, value):
+    if _a_bare_count(sentence, value) or _OFFER_TERM_AFTER.match(after) or _OFFER_TERM_BEFORE.search(before):
         return False
     if value.currency and _PRICE_BEFORE.search(before) and not _GAIN_VERBS.search(before[-25:]):
         return False
@@ -922,6 +971,7 @@ def _is_outcome(sentence: str, value: _Value) -> bool:
         not re.search(r"(?i)(?:over|more\s+than)\s+$", before)
         or not _SOCIAL_PROOF_BEFORE.search(before)
         or (bool(value.unit_word) and not _POPULATION_WORD.fullmatch(value.unit_word))
+        or (bool(value.currency) and bool(_GAIN_VERBS.search(before[-25:])))  # "save over £300"
     )
 
 
@@ -938,7 +988,7 @@ def _competitor(phrase: str) -> str | None:
     """The party compared with, from the words after "than" / "as ... as" / "vs", or None for
     self-comparisons ("than before", "than ever") and empty phrases."""
     phrase = phrase.strip()
-    if not phrase or _SELF.match(phrase) or re.match(r"(?:[$€£¥₹]|R\$)?\s*\d", phrase):
+    if not phrase or _oneself(phrase) or re.match(r"(?:[$€£¥₹]|R\$)?\s*\d", phrase):
         return None
     capitals = re.match(
         r"^(?:(?:the|a|an|on|at|with|using|in|your|those\s+of|that\s+of)\s+)*"
@@ -953,9 +1003,22 @@ def _competitor(phrase: str) -> str | None:
     phrase = _LEAD_WORDS.sub("", phrase)
     phrase = _CUT_WORDS.sub("", phrase).strip(" .'\"")
     words = phrase.split()[:4]
-    if not words or _SELF.match(" ".join(words)):
+    if not words or _oneself(" ".join(words)):
         return None
     return " ".join(words)
+
+
+_STOP_WORD = re.compile(r"(?:" + "|".join(sorted(_STOP, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def _oneself(phrase: str) -> bool:
+    """True when the comparison is with oneself or no one ("before", "ever", "the asking price"); not
+    when more words name a benchmark ("the price cap", "the average bank")."""
+    own = _SELF.match(phrase)
+    if own is None:
+        return False
+    more = re.match(r"\s+([a-z]{3,})", phrase[own.end() :])
+    return more is None or bool(_STOP_WORD.fullmatch(more.group(1))) or bool(_SELF.match(more.group(1)))
 
 
 def _share_of(facts: _Facts) -> tuple[_Value, float] | None:
@@ -970,7 +1033,19 @@ def _share_of(facts: _Facts) -> tuple[_Value, float] | None:
         top, bottom = _WORD_NUMBERS[match.group(1).lower()], _WORD_NUMBERS[match.group(2).lower()]
         if 0 < top <= bottom:
             return _Value(match.start(), match.end(), top / bottom, fraction=True), top / bottom
+    for part in _PART_OF.finditer(sentence):
+        if _SHARE_OF.match(sentence[part.end("part") :]):
+            share = _part_value(part)
+            return _Value(part.start(), part.end("part"), share, fraction=True), share
     return None
+
+
+def _part_value(part: re.Match[str]) -> float:
+    if part.group("half"):
+        return 0.5
+    count = part.group("count").lower()
+    top = 1 if count in {"a", "one"} else _WORD_NUMBERS[count]
+    return top / _PARTS[part.group("piece").lower().rstrip("s")]
 
 
 def _multiplier(facts: _Facts) -> tuple[float, int, int] | None:
@@ -1020,10 +1095,26 @@ def _comparison(facts: _Facts) -> tuple[str, str | None, int] | None:
             rival = _competitor(as_as.group("who")) or rival
         if rival:
             word = adjective.group(1).lower() if adjective else ""
+            if as_as and not word:  # "twice as fast as X" compares like "2x faster than X"
+                base = re.match(r"(?i)\s*as\s+([\w-]+)", sentence[multiplier[2] :])
+                word = _AS_AS_COMPARATIVE.get(base.group(1).lower(), "") if base else ""
             return word, rival, multiplier[1]
     return None
 
 
+_AS_AS_COMPARATIVE = {
+    "fast": "faster",
+    "quick": "quicker",
+    "quickly": "quicker",
+    "cheap": "cheaper",
+    "cheaply": "cheaper",
+    "short": "shorter",
+    "low": "lower",
+    "few": "fewer",
+    "little": "less",
+    "soon": "sooner",
+    "early": "earlier",
+}
 _GROWTH = _words(
     r"grows?|growing|earns?|earning|builds?|building|learns?|learning|gains?|gaining|improves?|"
     r"progress(?:es)?|climbs?|rises?|recovers?|heals?"
@@ -1157,6 +1248,10 @@ def _level_direction(facts: _Facts, value: _Value) -> Direction:
         return Direction.lower
     if value.unit_word in _TIME_UNITS.values() and re.search(r"(?i)(?:\bin\b|\bwithin\b)[^.]*$", near):
         return Direction.lower
+    if value.unit_word in _TIME_UNITS.values() and re.search(
+        r"(?i)\b(?:times?|wait(?:s|ing)?|delays?|turnaround|latency|queues?|downtime)\b", before
+    ):
+        return Direction.lower  # "time to first response: 12 minutes": a time taken
     return Direction.higher
 
 
@@ -1175,7 +1270,9 @@ def _change(facts: _Facts, value: _Value) -> tuple[str, str] | None:
         after_unit,
         re.IGNORECASE,
     )
-    if after and not _THAN.search(sentence[value.end :]) and not re.match(r"(?i)\s*or\b", after_unit):
+    than = _THAN.search(sentence[value.end :])
+    rival = than is not None and _competitor(than.group("who")) is not None
+    if after and not rival and not re.match(r"(?i)\s*or\b", after_unit):
         word = after.group(1).lower()
         rest = after_unit[after.end() :]
         thing = (
@@ -1413,7 +1510,7 @@ def _draft(sentence: str) -> ClaimDraft | None:
 
     main = _main_value(facts)
     if main is None:
-        puff = _PUFFERY.search(sentence) or _SUPERLATIVE.search(sentence)
+        puff = _PUFFERY.search(sentence) or _SUPERLATIVE.search(sentence) or _BOAST.search(sentence)
         if puff:
             return ClaimDraft(
                 sentence,
@@ -1449,6 +1546,9 @@ def _draft(sentence: str) -> ClaimDraft | None:
             rule, confidence = f"average: '{average.group(0)}'", 0.9
 
     change = _change(facts, main)
+    if change is not None and main.times and main.value > 1:
+        # "loads 2x faster than before": the time halves, a change of -50%
+        main = replace(main, value=round((1 - 1 / main.value) * 100, 2), percent=True, times=False)
     if change is not None:
         direction = Direction.lower
         claimed = -main.value

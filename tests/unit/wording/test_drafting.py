@@ -159,9 +159,10 @@ def test_the_held_out_set_is_new_and_varied():
 
 
 def test_precision_and_recall_over_the_held_out_set(capsys):
-    """Thresholds below what the rules reach on it (form 1.00, value 1.00, direction 1.00 after the
-    general fixes; 0.93/0.88, 0.89/0.92 and 0.87/0.89 when first scored), so a rule change that loses a
-    sentence or two still passes but a general regression does not."""
+    """Each batch of the held-out set was scored once before the rules were changed for it (form
+    precision / recall: batch 1 0.93 / 0.88, batch 2 0.92 / 0.80); the rules then changed for their
+    misses in general ways and reach 1.00 on both. The thresholds keep those fixes without asking for
+    perfection: losing a sentence or two passes, a general regression does not."""
     scores = score(HOLDOUT_ROWS)
     with capsys.disabled():
         print("\n" + table(f"Held-out set: {len(HOLDOUT_ROWS)} sentences", scores))
@@ -550,6 +551,102 @@ def test_superlatives_in_general_are_puffery(sentence):
     ["Free cancellation on most hotels.", "Earn interest on the latest plans.", "Our honest advice."],
 )
 def test_quantifiers_and_words_ending_in_est_are_not_superlatives(sentence):
+    assert draft_claims(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "share"),
+    [
+        ("Half of our customers save over £300 a year.", 0.5),
+        ("Three quarters of our learners get a promotion within a year.", 0.75),
+        ("A third of members train twice a week.", 1 / 3),
+    ],
+)
+def test_a_share_in_words(sentence, share):
+    draft = one(sentence)
+    assert draft.form is ClaimForm.share and close(draft.share, share)
+
+
+def test_saving_over_an_amount_is_an_outcome_not_a_threshold():
+    draft = one("Half of our customers save over £300 a year.")
+    assert (draft.claimed, draft.unit, draft.direction) == (300, "GBP/year", Direction.higher)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Cuts onboarding paperwork by half.", -50),
+        ("Cut waiting times by a third.", -33.33),
+        ("Loads 2x faster than before.", -50),
+        ("Costs 20% lower than last year.", -20),
+        ("Fleet fuel costs fall by 12% in the first year.", -12),
+    ],
+)
+def test_reductions_in_words_by_multipliers_and_against_oneself_are_changes_in_percent(sentence, value):
+    draft = one(sentence)
+    assert (draft.form, draft.unit, draft.direction) == (ClaimForm.average, "%", Direction.lower)
+    assert close(draft.claimed, value) and "change" in (draft.metric or "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Average handling time drops to 90 seconds.", 90),
+        ("Median time to first response: 12 minutes.", 12),
+        ("Wait no longer than 10 minutes for a taxi.", 10),
+    ],
+)
+def test_a_time_taken_or_reached_is_lower(sentence, value):
+    draft = one(sentence)
+    assert (draft.claimed, draft.direction) == (value, Direction.lower)
+
+
+def test_times_as_fast_as_a_rival_compares_times():
+    draft = one("Wi-Fi twice as fast as BT's.")
+    assert (draft.form, draft.ratio, draft.direction, draft.competitor) == (
+        ClaimForm.comparative,
+        0.5,
+        Direction.lower,
+        "BT",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "competitor"),
+    [
+        ("Energy bills 15% lower than the price cap.", "price cap"),
+        ("Fees lower than the average bank.", "average bank"),
+    ],
+)
+def test_a_benchmark_named_by_more_words_is_a_competitor(sentence, competitor):
+    draft = one(sentence)
+    assert draft.form is ClaimForm.comparative and draft.competitor == competitor
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Get 3 months free.",
+        "Try it free for 30 days.",
+        "30-day money-back guarantee.",
+        "Cancel within 14 days.",
+        "5-year warranty on every boiler.",
+        "Free returns within 30 days.",
+    ],
+)
+def test_the_offers_terms_are_no_outcomes(sentence):
+    assert draft_claims(sentence) == []
+
+
+@pytest.mark.parametrize("sentence", ["A smarter way to bank.", "The better choice for families."])
+def test_a_comparative_sold_as_the_way_is_puffery(sentence):
+    assert one(sentence).form is ClaimForm.puffery
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The other way round.", "A paper way to file.", "Our newest phone yet."]
+)
+def test_words_that_only_look_comparative_or_superlative_are_not_puffery(sentence):
     assert draft_claims(sentence) == []
 
 
