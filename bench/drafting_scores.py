@@ -28,14 +28,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the sentences drafted wrongly")
     args = parser.parse_args(argv)
-    first = [row for row in HOLDOUT_ROWS if row.get("batch", 1) == 1]
-    second = [row for row in HOLDOUT_ROWS if row.get("batch", 1) == 2]
-    sets = (
+    batches = sorted({row.get("batch", 1) for row in HOLDOUT_ROWS})
+    sets = [
         (f"Corpus ({len(CORPUS_ROWS)} sentences)", CORPUS_ROWS),
         (f"Held-out set ({len(HOLDOUT_ROWS)} sentences)", HOLDOUT_ROWS),
-        (f"  its first batch ({len(first)} sentences)", first),
-        (f"  its second batch ({len(second)} sentences)", second),
-    )
+    ]
+    for batch in batches:
+        rows = [row for row in HOLDOUT_ROWS if row.get("batch", 1) == batch]
+        sets.append((f"  its batch {batch} ({len(rows)} sentences)", rows))
     for title, rows in sets:
         print(table(title, score(rows)))
         if args.misses:

@@ -19,15 +19,16 @@ grammar the wording checks use (``valuegap.wording.checks``), so "R$ 30", "10k",
   X", ratio 1). ``claimed`` = ``ratio``. The ratio is ours ÷ theirs *of the metric*: "2× faster"
   compares times, so ratio 0.5 with direction lower; "30% cheaper" is 0.7, lower; "2× more" is 2.
 - ``share``: "95% of orders …", "9 out of 10 customers …", "nine in ten …", "half of …", "three
-  quarters of …": ``share`` is the promised share and ``claimed`` the bar each customer must reach: a
-  second number in the sentence ("within 30 minutes" → 30, lower), or 1 on a yes/no outcome (1 = it
-  happened) when the sentence names none.
+  quarters of …", "99% of malware detected": ``share`` is the promised share and ``claimed`` the bar
+  each customer must reach: a second number in the sentence ("within 30 minutes" → 30, lower), or 1
+  on a yes/no outcome (1 = it happened) when the sentence names none.
 - ``up_to``: "up to" (not "up to date", "sign up to", ...) before the number.
 - ``median``: "typical", "typically", "median".
 - ``average``: "on average", "average", and any other number that is a promised outcome.
 - ``puffery``: no number, but a superlative or a boast ("the best", "#1", "effortless", "our most
   luxurious", "Britain's greenest", "highest-rated", "a smarter way to bank"; "most hotels" is a
-  quantifier, not a boast).
+  quantifier, not a boast), or a comparative with nothing compared with ("a quieter, smoother ride",
+  less sure).
 
 Direction: reducing and speed words ("cuts", "reduces", "lower", "fewer", "less", "faster",
 "sooner", "early", "within", "in under", "takes") make it ``lower``; a ceiling ("no more than 5
@@ -40,11 +41,13 @@ seconds", "response time: 12 minutes") is drafted as that level, lower. Savings 
 hours", "earn 4%") are ``higher``.
 
 Numbers may be written as words before a unit ("two levels", "three days sooner"; not "one").
-Numbers that are not promised outcomes are left out: years, ranks, "24/7", names ("5G"), prices
-("from $9 a month"), the offer's terms ("3 months free", "30-day money-back guarantee", "cancel
-within 14 days"), thresholds ("orders over $50"), counts of customers ("join 10,000 teams") and
-bare counts of things with no word that makes them an outcome ("we operate 40 warehouses", "up to
-four screens": a plan's allowance); a measure ("600 calories"), a period ("a month"), "on average",
+Numbers that are not promised outcomes are left out: years, ranks, "24/7", names ("5G"), times of
+day ("before 10pm"), prices and rates ("from $9 a month", "mortgage rates from 3.9%"), the offer's
+terms ("3 months free", "30-day money-back guarantee", "cancel within 14 days", "borrow up to
+£25,000", "loans from £1,000 to £25,000"), thresholds ("orders over $50"), who endorses it
+("trusted by 9 of the top 10 retailers"), counts of customers ("join 10,000 teams") and bare counts
+of things with no word that makes them an outcome ("we operate 40 warehouses", "up to four
+screens": a plan's allowance); a measure ("600 calories"), a period ("a month"), "on average",
 "more", or a verb of change or reach ("in 3 clicks") makes a count an outcome.
 """
 
@@ -475,7 +478,8 @@ _POPULATION = (
 _POPULATION_WORD = _words(_POPULATION)
 _SHARE_OF = re.compile(
     rf"^\s*of\s+(?:(?:the|our|all|your|their|its|new|active|paying|surveyed|eligible|uk|us|eu)\s+)*"
-    rf"(?:[\w'-]+\s+){{0,2}}?(?:(?:{_POPULATION})(?!\w)|[a-z]+[a-rt-z]s(?=\s+(?!of\b|back\b|off\b)[a-z]))",
+    rf"(?:[\w'-]+\s+){{0,2}}?(?:(?:{_POPULATION})(?!\w)|[a-z]+[a-rt-z]s(?=\s+(?!of\b|back\b|off\b)[a-z])"
+    r"|[a-z]{3,}(?=\s+(?:is|are|was|were|gets?|got|(?!need|feed|seed|speed|bed|red|shed)[a-z]{2,}ed)\b))",
     re.IGNORECASE,
 )
 _WORD_NUMBERS = {
@@ -608,6 +612,11 @@ _BOAST = re.compile(
     r"(?i)(?<![\w-])(?:a|the)\s+(?:(?:much|far|whole\s+new|new|simply)\s+)?"
     rf"(?:better|(?!(?:{_NOT_COMPARATIVE})\b)[a-z]{{3,}}(?:ier|er))\s+"
     r"(?:way|approach|choice|option|alternative|deal|experience)(?![\w-])"
+)
+_VAGUE_COMPARATIVE = _words(
+    r"better|easier|simpler|smarter|faster|quicker|cheaper|safer|healthier|happier|greener|cleaner|"
+    r"stronger|fresher|softer|smoother|quieter|brighter|calmer|clearer|sharper|tastier|richer|warmer|"
+    r"cosier|comfier|lighter|tougher|longer-lasting|friendlier|kinder|fairer"
 )
 _UP_TO_CUES = re.compile(
     rf"{_UP_TO.pattern}|(?<!\w)as\s+(?:little|low|much|many|few|short|quick)\s+as(?!\w)", re.IGNORECASE
@@ -894,7 +903,15 @@ _OFFER_TERM_AFTER = re.compile(
 )
 _OFFER_TERM_BEFORE = re.compile(
     r"(?i)\b(?:free\s+for|free\s+trial\s+(?:of|for)|trial\s+(?:of|for)|warranty\s+(?:of|for)|guaranteed?\s+for|"
-    r"returns?\s+(?:it\s+)?within|cancel(?:lation)?\s+(?:\w+\s+)?(?:within|up\s+to))\s+(?:up\s+to\s+)?$"
+    r"returns?\s+(?:it\s+)?within|cancel(?:lation)?\s+(?:\w+\s+)?(?:within|up\s+to)|borrow|lend|"
+    r"loans?\s+(?:of|from)|credit\s+(?:limits?\s+)?(?:of|from)|overdrafts?\s+(?:of|from)|"
+    r"cover(?:age)?(?:\s+(?:of|from))?|limits?\s+of)\s+(?:up\s+to\s+)?$"
+)
+
+
+_ENDORSED_BY = re.compile(
+    r"(?i)\b(?:trusted|used|loved|chosen|relied\s+on|backed|recommended|rated)\s+by\s+"
+    r"(?:over\s+|more\s+than\s+|nearly\s+|almost\s+)?$"
 )
 
 
@@ -920,8 +937,6 @@ def _a_bare_count(sentence: str, value: _Value) -> bool:
     before = re.sub(
         r"(?i)\b(?:up\s+to|as\s+many\s+as|over|more\s+than|nearly|almost)\s*$", "", sentence[: value.start]
     )
-    if re.search(r"(?i)\b(?:trusted|used|loved|chosen|relied\s+on|backed|rated)\s+by\s*$", before):
-        return True  # "trusted by 4,000 HR teams"
     return not _COUNT_IS_OUTCOME.search(before.rstrip() + " ")
 
 
@@ -929,8 +944,21 @@ def _is_outcome(sentence: str, value: _Value) -> bool:
     """False for numbers that count customers or things, price the offer or set a threshold."""
     before = sentence[: value.start]
     after = sentence[value.unit_end if value.unit_word else value.end :]
+    if (
+        value.percent
+        and re.search(r"(?i)\b(?:from|starting\s+(?:at|from))\s+$", before)
+        and not _GAIN_VERBS.search(before[-25:])
+    ):
+        return False  # "mortgage rates from 3.9%": the price of the offer
     if value.percent or value.times or value.fraction:
         return True
+    if re.match(r"(?i)\s*[ap]\.?m\.?(?!\w)", sentence[value.end :]):
+        return False  # "order before 10pm": a time of day
+    ranged = re.search(r"(?i)\bfrom\s+\S+\s+(?:to|and)\s+$", before)
+    if ranged and not _REDUCE_VERBS.search(before) and not _GAIN_VERBS.search(before):
+        return False  # "loans from £1,000 to £25,000": the offer's range
+    if _ENDORSED_BY.search(before) or re.search(r"(?i)\btop\s+$", before):
+        return False  # "trusted by 9 of the top 10 retailers": who uses it and a rank, no outcome
     if _a_bare_count(sentence, value) or _OFFER_TERM_AFTER.match(after) or _OFFER_TERM_BEFORE.search(before):
         return False
     if value.currency and _PRICE_BEFORE.search(before) and not _GAIN_VERBS.search(before[-25:]):
@@ -1511,6 +1539,8 @@ def _draft(sentence: str) -> ClaimDraft | None:
     main = _main_value(facts)
     if main is None:
         puff = _PUFFERY.search(sentence) or _SUPERLATIVE.search(sentence) or _BOAST.search(sentence)
+        if puff is None and not _THAN.search(sentence):
+            puff = _VAGUE_COMPARATIVE.search(sentence)  # "a quieter, smoother ride": better than what?
         if puff:
             return ClaimDraft(
                 sentence,
@@ -1521,7 +1551,7 @@ def _draft(sentence: str) -> ClaimDraft | None:
                 "",
                 Direction.higher,
                 rule=f"puffery: '{puff.group(0)}' with no number",
-                confidence=0.5,
+                confidence=0.5 if puff.re is not _VAGUE_COMPARATIVE else 0.4,
             )
         return None
 

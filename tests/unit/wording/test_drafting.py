@@ -159,10 +159,12 @@ def test_the_held_out_set_is_new_and_varied():
 
 
 def test_precision_and_recall_over_the_held_out_set(capsys):
-    """Each batch of the held-out set was scored once before the rules were changed for it (form
-    precision / recall: batch 1 0.93 / 0.88, batch 2 0.92 / 0.80); the rules then changed for their
-    misses in general ways and reach 1.00 on both. The thresholds keep those fixes without asking for
-    perfection: losing a sentence or two passes, a general regression does not."""
+    """Each batch of the held-out set was scored once, before the rules were changed for it (form
+    precision / recall: batch 1 0.93 / 0.88, batch 2 0.92 / 0.80, batch 3 0.88 / 0.93; batch 3 with
+    the drafter batch 1 started from: 0.80 / 0.80). The rules then changed for the misses in general
+    ways and reach 1.00 on all three; the thresholds keep those fixes without asking for perfection
+    (losing a sentence or two passes, a general regression does not). What to expect on copy nobody
+    has seen is the first-sight score, not this one."""
     scores = score(HOLDOUT_ROWS)
     with capsys.disabled():
         print("\n" + table(f"Held-out set: {len(HOLDOUT_ROWS)} sentences", scores))
@@ -648,6 +650,45 @@ def test_a_comparative_sold_as_the_way_is_puffery(sentence):
 )
 def test_words_that_only_look_comparative_or_superlative_are_not_puffery(sentence):
     assert draft_claims(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mortgage rates from 3.9%.",
+        "Borrow up to £25,000 with a decision in minutes.",
+        "Loans from £1,000 to £25,000.",
+        "Cover up to £1m for your business.",
+        "Order before 10pm for next-day delivery.",
+        "Trusted by 9 of the top 10 UK retailers.",
+        "Used by 3 of the top 5 banks.",
+    ],
+)
+def test_rates_loan_limits_times_of_day_and_endorsements_are_no_outcomes(sentence):
+    assert draft_claims(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "direction"),
+    [
+        ("Save from 10% on your bills.", 10, Direction.higher),
+        ("Cut your commute from 60 to 30 minutes.", 30, Direction.lower),
+    ],
+)
+def test_from_after_a_saving_or_a_cut_is_still_an_outcome(sentence, value, direction):
+    draft = one(sentence)
+    assert (draft.claimed, draft.direction) == (value, direction)
+
+
+def test_a_share_of_something_uncountable_before_its_verb():
+    draft = one("99% of malware detected in independent tests.")
+    assert (draft.form, draft.share, draft.claimed) == (ClaimForm.share, 0.99, 1)
+
+
+def test_a_comparative_with_nothing_compared_with_is_puffery_less_sure():
+    draft = one("A quieter, smoother ride.")
+    assert draft.form is ClaimForm.puffery
+    assert draft.confidence < one("The best choice for your family.").confidence
 
 
 def test_one_draft_per_promising_sentence_in_order():
