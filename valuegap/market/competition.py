@@ -14,21 +14,24 @@ exaggeration costs.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from valuegap.errors import InvalidInput, Problem, ValueGapError, quote, shorten
+from valuegap.model.proposition import problems_of
 
 WEIGHT_TOTAL = 100.0
 WEIGHT_SLACK = 1e-6  # weights typed as 33.3333… still sum to 100
 MIN_OFFERS_FOR_LINE = 3
 MIN_OFFERS_FOR_ZONE = 4  # METHODS §6: the zone is drawn only with at least four offers
 NAME_LENGTH = 120
-OFFER_FIELDS = ("name", "price", "ours", "scores")
 MAX_ATTRIBUTES = 100  # checking every offer against every attribute costs offers x attributes
 NAMES_SHOWN = 8  # a message listing attribute names shows this many, then how many more
 
@@ -87,6 +90,10 @@ class Offers:
 
 
 # ----------------------------------------------------------------------------- parsing
+# pydantic checks each offer's fields (types, ranges, unknown fields) and the attribute weights; the
+# checks that depend on more than one field (scores against the attributes, weights summing to 100,
+# names unique, one offer ours) follow. Problems keep the file's field paths (``offers[2 (Rival)].
+# price``) and name the place in the app's words too (:func:`describe_offers_path`).
 
 
 def _number(value: Any) -> float | None:
@@ -109,6 +116,113 @@ def _names(names: Sequence[str]) -> str:
     return f"{shown} and {more:,} more" if more > 0 else shown
 
 
+def _price(value: Any) -> float:
+    number = _number(value)
+    if number is None or number <= 0:
+        raise PydanticCustomError(
+            "offer_price", "must be a number greater than 0 (got {got})", {"got": quote(value)}
+        )
+    return number
+
+
+def _score(value: Any) -> float | None:
+    if value is None:
+        return None  # a missing score: said once the attributes are known
+    number = _number(value)
+    if number is None or number < 0:
+        raise PydanticCustomError(
+            "offer_score", "must be a number of at least 0 (got {got})", {"got": quote(value)}
+        )
+    return number
+
+
+def _name(value: Any) -> str:
+    name = str(value or "").strip()
+    if len(name) > NAME_LENGTH:
+        raise PydanticCustomError("offer_name", f"is too long (at most {NAME_LENGTH} characters)")
+    return name
+
+
+def _scores(value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        raise PydanticCustomError("offer_scores", "give a score for every attribute")
+    return {str(key).strip(): score for key, score in value.items()}
+
+
+class _Offer(BaseModel):
+    """One entry of an OFFERS file's ``offers`` list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, BeforeValidator(_name)] = ""
+    price: Annotated[float, BeforeValidator(_price), Field(validate_default=True)] = None  # type: ignore[assignment]  # a missing price is refused by _price
+    ours: StrictBool = False
+    scores: Annotated[
+        dict[str, Annotated[float | None, BeforeValidator(_score)]],
+        BeforeValidator(_scores),
+        Field(validate_default=True),
+    ] = None  # type: ignore[assignment]  # missing scores are refused by _scores
+
+
+def _offer_problems(index: int, raw: Any, weights: Mapping[str, float]) -> tuple[Offer | None, list[Problem]]:
+    name = str(raw.get("name") or "").strip() if isinstance(raw, Mapping) else ""
+    where = f"offers[{index + 1} ({shorten(name, 40)})]" if name else f"offers[{index + 1}]"
+    if not isinstance(raw, Mapping):
+        return None, [Problem(where, "must be a mapping with name, price and scores")]
+    problems: list[Problem] = []
+    try:
+        model: _Offer | None = _Offer.model_validate(dict(raw))
+    except ValidationError as error:
+        model = None
+        problems += [
+            Problem(f"{where}.{problem.path}", problem.message)
+            for problem in problems_of(error, raw)
+            # a score for an attribute the file does not have is said once, below
+            if not problem.path.startswith("scores.") or problem.path.removeprefix("scores.") in weights
+        ]
+    if not name:
+        problems.append(Problem(f"{where}.name", "every offer needs a name"))
+    given = _given_scores(raw.get("scores"))
+    if given is not None:
+        known = _names(list(weights)) or "none"
+        problems += [
+            Problem(
+                f"{where}.scores.{shorten(attribute, 40)}",
+                f"is not one of the attributes ({known}); score only those",
+            )
+            for attribute in given
+            if attribute not in weights
+        ]
+        missing = [a for a in weights if a not in given or given[a] is None]
+        if len(missing) > NAMES_SHOWN:  # one problem, not one per attribute, for a file of many offers
+            problems.append(Problem(f"{where}.scores", f"misses {_names(missing)}: score every attribute"))
+        else:
+            problems += [
+                Problem(f"{where}.scores.{shorten(a, 40)}", "is missing: score every attribute")
+                for a in missing
+            ]
+    if problems or model is None:
+        return None, problems
+    scores = {a: score for a, score in model.scores.items() if score is not None}
+    return Offer(name=model.name, price=model.price, scores=scores, ours=model.ours), []
+
+
+def _given_scores(raw: Any) -> dict[str, Any] | None:
+    return {str(key).strip(): value for key, value in raw.items()} if isinstance(raw, Mapping) else None
+
+
+def _weight(value: Any) -> float:
+    number = _number(value)
+    if number is None or number < 0:
+        raise PydanticCustomError(
+            "weight", "must be a number of at least 0 (got {got})", {"got": quote(value)}
+        )
+    return number
+
+
+_WEIGHTS: TypeAdapter[dict[str, float]] = TypeAdapter(dict[str, Annotated[float, BeforeValidator(_weight)]])
+
+
 def _attribute_problems(raw: Any) -> tuple[dict[str, float], list[Problem]]:
     if not isinstance(raw, Mapping) or not raw:
         return {}, [Problem("attributes", "list the attributes offers are compared on, each with its weight")]
@@ -120,25 +234,25 @@ def _attribute_problems(raw: Any) -> tuple[dict[str, float], list[Problem]]:
                 "(keep the ones customers weigh most)",
             )
         ]
-    weights: dict[str, float] = {}
     problems: list[Problem] = []
+    named: dict[str, Any] = {}
     for key, value in raw.items():
         name = str(key).strip()
         where = f"attributes.{shorten(name, 40)}"
         if not name:
             problems.append(Problem("attributes", "an attribute has no name"))
-            continue
-        if len(name) > NAME_LENGTH:
+        elif len(name) > NAME_LENGTH:
             problems.append(Problem(where, f"is too long (at most {NAME_LENGTH} characters)"))
-            continue
-        if name in weights:
+        elif name in named:
             problems.append(Problem(where, "appears twice"))
-            continue
-        weight = _number(value)
-        if weight is None or weight < 0:
-            problems.append(Problem(where, f"weight must be a number of at least 0 (got {quote(value)})"))
-            continue
-        weights[name] = weight
+        else:
+            named[name] = value
+    try:
+        weights = _WEIGHTS.validate_python(named)
+    except ValidationError as error:
+        problems += [Problem(f"attributes.{p.path}", p.message) for p in problems_of(error, named)]
+        refused = {err["loc"][0] for err in error.errors()}
+        weights = {name: _weight(value) for name, value in named.items() if name not in refused}
     if not problems and abs(sum(weights.values()) - WEIGHT_TOTAL) > WEIGHT_SLACK:
         problems.append(
             Problem(
@@ -149,73 +263,38 @@ def _attribute_problems(raw: Any) -> tuple[dict[str, float], list[Problem]]:
     return weights, problems
 
 
-def _offer_problems(index: int, raw: Any, weights: Mapping[str, float]) -> tuple[Offer | None, list[Problem]]:
-    if not isinstance(raw, Mapping):
-        return None, [Problem(f"offers[{index + 1}]", "must be a mapping with name, price and scores")]
-    name = str(raw.get("name") or "").strip()
-    where = f"offers[{index + 1} ({shorten(name, 40)})]" if name else f"offers[{index + 1}]"
-    problems = [
-        Problem(f"{where}.{shorten(str(key), 40)}", "is not a known field; remove it or check its spelling")
-        for key in raw
-        if key not in OFFER_FIELDS
-    ]
-    if not name:
-        problems.append(Problem(f"{where}.name", "every offer needs a name"))
-    elif len(name) > NAME_LENGTH:
-        problems.append(Problem(f"{where}.name", f"is too long (at most {NAME_LENGTH} characters)"))
-    price = _number(raw.get("price"))
-    if price is None or price <= 0:
-        problems.append(
-            Problem(f"{where}.price", f"must be a number greater than 0 (got {quote(raw.get('price'))})")
-        )
-    ours = raw.get("ours", False)
-    if not isinstance(ours, bool):
-        problems.append(Problem(f"{where}.ours", f"must be true or false (got {quote(ours)})"))
-    scores_raw = raw.get("scores")
-    scores: dict[str, float] = {}
-    if not isinstance(scores_raw, Mapping):
-        problems.append(Problem(f"{where}.scores", "give a score for every attribute"))
-    else:
-        given = {str(key).strip(): value for key, value in scores_raw.items()}
-        known = _names(list(weights)) or "none"
-        for attribute in given:
-            if attribute not in weights:
-                problems.append(
-                    Problem(
-                        f"{where}.scores.{shorten(attribute, 40)}",
-                        f"is not one of the attributes ({known}); score only those",
-                    )
-                )
-        missing = [a for a in weights if a not in given or given[a] is None]
-        if len(missing) > NAMES_SHOWN:  # one problem, not one per attribute, for a file of many offers
-            problems.append(Problem(f"{where}.scores", f"misses {_names(missing)}: score every attribute"))
-        else:
-            problems += [
-                Problem(f"{where}.scores.{shorten(a, 40)}", "is missing: score every attribute")
-                for a in missing
-            ]
-        for attribute in weights:
-            if attribute not in given or given[attribute] is None:  # said above
-                continue
-            score = _number(given[attribute])
-            if score is None or score < 0:
-                problems.append(
-                    Problem(
-                        f"{where}.scores.{shorten(attribute, 40)}",
-                        f"must be a number of at least 0 (got {quote(given[attribute])})",
-                    )
-                )
-                continue
-            scores[attribute] = score
-    if problems or price is None:
-        return None, problems
-    return Offer(name=name, price=price, scores=scores, ours=bool(ours)), []
+_OFFERS_PLACE = re.compile(
+    r"^offers\[(\d+)(?: \((.*)\))?\](?:\.(name|price|ours|scores)(?:\.(.+))?|\.(.+))?$"
+)
+_OFFER_FIELD_WORDS = {"name": "name", "price": "price", "ours": "ours (our own offer)", "scores": "scores"}
+
+
+def describe_offers_path(path: str) -> str:
+    """A field path of an OFFERS file in the user's words: ``offers[2 (Rival)].scores.Speed`` →
+    "Offer 2 (Rival), score for Speed"; ``attributes.Speed`` → "Importance weight of Speed"."""
+    match = _OFFERS_PLACE.match(path)
+    if match:
+        number, name, field_name, attribute, other = match.groups()
+        place = f"Offer {number}" + (f" ({name})" if name else "")
+        if attribute:
+            return f"{place}, score for {attribute}"
+        if field_name:
+            return f"{place}, {_OFFER_FIELD_WORDS[field_name]}"
+        return f"{place}, {other}" if other else place
+    if path.startswith("attributes."):
+        return f"Importance weight of {path.removeprefix('attributes.')}"
+    return {"attributes": "Attributes", "offers": "Offers", "": ""}.get(path, path)
+
+
+def _in_words(problems: list[Problem]) -> list[Problem]:
+    return [Problem(p.path, p.message, describe_offers_path(p.path)) for p in problems]
 
 
 def parse_offers(data: Any, *, source: str = "") -> Offers:
     """Validate plain data (an OFFERS file, the page's editor) into :class:`Offers`.
 
-    Raises :class:`InvalidInput` listing every problem, each naming the offer and attribute.
+    Raises :class:`InvalidInput` listing every problem, each naming the offer and attribute (its
+    field path, and in words for the app: ``InvalidInput.in_words``).
     """
     if not isinstance(data, Mapping):
         raise InvalidInput(
@@ -250,7 +329,7 @@ def parse_offers(data: Any, *, source: str = "") -> Offers:
     if not problems and len(offers) < 2:
         problems.append(Problem("offers", "compare at least two offers: ours and one competitor's"))
     if problems:
-        raise InvalidInput(problems, source=source)
+        raise InvalidInput(_in_words(problems), source=source)
     return Offers(attributes=weights, offers=tuple(offers))
 
 

@@ -357,8 +357,11 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
             label = str(item + 1)
             if isinstance(node, list | tuple) and 0 <= item < len(node):
                 node = node[item]
-                if isinstance(node, dict) and isinstance(node.get("id"), str) and node["id"]:
-                    label = f"{item + 1} ({shorten(node['id'], 40)})"
+                # a list item is named by its id (claims, cost of access) or its name (offers)
+                fields = node if isinstance(node, dict) else {}
+                named = [fields[k] for k in ("id", "name") if isinstance(fields.get(k), str)]
+                if named and named[0].strip():
+                    label = f"{item + 1} ({shorten(named[0].strip(), 40)})"
             else:
                 node = None
             parts.append(f"[{label}]")
@@ -393,6 +396,12 @@ def _message(error: dict[str, Any]) -> str:
         suffix = f" (got {quote(given)})" if kind.endswith(("parsing", "_type")) and given is not None else ""
         return _FRIENDLY[kind] + suffix
     return str(error.get("msg", "is not valid"))
+
+
+def problems_of(error: ValidationError, data: Any) -> list[Problem]:
+    """pydantic's errors about ``data`` as problems a user can act on: each at its field path as a file
+    spells it (``claims[2 (on-time)].share``, list items named by their id or name), in plain words."""
+    return [Problem(_path(err["loc"], data), _message(err)) for err in error.errors()]
 
 
 def _form(claim: Claim) -> str:
@@ -530,7 +539,7 @@ def parse_proposition(data: Any, *, source: str = "") -> Proposition:
     try:
         prop = Proposition.model_validate(data)
     except ValidationError as exc:
-        problems = [Problem(_path(err["loc"], data), _message(err)) for err in exc.errors()]
+        problems = problems_of(exc, data)
         problems += _problems_of_parsable_claims(data)
         raise InvalidInput(_in_words(problems), source=source) from None
     problems = _semantic_problems(prop)

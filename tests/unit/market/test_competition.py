@@ -388,6 +388,24 @@ def test_bad_offers_are_refused_naming_the_offer_and_attribute(change, message):
     assert message in str(caught.value)
 
 
+def test_offer_problems_are_all_listed_and_named_in_the_users_words():
+    data = SMALL.to_dict()
+    data["offers"][1]["scores"].pop("support")
+    data["offers"][1]["price"] = -5
+    data["offers"][2]["ours"] = "yes"
+    data["attributes"]["speed"] = "fast"
+    with pytest.raises(InvalidInput) as caught:
+        parse_offers(data, source="offers.yaml")
+    words = caught.value.in_words
+    assert "Offer 2 (Rival), score for support: is missing" in words
+    assert "Offer 2 (Rival), price: must be a number greater than 0 (got -5)" in words
+    assert "Offer 3 (Cheap), ours (our own offer): must be true or false (got 'yes')" in words
+    assert "Importance weight of speed: must be a number of at least 0 (got 'fast')" in words
+    assert "offers[" not in words and "more" not in words  # every problem, none by its file path
+    # the command line keeps the file's paths, which its author can find in the file
+    assert "offers[2 (Rival)].scores.support: is missing" in str(caught.value)
+
+
 def test_relative_performance_refuses_when_every_other_offer_scores_zero():
     market = offers(("A", 10, {"speed": 5, "support": 0}), ("B", 12, {"speed": 6, "support": 0}))
     with pytest.raises(ValueGapError, match=r"offers\[A\]\.scores\.support: every other offer scores 0"):
