@@ -660,7 +660,7 @@ def adjust(
     tested = [i for i, t in enumerate(tests) if t.untestable is None and t.p_value is not None]
     adjusted: dict[int, float] = {}
     if tested:
-        raw = [tests[i].p_value for i in tested]
+        raw = [p for p in (tests[i].p_value for i in tested) if p is not None]  # none is, by `tested`
         values = raw if correction == "none" else _multiple_tests(raw, alpha, correction)
         adjusted = {i: float(v) for i, v in zip(tested, values, strict=True)}
     verdicts = []

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from valuegap.errors import InvalidInput, Problem, quote, shorten
 
@@ -37,7 +38,7 @@ class ClaimForm(StrEnum):
 
 class Direction(StrEnum):
     higher = "higher"
-    lower = "lower"
+    lower = "lower"  # type: ignore[assignment]  # the member shadows str.lower; "lower" is the file format's word
 
 
 class Status(StrEnum):
@@ -371,7 +372,7 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
     return "".join(parts)
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     given = error.get("input")
     if kind == "enum":
@@ -396,6 +397,12 @@ def _message(error: dict[str, Any]) -> str:
         suffix = f" (got {quote(given)})" if kind.endswith(("parsing", "_type")) and given is not None else ""
         return _FRIENDLY[kind] + suffix
     return str(error.get("msg", "is not valid"))
+
+
+def problems_of(error: ValidationError, data: Any) -> list[Problem]:
+    """pydantic's errors about ``data`` as problems a user can act on: each at its field path as a file
+    spells it (``claims[2 (on-time)].share``, list items named by their id or name), in plain words."""
+    return [Problem(_path(err["loc"], data), _message(err)) for err in error.errors()]
 
 
 def problems_of(error: ValidationError, data: Any) -> list[Problem]:

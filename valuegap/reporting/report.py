@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -91,15 +91,20 @@ class ReportInputs:
 # --------------------------------------------------------------------------- numbers as words
 
 
-def _finite(value: Any) -> bool:
+def _finite(value: object) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _money(amount: float | None, currency: str) -> str:
+def _number(value: object) -> float | None:
+    """A table cell as a finite number, or None."""
+    return float(value) if _finite(value) else None
+
+
+def _money(amount: object, currency: str) -> str:
     return format_money(amount, currency) if _finite(amount) else "–"
 
 
-def _percent(value: float | None) -> str:
+def _percent(value: object) -> str:
     return f"{value:.0%}" if _finite(value) else "–"
 
 
@@ -291,8 +296,8 @@ def _verdicts(analysis: Analysis) -> dict[str, Any]:
             "verdict": row.verdict,
             "why": row.why,
             "fulfilment": _percent(row.fulfilment),
-            "p_adjusted": p_display(row.p_adjusted) or "–",
-            "n": f"{int(row.n):,}",
+            "p_adjusted": p_display(_number(row.p_adjusted)) or "–",
+            "n": f"{int(_number(row.n) or 0):,}",
             "gap_money": _money(row.gap_money, currency),
         }
         for row in table.itertuples(index=False)
@@ -404,7 +409,9 @@ def _revenue(fit: ChurnFit | None, prop: Proposition, customers_label: str) -> d
     figures = {
         name: RevenueFigure(**summary[name]) for name in ("revenue_at_risk", "under_delivery", "net_effect")
     }
-    words = revenue_sentences(*figures.values(), currency)
+    words = revenue_sentences(
+        figures["revenue_at_risk"], figures["under_delivery"], figures["net_effect"], currency
+    )
     labels = {
         "revenue_at_risk": "Revenue at risk",
         "under_delivery": "Of it from under-delivery",

@@ -198,9 +198,10 @@ def _reword(claim: Claim, defensible: float, passes: Callable[[Claim], bool] | N
     down = _safe_down(claim)
     value = slot.snap(_round_safe(defensible, slot.step, down))
     if passes is not None:
-        value = _first_passing(claim, slot, value, down, passes)
-        if value is None:
+        passing = _first_passing(claim, slot, value, down, passes)
+        if passing is None:
             return Rewording(claim.text, False, NOTHING_PASSES, None, False)
+        value = passing
     if value <= 0 and claim.form in POSITIVE_FORMS:
         return Rewording(claim.text, False, NOTHING_PASSES, None, False)
     text = without_unsafe_words(claim, slot.write(claim.text, value))

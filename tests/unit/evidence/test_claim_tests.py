@@ -317,7 +317,9 @@ class PartitionedSample:
 
     @property
     def sd(self) -> float:
-        return math.sqrt(self._m2 / (self._n - 1)) if self._n >= 2 else 0.0
+        if self._n < 2 or self._ordered[0] == self._ordered[-1]:
+            return 0.0  # all values equal: the merge's rounding residue (e.g. 3 × 0.003) is no variance
+        return math.sqrt(self._m2 / (self._n - 1))
 
     @property
     def skewness(self) -> float:
