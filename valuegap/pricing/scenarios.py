@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
 from valuegap.errors import InvalidInput, Problem, quote
 from valuegap.evidence.value_gap import Measured, ValueGap, value_gap
 from valuegap.market.competition import Offers, value_map
-from valuegap.model.proposition import ACCESS_ID_PATTERN, AccessCost, Claim, ClaimForm, Proposition
+from valuegap.model.proposition import (
+    ACCESS_ID_PATTERN,
+    AccessCost,
+    Claim,
+    ClaimForm,
+    Proposition,
+    problems_of,
+)
 from valuegap.pricing.churn import RevenueFigure, promise_gap_shift
 
 if TYPE_CHECKING:
@@ -70,69 +79,96 @@ class Scenario:
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
         """A scenario from its stored form; every problem is reported with its field.
 
-        A stored form without ``version`` comes from before cost-of-access ids: its ``access``
-        keys that are whole numbers are positions in the list, kept in ``access_by_position``.
+        pydantic checks the fields (:class:`_StoredScenario`); a stored form without ``version``
+        comes from before cost-of-access ids: its ``access`` keys that are whole numbers are positions
+        in the list, kept in ``access_by_position``.
         """
         problems: list[Problem] = []
-
-        def number(path: str, value: Any, *, negative: bool = False) -> float | None:
-            try:
-                result = float(value)
-            except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float range
-                problems.append(Problem(path, f"must be a number (got {quote(value)})"))
-                return None
-            if not math.isfinite(result):
-                problems.append(Problem(path, f"must be a finite number (got {quote(value)})"))
-                return None
-            if result < 0 and not negative:
-                problems.append(Problem(path, f"must be a finite number of at least 0 (got {quote(value)})"))
-                return None
-            return result
-
-        unknown = set(data) - {f.name for f in fields(cls)}
-        problems += [Problem(key, "is not a scenario field") for key in sorted(unknown)]
-        price = None if data.get("price") is None else number("price", data["price"])
-        version: int | None = None
-        raw_version = data.get("version")
-        if raw_version is not None:
-            if isinstance(raw_version, bool) or not isinstance(raw_version, int) or raw_version < 1:
-                problems.append(
-                    Problem("version", f"must be a whole number of at least 1 (got {quote(raw_version)})")
-                )
-            else:
-                version = raw_version
+        try:
+            stored = _StoredScenario.model_validate(dict(data))
+        except ValidationError as error:
+            problems += problems_of(error, dict(data))
+            stored = None
         legacy = "version" not in data
         access: dict[str, float] = {}
         by_position: dict[int, float] = {}
-        for key, value in dict(data.get("access") or {}).items():
-            text = str(key).strip()
-            amount = number(f"access.{key}", value)
-            if amount is None:
-                continue
-            if legacy and text.isdigit():
-                by_position[int(text)] = amount
-            elif ACCESS_ID_PATTERN.match(text):
-                access[text] = amount
-            else:
+        for key in _keys(data.get("access")):  # named by id, or (before ids) by position
+            if not (legacy and key.strip().isdigit()) and not ACCESS_ID_PATTERN.match(key.strip()):
                 problems.append(Problem(f"access.{key}", "must name a cost-of-access item by its id"))
-        for key, value in dict(data.get("access_by_position") or {}).items():
-            if not str(key).strip().isdigit():
+        for key in _keys(data.get("access_by_position")):
+            if not key.strip().isdigit():
                 problems.append(Problem(f"access_by_position.{key}", "must be a position (0, 1, 2, ...)"))
-            elif (amount := number(f"access_by_position.{key}", value)) is not None:
-                by_position[int(str(key).strip())] = amount
-        claims: dict[str, float | str] = {}
-        for key, value in dict(data.get("claims") or {}).items():
-            if value == DEFENSIBLE:
-                claims[str(key)] = DEFENSIBLE
-            elif (amount := number(f"claims.{key}", value, negative=True)) is not None:  # may be < 0
-                claims[str(key)] = amount
-        if problems:
+        if problems or stored is None:
             raise InvalidInput(problems, source="scenario")
-        segment = data.get("segment")
+        for key, amount in stored.access.items():
+            if legacy and key.strip().isdigit():
+                by_position[int(key.strip())] = amount
+            else:
+                access[key.strip()] = amount
+        for key, amount in stored.access_by_position.items():
+            by_position[int(key.strip())] = amount
         return cls(
-            str(data.get("name") or "")[:NAME_LENGTH], price, access, claims, segment or None, version,
-            by_position,
+            str(stored.name or "")[:NAME_LENGTH], stored.price, access, dict(stored.claims),
+            stored.segment or None, stored.version, by_position,
         )  # fmt: skip
+
+
+def _amount(value: Any, *, negative: bool = False) -> float:
+    """A stored amount: a finite number, at least 0 unless ``negative``."""
+    try:
+        result = float(value)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float range
+        raise PydanticCustomError("amount", "must be a number (got {got})", {"got": quote(value)}) from None
+    if not math.isfinite(result):
+        raise PydanticCustomError("amount", "must be a finite number (got {got})", {"got": quote(value)})
+    if result < 0 and not negative:
+        raise PydanticCustomError(
+            "amount", "must be a finite number of at least 0 (got {got})", {"got": quote(value)}
+        )
+    return result
+
+
+def _promise(value: Any) -> float | str:
+    """A claim override: DEFENSIBLE or a promised value (which may be below 0)."""
+    return DEFENSIBLE if value == DEFENSIBLE else _amount(value, negative=True)
+
+
+def _version(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PydanticCustomError(
+            "version", "must be a whole number of at least 1 (got {got})", {"got": quote(value)}
+        )
+    return value
+
+
+def _keys(value: Any) -> list[str]:
+    """The keys of a stored mapping as text (none when it is not a mapping)."""
+    return [str(key) for key in value] if isinstance(value, Mapping) else []
+
+
+def _mapping(value: Any) -> Any:
+    """A stored mapping; empty when it was left out or null. Keys are text, as JSON stores them."""
+    return {} if value is None else {str(key): item for key, item in dict(value).items()}
+
+
+_Amount = Annotated[float, BeforeValidator(_amount)]
+_Promise = Annotated[float | str, BeforeValidator(_promise)]
+
+
+class _StoredScenario(BaseModel):
+    """The stored form of a :class:`Scenario` (:meth:`Scenario.to_dict`), as pydantic checks it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Any = ""
+    price: Annotated[float | None, BeforeValidator(lambda v: None if v is None else _amount(v))] = None
+    access: Annotated[dict[str, _Amount], BeforeValidator(_mapping)] = {}
+    claims: Annotated[dict[str, _Promise], BeforeValidator(_mapping)] = {}
+    segment: Any = None
+    version: Annotated[int | None, BeforeValidator(_version)] = None
+    access_by_position: Annotated[dict[str, _Amount], BeforeValidator(_mapping)] = {}
 
 
 def place_positions(scenario: Scenario, prop: Proposition, version: int) -> Scenario:
