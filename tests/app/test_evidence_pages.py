@@ -90,6 +90,20 @@ def test_evidence_page_lists_datasets_and_offers_upload():
         "survey",
     ]
     assert any("Cinemar" in text for text in shown(at.caption) + [m.value for m in at.markdown])
+    assert not {"hash", "content_hash"} & set(table.columns)  # an internal, not for a marketer
+
+
+def test_a_verdict_table_row_is_tall_enough_for_its_longest_reason_to_wrap_whole():
+    from valuegap.ui.panels import verdict_table as panel
+
+    assert panel.wrapped_row_height(["short", None, 3.5]) is None  # one line: the grid's own rows
+    reason = "x" * 190  # the longest reasons of the demo are ~186 characters
+    height = panel.wrapped_row_height([reason, "short"])
+    assert height is not None and height > panel.WRAPPING_ROW - 1  # the grid wraps only in taller rows
+    lines = (height - 2 * panel.ROW_PADDING) // panel.LINE_HEIGHT
+    assert lines * (panel.TEXT_WIDTH - 2 * panel.ROW_PADDING) / panel.CHAR_WIDTH >= len(reason)
+    assert panel.table_height(7, height) == panel.HEADER_ROW + 7 * height + 2  # every row drawn
+    assert panel.table_height(7, None) == "auto"
 
 
 GAP_TABS = {  # tab → a caption only that tab draws

@@ -17,9 +17,9 @@ from valuegap.reporting.formatting import escape_markdown
 from valuegap.ui.cached_evidence import show_chart
 
 LABEL_CHAR = 7.5  # px per character of a metric's label (it never wraps: a longer one is cut with "…")
-VALUE_CHAR = 21.0  # px per character of the figure (it never wraps either)
+VALUE_CHAR = 19.0  # px per character of the figure (it never wraps either; measured ~18)
 HELP_ICON = 36  # px: the help icon after the label, and room to spare
-MIN_WIDTH = 150  # px: a note under a short figure still reads as a few lines, not a column of words
+MIN_WIDTH = 130  # px: a note under a short figure still reads as a few lines, not a column of words
 
 
 def tile_width(tile: gaps.Tile) -> int:
@@ -32,7 +32,7 @@ def tile_width(tile: gaps.Tile) -> int:
 
 def tile_row(tiles: Sequence[gaps.Tile]) -> None:
     """The tiles side by side, wrapping onto further rows when the page is narrow."""
-    row = st.container(horizontal=True, gap="medium")
+    row = st.container(horizontal=True, gap="small")
     for tile in tiles:
         cell = row.container(width=tile_width(tile), gap=None)
         cell.metric(tile.label, tile.value, delta=tile.delta, help=tile.help or None)

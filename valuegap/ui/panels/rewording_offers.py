@@ -20,7 +20,7 @@ def rewording_offers(ctx: PageContext, proposition_id: int, analysis: Analysis, 
     st.subheader("Defensible rewording")
     claims = {result.claim.id: result.claim for result in analysis.results}
     for claim_id, rewording in suggested.items():
-        row = st.columns([4, 4, 1])
+        row = st.columns([4, 4, 2])  # room for the whole button at 1024 px
         row[0].text(f"Now: {claims[claim_id].text}")
         row[1].text(f"Suggested: {rewording.text}")
         if row[2].button("Accept", key=keyed(ACCEPT_REWORDING, claim_id, version), help=rewording.reason):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -18,16 +19,20 @@ from valuegap.evidence.analysis import Analysis
 from valuegap.ui.state_keys import EXAGGERATION_DOWNLOADS, EXPECTATION_DOWNLOADS, VERDICT_DOWNLOADS
 from valuegap.ui.tables import table_downloads
 
-TEXT_WIDTH = 380  # px of a long text column
-CHAR_WIDTH = 7.0  # px per character of a grid cell's text
+TEXT_WIDTH = 320  # px of a long text column: beside the claim and its verdict even on a 1024 px screen
+CHAR_WIDTH = 6.6  # px per character of a grid cell's text (a little more than measured, ~6.4)
 LINE_HEIGHT = 21  # px per wrapped line
 ROW_PADDING = 14  # px above and below a cell's text
 WRAPPING_ROW = 65  # px: the grid wraps a cell's text only in rows taller than 4rem (64 px)
+HEADER_ROW = 36  # px of the header row (the grid's default row height, and a border)
+MAX_SHOWN_ROWS = 12  # rows drawn at once: a longer table scrolls inside itself
 
-VERDICT_COLUMNS = ["claim", "verdict", "promised", "measured", "why", "fulfilment", "p_adjusted", "n",
+VERDICT_COLUMNS = ["claim", "verdict", "why", "promised", "measured", "fulfilment", "p_adjusted", "n",
                    "more_customers_needed", "defensible", "suggested_wording", "gap_money", "wording_flags",
                    "form"]  # fmt: skip
-"""The verdict table's columns, what a reader looks for first before the columns to scroll to."""
+"""The verdict table's columns: the claim, its verdict and why first (they fit a 1024 px screen), then
+the columns to scroll to."""
+EXAGGERATION_COLUMNS = ["rank", "claim", "verdict", "why", "text", "gap_money", "fulfilment"]
 
 
 def wrapped_row_height(texts: Iterable[object], width: int = TEXT_WIDTH) -> int | None:
@@ -40,8 +45,18 @@ def wrapped_row_height(texts: Iterable[object], width: int = TEXT_WIDTH) -> int 
     return max(WRAPPING_ROW, lines * LINE_HEIGHT + 2 * ROW_PADDING)
 
 
-def _long_text(frame: pd.DataFrame, columns: Iterable[str]) -> int | None:
-    return wrapped_row_height(text for column in columns if column in frame for text in frame[column])
+def table_height(rows: int, row_height: int | None) -> int | Literal["auto"]:
+    """The height (px) that draws ``rows`` rows of ``row_height`` whole (up to :data:`MAX_SHOWN_ROWS`);
+    "auto" for the grid's own single-line rows."""
+    if row_height is None:
+        return "auto"
+    return HEADER_ROW + min(max(rows, 1), MAX_SHOWN_ROWS) * row_height + 2
+
+
+def _wrapped(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, Any]:
+    """``row_height`` and ``height`` of a table whose ``columns`` hold long text."""
+    row = wrapped_row_height(text for column in columns if column in frame for text in frame[column])
+    return {"row_height": row, "height": table_height(len(frame), row)}
 
 
 def verdict_table(table: pd.DataFrame) -> None:
@@ -51,7 +66,7 @@ def verdict_table(table: pd.DataFrame) -> None:
                                    ["p_adjusted"])  # fmt: skip
     st.dataframe(
         shown, hide_index=True, width="stretch", placeholder="–", column_order=VERDICT_COLUMNS,
-        row_height=_long_text(shown, ["why", "suggested_wording"]),
+        **_wrapped(shown, ["why", "suggested_wording"]),
         column_config={
             "claim": "Claim", "form": "Form", "promised": "Promised", "n": "Customers",
             "measured": "Measured", "verdict": "Verdict", "wording_flags": "Wording flags",
@@ -82,8 +97,8 @@ def exaggerations_table(analysis: Analysis) -> None:
         "(then by fulfilment), then claims whose wording alone is a risk."
     )
     st.dataframe(
-        ranked, hide_index=True, width="stretch", placeholder="–",
-        row_height=_long_text(ranked, ["why", "text"]),
+        ranked, hide_index=True, width="stretch", placeholder="–", column_order=EXAGGERATION_COLUMNS,
+        **_wrapped(ranked, ["why", "text"]),
         column_config={
             "rank": "Rank", "claim": "Claim", "verdict": "Verdict",
             "text": st.column_config.TextColumn("Wording", width=TEXT_WIDTH),
