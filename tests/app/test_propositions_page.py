@@ -362,3 +362,21 @@ def test_history_compares_the_newest_versions_after_each_save_and_restore_in_sen
     # the newest version's changes, then the comparison of 3 and 4: the same sentence
     assert texts.count(f"- Name: “Third name” → “{original}”") == 2
     assert not any("{" in text for text in texts)  # never a Python mapping
+
+
+def test_an_edited_draft_that_cannot_be_added_is_named_by_its_number_and_field(open_store):
+    at = app_at("2_propositions.py", p="1")
+    paste_and_find(at, "Get paid 9 days sooner. Saves you 5 hours of admin every week on average.")
+    draft_radio(at, 1).set_value("Accept")
+    draft_radio(at, 2).set_value("Edit")
+    at.run()
+    by_label(at.selectbox, "Form").set_value("share")  # a share claim needs its share of customers
+    at.run()
+    button(at, "Add the 2 accepted claims").click()
+    at.run()
+    errors = shown(at.error)
+    assert any(e.startswith("Not added: 1 problem in the edited drafts: Draft 2, Share: ") for e in errors), (
+        errors
+    )
+    assert not any("claims[" in e for e in errors), errors
+    assert open_store().get(1).version == 1

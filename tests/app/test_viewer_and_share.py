@@ -143,7 +143,7 @@ def test_an_editor_creates_a_link_and_sees_it_listed(open_store):
     token = code[0].split("share=", 1)[1]
     assert store.resolve_share_token(token).id == links[0].id
     table = at.dataframe[0].value
-    assert list(table["note"]) == ["For the board"] and list(table["status"]) == ["active"]
+    assert list(table["Note"]) == ["For the board"] and list(table["Status"]) == ["active"]
 
 
 # ----------------------------------------------------------------------------- pinned evidence

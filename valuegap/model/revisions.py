@@ -145,9 +145,9 @@ def _words(key: str, value: Any, unit: str = "") -> str:
         return format((Decimal(repr(float(value))) * 100).normalize(), "f") + "% of the claim"
     if key == "ratio" and isinstance(value, int | float):
         return _show(float(value)) + "×"
+    if value == "":
+        return "none" if key == "unit" else "blank"
     shown = _show(value)
-    if key == "unit" and value == "":
-        return "none"
     return f"{shown} {unit}".rstrip() if unit and isinstance(value, int | float) else shown
 
 

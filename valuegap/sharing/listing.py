@@ -23,6 +23,10 @@ DEFAULT_EXPIRY = "7 days"
 WHOLE_PROPOSITION = 0  # the "what to share" choice for the whole proposition (scenario ids are > 0)
 EVERYTHING = "all"  # the segment or period choice that pins none (all segments, all periods)
 
+LINK_COLUMNS = [
+    "Link", "Shares", "Note", "Evidence", "Settings", "On current evidence", "Status", "Expires (UTC)",
+    "Created (UTC)", "Created by", "Revoked by",
+]  # fmt: skip
 EvidenceIds = tuple[int | None, int | None]  # (outcomes dataset id, customers dataset id)
 
 
@@ -98,22 +102,21 @@ def links_frame(
     """The sharer's table of links, one row per link in the order given, times in UTC."""
     rows = [
         {
-            "link": f"#{item.id}",
-            "shares": target_label(item.scenario_id, saved),
-            "note": item.note,
-            "evidence": evidence_label(item.dataset_id, known),
-            "settings": item.settings.describe(),
-            "on current evidence": on_current_evidence(item, current),
-            "status": item.status(now),
-            "expires": item.expires_at.strftime("%Y-%m-%d %H:%M"),
-            "created": item.created_at.strftime("%Y-%m-%d %H:%M"),
-            "by": item.created_by,
-            "revoked by": item.revoked_by or "",
+            "Link": f"#{item.id}",
+            "Shares": target_label(item.scenario_id, saved),
+            "Note": item.note,
+            "Evidence": evidence_label(item.dataset_id, known),
+            "Settings": item.settings.describe(),
+            "On current evidence": on_current_evidence(item, current),
+            "Status": item.status(now),
+            "Expires (UTC)": item.expires_at.strftime("%Y-%m-%d %H:%M"),
+            "Created (UTC)": item.created_at.strftime("%Y-%m-%d %H:%M"),
+            "Created by": item.created_by,
+            "Revoked by": item.revoked_by or "",
         }
         for item in links
     ]
-    columns = ["link", "shares", "note", "evidence", "settings", "on current evidence", "status", "expires"]
-    return pd.DataFrame(rows, columns=[*columns, "created", "by", "revoked by"])
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
 def behind_in_words(count: int, current_label: str) -> str:

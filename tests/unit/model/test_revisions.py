@@ -130,3 +130,12 @@ def test_a_refused_save_names_everyone_who_saved_since_and_what_to_do():
     several = conflict_in_words(["cy", "bo", "cy", "al"], 5, when, 2)
     assert several.startswith("Not saved: al, bo and cy saved this proposition (version 5")
     assert "{" not in several and "(+" not in several
+
+
+def test_an_emptied_or_filled_text_says_blank_not_empty_quotes():
+    data = sample_data(canvas={"jobs": "Get paid", "pains": "", "gains": ""})
+    filled = sentences(diff_propositions(sample(), parse_proposition(data)))
+    assert filled == ["Customer jobs: blank → “Get paid”"]
+    assert sentences(diff_propositions(parse_proposition(data), sample())) == [
+        "Customer jobs: “Get paid” → blank"
+    ]

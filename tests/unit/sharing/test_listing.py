@@ -82,17 +82,18 @@ def test_the_table_of_links_reads_in_words_one_row_per_link_in_order():
         link(1, dataset_id=8, revoked_at=NOW, revoked_by="bo"),
     ]
     frame = listing.links_frame(items, SAVED, KNOWN, (8, None), NOW)
-    assert list(frame["link"]) == ["#2", "#1"]
-    assert list(frame["shares"]) == [
+    assert list(frame["Link"]) == ["#2", "#1"]
+    assert list(frame["Shares"]) == [
         "What-if 'Price 59' (opens on Pricing)",
         "The proposition (opens on Gap analysis)",
     ]
-    assert list(frame["evidence"]) == ["Invoicing outcomes v1", "Invoicing outcomes v2"]
-    assert list(frame["on current evidence"]) == [False, True]
-    assert list(frame["status"]) == ["active", "revoked"]
-    assert list(frame["revoked by"]) == ["", "bo"]
-    assert list(frame["expires"]) == ["2026-12-13 09:30", "2026-12-13 09:30"]
-    assert listing.links_frame([], SAVED, KNOWN, (8, None), NOW).empty
+    assert list(frame["Evidence"]) == ["Invoicing outcomes v1", "Invoicing outcomes v2"]
+    assert list(frame["On current evidence"]) == [False, True]
+    assert list(frame["Status"]) == ["active", "revoked"]
+    assert list(frame["Revoked by"]) == ["", "bo"]
+    assert list(frame["Expires (UTC)"]) == ["2026-12-13 09:30", "2026-12-13 09:30"]
+    empty = listing.links_frame([], SAVED, KNOWN, (8, None), NOW)
+    assert empty.empty and list(empty.columns) == list(frame.columns) == listing.LINK_COLUMNS
 
 
 def test_a_new_links_expiry_and_pinned_settings_come_from_the_forms_choices():
