@@ -3,6 +3,8 @@ as PDF, and its charts as PNGs for slides. Each file is built only when its butt
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from valuegap.errors import ValueGapError
@@ -10,11 +12,16 @@ from valuegap.evidence.analysis import Analysis
 from valuegap.pricing.scenarios import ScenarioResult
 from valuegap.store import StoredDataset
 from valuegap.ui import PageContext, evidence_dataset
+from valuegap.ui.state_keys import REPORT_DOWNLOADS, keyed
+
+if TYPE_CHECKING:  # imported where used: building a report loads Jinja2, Altair's SVG export, WeasyPrint
+    from valuegap.pricing.churn import ChurnFit
+    from valuegap.reporting.report import ReportInputs
 
 
 def report_download(
     ctx: PageContext, analysis: Analysis, dataset: StoredDataset, proposition_id: int, *,
-    scenario: ScenarioResult | None = None, key: str = "vg_report",
+    scenario: ScenarioResult | None = None, key: str = REPORT_DOWNLOADS,
 ) -> None:  # fmt: skip
     """Download buttons for the report of ``analysis`` (HTML, PDF) and its charts (PNG, zipped).
 
@@ -25,7 +32,7 @@ def report_download(
     market = ctx.store.competitors(proposition_id).offers
     customers = evidence_dataset(ctx, proposition_id, "customers")
 
-    def inputs():  # type: ignore[no-untyped-def]
+    def inputs() -> ReportInputs:
         from valuegap.market.competition import value_map
         from valuegap.reporting.report import ReportInputs
 
@@ -65,17 +72,19 @@ def report_download(
         )  # fmt: skip
         st.download_button(
             "PDF", pdf, file_name="value-gap-report.pdf", mime="application/pdf", on_click="ignore",
-            icon=":material/picture_as_pdf:", key=f"{key}_pdf", disabled=bool(no_pdf),
+            icon=":material/picture_as_pdf:", key=keyed(key, "pdf"), disabled=bool(no_pdf),
             help=no_pdf or "The same report as a PDF (A4) for the board: the summary on the first page.",
         )  # fmt: skip
         st.download_button(
             "Charts (PNG)", pngs, file_name="value-gap-charts.zip", mime="application/zip",
-            on_click="ignore", icon=":material/slideshow:", key=f"{key}_png",
+            on_click="ignore", icon=":material/slideshow:", key=keyed(key, "png"),
             help="The report's charts as PNG images, one file each in a zip, for slides.",
         )  # fmt: skip
 
 
-def _churn(ctx: PageContext, analysis: Analysis, dataset: StoredDataset, customers: StoredDataset):  # type: ignore[no-untyped-def]
+def _churn(
+    ctx: PageContext, analysis: Analysis, dataset: StoredDataset, customers: StoredDataset
+) -> ChurnFit:
     """The churn model of the analysed proposition on the outcome dataset and customer table, or a
     model-less fit saying in words why there is none."""
     from valuegap.pricing import churn

@@ -31,7 +31,8 @@ def claim_distribution(analysis: Analysis, evidence: Evidence, period: str) -> N
         if sample is None:
             st.info(f"No outcomes for metric {escape_markdown(claim.metric or '')} in this selection.")
             return
+        marks = gaps.distribution_marks(claim)
         show_chart(
-            "distribution", sample.histogram(), **gaps.distribution_marks(claim), unit=claim.unit,
-            direction=claim.direction.value,
+            "distribution", sample.histogram(), claimed=marks["claimed"], threshold=marks["threshold"],
+            unit=claim.unit, direction=claim.direction.value,
         )  # fmt: skip

@@ -8,12 +8,14 @@ for, so a changed mapping asks for a new check.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from valuegap import sources
 from valuegap.reporting.formatting import escape_markdown
+from valuegap.sources.mapping import Kind
 from valuegap.ui import PageContext, flash
 from valuegap.ui.panels.dataset_list import linked_message
 from valuegap.ui.state_keys import (
@@ -32,12 +34,12 @@ from valuegap.ui.state_keys import (
 )
 from valuegap.workspace.imports import dataset_kind, import_table, remembered_mapping
 
-KIND_LABELS = {
+KIND_LABELS: dict[Kind, str] = {
     "long": "Outcomes, long form (one row per measurement)",
     "wide": "Outcomes, wide form (one column per metric)",
     "customers": "Customer table (segment, churn, revenue, survey items)",
 }
-KIND_ROLES = {
+KIND_ROLES: dict[Kind, tuple[str, ...]] = {
     "long": sources.ROLES[:6],
     "wide": ("customer_id", "segment", "offer", "observed_at"),
     "customers": ("customer_id", "segment", "churned", "revenue", "price", "tenure"),
@@ -96,9 +98,7 @@ def check_and_import(
     signature = (raw.content_hash, repr(mapping.to_dict()))
     if st.button("Check rows", icon=":material/fact_check:", key=CHECK_ROWS):
         bar = st.progress(0.0, "Checking rows…")
-        result = sources.apply_mapping(
-            raw, mapping, known_metrics=known, progress=lambda f, m: bar.progress(min(f, 1.0), m)
-        )
+        result = sources.apply_mapping(raw, mapping, known_metrics=known, progress=_progress(bar))
         bar.empty()
         st.session_state[ROWS_CHECKED] = (signature, result)
     checked = st.session_state.get(ROWS_CHECKED)
@@ -136,7 +136,7 @@ def _import(
     bar = st.progress(0.0, "Importing…")
     stored = import_table(
         ctx.store, raw, mapping, name=name, proposition_id=proposition_id, actor=ctx.actor,
-        known_metrics=known, progress=lambda f, m: bar.progress(min(f, 1.0), m),
+        known_metrics=known, progress=_progress(bar),
     )  # fmt: skip
     bar.empty()
     st.session_state.pop(ROWS_CHECKED, None)
@@ -157,13 +157,22 @@ def _import(
     st.rerun()
 
 
+def _progress(bar: DeltaGenerator) -> Callable[[float, str], None]:
+    """A progress callback moving ``bar`` (a fraction beyond 1 shows as done)."""
+
+    def show(fraction: float, message: str) -> None:
+        bar.progress(min(fraction, 1.0), message)
+
+    return show
+
+
 def mapping_editor(raw: sources.RawTable, proposed: sources.Mapping) -> sources.Mapping:
     """What each column means: the kind of data, a column per role and (wide form) the metric columns,
     opening on ``proposed``."""
     columns = [str(c) for c in raw.frame.columns]
     prefix = keyed(MAPPING, raw.content_hash[:8])
     st.markdown("**What each column means**")
-    kinds = list(KIND_LABELS)
+    kinds: list[Kind] = list(KIND_LABELS)
     kind = st.radio(
         "Kind of data", kinds, index=kinds.index(proposed.kind), format_func=KIND_LABELS.__getitem__,
         key=keyed(prefix, "kind"), horizontal=True,
