@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from valuegap.errors import InvalidInput, Problem, quote
+from valuegap.model.identifiers import slug
 from valuegap.model.proposition import (
     CLAIM_FIELD_WORDS,
     AccessCost,
@@ -249,7 +250,7 @@ def _clean(value: Any) -> Any:
 
 def slugify(text: str, taken: set[str]) -> str:
     """A claim id from its text: ``"Saves 5 h a week"`` → ``saves-5-h-a-week`` (unique within taken)."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:32].strip("-") or "claim"
+    base = slug(text, limit=32) or "claim"
     candidate, n = base, 2
     while candidate in taken:
         candidate = f"{base[:36]}-{n}"

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from valuegap.errors import InvalidInput, Problem, quote, shorten
+from valuegap.model.identifiers import slug
 
 
 class BenefitKind(StrEnum):
@@ -224,11 +225,7 @@ def access_ids(given: list[Any], labels: list[str]) -> list[Any]:
         if item is not None:
             made.append(item)
             continue
-        base = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-        if len(base) > 32:  # cut at a word's end where there is one
-            cut = base[:33]
-            base = cut[: cut.rfind("-")] if "-" in cut else base[:32]
-        base = base.strip("-") or "item"
+        base = slug(label, limit=32) or "item"
         candidate, n = base, 2
         while candidate in taken:
             candidate = f"{base}-{n}"
@@ -397,12 +394,6 @@ def _message(error: ErrorDetails) -> str:
         suffix = f" (got {quote(given)})" if kind.endswith(("parsing", "_type")) and given is not None else ""
         return _FRIENDLY[kind] + suffix
     return str(error.get("msg", "is not valid"))
-
-
-def problems_of(error: ValidationError, data: Any) -> list[Problem]:
-    """pydantic's errors about ``data`` as problems a user can act on: each at its field path as a file
-    spells it (``claims[2 (on-time)].share``, list items named by their id or name), in plain words."""
-    return [Problem(_path(err["loc"], data), _message(err)) for err in error.errors()]
 
 
 def problems_of(error: ValidationError, data: Any) -> list[Problem]:

@@ -8,12 +8,13 @@ its container on screen gets a fixed width in a file.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
+
+from valuegap.model.identifiers import slug
 
 FILE_WIDTH = 720
 PNG_SCALE = 2  # sharp on high-density screens and in slide decks
@@ -60,7 +61,7 @@ def to_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PNG_SCALE) 
 
 def file_stem(name: str) -> str:
     """A chart's name as a file name: lower case, words joined by dashes ("Value map" → "value-map")."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "chart"
+    return slug(name) or "chart"
 
 
 def png_zip(charts: Mapping[str, alt.TopLevelMixin | dict[str, Any]], scale: float = PNG_SCALE) -> bytes:

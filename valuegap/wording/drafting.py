@@ -62,6 +62,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from valuegap.errors import InvalidInput, Problem, quote
+from valuegap.model.identifiers import slug
 from valuegap.model.proposition import CLAIM_ID_PATTERN, BenefitKind, Claim, ClaimForm, Direction
 from valuegap.wording.checks import (
     _UP_TO,
@@ -150,11 +151,7 @@ def claim_id(source: str, existing_ids: set[str] | frozenset[str] | list[str] | 
     """A claim id made from ``source`` (a metric name or a sentence): lower case, runs of other
     characters as '-', cut to at most 32 characters at a word's end, then '-2', '-3', ... when taken."""
     taken = set(existing_ids)
-    base = re.sub(r"[^a-z0-9]+", "-", source.lower()).strip("-")
-    if len(base) > 32:
-        cut = base[:33]
-        base = cut[: cut.rfind("-")] if "-" in cut else base[:32]
-    base = base.strip("-") or "claim"
+    base = slug(source, limit=32) or "claim"
     candidate, n = base, 2
     while candidate in taken:
         candidate = f"{base}-{n}"
@@ -709,11 +706,7 @@ _EVENTS = (
 
 
 def _slug(text: str, limit: int = 40) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-    if len(slug) > limit:
-        cut = slug[: limit + 1]
-        slug = cut[: cut.rfind("_")] if "_" in cut else slug[:limit]
-    return slug
+    return slug(text, separator="_", limit=limit)
 
 
 _METRIC_STOP = frozenset(
