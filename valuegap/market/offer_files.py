@@ -10,12 +10,12 @@ import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from valuegap.errors import InvalidInput, Problem, quote
 from valuegap.market.competition import MAX_ATTRIBUTES, Offers, parse_offers
 from valuegap.model import proposition_files
+from valuegap.model.editing import CellError, read_number
 from valuegap.reporting import exports
 from valuegap.sources import filetypes
 
@@ -65,17 +65,15 @@ def offers_table(offers: Offers) -> pd.DataFrame:
 
 
 def _cell(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A table cell as :func:`parse_offers` reads it: a number when it is one, by the grid's rule
+    (:func:`valuegap.model.editing.read_number`: "1,000" is a thousand, "2,5" is not clear), None when
+    blank, else as it is, which ``parse_offers`` then refuses naming the offer and the attribute."""
+    if isinstance(value, str) and not value.strip():
         return None
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return float(text.replace(",", ".")) if text else None
-        except ValueError:
-            return text
-    return value
+    try:
+        return read_number(value)
+    except CellError:
+        return value.strip() if isinstance(value, str) else value
 
 
 def _ours(value: Any, row: int, source: str) -> bool:

@@ -425,6 +425,20 @@ def test_offers_files_round_trip(tmp_path: Path, suffix: str):
     assert offer_files.read(path) == SMALL
 
 
+def test_a_tables_cells_are_numbers_by_the_grids_rule():
+    csv = b'name,price,ours,speed,support\nimportance,,,70,30\nUs,"1,000",yes,8,6\nRival,"2,5",no,two,6\n'
+    with pytest.raises(InvalidInput) as caught:
+        offer_files.loads(csv, "offers.csv")
+    # "1,000" is a thousand (no problem for Us); "2,5" and "two" are refused, not guessed
+    assert [p.where for p in caught.value.problems] == [
+        "Offer 2 (Rival), price",
+        "Offer 2 (Rival), score for speed",
+    ]
+    assert "(got '2,5')" in caught.value.in_words and "(got 'two')" in caught.value.in_words
+    fixed = csv.replace(b'"2,5"', b"2.5").replace(b"two", b"4")
+    assert offer_files.loads(fixed, "offers.csv").offer("Us").price == 1000
+
+
 def test_a_table_without_the_weights_row_says_what_to_add():
     csv = b"name,price,speed,support\nUs,30,8,6\nRival,20,4,6\n"
     with pytest.raises(InvalidInput, match="add a row named 'importance'"):
