@@ -41,9 +41,7 @@ def render(ctx: PageContext) -> None:
         version_caption(current, session)
     if current.archived:
         st.info("This proposition is archived. Unarchive it on the Overview page to list it again.")
-    newer_version_notice(current, session)
-
-    bar = st.container()
+    notice, bar = st.container(), st.container()  # filled after the editors: they need what they hold
     tabs = st.tabs(["Proposition", "Claims", "History", "Import / export"])
     with tabs[0]:
         fields, slots = proposition_fields(base, session.widgets, editable)
@@ -59,6 +57,8 @@ def render(ctx: PageContext) -> None:
     editor = proposition_data(fields, access, claims)
     with bar:
         save_bar(ctx, session, base, editor, slots)
+    with notice:  # after the Save bar, which may have just named the newer version itself
+        newer_version_notice(current, session)
     if editable:  # drawn last: they need what the editors hold, and wait while it has unsaved edits
         with guided, st.expander("Add or edit one claim, step by step", icon=":material/edit:"):
             claim_editor(ctx, proposition_id, session.seen, base, editor, on_saved)

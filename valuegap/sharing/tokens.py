@@ -184,8 +184,7 @@ class ViewSettings:
     def problems_with(self, details: dict[str, object] | None) -> list[str]:
         """What these settings ask of a dataset (by its stored ``details``) that it does not have."""
         found = []
-        segments = list((details or {}).get("segments", []) or [])  # type: ignore[call-overload]
-        periods = list((details or {}).get("periods", []) or [])  # type: ignore[call-overload]
+        segments, periods = _listed(details, "segments"), _listed(details, "periods")
         if self.segment is not None and self.segment not in segments:
             found.append(f"it has no segment '{self.segment}'")
         if self.period is not None and self.period not in periods:
@@ -193,9 +192,15 @@ class ViewSettings:
         return found
 
 
+def _listed(details: dict[str, object] | None, key: str) -> list[object]:
+    """A list a dataset's stored details keep under ``key`` (none when absent or not a list)."""
+    value = (details or {}).get(key)
+    return list(value) if isinstance(value, list | tuple) else []
+
+
 def describe_pin(dataset_label: str | None, uploaded_at: datetime | None, settings: ViewSettings) -> str:
     """What a share link shows, in plain words:
-    'Evidence: Outcomes v2 (1a2b3c4d) uploaded 2026-12-01 · α 0.05 · Holm · all segments · all periods'."""
+    'Evidence: Outcomes v2 uploaded 2026-12-01 · α 0.05 · Holm · all segments · all periods'."""
     if dataset_label is None:
         evidence = "Evidence: none was shared"
     else:

@@ -294,9 +294,9 @@ def _add_bar(
         updated = parse_proposition(data)
     except InvalidInput as error:
         said = _draft_problems(error, len(base.claims), accepted)
-        count = f"{len(said)} problem{'s' if len(said) != 1 else ''}"
+        problems = f"{len(said)} problem{'s' if len(said) != 1 else ''}"
         st.error(
-            escape_markdown(f"Not added: {count} in the edited drafts: " + "; ".join(said)),
+            escape_markdown(f"Not added: {problems} in the edited drafts: " + "; ".join(said)),
             icon=":material/error:",
         )
         return

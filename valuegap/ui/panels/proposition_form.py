@@ -48,7 +48,9 @@ FIELD_LABELS = {
 
 def _choice(label: str, words: dict[str, str], **kw: Any) -> Any:
     """A selectbox column showing each option in words; the stored value is unchanged."""
-    return st.column_config.SelectboxColumn(label, options=list(words), format_func=words.__getitem__, **kw)
+    return st.column_config.SelectboxColumn(
+        label, options=list(words), format_func=lambda value: words[str(value)], **kw
+    )
 
 
 CLAIM_COLUMNS = {

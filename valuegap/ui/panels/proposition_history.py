@@ -61,11 +61,13 @@ def history(ctx: PageContext, proposition_id: int, seen: int, on_restored: Calla
     by_version = {revision.version: revision for revision in revisions}
     newest = versions[0]
     st.markdown("**Compare versions**")
-    cols = st.columns(2)
-    older = cols[0].selectbox(
+    compare = st.columns(2)
+    older = compare[0].selectbox(
         "From version", versions, index=1, key=keyed(HISTORY_FROM, proposition_id, newest)
     )
-    newer = cols[1].selectbox("To version", versions, index=0, key=keyed(HISTORY_TO, proposition_id, newest))
+    newer = compare[1].selectbox(
+        "To version", versions, index=0, key=keyed(HISTORY_TO, proposition_id, newest)
+    )
     changes = diff_propositions(by_version[older].proposition, by_version[newer].proposition)
     if changes:
         with st.container(border=True):
