@@ -88,6 +88,8 @@ def read_number(value: Any) -> float | None:
     if isinstance(value, bool):
         raise CellError(f"must be a number (got {quote(value)})")
     if isinstance(value, int | float):
+        if isinstance(value, int) and abs(value) > 10**300:  # float() of it would overflow
+            raise CellError(f"is too large (got {quote(value)})")
         if not math.isfinite(value):
             raise CellError("must be a finite number")
         return float(value)

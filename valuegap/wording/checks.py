@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from valuegap.model.editing import CellError, read_number
 from valuegap.model.proposition import Claim, ClaimForm, Proposition
 
 log = logging.getLogger(__name__)
@@ -93,16 +94,12 @@ def _form(value: Any) -> str:
 
 
 def _number(value: Any) -> float | None:
-    """A finite float from a float, int, numpy scalar or numeric string; None for anything else."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = value.strip().replace(",", ".")
+    """An editor cell as a number by the grid's rule (:func:`valuegap.model.editing.read_number`);
+    None for a blank or anything that is not one, which switches off the checks that need it."""
     try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
+        return read_number(value)
+    except CellError:
         return None
-    return number if math.isfinite(number) else None
 
 
 def _unit(value: Any) -> str:
