@@ -38,18 +38,23 @@ def _open(page: Page, url: str, timeout: float = 45_000) -> None:
     settle(page, timeout)
 
 
-def _shows(page: Page, title: str, timeout: float = 45_000) -> None:
-    """The page ``title`` is open at its own address, named in the tab and current in the navigation.
+def _shows(page: Page, title: str, path: str, timeout: float = 45_000) -> None:
+    """The page ``title`` is open at ``path``, named in the tab, and clean.
 
-    The root address, and a deep link on a server no session has opened yet, reach their page through
-    one more run (app.py's router); the app is idle for a moment in between, so wait for the address.
+    A deep link on a server no session has opened yet reaches its page through one more run (app.py's
+    router); the app is idle for a moment in between, so wait for the address first.
     """
-    spec = next(spec for spec in PAGES if spec.title == title)
-    path = f"/{links.page_path(spec.file)}"
     page.wait_for_url(lambda url: urlsplit(url).path == path, timeout=timeout)
     settle(page, timeout)
     expect(page).to_have_title(f"{title} · {APP_NAME}")
     assert_clean(page)
+
+
+def _own_path(title: str) -> str:
+    return "/" + links.page_path(next(spec for spec in PAGES if spec.title == title).file)
+
+
+def _current_in_navigation(page: Page, title: str) -> None:
     current = page.locator('[data-testid="stTopNavLink"][aria-current="page"]')
     expect(current).to_have_count(1)
     expect(current).to_contain_text(title)
@@ -61,17 +66,23 @@ def test_every_page_answers_at_its_own_path(server: Server, page: Page):
         "Overview", "Propositions", "Evidence", "Gap analysis", "Competitors", "Pricing", "Share",
     ]  # fmt: skip
     for spec in PAGES:
-        _open(page, f"{server.url}/{links.page_path(spec.file)}")
-        _shows(page, spec.title)
+        _open(page, f"{server.url}{_own_path(spec.title)}")
+        _shows(page, spec.title, _own_path(spec.title))
+        _current_in_navigation(page, spec.title)
+        link = page.locator('[data-testid="stTopNavLink"]', has_text=spec.title)
+        assert urlsplit(link.get_attribute("href") or "").path == _own_path(spec.title)
 
 
-def test_the_root_address_opens_the_overview_at_its_own_path_with_the_links_parameters(
-    server: Server, page: Page
-):
+def test_the_root_address_opens_the_overview_with_the_links_parameters(server: Server, page: Page):
     _open(page, f"{server.url}/?p=2", FIRST_RUN)
-    _shows(page, "Overview", FIRST_RUN)
+    _shows(page, "Overview", "/", FIRST_RUN)
     assert "p=2" in urlsplit(page.url).query, page.url
     expect(page.get_by_role("heading", name="Value propositions")).to_be_visible()
+    page.locator('[data-testid="stTopNavLink"]', has_text="Propositions").click()
+    _shows(page, "Propositions", "/propositions")
+    page.locator('[data-testid="stTopNavLink"]', has_text="Overview").click()
+    _shows(page, "Overview", "/overview")
+    _current_in_navigation(page, "Overview")
 
 
 @pytest.mark.parametrize("path", ["", "evidence?p=1"])
@@ -81,7 +92,7 @@ def test_no_automatic_page_list_on_a_fresh_servers_first_load(server: Server, br
         context.add_init_script(WATCH_SIDEBAR_PAGE_LIST)
         page = context.new_page()
         _open(page, f"{server.url}/{path}", FIRST_RUN)
-        _shows(page, "Evidence" if path else "Overview", FIRST_RUN)
+        _shows(page, "Evidence" if path else "Overview", "/evidence" if path else "/", FIRST_RUN)
         expect(page.locator('[data-testid="stTopNavLink"]')).to_have_count(len(PAGES))
         assert page.evaluate("window.__sidebarPageList") == []
         expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
