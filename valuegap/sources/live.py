@@ -888,9 +888,9 @@ def refresh_live_dataset(
         actor=actor, secrets=secrets,
     )  # fmt: skip
     if dataset.proposition_id is not None:
-        current = store.current_dataset(dataset.proposition_id, dataset.kind)
+        current = store.datasets.current(dataset.proposition_id, dataset.kind)
         if current is not None and current.id == dataset.id:
-            store.set_current_evidence(dataset.proposition_id, fresh.id, actor)
+            store.datasets.choose_current(dataset.proposition_id, fresh.id, actor)
     return fresh
 
 
