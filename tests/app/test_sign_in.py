@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import re
 from datetime import UTC, datetime, timedelta
 
 from streamlit.testing.v1 import AppTest
@@ -118,3 +120,18 @@ def test_an_unreachable_identity_provider_gets_a_plain_message_not_an_authentica
     [message] = shown(at.error)
     assert "Sign-in is not available right now" in message and "127.0.0.1:9" in message
     assert "could not be reached" in message and "server_metadata_url" in message
+
+
+def test_the_local_sidebar_names_neither_the_database_address_nor_the_computers_account(workspace):
+    """The address of the workspace database is for the log; the OS account ("root" in a container)
+    is not who is editing."""
+    at = app_at("1_overview.py")
+    texts = shown(at.sidebar.caption) + shown(at.sidebar.markdown) + [at.text_input(key=keys.USER_NAME).value]
+    texts += [at.text_input(key=keys.USER_NAME).help or ""]
+    assert any("Saved in a workspace file on the computer running this app" in text for text in texts)
+    assert at.text_input(key=keys.USER_NAME).value == "local user"
+    database_file = workspace.removeprefix("sqlite:///")
+    account = re.compile(rf"\b{re.escape(getpass.getuser())}\b")
+    for text in texts:
+        assert database_file not in text and "sqlite" not in text, text
+        assert not account.search(text), text
