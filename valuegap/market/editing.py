@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import math
+import numbers
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -41,12 +42,18 @@ SURVEY_PREFIX = "survey: "
 def survey_delivery(expectations: pd.DataFrame) -> dict[str, float | None]:
     """Per survey item (``survey: <item>``), mean experience over mean expectation: 1 = as expected."""
     found: dict[str, float | None] = {}
-    for row in expectations.itertuples(index=False):
-        expected, experienced = row.expected, row.experienced
-        usable = expected is not None and experienced is not None and expected > 0
-        ratio = experienced / expected if usable else None
-        found[f"{SURVEY_PREFIX}{row.item}"] = ratio if ratio is not None and math.isfinite(ratio) else None
+    for item, expected, experienced in zip(
+        expectations["item"], expectations["expected"], expectations["experienced"], strict=True
+    ):
+        usable = _number(expected) is not None and _number(experienced) is not None and float(expected) > 0
+        ratio = float(experienced) / float(expected) if usable else None
+        found[f"{SURVEY_PREFIX}{item}"] = ratio if ratio is not None and math.isfinite(ratio) else None
     return found
+
+
+def _number(value: object) -> float | None:
+    """A table cell as a number, or None when it holds none (missing, text)."""
+    return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else None
 
 
 STARTER_ATTRIBUTES = {"Main benefit": 60.0, "Ease of use": 40.0}
