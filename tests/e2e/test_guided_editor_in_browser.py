@@ -95,7 +95,7 @@ def test_the_guided_editor_adds_a_claim_without_touching_the_grid(server: Server
     assert after.proposition.claims[:-1] == before.proposition.claims
     added = after.proposition.claims[-1]
     assert (added.id, added.form.value, added.claimed, added.unit, added.direction.value, added.share) == (
-        "95-of-invoices-are-paid-within-3", "share", 30.0, "days", "lower", 0.95,
+        "95-of-invoices-are-paid-within", "share", 30.0, "days", "lower", 0.95,
     )  # fmt: skip
     expect(page.get_by_text(f"Version {after.version} · saved")).to_be_visible()
 
