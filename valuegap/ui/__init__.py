@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 from sqlalchemy.engine import make_url
@@ -41,6 +42,8 @@ from valuegap.ui.state_keys import CURRENT_PROPOSITION, CURRENT_SCENARIO
 from valuegap.workspace.opening import open_workspace
 
 log = logging.getLogger("valuegap")
+
+LabelVisibility = Literal["visible", "hidden", "collapsed"]
 
 APP_NAME = "Value Gap Workbench"
 APP_SCRIPT = "app.py"  # the router (st.navigation), relative to the folder the app runs from
@@ -270,7 +273,7 @@ def visible_propositions(ctx: PageContext, *, include_archived: bool = True) -> 
 
 
 def choose_proposition(
-    ctx: PageContext, *, key: str = keys.PROPOSITION_PICKER, label_visibility: str = "visible"
+    ctx: PageContext, *, key: str = keys.PROPOSITION_PICKER, label_visibility: LabelVisibility = "visible"
 ) -> int | None:
     """A proposition picker bound to ``?p=``; ``None`` (with a hint) when there are none."""
     items = visible_propositions(ctx)
@@ -297,7 +300,7 @@ def choose_proposition(
 
     st.selectbox(
         "Proposition", ids, format_func=names.__getitem__, key=key, on_change=_on_change,
-        disabled=ctx.shared is not None, label_visibility=label_visibility,  # type: ignore[arg-type]
+        disabled=ctx.shared is not None, label_visibility=label_visibility,
     )  # fmt: skip
     st.query_params[links.PROPOSITION] = str(current)
     return current
@@ -371,7 +374,10 @@ def choose_dataset(
     return choices[chosen]
 
 
-def url_choice(label: str, options: list[str], *, param: str, default: str, **kwargs: object) -> str:
+def url_choice(
+    label: str, options: list[str], *, param: str, default: str, format_func: Callable[[str], str] = str,
+    help: str | None = None, disabled: bool = False,
+) -> str:  # fmt: skip
     """A selectbox whose value lives in the URL (``?param=``), so a copied link reopens it.
 
     A value in the link that is no longer an option falls back to ``default`` with a note.
@@ -389,7 +395,9 @@ def url_choice(label: str, options: list[str], *, param: str, default: str, **kw
     def _on_change() -> None:
         st.query_params[param] = st.session_state[key]
 
-    st.selectbox(label, options, key=key, on_change=_on_change, **kwargs)  # type: ignore[arg-type]
+    st.selectbox(
+        label, options, key=key, on_change=_on_change, format_func=format_func, help=help, disabled=disabled
+    )
     if wanted == default:
         st.query_params.pop(param, None)
     else:
