@@ -10,12 +10,18 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from valuegap import __version__
 from valuegap.errors import InvalidInput, ValueGapError, quote
 from valuegap.sources import filetypes
+
+if TYPE_CHECKING:  # the commands import what they use when they run, so `lint` starts fast
+    import pandas as pd
+
+    from valuegap.evidence.analysis import Analysis
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -101,7 +107,7 @@ def _table(rows: list[dict], fmt: str) -> str:
     return "\n".join(lines)
 
 
-def _say_left_out(notes: Sequence[str]) -> None:
+def _say_left_out(notes: Iterable[str]) -> None:
     """What was left out of (or kept in) a valid input, one line per kind on stderr (DESIGN.md)."""
     for note in notes:
         print(f"valuegap: {note}", file=sys.stderr)
@@ -118,7 +124,7 @@ def _is_source(outcomes: str, args: argparse.Namespace) -> bool:
     return False
 
 
-def _analyze_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _analyze_source(args: argparse.Namespace) -> Analysis:
     """The analysis of a live source: reduced in its engine, only aggregates come back."""
     from valuegap.evidence.analysis import analyze_summary
     from valuegap.model import proposition_files
@@ -241,7 +247,7 @@ CUSTOMER_COLUMNS = ("customer_id", "churned")
 OPTIONAL_CUSTOMER_COLUMNS = ("segment", "revenue", "price", "tenure")
 
 
-def _read_customers(path: Path, encoding: str | None = None):  # type: ignore[no-untyped-def]
+def _read_customers(path: Path, encoding: str | None = None) -> pd.DataFrame:
     """The customer table of ``valuegap churn``: ``customer_id, churned`` (+ ``segment, revenue, price,
     tenure``; other columns are ignored). A blank cell is a missing value (the churn model counts the
     customers it leaves out); a cell that is not a number, or a churn flag other than 0 or 1, or a
@@ -270,6 +276,8 @@ def _read_customers(path: Path, encoding: str | None = None):  # type: ignore[no
         ]
         more = f" ({report.rows_rejected} rows in all)" if report.rows_rejected > len(cells) else ""
         raise ValueGapError(f"{path}: " + "; ".join(cells) + more + ".")
+    if result.customers is None:  # a customers mapping always gives a customer table
+        raise ValueGapError(f"{path}: no customer table could be read from it.")
     return result.customers
 
 

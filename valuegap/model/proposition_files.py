@@ -126,7 +126,7 @@ class DocumentLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = self._nodes = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(f"an alias (*{shorten(str(event.anchor), 20)})", event.start_mark)

@@ -1205,7 +1205,8 @@ def _bar(facts: _Facts, share_value: _Value) -> _Value | None:
     least" introduce, else the first later number that is an outcome."""
     candidates = _bar_candidates(facts, share_value)
     cued = [value for value in candidates if _BAR_CUE.search(facts.sentence[: value.start])]
-    return (cued or candidates or [None])[0]
+    found = cued or candidates
+    return found[0] if found else None
 
 
 def _bar_candidates(facts: _Facts, share_value: _Value) -> list[_Value]:
