@@ -402,11 +402,6 @@ def not_saved_message(count: int, places: list[str]) -> str:
     )
 
 
-def file_stem(name: str, fallback: str = "proposition") -> str:
-    """A download's file name from a proposition's name: ``"Meal kit (EU)"`` → ``meal-kit--eu``."""
-    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or fallback
-
-
 def read_tolerance(typed: Any) -> float | None:
     """A tolerance as a share of the claim ("10%", 0.1); unlike a share of customers, 0% is allowed."""
     if isinstance(typed, str) and typed.strip().rstrip("%").strip() in {"0", "0.0"}:

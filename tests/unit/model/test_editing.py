@@ -17,7 +17,6 @@ from valuegap.model.editing import (
     claim_from_answers,
     claims_frame,
     claims_grid,
-    file_stem,
     not_saved_message,
     number_text,
     problem_sentences,
@@ -203,11 +202,6 @@ def test_the_refusal_says_how_many_problems_and_every_place():
     )
     said = not_saved_message(5, ["Name", "claims table, rows 2 and 4"])
     assert said == "Not saved: 5 problems to fix (Name; claims table, rows 2 and 4). Your edits are kept."
-
-
-def test_a_download_is_named_after_the_proposition():
-    assert file_stem("Meal-kit subscription (EU)") == "meal-kit-subscription--eu"
-    assert file_stem("  ") == "proposition" and file_stem("***", "offers") == "offers"
 
 
 @pytest.mark.parametrize(

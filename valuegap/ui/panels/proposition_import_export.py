@@ -9,7 +9,7 @@ import streamlit as st
 
 from valuegap.errors import ConflictError, InvalidInput
 from valuegap.model import proposition_files
-from valuegap.model.editing import file_stem
+from valuegap.model.identifiers import slug
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.store import StoredProposition
 from valuegap.ui import PageContext, flash
@@ -23,7 +23,7 @@ def proposition_import_export(
     """Export buttons, and the replace form (saved with the version ``seen``; ``on_saved`` is told the
     new version)."""
     prop = current.proposition
-    stem = file_stem(prop.name)
+    stem = slug(prop.name) or "proposition"
     st.markdown("**Export** the saved version as a proposition file (the format the CLI reads)")
     cols = st.columns(4)
     cols[0].download_button(
