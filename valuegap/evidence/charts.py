@@ -16,6 +16,8 @@ import pandas as pd
 from valuegap.reporting import theme
 from valuegap.reporting.theme import ROW, VERDICT_COLORS
 
+MAX_MARKS = theme.MAX_MARKS  # the most rows a chart takes (the theme's limit, named where it is used)
+
 CAPTIONS = {
     "claims": "Each dot is the claim's fulfilment: how much of the promise customers got (1 = as promised, "
     "the grey line), read in each claim's direction, so better than promised is always to the right of 1; "
@@ -90,7 +92,9 @@ def distribution_chart(
         return bars
     rules = alt.Chart(lines).mark_rule(size=2).encode(
         x="x:Q",
-        color=alt.Color("what:N", scale=alt.Scale(domain=_LINES, range=[theme.BAD, theme.BLACK]), title=None),
+        color=alt.Color(
+            "what:N", scale=alt.Scale(domain=_LINES, range=[theme.BAD, theme.BLACK]), legend=theme.legend()
+        ),
         strokeDash=alt.StrokeDash(
             "what:N", scale=alt.Scale(domain=_LINES, range=[[1, 0], [5, 4]]), legend=None
         ),
@@ -107,7 +111,9 @@ def waterfall_chart(steps: pd.DataFrame, *, currency: str = "") -> alt.LayerChar
 def _waterfall_rows(steps: pd.DataFrame) -> pd.DataFrame:
     """One bar per step with where it starts and ends."""
     if steps.empty:
-        return pd.DataFrame(columns=["order", "label", "start", "end", "amount", "type"])
+        return pd.DataFrame(
+            columns=["order", "label", "start", "end", "amount", "type", "bar_low", "bar_high", "label_at"]
+        )
     rows: list[dict[str, Any]] = []
     level = 0.0
     for order, step in enumerate(steps.itertuples(index=False)):
@@ -137,7 +143,23 @@ def _waterfall_rows(steps: pd.DataFrame) -> pd.DataFrame:
                 "type": colour,
             }
         )
-    return theme.clean(pd.DataFrame(rows))
+    frame = pd.DataFrame(rows)
+    # a step too small to see still gets a bar: at least MIN_BAR of the chart's height, drawn from
+    # where the step starts (``start``/``end`` stay the true amounts: tooltips and tests read them)
+    span = max([abs(v) for v in (*frame["start"], *frame["end"])] + [1e-9])
+    least = MIN_BAR * span
+    low = frame[["start", "end"]].min(axis=1)
+    high = frame[["start", "end"]].max(axis=1)
+    short = (high - low) < least
+    up = frame["amount"] >= 0
+    frame["bar_low"] = low.where(~short, frame["start"].where(up, frame["start"] - least))
+    frame["bar_high"] = high.where(~short, frame["start"].where(~up, frame["start"] + least))
+    # the amount is printed outside its bar: above a rise, below a fall
+    frame["label_at"] = frame["bar_high"].where(up, frame["bar_low"])
+    return theme.clean(frame)
+
+
+MIN_BAR = 0.006  # of the largest level on the waterfall
 
 
 def _waterfall(data: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | alt.Chart:
@@ -150,18 +172,29 @@ def _waterfall(data: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | al
         domain=["total", "shortfall", "surplus", "cost"],
         range=[theme.BAR, theme.BAD, theme.GOOD, theme.LIGHT_GREY],
     )
+    y_title = f"Money per customer and period{f' ({currency})' if currency else ''}"
     bars = alt.Chart(data).mark_bar().encode(
-        x=x, y=alt.Y("start:Q", title=f"Money per customer and period{f' ({currency})' if currency else ''}"),
-        y2="end:Q",
-        color=alt.Color("type:N", scale=colours, title=None),
-        tooltip=["label:N", alt.Tooltip("amount:Q", format=",.2f"), "type:N"],
+        x=x, y=alt.Y("bar_low:Q", title=y_title), y2="bar_high:Q",
+        color=alt.Color("type:N", scale=colours, legend=theme.legend()),
+        tooltip=[alt.Tooltip("label:N", title="Step"), alt.Tooltip("amount:Q", title="Amount", format=",.2f"),
+                 alt.Tooltip("type:N", title="Kind")],
     )  # fmt: skip
-    labels = (
+    # amounts with two decimals, as money is shown everywhere else, outside their bars (dark text on
+    # white, whatever the bar's colour): above a rise, below a fall
+    text = alt.Text("amount:Q", format=",.2f")
+    rises = (
         alt.Chart(data)
-        .mark_text(dy=-6, fontSize=11)
-        .encode(x=x, y=alt.Y("end:Q"), text=alt.Text("amount:Q", format=",.0f"))
+        .mark_text(dy=-3, baseline="bottom", fontSize=11, color=theme.BLACK)
+        .encode(x=x, y="label_at:Q", text=text)
+        .transform_filter(alt.datum.amount >= 0)
     )
-    return (bars + labels).properties(height=320)
+    falls = (
+        alt.Chart(data)
+        .mark_text(dy=3, baseline="top", fontSize=11, color=theme.BLACK)
+        .encode(x=x, y="label_at:Q", text=text)
+        .transform_filter(alt.datum.amount < 0)
+    )
+    return alt.layer(bars, rises, falls).properties(height=320)
 
 
 def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
@@ -177,47 +210,73 @@ def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
         x=alt.X(
             "claim:N", title=None, sort=list(dict.fromkeys(data["claim"])), axis=alt.Axis(labelAngle=-30)
         ),
-        y=alt.Y("segment:N", title=None),
+        y=alt.Y("segment:N", title=None, axis=alt.Axis(labelExpr=theme.SENTENCE_CASE)),
     )
     rects = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("verdict:N", scale=_SCALE, legend=theme.legend("Verdict")),
         tooltip=["segment:N", "claim:N", "verdict:N", alt.Tooltip("fulfilment:Q", format=".0%"),
                  alt.Tooltip("p_adjusted:Q", format=".3g", title="adjusted p"), "n:Q"],
     )  # fmt: skip
-    text = base.mark_text(fontSize=12, color="black").encode(text="label:N")
-    return (rects + text).properties(height=ROW)
+    # black on light cells, white on dark ones (vermillion, green)
+    text = base.mark_text(fontSize=12).encode(
+        text="label:N", color=alt.Color("verdict:N", scale=theme.text_scale(VERDICT_COLORS), legend=None)
+    )
+    return alt.layer(rects, text).resolve_scale(color="independent").properties(height=ROW)
 
 
-def expectation_chart(items: pd.DataFrame) -> alt.LayerChart | alt.Chart:
-    """Expected vs experienced per survey item (dumbbell)."""
+def expectation_chart(
+    items: pd.DataFrame, *, scale_range: tuple[float, float] | None = None
+) -> alt.LayerChart | alt.Chart:
+    """Expected vs experienced per survey item (dumbbell), on the survey's scale from its lowest score.
+
+    ``scale_range`` is the survey's scale (e.g. ``(1, 7)``); without it the axis runs from 1 (0 when a
+    mean lies below 1) to the whole number above the highest mean, so small gaps are not blown up.
+    """
     if items.empty:
         return theme.empty_chart("No survey items")
     data = theme.clean(items)
-    reading = alt.Scale(
-        domain=["under-delivery", "as expected", "over-delivery"], range=[theme.BAD, theme.WATCH, theme.GOOD]
-    )
-    y = alt.Y("item:N", title=None)
+    means = [float(v) for v in (*data["expected"], *data["experienced"]) if v is not None]
+    if scale_range is not None:
+        bottom, top = float(scale_range[0]), float(scale_range[1])
+    else:
+        bottom = 1.0 if means and min(means) >= 1 else 0.0
+        top = float(math.ceil(max(means))) if means else 1.0
+    domain = [bottom, max(top, bottom + 1)]
+    title = f"Mean score on the survey's scale (axis from {domain[0]:g} to {domain[1]:g})"
+    readings = ["expected", "under-delivery", "as expected", "over-delivery"]
+    reading = alt.Scale(domain=readings, range=[theme.GREY, theme.BAD, theme.WATCH, theme.GOOD])
+    color = alt.Color("reading:N", scale=reading, legend=theme.legend("Mean score"))
+    y = alt.Y("item:N", title=None, axis=alt.Axis(labelExpr=theme.SENTENCE_CASE))
+    x = alt.X("expected:Q", title=title, scale=alt.Scale(domain=domain, nice=False))
     link = (
-        alt.Chart(data)
-        .mark_rule(color=theme.LIGHT_GREY, strokeWidth=3)
-        .encode(
-            x=alt.X("expected:Q", title="Mean score (survey scale)", scale=alt.Scale(zero=False)),
-            x2="experienced:Q",
-            y=y,
-        )
+        alt.Chart(data).mark_rule(color=theme.LIGHT_GREY, strokeWidth=3).encode(x=x, x2="experienced:Q", y=y)
     )
     expected = (
         alt.Chart(data)
-        .mark_point(filled=True, size=90, color=theme.GREY)
-        .encode(x="expected:Q", y=y, tooltip=["item:N", alt.Tooltip("expected:Q", format=".2f"), "n:Q"])
-    )
-    experienced = alt.Chart(data).mark_point(filled=True, size=110).encode(
-        x="experienced:Q", y=y, color=alt.Color("verdict_text:N", scale=reading, title="Reading"),
-        tooltip=["item:N", alt.Tooltip("experienced:Q", format=".2f"), alt.Tooltip("gap:Q", format="+.2f"),
-                 alt.Tooltip("ci_low:Q", format="+.2f"), alt.Tooltip("ci_high:Q", format="+.2f"),
-                 "verdict_text:N"],
+        .transform_calculate(reading="'expected'")
+        .mark_point(filled=True, size=90, opacity=1)
+        .encode(
+            x="expected:Q", y=y, color=color,
+            tooltip=[alt.Tooltip("item:N", title="Item"),
+                     alt.Tooltip("expected:Q", title="Expected", format=".2f"),
+                     alt.Tooltip("n:Q", title="Respondents")],
+        )
     )  # fmt: skip
-    return (link + expected + experienced).properties(height=ROW)
+    experienced = (
+        alt.Chart(data)
+        .transform_calculate(reading="datum.verdict_text")
+        .mark_point(filled=True, size=110, opacity=1)
+        .encode(
+            x="experienced:Q", y=y, color=color,
+            tooltip=[alt.Tooltip("item:N", title="Item"),
+                     alt.Tooltip("experienced:Q", title="Experienced", format=".2f"),
+                     alt.Tooltip("gap:Q", title="Gap", format="+.2f"),
+                     alt.Tooltip("ci_low:Q", title="Gap from", format="+.2f"),
+                     alt.Tooltip("ci_high:Q", title="Gap to", format="+.2f"),
+                     alt.Tooltip("verdict_text:N", title="Reading")],
+        )
+    )  # fmt: skip
+    return alt.layer(link, expected, experienced).properties(height=ROW)
 
 
 # ------------------------------------------------------------------ specs with their data swapped in

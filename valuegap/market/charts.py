@@ -25,7 +25,8 @@ CAPTIONS = {
     "relative": "How our offer scores on each attribute against the competitors' mean: right of 0 = ahead, "
     "left = behind.",
     "quadrant": "Attributes by importance (right = matters more) and our relative performance (up = ahead); "
-    "red = fix first: above-average importance and behind the competitors.",
+    "vermillion (red-orange) dots = fix first: above-average importance and behind the competitors; orange = "
+    "watch; green = keep.",
 }
 
 
@@ -115,7 +116,12 @@ def value_map_chart(vm: ValueMap) -> alt.LayerChart:
     points = theme.clean(positions_frame(vm))
     qs = [float(q) for q in points["quality_ratio"]]
     rs = [float(r) for r in points["relative_price"]]
-    x_domain, y_domain = _domain(qs, right=0.18), _domain(rs)  # room for the labels
+    x_domain = _domain(qs, pad=0.12, right=0.22)  # room for the labels either side
+    if vm.line is not None:  # the fair-value line and its zone stay whole over the map's width
+        half = vm.line.zone * math.sqrt(1 + vm.line.slope**2) if vm.line.zone is not None else 0.0
+        ends = [vm.line.price_at(q) for q in x_domain]
+        rs = [*rs, *(e - half for e in ends), *(e + half for e in ends)]
+    y_domain = _domain(rs, pad=0.04, right=0.04)
     x = alt.X(
         "quality_ratio:Q",
         title="Relative quality (1 = the others' average)",
@@ -190,16 +196,26 @@ def value_map_chart(vm: ValueMap) -> alt.LayerChart:
         )
         .add_params(pick)
     )
-    # our two points sit close together: the measured one is labelled below, the rest above
-    above = alt.datum.kind != OURS_MEASURED
+    # our two points sit close together on one line (same price): each is labelled on its own side,
+    # away from the arrow between them; the other offers are labelled above right
+    ours = (alt.datum.kind == OURS_MEASURED) | (alt.datum.kind == OURS_CLAIMED)
     layers.append(
-        base.mark_text(align="left", dx=9, dy=-9, fontSize=12).encode(text="offer:N").transform_filter(above)
+        base.mark_text(align="left", dx=9, dy=-9, fontSize=12).encode(text="offer:N").transform_filter(~ours)
     )
-    layers.append(
-        base.mark_text(align="left", dx=9, dy=12, fontSize=12, color=KIND_COLORS[OURS_MEASURED])
-        .encode(text="offer:N")
-        .transform_filter(~above)
+    measured_left = (
+        vm.measured is not None
+        and vm.claimed is not None
+        and (vm.measured.quality_ratio < vm.claimed.quality_ratio)
     )
+    for kind, left in ((OURS_CLAIMED, not measured_left), (OURS_MEASURED, measured_left)):
+        colour = KIND_COLORS[OURS_MEASURED] if kind == OURS_MEASURED else theme.BLACK
+        layers.append(
+            base.mark_text(
+                align="right" if left else "left", dx=-11 if left else 11, fontSize=12, color=colour
+            )
+            .encode(text="offer:N")
+            .transform_filter(alt.datum.kind == kind)
+        )
     return alt.layer(*layers).properties(height=380)
 
 
@@ -273,7 +289,7 @@ def relative_chart(vm: ValueMap) -> alt.Chart:
             x=alt.X(
                 "difference:Q",
                 title="Ahead (+) or behind (−) the others' mean",
-                axis=alt.Axis(format="+%"),
+                axis=alt.Axis(format="+.0%", tickCount=5, labelOverlap="greedy", labelFlush=False),
             ),
             color=alt.Color(
                 "version:N",
@@ -291,7 +307,7 @@ def relative_chart(vm: ValueMap) -> alt.Chart:
                 alt.Tooltip("weight:Q", title="Importance"),
             ],
         )
-        .properties(height=alt.Step(14))
+        .properties(height=alt.Step(16))
     )
 
 
@@ -325,13 +341,19 @@ def quadrant_chart(items: list[AttributeStanding]) -> alt.LayerChart:
     average = WEIGHT_TOTAL / max(len(items), 1)
     # room on the right for the name of the most important attribute, printed right of its dot
     widest = max([float(w) for w in data["weight"]] + [average]) if len(data) else WEIGHT_TOTAL
+    # parity (1) always shown, and a margin so no dot touches the top or bottom edge
+    y_domain = _domain([float(r) for r in data["relative"]] + [1.0], pad=0.1, right=0.1)
     points = alt.Chart(data).encode(
         x=alt.X(
             "weight:Q", title="Importance (weight out of 100)", scale=alt.Scale(domain=[0, widest * 1.45])
         ),
-        y=alt.Y("relative:Q", title="Our performance (1 = parity)", scale=alt.Scale(zero=False)),
+        y=alt.Y(
+            "relative:Q",
+            title="Our performance (1 = parity)",
+            scale=alt.Scale(domain=y_domain, zero=False, nice=False),
+        ),
     )
-    dots = points.mark_circle(size=160).encode(
+    dots = points.mark_circle(size=160, opacity=1).encode(
         color=alt.Color(
             "priority:N",
             title=None,

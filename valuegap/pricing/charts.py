@@ -87,12 +87,53 @@ def van_westendorp_points(vw: VanWestendorp) -> pd.DataFrame:
     return grouped.reset_index().drop(columns="first")
 
 
+LABEL_ROW = 14  # px between staggered rows of point labels
+_ASSUMED_PLOT_WIDTH = 520  # px: the narrowest the chart is drawn (a 1024 px page); labels apart at this width
+_CHAR_WIDTH = 6.8  # px per character at font size 11
+
+
+def label_rows(prices: list[float], labels: list[str], low: float, high: float) -> list[int]:
+    """A row (0 = top) per point label, so no two labels printed right of their rule overlap.
+
+    Each label goes to the first row whose last label ends left of it, at the chart's narrowest width.
+    """
+    span = max(high - low, 1e-9)
+    ends: list[float] = []  # right end of the last label in each row, in px
+    rows = []
+    for price, label in zip(prices, labels, strict=True):
+        left = (price - low) / span * _ASSUMED_PLOT_WIDTH
+        right = left + 3 + _CHAR_WIDTH * len(label) + 6
+        row = next((i for i, end in enumerate(ends) if end <= left), len(ends))
+        if row == len(ends):
+            ends.append(right)
+        else:
+            ends[row] = right
+        rows.append(row)
+    return rows
+
+
+def van_westendorp_domain(vw: VanWestendorp) -> list[float]:
+    """The price axis: where any curve is between 3% and 97% of respondents and every marked point, padded
+    by 5% each side (the answers' long tail of very high prices says nothing)."""
+    curves = vw.curves
+    shares = curves[list(_CURVES)]
+    moving = ((shares > 0.03) & (shares < 0.97)).any(axis=1)
+    prices = [float(p) for p in curves.loc[moving, "price"]] or [float(p) for p in curves["price"]]
+    prices += [float(getattr(vw, name)) for name in POINT_LABELS if getattr(vw, name) is not None]
+    low, high = min(prices), max(prices)
+    pad = 0.05 * max(high - low, 1e-9)
+    return [max(low - pad, 0.0) if low >= 0 else low - pad, high + pad]
+
+
 def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
-    """The four curves, the acceptable ranges shaded, and rules with labels at OPP, IDP and the range ends."""
-    x = alt.X("price:Q", title="Price", scale=alt.Scale(zero=False, nice=False))
+    """The four curves, the acceptable ranges shaded, and rules with labels at OPP, IDP and the range ends:
+    black solid rules at OPP and IDP, grey dashed ones at the range ends, labels staggered apart."""
+    domain = van_westendorp_domain(vw)
+    scale = alt.Scale(domain=domain, zero=False, nice=False)
+    x = alt.X("price:Q", title="Price", scale=scale)
     curves = (
         alt.Chart(theme.clean(van_westendorp_frame(vw)))
-        .mark_line(strokeWidth=2.5)
+        .mark_line(strokeWidth=2.5, clip=True)
         .encode(
             x=x,
             y=alt.Y(
@@ -128,9 +169,9 @@ def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
     ).dropna()
     shade = (
         alt.Chart(theme.clean(bands))
-        .mark_rect(opacity=0.12, color=theme.GREY)
+        .mark_rect(opacity=0.12, color=theme.GREY, clip=True)
         .encode(
-            x="low:Q",
+            x=alt.X("low:Q", scale=scale),
             x2="high:Q",
             tooltip=[
                 alt.Tooltip("range:N", title="Range"),
@@ -139,25 +180,32 @@ def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
             ],
         )
     )
-    points = alt.Chart(theme.clean(van_westendorp_points(vw))).encode(x="price:Q")
-    rules = points.mark_rule(strokeWidth=1.5).encode(
-        color=alt.Color(
-            "kind:N",
-            title=None,
-            scale=alt.Scale(domain=["price point", "range end"], range=[theme.BLACK, theme.GREY]),
-            legend=None,
-        ),
-        strokeDash=alt.condition(alt.datum.kind == "price point", alt.value([1, 0]), alt.value([3, 3])),
-        tooltip=[
-            alt.Tooltip("label:N", title="Point"),
-            alt.Tooltip("price:Q", title="Price", format=",.2f"),
-            alt.Tooltip("meaning:N", title="Meaning"),
-        ],
+    frame = van_westendorp_points(vw)
+    frame["row"] = label_rows(
+        [float(p) for p in frame["price"]], [str(t) for t in frame["label"]], domain[0], domain[1]
     )
-    labels = points.mark_text(angle=270, align="right", baseline="bottom", dy=-3, fontSize=11).encode(
-        y=alt.value(4), text="label:N"
+    frame["pixel"] = 4 + LABEL_ROW * frame["row"]
+    points = alt.Chart(theme.clean(frame)).encode(x=alt.X("price:Q", scale=scale))
+    tooltip = [
+        alt.Tooltip("label:N", title="Point"),
+        alt.Tooltip("price:Q", title="Price", format=",.2f"),
+        alt.Tooltip("meaning:N", title="Meaning"),
+    ]
+    # fixed colours, not a colour scale: the rules must not share the curves' colours or legend
+    crossings = (
+        points.mark_rule(strokeWidth=1.5, color=theme.BLACK)
+        .encode(tooltip=tooltip)
+        .transform_filter(alt.datum.kind == "price point")
     )
-    return alt.layer(shade, curves, rules, labels).properties(height=340)
+    range_ends = (
+        points.mark_rule(strokeWidth=1.5, color=theme.GREY, strokeDash=[3, 3])
+        .encode(tooltip=tooltip)
+        .transform_filter(alt.datum.kind != "price point")
+    )
+    labels = points.mark_text(align="left", baseline="top", dx=3, fontSize=11, color=theme.BLACK).encode(
+        y=alt.Y("pixel:Q", scale=None, axis=None), text="label:N"
+    )
+    return alt.layer(shade, curves, crossings, range_ends, labels).properties(height=340)
 
 
 def van_westendorp_caption(vw: VanWestendorp, currency: str) -> str:
@@ -166,7 +214,7 @@ def van_westendorp_caption(vw: VanWestendorp, currency: str) -> str:
     intervals = " Hover a rule for its 95% bootstrap interval." if vw.intervals else ""
     return (
         f"Share of the {vw.n} respondents{dropped} who call each price too cheap, cheap, expensive or too "
-        f"expensive. Black rules mark where the curves cross (OPP {_money(vw.opp, currency)}, IDP "
+        f"expensive. Black solid rules mark where the curves cross (OPP {_money(vw.opp, currency)}, IDP "
         f"{_money(vw.idp, currency)}); grey dashed rules and shading mark the acceptable range, "
         f"{_money(vw.pmc_original, currency)}–{_money(vw.pme_original, currency)} by the original "
         f"definition and {_money(vw.pmc_common, currency)}–{_money(vw.pme_common, currency)} by the common "
@@ -185,6 +233,9 @@ def gabor_granger_frame(gg: GaborGranger) -> pd.DataFrame:
     return long.assign(series=long["series"].map(columns))
 
 
+WOULD_BUY = "share who would buy"
+
+
 def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
     """Demand (top) and revenue per respondent (bottom) at each tested price, the best prices marked."""
     x = alt.X("price:Q", title="Tested price", scale=alt.Scale(zero=False))
@@ -196,9 +247,13 @@ def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
             alt.Tooltip("share:Q", title="Would buy", format=".1%"),
         ],
     )
-    top = alt.layer(
-        demand.mark_line(color=DEMAND_COLOR), demand.mark_point(color=DEMAND_COLOR, filled=True, size=60)
+    share = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=[WOULD_BUY], range=[DEMAND_COLOR]),
+        legend=theme.legend(orient="top"),
     )
+    demand = demand.transform_calculate(series=f"'{WOULD_BUY}'").encode(color=share)
+    top = alt.layer(demand.mark_line(), demand.mark_point(filled=True, size=60))
     frame = gabor_granger_frame(gg)
     colors = {"revenue per respondent": REVENUE_COLOR, "profit per respondent": PROFIT_COLOR}
     colors = {series: color for series, color in colors.items() if series in set(frame["series"])}
@@ -228,7 +283,12 @@ def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
         y=alt.Y("pixel:Q", scale=None, axis=None), text="label:N"
     )
     bottom = alt.layer(money.mark_line(), money.mark_point(filled=True, size=60), rule, label)
-    return alt.vconcat(top.properties(height=180), bottom.properties(height=220))
+    # each panel keeps its own colours and legend above it (a shared legend sat on the top panel)
+    return (
+        alt.vconcat(top.properties(height=180), bottom.properties(height=220))
+        .resolve_scale(color="independent")
+        .resolve_legend(color="independent")
+    )
 
 
 def gabor_granger_caption(gg: GaborGranger, currency: str) -> str:
@@ -249,27 +309,46 @@ def gabor_granger_caption(gg: GaborGranger, currency: str) -> str:
 # ----------------------------------------------------------------------------- price bands
 
 
+BAND_ROW = 30  # px per range: its name above, its band below
+
+
 def price_band_chart(
     ranges: pd.DataFrame, price: float, current: float | None, low: float, high: float
 ) -> alt.LayerChart:
-    """A thin strip: the survey ranges as bands (single prices as ticks) on a price axis from ``low`` to
-    ``high``, a solid rule at the what-if ``price`` and a dashed one at today's price."""
+    """A strip per survey range: its name written whole above its band (single prices as ticks) on a price
+    axis from ``low`` to ``high``, a solid rule at the what-if ``price`` and a dashed one at today's price.
+
+    The names sit inside the chart, not on an axis beside it, so the price axis keeps the column's width
+    and no name is dropped or cut in a narrow column.
+    """
     scale = alt.Scale(domain=[float(low), float(high)], nice=False, zero=False)
     x = alt.X("low:Q", title="Price", scale=scale)
-    data = theme.clean(ranges[["label", "low", "high"]].assign(single=ranges["low"] == ranges["high"]))
+    data = theme.clean(
+        ranges[["label", "low", "high"]].assign(
+            single=ranges["low"] == ranges["high"],
+            name=[str(label)[:1].upper() + str(label)[1:] for label in ranges["label"]],
+        )
+    )
     labels = list(ranges["label"])
-    y = alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("label:N", title=None, sort=labels, axis=None)
     domain = labels or list(RANGE_COLORS)
     colors = [RANGE_COLORS.get(label, theme.GREY) for label in domain]
     color = alt.Color("label:N", legend=None, scale=alt.Scale(domain=domain, range=colors))
     tooltip = [
-        alt.Tooltip("label:N", title="Range"),
+        alt.Tooltip("name:N", title="Range"),
         alt.Tooltip("low:Q", title="From", format=",.2f"),
         alt.Tooltip("high:Q", title="To", format=",.2f"),
     ]
     base = alt.Chart(data).encode(x=x, y=y, color=color, tooltip=tooltip)
-    bands = base.mark_bar(height=10, clip=True).encode(x2="high:Q").transform_filter(~alt.datum.single)
-    ticks = base.mark_tick(thickness=3, size=14, clip=True).transform_filter(alt.datum.single)
+    bands = (
+        base.mark_bar(height=8, yOffset=6, clip=True).encode(x2="high:Q").transform_filter(~alt.datum.single)
+    )
+    ticks = base.mark_tick(thickness=4, size=14, yOffset=6, clip=True).transform_filter(alt.datum.single)
+    names = (
+        alt.Chart(data)
+        .mark_text(align="left", baseline="middle", dy=-7, fontSize=11, color=theme.TEXT_GREY)
+        .encode(x=alt.value(2), y=y, text="name:N")
+    )
     marks = [{"low": float(price), "what": "what-if price"}]
     if current is not None:
         marks.append({"low": float(current), "what": "today's price"})
@@ -286,4 +365,4 @@ def price_band_chart(
             tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("low:Q", title="Price", format=",.2f")],
         )
     )
-    return alt.layer(bands, ticks, rules).properties(height=alt.Step(18))
+    return alt.layer(bands, ticks, names, rules).properties(height=alt.Step(BAND_ROW))

@@ -48,6 +48,10 @@ MAX_MARKS = 5_000  # charts take aggregated data: one row per claim, bin, price 
 ROW = alt.Step(36)
 LegendSide = Literal["left", "right", "top", "bottom"]
 LEGEND_LABEL_LIMIT = 0  # legends show their labels whole ("not testable" was cut at Vega's default)
+# Legend and axis values shown in sentence case ("not testable" → "Not testable") while the data keep
+# their own values, which tests, tables and the report read.
+SENTENCE_CASE = "upper(substring(datum.label, 0, 1)) + substring(datum.label, 1)"
+DARK_TEXT, LIGHT_TEXT = BLACK, "#FFFFFF"
 
 
 def color_scale(colors: Mapping[str, str], domain: Sequence[str] | None = None) -> alt.Scale:
@@ -56,9 +60,37 @@ def color_scale(colors: Mapping[str, str], domain: Sequence[str] | None = None) 
     return alt.Scale(domain=labels, range=[colors.get(label, GREY) for label in labels])
 
 
-def legend(title: str | None = None, *, orient: LegendSide = "right") -> alt.Legend:
-    """A legend whose labels are never cut."""
+def legend(
+    title: str | None = None, *, orient: LegendSide = "right", sentence_case: bool = True
+) -> alt.Legend:
+    """A legend whose labels are never cut, shown in sentence case unless ``sentence_case`` is False
+    (names a user typed, such as saved scenarios, are shown as typed)."""
+    if sentence_case:
+        return alt.Legend(title=title, labelLimit=LEGEND_LABEL_LIMIT, orient=orient, labelExpr=SENTENCE_CASE)
     return alt.Legend(title=title, labelLimit=LEGEND_LABEL_LIMIT, orient=orient)
+
+
+def luminance(color: str) -> float:
+    """The relative luminance (WCAG 2) of a ``#RRGGBB`` colour: 0 for black, 1 for white."""
+    channels = [int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+# Text turns white on marks darker than this luminance. WCAG 2's ratio picks black on vermillion and
+# bluish green, which readers find hard (APCA, the perceptual successor, picks white there).
+LIGHT_TEXT_BELOW = 0.3
+
+
+def text_color_on(background: str) -> str:
+    """Black or white, whichever reads better on ``background``."""
+    return LIGHT_TEXT if luminance(background) < LIGHT_TEXT_BELOW else DARK_TEXT
+
+
+def text_scale(colors: Mapping[str, str], domain: Sequence[str] | None = None) -> alt.Scale:
+    """A colour scale for text drawn on marks coloured by ``colors``: black or white per label."""
+    labels = list(domain) if domain is not None else list(colors)
+    return alt.Scale(domain=labels, range=[text_color_on(colors.get(label, GREY)) for label in labels])
 
 
 def clean(frame: pd.DataFrame) -> pd.DataFrame:
