@@ -259,7 +259,7 @@ def profile_chart(vm: ValueMap, offer: str | None = None) -> alt.Chart:
     )
     return alt.layer(bars, parity).properties(
         height=30 * len(vm.offers.attributes) + 20,
-        title=alt.TitleParams(f"Attribute profile: {chosen}", anchor="start", fontSize=13),
+        title=alt.TitleParams(f"Attribute profile of {chosen}", anchor="start", fontSize=13),
     )
 
 

@@ -44,7 +44,8 @@ def comparison_chart(results: Mapping[str, ScenarioResult]) -> alt.FacetChart:
             y=alt.Y("value:Q", title=None),
             color=alt.Color(
                 "scenario:N", title=None, sort=scenarios,
-                scale=alt.Scale(domain=scenarios, range=colors), legend=theme.legend(orient="bottom"),
+                scale=alt.Scale(domain=scenarios, range=colors),
+                legend=theme.legend(orient="bottom", sentence_case=False),  # names as the user typed them
             ),
             stroke=alt.condition(alt.datum.best, alt.value(theme.BAD), alt.value(None)),
             strokeWidth=alt.value(3),

@@ -182,7 +182,7 @@ def test_the_profile_of_a_clicked_offer_is_its_score_over_the_others_mean_by_han
     for row in rows:
         mean = sum(o.scores[row["attribute"]] for o in others) / len(others)
         assert row["relative"] == pytest.approx(rival.scores[row["attribute"]] / mean)
-    assert charts.profile_chart(vm, "Rival").to_dict()["title"]["text"] == "Attribute profile: Rival"
+    assert charts.profile_chart(vm, "Rival").to_dict()["title"]["text"] == "Attribute profile of Rival"
 
 
 def test_the_profile_opens_on_our_offer_and_ignores_an_offer_no_longer_on_the_map():

@@ -85,3 +85,25 @@ def test_the_report_charts_are_the_ones_it_draws():
     assert len(ids) == len(set(ids)) and any(i.startswith("value-map-clip") for i in ids)
     for reference in re.findall(r"url\(#([^)]+)\)", page):
         assert reference in ids
+
+
+def test_a_theme_legend_shows_long_labels_whole_in_sentence_case():
+    from valuegap.reporting import theme
+
+    frame = pd.DataFrame({"verdict": list(theme.VERDICT_COLORS), "n": range(len(theme.VERDICT_COLORS))})
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x="n:Q",
+            y="verdict:N",
+            color=alt.Color(
+                "verdict:N", scale=theme.color_scale(theme.VERDICT_COLORS), legend=theme.legend()
+            ),
+        )
+    )
+    svg = chart_files.to_svg(chart)
+    assert ">Not testable<" in svg and ">No evidence<" in svg  # the legend: never cut, sentence case
+    assert ">not testable<" in svg  # the axis shows the data's own value
+    plain = theme.legend(sentence_case=False).to_dict()
+    assert "labelExpr" not in plain and plain["labelLimit"] == 0  # names a user typed stay as typed
