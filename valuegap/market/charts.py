@@ -289,7 +289,12 @@ def relative_chart(vm: ValueMap) -> alt.Chart:
             x=alt.X(
                 "difference:Q",
                 title="Ahead (+) or behind (−) the others' mean",
-                axis=alt.Axis(format="+.0%", tickCount=5, labelOverlap="greedy", labelFlush=False),
+                axis=alt.Axis(
+                    tickCount=5,
+                    labelOverlap="greedy",
+                    labelFlush=False,
+                    labelExpr="datum.value == 0 ? '0%' : format(datum.value, '+.0%')",
+                ),
             ),
             color=alt.Color(
                 "version:N",
