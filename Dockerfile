@@ -13,7 +13,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     XDG_DATA_HOME=/data
 
-RUN useradd --create-home --uid 10001 --user-group valuegap \
+RUN groupadd --gid 10001 valuegap \
+    && useradd --create-home --uid 10001 --gid 10001 valuegap \
     && mkdir -p /data/valuegap \
     && chown -R valuegap:valuegap /data
 
@@ -25,22 +26,21 @@ RUN apt-get update \
        fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
 
-# The pinned dependencies (the file Streamlit Community Cloud reads) in their own layer, so a code
-# change does not reinstall them; its last line, the app itself, needs the source and comes next.
+# The pinned dependencies (the file Streamlit Community Cloud reads and the tests run with) in their
+# own layer, so a code change does not reinstall them; the app itself needs the source and comes next,
+# with nothing left to resolve (--no-deps: every dependency is one of the pins).
 COPY requirements.txt ./
-RUN grep -v '^\.' requirements.txt > /tmp/dependencies.txt \
-    && pip install -r /tmp/dependencies.txt \
-    && rm /tmp/dependencies.txt
+RUN pip install --requirement requirements.txt
 
 COPY pyproject.toml README.md ./
 COPY valuegap/ valuegap/
-RUN pip install ".[postgres]" && rm -rf build valuegap.egg-info
+RUN pip install --no-deps . && rm -rf build valuegap.egg-info
 
 COPY app.py ./
 COPY pages/ pages/
 COPY .streamlit/config.toml .streamlit/config.toml
 
-USER valuegap
+USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8501
 
