@@ -339,7 +339,7 @@ def choose_dataset(
                 label,
                 [current.label],
                 disabled=True,
-                key=keys.keyed(keys.PINNED_DATASET, kind),
+                key=keys.keyed(keys.PINNED_CHOICE, kind),
                 help="Fixed by the share link you opened",
             )
         return current

@@ -30,6 +30,7 @@ from valuegap.store import Store, StoredDataset, StoredProposition
 from valuegap.ui import PageContext, choose_dataset, evidence_dataset, page, url_choice
 from valuegap.ui.charts import chart_downloads
 from valuegap.ui.panels.live_source import connection_secrets
+from valuegap.ui.state_keys import PINNED_CHOICE, keyed
 from valuegap.wording.rewording import Rewording
 from valuegap.workspace.imports import load_evidence, load_rows
 
@@ -230,7 +231,7 @@ def _pinned(
     )  # fmt: skip
     for cell, (label, value) in zip(cells, shown, strict=False):
         cell.selectbox(
-            label, [value], disabled=True, key=f"vg_pinned_{label}", help="Fixed by the share link"
+            label, [value], disabled=True, key=keyed(PINNED_CHOICE, label), help="Fixed by the share link"
         )
     return AnalysisChoice(
         dataset,

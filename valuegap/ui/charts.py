@@ -8,6 +8,7 @@ import altair as alt
 import streamlit as st
 
 from valuegap.reporting import chart_files
+from valuegap.ui.state_keys import CHART_PNG, CHART_SVG, keyed
 
 
 def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str, *, key: str) -> None:
@@ -16,11 +17,11 @@ def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str, *, key
     with st.popover("Download chart", icon=":material/download:", width="content"):
         st.download_button(
             "SVG (for documents)", lambda: chart_files.to_svg(chart).encode("utf-8"), file_name=f"{stem}.svg",
-            mime="image/svg+xml", on_click="ignore", key=f"vg_svg_{key}",
+            mime="image/svg+xml", on_click="ignore", key=keyed(CHART_SVG, key),
         )  # fmt: skip
         st.download_button(
             "PNG (for slides)", lambda: chart_files.to_png(chart), file_name=f"{stem}.png",
-            mime="image/png", on_click="ignore", key=f"vg_png_{key}",
+            mime="image/png", on_click="ignore", key=keyed(CHART_PNG, key),
         )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ def keyed(prefix: str, *parts: object) -> str:
 
 # --- shared by several pages -------------------------------------------------------------------
 # the app shell (app.py, valuegap.ui, valuegap.ui.identity)
-ROUTED_BY_APP = "vg_routed"  # set by app.py's router before it runs a page; page_setup takes it
+ROUTED_BY_APP = "vg_routed"  # app.py's router has run a page of this session (page_setup checks)
 ROUTE_PAGE = "vg_route_page"  # the page a visitor asked for while app.py had not routed yet
 ROUTE_ASKED = "vg_route_asked"  # this session has asked app.py to route once (see page_setup)
 NAVIGATION_HIDDEN = "vg_navigation_hidden"  # a gate page (sign-in, refused link): app.py draws no links
@@ -29,13 +29,18 @@ FLASH = "vg_flash"  # a message to toast after the next rerun (message, icon)
 CURRENT_PROPOSITION = "vg_current_proposition"  # the proposition the visitor is on, carried page to page
 CURRENT_SCENARIO = "vg_current_scenario"  # (proposition id, scenario id) last opened or saved
 PROPOSITION_PICKER = "vg_prop_select"  # the proposition selectbox (choose_proposition's default key)
-PINNED_DATASET = "vg_pinned"  # keyed(…, kind): a share-link viewer's fixed dataset, shown disabled
+PINNED_CHOICE = "vg_pinned"  # keyed(…, dataset kind or setting): a share-link viewer's fixed choice
 URL_CHOICE = "vg_url"  # keyed(…, URL parameter): a selectbox whose value lives in the address
 SHARE_TOKEN = "vg_share_token"  # the share link this session follows
 LEFT_SHARE = "vg_left_share"  # the visitor chose "Leave the shared view" in this session
 REMEMBER_SHARE = "vg_remember_share"  # a share link arrived in the address and is not yet in a cookie
 RETURNED = "vg_returned"  # after sign-in, the remembered deep link has been reopened (once)
 CLEAR_RETURN = "vg_clear_return"  # the remembered-link cookie is to be cleared on the next run
+# download buttons, keyed(…, the element's downloads key), e.g. keyed(TABLE_CSV, OVERVIEW_DOWNLOADS)
+CHART_SVG = "vg_svg"
+CHART_PNG = "vg_png"
+TABLE_CSV = "vg_csv"
+TABLE_XLSX = "vg_xlsx"
 
 # --- Overview ----------------------------------------------------------------------------------
 SHOW_ARCHIVED = "show_archived"  # toggle: archived propositions listed too
@@ -99,6 +104,19 @@ CHOOSE_CURRENT = "vg_choose_current"  # button, keyed(CHOOSE_CURRENT, dataset id
 DELETE_DATASET = "vg_delete_dataset"  # button, keyed(DELETE_DATASET, dataset id): opens the dialog
 CONFIRM_DELETE = "vg_confirm_delete"  # the dialog's "Delete permanently"
 CANCEL_DELETE = "vg_cancel_delete"  # the dialog's "Cancel"
+# a live source: the table or query read (connection, table, query, preview frame);
+# keyed(…, kind, role): its column pickers
+LIVE_SOURCE = "vg_live"
+LIVE_CHECK = "vg_live_check"  # (signature, check) of the last mapping check on the source
+LIVE_CONNECTION = "vg_live_connection"  # selectbox: the configured connection
+LIVE_HOW = "vg_live_how"  # radio: read a table or a query
+LIVE_FORM = "vg_live_form"  # form: the table or query to preview
+LIVE_CHECK_BUTTON = "vg_live_check_button"  # button: check the mapping on the source
+LIVE_NAME = "vg_live_name"  # text input: the dataset's name
+LIVE_ADD = "vg_live_add"  # button: add as live source
+LIVE_KIND = "vg_live_kind"  # radio: long or wide form
+LIVE_METRICS = "vg_live_metrics"  # multiselect: a wide source's metric columns
+LIVE_REFRESH = "vg_live_refresh"  # button, keyed(…, dataset id)
 
 # --- Gap analysis ------------------------------------------------------------------------------
 ACCEPT_REWORDING = "vg_accept_rewording"  # button, keyed(ACCEPT_REWORDING, claim id, version)
@@ -149,6 +167,12 @@ VW_ORDER_DOWNLOADS = "vw_order"
 VW_INVALID_DOWNLOADS = "vw_invalid"
 GABOR_GRANGER_DOWNLOADS = "gabor_granger"
 GG_DEMAND_DOWNLOADS = "gg_demand"
+SURVEY_METHOD = "vg_survey_method"  # radio: the survey's method
+SURVEY_FILE = "vg_survey_file"  # file uploader
+SURVEY_SAVE = "vg_survey_save"  # button: check and save
+SURVEY_SAVE_WITHOUT = "vg_survey_save_without"  # button: save, leaving the invalid answers out
+SURVEY_PENDING = "vg_survey_invalid"  # (file id, method, InvalidAnswers) of the last check
+SURVEY_INVALID_DOWNLOADS = "survey_invalid"  # the invalid answers' table downloads
 
 # --- Share -------------------------------------------------------------------------------------
 NEW_SHARE_LINK = "vg_new_share"  # (link id, address) of the link just made, shown until it is revoked

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from valuegap.reporting import exports
+from valuegap.ui.state_keys import TABLE_CSV, TABLE_XLSX, keyed
 
 
 def table_downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
@@ -16,12 +17,12 @@ def table_downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
     cells = st.columns([1, 1, 5], gap="small")
     cells[0].download_button(
         "CSV", lambda: exports.to_csv(frame), file_name=f"{slug}.csv", mime="text/csv",
-        key=f"vg_csv_{key}", on_click="ignore", icon=":material/download:", type="tertiary",
+        key=keyed(TABLE_CSV, key), on_click="ignore", icon=":material/download:", type="tertiary",
         help=f"Download {name} as CSV",
     )  # fmt: skip
     cells[1].download_button(
         "Excel", lambda: exports.to_excel(frame, name), file_name=f"{slug}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"vg_xlsx_{key}", on_click="ignore", icon=":material/download:", type="tertiary",
+        key=keyed(TABLE_XLSX, key), on_click="ignore", icon=":material/download:", type="tertiary",
         help=f"Download {name} as an Excel workbook",
     )  # fmt: skip
