@@ -21,6 +21,20 @@ from valuegap.sources import live as live_sources
 from valuegap.sources.mapping import SYNONYMS, Mapping
 from valuegap.store import StoredDataset
 from valuegap.ui import PageContext, flash
+from valuegap.ui.state_keys import (
+    LIVE_ADD,
+    LIVE_CHECK,
+    LIVE_CHECK_BUTTON,
+    LIVE_CONNECTION,
+    LIVE_FORM,
+    LIVE_HOW,
+    LIVE_KIND,
+    LIVE_METRICS,
+    LIVE_NAME,
+    LIVE_REFRESH,
+    LIVE_SOURCE,
+    keyed,
+)
 
 NONE = "—"
 LONG_ROLES = ("customer_id", "metric", "value", "segment", "offer", "observed_at")
@@ -77,14 +91,14 @@ def render(ctx: PageContext, proposition_id: int, metrics: Collection[str]) -> N
         return
     names = list(found)
     name = st.selectbox(
-        "Connection", names, format_func=lambda n: found[n].label, key="vg_live_connection",
+        "Connection", names, format_func=lambda n: found[n].label, key=LIVE_CONNECTION,
         help="Named connections from secrets.toml or VALUEGAP_SOURCE_<NAME>; passwords are never shown.",
     )  # fmt: skip
     how = st.radio(
-        "Read", ["table", "query"], horizontal=True, key="vg_live_how",
+        "Read", ["table", "query"], horizontal=True, key=LIVE_HOW,
         format_func={"table": "A table", "query": "A SQL query"}.__getitem__,
     )  # fmt: skip
-    with st.form("vg_live_form"):
+    with st.form(LIVE_FORM):
         if how == "table":
             table, query = st.text_input("Table", placeholder="outcomes or schema.outcomes"), None
         else:
@@ -99,12 +113,12 @@ def render(ctx: PageContext, proposition_id: int, metrics: Collection[str]) -> N
             backend = _open(ctx, found[name])
             frame = live_sources.preview(backend, live_sources.source_table(backend, table, query))
         except ValueGapError as exc:
-            st.session_state.pop("vg_live", None)
+            st.session_state.pop(LIVE_SOURCE, None)
             st.error(escape_markdown(exc.message))
             return
-        st.session_state["vg_live"] = {"connection": name, "table": table, "query": query, "preview": frame}
-        st.session_state.pop("vg_live_check", None)
-    state = st.session_state.get("vg_live")
+        st.session_state[LIVE_SOURCE] = {"connection": name, "table": table, "query": query, "preview": frame}
+        st.session_state.pop(LIVE_CHECK, None)
+    state = st.session_state.get(LIVE_SOURCE)
     if state is None or state["connection"] != name:
         st.caption("Preview a table or query to map its columns.")
         return
@@ -127,7 +141,7 @@ def _map_check_and_add(
             + escape_markdown(", ".join(known))
         )
     signature = (connection.name, state["table"], state["query"], repr(mapping.to_dict()), known)
-    if st.button("Check the mapping on the source", icon=":material/fact_check:", key="vg_live_check_button"):
+    if st.button("Check the mapping on the source", icon=":material/fact_check:", key=LIVE_CHECK_BUTTON):
         try:
             backend = _open(ctx, connection)
             rows = live_sources.source_table(backend, state["table"], state["query"])
@@ -136,8 +150,8 @@ def _map_check_and_add(
         except ValueGapError as exc:
             st.error(escape_markdown(exc.message))
             return
-        st.session_state["vg_live_check"] = (signature, check)
-    checked = st.session_state.get("vg_live_check")
+        st.session_state[LIVE_CHECK] = (signature, check)
+    checked = st.session_state.get(LIVE_CHECK)
     if checked is None or checked[0] != signature:
         st.caption("Check the mapping to see what will be kept and left out before anything is added.")
         return
@@ -158,10 +172,10 @@ def _map_check_and_add(
         st.error("The mapping keeps no rows; check the columns and the metrics.")
         return
     dataset_name = st.text_input(
-        "Dataset name", value=state["table"] or f"{connection.name} query", key="vg_live_name",
+        "Dataset name", value=state["table"] or f"{connection.name} query", key=LIVE_NAME,
         help="Refreshes become versions of this dataset.",
     )  # fmt: skip
-    if st.button("Add as live source", type="primary", icon=":material/cable:", key="vg_live_add"):
+    if st.button("Add as live source", type="primary", icon=":material/cable:", key=LIVE_ADD):
         source = live_sources.LiveSource(connection.name, state["table"], state["query"], mapping, known)
         try:
             with st.spinner("Reading the source's aggregates…"):
@@ -172,7 +186,7 @@ def _map_check_and_add(
         except ValueGapError as exc:
             st.error(escape_markdown(exc.message))
             return
-        for key in ("vg_live", "vg_live_check"):
+        for key in (LIVE_SOURCE, LIVE_CHECK):
             st.session_state.pop(key, None)
         message = f"Added {stored.label} as a live source: {stored.rows_kept:,} rows, read in its engine."
         current = ctx.store.current_dataset(proposition_id, "outcomes")
@@ -194,7 +208,7 @@ def _proposed(columns: list[str], role: str) -> str:
 def _mapping_editor(columns: list[str]) -> Mapping:
     st.markdown("**What each column means**")
     kind = st.radio(
-        "Kind of data", ["long", "wide"], horizontal=True, key="vg_live_kind",
+        "Kind of data", ["long", "wide"], horizontal=True, key=LIVE_KIND,
         format_func={"long": "Long form (one row per measurement)",
                      "wide": "Wide form (one column per metric)"}.__getitem__,
     )  # fmt: skip
@@ -204,15 +218,15 @@ def _mapping_editor(columns: list[str]) -> Mapping:
     for index, role in enumerate(LONG_ROLES if kind == "long" else WIDE_ROLES):
         proposed = _proposed(columns, role)
         choice = grid[index % 3].selectbox(
-            role.replace("_", " "), options, index=options.index(proposed), key=f"vg_live_{kind}_{role}",
-            help=HELP[role],
+            role.replace("_", " "), options, index=options.index(proposed),
+            key=keyed(LIVE_SOURCE, kind, role), help=HELP[role],
         )  # fmt: skip
         if choice != NONE:
             roles[role] = choice
     metric_columns: tuple[str, ...] = ()
     if kind == "wide":
         free = [c for c in columns if c not in roles.values()]
-        metric_columns = tuple(st.multiselect("Metric columns", free, key="vg_live_metrics"))
+        metric_columns = tuple(st.multiselect("Metric columns", free, key=LIVE_METRICS))
     return Mapping(kind=kind, roles=roles, metric_columns=metric_columns)
 
 
@@ -235,7 +249,7 @@ def _live_datasets(ctx: PageContext, proposition_id: int) -> None:
                 f" of {dataset.rows_read:,} · fingerprint {str(live.get('fingerprint', ''))[:12]}"
             )
         )
-        if row[1].button("Refresh", key=f"vg_live_refresh_{dataset.id}", icon=":material/refresh:"):
+        if row[1].button("Refresh", key=keyed(LIVE_REFRESH, dataset.id), icon=":material/refresh:"):
             try:
                 with st.spinner(f"Reading {dataset.name} again…"):
                     fresh = live_sources.refresh_live_dataset(
