@@ -19,13 +19,20 @@ from valuegap.pricing.research import InvalidAnswers
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.store import StoredDataset, StoredProposition
 from valuegap.ui import PageContext, flash
+from valuegap.ui.state_keys import (
+    SURVEY_FILE,
+    SURVEY_INVALID_DOWNLOADS,
+    SURVEY_METHOD,
+    SURVEY_PENDING,
+    SURVEY_SAVE,
+    SURVEY_SAVE_WITHOUT,
+)
 from valuegap.ui.tables import table_downloads
 from valuegap.workspace.imports import SURVEY_METHODS, import_survey
 
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-PENDING = "vg_survey_invalid"  # session state: (file id, method, InvalidAnswers) of the last check
 HOLDS = {
     "van_westendorp": "One row per respondent: too_cheap, cheap, expensive, too_expensive (prices of 0 or "
     "more; a blank answer drops that respondent).",
@@ -41,19 +48,19 @@ def survey_upload(ctx: PageContext, stored: StoredProposition) -> None:
         return
     method = st.radio(
         "What the file holds", list(SURVEY_METHODS), format_func=SURVEY_METHODS.__getitem__,
-        horizontal=True, key="vg_survey_method",
+        horizontal=True, key=SURVEY_METHOD,
     )  # fmt: skip
     st.caption(HOLDS[method])
     upload = st.file_uploader(
-        "Survey file (CSV, TSV or Excel)", type=["csv", "tsv", "txt", "xlsx"], key="vg_survey_file"
+        "Survey file (CSV, TSV or Excel)", type=["csv", "tsv", "txt", "xlsx"], key=SURVEY_FILE
     )
     if upload is None:
-        st.session_state.pop(PENDING, None)
+        st.session_state.pop(SURVEY_PENDING, None)
         return
-    if st.button("Check and save", type="primary", key="vg_survey_save"):
-        st.session_state.pop(PENDING, None)
+    if st.button("Check and save", type="primary", key=SURVEY_SAVE):
+        st.session_state.pop(SURVEY_PENDING, None)
         _save(ctx, stored, upload, method, without_invalid=False)
-    pending = st.session_state.get(PENDING)
+    pending = st.session_state.get(SURVEY_PENDING)
     if pending is not None and pending[:2] == (upload.file_id, method):
         _invalid(ctx, stored, upload, method, pending[2])
 
@@ -68,12 +75,12 @@ def _save(
             actor=ctx.actor, without_invalid=without_invalid,
         )  # fmt: skip
     except InvalidAnswers as error:
-        st.session_state[PENDING] = (upload.file_id, method, error)  # shown below, with the way on
+        st.session_state[SURVEY_PENDING] = (upload.file_id, method, error)  # shown below, with the way on
         return
     except ValueGapError as error:
         _show_error(error)
         return
-    st.session_state.pop(PENDING, None)
+    st.session_state.pop(SURVEY_PENDING, None)
     flash(saved_message(saved))
     st.rerun()
 
@@ -109,7 +116,7 @@ def _invalid(
     st.error(escape_markdown(error.summary))
     cells = error.cells.rename(columns={"row": "row in the file"})
     st.dataframe(cells, hide_index=True, width="stretch")
-    table_downloads(cells, "invalid answers", key="survey_invalid")
+    table_downloads(cells, "invalid answers", key=SURVEY_INVALID_DOWNLOADS)
     people = error.respondents
     st.caption(
         "Rows count the header as row 1. Correct these cells and upload the file again, or import it "
@@ -117,5 +124,5 @@ def _invalid(
         "the stored file and are left out of the analysis."
     )
     label = f"Import without the {people} respondent{'s' if people != 1 else ''} with invalid answers"
-    if st.button(label, key="vg_survey_save_without", icon=":material/playlist_remove:"):
+    if st.button(label, key=SURVEY_SAVE_WITHOUT, icon=":material/playlist_remove:"):
         _save(ctx, stored, upload, method, without_invalid=True)
