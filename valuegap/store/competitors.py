@@ -64,10 +64,11 @@ class MarketRepository:
         """Save if nobody saved since ``seen_version`` (0 when the user saw none); else ConflictError."""
         require_editor(actor, "change competitors")
         links = {a: m for a, m in links.items() if a in offers.attributes and m}
+        updated_at = datetime.now(UTC)
         values = {
             "body": offers.to_dict(),
             "links": links,
-            "updated_at": datetime.now(UTC),
+            "updated_at": updated_at,
             "updated_by": actor.name,
         }
         with write_transaction(self.engine) as conn:
@@ -86,7 +87,7 @@ class MarketRepository:
                     conn.execute(
                         sa.insert(competitor_sets).values(proposition_id=proposition_id, version=1, **values)
                     )
-                    return StoredOffers(proposition_id, 1, offers, links, values["updated_at"], actor.name)
+                    return StoredOffers(proposition_id, 1, offers, links, updated_at, actor.name)
             else:
                 updated = conn.execute(
                     sa.update(competitor_sets)
@@ -98,7 +99,7 @@ class MarketRepository:
                 )
                 if updated.rowcount == 1:
                     return StoredOffers(
-                        proposition_id, seen_version + 1, offers, links, values["updated_at"], actor.name
+                        proposition_id, seen_version + 1, offers, links, updated_at, actor.name
                     )
         current = self.get(proposition_id)
         when = current.updated_at.strftime("%Y-%m-%d %H:%M UTC") if current.updated_at else "meanwhile"

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from valuegap.errors import NotFound, ValueGapError
 from valuegap.store import ids
 from valuegap.store.actors import Actor, require_editor
-from valuegap.store.engine import read_transaction, write_transaction
+from valuegap.store.engine import inserted_id, read_transaction, write_transaction
 from valuegap.store.schema import column_mappings, current_evidence, dataset_files, datasets, propositions
 from valuegap.store.times import as_utc, now
 
@@ -161,11 +161,13 @@ class DatasetRepository:
         added = now()
         values = {k: v for k, v in new.__dict__.items() if k not in ("mapping_signature", "data", "summary")}
         with write_transaction(self.engine) as conn:
-            new_id = conn.execute(
-                sa.insert(datasets).values(
-                    **ids.fresh(conn, datasets), **values, created_at=added, created_by=actor.name
+            new_id = inserted_id(
+                conn.execute(
+                    sa.insert(datasets).values(
+                        **ids.fresh(conn, datasets), **values, created_at=added, created_by=actor.name
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             conn.execute(
                 sa.insert(dataset_files).values(dataset_id=new_id, data=new.data, summary=new.summary)
             )
@@ -300,7 +302,7 @@ def _versions(conn: sa.Connection) -> dict[int, int]:
     return versions
 
 
-def _dataset(row: sa.Row[Any], versions: dict[int, int]) -> StoredDataset:
+def _dataset(row: sa.Row[*tuple[Any, ...]], versions: dict[int, int]) -> StoredDataset:
     data = row._mapping
     return StoredDataset(
         id=data["id"], name=data["name"], version=versions.get(data["id"], 1), kind=data["kind"],

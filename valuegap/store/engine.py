@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from platformdirs import user_data_dir
@@ -51,7 +52,7 @@ def make_engine(url: str) -> Engine:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see module docstring
         cursor = dbapi_connection.cursor()
         for pragma in (
@@ -83,3 +84,11 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A read-only transaction (one consistent snapshot for several queries)."""
     with engine.connect() as conn, conn.begin():
         yield conn
+
+
+def inserted_id(result: sa.CursorResult[Any]) -> int:
+    """The id the database gave the row an INSERT just added."""
+    key = result.inserted_primary_key
+    if key is None:  # only for statements that are not a single-row INSERT
+        raise RuntimeError("the statement inserted no row with an id")
+    return int(key[0])

@@ -22,7 +22,7 @@ from valuegap.model.proposition import parse_proposition
 from valuegap.pricing.scenarios import Scenario, place_positions
 from valuegap.store import ids
 from valuegap.store.actors import Actor, require_editor
-from valuegap.store.engine import read_transaction, write_transaction
+from valuegap.store.engine import inserted_id, read_transaction, write_transaction
 from valuegap.store.schema import propositions, revisions, scenarios
 from valuegap.store.times import as_utc
 
@@ -142,11 +142,13 @@ class ScenarioRepository:
                 conn.execute(sa.update(scenarios).where(scenarios.c.id == taken.id).values(**values))
                 scenario_id = taken.id
             else:
-                scenario_id = conn.execute(
-                    sa.insert(scenarios).values(
-                        **ids.fresh(conn, scenarios), proposition_id=proposition_id, name=name, **values
+                scenario_id = inserted_id(
+                    conn.execute(
+                        sa.insert(scenarios).values(
+                            **ids.fresh(conn, scenarios), proposition_id=proposition_id, name=name, **values
+                        )
                     )
-                ).inserted_primary_key[0]
+                )
         return self.get(scenario_id)
 
     def delete(self, scenario_id: int, *, actor: Actor) -> None:

@@ -25,7 +25,7 @@ from valuegap.sharing import tokens
 from valuegap.sharing.tokens import ViewSettings
 from valuegap.store.actors import Actor, require_editor
 from valuegap.store.datasets import dataset_label
-from valuegap.store.engine import read_transaction, write_transaction
+from valuegap.store.engine import inserted_id, read_transaction, write_transaction
 from valuegap.store.schema import (
     current_evidence,
     datasets,
@@ -178,7 +178,7 @@ class ShareRepository:
                     + "."
                 )
             now = datetime.now(UTC)
-            link_id = conn.execute(
+            link_id = inserted_id(conn.execute(
                 sa.insert(share_links).values(
                     public_id=public_id, proposition_id=proposition_id, scenario_id=scenario_id,
                     role="viewer", note=note.strip()[:200], created_at=now,
@@ -187,7 +187,7 @@ class ShareRepository:
                     alpha=settings.alpha, correction=settings.correction, segment=settings.segment,
                     period=settings.period, pinned_at=now, pinned_by=actor.name,
                 )
-            ).inserted_primary_key[0]  # fmt: skip
+            ))  # fmt: skip
         link = self.get(link_id)
         return link, tokens.sign(public_id, expires_at, self.secret(secret))
 
