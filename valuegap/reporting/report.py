@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 VALUE_MAP_CAPTION = (
     "Each dot is an offer: quality relative to the others (right = better) against price relative to the "
     "others (up = dearer). Offers below the fair-value line give more than fair value; the shaded band is "
-    "the fair-value zone. Below: our offer's attribute profile against the others' average."
+    "the fair-value zone."
 )
 
 VERDICT_WORDS = {
