@@ -14,26 +14,26 @@ def test_today_shows_value_churn_and_revenue_with_no_change(open_store):
     at = app_at("6_pricing.py", p="1")  # Ledgerly: outcomes, customers, market and surveys
     assert not at.error and not at.warning
     metrics = _metrics(at)
-    assert metrics["Value ratio"][1] == "" and metrics["Predicted churn"][0].endswith("%")
-    assert metrics["Revenue at risk (24 months)"][0].startswith("USD")
-    table = at.dataframe[0].value.set_index("metric")
-    assert (table["change"].abs() < 1e-9).all()
+    assert metrics["Value ratio"][1] == "" and metrics["Churn"][0].endswith("%")
+    assert metrics["Revenue at risk"][0].startswith("USD")
+    table = at.dataframe[0].value.set_index("Metric")
+    assert (table["Change"].abs() < 1e-9).all()
     assert {"Predicted churn rate", "Revenue at risk", "Value advantage (map)"} <= set(table.index)
 
 
 def test_a_price_rise_moves_value_churn_and_the_url(open_store):
     open_store()
     at = app_at("6_pricing.py", p="1")
-    before = at.dataframe[0].value.set_index("metric")
+    before = at.dataframe[0].value.set_index("Metric")
     at.slider(key="price_1").set_value(59.0)
     at.run()
     assert not at.exception and not at.error
-    after = at.dataframe[0].value.set_index("metric")
-    assert after.loc["Price", "what-if"] == 59.0
-    assert after.loc["Value ratio", "change"] < 0
-    assert after.loc["Predicted churn rate", "change"] > 0  # the demo's churn rises with price
-    assert after.loc["Relative price", "change"] > 0
-    assert before.loc["Predicted churn rate", "what-if"] == after.loc["Predicted churn rate", "today"]
+    after = at.dataframe[0].value.set_index("Metric")
+    assert after.loc["Price", "What-if"] == 59.0
+    assert after.loc["Value ratio", "Change"] < 0
+    assert after.loc["Predicted churn rate", "Change"] > 0  # the demo's churn rises with price
+    assert after.loc["Relative price", "Change"] > 0
+    assert before.loc["Predicted churn rate", "What-if"] == after.loc["Predicted churn rate", "Today"]
 
 
 def test_a_saved_scenario_is_listed_compared_and_reopened_by_its_link(open_store):
@@ -49,8 +49,8 @@ def test_a_saved_scenario_is_listed_compared_and_reopened_by_its_link(open_store
     saved = store.scenarios(1)
     assert [s.name for s in saved] == ["Dearer, honest about payments"]
     assert saved[0].scenario.price == 55.0 and saved[0].scenario.claims == {"paid-faster": "defensible"}
-    comparison = at.dataframe[1].value.set_index("metric")
-    assert list(comparison.columns)[:2] == ["today", "Dearer, honest about payments"]
+    comparison = at.dataframe[1].value.set_index("Metric")
+    assert list(comparison.columns)[:2] == ["Today", "Dearer, honest about payments"]
     reopened = app_at("6_pricing.py", p="1", scenario=str(saved[0].id))
     assert reopened.slider(key="price_1").value == 55.0
     assert reopened.checkbox(key="defensible_paid-faster_1").value is True
@@ -83,8 +83,8 @@ def test_a_proposition_without_data_still_gets_a_what_if(open_store):
     at.slider(key=f"price_{prop_id}").set_value(60.0)
     at.run()
     assert not at.exception and not at.error
-    table = at.dataframe[0].value.set_index("metric")
-    assert table.loc["Price", "change"] == 11.0
+    table = at.dataframe[0].value.set_index("Metric")
+    assert table.loc["Price", "Change"] == 11.0
 
 
 def test_a_link_to_a_missing_scenario_says_so_and_shows_today(open_store):
@@ -102,7 +102,7 @@ def test_a_proposition_without_surveys_says_where_to_upload_them(open_store):
     infos = shown(at.info)
     assert "No Van Westendorp survey linked to this proposition yet" in " ".join(infos)
     assert any("No transactions" in i for i in infos)
-    assert any(m.label == "Predicted churn" and m.value.endswith("%") for m in at.metric)
+    assert any(m.label == "Churn" and m.value.endswith("%") for m in at.metric)
 
 
 def _upload_survey(at, name: str, data: bytes):  # type: ignore[no-untyped-def]
@@ -192,8 +192,8 @@ def test_a_scenario_says_when_the_proposition_changed_and_never_moves_an_overrid
     # no slider took the 49: every item is at today's amount
     for item in changed:
         assert at.slider(key=f"access_{item.id}_1").value == item.amount
-    table = at.dataframe[0].value.set_index("metric")
-    assert abs(table.loc["Price + cost of access", "change"]) < 1e-9
+    table = at.dataframe[0].value.set_index("Metric")
+    assert abs(table.loc["Price + cost of access", "Change"]) < 1e-9
     # the saved list says it too, for as long as the scenario is listed
     at = app_at("6_pricing.py", p="1")
     assert any(w.startswith("**Cheaper setup**:") and "has changed since" in w for w in shown(at.warning))
@@ -253,9 +253,9 @@ def test_an_untouched_price_is_todays_exact_price(open_store):
     at = app_at("6_pricing.py", p="1")
     assert not at.exception and not at.error
     assert at.slider(key="price_1").value == 50.0  # shown at the nearest stop …
-    table = at.dataframe[0].value.set_index("metric")
+    table = at.dataframe[0].value.set_index("Metric")
     assert (
-        table.loc["Price", "what-if"] == 49.995 and abs(table.loc["Price", "change"]) < 1e-12
+        table.loc["Price", "What-if"] == 49.995 and abs(table.loc["Price", "Change"]) < 1e-12
     )  # … priced exactly
 
 

@@ -191,10 +191,11 @@ def gap_basis(prop: Proposition, summary: Evidence, *, offer: str | None = None)
     per_claim: dict[str, np.ndarray] = {}
     missing: list[tuple[str, int]] = []
     notes: list[str] = []
+    unpriced: list[str] = []
     for claim in wanted:
         rate = money_per_unit(claim, prop)
         if rate is None:
-            notes.append(f"Claim {claim.id!r} is left out of the gap: it has no money value per unit.")
+            unpriced.append(claim.id)
             continue
         own = values[values["metric"] == claim.metric]
         if own.empty:
@@ -234,6 +235,8 @@ def gap_basis(prop: Proposition, summary: Evidence, *, offer: str | None = None)
             missing.append((claim.id, int((~has).sum())))
         if claim.form in RIVAL_FORMS:
             notes.append(_rival_note(claim, in_segment, elsewhere))
+    if unpriced:
+        notes.append(unpriced_claims_note(unpriced))
     if not per_claim:
         notes.insert(
             0,
@@ -250,6 +253,59 @@ def gap_basis(prop: Proposition, summary: Evidence, *, offer: str | None = None)
         frame, tuple(per_claim), offers, tuple(missing), tuple(notes),
         pd.DataFrame(per_claim, index=frame.index), rival_ids,
     )  # fmt: skip
+
+
+def unpriced_claims_note(claim_ids: Sequence[str]) -> str:
+    """One sentence naming every claim left out of the gap for having no money value per unit."""
+    if len(claim_ids) == 1:
+        return f"Claim {claim_ids[0]!r} is left out of the gap: it has no money value per unit."
+    named = ", ".join(repr(c) for c in claim_ids[:-1]) + f" and {claim_ids[-1]!r}"
+    return f"Claims {named} are left out of the gap: they have no money value per unit."
+
+
+def term_label(term: str) -> str:
+    """A model term in words: ``log(tenure)`` → "Tenure (log)", ``segment[singles]`` → "Segment: singles"."""
+    fixed = {INTERCEPT: "Baseline (intercept)", "gap": "Value gap (per 1 unit of money)", "price": "Price"}
+    if term in fixed:
+        return fixed[term]
+    if term.startswith("log(") and term.endswith(")"):
+        return f"{term_label(term[4:-1])} (log)"
+    if term.startswith("segment[") and term.endswith("]"):
+        return f"Segment: {term[8:-1]}"
+    words = term.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def format_p_value(p: float) -> str:
+    """A p-value for reading: "< 0.001" below a thousandth, else 3 decimals (2 significant digits
+    above 0.01)."""
+    if not math.isfinite(p):
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
+
+
+def format_odds(value: float) -> str:
+    """An odds ratio for reading: 3 significant digits, "< 0.001" and "> 999" at the ends (never the
+    scientific notation of a baseline odds)."""
+    if not math.isfinite(value):
+        return "—"
+    return "< 0.001" if value < 0.001 else "> 999" if value > 999 else f"{value:.3g}"
+
+
+def coefficients_display(coefficients: pd.DataFrame) -> pd.DataFrame:
+    """:attr:`ChurnModel.coefficients` for reading: the term in words, the odds ratio, its interval and
+    the p-value as text ("< 0.001" for tiny ones)."""
+    return pd.DataFrame(
+        {
+            "Term": [term_label(t) for t in coefficients["term"]],
+            "Odds ratio": [format_odds(float(v)) for v in coefficients["odds_ratio"]],
+            "95% interval": [
+                f"{format_odds(float(low))} to {format_odds(float(high))}"
+                for low, high in zip(coefficients["ci_low"], coefficients["ci_high"], strict=True)
+            ],
+            "p-value": [format_p_value(float(p)) for p in coefficients["p_value"]],
+        }
+    )
 
 
 def _rival_note(claim: Claim, in_segment: int, elsewhere: int) -> str:

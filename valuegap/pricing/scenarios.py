@@ -10,8 +10,9 @@ nothing here reads raw observations, so a slider move costs microseconds to mill
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
@@ -33,6 +34,8 @@ from valuegap.model.proposition import (
 from valuegap.pricing.churn import RevenueFigure, promise_gap_shift
 
 if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
     from valuegap.evidence.analysis import Analysis
     from valuegap.pricing.churn import ChurnModel
 
@@ -366,6 +369,13 @@ class ScenarioResult:
         ]
         return pd.DataFrame(rows, columns=["metric", "today", "what-if", "change"])
 
+    def display_table(self, currency: str) -> Styler:
+        """:meth:`to_frame` for reading: headings in words and each cell shown in its metric's unit
+        (:func:`format_metric`: money with the currency and 2 decimals, rates as percentages, changes
+        signed); the cells keep their numbers."""
+        frame = self.to_frame().rename(columns=DISPLAY_HEADINGS)
+        return metric_styler(frame, currency, changes=("Change",))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario.to_dict(),
@@ -462,6 +472,50 @@ def best_per_metric(results: Mapping[str, ScenarioResult]) -> dict[str, str]:
         pick = max if higher_is_better else min
         best[label] = pick(scored, key=lambda item: item[0])[1]
     return best
+
+
+RATE_METRICS = frozenset({"churn_rate"})
+RATIO_METRICS = frozenset({"value_ratio", "relative_price", "value_advantage"})
+
+
+def format_metric(name: str, value: float | None, currency: str, *, change: bool = False) -> str:
+    """One metric's value (or its change) for a table: money ``BRL 39.90``, a rate ``15.1%`` (a change
+    in points, ``+1.20 pp``), a ratio with 2 decimals (the value advantage with 3, signed); a dash when
+    there is none."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if name in RATE_METRICS:
+        return f"{100 * value:+.2f} pp" if change else f"{value:.1%}"
+    if name in RATIO_METRICS:
+        places = 3 if name == "value_advantage" else 2
+        return f"{value:+.{places}f}" if change or name == "value_advantage" else f"{value:.{places}f}"
+    return f"{currency} {value:+,.2f}" if change and value else f"{currency} {value:,.2f}"
+
+
+DISPLAY_HEADINGS = {"metric": "Metric", "today": "Today", "what-if": "What-if", "change": "Change"}
+_METRIC_NAMES = {label: name for name, label, _ in METRICS}
+
+
+def metric_styler(frame: pd.DataFrame, currency: str, *, changes: Sequence[str] = ()) -> Styler:
+    """A table with one metric per row (labelled in its "Metric" column) shown in each metric's unit;
+    the columns in ``changes`` as signed changes. The numbers stay numbers (and downloads)."""
+    styler = frame.style
+    columns = [c for c in frame.columns if c != "Metric"]
+    for row, label in enumerate(frame["Metric"]):
+        name = _METRIC_NAMES.get(label, label)
+        for column in columns:
+            styler = styler.format(
+                partial(_format_cell, name=name, currency=currency, change=column in changes),
+                subset=pd.IndexSlice[frame.index[row], [column]],
+            )
+    return styler
+
+
+def _format_cell(value: Any, *, name: str, currency: str, change: bool) -> str:
+    if isinstance(value, str):  # a column of words, e.g. which scenario is best
+        return value
+    number = None if value is None or pd.isna(value) else float(value)
+    return format_metric(name, number, currency, change=change)
 
 
 def comparison_frame(results: Mapping[str, ScenarioResult]) -> pd.DataFrame:
@@ -614,6 +668,19 @@ class Control:
 
 
 ControlValue = float | bool | str
+
+
+def claim_slider_label(claim: Claim) -> str:
+    """A promised value's slider label: the claim's own words and its unit once, "…, in points (0-10)"."""
+    text = (claim.text or claim.id).strip().rstrip(".")
+    return f"{text}, in {claim.unit}" if claim.unit else text
+
+
+def defensible_choice_label(claim: Claim, value: float) -> str:
+    """The checkbox that promises a claim's defensible value, naming the claim, the value and its unit."""
+    text = (claim.text or claim.id).strip().rstrip(".")
+    amount = f"{value:.3g} {claim.unit}".strip()
+    return f"{text}: promise the defensible value, {amount}"
 
 
 def access_label(item: AccessCost) -> str:

@@ -846,3 +846,36 @@ def test_scenarios_are_fast_for_ten_thousand_customers() -> None:
     assert best_of(lambda: model.probabilities(price_factor=1.1, gap_shift=5, segment="a")) < 0.005
     assert best_of(lambda: model.churn_rate(price_factor=1.1, gap_shift=5)) < 0.005
     assert best_of(lambda: model.figures(24, price_factor=1.1, gap_shift=5)) < 0.01
+
+
+def test_unpriced_claims_are_named_in_one_sentence() -> None:
+    assert (
+        churn.unpriced_claims_note(["fun"])
+        == "Claim 'fun' is left out of the gap: it has no money value per unit."
+    )
+    assert churn.unpriced_claims_note(["a", "b", "c"]) == (
+        "Claims 'a', 'b' and 'c' are left out of the gap: they have no money value per unit."
+    )
+
+
+def test_coefficients_read_in_words() -> None:
+    coefficients = pd.DataFrame(
+        {
+            "term": ["intercept", "gap", "log(tenure)", "segment[singles]", "plan_type"],
+            "coef": [-3.0, 0.06, -0.38, -0.007, 0.4],
+            "se": [0.6, 0.005, 0.05, 0.15, 0.3],
+            "odds_ratio": [1.3e-34, 1.066, 0.6622, 0.9933, 1500.0],
+            "ci_low": [1e-40, 1.0552, 0.6178, 0.7312, 1.2],
+            "ci_high": [2e-30, 1.0769, 0.7534, 1.3493, 2000.0],
+            "p_value": [1.3e-34, 0.0004, 0.0031, 0.97, 0.23],
+        }
+    )
+    shown = churn.coefficients_display(coefficients)
+    assert list(shown.columns) == ["Term", "Odds ratio", "95% interval", "p-value"]
+    assert shown["Term"].tolist() == [
+        "Baseline (intercept)", "Value gap (per 1 unit of money)", "Tenure (log)", "Segment: singles",
+        "Plan type",
+    ]  # fmt: skip
+    assert shown["Odds ratio"].tolist() == ["< 0.001", "1.07", "0.662", "0.993", "> 999"]
+    assert shown["95% interval"].tolist()[1] == "1.06 to 1.08"
+    assert shown["p-value"].tolist() == ["< 0.001", "< 0.001", "0.003", "0.97", "0.23"]

@@ -432,3 +432,50 @@ def test_old_scenarios_are_read_against_the_version_current_when_they_were_saved
     assert unknown.scenario.access_by_position == {0: 1.0}
     assert apply(now.proposition, unknown.scenario, {}) == now.proposition
     assert [s.name for s in store.scenarios(created.id)] == ["Old", "Early"]
+
+
+def test_format_metric_shows_money_rates_and_ratios_in_their_units() -> None:
+    from valuegap.pricing.scenarios import format_metric
+
+    assert format_metric("price", 39.9, "BRL") == "BRL 39.90"
+    assert format_metric("sacrifice", 65.3081, "BRL") == "BRL 65.31"
+    assert format_metric("net_value", -45.571, "BRL") == "BRL -45.57"
+    assert format_metric("revenue", 1234567.891, "USD") == "USD 1,234,567.89"
+    assert format_metric("value_gap", 2.5, "USD", change=True) == "USD +2.50"
+    assert format_metric("value_gap", 0.0, "USD", change=True) == "USD 0.00"
+    assert format_metric("churn_rate", 0.151, "USD") == "15.1%"
+    assert format_metric("churn_rate", 0.012, "USD", change=True) == "+1.20 pp"
+    assert format_metric("value_ratio", 0.3021, "USD") == "0.30"
+    assert format_metric("value_advantage", 0.1011, "USD") == "+0.101"
+    assert format_metric("price", None, "USD") == "—"
+    assert format_metric("price", float("nan"), "USD") == "—"
+
+
+def test_metric_styler_keeps_the_numbers_and_formats_each_row_in_its_unit() -> None:
+    import pandas as pd
+
+    from valuegap.pricing.scenarios import metric_styler
+
+    frame = pd.DataFrame(
+        {"Metric": ["Price", "Predicted churn rate"], "Today": [39.9, 0.151], "Change": [1.0, 0.01]}
+    )
+    styler = metric_styler(frame, "BRL", changes=("Change",))
+    assert styler.data.equals(frame)  # downloads and tests keep the numbers
+    html = styler.to_html()
+    for shown in ("BRL 39.90", "15.1%", "BRL +1.00", "+1.00 pp"):
+        assert shown in html
+
+
+def test_claim_labels_use_the_claims_words_and_the_unit_once() -> None:
+    from types import SimpleNamespace
+
+    from valuegap.pricing.scenarios import claim_slider_label, defensible_choice_label
+
+    claim = SimpleNamespace(id="evening-rating", text="Evenings rated 8.5 on average.", unit="points (0-10)")
+    assert claim_slider_label(claim) == "Evenings rated 8.5 on average, in points (0-10)"  # type: ignore[arg-type]
+    assert (
+        defensible_choice_label(claim, 7.934)  # type: ignore[arg-type]
+        == "Evenings rated 8.5 on average: promise the defensible value, 7.93 points (0-10)"
+    )
+    bare = SimpleNamespace(id="fast", text="", unit="")
+    assert claim_slider_label(bare) == "fast"  # type: ignore[arg-type]

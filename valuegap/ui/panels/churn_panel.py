@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from valuegap.pricing.churn import ChurnFit
+from valuegap.pricing.churn import ChurnFit, coefficients_display
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.ui import state_keys as keys
 from valuegap.ui.tables import table_downloads
@@ -26,13 +26,17 @@ def churn_model(fit: ChurnFit | None, *, has_outcomes: bool, has_customers: bool
         return
     model = fit.model
     st.markdown(escape_markdown(model.gap_sentence))
-    st.dataframe(
-        model.coefficients, hide_index=True, width="stretch",
-        column_config={"p_value": st.column_config.NumberColumn("p", format="%.2g")},
-    )  # fmt: skip
-    table_downloads(model.coefficients, "churn model", key=keys.CHURN_DOWNLOADS)
     st.caption(
-        f"Logit of churned on the per-customer value gap, price and covariates; n = {model.n} customers, "
-        f"{model.churners} churned. Odds ratios above 1 raise the odds of churning; the interval is 95%."
-        + ("" if not fit.notes else " " + " ".join(escape_markdown(n) for n in fit.notes))
+        f"Fitted on {model.n:,} customers, {model.churners:,} of whom churned. An odds ratio above 1 means "
+        "customers with more of that term churn more often."
     )
+    with st.expander("Model details"):
+        shown = coefficients_display(model.coefficients)
+        st.dataframe(shown, hide_index=True, width="stretch", height="content")
+        table_downloads(model.coefficients, "churn model", key=keys.CHURN_DOWNLOADS)
+        st.caption(
+            "Logit of churned on the per-customer value gap, price and covariates. The interval is 95%; "
+            "the p-value is the two-sided Wald test that the term does not move the odds."
+        )
+    for note in fit.notes:
+        st.caption(escape_markdown(note))

@@ -18,6 +18,7 @@ from valuegap.ui.charts import show_altair
 from valuegap.ui.panels.survey_upload import survey_upload
 from valuegap.ui.tables import table_downloads
 
+UPLOAD_TAB = "Upload research data"
 MISSING = {
     "van_westendorp": "No Van Westendorp survey",
     "gabor_granger": "No Gabor-Granger survey",
@@ -28,7 +29,7 @@ MISSING = {
 def price_research(ctx: PageContext, stored: StoredProposition, surveys: Mapping[str, StoredDataset]) -> None:
     """One tab per method, read from ``surveys`` (method → dataset), and a tab to upload another."""
     currency = stored.proposition.price.currency
-    tabs = st.tabs(["Van Westendorp", "Gabor-Granger", "Elasticity", "Upload a survey"])
+    tabs = st.tabs(["Van Westendorp", "Gabor-Granger", "Elasticity", UPLOAD_TAB])
     with tabs[0]:
         _van_westendorp(ctx, surveys.get("van_westendorp"), currency)
     with tabs[1]:
@@ -40,7 +41,7 @@ def price_research(ctx: PageContext, stored: StoredProposition, surveys: Mapping
 
 
 def _missing(method: str) -> None:
-    st.info(f"{MISSING[method]} linked to this proposition yet; upload one in the **Upload a survey** tab.")
+    st.info(f"{MISSING[method]} linked to this proposition yet; upload it in the **{UPLOAD_TAB}** tab.")
 
 
 def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: str) -> None:
@@ -56,32 +57,38 @@ def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: s
     for note in vw.notes:  # a point the data do not identify
         st.warning(escape_markdown(note), icon=":material/help:")
     points = vw.points_frame()
-    cells = st.columns([3, 2])
-    with cells[0]:
-        show_altair(
-            charts.van_westendorp_chart(vw), "van westendorp", key=keys.VAN_WESTENDORP_DOWNLOADS,
-            caption=charts.van_westendorp_caption(vw, currency),
-        )  # fmt: skip
-    with cells[1]:
-        st.dataframe(points, hide_index=True, width="stretch")
-        table_downloads(points, "van westendorp points", key=keys.VW_POINTS_DOWNLOADS)
-        st.caption(
-            f"{vw.n} respondents used; {vw.dropped} dropped: {vw.dropped_incomplete} with a blank answer and "
-            f"{vw.dropped_inconsistent} with answers out of order (too cheap < cheap < expensive < too "
-            "expensive must hold). Both range definitions are shown."
-            + (" Intervals: bootstrap over respondents (small sample)." if vw.intervals else "")
-        )
-        left_out = (
-            ("respondents with a blank answer", vw.rows_of(research.INCOMPLETE),
-             keys.VW_INCOMPLETE_DOWNLOADS),
-            ("respondents with answers out of order", vw.rows_of(research.INCONSISTENT),
-             keys.VW_ORDER_DOWNLOADS),
-            ("respondents with invalid answers, left out at import", vw.invalid_rows,
-             keys.VW_INVALID_DOWNLOADS),
-        )  # fmt: skip
-        for what, rows, key in left_out:
-            if len(rows):
-                st.caption(f"The {len(rows)} {what}:")
+    show_altair(
+        charts.van_westendorp_chart(vw), "van westendorp", key=keys.VAN_WESTENDORP_DOWNLOADS,
+        caption=charts.van_westendorp_caption(vw, currency),
+    )  # fmt: skip
+    money = st.column_config.NumberColumn(format=f"{currency} %.2f")
+    st.dataframe(
+        points, hide_index=True, width="stretch", height="content",
+        column_config={
+            "point": st.column_config.TextColumn("Price point"), "price": money, "note": "Note",
+            "95% low": money, "95% high": money,
+        },
+    )  # fmt: skip
+    table_downloads(points, "van westendorp points", key=keys.VW_POINTS_DOWNLOADS)
+    st.caption(
+        f"{vw.n} respondents used; {vw.dropped} dropped: {vw.dropped_incomplete} with a blank answer and "
+        f"{vw.dropped_inconsistent} with answers out of order (too cheap < cheap < expensive < too "
+        "expensive must hold). Both range definitions are shown."
+        + (" Intervals: bootstrap over respondents (small sample)." if vw.intervals else "")
+    )
+    left_out = (
+        ("respondents with a blank answer", vw.rows_of(research.INCOMPLETE), keys.VW_INCOMPLETE_DOWNLOADS),
+        ("respondents with answers out of order", vw.rows_of(research.INCONSISTENT), keys.VW_ORDER_DOWNLOADS),
+        ("respondents with invalid answers, left out at import", vw.invalid_rows, keys.VW_INVALID_DOWNLOADS),
+    )  # fmt: skip
+    for what, rows, key in left_out:
+        if len(rows):
+            with st.expander(f"The {len(rows)} {what}"):
+                st.caption(
+                    f"The {len(rows)} {what}: their answers, by row of the survey file. Correct them in the "
+                    "file and upload it again in the **Upload research data** tab to count them."
+                )
+                st.dataframe(rows, hide_index=True, width="stretch")
                 table_downloads(rows, f"van westendorp {what}", key=key)
 
 
@@ -99,17 +106,22 @@ def _gabor_granger(ctx: PageContext, dataset: StoredDataset | None, currency: st
         st.error(escape_markdown(error.message))
         return
     st.caption(f"From **{escape_markdown(dataset.label)}**.")
-    cells = st.columns([3, 2])
-    with cells[0]:
-        show_altair(
-            charts.gabor_granger_chart(gg), "gabor-granger demand", key=keys.GABOR_GRANGER_DOWNLOADS,
-            caption=charts.gabor_granger_caption(gg, currency),
-        )  # fmt: skip
-    with cells[1]:
-        st.dataframe(gg.demand, hide_index=True, width="stretch")
-        table_downloads(gg.demand, "gabor-granger demand", key=keys.GG_DEMAND_DOWNLOADS)
-        for note in gg.notes:
-            st.caption(escape_markdown(note))
+    show_altair(
+        charts.gabor_granger_chart(gg), "gabor-granger demand", key=keys.GABOR_GRANGER_DOWNLOADS,
+        caption=charts.gabor_granger_caption(gg, currency),
+    )  # fmt: skip
+    st.dataframe(
+        gg.demand, hide_index=True, width="stretch", height="content",
+        column_config={
+            "price": st.column_config.NumberColumn("Tested price", format=f"{currency} %.2f"),
+            "share": st.column_config.NumberColumn("Would buy", format="percent"),
+            "revenue": st.column_config.NumberColumn("Revenue per respondent", format=f"{currency} %.2f"),
+            "profit": st.column_config.NumberColumn("Profit per respondent", format=f"{currency} %.2f"),
+        },
+    )  # fmt: skip
+    table_downloads(gg.demand, "gabor-granger demand", key=keys.GG_DEMAND_DOWNLOADS)
+    for note in gg.notes:
+        st.caption(escape_markdown(note))
 
 
 def _elasticity(ctx: PageContext, dataset: StoredDataset | None) -> None:

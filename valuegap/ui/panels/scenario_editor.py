@@ -210,15 +210,15 @@ def _claim_controls(
             if value is not None and math.isfinite(value):
                 choice = Control(DEFENSIBLE_CHOICE, claim.id)
                 values[choice] = st.checkbox(
-                    escape_markdown(f"{claim.id}: promise the defensible value ({value:.3g} {claim.unit})"),
+                    escape_markdown(scenarios.defensible_choice_label(claim, value)),
                     key=widget_key(choice, proposition_id), bind="query-params",
                 )  # fmt: skip
                 if values[choice]:
                     continue
             control = Control(CLAIM, claim.id)
             values[control] = _slider(
-                controls, control, proposition_id, escape_markdown(f"{claim.id} ({claim.unit or 'value'})"),
-                help=escape_markdown(claim.text),
+                controls, control, proposition_id, escape_markdown(scenarios.claim_slider_label(claim)),
+                help=escape_markdown(f"Claim {claim.id}: the value promised, for this what-if."),
             )  # fmt: skip
     return values
 
@@ -228,10 +228,10 @@ def _save_form(ctx: PageContext, stored: StoredProposition, scenario: scenarios.
     if not ctx.actor.can_edit:
         return
     with st.form(keys.SAVE_SCENARIO_FORM, border=False, clear_on_submit=True):
-        cells = st.columns([3, 1, 1], vertical_alignment="bottom")
-        name = cells[0].text_input("Save this what-if as", placeholder="e.g. Price +15%, honest savings")
-        overwrite = cells[1].checkbox("Replace", help="Replace a saved scenario with the same name.")
-        if cells[2].form_submit_button("Save scenario", icon=":material/bookmark_add:"):
+        name = st.text_input("Save this what-if as", placeholder="e.g. Price +15%, honest savings")
+        cells = st.columns(2, vertical_alignment="center")
+        overwrite = cells[0].checkbox("Replace", help="Replace a saved scenario with the same name.")
+        if cells[1].form_submit_button("Save", icon=":material/bookmark_add:", width="stretch"):
             try:
                 saved = ctx.store.save_scenario(
                     stored.id, scenarios.with_name(scenario, name), actor=ctx.actor, replace=overwrite

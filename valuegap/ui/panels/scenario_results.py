@@ -13,6 +13,7 @@ from valuegap.ui.tables import table_downloads
 # label, value, change, delta colour, help
 Tile = tuple[str, str, str | None, str, str | None]
 REVENUE_FIGURES = ("revenue_at_risk", "under_delivery", "net_effect")
+TILE_WIDTH = 190  # pixels: two tiles a row in the what-if column at 1400 px, one a row at 1024 px
 
 
 def _change(value: float | None, fmt: str) -> str | None:
@@ -28,46 +29,43 @@ def scenario_results(result: ScenarioResult, inputs: ScenarioInputs, currency: s
     """Tiles for value, position, churn and revenue, then the table of every metric with downloads."""
     what_if = result.what_if
     tiles: list[Tile] = [
-        (f"Net customer value per {period}", format_money_compact(what_if.net_value, currency),
-         _change(result.delta("net_value"), "{:+,.2f}"), "normal", None),
+        ("Net value", format_money_compact(what_if.net_value, currency),
+         _change(result.delta("net_value"), "{:+,.2f}"), "normal",
+         f"Net customer value per {period}: realized benefit minus price and cost of access."),
         ("Value ratio", _ratio(what_if.value_ratio, "{:.2f}"),
          _change(result.delta("value_ratio"), "{:+.3f}"), "normal",
          "Realized benefit over price plus cost of access (1 = customers get what they pay)."),
-        (f"Value gap per {period}", format_money_compact(what_if.value_gap, currency),
+        ("Value gap", format_money_compact(what_if.value_gap, currency),
          _change(result.delta("value_gap"), "{:+,.2f}"), "inverse",
-         "Promised minus realized benefit per customer."),
-        ("Value advantage (map)", _ratio(what_if.value_advantage, "{:+.3f}"),
+         f"Promised minus realized benefit per customer and {period}."),
+        ("Advantage", _ratio(what_if.value_advantage, "{:+.3f}"),
          _change(result.delta("value_advantage"), "{:+.3f}"), "normal",
-         "Distance below the fair-value line against the same competitors (positive = better value)."),
+         "Value advantage on the value map: distance below the fair-value line against the same "
+         "competitors (positive = better value)."),
     ]  # fmt: skip
     if what_if.churn_rate is not None:
         churn_change = result.delta("churn_rate")
         tiles += [
-            ("Predicted churn", f"{what_if.churn_rate:.1%}",
+            ("Churn", f"{what_if.churn_rate:.1%}",
              None if churn_change is None else _change(100 * churn_change, "{:+.2f} pp"), "inverse",
-             f"95% band {what_if.churn_low:.1%} – {what_if.churn_high:.1%} (delta method)."),
+             f"Predicted churn rate; 95% band {what_if.churn_low:.1%} – {what_if.churn_high:.1%} "
+             "(delta method)."),
             *_revenue_tiles(result, currency, period),
         ]  # fmt: skip
     else:
         tiles += [
-            ("Predicted churn", "—", None, "off", inputs.churn_note or "No churn model."),
-            (f"Revenue ({result.proposition.horizon} {period}s)",
-             format_money_compact(what_if.revenue, currency),
-             _change(result.delta("revenue"), "{:+,.0f}"), "normal", "Without churn: no churn model."),
+            ("Churn", "—", None, "off", inputs.churn_note or "No churn model."),
+            ("Revenue", format_money_compact(what_if.revenue, currency),
+             _change(result.delta("revenue"), "{:+,.0f}"), "normal",
+             f"Revenue over {result.proposition.horizon} {period}s, without churn: no churn model."),
         ]  # fmt: skip
-    for start in range(0, len(tiles), 2):
-        row = st.columns(2)
-        for cell, (label, value, delta, color, help_text) in zip(row, tiles[start : start + 2], strict=False):
-            cell.metric(label, value, delta, delta_color=color, help=help_text)  # type: ignore[arg-type]  # color is one of Streamlit's literals
+    with st.container(horizontal=True, gap="small"):  # tiles wrap onto more rows in a narrow column
+        for label, value, delta, color, help_text in tiles:
+            st.metric(label, value, delta, delta_color=color, help=help_text, width=TILE_WIDTH)  # type: ignore[arg-type]  # color is one of Streamlit's literals
     if what_if.churn_rate is None and inputs.churn_note:
         st.caption(f"No churn prediction: {escape_markdown(inputs.churn_note)}")
-    number = st.column_config.NumberColumn(format="%.3f")
-    table = result.to_frame()
-    st.dataframe(
-        table, hide_index=True, width="stretch",
-        column_config={"today": number, "what-if": number, "change": number},
-    )  # fmt: skip
-    table_downloads(table, "what-if against today", key=keys.WHAT_IF_DOWNLOADS)
+    st.dataframe(result.display_table(currency), hide_index=True, width="stretch", height="content")
+    table_downloads(result.to_frame(), "what-if against today", key=keys.WHAT_IF_DOWNLOADS)
     st.caption(
         "Today against the what-if. The churn model sees price and the value gap; the cost of access "
         "changes customer value but not predicted churn. Revenue at risk = Σ churn probability × revenue "
@@ -82,13 +80,14 @@ def _revenue_tiles(result: ScenarioResult, currency: str, period: str) -> list[T
     a gap figure is called a share of revenue at risk only when it lies between 0 and the total."""
     at_risk, under, net = figures = [result.what_if.revenue_figure(name) for name in REVENUE_FIGURES]
     words = revenue_sentences(at_risk, under, net, currency)
-    labels = (
-        f"Revenue at risk ({result.proposition.horizon} {period}s)",
-        "Revenue at risk from under-delivery",
-        "Net effect of delivering exactly the promise",
+    labels = ("Revenue at risk", "From under-delivery", "Promise kept")
+    lead = (
+        f"Revenue at risk over {result.proposition.horizon} {period}s.",
+        "Revenue at risk from under-delivery.",
+        "Net effect of delivering exactly the promise.",
     )
     return [
         (label, format_money_compact(figure.estimate, currency), _change(result.delta(name), "{:+,.0f}"),
-         "inverse", words[name])
-        for name, label, figure in zip(REVENUE_FIGURES, labels, figures, strict=True)
+         "inverse", f"{first} {words[name]}")
+        for name, label, first, figure in zip(REVENUE_FIGURES, labels, lead, figures, strict=True)
     ]  # fmt: skip
