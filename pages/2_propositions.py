@@ -24,6 +24,7 @@ ctx = page_setup("Propositions", ":material/edit_note:")
 
 
 def render(ctx: PageContext) -> None:
+    st.title("Propositions")
     top = st.columns([3, 2])
     with top[0]:
         proposition_id = choose_proposition(ctx, label_visibility="collapsed")

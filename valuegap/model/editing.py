@@ -166,11 +166,20 @@ def number_text(value: float | None) -> str:
     return repr(value)
 
 
+def read_tolerance(typed: Any) -> float | None:
+    """A tolerance as a share of the claim ("10%", 0.1); unlike a share of customers, 0% is allowed."""
+    if isinstance(typed, str) and typed.strip().rstrip("%").strip() in {"0", "0.0"}:
+        return 0.0
+    if isinstance(typed, int | float) and not isinstance(typed, bool) and typed == 0:
+        return 0.0
+    return read_share(typed)
+
+
 _CELL_READERS = {
     "claimed": read_number,
     "share": read_share,
     "ratio": read_ratio,
-    "tolerance": read_number,
+    "tolerance": read_tolerance,
     "money_per_unit": read_number,
     "importance": read_number,
 }
@@ -216,7 +225,7 @@ def claims_grid(prop: Proposition) -> pd.DataFrame:
     read and checked (see :func:`read_claim_cells`), rather than silently coerced by the grid."""
     frame = claims_frame(prop)
     for column in _CELL_READERS:
-        show = share_text if column == "share" else number_text
+        show = share_text if column in ("share", "tolerance") else number_text  # "10%", as the form says
         shown = [show(v) for v in frame[column].tolist()]
         frame[column] = pd.Series(shown, index=frame.index, dtype="object")
     for column in ("id", "text", "metric", "unit", "competitor"):  # blank, not "None", in empty cells
@@ -224,7 +233,21 @@ def claims_grid(prop: Proposition) -> pd.DataFrame:
     return frame
 
 
+EVERYONE = "everyone"
+
+
+def segment_text(segment: str) -> str:
+    """The target segment as the form shows it: the stored catch-all "all" reads "everyone"."""
+    return EVERYONE if segment.strip().lower() == "all" else segment
+
+
+def read_segment(typed: str) -> str:
+    """The target segment as typed → as stored: "everyone" (any case) is the catch-all "all"."""
+    return "all" if typed.strip().lower() == EVERYONE else typed
+
+
 def access_frame(prop: Proposition) -> pd.DataFrame:
+    """One row per cost-of-access item, every field a column."""
     rows = [item.model_dump(mode="json") for item in prop.cost_of_access]
     frame = pd.DataFrame(rows, columns=list(ACCESS_COLUMNS))
     frame["amount"] = pd.to_numeric(frame["amount"], errors="coerce").astype("float64")
@@ -400,15 +423,6 @@ def not_saved_message(count: int, places: list[str]) -> str:
         f"Not saved: {count} problem{'s' if count != 1 else ''} to fix ({'; '.join(places)}). "
         "Your edits are kept."
     )
-
-
-def read_tolerance(typed: Any) -> float | None:
-    """A tolerance as a share of the claim ("10%", 0.1); unlike a share of customers, 0% is allowed."""
-    if isinstance(typed, str) and typed.strip().rstrip("%").strip() in {"0", "0.0"}:
-        return 0.0
-    if isinstance(typed, int | float) and not isinstance(typed, bool) and typed == 0:
-        return 0.0
-    return read_share(typed)
 
 
 def claim_from_answers(answers: dict[str, Any], existing_id: str | None, taken: set[str]) -> dict[str, Any]:

@@ -24,10 +24,12 @@ from valuegap.model.editing import (
     read_claim_cells,
     read_number,
     read_ratio,
+    read_segment,
     read_share,
     read_tolerance,
     route_problems,
     rows_in_words,
+    segment_text,
     share_text,
     slugify,
 )
@@ -166,6 +168,35 @@ def test_cells_that_cannot_be_read_are_named_by_row_and_column_and_never_saved_a
     assert math.isnan(read.loc[0, "claimed"]) and read.loc[1, "ratio"] == 95.0
     editor = proposition_data(fields_of(prop), access_frame(prop), grid)
     assert len(editor.cell_problems) == 2
+
+
+def test_the_grid_shows_tolerance_as_a_percentage_like_the_guided_form_and_reads_it_back():
+    prop = sample()
+    grid = claims_grid(prop)
+    assert [claim.tolerance for claim in prop.claims] == [0.1] * len(prop.claims)  # the sample's default
+    assert set(grid["tolerance"]) == {"10%"}
+    for typed, tolerance in (("25%", 0.25), ("0.25", 0.25), ("0%", 0.0), ("5", 0.05)):
+        grid.loc[0, "tolerance"] = typed
+        editor = proposition_data(fields_of(prop), access_frame(prop), grid)
+        assert editor.cell_problems == [] and parse_proposition(editor.data).claims[0].tolerance == tolerance
+
+
+def test_blank_text_cells_of_the_grid_are_empty_never_the_word_none():
+    data = sample().to_dict()
+    data["claims"] = [{"id": "best", "text": "The best choice", "benefit": "enjoyment", "form": "puffery"}]
+    grid = claims_grid(parse_proposition(data))
+    for column in ("metric", "unit", "competitor", "claimed", "share", "ratio", "money_per_unit"):
+        assert grid.loc[0, column] == "", column
+    assert "None" not in grid.astype(str).to_numpy().ravel().tolist()
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"), [("all", "everyone"), ("ALL", "everyone"), ("students", "students")]
+)
+def test_the_catch_all_segment_reads_everyone_and_is_stored_unchanged(stored, shown):
+    assert segment_text(stored) == shown
+    assert read_segment(segment_text(stored)) == (stored if shown != "everyone" else "all")
+    assert read_segment(" Everyone ") == "all" and read_segment("families") == "families"
 
 
 def test_a_share_typed_as_95_is_saved_as_95_percent():

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from valuegap.model.editing import access_frame, claims_grid
+from valuegap.model.editing import access_frame, claims_grid, read_segment, segment_text
 from valuegap.model.proposition import (
     ACCESS_KIND_WORDS,
     ACCESS_UNIT_WORDS,
@@ -53,41 +53,66 @@ def _choice(label: str, words: dict[str, str], **kw: Any) -> Any:
     )
 
 
+# Widths in pixels: at 1400 px wide the ID, the claim, its kind, promised value, unit and direction all
+# show without scrolling; the rest scroll into view. Not pinned: Streamlit greys a pinned column's text,
+# which reads as "cannot edit".
 CLAIM_COLUMNS = {
     "id": st.column_config.TextColumn(
-        "ID", help="Short name for reports and links; made from the text when left blank", max_chars=40
+        "ID",
+        help="Short name for reports and links; made from the text when left blank",
+        max_chars=40,
+        width=115,
     ),
-    "text": st.column_config.TextColumn("Claim as written in the copy", width="large"),
-    "benefit": _choice("Benefit", BENEFIT_WORDS, width="medium"),
-    "form": _choice("Kind of promise", FORM_WORDS, help="Picks the test", width="medium"),
-    "metric": st.column_config.TextColumn("What is measured", help="Name of the measured outcome"),
-    "claimed": st.column_config.TextColumn("Promised value", help="The value the copy promises, in digits"),
-    "unit": st.column_config.TextColumn("Unit"),
-    "direction": _choice("Better is", DIRECTION_WORDS, default="higher"),
+    "text": st.column_config.TextColumn("Claim as written in the copy", width=210),
+    "form": _choice("Kind of promise", FORM_WORDS, help="Picks the test", width=230),
+    "claimed": st.column_config.TextColumn(
+        "Promised value", help="The value the copy promises, in digits", width=125
+    ),
+    "unit": st.column_config.TextColumn("Unit", width=100),
+    "direction": _choice("Better is", DIRECTION_WORDS, default="higher", width=125),
+    "benefit": _choice("Benefit", BENEFIT_WORDS, width=190),
+    "metric": st.column_config.TextColumn(
+        "What is measured",
+        help="The measured outcome, named as in the evidence files (evening_rating is a column of them); "
+        "blank for a claim nobody could measure",
+        width=150,
+    ),
     "share": st.column_config.TextColumn(
-        "Share of customers", help="For share claims: 95% (or 95, or 0.95) of customers reach it"
+        "Share of customers", help="For share claims: 95% (or 95, or 0.95) of customers reach it", width=130
     ),
-    "competitor": st.column_config.TextColumn("Competitor"),
-    "ratio": st.column_config.TextColumn("Times the competitor", help="For comparative claims: 2 = 2×"),
+    "competitor": st.column_config.TextColumn(
+        "Competitor", help="For claims against a competitor: which one", width=120
+    ),
+    "ratio": st.column_config.TextColumn(
+        "Times the competitor", help="For comparative claims: 2 = 2×", width=140
+    ),
     "tolerance": st.column_config.TextColumn(
-        "Tolerance", default="10%", help="How far short still counts as kept, as a share of the claim"
+        "Tolerance",
+        default="10%",
+        width=95,
+        help="How far short still counts as kept, as a share of the promised value: 10% (or 0.1)",
     ),
     "money_per_unit": st.column_config.TextColumn(
-        "Money per unit", help="Converts the metric to money (blank: money = 1, time = value of time)"
+        "Money per unit",
+        help="Converts the metric to money (blank: money = 1, time = value of time)",
+        width=120,
     ),
-    "importance": st.column_config.TextColumn("Importance", default="1"),
+    "importance": st.column_config.TextColumn("Importance", default="1", width=100),
 }
 ACCESS_COLUMNS = {
     "id": st.column_config.TextColumn(
         "ID",
         help="Names the item in saved scenarios and links; made from the label when left blank",
         max_chars=40,
+        width=215,
     ),
-    "kind": _choice("Kind", ACCESS_KIND_WORDS),
-    "label": st.column_config.TextColumn("What it is", width="large"),
-    "amount": st.column_config.NumberColumn("Amount", min_value=0.0),
-    "unit": _choice("Unit", ACCESS_UNIT_WORDS, default="hours"),
-    "frequency": _choice("How often", FREQUENCY_WORDS, default="per_period"),
+    "kind": _choice("Kind", ACCESS_KIND_WORDS, width=100),
+    "label": st.column_config.TextColumn("What it is", width=290),
+    "amount": st.column_config.NumberColumn(
+        "Amount", min_value=0.0, format="%.2f", width=95, help="Hours, or money in the price's currency"
+    ),
+    "unit": _choice("Unit", ACCESS_UNIT_WORDS, default="hours", width=85),
+    "frequency": _choice("How often", FREQUENCY_WORDS, default="per_period", width=120),
 }
 CLAIM_LABELS = {key: column["label"] for key, column in CLAIM_COLUMNS.items()}
 ACCESS_LABELS = {key: column["label"] for key, column in ACCESS_COLUMNS.items()}
@@ -125,7 +150,15 @@ def proposition_fields(
         )  # fmt: skip
         slot("offer")
     with right:
-        segment = st.text_input(FIELD_LABELS["segment"], base.segment, key=key("segment"), disabled=disabled)
+        segment = read_segment(
+            st.text_input(
+                FIELD_LABELS["segment"],
+                segment_text(base.segment),
+                key=key("segment"),
+                disabled=disabled,
+                help="Who it is for: a group of customers, or everyone",
+            )
+        )
         slot("segment")
         statuses = [member.value for member in Status]
         status = st.selectbox(
@@ -135,7 +168,7 @@ def proposition_fields(
         slot("status")
 
     st.markdown("##### Price and cost to the customer")
-    cols = st.columns([2, 1, 1, 2, 1])
+    cols = st.columns([3, 2, 2]) + st.columns([3, 2])  # two rows, so each label fits at 1024 px
     with cols[0]:
         amount = st.number_input(
             FIELD_LABELS["price.amount"], min_value=0.0, value=float(base.price.amount), step=1.0,
@@ -195,7 +228,7 @@ def _table_editor(frame: pd.DataFrame, columns: dict[str, Any], key: str, editab
     """An editable table; rows can be added and deleted only by editors."""
     return st.data_editor(
         frame, column_config=columns, num_rows="dynamic" if editable else "fixed", disabled=not editable,
-        hide_index=True, key=key, width="stretch",
+        hide_index=True, key=key, width="stretch", column_order=list(columns),
     )  # fmt: skip
 
 

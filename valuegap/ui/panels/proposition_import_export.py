@@ -24,7 +24,10 @@ def proposition_import_export(
     new version)."""
     prop = current.proposition
     stem = slug(prop.name) or "proposition"
-    st.markdown("**Export** the saved version as a proposition file (the format the CLI reads)")
+    st.markdown(
+        "**Export** the saved version as a proposition file (the file format other tools and the "
+        "command line read)"
+    )
     cols = st.columns(4)
     cols[0].download_button(
         "YAML", proposition_files.dumps(prop, "yaml"), f"{stem}.yaml", "application/x-yaml",
