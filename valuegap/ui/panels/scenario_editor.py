@@ -35,7 +35,7 @@ from valuegap.store import StoredProposition, StoredScenario
 from valuegap.ui import PageContext, flash, remember_scenario
 from valuegap.ui import state_keys as keys
 from valuegap.ui.charts import show_altair
-from valuegap.ui.panels.scenario_results import scenario_results
+from valuegap.ui.panels.scenario_results import scenario_results, scenario_table
 
 InputsFor = Callable[[str | None], ScenarioInputs]
 _PREFIXES = {
@@ -183,7 +183,8 @@ def scenario_editor(
         return
     with right:
         scenario_results(result, inputs, currency, period)
-        _save_form(ctx, stored, scenario)
+    scenario_table(result, currency)  # full width: a narrow column would cut its columns and downloads
+    _save_form(ctx, stored, scenario)
 
 
 def _access_sliders(controls: WhatIfControls, proposition_id: int) -> dict[Control, ControlValue]:
@@ -228,10 +229,10 @@ def _save_form(ctx: PageContext, stored: StoredProposition, scenario: scenarios.
     if not ctx.actor.can_edit:
         return
     with st.form(keys.SAVE_SCENARIO_FORM, border=False, clear_on_submit=True):
-        name = st.text_input("Save this what-if as", placeholder="e.g. Price +15%, honest savings")
-        cells = st.columns(2, vertical_alignment="center")
-        overwrite = cells[0].checkbox("Replace", help="Replace a saved scenario with the same name.")
-        if cells[1].form_submit_button("Save", icon=":material/bookmark_add:", width="stretch"):
+        cells = st.columns([4, 1, 1], vertical_alignment="bottom")
+        name = cells[0].text_input("Save this what-if as", placeholder="e.g. Price +15%, honest savings")
+        overwrite = cells[1].checkbox("Replace", help="Replace a saved scenario with the same name.")
+        if cells[2].form_submit_button("Save", icon=":material/bookmark_add:", width="stretch"):
             try:
                 saved = ctx.store.save_scenario(
                     stored.id, scenarios.with_name(scenario, name), actor=ctx.actor, replace=overwrite

@@ -1,4 +1,4 @@
-"""A what-if against today: metric tiles with their changes, the full table and what it means."""
+"""A what-if against today: metric tiles with their changes; the full table and what it means."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _ratio(value: float | None, fmt: str) -> str:
 
 
 def scenario_results(result: ScenarioResult, inputs: ScenarioInputs, currency: str, period: str) -> None:
-    """Tiles for value, position, churn and revenue, then the table of every metric with downloads."""
+    """Tiles for value, position, churn and revenue (the table is :func:`scenario_table`)."""
     what_if = result.what_if
     tiles: list[Tile] = [
         ("Net value", format_money_compact(what_if.net_value, currency),
@@ -64,6 +64,10 @@ def scenario_results(result: ScenarioResult, inputs: ScenarioInputs, currency: s
             st.metric(label, value, delta, delta_color=color, help=help_text, width=TILE_WIDTH)  # type: ignore[arg-type]  # color is one of Streamlit's literals
     if what_if.churn_rate is None and inputs.churn_note:
         st.caption(f"No churn prediction: {escape_markdown(inputs.churn_note)}")
+
+
+def scenario_table(result: ScenarioResult, currency: str) -> None:
+    """Every metric today and in the what-if, each in its unit, with downloads and what the rows mean."""
     st.dataframe(result.display_table(currency), hide_index=True, width="stretch", height="content")
     table_downloads(result.to_frame(), "what-if against today", key=keys.WHAT_IF_DOWNLOADS)
     st.caption(
