@@ -40,7 +40,7 @@ def caption(name: str) -> str:
     return CAPTIONS[name]
 
 
-def claims_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.Chart:
+def claims_chart(frame: pd.DataFrame) -> theme.AnyChart:
     """Each claim's fulfilment with its interval on one axis (METHODS §2), one row per claim."""
     data = theme.clean(frame)
     data = data[data["estimate"].notna()] if len(data) else data
@@ -74,7 +74,7 @@ def distribution_chart(
     threshold: float | None,
     unit: str = "",
     direction: str = "higher",
-) -> alt.LayerChart | alt.Chart:
+) -> theme.AnyChart:
     """Histogram of per-customer outcomes with the promise and the threshold."""
     data = theme.clean(bins)
     if data.empty:
@@ -103,7 +103,7 @@ def distribution_chart(
     return (bars + rules).properties(height=260)
 
 
-def waterfall_chart(steps: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | alt.Chart:
+def waterfall_chart(steps: pd.DataFrame, *, currency: str = "") -> theme.AnyChart:
     """Promised benefit → claim gaps → realized benefit → costs → net value."""
     return _waterfall(_waterfall_rows(steps), currency=currency)
 
@@ -162,7 +162,7 @@ def _waterfall_rows(steps: pd.DataFrame) -> pd.DataFrame:
 MIN_BAR = 0.006  # of the largest level on the waterfall
 
 
-def _waterfall(data: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | alt.Chart:
+def _waterfall(data: pd.DataFrame, *, currency: str = "") -> theme.AnyChart:
     if data.empty:
         return theme.empty_chart()
     # every step named: Vega would otherwise drop every other label where they overlap
@@ -197,7 +197,7 @@ def _waterfall(data: pd.DataFrame, *, currency: str = "") -> alt.LayerChart | al
     return alt.layer(bars, rises, falls).properties(height=320)
 
 
-def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
+def heatmap_chart(cells: pd.DataFrame) -> theme.AnyChart:
     """Segment × claim verdicts with fulfilment."""
     if cells.empty:
         return theme.empty_chart()
@@ -226,7 +226,7 @@ def heatmap_chart(cells: pd.DataFrame) -> alt.LayerChart | alt.Chart:
 
 def expectation_chart(
     items: pd.DataFrame, *, scale_range: tuple[float, float] | None = None
-) -> alt.LayerChart | alt.Chart:
+) -> theme.AnyChart:
     """Expected vs experienced per survey item (dumbbell), on the survey's scale from its lowest score.
 
     ``scale_range`` is the survey's scale (e.g. ``(1, 7)``); without it the axis runs from 1 (0 when a
@@ -297,7 +297,7 @@ _TEMPLATED: dict[str, tuple[Any, Any]] = {
     "waterfall": (_waterfall_rows, _waterfall),
     "distribution": (theme.clean, distribution_chart),
 }
-_PLAIN = {"heatmap": heatmap_chart, "expectation": expectation_chart}
+_PLAIN: dict[str, Any] = {"heatmap": heatmap_chart, "expectation": expectation_chart}
 
 
 def _json_value(value: Any) -> Any:

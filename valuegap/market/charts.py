@@ -110,7 +110,7 @@ def _domain(values: list[float], pad: float = 0.08, right: float = 0.08) -> list
     return [low - pad * span, high + right * span]
 
 
-def value_map_chart(vm: ValueMap) -> alt.LayerChart:
+def value_map_chart(vm: ValueMap) -> theme.AnyChart:
     """The value map with the fair-value line and zone and our two points joined; a click selects an
     offer (:data:`PICK`) whose :func:`profile_chart` the page draws below it."""
     points = theme.clean(positions_frame(vm))
@@ -229,7 +229,7 @@ def profile_height(vm: ValueMap) -> int:
     return 30 * len(vm.offers.attributes) + 100
 
 
-def profile_chart(vm: ValueMap, offer: str | None = None) -> alt.Chart:
+def profile_chart(vm: ValueMap, offer: str | None = None) -> theme.AnyChart:
     """One offer's relative performance per attribute (the offer clicked on the map; ours at first).
 
     Its own chart, not concatenated under the map: a concatenated chart cannot take the page's width
@@ -340,7 +340,7 @@ def quadrant_frame(items: list[AttributeStanding]) -> pd.DataFrame:
     return frame
 
 
-def quadrant_chart(items: list[AttributeStanding]) -> alt.LayerChart:
+def quadrant_chart(items: list[AttributeStanding]) -> theme.AnyChart:
     """Importance against our relative performance, with the 'fix first' quadrant highlighted."""
     data = theme.clean(quadrant_frame(items))
     average = WEIGHT_TOTAL / max(len(items), 1)

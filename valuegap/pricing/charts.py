@@ -125,7 +125,7 @@ def van_westendorp_domain(vw: VanWestendorp) -> list[float]:
     return [max(low - pad, 0.0) if low >= 0 else low - pad, high + pad]
 
 
-def van_westendorp_chart(vw: VanWestendorp) -> alt.LayerChart:
+def van_westendorp_chart(vw: VanWestendorp) -> theme.AnyChart:
     """The four curves, the acceptable ranges shaded, and rules with labels at OPP, IDP and the range ends:
     black solid rules at OPP and IDP, grey dashed ones at the range ends, labels staggered apart."""
     domain = van_westendorp_domain(vw)
@@ -314,7 +314,7 @@ BAND_ROW = 30  # px per range: its name above, its band below
 
 def price_band_chart(
     ranges: pd.DataFrame, price: float, current: float | None, low: float, high: float
-) -> alt.LayerChart:
+) -> theme.AnyChart:
     """A strip per survey range: its name written whole above its band (single prices as ticks) on a price
     axis from ``low`` to ``high``, a solid rule at the what-if ``price`` and a dashed one at today's price.
 

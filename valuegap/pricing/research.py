@@ -64,7 +64,7 @@ def survey_frame(raw: RawTable) -> pd.DataFrame:
             codes, labels = _factorize(frame[name])
             fix = labels.str.fullmatch(_COMMA_NUMBER)
             labels = labels.where(~fix, labels.str.replace(".", "", regex=False).str.replace(",", "."))
-            frame[name] = np.append(labels.to_numpy(dtype=object), None)[codes]
+            frame[name] = np.append(labels.to_numpy(dtype=object), [None])[codes]
     frame.attrs["source"] = raw.file_name
     return frame
 
@@ -422,7 +422,7 @@ def _curve_counts(ranks: np.ndarray, picks: np.ndarray, m: int, n: int) -> dict[
     }
     curves["not_cheap"] = n - curves["cheap"]
     curves["not_expensive"] = n - curves["expensive"]
-    curves["answered"] = sum(hist) > 0
+    curves["answered"] = np.asarray(sum(hist) > 0)
     return curves
 
 

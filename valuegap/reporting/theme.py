@@ -16,6 +16,12 @@ import pandas as pd
 
 from valuegap.errors import ValueGapError
 
+# What a chart function returns: Altair types .properties() on a layer as "a layer or a facet"
+AnyChart = (
+    alt.Chart | alt.LayerChart | alt.FacetChart | alt.ConcatChart | alt.HConcatChart | alt.VConcatChart
+    | alt.RepeatChart
+)  # fmt: skip
+
 # Okabe-Ito, by name
 ORANGE = "#E69F00"
 SKY_BLUE = "#56B4E9"

@@ -7,7 +7,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from valuegap.reporting import chart_files
+from valuegap.reporting import chart_files, theme
 from valuegap.ui.state_keys import CHART_PNG, CHART_SVG, keyed
 
 
@@ -25,7 +25,7 @@ def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str, *, key
         )  # fmt: skip
 
 
-def show_altair(chart: alt.TopLevelMixin, name: str, *, key: str, caption: str | None = None) -> None:
+def show_altair(chart: theme.AnyChart, name: str, *, key: str, caption: str | None = None) -> None:
     """Draw ``chart`` full width, its one-line caption, and its downloads."""
     st.altair_chart(chart, width="stretch")
     if caption:

@@ -18,7 +18,7 @@ import streamlit as st
 from valuegap.errors import ValueGapError
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.sources import live as live_sources
-from valuegap.sources.mapping import SYNONYMS, Mapping
+from valuegap.sources.mapping import SYNONYMS, Kind, Mapping
 from valuegap.store import StoredDataset
 from valuegap.ui import PageContext, flash
 from valuegap.ui.state_keys import (
@@ -155,7 +155,7 @@ def _map_check_and_add(
     if checked is None or checked[0] != signature:
         st.caption("Check the mapping to see what will be kept and left out before anything is added.")
         return
-    check: live_sources.MappingCheck = checked[1]
+    check = checked[1]
     cols = st.columns(3)
     cols[0].metric("Rows", f"{check.rows:,}")
     cols[1].metric("Kept", f"{check.kept:,}")
@@ -207,7 +207,7 @@ def _proposed(columns: list[str], role: str) -> str:
 
 def _mapping_editor(columns: list[str]) -> Mapping:
     st.markdown("**What each column means**")
-    kind = st.radio(
+    kind: Kind = st.radio(
         "Kind of data", ["long", "wide"], horizontal=True, key=LIVE_KIND,
         format_func={"long": "Long form (one row per measurement)",
                      "wide": "Wide form (one column per metric)"}.__getitem__,

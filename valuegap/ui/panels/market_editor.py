@@ -50,7 +50,10 @@ def market_editor(
     for problem in problems:
         st.caption(f":material/error: {escape_markdown(problem)}")
     row = st.container(horizontal=True)  # buttons as wide as their words: in columns, "Save the …"
-    if row.button("Save the market", type="primary", disabled=offers is None or not draft.dirty):
+    if (
+        row.button("Save the market", type="primary", disabled=offers is None or not draft.dirty)
+        and offers is not None
+    ):
         try:
             stored = ctx.store.save_competitors(
                 saved.proposition_id, offers, draft.measured_by, seen_version=draft.base_version,

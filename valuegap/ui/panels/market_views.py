@@ -3,6 +3,8 @@ map, relative performance, and the claims made against competitors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from valuegap.evidence import gaps
@@ -30,7 +32,7 @@ from valuegap.ui.state_keys import (
 )
 from valuegap.ui.tables import table_downloads
 
-POSITION_COLUMNS = {
+POSITION_COLUMNS: dict[str, Any] = {
     "offer": "Offer",
     "kind": "Kind",
     "price": st.column_config.NumberColumn("Price", format="%.2f"),
