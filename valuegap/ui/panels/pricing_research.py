@@ -65,7 +65,8 @@ def _van_westendorp(ctx: PageContext, dataset: StoredDataset | None, currency: s
     st.dataframe(
         points, hide_index=True, width="stretch", height="content",
         column_config={
-            "point": st.column_config.TextColumn("Price point"), "price": money, "note": "Note",
+            "point": st.column_config.TextColumn("Price point"),
+            "price": st.column_config.NumberColumn("Price", format=f"{currency} %.2f"), "note": "Note",
             "95% low": money, "95% high": money,
         },
     )  # fmt: skip
