@@ -229,7 +229,7 @@ def claims_grid(prop: Proposition) -> pd.DataFrame:
         shown = [show(v) for v in frame[column].tolist()]
         frame[column] = pd.Series(shown, index=frame.index, dtype="object")
     for column in ("id", "text", "metric", "unit", "competitor"):  # blank, not "None", in empty cells
-        frame[column] = frame[column].map(lambda v: "" if v is None else v).astype("object")
+        frame[column] = frame[column].map(lambda v: "" if _blank(v) else v).astype("object")  # None, NaN
     return frame
 
 

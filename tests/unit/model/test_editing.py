@@ -183,10 +183,11 @@ def test_the_grid_shows_tolerance_as_a_percentage_like_the_guided_form_and_reads
 
 def test_blank_text_cells_of_the_grid_are_empty_never_the_word_none():
     data = sample().to_dict()
-    data["claims"] = [{"id": "best", "text": "The best choice", "benefit": "enjoyment", "form": "puffery"}]
+    puffery = {"id": "best", "text": "The best choice", "benefit": "enjoyment", "form": "puffery"}
+    data["claims"] = [data["claims"][0], puffery]  # a measured claim above: pandas reads the gaps as NaN
     grid = claims_grid(parse_proposition(data))
     for column in ("metric", "unit", "competitor", "claimed", "share", "ratio", "money_per_unit"):
-        assert grid.loc[0, column] == "", column
+        assert grid.loc[1, column] == "", column
     assert "None" not in grid.astype(str).to_numpy().ravel().tolist()
 
 
