@@ -73,18 +73,18 @@ CLAIM_COLUMNS = {
     "benefit": _choice("Benefit", BENEFIT_WORDS, width=190),
     "metric": st.column_config.TextColumn(
         "What is measured",
-        help="The measured outcome, named as in the evidence files (evening_rating is a column of them); "
-        "blank for a claim nobody could measure",
-        width=150,
+        help="The measured outcome, named as the column of the evidence files that holds it (such as "
+        "evening_rating); blank for a claim nobody could measure",
+        width=200,
     ),
     "share": st.column_config.TextColumn(
-        "Share of customers", help="For share claims: 95% (or 95, or 0.95) of customers reach it", width=130
+        "Share of customers", help="For share claims: 95% (or 95, or 0.95) of customers reach it", width=150
     ),
     "competitor": st.column_config.TextColumn(
         "Competitor", help="For claims against a competitor: which one", width=120
     ),
     "ratio": st.column_config.TextColumn(
-        "Times the competitor", help="For comparative claims: 2 = 2×", width=140
+        "Times the competitor", help="For comparative claims: 2 = 2×", width=165
     ),
     "tolerance": st.column_config.TextColumn(
         "Tolerance",
@@ -95,24 +95,25 @@ CLAIM_COLUMNS = {
     "money_per_unit": st.column_config.TextColumn(
         "Money per unit",
         help="Converts the metric to money (blank: money = 1, time = value of time)",
-        width=120,
+        width=135,
     ),
-    "importance": st.column_config.TextColumn("Importance", default="1", width=100),
+    "importance": st.column_config.TextColumn("Importance", default="1", width=115),
 }
+# What the item is comes first and its made-up ID last, so at 1024 px the columns that matter show first.
 ACCESS_COLUMNS = {
+    "label": st.column_config.TextColumn("What it is", width=260),
+    "kind": _choice("Kind", ACCESS_KIND_WORDS, width=100),
+    "amount": st.column_config.NumberColumn(
+        "Amount", min_value=0.0, format="%.2f", width=95, help="Hours, or money in the price's currency"
+    ),
+    "unit": _choice("Unit", ACCESS_UNIT_WORDS, default="hours", width=85),
+    "frequency": _choice("How often", FREQUENCY_WORDS, default="per_period", width=120),
     "id": st.column_config.TextColumn(
         "ID",
         help="Names the item in saved scenarios and links; made from the label when left blank",
         max_chars=40,
         width=215,
     ),
-    "kind": _choice("Kind", ACCESS_KIND_WORDS, width=100),
-    "label": st.column_config.TextColumn("What it is", width=290),
-    "amount": st.column_config.NumberColumn(
-        "Amount", min_value=0.0, format="%.2f", width=95, help="Hours, or money in the price's currency"
-    ),
-    "unit": _choice("Unit", ACCESS_UNIT_WORDS, default="hours", width=85),
-    "frequency": _choice("How often", FREQUENCY_WORDS, default="per_period", width=120),
 }
 CLAIM_LABELS = {key: column["label"] for key, column in CLAIM_COLUMNS.items()}
 ACCESS_LABELS = {key: column["label"] for key, column in ACCESS_COLUMNS.items()}
