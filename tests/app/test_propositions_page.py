@@ -380,3 +380,28 @@ def test_an_edited_draft_that_cannot_be_added_is_named_by_its_number_and_field(o
     )
     assert not any("claims[" in e for e in errors), errors
     assert open_store().get(1).version == 1
+
+
+def test_the_page_has_a_title_and_the_catch_all_segment_reads_everyone(open_store):
+    assert open_store().get(1).proposition.segment == "all"
+    at = app_at("2_propositions.py", p="1")
+    assert [title.value for title in at.title] == ["Propositions"]
+    assert field(at, "Target segment").value == "everyone"
+    assert "All changes saved" in [caption.value for caption in at.caption]  # shown in words, not an edit
+    field(at, "Target segment").input("Freelancers")
+    at.run()
+    button(at, "Save").click()
+    at.run()
+    assert open_store().get(1).proposition.segment == "Freelancers"
+    field(at, "Target segment").input("Everyone")
+    at.run()
+    button(at, "Save").click()
+    at.run()
+    assert not at.exception and not at.error
+    assert open_store().get(1).proposition.segment == "all"
+
+
+def test_the_export_says_in_plain_words_who_reads_the_file():
+    at = app_at("2_propositions.py", p="1")
+    export = next(m.value for m in at.markdown if m.value.startswith("**Export**"))
+    assert "other tools and the command line" in export and "CLI" not in export
