@@ -53,7 +53,7 @@ def edit_first_claim_claimed(page: Page, value: str) -> None:
     # first body row sits one header-row below the top; click its first cell, then walk right
     page.mouse.click(box["x"] + 90, box["y"] + 35 + 17)  # inside the ID cell, right of the row gutter
     page.wait_for_timeout(500)  # the canvas grid takes focus asynchronously
-    for _ in range(5):  # id, text, benefit, form, metric -> claimed
+    for _ in range(3):  # id, text, form -> claimed (the grid's column order, see CLAIM_COLUMNS)
         page.keyboard.press("ArrowRight")
     page.keyboard.type(value)  # typing on a selected cell opens its editor
     page.wait_for_timeout(300)
@@ -234,7 +234,7 @@ def test_editing_a_weight_moves_our_offer_on_the_value_map(server: Server, page:
 def test_moving_the_price_slider_changes_the_url_and_the_results(server: Server, page: Page):
     open_page(page, f"{server.url}/pricing?p=1")
     assert_clean(page)
-    churn, ratio = _metric(page, "Predicted churn"), _metric(page, "Value ratio")
+    churn, ratio = _metric(page, "Churn"), _metric(page, "Value ratio")
     thumb = (
         page.locator('[data-testid="stSlider"]')
         .filter(has_text="Price (USD per month)")
@@ -246,7 +246,7 @@ def test_moving_the_price_slider_changes_the_url_and_the_results(server: Server,
     settle(page)
     assert_clean(page)
     expect(page).to_have_url(re.compile(r"[?&]price_1=55(\.0)?\b"))
-    assert float(_metric(page, "Predicted churn").rstrip("%")) > float(churn.rstrip("%"))
+    assert float(_metric(page, "Churn").rstrip("%")) > float(churn.rstrip("%"))
     assert float(_metric(page, "Value ratio")) < float(ratio)
     # the copied link reopens the same what-if in a fresh page
     copied = page.url
@@ -256,7 +256,7 @@ def test_moving_the_price_slider_changes_the_url_and_the_results(server: Server,
     expect(
         fresh.locator('[data-testid="stSlider"]').filter(has_text="Price (USD per month)")
     ).to_contain_text("55")
-    assert _metric(fresh, "Predicted churn") == _metric(page, "Predicted churn")
+    assert _metric(fresh, "Churn") == _metric(page, "Churn")
     fresh.close()
 
 

@@ -36,11 +36,12 @@ def saved_scenarios(ctx: PageContext, stored: StoredProposition, inputs_for: Inp
             results[item.name] = scenarios.evaluate(inputs_for(item.scenario.segment), item.scenario)
         except ValueGapError as error:
             st.warning(f"{escape_markdown(item.name)}: {escape_markdown(error.message)}")
-    frame = scenarios.comparison_frame(results).rename(columns=scenarios.DISPLAY_HEADINGS)
+    frame = scenarios.comparison_frame(results)
     best = scenarios.best_per_metric(results)
-    frame["Best"] = [best.get(metric, "") for metric in frame["Metric"]]
-    shown = scenarios.metric_styler(frame, stored.proposition.price.currency)
-    st.dataframe(shown, hide_index=True, width="stretch", height="content")
+    frame["best"] = [best.get(metric, "") for metric in frame["metric"]]
+    shown = frame.rename(columns={**scenarios.DISPLAY_HEADINGS, "best": "Best"})
+    styled = scenarios.metric_styler(shown, stored.proposition.price.currency)
+    st.dataframe(styled, hide_index=True, width="stretch", height="content")
     table_downloads(frame, "saved scenarios", key=keys.SCENARIOS_DOWNLOADS)
     st.caption(
         "Each saved scenario's what-if beside today; 'Best' names the scenario that does best on each row."
