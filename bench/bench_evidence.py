@@ -117,7 +117,8 @@ path, url = sys.argv[1], sys.argv[2]
 store = Store.open(url)
 t0 = time.perf_counter()
 data = filetypes.read_file(__import__('pathlib').Path(path))
-raw = ingest.read_table(data, path, max_bytes=None)
+# the upload kept as a file and a preview: DuckDB checks, stores and reduces it (ingest.sql_import)
+raw = ingest.read_table(data, path, max_bytes=None, lazy=True)
 t1 = time.perf_counter()
 marks = []
 stored = import_table(

@@ -539,6 +539,44 @@ def reduce_to_parquet(frame: pd.DataFrame, path: str) -> Reduced:
     return Reduced(granularity, len(frame))
 
 
+def reduce_table(con: Any, table: str, path: str) -> Reduced:
+    """Reduce the observations in table (or view) ``table`` of DuckDB connection ``con`` (columns as
+    :func:`observations` reads them) to per-customer means (:func:`per_customer`) and write them to
+    ``path`` as Parquet."""
+    backend = ibis.duckdb.from_connection(con)
+    obs = observations(backend.table(table))
+    granularity = granularity_of(obs, backend)
+    count = int(backend.execute(obs.count()))
+    backend.to_parquet(per_customer(obs, granularity), path, compression="zstd")
+    return Reduced(granularity, count)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What a per-customer file holds: sorted metrics, named segments, offers and periods, and the
+    number of distinct customers (as the :class:`Evidence` of the file lists them)."""
+
+    metrics: tuple[str, ...]
+    segments: tuple[str, ...]
+    offers: tuple[str, ...]
+    periods: tuple[str, ...]
+    customers: int
+
+
+def labels_of_parquet(con: Any, path: str) -> Labels:
+    """The :class:`Labels` of per-customer Parquet file ``path``, by DuckDB connection ``con``
+    (a few distinct values, without the group table an :class:`Evidence` fetches)."""
+    scan = "read_parquet('" + path.replace("'", "''") + "')"
+
+    def distinct(column: str) -> tuple[str, ...]:
+        found = con.execute(f"SELECT DISTINCT {column} FROM {scan}").fetchall()
+        return tuple(sorted(str(v) for (v,) in found if v is not None and str(v) != ""))
+
+    customers = con.execute(f"SELECT count(DISTINCT customer_id) FROM {scan}").fetchone()[0]
+    return Labels(distinct("metric"), distinct("segment"), distinct("offer"), distinct("period"),
+                  int(customers))  # fmt: skip
+
+
 def open_parquet(path: str, *, granularity: str | None, observations: int) -> Evidence:
     """The evidence of a stored per-customer Parquet file, queried by the embedded DuckDB."""
     backend = ibis.duckdb.connect()

@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection
 from valuegap.delimited import MixedEncoding
 from valuegap.errors import ValueGapError
 from valuegap.filetypes import megabytes
-from valuegap.ingest.reading import MB, RawTable, read_table
+from valuegap.ingest.reading import MB, RawTable, read_table, with_file
 
 try:
     import resource
@@ -120,7 +120,8 @@ def read_bounded(
         raise _memory(file_name, limits)
     if outcome == "error":
         raise value
-    return value
+    # read whole within the limits above; its file is kept for the import by DuckDB (sql_import)
+    return with_file(value, data)
 
 
 _ADVICE = (

@@ -326,6 +326,7 @@ def apply_mapping(
     counted in the report (``repeats_dropped``, ``repeats_kept`` and ``notes``).
     """
     report = progress or (lambda fraction, message: None)
+    raw = raw.full()  # a lazily read table (a preview and its file): every row
     frame = raw.frame
     role = mapping.roles.get
     if mapping.kind == "wide":
