@@ -25,6 +25,7 @@ from valuegap.engine import ALL_PERIODS, Evidence
 from valuegap.evidence import Correction
 from valuegap.formatting import escape_markdown
 from valuegap.imports import load_evidence, load_rows
+from valuegap.prefetching import prefetch_segments
 from valuegap.rewording import Rewording
 from valuegap.store import Store, StoredDataset, StoredProposition
 from valuegap.ui import PageContext, choose_dataset, evidence_dataset, page, url_choice
@@ -51,11 +52,27 @@ def cached_summary(store: Store, dataset_id: int) -> Evidence:
     return _summary(store, _url(store), dataset_id)
 
 
+@st.cache_resource(max_entries=64, show_spinner="Fetching what the analyses need…")
+def _prefetched(
+    _store: Store, _stored: StoredProposition, url: str, dataset_id: int, proposition_id: int, version: int,
+    alpha: float, correction: str, period: str,
+) -> bool:  # fmt: skip
+    """What the analyses of every segment need, fetched in one round into the cached aggregates, so
+    a segment change afterwards runs no query (on a live source each would reduce its rows again)."""
+    prefetch_segments(
+        _stored.proposition, _summary(_store, url, dataset_id), alpha=alpha,
+        correction=correction,  # type: ignore[arg-type]
+        period=period,
+    )  # fmt: skip
+    return True
+
+
 @st.cache_resource(max_entries=256, show_spinner="Testing the claims…")
 def _analysis(
     _store: Store, _stored: StoredProposition, url: str, dataset_id: int, proposition_id: int, version: int,
     alpha: float, correction: str, by_segment: bool, segment: str | None, period: str,
 ) -> Analysis:  # fmt: skip
+    _prefetched(_store, _stored, url, dataset_id, proposition_id, version, alpha, correction, period)
     return analyze_summary(
         _stored.proposition, _summary(_store, url, dataset_id), alpha=alpha,
         correction=correction,  # type: ignore[arg-type]
