@@ -117,7 +117,8 @@ path, url = sys.argv[1], sys.argv[2]
 store = Store.open(url)
 t0 = time.perf_counter()
 data = filetypes.read_file(__import__('pathlib').Path(path))
-raw = ingest.read_table(data, path, max_bytes=None)
+# the upload kept as a file and a preview: DuckDB checks, stores and reduces it (ingest.sql_import)
+raw = ingest.read_table(data, path, max_bytes=None, lazy=True)
 t1 = time.perf_counter()
 marks = []
 stored = import_table(
@@ -259,6 +260,7 @@ def bench_live(folder: Path, parquet: Path, sizes: list[int]) -> None:
     import duckdb
 
     from valuegap.evidence.analysis import analyze_summary
+    from valuegap.evidence.prefetching import prefetch_segments
     from valuegap.model import proposition_files
     from valuegap.sources import live
 
@@ -290,22 +292,26 @@ def bench_live(folder: Path, parquet: Path, sizes: list[int]) -> None:
         start = time.perf_counter()
         evidence = live.evidence_from_url(f"duckdb:///{path}", table="outcomes", query=None)
         loaded = time.perf_counter() - start
+        # as the Gap analysis page does (valuegap.ui.cached_evidence): what the analyses of every segment
+        # need is fetched with the first analysis, in one round
+        prefetch_segments(prop, evidence)
         first = analyze_summary(prop, evidence)
         analysis = time.perf_counter() - start
         first_bytes, first_queries = sum(received), len(received)
         segments = list(evidence.named_segments)
-        reruns = []
+        reruns, rerun_queries = [], 0
         for i in range(20):
             received.clear()
             start = time.perf_counter()
             analyze_summary(prop, evidence, segment=segments[i % len(segments)])
             reruns.append(time.perf_counter() - start)
+            rerun_queries += len(received)
         assert first.rows
         print(f"  {rows:>11,} rows: bytes to the app {first_bytes:,} in {first_queries} results; "
               f"first analysis {analysis:.2f} s (evidence {loaded:.2f} s) vs bare query {bare:.2f} s "
               f"= {analysis / bare:.2f}×; "
               f"rerun after a segment change, median of 20: {statistics.median(reruns) * 1000:.0f} ms "
-              f"(max {max(reruns) * 1000:.0f} ms)")  # fmt: skip
+              f"(max {max(reruns) * 1000:.0f} ms, {rerun_queries} queries in all reruns)")  # fmt: skip
     live.SourceBackend.execute = original  # type: ignore[method-assign]
 
 

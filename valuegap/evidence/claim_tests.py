@@ -27,6 +27,14 @@ DEFAULT_UP_TO_SHARE = 0.90  # π₀: "all or almost all customers" (the FTC's re
 Correction = Literal["holm", "fdr_bh", "none"]
 
 
+_CORRECTIONS: dict[str, Correction] = {"holm": "holm", "fdr_bh": "fdr_bh", "none": "none"}
+
+
+def as_correction(name: str) -> Correction:
+    """A multiplicity correction named in a link, a share setting or a widget; Holm when unknown."""
+    return _CORRECTIONS.get(name, "holm")
+
+
 class Verdict(StrEnum):
     substantiated = "substantiated"
     exaggerated = "exaggerated"

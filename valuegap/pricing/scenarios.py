@@ -549,7 +549,7 @@ def build_inputs(
     measured: dict[str, Measured | None] = {}
     defensible: dict[str, float | None] = {}
     for result in analysis.results if analysis is not None else ():
-        if result.segment != analysis.segment:  # type: ignore[union-attr]
+        if analysis is not None and result.segment != analysis.segment:
             continue
         test = result.verdict.test
         measured[result.claim.id] = result.measured

@@ -19,6 +19,7 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -208,6 +209,6 @@ def describe_pin(dataset_label: str | None, uploaded_at: datetime | None, settin
     return f"{evidence} · {settings.describe()}"
 
 
-def ignored_params(query: dict[str, str | list[str]]) -> list[str]:
+def ignored_params(query: Mapping[str, str | list[str]]) -> list[str]:
     """The pinned settings a viewer's address tried to set (plain names), which a shared view ignores."""
     return [name for param, name in PINNED_PARAMS.items() if param in query]

@@ -29,12 +29,12 @@ from multiprocessing.connection import Connection
 from valuegap.errors import ValueGapError
 from valuegap.sources.delimited import MixedEncoding
 from valuegap.sources.filetypes import megabytes
-from valuegap.sources.reading import MB, RawTable, read_table
+from valuegap.sources.reading import MB, RawTable, read_table, with_file
 
 try:
     import resource
 except ImportError:  # pragma: no cover - Windows
-    resource = None  # type: ignore[assignment]
+    resource = None  # type: ignore[assignment]  # no resource limits on Windows: the time limit still holds
 
 # what the reader needs loaded in the worker's parent, so a worker starts in milliseconds
 _PRELOAD = ["__main__", "valuegap.sources.reading", "openpyxl", "pyarrow.parquet"]
@@ -61,7 +61,7 @@ class ReadStopped(ValueGapError):
     """The read was stopped before it ended: the user cancelled it (:func:`read_bounded`'s ``cancelled``)."""
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -120,7 +120,8 @@ def read_bounded(
         raise _memory(file_name, limits)
     if outcome == "error":
         raise value
-    return value
+    # read whole within the limits above; its file is kept for the import by DuckDB (sql_import)
+    return with_file(value, data)
 
 
 _ADVICE = (

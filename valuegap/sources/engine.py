@@ -24,7 +24,7 @@ import math
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import ibis
 import ibis.expr.types as ir
@@ -253,15 +253,27 @@ class Evidence:
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _counts: dict[tuple[Where, str, float], int] = field(default_factory=dict, repr=False)
     _order: dict[tuple[Where, int], float] = field(default_factory=dict, repr=False)
-    # while :meth:`prefetch` runs its dry run: the counts and order statistics asked for
-    _wanted: tuple[set[tuple[Where, str, float]], set[tuple[Where, int]]] | None = field(
-        default=None, repr=False
+    _by_metric: dict[tuple[str, str], list[tuple[str, str, Moments]]] | None = field(default=None, repr=False)
+    # counts at a bar per group: (metric, period, side, bar) → {(offer, segment): count}
+    _group_counts: dict[tuple[str, str, str, float], dict[tuple[str, str], int]] = field(
+        default_factory=dict, repr=False
     )
+    # while :meth:`prefetch` runs its dry run in a thread: the counts and order statistics asked for
+    # (per thread: a cached Evidence serves every session of the app at once)
+    _dry: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def _wanted(self) -> Wanted | None:
+        return getattr(self._dry, "wanted", None)
+
+    @_wanted.setter
+    def _wanted(self, wanted: Wanted | None) -> None:
+        self._dry.wanted = wanted
 
     @classmethod
     def from_values(
         cls, backend: Any, values: ir.Table, *, granularity: str | None, observations: int
-    ) -> Evidence:
+    ) -> Self:
         groups = backend.execute(group_stats(values))
         return cls(backend, values, groups, granularity=granularity, observations=observations)
 
@@ -319,6 +331,23 @@ class Evidence:
             self._filtered[key] = table
         return self._filtered[key]
 
+    def _groups_of(self, metric: str, period: str) -> list[tuple[str, str, Moments]]:
+        """The group table's rows of one metric and period as (offer, segment, moments), in the
+        table's order (indexed once: an analysis by segment asks for hundreds of samples)."""
+        if self._by_metric is None:
+            with self._lock:
+                if self._by_metric is None:
+                    indexed: dict[tuple[str, str], list[tuple[str, str, Moments]]] = {}
+                    for row in self.groups.itertuples(index=False):
+                        moments = Moments(
+                            int(row.n), float(row.mean), float(row.m2), float(row.m3), float(row.low),
+                            float(row.high),
+                        )  # fmt: skip
+                        key = (str(row.metric), str(row.period))
+                        indexed.setdefault(key, []).append((str(row.offer), str(row.segment), moments))
+                    self._by_metric = indexed
+        return self._by_metric.get((metric, period), [])
+
     def sample(
         self,
         metric: str | None,
@@ -332,28 +361,22 @@ class Evidence:
         one segment (or all) and one period (or all); ``None`` when nothing matches."""
         if metric is None:
             return None
-        groups = self.groups
-        chosen = groups[(groups["metric"] == metric) & (groups["period"] == period)]
-        if offer is not None:
-            chosen = chosen[chosen["offer"] == offer]
-        elif exclude_offers:
-            chosen = chosen[~chosen["offer"].isin(list(exclude_offers))]
-        if segment is not None:
-            chosen = chosen[chosen["segment"] == segment]
-        if chosen.empty:
+        excluded = set(exclude_offers)
+        chosen = [
+            (o, s, m)
+            for o, s, m in self._groups_of(metric, period)
+            if (o == offer if offer is not None else o not in excluded) and (segment is None or s == segment)
+        ]
+        if not chosen:
             return None
         moments = EMPTY
-        for row in chosen.itertuples(index=False):
-            moments = moments.merge(
-                Moments(
-                    int(row.n), float(row.mean), float(row.m2), float(row.m3), float(row.low), float(row.high)
-                )
-            )
+        for _, _, group in chosen:
+            moments = moments.merge(group)
         where = (
             ("metric", (metric,)),
             ("period", (period,)),
-            ("offer", tuple(sorted(chosen["offer"].unique()))),
-            ("segment", tuple(sorted(chosen["segment"].unique()))),
+            ("offer", tuple(sorted({o for o, _, _ in chosen}))),
+            ("segment", tuple(sorted({s for _, s, _ in chosen}))),
         )
         return EngineSample(self, where, moments)
 
@@ -363,6 +386,10 @@ class Evidence:
         """Customers of sample ``where`` at or above (``>=``) or at or below (``<=``) ``bar``."""
         key = (where, side, bar)
         if key not in self._counts:
+            known = self._count_of_groups(key)
+            if known is not None:
+                self._counts[key] = known
+                return known
             if self._wanted is not None:
                 self._wanted[0].add(key)
                 # a dry run only collects what is asked for; "every customer reaches it" lets a
@@ -386,7 +413,14 @@ class Evidence:
         statistics it needs, then fetch all of them in two queries: one round trip to the engine
         instead of one per number. What a claim's test asks for depends only on the claim and its
         sample's size, never on the answers, so that dry run asks for exactly what the real run will;
-        a rewording that must step past its first candidate asks for the rest one at a time."""
+        a rewording that must step past its first candidate asks for the rest one at a time.
+
+        Inside another prefetch's dry run, ``dry_run`` only adds its requests to that one's: several
+        analyses (e.g. of every segment, :func:`valuegap.evidence.prefetching.prefetch_segments`) are fetched
+        in one round."""
+        if self._wanted is not None:
+            dry_run()
+            return
         self._wanted = (set(), set())
         try:
             dry_run()
@@ -404,31 +438,52 @@ class Evidence:
             condition &= table[column].isin(list(allowed))
         return condition
 
+    def _count_of_groups(self, key: tuple[Where, str, float]) -> int | None:
+        """A sample's count at a bar from the per-group counts fetched before (None if not)."""
+        where, side, bar = key
+        found = dict(where)
+        per_group = self._group_counts.get((found["metric"][0], found["period"][0], side, bar))
+        if per_group is None:
+            return None
+        return sum(per_group.get((o, s), 0) for o in found["offer"] for s in found["segment"])
+
     def _fetch_counts(self, keys: list[tuple[Where, str, float]]) -> None:
+        """Counts at the bars of ``keys`` per group (metric, period, offer, segment), in one query:
+        a sample's count is the sum over its groups, so any other sample at the same bar (another
+        segment, other offers) is answered without a query. The result has a row per group, however
+        many rows the engine holds."""
+        bars = sorted({(dict(w)["metric"][0], dict(w)["period"][0], side, bar) for w, side, bar in keys})
         table = self.values
         sums = {}
-        for i, (where, side, bar) in enumerate(keys):
+        for i, (metric, period, side, bar) in enumerate(bars):
             reached = table.value >= bar if side == ">=" else table.value <= bar
-            sums[f"c{i}"] = (self._predicate(where, table) & reached).ifelse(1, 0).sum()
-        metrics = sorted({dict(where)["metric"][0] for where, _, _ in keys})
-        row = self.query(table.filter(table.metric.isin(metrics)).aggregate(**sums))
-        for i, key in enumerate(keys):
-            value = row[f"c{i}"].iloc[0]
-            self._counts[key] = 0 if pd.isna(value) else int(value)
+            sums[f"c{i}"] = ((table.metric == metric) & (table.period == period) & reached).ifelse(1, 0).sum()
+        wanted = table.metric.isin(sorted({b[0] for b in bars})) & table.period.isin(
+            sorted({b[1] for b in bars})
+        )
+        rows = self.query(
+            table.filter(wanted).group_by(["metric", "period", "offer", "segment"]).aggregate(**sums)
+        )
+        for i, (metric, period, side, bar) in enumerate(bars):
+            per_group: dict[tuple[str, str], int] = {}
+            for row in rows.itertuples(index=False):
+                value = getattr(row, f"c{i}")
+                if str(row.metric) == metric and str(row.period) == period and not pd.isna(value):
+                    per_group[str(row.offer), str(row.segment)] = int(value)
+            self._group_counts[metric, period, side, bar] = per_group
+        for key in keys:
+            self._counts[key] = self._count_of_groups(key) or 0
 
     def _fetch_order(self, keys: list[tuple[Where, int]]) -> None:
-        """Order statistics of several samples in one query: each row is tagged with the first sample
-        it belongs to, ranked within it by a window function (exact on every engine), and only the
-        wanted ranks come back. Samples that share rows are fetched one query each instead."""
+        """Order statistics of several samples in one query: each row is tagged with the sample it
+        belongs to, ranked within it by a window function (exact on every engine), and only the
+        wanted ranks come back. Samples that share rows (e.g. all segments and each segment) are
+        fetched in layers of samples that share none, one query per layer."""
         samples = sorted({where for where, _ in keys}, key=repr)
-        overlapping = self._overlapping(samples)
-        if overlapping:
-            for where in overlapping:
-                self._fetch_order_of([key for key in keys if key[0] == where], where)
-            samples = [w for w in samples if w not in overlapping]
-            keys = [key for key in keys if key[0] in samples]
-            if not keys:
-                return
+        for layer in self._layers(samples):
+            self._fetch_order_layer([key for key in keys if key[0] in layer], layer)
+
+    def _fetch_order_layer(self, keys: list[tuple[Where, int]], samples: list[Where]) -> None:
         table = self.values
         tag = ibis.cases(*((self._predicate(w, table), i) for i, w in enumerate(samples)), else_=None)
         tagged = table.mutate(sample_id=tag)
@@ -443,24 +498,24 @@ class Evidence:
         for key in keys:
             self._order[key] = found[key]
 
-    def _fetch_order_of(self, keys: list[tuple[Where, int]], where: Where) -> None:
-        values = self.filtered(where)
-        for _, k in keys:
-            picked = values.order_by(values.value).limit(1, offset=k - 1).select("value")
-            self._order[where, k] = float(self.query(picked)["value"].iloc[0])
-
     @staticmethod
-    def _overlapping(samples: list[Where]) -> list[Where]:
-        """Samples that may share rows with another (same metric and period, overlapping offers and
-        segments): the tagging query would give their shared rows to one of them only."""
-        found = []
-        for i, a in enumerate(samples):
-            for b in samples[:i] + samples[i + 1 :]:
-                da, db = dict(a), dict(b)
-                if all(set(da[c]) & set(db[c]) for c in ("metric", "period", "offer", "segment")):
-                    found.append(a)
+    def _layers(samples: list[Where]) -> list[list[Where]]:
+        """``samples`` in layers of samples that share no rows (two share rows when they have the
+        same metric and period and overlapping offers and segments): a row tagged with one sample
+        of a layer belongs to no other of it."""
+        layers: list[list[Where]] = []
+        for sample in samples:
+            mine = dict(sample)
+            for layer in layers:
+                if not any(
+                    all(set(mine[c]) & set(dict(other)[c]) for c in ("metric", "period", "offer", "segment"))
+                    for other in layer
+                ):
+                    layer.append(sample)
                     break
-        return found
+            else:
+                layers.append([sample])
+        return layers
 
     def customer_offers(self) -> pd.DataFrame:
         """``customer_id, offer``: every customer with the offers they were measured under."""
@@ -537,6 +592,44 @@ def reduce_to_parquet(frame: pd.DataFrame, path: str) -> Reduced:
     granularity = granularity_of(obs, backend)
     backend.to_parquet(per_customer(obs, granularity), path, compression="zstd")
     return Reduced(granularity, len(frame))
+
+
+def reduce_table(con: Any, table: str, path: str) -> Reduced:
+    """Reduce the observations in table (or view) ``table`` of DuckDB connection ``con`` (columns as
+    :func:`observations` reads them) to per-customer means (:func:`per_customer`) and write them to
+    ``path`` as Parquet."""
+    backend = ibis.duckdb.from_connection(con)
+    obs = observations(backend.table(table))
+    granularity = granularity_of(obs, backend)
+    count = int(backend.execute(obs.count()))
+    backend.to_parquet(per_customer(obs, granularity), path, compression="zstd")
+    return Reduced(granularity, count)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What a per-customer file holds: sorted metrics, named segments, offers and periods, and the
+    number of distinct customers (as the :class:`Evidence` of the file lists them)."""
+
+    metrics: tuple[str, ...]
+    segments: tuple[str, ...]
+    offers: tuple[str, ...]
+    periods: tuple[str, ...]
+    customers: int
+
+
+def labels_of_parquet(con: Any, path: str) -> Labels:
+    """The :class:`Labels` of per-customer Parquet file ``path``, by DuckDB connection ``con``
+    (a few distinct values, without the group table an :class:`Evidence` fetches)."""
+    scan = "read_parquet('" + path.replace("'", "''") + "')"
+
+    def distinct(column: str) -> tuple[str, ...]:
+        found = con.execute(f"SELECT DISTINCT {column} FROM {scan}").fetchall()
+        return tuple(sorted(str(v) for (v,) in found if v is not None and str(v) != ""))
+
+    customers = con.execute(f"SELECT count(DISTINCT customer_id) FROM {scan}").fetchone()[0]
+    return Labels(distinct("metric"), distinct("segment"), distinct("offer"), distinct("period"),
+                  int(customers))  # fmt: skip
 
 
 def open_parquet(path: str, *, granularity: str | None, observations: int) -> Evidence:

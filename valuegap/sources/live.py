@@ -490,7 +490,9 @@ def _duckdb(url: str, name: str, timeout: float, allow_files: bool) -> SourceBac
         raise ValueGapError("a DuckDB source is a file: duckdb:///path/to/file.duckdb")
     if not Path(path).expanduser().is_file():
         raise ValueGapError(f"there is no DuckDB file at {quote(path)}")
-    config = {} if allow_files else {"enable_external_access": False}
+    config: dict[str, str | bool | int | float | list[str]] = (
+        {} if allow_files else {"enable_external_access": False}
+    )
 
     def reopen() -> Any:
         con = duckdb.connect(str(Path(path).expanduser()), read_only=True, config=config)
@@ -565,7 +567,9 @@ def source_table(backend: SourceBackend, table: str | None = None, query: str | 
     query = (query or "").strip().rstrip(";").strip() or None
     if (table is None) == (query is None):
         raise ValueGapError("Give either a table name or a SQL query (one of the two).")
-    return backend.table(table) if table is not None else backend.sql(query)  # type: ignore[arg-type]
+    return (
+        backend.table(table) if table is not None else backend.sql(query or "")
+    )  # query is set: one of the two
 
 
 def preview(backend: SourceBackend, table: ir.Table, rows: int = PREVIEW_ROWS) -> pd.DataFrame:

@@ -127,8 +127,8 @@ def propose_mapping(raw: RawTable) -> Mapping:
         return Mapping("customers", {r: c for r, c in roles.items() if r in keep}, survey_items=items)
     used = set(roles.values())
     metrics = tuple(c for c in columns if c not in used and _numeric_share(raw.frame[c]) >= 0.8)
-    keep = ("customer_id", "segment", "offer", "observed_at")
-    return Mapping("wide", {r: c for r, c in roles.items() if r in keep}, metric_columns=metrics)
+    kept_roles = ("customer_id", "segment", "offer", "observed_at")
+    return Mapping("wide", {r: c for r, c in roles.items() if r in kept_roles}, metric_columns=metrics)
 
 
 def check_mapping(raw: RawTable, mapping: Mapping) -> list[Problem]:

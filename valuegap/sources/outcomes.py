@@ -5,7 +5,8 @@ Kept apart from :mod:`valuegap.evidence.analysis` so reading a file needs no Sci
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -35,12 +36,16 @@ class OutcomesFile:
         return tuple(f"{self.source}: {note}" for note in self.report.notes)
 
 
-def read_outcomes(path: Path, encoding: str | None = None) -> OutcomesFile:
+def read_outcomes(
+    path: Path, encoding: str | None = None, *, metrics: Collection[str] | None = None
+) -> OutcomesFile:
     """Read a long-form outcomes file strictly; the first bad cell is an error naming file, row and
     column. Rows repeating an earlier row exactly are dropped as double uploads when they carry an
     observed_at and kept as repeated measurements when they do not, as on the Evidence page; the
     counts are in ``report`` and ``notes``. ``encoding`` is the reader's
-    (:func:`~valuegap.sources.read_table`): None detects it."""
+    (:func:`~valuegap.sources.read_table`): None detects it. ``metrics``: only the rows of these
+    metrics (labels stripped) are checked and kept, with their rows in the file as numbers, unless
+    the file has none of them (then every row is, and says what is wrong with the file)."""
     source = str(path)
     data = filetypes.read_file(Path(source))
     # a file on the user's own disk: no upload limit; nothing is stored, so no content hash
@@ -53,6 +58,12 @@ def read_outcomes(path: Path, encoding: str | None = None) -> OutcomesFile:
             f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})."
         )
     roles = {c: c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in columns}
+    if metrics is not None:
+        # the index keeps each row's place in the file, so a bad row is named by its file row
+        label = raw.frame["metric"].astype(object).where(raw.frame["metric"].notna(), "").astype(str)
+        wanted = label.str.strip().isin(list(metrics)).to_numpy(dtype=bool)
+        if wanted.any():
+            raw = replace(raw, frame=raw.frame[wanted], rows=int(wanted.sum()))
     result = apply_mapping(raw, Mapping("long", roles), strict=True)
     assert result.observations is not None
     # `analyze` reports over all periods: dates are checked above but not needed below

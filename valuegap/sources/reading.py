@@ -6,9 +6,13 @@ reach validation as written and are rejected there with their row).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
-from dataclasses import dataclass
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
@@ -42,9 +46,33 @@ _CLAIMED = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook", ".xls": 
             ".parquet": "a Parquet file", ".pq": "a Parquet file"}  # fmt: skip
 
 
+PREVIEW_ROWS = 1_000  # rows of a lazily read table held as a frame (mapping, preview)
+LAZY_HEAD_BYTES = 1 << 20  # of a text file read lazily: where its delimiter, header and preview are
+
+
+class _TempFile:
+    """A file this process wrote for a lazily read table; removed when no table refers to it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("a lazily read table stays in the process that read it")
+
+
 @dataclass(frozen=True)
 class RawTable:
-    """A table as read, before mapping: every text cell still a string."""
+    """A table as read, before mapping: every text cell still a string.
+
+    A table with ``path`` set has its file on disk (Parquet, or CSV/TSV in UTF-8) for DuckDB to read
+    when it is imported (:mod:`valuegap.sources.sql_import`): one read with ``read_table(...,
+    lazy=True)``, whose ``frame`` then holds only its first :data:`PREVIEW_ROWS` rows (``preview``;
+    enough to map and show it, :meth:`full` reads all of it), or one given its file by
+    :func:`with_file` after a whole read."""
 
     frame: pd.DataFrame
     file_name: str
@@ -53,7 +81,20 @@ class RawTable:
     delimiter: str | None
     decimal: str | None
     content_hash: str  # sha256 of the file's bytes ("" when the caller asked for none)
-    rows: int
+    rows: int  # a lazily read text file: its lines after the header (a cell may hold a line break)
+    path: str | None = None
+    # a lazily read file's columns: (the name in ``frame``, the name in the file), in file order
+    file_columns: tuple[tuple[str, str], ...] | None = None
+    preview: bool = False  # ``frame`` holds the first rows only
+    _file: _TempFile | None = field(default=None, repr=False, compare=False)
+
+    def full(self) -> RawTable:
+        """This table with every row in ``frame`` (itself unless it was read lazily)."""
+        if not self.preview or self.path is None:
+            return self
+        data = Path(self.path).read_bytes()
+        whole = read_table(data, self.file_name, max_bytes=None, hash_content=False)
+        return replace(whole, content_hash=self.content_hash, encoding=self.encoding or whole.encoding)
 
 
 def content_hash(data: bytes) -> str:
@@ -143,6 +184,7 @@ def read_table(
     max_bytes: int | None = MAX_UPLOAD_BYTES,
     hash_content: bool = True,
     encoding: str | None = None,
+    lazy: bool = False,
 ) -> RawTable:
     """Read an uploaded file into a :class:`RawTable`, detecting its format from the content.
 
@@ -152,12 +194,22 @@ def read_table(
     ``content_hash`` empty, for callers that never store the table (the command line: 0.05 s for a
     70 MB file). ``encoding`` is for text: None detects it (a file mixing UTF-8 with another encoding
     raises :class:`~valuegap.sources.delimited.MixedEncoding` naming the rows), "utf-8" or "cp1252" say it
-    (:data:`~valuegap.sources.delimited.ENCODINGS`)."""
+    (:data:`~valuegap.sources.delimited.ENCODINGS`).
+
+    ``lazy``: a Parquet file, or a CSV/TSV file that is UTF-8 throughout, is written to a temporary
+    file and only its first rows are read (:class:`RawTable`'s ``path``), for an import by DuckDB
+    (:mod:`valuegap.sources.sql_import`); other files are read whole as without it."""
     check_size(data, file_name, max_bytes)
     if not data:
         raise ValueGapError(f"{file_name}: the file is empty.")
     kind = _sniff(data, file_name)
     digest = content_hash(data) if hash_content else ""
+    if lazy and kind == "parquet":
+        return _lazy_parquet(data, file_name, digest)
+    if lazy and kind is None and encoding is None:
+        found = _lazy_text(data, file_name, digest)
+        if found is not None:
+            return found
     if kind == "parquet":
         try:
             frame = _read_parquet(data)
@@ -206,6 +258,124 @@ def _read_text(
     decimal = "," if _uses_decimal_comma(frame, parsed.delimiter) else "."
     fmt: Format = "tsv" if parsed.delimiter == "\t" else "csv"
     return _done(frame, file_name, fmt, parsed.encoding, parsed.delimiter, decimal, digest)
+
+
+def _temp_file(data: bytes, suffix: str) -> _TempFile:
+    handle, path = tempfile.mkstemp(prefix="valuegap-upload-", suffix=suffix)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    return _TempFile(path)
+
+
+def _unreadable_parquet(exc: Exception, file_name: str) -> ValueGapError:
+    reason = str(exc).splitlines()[0].rstrip(".")
+    return ValueGapError(
+        f"{file_name}: not a readable Parquet file ({reason}). It may be damaged or cut short: "
+        "export it again."
+    )
+
+
+def _lazy_parquet(data: bytes, file_name: str, digest: str) -> RawTable:
+    """A Parquet file's schema, row count and first rows; the rest stays in a file for DuckDB."""
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.ParquetFile(pa.BufferReader(data))
+        schema = source.schema_arrow
+        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        source = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text)
+        batches = source.iter_batches(batch_size=PREVIEW_ROWS)
+        first = next(batches, None)
+        head = pa.Table.from_batches([first]) if first is not None else schema.empty_table()
+        rows = source.metadata.num_rows
+    except MemoryError:
+        raise
+    except Exception as exc:  # pyarrow raises many types for corrupt files
+        raise _unreadable_parquet(exc, file_name) from None
+    frame = frame_of(head)
+    original = [str(c) for c in frame.columns]
+    frame.columns = check_headers(original, file_name)
+    if rows == 0:
+        raise ValueGapError(f"{file_name}: has a header but no rows.")
+    held = _temp_file(data, ".parquet")
+    columns = tuple(zip([str(c) for c in frame.columns], original, strict=True))
+    return RawTable(
+        frame, file_name, "parquet", None, None, None, digest, rows, held.path, columns, True, held
+    )
+
+
+def _lazy_text(data: bytes, file_name: str, digest: str) -> RawTable | None:
+    """A CSV/TSV file in UTF-8 throughout: delimiter, header and first rows from its head, the rest in
+    a file for DuckDB. None for what the whole read decides (another encoding, a line longer than the
+    head, line ends without a line feed)."""
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    if not _is_utf8(body):
+        return None
+    head = body[:LAZY_HEAD_BYTES]
+    if len(head) < len(body):
+        end = head.rfind(b"\n")
+        if end < 0:
+            return None
+        head = head[: end + 1]
+    if b"\n" not in head:
+        return None
+    parsed = delimited.parse(head, file_name)  # the header's and the first rows' errors, as when read whole
+    preview = parsed.table.slice(0, PREVIEW_ROWS)
+    frame = frame_of(preview, distinct=True)
+    decimal = "," if _uses_decimal_comma(frame, parsed.delimiter) else "."
+    fmt: Format = "tsv" if parsed.delimiter == "\t" else "csv"
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1) - 1
+    held = _temp_file(body, ".csv")
+    names = tuple((str(c), str(c)) for c in frame.columns)
+    return RawTable(
+        frame, file_name, fmt, parsed.encoding, parsed.delimiter, decimal, digest, max(lines, 1),
+        held.path, names, True, held,
+    )  # fmt: skip
+
+
+def with_file(raw: RawTable, data: bytes) -> RawTable:
+    """``raw``, read whole from ``data``, with its file on disk for an import by DuckDB: a Parquet file
+    as it is, a CSV/TSV file as UTF-8 (decoded as it was read: Windows-1252, or UTF-8 with the bytes
+    that are not replaced). Other formats, and a table that has its file, are returned as they are."""
+    if raw.path is not None or raw.format not in ("parquet", "csv", "tsv"):
+        return raw
+    if raw.format == "parquet":
+        import pyarrow.parquet as pq
+
+        index = set(
+            (pq.ParquetFile(pa.BufferReader(data)).schema_arrow.pandas_metadata or {}).get(
+                "index_columns", []
+            )
+        )
+        names = [n for n in pq.ParquetFile(pa.BufferReader(data)).schema_arrow.names if n not in index]
+        if len(names) != len(raw.frame.columns):
+            return raw
+        held = _temp_file(data, ".parquet")
+        columns = tuple(zip([str(c) for c in raw.frame.columns], names, strict=True))
+        return replace(raw, path=held.path, file_columns=columns, _file=held)
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    if raw.encoding == "windows-1252":
+        body = body.decode("cp1252", errors="replace").encode("utf-8")
+    elif raw.encoding not in ("utf-8", "utf-8-sig"):  # UTF-8 with the bytes that are not replaced
+        body = body.decode("utf-8", errors="replace").encode("utf-8")
+    held = _temp_file(body, ".csv")
+    as_read = tuple((str(c), str(c)) for c in raw.frame.columns)
+    return replace(raw, path=held.path, file_columns=as_read, _file=held)
+
+
+def _is_utf8(body: bytes) -> bool:
+    """``body`` is UTF-8 throughout, checked in pieces (no copy of the whole file as text)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view, step = memoryview(body), 16 << 20
+    try:
+        for start in range(0, len(body), step):
+            decoder.decode(view[start : start + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_parquet(data: bytes) -> pd.DataFrame:

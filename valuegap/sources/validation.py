@@ -81,7 +81,7 @@ class _Rejections:
         self.kept = np.ones(len(frame), dtype=bool)
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, mask: np.ndarray, column: str, reason: str, values: pd.Series | None = None) -> None:
+    def add(self, mask: np.ndarray, column: str | None, reason: str, values: pd.Series | None = None) -> None:
         mask = mask & self.kept  # a row is reported once, for its first problem
         if not mask.any():
             return
@@ -325,6 +325,7 @@ def apply_mapping(
     counted in the report (``repeats_dropped``, ``repeats_kept`` and ``notes``).
     """
     report = progress or (lambda fraction, message: None)
+    raw = raw.full()  # a lazily read table (a preview and its file): every row
     frame = raw.frame
     role = mapping.roles.get
     if mapping.kind == "wide":
@@ -362,7 +363,7 @@ def apply_mapping(
     if bad_date is not None:
         checks.add(bad_date, role("observed_at"), "not a date")
     report(0.7, "Looking for repeated rows")
-    if observed is None:
+    if day is None:  # no observed_at column: every row on one day
         day = np.zeros(len(frame), dtype=np.int32)
     repeated = _duplicates([customer.codes, metric.codes, segment.codes, offer.codes, day], values.to_numpy())
     if strict:

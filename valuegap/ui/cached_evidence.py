@@ -21,7 +21,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from valuegap.evidence import charts, gaps
 from valuegap.evidence.analysis import Analysis, analyze_summary
-from valuegap.evidence.claim_tests import Correction
+from valuegap.evidence.claim_tests import Correction, as_correction
+from valuegap.evidence.prefetching import prefetch_segments
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.sharing import links, tokens
 from valuegap.sources import live
@@ -54,14 +55,30 @@ def cached_summary(store: Store, dataset_id: int) -> Evidence:
     return _summary(store, _url(store), dataset_id)
 
 
+@st.cache_resource(max_entries=64, show_spinner="Fetching what the analyses need…")
+def _prefetched(
+    _store: Store, _stored: StoredProposition, url: str, dataset_id: int, proposition_id: int, version: int,
+    alpha: float, correction: Correction, period: str,
+) -> bool:  # fmt: skip
+    """What the analyses of every segment need, fetched in one round into the cached aggregates, so
+    a segment change afterwards runs no query (on a live source each would reduce its rows again)."""
+    prefetch_segments(
+        _stored.proposition, _summary(_store, url, dataset_id), alpha=alpha,
+        correction=correction,
+        period=period,
+    )  # fmt: skip
+    return True
+
+
 @st.cache_resource(max_entries=256, show_spinner="Testing the claims…")
 def _analysis(
     _store: Store, _stored: StoredProposition, url: str, dataset_id: int, proposition_id: int, version: int,
-    alpha: float, correction: str, by_segment: bool, segment: str | None, period: str,
+    alpha: float, correction: Correction, by_segment: bool, segment: str | None, period: str,
 ) -> Analysis:  # fmt: skip
+    _prefetched(_store, _stored, url, dataset_id, proposition_id, version, alpha, correction, period)
     return analyze_summary(
         _stored.proposition, _summary(_store, url, dataset_id), alpha=alpha,
-        correction=correction,  # type: ignore[arg-type]
+        correction=correction,
         by_segment=by_segment, segment=segment, period=period,
     )  # fmt: skip
 
@@ -72,7 +89,7 @@ def cached_analysis(
     stored: StoredProposition,
     *,
     alpha: float,
-    correction: Correction | str,
+    correction: Correction,
     by_segment: bool = False,
     segment: str | None = None,
     period: str = ALL_PERIODS,
@@ -131,7 +148,7 @@ class AnalysisChoice:
     dataset: StoredDataset
     summary: Evidence
     alpha: float
-    correction: str
+    correction: Correction
     segment: str  # "all" or one segment
     period: str  # "all" or one period
 
@@ -188,7 +205,7 @@ def choose_analysis(
             f"({escape_markdown(current.label)}): other pages and new share links use the current "
             "evidence. Make it current on the Evidence page."
         )
-    return AnalysisChoice(dataset, summary, alpha, correction, segment, period)
+    return AnalysisChoice(dataset, summary, alpha, as_correction(correction), segment, period)
 
 
 def pinned_view_text(ctx: PageContext, dataset: StoredDataset | None) -> str:
@@ -237,7 +254,7 @@ def _pinned(
         dataset,
         summary,
         settings.alpha,
-        settings.correction,
+        as_correction(settings.correction),
         settings.segment or "all",
         settings.period or "all",
     )

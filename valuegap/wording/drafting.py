@@ -798,9 +798,10 @@ def _values(sentence: str) -> list[_Value]:
         frequency = re.match(
             r"(?i)^\s*times\s+(?=(?:a|an|per|each|every)\s+(?:day|week|month|year)\b)", after
         )
-        if not times and not frequency and _TIMES_WORD.match(after):
+        times_word = _TIMES_WORD.match(after)
+        if not times and not frequency and times_word:
             times = True
-            after = after[_TIMES_WORD.match(after).end() :]  # type: ignore[union-attr]
+            after = after[times_word.end() :]
         currency = _currency_of(written, after)
         rating = _RATING_AFTER.match(after)
         rating_of = int(rating.group(1)) if rating and number.fraction is None else 0

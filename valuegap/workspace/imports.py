@@ -16,11 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import platformdirs
 
 from valuegap.errors import ValueGapError
-from valuegap.sources import IngestResult, Mapping, RawTable, apply_mapping, engine, shape_signature
+from valuegap.sources import (
+    IngestResult,
+    Mapping,
+    RawTable,
+    apply_mapping,
+    engine,
+    shape_signature,
+    sql_import,
+)
 from valuegap.store import Actor, NewDataset, Store, StoredDataset, require_editor
 
 Progress = Callable[[float, str], None]
@@ -83,11 +92,21 @@ def import_table(
     if not name:
         raise ValueGapError("Give the dataset a name, e.g. 'Ledgerly outcomes 2025'.")
     report(0.05, "Validating rows")
+    kind = dataset_kind(mapping)
+    summary_bytes: bytes | None
+    if kind == "outcomes" and sql_import.usable(raw, mapping):
+        try:
+            result, data, summary_bytes, details = _outcomes_by_sql(raw, mapping, known_metrics, report)
+        except sql_import.Fallback:
+            pass  # what DuckDB cannot decide as the project does: the whole table the pandas way
+        else:
+            return _store(store, raw, mapping, name, proposition_id, actor, result, data, summary_bytes,
+                          details, report)  # fmt: skip
+    raw = raw.full()  # a lazily read table's every row, for the pandas way
     result = apply_mapping(
         raw, mapping, known_metrics=known_metrics, progress=lambda f, m: report(0.05 + 0.45 * f, m)
     )
-    kind = dataset_kind(mapping)
-    summary_bytes: bytes | None = None
+    summary_bytes = None
     if kind == "outcomes":
         assert result.observations is not None
         report(0.5, "Averaging each customer's observations")
@@ -101,17 +120,11 @@ def import_table(
             customers = evidence.customers()
             report(0.75, "Writing the validated rows")
             data = _parquet(result.observations)
-        details = {
-            "metrics": list(evidence.metrics), "segments": list(evidence.named_segments),
-            "offers": [o for o in evidence.offers if o], "periods": list(evidence.periods),
-            "granularity": reduced.granularity, "customers": customers,
-            "observations": reduced.observations, "summary_format": engine.PER_CUSTOMER_FORMAT,
-            # METHODS.md section 8: exact repeats are counted, kept or dropped, never silently
-            "repeated_rows": {
-                "kept": result.report.repeats_kept, "dropped": result.report.repeats_dropped,
-                "notes": list(result.report.notes),
-            },
-        }  # fmt: skip
+        found = engine.Labels(
+            evidence.metrics, evidence.named_segments, tuple(o for o in evidence.offers if o),
+            evidence.periods, customers,
+        )  # fmt: skip
+        details = _outcome_details(found, reduced, result)
     else:
         assert result.customers is not None
         rows = result.customers
@@ -122,7 +135,65 @@ def import_table(
             "survey_items": list(mapping.survey_items),
             "columns": [str(c) for c in rows.columns],
         }
+    return _store(store, raw, mapping, name, proposition_id, actor, result, data, summary_bytes, details,
+                  report)  # fmt: skip
+
+
+def _outcomes_by_sql(
+    raw: RawTable, mapping: Mapping, known_metrics: set[str] | None, report: Progress
+) -> tuple[IngestResult, bytes, bytes, dict[str, object]]:
+    """A lazily read Parquet or CSV upload checked, stored and reduced by DuckDB where the file is
+    (:mod:`valuegap.sources.sql_import`): no frame of its rows is built. Raises ``Fallback``."""
+    with tempfile.TemporaryDirectory(prefix="valuegap-import-") as folder:
+        con = sql_import.connect(Path(folder))
+        try:  # DuckDB's own errors: out of memory is said, the rest is the pandas way's to say
+            checked = sql_import.check_and_store(
+                con, raw, mapping, Path(folder), known_metrics=known_metrics,
+                progress=lambda f, m: report(0.05 + 0.45 * f, m),
+            )  # fmt: skip
+            report(0.5, "Averaging each customer's observations")
+            path = str(Path(folder) / "per_customer.parquet")
+            reduced = engine.reduce_table(con, "kept", path)
+            summary_bytes = Path(path).read_bytes()
+            data = checked.rows.read_bytes()
+            found = engine.labels_of_parquet(con, path)
+        except duckdb.OutOfMemoryException:
+            raise ValueGapError(
+                f"{raw.file_name}: importing it needed more than the {sql_import.MEMORY_LIMIT} of memory "
+                "this app gives one import, and was stopped. Split the file, or read the data from its "
+                "database as a live source."
+            ) from None
+        except duckdb.Error:
+            raise sql_import.Fallback from None
+        finally:
+            con.close()
+    result = IngestResult(mapping.kind, None, None, checked.report, mapping)
+    return result, data, summary_bytes, _outcome_details(found, reduced, result)
+
+
+def _outcome_details(
+    found: engine.Labels, reduced: engine.Reduced, result: IngestResult
+) -> dict[str, object]:
+    return {
+        "metrics": list(found.metrics), "segments": list(found.segments),
+        "offers": list(found.offers), "periods": list(found.periods),
+        "granularity": reduced.granularity, "customers": found.customers,
+        "observations": reduced.observations, "summary_format": engine.PER_CUSTOMER_FORMAT,
+        # METHODS.md section 8: exact repeats are counted, kept or dropped, never silently
+        "repeated_rows": {
+            "kept": result.report.repeats_kept, "dropped": result.report.repeats_dropped,
+            "notes": list(result.report.notes),
+        },
+    }  # fmt: skip
+
+
+def _store(
+    store: Store, raw: RawTable, mapping: Mapping, name: str, proposition_id: int | None, actor: Actor,
+    result: IngestResult, data: bytes, summary_bytes: bytes | None, details: dict[str, object],
+    report: Progress,
+) -> ImportResult:  # fmt: skip
     report(0.85, "Saving the dataset")
+    kind = dataset_kind(mapping)
     new = NewDataset(
         name=name[:200], kind=kind, proposition_id=proposition_id, file_name=raw.file_name[:300],
         source_format=raw.format, content_hash=raw.content_hash, rows_read=result.report.rows_read,

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import assert_same_rows
 from valuegap.errors import ValueGapError
 from valuegap.evidence.claim_tests import ArraySample
 from valuegap.sources import engine
@@ -205,3 +206,51 @@ def test_every_period_group_matches_pandas(frame, summary) -> None:
         sample = summary.sample(metric, offer=offer, segment=segment, period=period)
         assert sample is not None and sample.n == row["size"]
         assert sample.mean == pytest.approx(row["mean"], rel=1e-12)
+
+
+def test_a_segment_change_after_prefetching_every_segment_runs_no_query(frame) -> None:
+    """prefetch_segments fetches, in a few queries, what the analyses of all segments and of each
+    segment need; a segment change afterwards answers from the cached per-group counts and order
+    statistics. Its results are those of a fresh evidence, and its counts those of the values."""
+    from valuegap.evidence.analysis import analyze_summary
+    from valuegap.evidence.prefetching import prefetch_segments
+    from valuegap.model.proposition import parse_proposition
+
+    prop = parse_proposition(
+        {
+            "name": "Engine cache", "offer": "Ours", "segment": "all",
+            "price": {"amount": 49.0, "currency": "USD", "period": "month"},
+            "claims": [
+                {"id": "avg", "text": "Saves 5 hours", "benefit": "time", "form": "average",
+                 "metric": "hours", "claimed": 5.0, "unit": "hours", "direction": "higher"},
+                {"id": "share", "text": "9 in 10 wait under 6 days", "benefit": "time", "form": "share",
+                 "metric": "days", "claimed": 6.0, "unit": "days", "direction": "lower", "share": 0.9},
+                {"id": "med", "text": "The typical score is 5", "benefit": "time", "form": "median",
+                 "metric": "score", "claimed": 5.0, "unit": "points", "direction": "higher"},
+                {"id": "vs", "text": "Twice the hours of Rival", "benefit": "time", "form": "comparative",
+                 "metric": "hours", "claimed": 2.0, "unit": "hours", "direction": "higher",
+                 "competitor": "Rival", "ratio": 2.0},
+            ],
+        }
+    )  # fmt: skip
+    cached = evidence_of_frame(frame)
+    queries: list[object] = []
+    run = cached.backend.execute
+
+    def counted(expression, **kwargs):  # type: ignore[no-untyped-def]
+        queries.append(expression)
+        return run(expression, **kwargs)
+
+    cached.backend.execute = counted
+    prefetch_segments(prop, cached)
+    assert 0 < len(queries) <= 6
+    queries.clear()
+    for segment in cached.segments_of(exclude_offers={"Rival"}):
+        analysis = analyze_summary(prop, cached, segment=segment)
+        assert queries == [], f"segment {segment} ran a query"
+        fresh = analyze_summary(prop, evidence_of_frame(frame), segment=segment)
+        assert_same_rows(analysis.rows, fresh.rows)
+        ours = cached.sample("days", exclude_offers={"Rival"}, segment=segment)
+        assert ours is not None
+        values = _direct(frame[frame["offer"] != "Rival"], "days", segment=segment)
+        assert ours.count_at_most(6.0) == int((values <= 6.0).sum())

@@ -82,11 +82,14 @@ BAD_FILES = {
     "first problem of a row": HEADER + "A,hours,3,s,\n ,,lots,s,someday\n",
     "bad date": HEADER + "A,hours,3,s,2025-01-02\nB,hours,4,s,someday\n",
     "missing column": "customer_id,metric\nA,hours\n",
-    "unused metric": HEADER + "A,admin_hours_saved,3,s,\nB,no_claim_measures_this,lots,s,\n",
+    "no claim's metric": HEADER + "A,admin_hours_saved,3,s,\nB,no_claim_measures_this,lots,s,\n",
     "ragged": HEADER + "A,hours,3,s,,extra\n",
     "header only": HEADER,
     "repeated header": "customer_id,value,value\nA,1,2\n",
 }
+
+
+NOT_READ = {"blank metric", "first problem of a row"}
 
 
 def _message(call) -> str:  # type: ignore[no-untyped-def]
@@ -99,11 +102,31 @@ def _message(call) -> str:  # type: ignore[no-untyped-def]
 def test_a_bad_csv_gets_the_same_message_on_both_paths(tmp_path: Path, name: str) -> None:
     path = tmp_path / "outcomes.csv"
     path.write_text(BAD_FILES[name])
-    prop = proposition_files.read(ROOT / "data/propositions/invoicing-saas.yaml")
-    theirs = _message(lambda: read_outcomes(path))
-    ours = _message(lambda: read_evidence(path, claim_metrics(prop)))
-    assert ours == theirs
-    assert "\n" not in ours
+    if name in NOT_READ:  # the bad row has no metric: no claim reads it
+        found = read_evidence(path, {"hours"})
+        assert found.evidence.sample("hours").n == read_outcomes(path, metrics={"hours"}).report.rows_kept
+    else:
+        theirs = _message(lambda: read_outcomes(path, metrics={"hours"}))
+        ours = _message(lambda: read_evidence(path, {"hours"}))
+        assert ours == theirs
+        assert "\n" not in ours
+    # a file with no row of the claims' metrics is read whole, and what is wrong with it is said
+    assert _message(lambda: read_evidence(path, {"other"})) == _message(lambda: read_outcomes(path))
+
+
+def test_rows_of_metrics_no_claim_reads_are_not_read_closely(tmp_path: Path) -> None:
+    """A bad cell in a metric no claim measures is no input to the analysis: both paths leave it
+    alone, and a bad cell in a claim's metric is still named by its row in the file."""
+    path = tmp_path / "outcomes.csv"
+    path.write_text(HEADER + "A,hours,3,s,\nB,other,lots,s,\n ,other,3,s,\nC,hours,4,s,\n")
+    found = read_evidence(path, {"hours"})
+    assert found.reader == "duckdb-csv"
+    assert found.evidence.sample("hours").n == 2
+    assert read_outcomes(path, metrics={"hours"}).observations["customer_id"].tolist() == ["A", "C"]
+    path.write_text(HEADER + "A,hours,3,s,\nB,other,lots,s,\nC,hours,x,s,\n")
+    message = "row 4, column value: not a number ('x')."
+    assert _message(lambda: read_evidence(path, {"hours"})).endswith(message)
+    assert _message(lambda: read_outcomes(path, metrics={"hours"})).endswith(message)
 
 
 @pytest.mark.parametrize(
@@ -125,8 +148,10 @@ def test_a_bad_parquet_file_gets_the_same_message_on_both_paths(
     path = tmp_path / "outcomes.parquet"
     frame.to_parquet(path, index=False)
     assert choose_reader(path) == "duckdb-parquet"
-    theirs = _message(lambda: read_outcomes(path))
-    ours = _message(lambda: read_evidence(path, {"hours"}))
+    # a missing metric is in no claim's rows: read as a file of no claim's metric, whole
+    metrics = {"other"} if column == "metric" else {"hours"}
+    theirs = _message(lambda: read_outcomes(path, metrics=metrics))
+    ours = _message(lambda: read_evidence(path, metrics))
     assert ours == theirs
 
 

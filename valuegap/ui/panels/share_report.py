@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from valuegap.evidence.claim_tests import as_correction
 from valuegap.pricing import scenarios
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.sharing import listing, tokens
@@ -39,7 +40,7 @@ def share_report(ctx: PageContext, stored: StoredProposition, saved: list[Stored
         )  # fmt: skip
     settings = ctx.shared.settings if ctx.shared is not None else tokens.ViewSettings()
     analysis = cached_analysis(
-        ctx.store, dataset.id, stored, alpha=settings.alpha, correction=settings.correction,
+        ctx.store, dataset.id, stored, alpha=settings.alpha, correction=as_correction(settings.correction),
         segment=settings.segment, period=settings.period or ALL_PERIODS,
     )  # fmt: skip
     chosen = next((item for item in saved if item.id == choice), None)
