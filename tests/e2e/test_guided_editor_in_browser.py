@@ -122,7 +122,10 @@ def test_history_after_save_and_restore_shows_the_newest_versions_in_sentences(
     expect(history.get_by_role("combobox", name="To version")).to_have_value("3")
     expect(history.get_by_role("button", name="Restore version 2")).to_be_visible()
 
-    history.get_by_role("combobox", name="Version to restore").click()
+    restore_from = history.get_by_role("combobox", name="Version to restore")
+    restore_from.scroll_into_view_if_needed()  # below the fold: a click that scrolls first leaves it closed
+    settle(page)
+    restore_from.click()
     page.get_by_role("option", name="1", exact=True).click()
     settle(page)
     history.get_by_role("button", name="Restore version 1").click()
