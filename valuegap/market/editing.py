@@ -274,7 +274,7 @@ def check_offers(
     try:
         parsed = parse_offers({"attributes": dict(attributes), "offers": list(offers)})
     except InvalidInput as error:
-        return None, [str(problem) for problem in error.problems]
+        return None, [problem.in_words for problem in error.problems]
     if parsed.ours is None:
         return None, ["offers: tick 'ours' on the row of our own offer"]
     if prop.price.amount > 0:

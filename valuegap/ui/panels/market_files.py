@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from valuegap.errors import ValueGapError
+from valuegap.errors import InvalidInput, ValueGapError
 from valuegap.market import offer_files
 from valuegap.market.competition import Offers
 from valuegap.market.editing import MarketDraft, offers_file_name
@@ -57,6 +57,9 @@ def _upload(draft: MarketDraft, proposition_id: int) -> None:
         return
     try:
         loaded = offer_files.loads(upload.getvalue(), upload.name)
+    except InvalidInput as error:
+        st.error(escape_markdown(error.in_words))
+        return
     except ValueGapError as error:
         st.error(escape_markdown(error.message))
         return
