@@ -62,9 +62,8 @@ def test_a_starter_market_names_the_claims_competitors_and_asks_for_what_is_miss
     offers, problems = draft.check(prop)
     assert offers is None
     assert any("price: must be a number greater than 0" in p for p in problems)
-    assert any(
-        "Offer 1 (Invoicing for freelancers), score for Main benefit: is missing" in p for p in problems
-    )
+    missing = "Offer 1 (Invoicing for freelancers), score for Main benefit: is missing"
+    assert any(missing in p for p in problems)
 
 
 def test_a_draft_without_our_offer_says_which_box_to_tick():
