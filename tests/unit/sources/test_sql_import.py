@@ -82,8 +82,8 @@ def _same_dataset(store_l: Store, lazy, store_w: Store, whole) -> None:  # type:
     assert (ra.repeats_kept, ra.repeats_dropped, ra.notes) == (rb.repeats_kept, rb.repeats_dropped, rb.notes)
     pd.testing.assert_frame_equal(ra.rejections, rb.rejections, check_dtype=False)
     # the stored rows: the same rows in the same order, the same values
-    rows_a = pd.read_parquet(io.BytesIO(store_l.dataset_rows(a.id)))
-    rows_b = pd.read_parquet(io.BytesIO(store_w.dataset_rows(b.id)))
+    rows_a = pd.read_parquet(io.BytesIO(store_l.datasets.rows(a.id)))
+    rows_b = pd.read_parquet(io.BytesIO(store_w.datasets.rows(b.id)))
     for frame in (rows_a, rows_b):
         for column in ("customer_id", "metric", "segment", "offer"):
             frame[column] = frame[column].astype(str)
