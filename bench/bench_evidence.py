@@ -110,19 +110,20 @@ IMPORT = (
     USAGE
     + """
 import json, resource, sys, time
-from valuegap import filetypes, ingest
+from valuegap import sources
+from valuegap.sources import filetypes
 from valuegap.workspace.imports import import_table
 from valuegap.store import Actor, Store
 path, url = sys.argv[1], sys.argv[2]
 store = Store.open(url)
 t0 = time.perf_counter()
 data = filetypes.read_file(__import__('pathlib').Path(path))
-# the upload kept as a file and a preview: DuckDB checks, stores and reduces it (ingest.sql_import)
-raw = ingest.read_table(data, path, max_bytes=None, lazy=True)
+# the upload kept as a file and a preview: DuckDB checks, stores and reduces it (sources.sql_import)
+raw = sources.read_table(data, path, max_bytes=None, lazy=True)
 t1 = time.perf_counter()
 marks = []
 stored = import_table(
-    store, raw, ingest.propose_mapping(raw), name="bench", proposition_id=None, actor=Actor("bench"),
+    store, raw, sources.propose_mapping(raw), name="bench", proposition_id=None, actor=Actor("bench"),
     progress=lambda fraction, message: marks.append((fraction, time.perf_counter())),
 )
 t2 = time.perf_counter()

@@ -106,7 +106,7 @@ IMPORTER = textwrap.dedent(
     """
     import sys
     import numpy as np, pandas as pd
-    from valuegap import ingest
+    from valuegap import sources
     from valuegap.workspace.imports import import_table
     from valuegap.store import Actor, Store
     store = Store.open(sys.argv[1])
@@ -119,8 +119,8 @@ IMPORTER = textwrap.dedent(
     i = 0
     while True:
         i += 1
-        raw = ingest.read_table(data, f"outcomes-{i}.csv")
-        import_table(store, raw, ingest.propose_mapping(raw), name=f"import {i}", proposition_id=None,
+        raw = sources.read_table(data, f"outcomes-{i}.csv")
+        import_table(store, raw, sources.propose_mapping(raw), name=f"import {i}", proposition_id=None,
                      actor=Actor("importer"))
     """
 )
