@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 
-from valuegap.errors import Problem
+from valuegap.errors import InvalidInput, Problem
+from valuegap.model.proposition import problems_of
 from valuegap.sources.reading import RawTable
 
 ROLES = (
@@ -61,28 +64,82 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
 
 
+METRIC_NAME_LENGTH = 80  # a claim's metric is at most this long (valuegap.model.proposition.Claim)
+_Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=METRIC_NAME_LENGTH)]
+
+
+class _StoredMapping(BaseModel):
+    """A mapping as stored with a dataset (``Mapping.to_dict``); keys it does not know are ignored, and
+    a mapping stored before metric renames existed has none."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: Literal["long", "wide", "customers"]
+    roles: dict[str, str] = {}
+    metric_columns: tuple[str, ...] = ()
+    survey_items: tuple[str, ...] = ()
+    metric_renames: dict[_Label, _Label] = {}
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, roles: dict[str, str]) -> dict[str, str]:
+        return {role: column for role, column in roles.items() if role in ROLES}
+
+
+_MAPPING_WORDS = {
+    "kind": "Kind of data",
+    "roles": "Column roles",
+    "metric_columns": "Metric columns",
+    "survey_items": "Survey items",
+    "metric_renames": "Metric names in the file",
+}
+
+
+def _mapping_place(path: str) -> str:
+    """A stored mapping's field path in words: ``roles.metric`` → "Column for the metric"."""
+    head, _, rest = path.partition(".")
+    field_name, _, index = head.partition("[")
+    words = _MAPPING_WORDS.get(field_name, field_name)
+    if field_name == "roles" and rest:
+        return f"Column for the {rest.replace('_', ' ')}"
+    if field_name == "metric_renames" and rest.endswith(".[key]"):  # the file's label itself
+        return f"Metric name in the file “{rest.removesuffix('.[key]')}”"
+    if field_name == "metric_renames" and rest:
+        return f"New name for “{rest}”"
+    if index:
+        return f"{words}, item {index.rstrip(']')}"
+    return words
+
+
 @dataclass(frozen=True)
 class Mapping:
     kind: Kind
     roles: dict[str, str] = field(default_factory=dict)  # role -> column
     metric_columns: tuple[str, ...] = ()
     survey_items: tuple[str, ...] = ()
+    # a metric as the file names it (stripped of surrounding spaces) -> the claims' metric it counts as
+    metric_renames: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "roles": dict(self.roles), "metric_columns": list(self.metric_columns),
-            "survey_items": list(self.survey_items),
+            "survey_items": list(self.survey_items), "metric_renames": dict(self.metric_renames),
         }  # fmt: skip
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Mapping:
-        kind = data["kind"]
-        if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r}")
+    def from_dict(cls, data: Any) -> Mapping:
+        """A stored mapping; raises :class:`InvalidInput` naming every problem in words."""
+        try:
+            stored = _StoredMapping.model_validate(data)
+        except ValidationError as error:
+            problems = [
+                Problem(p.path, p.message, where=_mapping_place(p.path)) for p in problems_of(error, data)
+            ]
+            raise InvalidInput(problems, source="The saved column mapping") from None
+        renames = {label: metric for label, metric in stored.metric_renames.items() if label != metric}
         return cls(
-            kind=kind, roles={str(k): str(v) for k, v in dict(data.get("roles", {})).items() if k in ROLES},
-            metric_columns=tuple(data.get("metric_columns", ())),
-            survey_items=tuple(data.get("survey_items", ())),
+            kind=stored.kind, roles=dict(stored.roles), metric_columns=stored.metric_columns,
+            survey_items=stored.survey_items, metric_renames=renames,
         )  # fmt: skip
 
 
@@ -147,3 +204,46 @@ def check_mapping(raw: RawTable, mapping: Mapping) -> list[Problem]:
     if mapping.kind == "wide" and not mapping.metric_columns:
         problems.append(Problem("metric columns", "choose at least one column that holds a metric"))
     return problems
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+CLOSE_ENOUGH = 0.8  # difflib's similarity a proposal needs (1.0: the same after normalising)
+CLEAR_LEAD = 0.05  # and by how much it must beat the next metric, else it is no clear proposal
+
+
+def metric_key(name: str) -> str:
+    """A metric name compared loosely: case, spaces, punctuation, underscores and hyphens, camelCase
+    and a plural s ignored ("Hours saved", "hours_saved", "hoursSaved", "hour-saved" → "hour_saved")."""
+    words = re.findall(r"[a-z0-9]+", _CAMEL.sub(" ", str(name)).lower())
+    return "_".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+def propose_metric_matches(labels: Iterable[str], metrics: Iterable[str]) -> dict[str, str]:
+    """For each file label no claim measures, the claims' metric it most likely means ("Hours saved" →
+    ``hours_saved``), only where that is clear: one metric equal after normalising, or else one metric
+    close enough (difflib) and clearly closer than any other. Labels with no clear match are left out."""
+    known = sorted({m for m in metrics if m})
+    keys: dict[str, list[str]] = {}
+    for metric in known:
+        keys.setdefault(metric_key(metric), []).append(metric)
+    proposals: dict[str, str] = {}
+    for label in dict.fromkeys(labels):
+        if not label or label in known:
+            continue
+        key = metric_key(label)
+        if not key:
+            continue
+        if key in keys:
+            if len(keys[key]) == 1:
+                proposals[label] = keys[key][0]
+            continue  # two metrics look the same as this label: no clear match
+        scores = sorted(
+            ((difflib.SequenceMatcher(None, key, other).ratio(), other) for other in keys), reverse=True
+        )
+        if not scores or scores[0][0] < CLOSE_ENOUGH:
+            continue
+        best, best_key = scores[0]
+        rival = scores[1][0] if len(scores) > 1 else 0.0
+        if best - rival >= CLEAR_LEAD and len(keys[best_key]) == 1:
+            proposals[label] = keys[best_key][0]
+    return proposals

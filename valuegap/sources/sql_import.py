@@ -129,7 +129,7 @@ def check_and_store(
     report = progress or (lambda fraction, message: None)
     assert raw.path is not None
     roles = {role: column for role, column in mapping.roles.items() if role in ROLES}
-    scan, types = _scan(con, raw, roles, folder)
+    scan, types = _scan(con, raw, roles, folder, mapping.metric_renames)
     report(0.2, "Checking customer ids, metrics and values")
     con.execute(f"CREATE TEMP VIEW src AS {scan}")
     # the file read and checked once: every row with its labels stripped, its number and date and its
@@ -197,10 +197,13 @@ def check_and_store(
 
 
 def _scan(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, roles: dict[str, str], folder: Path
-) -> tuple[str, dict[str, str]]:
+    con: duckdb.DuckDBPyConnection, raw: RawTable, roles: dict[str, str], folder: Path,
+    renames: dict[str, str] | None = None,
+) -> tuple[str, dict[str, str]]:  # fmt: skip
     """``SELECT`` of the file's mapped columns under their roles with the file row of each (``row``),
-    and the type of each role's column as DuckDB reads it."""
+    and the type of each role's column as DuckDB reads it. ``renames`` (``Mapping.metric_renames``)
+    renames metrics on their stripped label, as the pandas path does; other labels stay as the file
+    has them."""
     assert raw.path is not None
     if raw.format == "parquet":
         source = raw.path
@@ -243,6 +246,12 @@ def _scan(
             column = _name(names.get(roles[role], roles[role]))
             if role in ("customer_id", "metric", "segment", "offer"):
                 column = f"CAST({column} AS VARCHAR)"
+            if role == "metric" and renames:
+                label = _stripped(column)
+                cases = " ".join(
+                    f"WHEN {_text(old)} THEN {_text(new)}" for old, new in sorted(renames.items())
+                )
+                column = f"CASE {label} {cases} ELSE {column} END"
             selected.append(f"{column} AS {role}")
         else:
             selected.append(f"NULL::VARCHAR AS {role}")

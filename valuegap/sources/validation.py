@@ -343,7 +343,7 @@ def apply_mapping(
     with ThreadPoolExecutor(max_workers=1) as pool:
         customer_keys = pool.submit(_keys, frame[role("customer_id")], sort=False)
         report(0.4, "Checking metrics and values")
-        metric = _keys(frame[role("metric")])
+        metric, renamed = _renamed(_keys(frame[role("metric")]), mapping.metric_renames)
         values, not_number, infinite = _numbers(frame[role("value")], raw.decimal)
         observed = bad_date = day = None
         if role("observed_at"):
@@ -359,7 +359,12 @@ def apply_mapping(
     checks.add(infinite, role("value"), "infinite value")
     if known_metrics is not None:
         unknown = metric.per_row(~np.isin(metric.labels, list(known_metrics)))
-        checks.add(unknown, role("metric"), "unknown metric (no claim measures it)")
+        # a renamed row is shown under its new name (the name the claims were searched for)
+        shown = None
+        if (unknown & renamed).any():
+            cells = frame[role("metric")].to_numpy(dtype=object)
+            shown = pd.Series(np.where(renamed, metric.labels[metric.codes], cells), dtype=object)
+        checks.add(unknown, role("metric"), "unknown metric (no claim measures it)", shown)
     if bad_date is not None:
         checks.add(bad_date, role("observed_at"), "not a date")
     report(0.7, "Looking for repeated rows")
@@ -398,6 +403,36 @@ def apply_mapping(
     )
     report(1.0, "Checked")
     return IngestResult(mapping.kind, observations, None, result, mapping)
+
+
+def _renamed(metric: _Keys, renames: dict[str, str]) -> tuple[_Keys, np.ndarray]:
+    """``metric`` with the file's labels renamed (``Mapping.metric_renames``, on the stripped label),
+    labels that become one merged, and a mask of the rows renamed."""
+    if not renames:
+        return metric, np.zeros(len(metric.codes), dtype=bool)
+    labels = metric.labels
+    changed = np.fromiter((label in renames for label in labels), dtype=bool, count=len(labels))
+    if not changed.any():
+        return metric, np.zeros(len(metric.codes), dtype=bool)
+    relabelled = pa.array([renames.get(label, label) for label in labels], type=pa.string())
+    return _distinct_keys(metric.codes, relabelled, sort=True), metric.per_row(changed)
+
+
+def metric_labels(raw: RawTable, mapping: Mapping) -> dict[str, int]:
+    """The metrics a file names (labels stripped of surrounding spaces, as the checks compare them),
+    each with its number of measurements, before any rename: for long form the metric column's
+    labels, for wide form the metric columns (their non-blank cells counted). Blank labels are left
+    out. A lazily read table is read whole."""
+    frame = raw.full().frame
+    if mapping.kind == "wide":
+        frame, column = _wide_to_long(frame, mapping), "metric"
+    else:
+        column = mapping.roles.get("metric")
+        if mapping.kind != "long" or column is None or column not in frame.columns:
+            return {}
+    keys = _keys(frame[column])
+    counts = np.bincount(keys.codes, minlength=len(keys.labels))
+    return {str(label): int(n) for label, n in zip(keys.labels, counts, strict=True) if label and n}
 
 
 def _repeat_notes(kept: int, dropped: int, *, wide: bool, dated: bool, sql: bool) -> tuple[str, ...]:

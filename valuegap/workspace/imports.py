@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import platformdirs
 
-from valuegap.errors import ValueGapError
+from valuegap.errors import InvalidInput, ValueGapError
 from valuegap.sources import (
     IngestResult,
     Mapping,
@@ -273,7 +273,7 @@ def remembered_mapping(store: Store, raw: RawTable) -> Mapping | None:
         return None
     try:
         mapping = Mapping.from_dict(saved)
-    except (KeyError, TypeError, ValueError):
+    except InvalidInput:  # a mapping stored in a shape this version does not read: propose afresh
         return None
     used = set(mapping.roles.values()) | set(mapping.metric_columns)
     return mapping if used <= set(raw.frame.columns) else None

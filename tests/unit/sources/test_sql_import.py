@@ -5,6 +5,7 @@ the repeated-row rules of METHODS.md section 8 and the reduction must store the 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -43,14 +44,18 @@ MESSY_CSV = (
 )
 
 
-def _import(tmp_path: Path, data: bytes, name: str, *, how: str, known: set[str] | None = None):  # type: ignore[no-untyped-def]
+def _import(  # type: ignore[no-untyped-def]
+    tmp_path: Path, data: bytes, name: str, *, how: str, known: set[str] | None = None,
+    renames: dict[str, str] | None = None,
+):  # fmt: skip
     """``how``: "lazy" (read_table(lazy=True): a preview and the file), "attached" (read whole, then
-    given its file as the app's bounded read does) or "whole" (no file: the pandas way)."""
+    given its file as the app's bounded read does) or "whole" (no file: the pandas way). ``renames``:
+    the mapping's metric renames (file label → claim metric)."""
     store = Store.open(f"sqlite:///{tmp_path / how}-{name}.db")
     raw = sources.read_table(data, name, lazy=how == "lazy")
     if how == "attached":
         raw = sources.reading.with_file(raw, data)
-    mapping = sources.propose_mapping(raw)
+    mapping = replace(sources.propose_mapping(raw), metric_renames=dict(renames or {}))
     result = import_table(
         store, raw, mapping, name="Outcomes", proposition_id=None, actor=EDITOR, known_metrics=known
     )
@@ -58,15 +63,16 @@ def _import(tmp_path: Path, data: bytes, name: str, *, how: str, known: set[str]
 
 
 def _same_import(
-    tmp_path: Path, data: bytes, name: str, known: set[str] | None = None, *, by_duckdb: bool = True
-) -> object:
+    tmp_path: Path, data: bytes, name: str, known: set[str] | None = None, *, by_duckdb: bool = True,
+    renames: dict[str, str] | None = None,
+) -> object:  # fmt: skip
     """Import ``data`` by DuckDB (read lazily, and read whole with its file) and the pandas way, and
     check all three stored the same dataset. ``by_duckdb``: the DuckDB import took it (no frame of
     its rows), else it fell back to the pandas way."""
-    store_w, raw_w, whole = _import(tmp_path, data, name, how="whole", known=known)
+    store_w, raw_w, whole = _import(tmp_path, data, name, how="whole", known=known, renames=renames)
     assert raw_w.path is None
     for how in ("lazy", "attached"):
-        store_l, raw_l, lazy = _import(tmp_path, data, name, how=how, known=known)
+        store_l, raw_l, lazy = _import(tmp_path, data, name, how=how, known=known, renames=renames)
         assert raw_l.path is not None
         assert (lazy.result.observations is None) == by_duckdb
         _same_dataset(store_l, lazy, store_w, whole)
@@ -108,6 +114,25 @@ def test_a_messy_csv_is_checked_alike(tmp_path: Path) -> None:
 
 def test_unknown_metrics_are_rejected_alike(tmp_path: Path) -> None:
     _same_import(tmp_path, MESSY_CSV.encode(), "known.csv", known={"nps", " csat"})
+
+
+def test_renamed_metrics_are_checked_stored_and_repeated_alike(tmp_path: Path) -> None:
+    text = MESSY_CSV + (
+        "A16, Hours saved ,2,Ent,Rival,2025-03-03\n"
+        "A17,hours_saved,3,SMB,Ours,2025-03-04\n"
+        "A17,Hours saved,3,SMB,Ours,2025-03-04\n"  # the same measurement once renamed: a double upload
+        "A18,Churn,1,SMB,Ours,2025-03-04\n"  # not renamed (the rename is of 'churn'): unknown
+    )
+    renames = {"Hours saved": "hours_saved", "csat": "nps", "churn": "gone"}
+    lazy = _same_import(tmp_path, text.encode(), "renamed.csv", known={"nps", "hours_saved"}, renames=renames)
+    assert lazy.result.observations is None  # the DuckDB import took it
+    report = lazy.result.report
+    rejected = report.rejections.set_index("row")
+    # 'churn' renamed to 'gone', which no claim measures: shown under the name it was looked up by
+    assert tuple(rejected.loc[17, ["value", "reason"]]) == ("gone", "unknown metric (no claim measures it)")
+    assert rejected.loc[24, "reason"] == "unknown metric (no claim measures it)"
+    assert rejected.loc[23, "reason"] == sources.validation.DOUBLE_UPLOAD
+    assert set(lazy.dataset.details["metrics"]) == {"nps", "hours_saved"}
 
 
 def test_a_tab_separated_file_with_a_byte_order_mark(tmp_path: Path) -> None:
