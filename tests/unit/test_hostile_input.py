@@ -259,7 +259,7 @@ def test_the_laughs_expanded_into_a_field_give_a_short_message():
         parse_proposition(data)
     assert time.perf_counter() - started < 1.0
     assert [p.path for p in info.value.problems] == ["name", "junk"]
-    assert str(info.value.problems[0]).startswith("name: must be text (got [[[[")
+    assert str(info.value.problems[0]) == "name: must be text (got a list)"
     assert all(len(str(p)) < 120 for p in info.value.problems)
 
 

@@ -100,7 +100,10 @@ def _number(value: Any) -> float | None:
     """A finite float, or None for anything else (text, booleans, NaN, infinity)."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number beyond float's range (a YAML file can hold one)
+        return None
     return number if math.isfinite(number) else None
 
 

@@ -8,7 +8,9 @@ what depends on several fields (a ``share`` claim needs its share, claim ids are
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -339,11 +341,57 @@ _FRIENDLY = {
     "int_type": "must be a whole number",
     "string_type": "must be text",
     "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
     "model_type": "must be a mapping of fields",
     "model_attributes_type": "must be a mapping of fields",
+    "dict_type": "must be a mapping of fields",
     "tuple_type": "must be a list",
+    "list_type": "must be a list",
     "string_too_short": "must not be empty",
 }
+# what a field of these kinds is, said by "is missing" alone: "Name: is missing", not "…, it must be text"
+_TYPE_ONLY = frozenset(
+    {"finite_number", "float_parsing", "float_type", "int_parsing", "int_type", "string_type",
+     "string_too_short", "model_type", "model_attributes_type", "dict_type", "tuple_type", "list_type",
+     "string_pattern_mismatch"}
+)  # fmt: skip
+_TYPE_RULES = frozenset(_FRIENDLY[kind] for kind in _TYPE_ONLY if kind in _FRIENDLY)
+_LONG_NUMBER_DIGITS = 16
+
+
+def blank_kind(value: Any) -> str | None:
+    """ "missing" for no value (None, NaN: a blank cell of a table), "empty" for text of only blanks,
+    None for a value that is there."""
+    if value is None:
+        return "missing"
+    if isinstance(value, float) and math.isnan(value):  # numpy's floats are floats too
+        return "missing"
+    if isinstance(value, str) and not value.strip():
+        return "empty"
+    return None
+
+
+def given_in_words(value: Any) -> str:
+    """A value a user gave, as a message echoes it: text quoted, numbers as written (0 not 0.0),
+    true/false, "a list", "a mapping of fields", never a Python repr of a container or None."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value) if isinstance(value, float) else None
+        if number is not None and math.isinf(number):
+            return "infinity" if number > 0 else "minus infinity"
+        if number is not None and number.is_integer() and abs(number) < 10**_LONG_NUMBER_DIGITS:
+            return str(int(number))
+        return quote(value)  # a huge whole number comes out as "a whole number of about N digits"
+    if isinstance(value, Mapping):
+        return "a mapping of fields"
+    if isinstance(value, list | tuple | set | frozenset):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str | bytes):
+        return quote(value)
+    return quote(shorten(str(value)))
 
 
 def _path(loc: tuple[Any, ...], data: Any) -> str:
@@ -369,14 +417,13 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
     return "".join(parts)
 
 
-def _message(error: ErrorDetails) -> str:
+def _rule(error: ErrorDetails) -> str:
+    """What the field must be, in words, without the value given."""
     kind = error["type"]
-    given = error.get("input")
-    if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected} (got {quote(given)})"
+    ctx = error.get("ctx") or {}
+    if kind in {"enum", "literal_error"}:
+        return f"must be one of {ctx.get('expected', '')}"
     if kind in {"greater_than_equal", "greater_than", "less_than", "less_than_equal"}:
-        ctx = error.get("ctx", {})
         bound = next(iter(ctx.values()), "")
         words = {
             "greater_than_equal": "at least",
@@ -384,27 +431,67 @@ def _message(error: ErrorDetails) -> str:
             "less_than": "less than",
             "less_than_equal": "at most",
         }[kind]
-        return f"must be {words} {_number(bound)} (got {quote(given)})"
+        return f"must be {words} {_number(bound)}"
     if kind == "string_pattern_mismatch":
-        return f"has an unexpected format (got {quote(given)})"
+        return "has an unexpected format"
     if kind == "string_too_long":
-        limit = error.get("ctx", {}).get("max_length")
-        return f"is too long (at most {limit} characters)"
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    if kind in {"too_long", "too_short"}:
+        most = "at most" if kind == "too_long" else "at least"
+        return f"must have {most} {ctx.get('max_length', ctx.get('min_length'))} items"
     if kind in _FRIENDLY:
-        suffix = f" (got {quote(given)})" if kind.endswith(("parsing", "_type")) and given is not None else ""
-        return _FRIENDLY[kind] + suffix
-    return str(error.get("msg", "is not valid"))
+        return _FRIENDLY[kind]
+    message = str(error.get("msg") or "is not valid")
+    if "got" in ctx:  # a custom error of ours: "must be a number greater than 0 (got {got})"
+        message = message.replace(f" (got {ctx['got']})", "")
+    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return re.sub(r"^Input should be", "must be", message)
+
+
+_SAYS_WHAT_WAS_GIVEN = frozenset(
+    {"enum", "literal_error", "greater_than_equal", "greater_than", "less_than", "less_than_equal",
+     "string_pattern_mismatch", "finite_number"}
+)  # fmt: skip
+
+
+def _message(error: ErrorDetails) -> str:
+    """One pydantic error in plain words: a blank value (None, NaN, empty text) "is missing" or "is
+    empty", with the rule when it says more than the field's type; any other value is echoed in words."""
+    kind = error["type"]
+    rule = _rule(error)
+    if kind == "missing":
+        return rule
+    given = error.get("input")
+    blank = blank_kind(given)
+    if blank is not None:
+        says_only_its_type = kind in _TYPE_ONLY or rule in _TYPE_RULES
+        return f"is {blank}" if says_only_its_type else f"is {blank}: it {rule}"
+    ctx = error.get("ctx") or {}
+    echoes = kind in _SAYS_WHAT_WAS_GIVEN or kind.endswith(("parsing", "_type")) or "got" in ctx
+    return f"{rule} (got {given_in_words(given)})" if echoes else rule
 
 
 def problems_of(error: ValidationError, data: Any) -> list[Problem]:
     """pydantic's errors about ``data`` as problems a user can act on: each at its field path as a file
-    spells it (``claims[2 (on-time)].share``, list items named by their id or name), in plain words."""
+    spells it (``claims[2 (on-time)].share``, list items named by their id or name), in plain words
+    (a blank value "is missing" or "is empty", never "(got None)")."""
     return [Problem(_path(err["loc"], data), _message(err)) for err in error.errors()]
 
 
+_FORM_NOUNS = {
+    "average": "an average claim (“on average …”)",
+    "median": "a typical-customer claim (median)",
+    "up_to": "an “up to” claim",
+    "share": "a share-of-customers claim (“95% of …”)",
+    "comparative": "a claim compared with a competitor (“2× …”)",
+    "parity": "an “as good as a competitor” claim",
+    "puffery": "a claim that is not measurable",
+}
+
+
 def _form(claim: Claim) -> str:
-    """ "an “Up to (the best case)”" for messages."""
-    return f"a “{FORM_WORDS[claim.form.value]}”"
+    """The claim's kind as a message names it: "an “up to” claim"."""
+    return _FORM_NOUNS[claim.form.value]
 
 
 def _claim_problems(index: int, claim: Claim) -> list[Problem]:
@@ -422,24 +509,22 @@ def _claim_problems(index: int, claim: Claim) -> list[Problem]:
     if claim.form in FORMS_NEEDING_MEASURE:
         if not claim.metric:
             problems.append(
-                Problem(f"{where}.metric", f"is required for {_form(claim)} claim: name what is measured")
+                Problem(f"{where}.metric", f"is required for {_form(claim)}: name what is measured")
             )
         if claim.claimed is None:
             problems.append(
-                Problem(f"{where}.claimed", f"is required for {_form(claim)} claim: the promised value")
+                Problem(f"{where}.claimed", f"is required for {_form(claim)}: the promised value")
             )
     if claim.form is ClaimForm.share and claim.share is None:
         problems.append(
-            Problem(f"{where}.share", f"is required for {_form(claim)} claim (95% for “95% of orders”)")
+            Problem(f"{where}.share", f"is required for {_form(claim)} (95% for “95% of orders”)")
         )
     if claim.form in {ClaimForm.comparative, ClaimForm.parity} and not claim.competitor:
         problems.append(
-            Problem(f"{where}.competitor", f"is required for {_form(claim)} claim: whom it compares with")
+            Problem(f"{where}.competitor", f"is required for {_form(claim)}: whom it compares with")
         )
     if claim.form is ClaimForm.comparative and claim.ratio is None:
-        problems.append(
-            Problem(f"{where}.ratio", f"is required for {_form(claim)} claim (2 for “2× the savings”)")
-        )
+        problems.append(Problem(f"{where}.ratio", f"is required for {_form(claim)} (2 for “2× the savings”)"))
     return problems
 
 

@@ -61,7 +61,8 @@ def test_a_starter_market_names_the_claims_competitors_and_asks_for_what_is_miss
     assert draft.base_version == 0 and not draft.dirty
     offers, problems = draft.check(prop)
     assert offers is None
-    assert any("price: must be a number greater than 0" in p for p in problems)
+    assert "Offer 2 (Competitor A), price: is missing: it must be a number greater than 0" in problems
+    assert not any("None" in p for p in problems)
     missing = "Offer 1 (Invoicing for freelancers), score for Main benefit: is missing"
     assert any(missing in p for p in problems)
 

@@ -55,11 +55,17 @@ def test_every_problem_is_reported_at_once():
     assert "required" in found["claims[3 (x)].claimed"]
 
 
-@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
-def test_non_finite_numbers_are_refused(bad):
+@pytest.mark.parametrize(("bad", "words"), [(math.inf, "infinity"), (-math.inf, "minus infinity")])
+def test_infinite_numbers_are_refused(bad, words):
     data = sample_data()
     data["claims"][0]["claimed"] = bad
-    assert "finite" in problems_of(data)["claims[1 (paid-sooner)].claimed"]
+    assert problems_of(data)["claims[1 (paid-sooner)].claimed"] == f"must be a finite number (got {words})"
+
+
+def test_a_blank_number_is_missing_not_infinite():
+    data = sample_data()
+    data["claims"][0]["claimed"] = math.nan  # a blank grid cell
+    assert problems_of(data)["claims[1 (paid-sooner)].claimed"] == "is missing"
 
 
 @pytest.mark.parametrize(
