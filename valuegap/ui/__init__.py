@@ -51,6 +51,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # The browser tab's icon, served by the app itself: a ``:material/...:`` page icon made every page
 # fetch an SVG from fonts.gstatic.com (no icon offline, and a request leaving the app for viewers).
 APP_ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+# The sidebar's width in px (Streamlit's default is 300). The top navigation sits beside the sidebar and
+# Streamlit counts the navigation's own 16 px side paddings as room for links, so at 1024 px the last
+# link ("Share") ran 11 px past the window; 240 px leaves the seven links room, and the page more width.
+SIDEBAR_WIDTH = 240
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,10 @@ def page_setup(title: str, icon: str = ":material/insights:") -> PageContext:
     bundles. The browser tab shows the app's own icon, served by the app, on every page.
     """
     _routed_by_app(title)
-    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=str(APP_ICON), layout="wide")
+    st.set_page_config(
+        page_title=f"{title} · {APP_NAME}", page_icon=str(APP_ICON), layout="wide",
+        initial_sidebar_state=SIDEBAR_WIDTH,
+    )  # fmt: skip
     url = default_database_url()
     try:
         store = _workspace(url)

@@ -25,9 +25,30 @@ def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str, *, key
         )  # fmt: skip
 
 
+def stacked_panels(chart: theme.AnyChart) -> list[theme.AnyChart]:
+    """The panels of a vertical stack, each carrying the stack's config; any other chart as it is.
+
+    Streamlit stretches a stack by giving each panel the column's width and adds the axes beside it,
+    so a stacked chart ran some 70 px past its column; each panel drawn on its own fits the column.
+    """
+    if not isinstance(chart, alt.VConcatChart):
+        return [chart]
+    panels = []
+    for panel in chart.vconcat:
+        if isinstance(panel, alt.VConcatChart):
+            panels.extend(stacked_panels(panel))
+            continue
+        panel = panel.copy(deep=True)
+        if chart.config is not alt.Undefined and panel.config is alt.Undefined:
+            panel.config = chart.config
+        panels.append(panel)
+    return panels
+
+
 def show_altair(chart: theme.AnyChart, name: str, *, key: str, caption: str | None = None) -> None:
-    """Draw ``chart`` full width, its one-line caption, and its downloads."""
-    st.altair_chart(chart, width="stretch")
+    """Draw ``chart`` the column's width (a vertical stack panel by panel), its caption and its downloads."""
+    for panel in stacked_panels(chart):
+        st.altair_chart(panel, width="stretch")
     if caption:
         st.caption(caption)
     chart_downloads(chart, name, key=key)
