@@ -98,6 +98,13 @@ LAST_IMPORT = "vg_imported"  # (proposition id, source, message, outcome dataset
 OFFER_CURRENT = "vg_offer_current"  # (proposition id, dataset id): an upload to offer as current
 USE_UPLOAD_AS_CURRENT = "vg_use_new"  # button: make that upload the current evidence
 GO_TO_ANALYSIS = "vg_go_analysis"  # outcome dataset id to link to the Gap analysis page once
+# the metric names step: a file's metric labels no claim measures, each counted as a claim metric,
+# left out, or given to the claims (their metric renamed)
+METRIC_LABELS = "vg_metric_labels"  # (signature, {label: rows}) of the last upload's metric labels
+# widgets, keyed(METRIC_NAMES, hash[:8], proposition version, "action" or "target", label)
+METRIC_NAMES = "vg_metric_names"
+RENAME_CLAIM_METRIC = "vg_rename_claim_metric"  # button, keyed(…, hash[:8], version, label)
+RENAME_CLAIM_REFUSED = "vg_rename_refused"  # (proposition id, message): a refused rename of a claim metric
 DATASET_TABLE = "vg_dataset_table"  # the Datasets table (its row selection)
 LINK_DATASET = "vg_link_dataset"  # button, keyed(LINK_DATASET, dataset id): use it for this proposition
 CHOOSE_CURRENT = "vg_choose_current"  # button, keyed(CHOOSE_CURRENT, dataset id)

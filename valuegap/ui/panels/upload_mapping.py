@@ -18,6 +18,7 @@ from valuegap.reporting.formatting import escape_markdown
 from valuegap.sources.mapping import Kind
 from valuegap.ui import PageContext, flash
 from valuegap.ui.panels.dataset_list import linked_message
+from valuegap.ui.panels.metric_names import metric_names
 from valuegap.ui.state_keys import (
     CHECK_ROWS,
     DATASET_NAME,
@@ -84,12 +85,15 @@ def check_and_import(
     remembered = remembered_mapping(ctx.store, raw)
     if remembered is not None:
         st.caption(":material/auto_awesome: Mapped like the last file with these columns.")
-    mapping = mapping_editor(raw, remembered or sources.propose_mapping(raw))
+    start = remembered or sources.propose_mapping(raw)
+    mapping = mapping_editor(raw, start)
     problems = sources.check_mapping(raw, mapping)
     for problem in problems:
         st.error(escape_markdown(str(problem)))
     if problems:
         return
+    # the file's metric names that no claim measures: counted as a claim metric, left out or renamed
+    mapping = metric_names(ctx, proposition_id, raw, mapping, metrics, start.metric_renames)
     name = st.text_input(
         "Dataset name", value=raw.file_name.rsplit(".", 1)[0], key=keyed(DATASET_NAME, raw.content_hash[:8]),
         help="Uploads with the same name become versions of one dataset.",
@@ -212,6 +216,11 @@ def validation_report(report: sources.ValidationReport) -> None:
         return
     if report.rows_rejected > report.repeats_dropped:  # double uploads need no fixing
         st.warning("Rejected rows are left out; fix them in the file and upload it again to include them.")
+    if report.rejections["reason"].str.startswith("unknown metric").any():
+        st.caption(
+            "Rows of a metric no claim measures are rejected: under Metric names above, say which claim "
+            "metric they are, or rename the claim metric to the file's name."
+        )
     st.dataframe(report.summary(), hide_index=True, width="stretch")
     st.dataframe(report.rejections.head(500), hide_index=True, width="stretch")
     st.download_button(
