@@ -835,8 +835,8 @@ def test_read_copy_refuses_a_word_file_that_unpacks_huge():
 
 def _not_a_docx() -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("hello.txt", "not word")
+    with zipfile.ZipFile(buffer, "w") as archive:  # a fixed date: every xdist worker collects the same bytes
+        archive.writestr(zipfile.ZipInfo("hello.txt", date_time=(2020, 1, 1, 0, 0, 0)), "not word")
     return buffer.getvalue()
 
 
