@@ -25,6 +25,7 @@ from valuegap.evidence.claim_tests import (
     run_claim_test,
 )
 from valuegap.model.proposition import Claim, ClaimForm, Direction
+from valuegap.wording.checks import _numbers as numbers_in_copy  # the wording package's own reader
 from valuegap.wording.checks import check_wording
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.]\d{3})+|\d+)(?:([.,])(\d+))?(?![\d])")
@@ -37,6 +38,21 @@ UNSAFE_RULES = ("absolute", "superlative")
 POSITIVE_FORMS = frozenset({ClaimForm.share, ClaimForm.comparative})
 """Forms whose promised number must stay above 0 (a share of customers, a multiple of the rival)."""
 NOTHING_PASSES = "no rewording of this claim is substantiated by the data"
+NO_NUMBER_FORMS = {
+    ClaimForm.parity: (
+        "an “as good as” claim holds or it does not: there is no smaller number to promise; drop the claim "
+        "or compare on something the data show"
+    ),
+    ClaimForm.puffery: "the claim promises nothing measurable, so there is no number to change",
+}
+"""Why claims of these forms never get a rewording, in words."""
+_WHAT_IS_ABOVE_ZERO = {
+    ClaimForm.average: "an average above zero",
+    ClaimForm.median: "a typical customer's value above zero",
+    ClaimForm.up_to: "a value above zero that almost all customers reach",
+    ClaimForm.share: "a share of customers reaching the bar that rounds above 0%",
+    ClaimForm.comparative: "any positive multiple of the competitor's result",
+}
 MAX_STEPS = 50
 """How many rounding units a suggestion may step past the defensible value to pass its own test."""
 
@@ -75,16 +91,17 @@ class _Slot:
             return round(value * self.out_of) / self.out_of
         return round(value * self.scale, self.decimals) / self.scale
 
-    def write(self, text: str, value: float) -> str:
+    def shown(self, value: float) -> str:
+        """``value`` as the copy writes it ("19", "2,8", "74" of "74%", "8" of "8 out of 10")."""
         if self.out_of is not None:
-            shown = str(round(value * self.out_of))
-        else:
-            written = value * self.scale
-            whole = math.isclose(written, round(written), abs_tol=1e-9)
-            shown = f"{written:.{self.text_decimals if whole else self.decimals}f}"
-            if self.separator == ",":
-                shown = shown.replace(".", ",")
-        return text[: self.start] + shown + text[self.end :]
+            return str(round(value * self.out_of))
+        written = value * self.scale
+        whole = math.isclose(written, round(written), abs_tol=1e-9)
+        shown = f"{written:.{self.text_decimals if whole else self.decimals}f}"
+        return shown.replace(".", ",") if self.separator == "," else shown
+
+    def write(self, text: str, value: float) -> str:
+        return text[: self.start] + self.shown(value) + text[self.end :]
 
 
 def _parse(match: re.Match[str]) -> tuple[float, int, str]:
@@ -177,41 +194,101 @@ def reword(claim: Claim, defensible: float, *, share: float | None = None) -> Re
     return _reword(claim, share if share is not None and claim.form is ClaimForm.share else defensible)
 
 
+def not_above_zero(claim: Claim) -> str:
+    """Why a claim whose defensible number is not above zero gets no rewording, in words."""
+    what = _WHAT_IS_ABOVE_ZERO.get(claim.form, "a value above zero")
+    return f"the data do not show {what}, so no smaller promise holds either; drop the claim"
+
+
 def _reword(claim: Claim, defensible: float, passes: Callable[[Claim], bool] | None = None) -> Rewording:
     if claim.form not in REWORDED_FORMS:
-        return Rewording(claim.text, False, f"{claim.form.value} claims have no defensible number to write")
+        reason = NO_NUMBER_FORMS.get(claim.form, "the claim has no number to change")
+        return Rewording(claim.text, False, reason)
     if not math.isfinite(defensible):
-        return Rewording(claim.text, False, "no defensible value")
+        return Rewording(claim.text, False, "the data support no defensible value for this claim")
     promised = _promised(claim)
     if promised is None:
-        return Rewording(claim.text, False, "the claim has no promised value")
-    if claim.form is ClaimForm.share:
-        slot = _share_slot(claim.text, promised, defensible)
-        if slot is None:
-            return Rewording(claim.text, False, f"no share in the text matches the promised {promised:.0%}")
-    else:
-        slot = _slot(claim.text, promised, defensible, percent=False)
-        if slot is None:
-            return Rewording(
-                claim.text, False, f"no number in the text matches the claim's value {promised:g}"
-            )
+        return Rewording(claim.text, False, "the claim has no promised value to change")
+    slot, differs = _copy_slot(claim, promised, defensible)
+    if slot is None:
+        return Rewording(claim.text, False, differs)
     down = _safe_down(claim)
     value = slot.snap(_round_safe(defensible, slot.step, down))
+    if down and promised > 0 and value <= 0:
+        return Rewording(claim.text, False, not_above_zero(claim), None, False)
     if passes is not None:
         passing = _first_passing(claim, slot, value, down, passes)
         if passing is None:
             return Rewording(claim.text, False, NOTHING_PASSES, None, False)
         value = passing
     if value <= 0 and claim.form in POSITIVE_FORMS:
-        return Rewording(claim.text, False, NOTHING_PASSES, None, False)
+        return Rewording(claim.text, False, not_above_zero(claim), None, False)
     text = without_unsafe_words(claim, slot.write(claim.text, value))
     if math.isclose(value, promised, rel_tol=1e-12) and text == claim.text:
         return Rewording(claim.text, False, "the promise is already as strong as the evidence allows", value)
-    shown = f"{promised:g} → {value:g}" if slot.scale == 1 or slot.out_of else f"{promised:.0%} → {value:.0%}"
-    return Rewording(
-        text, True, f"{shown}, rounded {'down' if down else 'up'} to stay defensible", value,
-        None if passes is None else True,
-    )  # fmt: skip
+    mark = "%" if slot.scale != 1 and slot.out_of is None else ""
+    shown = f"{claim.text[slot.start : slot.end]}{mark} → {slot.shown(value)}{mark}"
+    reason = f"{shown}, rounded {'down' if down else 'up'} to stay defensible"
+    if differs:
+        reason += f" ({differs})"
+    return Rewording(text, True, reason, value, None if passes is None else True)
+
+
+def _copy_slot(claim: Claim, promised: float, defensible: float) -> tuple[_Slot | None, str]:
+    """Where the copy writes the promise, and a note when that number is not the claim's value.
+
+    The copy's number equal to the promised value is the slot. When no number equals it but the copy
+    has exactly one number that can only be read as the claim's own kind of number (no other unit,
+    scale or fraction), that number is the slot: the copy promises it, and the defensible value, which
+    does not depend on the number promised, replaces it. Otherwise there is no slot, and the note says
+    why in words.
+    """
+    if claim.form is ClaimForm.share:
+        slot = _share_slot(claim.text, promised, defensible)
+        shown_promise = f"{promised:.0%}"
+    else:
+        slot = _slot(claim.text, promised, defensible, percent=False)
+        shown_promise = f"{promised:g}{' ' + claim.unit if claim.unit else ''}"
+    if slot is not None:
+        return slot, ""
+    counted = [number for number in numbers_in_copy(claim.text, claim.unit) if number.counts]
+    if not counted:
+        return None, (
+            f"the copy has no number for the promised {shown_promise}: write the number into the copy, "
+            "then a rewording can be suggested"
+        )
+    words = ", ".join(f"“{claim.text[n.start : n.end]}”" for n in counted)
+    if len(counted) > 1:
+        return None, (
+            f"the copy's numbers ({words}) differ from the claim's promised {shown_promise}, so it is not "
+            "clear which one to change: make the copy and the claim say the same number"
+        )
+    lone = _lone_slot(claim, counted[0], defensible)
+    if lone is None:
+        return None, (
+            f"the copy says {words} while the claim promises {shown_promise}: make them say the same "
+            "number, then a rewording can be suggested"
+        )
+    return lone, f"the copy said {words} while the claim promised {shown_promise}"
+
+
+def _lone_slot(claim: Claim, number: Any, defensible: float) -> _Slot | None:
+    """The slot of the copy's only number when it can only mean the claim's kind of number: a percent
+    for a share claim, a plain number otherwise (a percent only when the claim's unit is one)."""
+    share = claim.form is ClaimForm.share
+    in_percent = "%" in claim.unit or "percent" in claim.unit.lower()
+    if number.fraction is not None or len(number.readings) != 1 or number.readings[0][2] != 1.0:
+        return None
+    if share != number.percent and not (number.percent and in_percent):
+        return None
+    match = _NUMBER.search(claim.text, number.start, number.end)
+    if match is None:
+        return None
+    _, decimals, separator = _parse(match)
+    target = defensible * 100 if share else defensible
+    places = decimals if (abs(target) >= 10 or share) else max(decimals, 1)
+    return _Slot(match.start(), match.end(), min(places, 2), separator, 100.0 if share else 1.0,
+                 text_decimals=decimals)  # fmt: skip
 
 
 def _first_passing(
@@ -246,10 +323,27 @@ def defensible_rewording(
     side (then further, a unit at a time, until it passes), it comes out ``substantiated`` when tested
     on the same data with no tolerance, and carries no absolute or superlative word."""
     if defensible is None:
-        return Rewording(claim.text, False, "the data support no defensible value for this claim")
+        return Rewording(claim.text, False, _why_no_defensible_value(claim, ours, rival, alpha, up_to_share))
 
     def passes(suggested: Claim) -> bool:
         test = run_claim_test(suggested, ours, rival, alpha=alpha, up_to_share=up_to_share)
         return adjust([test], alpha=alpha, correction="none")[0].verdict is Verdict.substantiated
 
     return _reword(claim, defensible, passes)
+
+
+def _why_no_defensible_value(
+    claim: Claim, ours: Sample | None, rival: Sample | None, alpha: float, up_to_share: float
+) -> str:
+    """Why the claim's test gave no defensible value (METHODS §3), in words: the test's own reason
+    (too few customers, the rival's mean too uncertain, ...) when it gives one."""
+    if claim.form not in REWORDED_FORMS:
+        return NO_NUMBER_FORMS.get(claim.form, "the claim has no number to change")
+    if ours is None or ours.n == 0:
+        return "there are no measured outcomes for this claim yet"
+    reason = run_claim_test(claim, ours, rival, alpha=alpha, up_to_share=up_to_share).reason
+    if reason:
+        return reason
+    if claim.form is ClaimForm.comparative:
+        return not_above_zero(claim)
+    return "the data support no defensible value for this claim"
