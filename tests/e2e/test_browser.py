@@ -287,7 +287,7 @@ def test_the_report_downloads_opens_offline_and_matches_the_app(server: Server, 
     store = open_workspace(server.database_url)
     dataset = store.datasets(kind="outcomes", proposition_id=1)[0]
     analysis = analyze_summary(store.get(1).proposition, load_evidence(store, dataset))
-    expected = gaps.claims_table(analysis)[["claim", "measured", "verdict"]]
+    expected = gaps.claims_table(analysis)[["title", "measured", "verdict"]]  # claims named by their words
     store.close()
     open_page(page, f"{server.url}/gap_analysis?p=1&d={dataset.id}")
     assert_clean(page)
@@ -304,6 +304,6 @@ def test_the_report_downloads_opens_offline_and_matches_the_app(server: Server, 
     assert requests == [report.as_uri()]  # nothing else was fetched
     assert dataset.label in text and reader.locator("svg").count() >= 3
     for row in expected.itertuples(index=False):
-        assert f"{row.claim}\t" in text and row.measured in text, row
+        assert f"{row.title}\t" in text and row.measured in text, row
     assert text.count("\texaggerated\t") == int((expected["verdict"] == "exaggerated").sum())
     offline.close()

@@ -141,7 +141,9 @@ def test_customers_left_out_are_counted_on_stderr_one_line_per_reason(tmp_path, 
         f"valuegap: {where}: 2 customers left out: no price",
         f"valuegap: {where}: 1 customer left out: no tenure (a covariate of the model)",
     ]
-    assert any("'vs' compares each customer with Rival's overall mean" in line for line in lines[5:])
+    assert any(
+        "“As good as Rival” compares each customer with Rival's overall mean" in line for line in lines[5:]
+    )
     assert json.loads(out)["n"] == 80 - 4
 
 

@@ -206,15 +206,17 @@ def heatmap_chart(cells: pd.DataFrame) -> theme.AnyChart:
         f"{f:.0%}" if isinstance(f, float) and math.isfinite(f) else "–" for f in data["fulfilment"]
     ]
     data = theme.clean(data)
+    named = "title" if "title" in data else "claim"  # the claim's short title, else its ID
     base = alt.Chart(data).encode(
         x=alt.X(
-            "claim:N", title=None, sort=list(dict.fromkeys(data["claim"])), axis=alt.Axis(labelAngle=-30)
+            f"{named}:N", title=None, sort=list(dict.fromkeys(data[named])), axis=alt.Axis(labelAngle=-30)
         ),
         y=alt.Y("segment:N", title=None, axis=alt.Axis(labelExpr=theme.SENTENCE_CASE)),
     )
     rects = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("verdict:N", scale=_SCALE, legend=theme.legend("Verdict")),
-        tooltip=["segment:N", "claim:N", "verdict:N", alt.Tooltip("fulfilment:Q", format=".0%"),
+        tooltip=["segment:N", alt.Tooltip(f"{named}:N", title="Claim"), "verdict:N",
+                 alt.Tooltip("fulfilment:Q", format=".0%"),
                  alt.Tooltip("p_adjusted:Q", format=".3g", title="adjusted p"), "n:Q"],
     )  # fmt: skip
     # black on light cells, white on dark ones (vermillion, green)

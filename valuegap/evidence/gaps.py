@@ -25,6 +25,7 @@ from valuegap.evidence.reasons import (
     verdict_reason,
 )
 from valuegap.evidence.value_gap import ExperienceGap, ValueGap, experience_gap
+from valuegap.model.claim_titles import claim_titles
 from valuegap.model.proposition import Claim, ClaimForm, Proposition
 from valuegap.reporting.formatting import format_money
 from valuegap.wording.checks import WordingFlag, check_proposition
@@ -54,12 +55,6 @@ def _clean(value: Any) -> Any:
     if isinstance(value, float | np.floating) and not math.isfinite(float(value)):
         return None
     return value
-
-
-def claim_label(claim: Claim, width: int = 48) -> str:
-    """``id: text`` cut to ``width`` characters, for chart axes."""
-    text = f"{claim.id}: {claim.text}"
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def promised_in_test_terms(claim: Claim, up_to_share: float = DEFAULT_UP_TO_SHARE) -> float | None:
@@ -144,12 +139,14 @@ def claims_table(
     """The verdict table: one row per claim (of the analysis' single segment)."""
     flags = flags or {}
     rewordings = rewordings or {}
+    titles = claim_titles(r.claim for r in analysis.results)
     rows = []
     for result in analysis.results:
         test, verdict = result.verdict.test, result.verdict
         rows.append(
             {
                 "claim": result.claim.id,
+                "title": titles[result.claim.id],
                 "text": result.claim.text,
                 "form": result.claim.form.value,
                 "promised": promise_text(result.claim, up_to_share),
@@ -178,13 +175,14 @@ def claims_table(
 def claims_chart_frame(analysis: Analysis, *, up_to_share: float = DEFAULT_UP_TO_SHARE) -> pd.DataFrame:
     """Each claim's fulfilment with its interval on the same scale (1 = as promised, read in the
     claim's direction so "better than promised" is always right of 1), for ``charts.claims_chart``."""
+    titles = claim_titles(r.claim for r in analysis.results)
     rows = []
     for result in analysis.results:
         claim, test = result.claim, result.verdict.test
         interval = fulfilment_interval(claim, test)
         rows.append(
             {
-                "claim": claim_label(claim),
+                "claim": titles[claim.id],
                 "claim_id": claim.id,
                 "verdict": result.verdict.verdict.value,
                 "promised": 1.0,
@@ -199,11 +197,14 @@ def claims_chart_frame(analysis: Analysis, *, up_to_share: float = DEFAULT_UP_TO
 
 
 def heatmap_cells(analysis: Analysis) -> pd.DataFrame:
-    """Segment × claim cells of a by-segment analysis (p-values adjusted across all cells)."""
+    """Segment × claim cells of a by-segment analysis (p-values adjusted across all cells); ``title``
+    is the claim's short title, ``claim`` its ID."""
+    titles = claim_titles(r.claim for r in analysis.results)
     rows = [
         {
             "segment": result.segment or "all",
             "claim": result.claim.id,
+            "title": titles[result.claim.id],
             "verdict": result.verdict.verdict.value,
             "fulfilment": _clean(result.verdict.test.fulfilment),
             "p_adjusted": _clean(result.verdict.p_adjusted),
@@ -211,7 +212,9 @@ def heatmap_cells(analysis: Analysis) -> pd.DataFrame:
         }
         for result in analysis.results
     ]
-    frame = pd.DataFrame(rows, columns=["segment", "claim", "verdict", "fulfilment", "p_adjusted", "n"])
+    frame = pd.DataFrame(
+        rows, columns=["segment", "claim", "title", "verdict", "fulfilment", "p_adjusted", "n"]
+    )
     return _numeric(frame, NUMBER_COLUMNS)
 
 

@@ -30,6 +30,7 @@ import pandas as pd
 
 from valuegap.errors import ValueGapError
 from valuegap.evidence.value_gap import money_per_unit
+from valuegap.model.claim_titles import claim_title, claim_titles
 from valuegap.model.proposition import Claim, ClaimForm, Direction, Proposition
 from valuegap.reporting.formatting import format_money
 from valuegap.sources.engine import Evidence
@@ -195,11 +196,11 @@ def gap_basis(prop: Proposition, summary: Evidence, *, offer: str | None = None)
     for claim in wanted:
         rate = money_per_unit(claim, prop)
         if rate is None:
-            unpriced.append(claim.id)
+            unpriced.append(claim_title(claim))
             continue
         own = values[values["metric"] == claim.metric]
         if own.empty:
-            notes.append(f"Claim {claim.id!r} is left out of the gap: its metric is not measured yet.")
+            notes.append(f"Claim {_named(claim)} is left out of the gap: its metric is not measured yet.")
             continue
         rival = np.full(len(own), np.nan)
         in_segment = elsewhere = 0
@@ -208,7 +209,7 @@ def gap_basis(prop: Proposition, summary: Evidence, *, offer: str | None = None)
             overall = _rival_mean(summary, claim.metric, claim.competitor or "", None)
             if overall is None:
                 notes.append(
-                    f"Claim {claim.id!r} is left out of the gap: {claim.competitor}'s customers have no "
+                    f"Claim {_named(claim)} is left out of the gap: {claim.competitor}'s customers have no "
                     f"values of {claim.metric}, so there is nothing to compare with."
                 )
                 continue
@@ -243,10 +244,11 @@ def gap_basis(prop: Proposition, summary: Evidence, *, offer: str | None = None)
             "No claim promises a measured value in money (or in time with a value of time), so every "
             "customer's value gap is 0.",
         )
+    titles = claim_titles(prop.claims)
     for claim_id, count in missing:
         notes.append(
-            f"{count:,} of {len(ours_ids):,} customers have no value for claim {claim_id!r}; they count the "
-            "claim's mean gap over the customers who have one."
+            f"{count:,} of {len(ours_ids):,} customers have no value for claim “{titles[claim_id]}”; they "
+            "count the claim's mean gap over the customers who have one."
         )
     frame = pd.DataFrame({"customer_id": ours_ids.astype(str).to_numpy(dtype=object), "gap": gap + 0.0})
     return GapBasis(
@@ -255,12 +257,18 @@ def gap_basis(prop: Proposition, summary: Evidence, *, offer: str | None = None)
     )  # fmt: skip
 
 
-def unpriced_claims_note(claim_ids: Sequence[str]) -> str:
-    """One sentence naming every claim left out of the gap for having no money value per unit."""
-    if len(claim_ids) == 1:
-        return f"Claim {claim_ids[0]!r} is left out of the gap: it has no money value per unit."
-    named = ", ".join(repr(c) for c in claim_ids[:-1]) + f" and {claim_ids[-1]!r}"
+def unpriced_claims_note(titles: Sequence[str]) -> str:
+    """One sentence naming (by their short titles) every claim left out of the gap for having no money
+    value per unit."""
+    if len(titles) == 1:
+        return f"Claim “{titles[0]}” is left out of the gap: it has no money value per unit."
+    named = ", ".join(f"“{t}”" for t in titles[:-1]) + f" and “{titles[-1]}”"
     return f"Claims {named} are left out of the gap: they have no money value per unit."
+
+
+def _named(claim: Claim) -> str:
+    """The claim by its words, in quotes, for a note: “Saves you 5 hours of invoicing admin…”."""
+    return f"“{claim_title(claim)}”"
 
 
 def term_label(term: str) -> str:
@@ -311,11 +319,13 @@ def coefficients_display(coefficients: pd.DataFrame) -> pd.DataFrame:
 def _rival_note(claim: Claim, in_segment: int, elsewhere: int) -> str:
     rival = claim.competitor
     if not elsewhere:
-        return f"Claim {claim.id!r} compares each customer with {rival}'s mean in the customer's own segment."
+        return (
+            f"Claim {_named(claim)} compares each customer with {rival}'s mean in the customer's own segment."
+        )
     if not in_segment:
-        return f"Claim {claim.id!r} compares each customer with {rival}'s overall mean."
+        return f"Claim {_named(claim)} compares each customer with {rival}'s overall mean."
     return (
-        f"Claim {claim.id!r} compares {_plural(in_segment, 'customer value', 'customer values')} with "
+        f"Claim {_named(claim)} compares {_plural(in_segment, 'customer value', 'customer values')} with "
         f"{rival}'s mean in the customer's own segment and {elsewhere:,} (no segment, or a segment "
         f"without {rival} customers) with {rival}'s overall mean."
     )

@@ -33,6 +33,7 @@ from valuegap.evidence.analysis import Analysis, ClaimResult
 from valuegap.evidence.claim_tests import Verdict
 from valuegap.evidence.reasons import p_display
 from valuegap.market.competition import ValueMap
+from valuegap.model.claim_titles import claim_titles
 from valuegap.model.proposition import AccessUnit, Frequency, Proposition
 from valuegap.pricing.scenarios import METRICS, ScenarioResult
 from valuegap.reporting import chart_files
@@ -290,7 +291,7 @@ def _verdicts(analysis: Analysis) -> dict[str, Any]:
     currency = analysis.proposition.price.currency
     rows = [
         {
-            "claim": row.claim,
+            "claim": row.title,
             "promised": row.promised,
             "measured": row.measured,
             "verdict": row.verdict,
@@ -318,10 +319,14 @@ def _verdicts(analysis: Analysis) -> dict[str, Any]:
 
 
 def _flags(prop: Proposition) -> list[dict[str, str]]:
+    titles = claim_titles(prop.claims)
     return [
-        {"claim": f.claim_id, "words": f.words, "rule": RULE_LABELS.get(f.rule, f.rule), "why": f.why}
+        {
+            "claim": titles.get(f.claim_id, f.claim_id), "words": f.words,
+            "rule": RULE_LABELS.get(f.rule, f.rule), "why": f.why,
+        }
         for f in check_proposition(prop)
-    ]
+    ]  # fmt: skip
 
 
 def _checked(substantiated: bool | None) -> str:
@@ -331,9 +336,10 @@ def _checked(substantiated: bool | None) -> str:
 
 
 def _rewordings(analysis: Analysis) -> list[dict[str, str]]:
+    titles = claim_titles(analysis.proposition.claims)
     return [
         {
-            "claim": r.claim.id,
+            "claim": titles.get(r.claim.id, r.claim.id),
             "before": r.claim.text,
             "after": r.rewording.text,
             "reason": r.rewording.reason,
@@ -368,9 +374,10 @@ def _value(analysis: Analysis) -> dict[str, Any] | None:
     for tile in gaps.headline_tiles(value, currency):
         if tile.note and tile.note not in notes:
             notes.append(tile.note)
+    titles = claim_titles(prop.claims)
     claims = [
         {
-            "claim": c.claim_id,
+            "claim": titles.get(c.claim_id, c.claim_id),
             "rate": money(c.money_per_unit) if c.money_per_unit is not None else "–",
             "promised": money(c.promised),
             "realized": money(c.realized),

@@ -20,6 +20,7 @@ import pandas as pd
 from valuegap.evidence.analysis import Analysis
 from valuegap.evidence.claim_tests import Verdict
 from valuegap.evidence.gaps import headline_tiles
+from valuegap.model.claim_titles import claim_titles
 from valuegap.reporting.formatting import escape_markdown, format_price
 from valuegap.store import StoredDataset, StoredProposition
 from valuegap.wording.checks import check_proposition
@@ -70,6 +71,7 @@ class PropositionStatus:
     updated_by: str
     archived: bool
     next_step: Step
+    exaggerated_titles: tuple[str, ...] = ()  # the exaggerated claims' short titles, in the same order
 
     @property
     def has_evidence(self) -> bool:
@@ -149,6 +151,7 @@ def proposition_status(item: StoredProposition, evidence: Evidence | None) -> Pr
         dict.fromkeys(r.claim.id for r in results if r.verdict.verdict is Verdict.exaggerated)
     )
     unmeasured = len(analysis.value.unmeasured) if analysis is not None and analysis.value is not None else 0
+    titles = claim_titles(prop.claims)
     return PropositionStatus(
         id=item.id,
         name=prop.name,
@@ -168,6 +171,7 @@ def proposition_status(item: StoredProposition, evidence: Evidence | None) -> Pr
         updated_by=item.updated_by,
         archived=item.archived,
         next_step=next_step(len(prop.claims), len(flags), evidence, len(exaggerated), unmeasured),
+        exaggerated_titles=tuple(titles.get(cid, cid) for cid in exaggerated),
     )
 
 
@@ -200,7 +204,7 @@ def status_frame(statuses: Sequence[PropositionStatus], *, now: datetime | None 
             "Evidence": s.evidence,
             "Evidence uploaded": age_text(s.evidence_uploaded, now) if s.evidence_uploaded else "–",
             "Verdicts": verdict_text(s.verdicts),
-            "Exaggerated claims": ", ".join(s.exaggerated) if s.has_evidence else "–",
+            "Exaggerated claims": "; ".join(s.exaggerated_titles) if s.has_evidence else "–",
             "Value gap per customer": s.value_gap,
             "Updated": s.updated_at,
             "Updated by": s.updated_by,
@@ -231,7 +235,7 @@ def card_lines(status: PropositionStatus, now: datetime) -> list[str]:
         evidence = f"{escape_markdown(status.evidence)}, uploaded {age_text(status.evidence_uploaded, now)}"
     verdicts = f"Verdicts: {verdict_text(status.verdicts)}"
     if status.has_evidence:
-        verdicts += f" · Exaggerated: {escape_markdown(', '.join(status.exaggerated) or 'none')}"
+        verdicts += f" · Exaggerated: {escape_markdown('; '.join(status.exaggerated_titles) or 'none')}"
     return [
         f"{status.claims} claims · {status.wording_flags} wording flags · Evidence: {evidence}",
         verdicts,

@@ -134,12 +134,13 @@ def test_customer_gap_by_hand_for_every_form_and_direction() -> None:
     np.testing.assert_allclose(basis.frame["gap"], np.sum(list(EXPECTED.values()), axis=0), rtol=1e-12)
     assert dict(basis.missing) == {"avg-lo": 1, "share-hi": 1}
     text = basis.note
-    assert "'fun' is left out of the gap: it has no money value per unit" in text
-    assert "'best'" not in text  # puffery is never a gap, nothing to say
-    assert "1 of 4 customers have no value for claim 'avg-lo'" in text
+    assert "“claim fun” is left out of the gap: it has no money value per unit" in text  # by its words
+    assert "claim best" not in text  # puffery is never a gap, nothing to say
+    assert "1 of 4 customers have no value for claim “claim avg-lo”" in text
     # which rival mean: A, B, C in their own segment, D (east, no rival there) the overall one
     assert (
-        "'comp-hi' compares 3 customer values with Rival's mean in the customer's own segment and 1" in text
+        "“claim comp-hi” compares 3 customer values with Rival's mean in the customer's own segment and 1"
+        in text
     )
 
 
@@ -850,11 +851,11 @@ def test_scenarios_are_fast_for_ten_thousand_customers() -> None:
 
 def test_unpriced_claims_are_named_in_one_sentence() -> None:
     assert (
-        churn.unpriced_claims_note(["fun"])
-        == "Claim 'fun' is left out of the gap: it has no money value per unit."
+        churn.unpriced_claims_note(["Fun every evening"])
+        == "Claim “Fun every evening” is left out of the gap: it has no money value per unit."
     )
-    assert churn.unpriced_claims_note(["a", "b", "c"]) == (
-        "Claims 'a', 'b' and 'c' are left out of the gap: they have no money value per unit."
+    assert churn.unpriced_claims_note(["A", "B", "C"]) == (
+        "Claims “A”, “B” and “C” are left out of the gap: they have no money value per unit."
     )
 
 

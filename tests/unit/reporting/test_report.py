@@ -15,6 +15,7 @@ from typing import ClassVar
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from tests.conftest import sample_data
 from valuegap.cli import _read_customers
@@ -22,6 +23,7 @@ from valuegap.evidence.analysis import analyze
 from valuegap.evidence.claim_tests import Verdict
 from valuegap.market import offer_files
 from valuegap.market.competition import value_map
+from valuegap.model.claim_titles import claim_titles
 from valuegap.model.proposition import parse_proposition
 from valuegap.pricing.churn import ChurnFit, churn_data, fit_churn
 from valuegap.reporting.formatting import format_money
@@ -72,8 +74,9 @@ def test_the_report_holds_every_verdict_with_the_analysis_numbers_and_no_outside
     market = value_map(offer_files.read(ROOT / "data/competitors/invoicing-saas.yaml"))
     page = build_report(ReportInputs(analysis, "Ledgerly outcomes v1 (8121a893)", value_map=market))
     assert page.startswith("<!DOCTYPE html>") and "Ledgerly outcomes v1 (8121a893)" in page
+    titles = claim_titles(analysis.proposition.claims)  # claims are named by their words, not their IDs
     for result in analysis.results:
-        assert f"<td>{result.claim.id}</td>" in page
+        assert f"<td>{escape(titles[result.claim.id])}</td>" in page
         assert f"{result.verdict.test.n:,}" in page
     assert page.count("exaggerated</td>") == sum(
         r.verdict.verdict.value == "exaggerated" for r in analysis.results
@@ -118,8 +121,9 @@ def test_the_summary_comes_first_and_says_what_holds_what_is_exaggerated_and_the
     assert reworded
     for result in reworded:
         assert f"{result.claim.text} {result.rewording.text}" in text
+    titles = claim_titles(analysis.proposition.claims)
     for flag in check_proposition(analysis.proposition):
-        assert f"“{flag.words}” in {flag.claim_id}" in text
+        assert f"“{flag.words}” in {titles[flag.claim_id]}" in text
 
 
 def test_the_detail_has_labelled_columns_readable_p_values_and_money_with_its_currency():
@@ -138,8 +142,9 @@ def test_the_detail_has_labelled_columns_readable_p_values_and_money_with_its_cu
         )
         if cells
     }
+    titles = claim_titles(analysis.proposition.claims)
     for result in analysis.results:
-        cells, p = rows[result.claim.id], result.verdict.p_adjusted
+        cells, p = rows[titles[result.claim.id]], result.verdict.p_adjusted
         shown = "–" if p is None else "< 0.001" if p < 0.001 else f"{p:.2g}"
         assert cells[6] == shown, (result.claim.id, cells[6], p)
         fulfilment = result.verdict.test.fulfilment

@@ -224,6 +224,8 @@ def test_a_card_says_where_a_proposition_stands_in_plain_words(tmp_path: Path):
     status = proposition_status(created, Evidence(dataset, analysis))
     lines = card_lines(status, dataset.created_at + timedelta(days=8))
     assert lines[0].endswith("Evidence: Outcomes v1, uploaded 1 week ago")
-    # user text is escaped for markdown: the claim id's dash and the money's point keep their backslash
-    assert lines[1].startswith("Verdicts: ") and lines[1].endswith(" · Exaggerated: paid\\-sooner")
+    # an exaggerated claim is named by its words, not its ID (paid-sooner); the money's point is
+    # escaped for markdown
+    assert lines[1].startswith("Verdicts: ")
+    assert lines[1].endswith(" · Exaggerated: Get paid 5 days sooner on average")
     assert lines[2] == f"Value gap per customer: {escape_markdown(status.value_gap)}"

@@ -6,6 +6,7 @@ import streamlit as st
 
 from valuegap.evidence import gaps
 from valuegap.evidence.analysis import Analysis
+from valuegap.model.claim_titles import claim_titles
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.sharing import links
 from valuegap.sources.engine import ALL_PERIODS, Evidence
@@ -22,7 +23,8 @@ def claim_distribution(analysis: Analysis, evidence: Evidence, period: str) -> N
             st.caption("No measurable claims.")
             return
         ids = [claim.id for claim in measurable]
-        chosen = url_choice("Claim", ids, param=links.CLAIM, default=ids[0])
+        titles = claim_titles(measurable)  # the claim's words to pick by; the link keeps its ID
+        chosen = url_choice("Claim", ids, param=links.CLAIM, default=ids[0], format_func=titles.__getitem__)
         claim = next(c for c in measurable if c.id == chosen)
         sample = evidence.sample(
             claim.metric, exclude_offers=gaps.rival_offers(analysis.proposition), segment=analysis.segment,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from valuegap.evidence import gaps
 from valuegap.evidence.analysis import Analysis
+from valuegap.model.claim_titles import claim_title
 from valuegap.ui import PageContext, flash
 from valuegap.ui.cached_evidence import accept_rewording
 from valuegap.ui.state_keys import ACCEPT_REWORDING, keyed
@@ -25,5 +26,5 @@ def rewording_offers(ctx: PageContext, proposition_id: int, analysis: Analysis, 
         row[1].text(f"Suggested: {rewording.text}")
         if row[2].button("Accept", key=keyed(ACCEPT_REWORDING, claim_id, version), help=rewording.reason):
             saved = accept_rewording(ctx, proposition_id, analysis, claim_id, rewording, seen_version=version)
-            flash(f"Claim {claim_id} reworded; saved as version {saved.version}.")
+            flash(f"“{claim_title(claims[claim_id])}” reworded; saved as version {saved.version}.")
             st.rerun()

@@ -8,7 +8,7 @@ height, and the reason of a verdict (up to ~190 characters) was cut after a few 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import pandas as pd
@@ -27,12 +27,19 @@ WRAPPING_ROW = 65  # px: the grid wraps a cell's text only in rows taller than 4
 HEADER_ROW = 36  # px of the header row (the grid's default row height, and a border)
 MAX_SHOWN_ROWS = 12  # rows drawn at once: a longer table scrolls inside itself
 
-VERDICT_COLUMNS = ["claim", "verdict", "why", "promised", "measured", "fulfilment", "p_adjusted", "n",
-                   "more_customers_needed", "defensible", "suggested_wording", "gap_money", "wording_flags",
-                   "form"]  # fmt: skip
-"""The verdict table's columns: the claim, its verdict and why first (they fit a 1024 px screen), then
-the columns to scroll to."""
-EXAGGERATION_COLUMNS = ["rank", "claim", "verdict", "why", "text", "gap_money", "fulfilment"]
+CLAIM_WIDTH = 150  # px of the claim's short title: two or three lines in a wrapped row
+VERDICT_WIDTH = 100  # px: "not testable" whole
+VERDICT_COLUMNS = ["title", "verdict", "why"]
+"""The verdict table's columns: the claim, its verdict and why; 150 + 100 + 320 px fit the 620 px column
+of a 1024 px screen. The test's numbers are in :data:`DETAIL_COLUMNS`, under the table."""
+DETAIL_COLUMNS = ["title", "promised", "measured", "fulfilment", "p_adjusted", "n",
+                  "more_customers_needed", "defensible", "gap_money", "wording_flags", "suggested_wording",
+                  "form", "claim"]  # fmt: skip
+EXAGGERATION_COLUMNS = ["text", "verdict", "gap_money", "why"]
+"""Worst first, so the order is the rank; the claim's whole wording names it, so its ID, like the rank and
+the fulfilment, is left to the downloads. 150 + 100 + 90 + 270 px fit a 1024 px screen."""
+MONEY_WIDTH = 90
+EXAGGERATION_WHY_WIDTH = 270
 
 
 def wrapped_row_height(texts: Iterable[object], width: int = TEXT_WIDTH) -> int | None:
@@ -53,35 +60,52 @@ def table_height(rows: int, row_height: int | None) -> int | Literal["auto"]:
     return HEADER_ROW + min(max(rows, 1), MAX_SHOWN_ROWS) * row_height + 2
 
 
-def _wrapped(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, Any]:
-    """``row_height`` and ``height`` of a table whose ``columns`` hold long text."""
-    row = wrapped_row_height(text for column in columns if column in frame for text in frame[column])
+def _wrapped(frame: pd.DataFrame, widths: Mapping[str, int]) -> dict[str, Any]:
+    """``row_height`` and ``height`` of a table whose long-text columns are ``widths[column]`` px wide."""
+    heights = [
+        wrapped_row_height(frame[column], width) for column, width in widths.items() if column in frame
+    ]
+    row = max((height for height in heights if height is not None), default=None)
     return {"row_height": row, "height": table_height(len(frame), row)}
 
 
 def verdict_table(table: pd.DataFrame) -> None:
-    """The claim verdicts of :func:`valuegap.evidence.gaps.claims_table`, p-values as text, with its
-    CSV/Excel downloads (the numbers as computed)."""
+    """The claim verdicts of :func:`valuegap.evidence.gaps.claims_table`: claim, verdict and why, the
+    test's numbers under "Test details" (p-values as text), with CSV/Excel downloads (numbers as computed)."""
     shown = gaps.readable_p_values(table.drop(columns=["text", "estimate", "ci_low", "ci_high", "p_value"]),
                                    ["p_adjusted"])  # fmt: skip
+    claim = st.column_config.TextColumn(
+        "Claim",
+        width=CLAIM_WIDTH,
+        help="The claim's copy, shortened (the whole copy is on the Propositions page).",
+    )
     st.dataframe(
         shown, hide_index=True, width="stretch", placeholder="–", column_order=VERDICT_COLUMNS,
-        **_wrapped(shown, ["why", "suggested_wording"]),
+        **_wrapped(shown, {"title": CLAIM_WIDTH, "why": TEXT_WIDTH}),
         column_config={
-            "claim": "Claim", "form": "Form", "promised": "Promised", "n": "Customers",
-            "measured": "Measured", "verdict": "Verdict", "wording_flags": "Wording flags",
+            "title": claim, "verdict": st.column_config.TextColumn("Verdict", width=VERDICT_WIDTH),
             "why": st.column_config.TextColumn("Why", width=TEXT_WIDTH),
-            "fulfilment": st.column_config.NumberColumn("Fulfilment", format="percent"),
-            "p_adjusted": st.column_config.TextColumn("Adjusted p"),
-            "defensible": st.column_config.NumberColumn("Defensible value", format="%.3g"),
-            "gap_money": st.column_config.NumberColumn("Gap (money)", format="%.2f"),
-            "more_customers_needed": st.column_config.NumberColumn("More customers needed", format="%d"),
-            "suggested_wording": st.column_config.TextColumn("Suggested wording", width=TEXT_WIDTH),
         },
     )  # fmt: skip
     st.caption(
         "Verdicts use one-sided tests in the claim's direction; p-values are adjusted across all claims."
     )
+    with st.expander("Test details: promised and measured values, p-values, customers, money"):
+        st.dataframe(
+            shown, hide_index=True, width="stretch", placeholder="–", column_order=DETAIL_COLUMNS,
+            **_wrapped(shown, {"title": CLAIM_WIDTH, "suggested_wording": TEXT_WIDTH}),
+            column_config={
+                "title": claim, "form": "Form", "promised": "Promised", "n": "Customers",
+                "measured": "Measured", "wording_flags": "Wording flags",
+                "fulfilment": st.column_config.NumberColumn("Fulfilment", format="percent"),
+                "p_adjusted": st.column_config.TextColumn("Adjusted p"),
+                "defensible": st.column_config.NumberColumn("Defensible value", format="%.3g"),
+                "gap_money": st.column_config.NumberColumn("Gap (money)", format="%.2f"),
+                "more_customers_needed": st.column_config.NumberColumn("More customers needed", format="%d"),
+                "suggested_wording": st.column_config.TextColumn("Suggested wording", width=TEXT_WIDTH),
+                "claim": st.column_config.TextColumn("ID", help="The claim's ID, as in files and links."),
+            },
+        )  # fmt: skip
     table_downloads(table, "claim verdicts", key=VERDICT_DOWNLOADS)
 
 
@@ -98,13 +122,15 @@ def exaggerations_table(analysis: Analysis) -> None:
     )
     st.dataframe(
         ranked, hide_index=True, width="stretch", placeholder="–", column_order=EXAGGERATION_COLUMNS,
-        **_wrapped(ranked, ["why", "text"]),
+        **_wrapped(ranked, {"text": CLAIM_WIDTH, "why": EXAGGERATION_WHY_WIDTH}),
         column_config={
-            "rank": "Rank", "claim": "Claim", "verdict": "Verdict",
-            "text": st.column_config.TextColumn("Wording", width=TEXT_WIDTH),
-            "why": st.column_config.TextColumn("Why", width=TEXT_WIDTH),
-            "fulfilment": st.column_config.NumberColumn("Fulfilment", format="percent"),
-            "gap_money": st.column_config.NumberColumn("Gap (money per customer)", format="%.2f"),
+            "verdict": st.column_config.TextColumn("Verdict", width=VERDICT_WIDTH),
+            "text": st.column_config.TextColumn("Claim", width=CLAIM_WIDTH),
+            "why": st.column_config.TextColumn("Why", width=EXAGGERATION_WHY_WIDTH),
+            "gap_money": st.column_config.NumberColumn(
+                "Money gap", format="%.2f", width=MONEY_WIDTH,
+                help="What the claim takes out of the promise, in money per customer and period.",
+            ),
         },
     )  # fmt: skip
     table_downloads(ranked, "exaggerated claims", key=EXAGGERATION_DOWNLOADS)
