@@ -427,10 +427,7 @@ class Evidence:
             counts, order = self._wanted
         finally:
             self._wanted = None
-        if counts:
-            self._fetch_counts(sorted(counts, key=repr))
-        if order:
-            self._fetch_order(sorted(order, key=repr))
+        self._fetch(sorted(counts, key=repr), sorted(order, key=repr))
 
     def _predicate(self, where: Where, table: ir.Table) -> ir.BooleanValue:
         condition = ibis.literal(True)
@@ -448,55 +445,83 @@ class Evidence:
         return sum(per_group.get((o, s), 0) for o in found["offer"] for s in found["segment"])
 
     def _fetch_counts(self, keys: list[tuple[Where, str, float]]) -> None:
-        """Counts at the bars of ``keys`` per group (metric, period, offer, segment), in one query:
-        a sample's count is the sum over its groups, so any other sample at the same bar (another
-        segment, other offers) is answered without a query. The result has a row per group, however
-        many rows the engine holds."""
-        bars = sorted({(dict(w)["metric"][0], dict(w)["period"][0], side, bar) for w, side, bar in keys})
-        table = self.values
-        sums = {}
-        for i, (metric, period, side, bar) in enumerate(bars):
-            reached = table.value >= bar if side == ">=" else table.value <= bar
-            sums[f"c{i}"] = ((table.metric == metric) & (table.period == period) & reached).ifelse(1, 0).sum()
-        wanted = table.metric.isin(sorted({b[0] for b in bars})) & table.period.isin(
-            sorted({b[1] for b in bars})
-        )
-        rows = self.query(
-            table.filter(wanted).group_by(["metric", "period", "offer", "segment"]).aggregate(**sums)
-        )
-        for i, (metric, period, side, bar) in enumerate(bars):
-            per_group: dict[tuple[str, str], int] = {}
-            for row in rows.itertuples(index=False):
-                value = getattr(row, f"c{i}")
-                if str(row.metric) == metric and str(row.period) == period and not pd.isna(value):
-                    per_group[str(row.offer), str(row.segment)] = int(value)
-            self._group_counts[metric, period, side, bar] = per_group
-        for key in keys:
-            self._counts[key] = self._count_of_groups(key) or 0
+        self._fetch(keys, [])
 
     def _fetch_order(self, keys: list[tuple[Where, int]]) -> None:
-        """Order statistics of several samples in one query: each row is tagged with the sample it
-        belongs to, ranked within it by a window function (exact on every engine), and only the
-        wanted ranks come back. Samples that share rows (e.g. all segments and each segment) are
-        fetched in layers of samples that share none, one query per layer."""
-        samples = sorted({where for where, _ in keys}, key=repr)
-        for layer in self._layers(samples):
-            self._fetch_order_layer([key for key in keys if key[0] in layer], layer)
+        self._fetch([], keys)
 
-    def _fetch_order_layer(self, keys: list[tuple[Where, int]], samples: list[Where]) -> None:
+    def _fetch(self, counts: list[tuple[Where, str, float]], order: list[tuple[Where, int]]) -> None:
+        """Counts at the bars of ``counts`` and the order statistics of ``order``, in one query: every
+        query of a live source reduces its rows again (a scan of each row: at 100M rows, tens of
+        seconds), so all the numbers of a round come from one reduction of the metrics they need.
+
+        Counts are per group (metric, period, offer, segment): a sample's count is the sum over its
+        groups, so any other sample at the same bar (another segment, other offers) is answered
+        without a query. Order statistics: each row is tagged with the sample it belongs to and
+        ranked within it by a window function (exact on every engine); samples that share rows (all
+        segments and each segment) are ranked in layers of samples that share none. Only the
+        wanted ranks and a row per group come back, however many rows the engine holds."""
+        bars = sorted({(dict(w)["metric"][0], dict(w)["period"][0], side, bar) for w, side, bar in counts})
+        samples = sorted({where for where, _ in order}, key=repr)
+        metrics = {b[0] for b in bars} | {m for w in samples for m in dict(w)["metric"]}
+        periods = {b[1] for b in bars} | {p for w in samples for p in dict(w)["period"]}
         table = self.values
-        tag = ibis.cases(*((self._predicate(w, table), i) for i, w in enumerate(samples)), else_=None)
-        tagged = table.mutate(sample_id=tag)
-        tagged = tagged.filter(tagged.sample_id.notnull())
-        rank = ibis.row_number().over(group_by=tagged.sample_id, order_by=tagged.value) + 1
-        ranked = tagged.mutate(rank=rank)
-        ranks = sorted({k for _, k in keys})
-        rows = self.query(ranked.filter(ranked["rank"].isin(ranks)).select("sample_id", "rank", "value"))
-        found = {
-            (samples[int(r.sample_id)], int(r.rank)): float(r.value) for r in rows.itertuples(index=False)
+        # the metrics and periods asked for, as a filter of their own: the engine applies it first
+        # (to the source's rows, below the reduction) and tags and ranks only what remains
+        base = table.filter(table.metric.isin(sorted(metrics)) & table.period.isin(sorted(periods)))
+        columns: dict[str, str] = {
+            "part": "int8", "metric": "string", "period": "string", "offer": "string", "segment": "string",
+            "sample_id": "int64", "rank": "int64", "value": "float64",
+            **{f"c{i}": "int64" for i in range(len(bars))},
+        }  # fmt: skip
+
+        def padded(part: int, rows: ir.Table) -> ir.Table:
+            return rows.select(
+                **{
+                    name: ibis.literal(part, "int8") if name == "part"
+                    else rows[name].cast(kind) if name in rows.columns else ibis.null(kind)
+                    for name, kind in columns.items()
+                }
+            )  # fmt: skip
+
+        parts = []
+        if bars:
+            sums = {}
+            for i, (metric, period, side, bar) in enumerate(bars):
+                reached = base.value >= bar if side == ">=" else base.value <= bar
+                sums[f"c{i}"] = (
+                    ((base.metric == metric) & (base.period == period) & reached).ifelse(1, 0).sum()
+                )
+            parts.append(padded(0, base.group_by(["metric", "period", "offer", "segment"]).aggregate(**sums)))
+        ranks = sorted({k for _, k in order})
+        for layer in self._layers(samples):
+            tag = ibis.cases(*((self._predicate(w, base), samples.index(w)) for w in layer), else_=None)
+            tagged = base.mutate(sample_id=tag)
+            tagged = tagged.filter(tagged.sample_id.notnull())
+            ranked = tagged.mutate(
+                rank=ibis.row_number().over(group_by=tagged.sample_id, order_by=tagged.value) + 1
+            )
+            parts.append(padded(1, ranked.filter(ranked["rank"].isin(ranks))))
+        if not parts:
+            return
+        rows = self.query(ibis.union(*parts) if len(parts) > 1 else parts[0])
+        per_group = rows[rows["part"] == 0]
+        for i, (metric, period, side, bar) in enumerate(bars):
+            found: dict[tuple[str, str], int] = {}
+            for row in per_group.itertuples(index=False):
+                value = getattr(row, f"c{i}")
+                if str(row.metric) == metric and str(row.period) == period and not pd.isna(value):
+                    found[str(row.offer), str(row.segment)] = int(value)
+            self._group_counts[metric, period, side, bar] = found
+        for key in counts:
+            self._counts[key] = self._count_of_groups(key) or 0
+        ranked_rows = rows[rows["part"] == 1]
+        values = {
+            (samples[int(r.sample_id)], int(r.rank)): float(r.value)
+            for r in ranked_rows.itertuples(index=False)
         }
-        for key in keys:
-            self._order[key] = found[key]
+        for key in order:
+            self._order[key] = values[key]
 
     @staticmethod
     def _layers(samples: list[Where]) -> list[list[Where]]:
