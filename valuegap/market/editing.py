@@ -29,7 +29,7 @@ from valuegap.market.competition import (
     parse_offers,
     value_map,
 )
-from valuegap.model.proposition import ClaimForm, Proposition
+from valuegap.model.proposition import FORM_WORDS, ClaimForm, Proposition
 from valuegap.reporting.formatting import escape_markdown, format_price
 
 if TYPE_CHECKING:
@@ -276,7 +276,7 @@ def check_offers(
     except InvalidInput as error:
         return None, [problem.in_words for problem in error.problems]
     if parsed.ours is None:
-        return None, ["offers: tick 'ours' on the row of our own offer"]
+        return None, ["No offer is marked as ours: tick “Ours” on the row of our own offer"]
     if prop.price.amount > 0:
         parsed = parsed.with_ours(price=prop.price.amount)
     return parsed, []
@@ -289,7 +289,7 @@ def competitor_claims(prop: Proposition, market: Offers | None, data_offers: Col
         {
             "claim": claim.id,
             "text": claim.text,
-            "form": claim.form.value,
+            "form": FORM_WORDS[claim.form.value],  # in words: "As good as a competitor", not "parity"
             "competitor": claim.competitor,
             "in this market": (claim.competitor or "").casefold() in names,
             "outcomes in the data": claim.competitor in data_offers,

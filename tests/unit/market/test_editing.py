@@ -72,7 +72,7 @@ def test_a_draft_without_our_offer_says_which_box_to_tick():
     for offer in draft.offers:
         offer["ours"] = False
     _, problems = draft.check(sample())
-    assert problems == ["offers: tick 'ours' on the row of our own offer"]
+    assert problems == ["No offer is marked as ours: tick “Ours” on the row of our own offer"]
 
 
 @pytest.mark.parametrize(
@@ -96,6 +96,7 @@ def test_comparative_claims_show_whether_their_competitor_is_in_the_market_and_t
     table = editing.competitor_claims(prop, MARKET, {"StreamMax"}).set_index("claim")
     assert list(table.index) == ["vs-streammax", "quality-parity"]
     assert list(table["competitor"]) == ["StreamMax", "StreamMax"]
+    assert list(table["form"]) == ["Compared with a competitor (“2× …”)", "As good as a competitor"]
     assert not table["in this market"].any() and table["outcomes in the data"].all()
     assert editing.competitor_claims(sample(), MARKET, set()).empty
 

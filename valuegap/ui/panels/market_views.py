@@ -128,7 +128,15 @@ def competitor_claims_view(
     if table.empty:
         st.info("This proposition has no comparative or parity claims.")
         return
-    st.dataframe(table, hide_index=True, width="stretch", placeholder="–")
+    st.dataframe(
+        table, hide_index=True, width="stretch", placeholder="–",
+        column_order=["text", "form", "competitor", "in this market", "outcomes in the data", "claim"],
+        column_config={
+            "text": "Claim", "form": "Kind of promise", "competitor": "Competitor",
+            "in this market": "In this market", "outcomes in the data": "Outcomes in the data",
+            "claim": st.column_config.TextColumn("ID", help="The claim's ID, as in files and links."),
+        },
+    )  # fmt: skip
     table_downloads(table, "claims against competitors", key=COMPETITOR_CLAIMS_DOWNLOADS)
     st.caption(
         "Comparative and parity claims are tested against the competitor's customers in the outcome data "
