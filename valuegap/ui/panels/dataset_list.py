@@ -31,6 +31,16 @@ COLUMNS = {
     "uploaded": "Uploaded", "by": "By",
 }  # fmt: skip
 """The Datasets table's columns and their headings."""
+SHOWN = {
+    "dataset": st.column_config.TextColumn("Dataset", width=300),
+    "kind": st.column_config.TextColumn("Kind", width=85),
+    "kept": st.column_config.NumberColumn("Rows kept", width=85),
+    "current evidence": st.column_config.CheckboxColumn(
+        "Current", width=75, help="The current evidence of its proposition: what the pages analyse"
+    ),
+}
+"""The columns on screen, which fit a 1024 px screen with the row picker; a selected dataset's details
+name its file, who uploaded it when and why rows were rejected."""
 
 
 def dataset_list(ctx: PageContext, proposition_id: int) -> None:
@@ -57,7 +67,7 @@ def dataset_list(ctx: PageContext, proposition_id: int) -> None:
     )  # fmt: skip
     event = st.dataframe(
         frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-        key=DATASET_TABLE, column_config=COLUMNS,
+        key=DATASET_TABLE, column_config=COLUMNS | SHOWN, column_order=list(SHOWN),
     )  # fmt: skip
     rows = event.selection.rows if event is not None else []
     if not rows:

@@ -46,11 +46,17 @@ TABLE_COLUMNS = {
         "Verdicts", help="Claims by verdict on the current evidence (α 0.05, Holm)"
     ),
     "Value gap per customer": st.column_config.TextColumn(
-        "Value gap per customer",
+        "Value gap", width=110,
         help="Promised minus realized benefit per customer and period, in money; figures that leave out "
         "claims without evidence say so.",
     ),
-}
+    "Name": st.column_config.TextColumn("Name", width=170),
+    "Status": st.column_config.TextColumn("Status", width=80),
+    "Next step": st.column_config.TextColumn("Next step", width=190),
+}  # fmt: skip
+SHOWN_COLUMNS = ["Name", "Status", "Next step", "Value gap per customer"]
+"""The table's columns on screen: with the row picker they fit a 1024 px screen. The cards above say the
+rest (claims, flags, evidence, verdicts, last change), and the CSV/Excel downloads hold every column."""
 
 
 def current_evidence(ctx: PageContext, items: Sequence[StoredProposition]) -> dict[int, Evidence]:
@@ -121,6 +127,7 @@ def status_table(statuses: Sequence[PropositionStatus], *, show_archived: bool) 
     event = st.dataframe(
         visible, hide_index=True, placeholder="–", on_select="rerun", selection_mode="single-row",
         key=OVERVIEW_TABLE, column_config=TABLE_COLUMNS,
+        column_order=SHOWN_COLUMNS + (["Archived"] if show_archived else []),
     )  # fmt: skip
     st.caption("Select a row to open, duplicate, archive or delete that proposition.")
     table_downloads(visible, "propositions", key=OVERVIEW_DOWNLOADS)

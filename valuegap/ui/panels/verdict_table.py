@@ -136,18 +136,35 @@ def exaggerations_table(analysis: Analysis) -> None:
     table_downloads(ranked, "exaggerated claims", key=EXAGGERATION_DOWNLOADS)
 
 
+EXPECTATION_COLUMNS = ["item", "expected", "experienced", "gap", "verdict_text"]
+"""The expectations table's columns on screen (they fit a 1024 px screen); the test's numbers are under
+"Test details"."""
+EXPECTATION_DETAILS = ["item", "n", "gap", "ci_low", "ci_high", "p_value"]
+
+
 def expectations_table(frame: pd.DataFrame) -> None:
-    """Expected vs experienced per survey item (:func:`valuegap.evidence.gaps.expectation_frame`)."""
+    """Expected vs experienced per survey item (:func:`valuegap.evidence.gaps.expectation_frame`), the
+    interval, p-value and respondents under "Test details", with downloads."""
+    shown = gaps.readable_p_values(frame, ["p_value"])
+    config = {
+        "item": st.column_config.TextColumn("Survey item", width=140), "n": "Respondents",
+        "expected": st.column_config.NumberColumn("Expected", format="%.2f", width=85,
+                                                  help="The mean score customers expected"),
+        "experienced": st.column_config.NumberColumn("Experienced", format="%.2f", width=95,
+                                                     help="The mean score customers experienced"),
+        "gap": st.column_config.NumberColumn("Gap", format="%+.2f", width=70,
+                                             help="Experienced minus expected, in scale points"),
+        "ci_low": st.column_config.NumberColumn("Gap CI from", format="%+.2f"),
+        "ci_high": st.column_config.NumberColumn("Gap CI to", format="%+.2f"),
+        "p_value": st.column_config.TextColumn("p"), "verdict_text": "Reading",
+    }  # fmt: skip
     st.dataframe(
-        gaps.readable_p_values(frame, ["p_value"]), hide_index=True, width="stretch", placeholder="–",
-        column_config={
-            "item": "Survey item", "n": "Respondents",
-            "expected": st.column_config.NumberColumn("Expected (mean)", format="%.2f"),
-            "experienced": st.column_config.NumberColumn("Experienced (mean)", format="%.2f"),
-            "gap": st.column_config.NumberColumn("Gap", format="%+.2f"),
-            "ci_low": st.column_config.NumberColumn("Gap CI from", format="%+.2f"),
-            "ci_high": st.column_config.NumberColumn("Gap CI to", format="%+.2f"),
-            "p_value": st.column_config.TextColumn("p"), "verdict_text": "Reading",
-        },
+        shown, hide_index=True, width="stretch", placeholder="–", column_order=EXPECTATION_COLUMNS,
+        column_config=config,
     )  # fmt: skip
+    with st.expander("Test details: the gap's 95% interval, p-value and respondents"):
+        st.dataframe(
+            shown, hide_index=True, width="stretch", placeholder="–", column_order=EXPECTATION_DETAILS,
+            column_config=config,
+        )  # fmt: skip
     table_downloads(frame, "expected vs experienced", key=EXPECTATION_DOWNLOADS)
