@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -355,7 +356,7 @@ def _counting_results() -> tuple[list[int], object]:
     return received, undo
 
 
-def live_analysis(url: str, table: str, prop: object, received: list[int]) -> dict[str, float]:
+def live_analysis(url: str, table: str, prop: object, received: list[int]) -> dict[str, Any]:
     """The first analysis of a live source as the command line and the Gap analysis page run it
     (check, evidence, the prefetch of every segment's numbers, the analysis), then 20 reruns after a
     segment change: seconds, the process's CPU seconds (every thread) and the bytes received."""
@@ -375,7 +376,7 @@ def live_analysis(url: str, table: str, prop: object, received: list[int]) -> di
     analysis, analysis_cpu = time.perf_counter() - start, time.process_time() - cpu
     assert first.rows
     result = {"evidence": loaded, "first": analysis, "first cpu": analysis_cpu,
-              "bytes": sum(received), "results": len(received)}  # fmt: skip
+              "bytes": sum(received), "results": len(received), "each": list(received)}  # fmt: skip
     segments = list(evidence.named_segments)
     reruns, rerun_queries = [], 0
     for i in range(20):
@@ -395,13 +396,14 @@ def _timed(work) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def _print_live(label: str, found: dict[str, float], bare: float, bare_cpu: float | None) -> None:
+def _print_live(label: str, found: dict[str, Any], bare: float, bare_cpu: float | None) -> None:
     cpu = (
         f" (CPU {found['first cpu']:.2f} s vs {bare_cpu:.2f} s = {found['first cpu'] / bare_cpu:.2f}×)"
         if bare_cpu
         else ""
     )
-    print(f"  {label}: bytes to the app {found['bytes']:,.0f} in {found['results']:.0f} results; "
+    each = " + ".join(f"{n:,}" for n in found["each"])
+    print(f"  {label}: bytes to the app {found['bytes']:,.0f} in {found['results']:.0f} results ({each}); "
           f"first analysis {found['first']:.2f} s (evidence {found['evidence']:.2f} s) vs bare query "
           f"{bare:.2f} s = {found['first'] / bare:.2f}×{cpu}; "
           f"rerun after a segment change, median of 20: {found['rerun median'] * 1000:.0f} ms "
