@@ -207,11 +207,15 @@ def heatmap_chart(cells: pd.DataFrame) -> theme.AnyChart:
     ]
     data = theme.clean(data)
     named = "title" if "title" in data else "claim"  # the claim's short title, else its ID
+    # a row per claim, its title written whole beside it (slanted under columns, titles overlapped and
+    # Vega dropped every other one); a column per segment, as there are few
     base = alt.Chart(data).encode(
-        x=alt.X(
-            f"{named}:N", title=None, sort=list(dict.fromkeys(data[named])), axis=alt.Axis(labelAngle=-30)
+        y=alt.Y(
+            f"{named}:N", title=None, sort=list(dict.fromkeys(data[named])), axis=alt.Axis(labelLimit=320)
         ),
-        y=alt.Y("segment:N", title=None, axis=alt.Axis(labelExpr=theme.SENTENCE_CASE)),
+        x=alt.X(
+            "segment:N", title=None, axis=alt.Axis(labelExpr=theme.SENTENCE_CASE, labelAngle=0, orient="top")
+        ),
     )
     rects = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("verdict:N", scale=_SCALE, legend=theme.legend("Verdict")),

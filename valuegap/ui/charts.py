@@ -28,8 +28,10 @@ def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str, *, key
 def stacked_panels(chart: theme.AnyChart) -> list[theme.AnyChart]:
     """The panels of a vertical stack, each carrying the stack's config; any other chart as it is.
 
-    Streamlit stretches a stack by giving each panel the column's width and adds the axes beside it,
-    so a stacked chart ran some 70 px past its column; each panel drawn on its own fits the column.
+    Streamlit stretches a stack of layered panels by giving each panel the column's width and adding the
+    axes beside it, so a stacked chart ran some 70 px past its column; each panel drawn on its own fits
+    the column. A panel fits the width only ("fit-x"): its height stays its plot's height, as in the
+    stack, where Streamlit's default ("fit") would squeeze its legend and axes into that height.
     """
     if not isinstance(chart, alt.VConcatChart):
         return [chart]
@@ -41,6 +43,8 @@ def stacked_panels(chart: theme.AnyChart) -> list[theme.AnyChart]:
         panel = panel.copy(deep=True)
         if chart.config is not alt.Undefined and panel.config is alt.Undefined:
             panel.config = chart.config
+        if panel.autosize is alt.Undefined:
+            panel.autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
         panels.append(panel)
     return panels
 

@@ -24,7 +24,9 @@ from valuegap.ui.state_keys import SHARE_REPORT
 
 def share_report(ctx: PageContext, stored: StoredProposition, saved: list[StoredScenario]) -> None:
     """The report's choices and downloads, or why there is no report yet."""
-    cells = st.columns([2, 2, 2])
+    # the two choices share a row and the downloads get their own: in a third column the dataset's
+    # name was cut and the three buttons took two rows
+    cells = st.columns(2)
     with cells[0]:
         dataset = choose_dataset(ctx, stored.id, label="Outcome data")
     if dataset is None:
@@ -48,8 +50,7 @@ def share_report(ctx: PageContext, stored: StoredProposition, saved: list[Stored
     if chosen is not None:
         inputs = what_if_inputs(ctx.store, stored, dataset, shared=ctx.shared)
         scenario = scenarios.evaluate(inputs.inputs_for(chosen.scenario.segment), chosen.scenario)
-    with cells[2]:
-        report_download(ctx, analysis, dataset, stored.id, scenario=scenario, key=SHARE_REPORT)
+    report_download(ctx, analysis, dataset, stored.id, scenario=scenario, key=SHARE_REPORT)
     line = tokens.describe_pin(dataset.label, dataset.created_at, settings)
     st.caption(
         escape_markdown(f"The report's verdicts: {line}.")
