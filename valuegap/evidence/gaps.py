@@ -139,6 +139,7 @@ def claims_table(
     """The verdict table: one row per claim (of the analysis' single segment)."""
     flags = flags or {}
     rewordings = rewordings or {}
+    refused = {claim_id: f"No rewording: {why}" for claim_id, why in rewording_refusals(analysis).items()}
     titles = claim_titles(r.claim for r in analysis.results)
     rows = []
     for result in analysis.results:
@@ -164,7 +165,7 @@ def claims_table(
                 if verdict.verdict is Verdict.inconclusive
                 else None,
                 "defensible": _clean(test.defensible),
-                "suggested_wording": rewordings.get(result.claim.id, ""),
+                "suggested_wording": rewordings.get(result.claim.id) or refused.get(result.claim.id, ""),
                 "gap_money": _clean(result.gap_money),
                 "wording_flags": len(flags.get(result.claim.id, ())),
             }
@@ -331,6 +332,18 @@ def suggested_rewordings(analysis: Analysis) -> dict[str, Rewording]:
         result.claim.id: result.rewording
         for result in analysis.results
         if result.rewording is not None and result.rewording.changed
+    }
+
+
+def rewording_refusals(analysis: Analysis) -> dict[str, str]:
+    """Why a claim the data do not substantiate gets no rewording, in words, by claim id: every claim
+    :func:`valuegap.evidence.analysis.needs_rewording` picks has either a suggestion
+    (:func:`suggested_rewordings`) or one of these ("the data do not show an average above zero, …;
+    drop the claim")."""
+    return {
+        result.claim.id: result.rewording.reason
+        for result in analysis.results
+        if result.rewording is not None and not result.rewording.changed
     }
 
 

@@ -134,6 +134,19 @@ def _access_cost(item: Any, prop: Proposition) -> str:
     return f"{amount} {when}"
 
 
+CORRECTION_WORDS = {
+    "holm": "Holm correction",
+    "fdr_bh": "Benjamini–Hochberg correction",
+    "none": "no correction",
+}
+"""How the report names the multiple-testing correction ("holm" and "fdr_bh" are the file words)."""
+
+
+def correction_words(correction: str) -> str:
+    """The analysis' p-value correction in words: "Holm correction", not "holm"."""
+    return CORRECTION_WORDS.get(correction, f"{correction} correction")
+
+
 # --------------------------------------------------------------------------- charts
 
 
@@ -279,6 +292,7 @@ def _summary(analysis: Analysis, flags: list[dict[str, str]], rewordings: list[d
         "exaggerated": items(Verdict.exaggerated),
         "open": items(Verdict.inconclusive),
         "suggested": rewordings,
+        "refused": _refused(analysis, verdicts=frozenset({Verdict.exaggerated})),
         "flags": _flags_line(flags),
     }
 
@@ -309,9 +323,9 @@ def _verdicts(analysis: Analysis) -> dict[str, Any]:
         "rows": rows,
         "note": (
             f"Fulfilment: how much of the promise customers got (100% = as promised). Adjusted p: the "
-            f"one-sided test's p-value adjusted across all claims ({analysis.correction}). Customers: how "
-            f"many were measured. Gap per customer: what customers miss in money {per} (negative: they "
-            f"get more than promised; – where the claim is not counted in money)."
+            f"one-sided test's p-value adjusted across all claims ({correction_words(analysis.correction)})."
+            f" Customers: how many were measured. Gap per customer: what customers miss in money {per} "
+            f"(negative: they get more than promised; – where the claim is not counted in money)."
         ),
         "chart": _svg(charts.chart_spec("claims", gaps.claims_chart_frame(analysis)), "claims"),
         "caption": charts.caption("claims"),
@@ -347,6 +361,18 @@ def _rewordings(analysis: Analysis) -> list[dict[str, str]]:
         }
         for r in analysis.results
         if r.rewording is not None and r.rewording.changed
+    ]
+
+
+def _refused(analysis: Analysis, *, verdicts: frozenset[Verdict] | None = None) -> list[dict[str, str]]:
+    """Claims the data do not substantiate that get no rewording, each with why in words
+    (:func:`valuegap.evidence.gaps.rewording_refusals`); only those of ``verdicts`` when given."""
+    titles = claim_titles(analysis.proposition.claims)
+    why = gaps.rewording_refusals(analysis)
+    return [
+        {"claim": titles.get(r.claim.id, r.claim.id), "text": r.claim.text, "reason": why[r.claim.id]}
+        for r in analysis.results
+        if r.claim.id in why and (verdicts is None or r.verdict.verdict in verdicts)
     ]
 
 
@@ -565,14 +591,14 @@ def report_context(inputs: ReportInputs) -> dict[str, Any]:
     flags = _flags(prop)
     rewordings = _rewordings(analysis)
     revenue = _revenue(inputs.churn, prop, inputs.customers_label)
-    corrections = {"holm": "Holm", "fdr_bh": "Benjamini–Hochberg", "none": "no correction"}
+    correction = correction_words(analysis.correction)
     settings = (
-        f"α = {analysis.alpha:g}, correction {analysis.correction}, "
+        f"α = {analysis.alpha:g}, {correction}, "
         f"segment {analysis.segment or 'all'}, period {analysis.period or 'all'}"
     )
     method = (
         f"Each claim is tested one-sided in its own direction at α = {analysis.alpha:g}; p-values are "
-        f"adjusted across all claims ({corrections.get(analysis.correction, analysis.correction)}). Segment: "
+        f"adjusted across all claims ({correction}). Segment: "
         f"{analysis.segment or 'all customers'}; period: {analysis.period or 'all'}. Money is per customer "
         f"and {prop.price.period.value}, in {prop.price.currency}."
     )
@@ -589,6 +615,7 @@ def report_context(inputs: ReportInputs) -> dict[str, Any]:
         "verdicts": _verdicts(analysis),
         "flags": flags,
         "rewordings": rewordings,
+        "refused": _refused(analysis),
         "value": _value(analysis),
         "revenue": revenue,
         "proposition": _proposition(prop),

@@ -82,7 +82,7 @@ def test_the_report_holds_every_verdict_with_the_analysis_numbers_and_no_outside
         r.verdict.verdict.value == "exaggerated" for r in analysis.results
     )
     assert page.count("<svg") == 3  # verdicts, waterfall, value map
-    assert "α = 0.05, correction holm" in page
+    assert "α = 0.05, Holm correction" in page
     assert "<script" not in page.casefold()
     outside = re.findall(r"""(?:src|href)\s*=\s*["']?(?!#)([^"' >]+)""", page)
     assert outside == [], outside  # nothing to fetch: it opens offline
