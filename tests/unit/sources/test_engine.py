@@ -208,6 +208,19 @@ def test_every_period_group_matches_pandas(frame, summary) -> None:
         assert sample.mean == pytest.approx(row["mean"], rel=1e-12)
 
 
+def _queries_of(evidence) -> list[object]:  # type: ignore[no-untyped-def]
+    """The queries ``evidence`` runs from now on, as they run (its backend object's own attribute)."""
+    queries: list[object] = []
+    run = evidence.backend.execute
+
+    def counted(expression, **kwargs):  # type: ignore[no-untyped-def]
+        queries.append(expression)
+        return run(expression, **kwargs)
+
+    evidence.backend.execute = counted
+    return queries
+
+
 def test_a_segment_change_after_prefetching_every_segment_runs_no_query(frame) -> None:
     """prefetch_segments fetches, in a few queries, what the analyses of all segments and of each
     segment need; a segment change afterwards answers from the cached per-group counts and order
@@ -234,14 +247,7 @@ def test_a_segment_change_after_prefetching_every_segment_runs_no_query(frame) -
         }
     )  # fmt: skip
     cached = evidence_of_frame(frame)
-    queries: list[object] = []
-    run = cached.backend.execute
-
-    def counted(expression, **kwargs):  # type: ignore[no-untyped-def]
-        queries.append(expression)
-        return run(expression, **kwargs)
-
-    cached.backend.execute = counted
+    queries = _queries_of(cached)
     prefetch_segments(prop, cached)
     assert 0 < len(queries) <= 6
     queries.clear()
@@ -254,3 +260,29 @@ def test_a_segment_change_after_prefetching_every_segment_runs_no_query(frame) -
         assert ours is not None
         values = _direct(frame[frame["offer"] != "Rival"], "days", segment=segment)
         assert ours.count_at_most(6.0) == int((values <= 6.0).sum())
+
+
+def test_a_prefetch_round_is_one_query(frame) -> None:
+    """Counts at bars and order statistics of overlapping samples (two layers) come back in one
+    query: on a live source each query reduces the source's rows again. The answers are those of
+    the values themselves."""
+    evidence = evidence_of_frame(frame)
+    queries = _queries_of(evidence)
+    wanted = [evidence.sample("days"), evidence.sample("days", segment="agency"), evidence.sample("hours")]
+
+    def ask() -> None:
+        for sample in wanted:
+            assert sample is not None
+            sample.count_at_least(5.0), sample.order_statistic(2), sample.order_statistic(3)
+
+    evidence.prefetch(ask)
+    assert len(queries) == 1
+    for sample, (metric, segment) in zip(
+        wanted, [("days", None), ("days", "agency"), ("hours", None)], strict=True
+    ):
+        assert sample is not None
+        values = np.sort(_direct(frame, metric, **({"segment": segment} if segment else {})))
+        assert sample.count_at_least(5.0) == int((values >= 5.0).sum())
+        assert sample.order_statistic(2) == pytest.approx(values[1], rel=1e-12)
+        assert sample.order_statistic(3) == pytest.approx(values[2], rel=1e-12)
+    assert len(queries) == 1

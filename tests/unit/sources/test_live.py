@@ -226,10 +226,12 @@ def messy() -> pd.DataFrame:
         value = f"{rng.normal(3, 1):.3f}"
         customer, metric, date = f"c{i % 90}", ("m1", "m2", "m3")[i % 3], f"2025-{1 + i % 12:02d}-15"
         kind = i % 11
-        if kind == 1:
-            customer = None if i % 2 else "  "
+        if kind == 1:  # blank: missing, empty or only spaces, tabs and line breaks
+            customer = None if i % 2 else ("  ", "\t\n ", "", "\r\x0b\x0c")[i % 8 // 2]
+        elif kind == 8:  # not blank, though it starts with white space
+            customer = (" ", "\t")[i % 2] + customer
         elif kind == 2:
-            metric = ""
+            metric = ("", " \t")[i % 2]
         elif kind == 3:
             value = None
         elif kind == 4:
