@@ -4,7 +4,6 @@ the detail; settings read in words; the PDF holds the same."""
 
 from __future__ import annotations
 
-import html
 import io
 import os
 import re
@@ -13,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.unit.reporting.test_report import _section, _text  # the report tests' own readers
 from valuegap.evidence import gaps
 from valuegap.evidence.analysis import Analysis, analyze
 from valuegap.evidence.claim_tests import Verdict
@@ -22,16 +22,6 @@ from valuegap.reporting.report import ReportInputs, build_report, html_to_pdf, p
 
 ROOT = Path(__file__).resolve().parents[3]
 AMBIGUOUS = "Save R$ 30 a month on 2 screens compared with cable TV"
-
-
-def _text(fragment: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
-
-
-def _section(page: str, section_id: str) -> str:
-    match = re.search(rf'<section[^>]*id="{section_id}"[^>]*>(.*?)</section>', page, re.S)
-    assert match, section_id
-    return match.group(1)
 
 
 def _cinemar(text: str | None = None, correction: str = "holm") -> Analysis:
