@@ -54,7 +54,7 @@ def test_a_proposed_match_keeps_the_rows_and_is_remembered(open_store):
     at = app_at("3_evidence.py", p="1")
     _upload(at, "again.csv")
     assert _choice(at, "target", "Admin hours saved").value == "admin_hours_saved"
-    assert any("Counted as admin_hours_saved last time" in text for text in shown(at.markdown))
+    assert any("counted as admin_hours_saved last time" in text for text in shown(at.markdown))
 
 
 def test_leaving_a_label_out_rejects_its_rows_as_before():

@@ -103,6 +103,7 @@ GO_TO_ANALYSIS = "vg_go_analysis"  # outcome dataset id to link to the Gap analy
 METRIC_LABELS = "vg_metric_labels"  # (signature, {label: rows}) of the last upload's metric labels
 # widgets, keyed(METRIC_NAMES, hash[:8], proposition version, "action" or "target", label)
 METRIC_NAMES = "vg_metric_names"
+METRIC_NAMES_STEP = "vg_metric_names_step"  # the step's container (its class names it in the page)
 RENAME_CLAIM_METRIC = "vg_rename_claim_metric"  # button, keyed(…, hash[:8], version, label)
 RENAME_CLAIM_REFUSED = "vg_rename_refused"  # (proposition id, message): a refused rename of a claim metric
 DATASET_TABLE = "vg_dataset_table"  # the Datasets table (its row selection)

@@ -25,13 +25,14 @@ from valuegap.ui.panels.proposition_history import conflict_text
 from valuegap.ui.state_keys import (
     METRIC_LABELS,
     METRIC_NAMES,
+    METRIC_NAMES_STEP,
     RENAME_CLAIM_METRIC,
     RENAME_CLAIM_REFUSED,
     keyed,
 )
 from valuegap.workspace.metric_rename import rename_claim_metric
 
-USE = "Count its rows as a claim metric"
+USE = "Count its rows as the claim metric"
 KEEP = "Leave it out (its rows are rejected)"
 GIVE = "Rename the claim metric to this name"
 CHOICES = (USE, KEEP, GIVE)
@@ -68,8 +69,18 @@ def metric_names(
     unknown = [label for label in labels if label not in metrics]
     if not unknown:
         return replace(mapping, metric_renames={})
+    with st.container(key=METRIC_NAMES_STEP):
+        renames = _step(ctx, proposition_id, raw, labels, unknown, sorted(metrics), remembered)
+    return replace(mapping, metric_renames=renames)
+
+
+def _step(
+    ctx: PageContext, proposition_id: int, raw: sources.RawTable, labels: dict[str, int], unknown: list[str],
+    options: list[str], remembered: dict[str, str],
+) -> dict[str, str]:  # fmt: skip
+    """The step's heading, a row per label (the first :data:`SHOWN`) and the rest named; the renames
+    chosen."""
     stored = ctx.store.get(proposition_id)
-    options = sorted(metrics)
     proposals = propose_metric_matches(unknown, options)
     st.markdown("**Metric names**")
     st.caption(
@@ -89,7 +100,7 @@ def metric_names(
     if rest:
         with st.expander(f"{len(rest):,} more metric names no claim measures (their rows are rejected)"):
             st.markdown(", ".join(f"{_quoted(label)} ({_rows(labels[label])})" for label in rest))
-    return replace(mapping, metric_renames=renames)
+    return renames
 
 
 def _label_choice(
@@ -103,20 +114,20 @@ def _label_choice(
     earlier = remembered.get(label) if remembered.get(label) in options else None
     preselected = earlier or proposals.get(label)
     row = st.container(border=True)
-    cols = row.columns([3, 4, 3], vertical_alignment="bottom")
     said = f"**{_quoted(label)}** · {_rows(count)}"
     if earlier:
-        said += f"  \nCounted as {escape_markdown(earlier)} last time"
+        said += f" · counted as {escape_markdown(earlier)} last time"
     elif preselected:
-        said += f"  \nDid you mean {escape_markdown(preselected)}?"
-    cols[0].markdown(said)
-    action = cols[1].selectbox(
+        said += f" · Did you mean {escape_markdown(preselected)}?"
+    row.markdown(said)
+    cols = row.columns([3, 2])
+    action = cols[0].selectbox(
         "What to do", CHOICES, index=0 if preselected else 1, key=keyed(prefix, "action", label),
         help="Counting its rows as a claim metric changes this import only (and is remembered for the "
         "next file with these columns). Renaming the claim metric changes the claims: they then look "
         "for this name in every dataset, including those already imported.",
     )  # fmt: skip
-    target = cols[2].selectbox(
+    target = cols[1].selectbox(
         "Claim metric", options, index=options.index(preselected) if preselected else None,
         key=keyed(prefix, "target", label), placeholder="Choose a claim metric",
         disabled=action == KEEP,
@@ -129,6 +140,10 @@ def _label_choice(
         if target is None:
             row.caption("Choose the claim metric to rename.")
         else:
+            row.caption(
+                f"Every claim measuring {escape_markdown(target)} then looks for {_quoted(label)} instead, "
+                "in this file and in the datasets already imported."
+            )
             row.button(
                 f"Rename {shorten(target, 40)} to {shorten(label, 40)} in the claims",
                 icon=":material/edit:", key=keyed(RENAME_CLAIM_METRIC, raw.content_hash[:8], version, label),
