@@ -28,7 +28,7 @@ from valuegap.evidence.value_gap import ExperienceGap, ValueGap, experience_gap
 from valuegap.model.claim_titles import claim_titles
 from valuegap.model.proposition import Claim, ClaimForm, Proposition
 from valuegap.reporting.formatting import format_money
-from valuegap.wording.checks import WordingFlag, check_proposition
+from valuegap.wording.checks import RULE_LABELS, WordingFlag, check_proposition
 from valuegap.wording.rewording import Rewording, with_promise
 
 VERDICT_ORDER = (
@@ -404,7 +404,9 @@ def ranked_exaggerations(
         fulfilment = _clean(result.verdict.test.fulfilment)
         why = [verdict_reason(result, analysis.alpha)] if verdict is Verdict.exaggerated else []
         if claim_flags:
-            why.append("wording: " + ", ".join(sorted(set(claim_flags))))
+            # the rules in words ("number differs from the claim"), not their names (number_mismatch)
+            rules = sorted({RULE_LABELS.get(rule, rule).lower() for rule in claim_flags})
+            why.append("wording: " + ", ".join(rules))
         key = (
             0 if verdict is Verdict.exaggerated else 1,
             -(gap if gap is not None else -math.inf),

@@ -238,7 +238,15 @@ WOULD_BUY = "share who would buy"
 
 def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
     """Demand (top) and revenue per respondent (bottom) at each tested price, the best prices marked."""
-    x = alt.X("price:Q", title="Tested price", scale=alt.Scale(zero=False))
+    # one price axis for both panels (drawn one under the other, each panel would pick its own)
+    prices = [float(p) for p in gg.demand["price"]]
+    domain = [min(prices), max(prices)] if prices else alt.Undefined
+    x = alt.X(
+        "price:Q",
+        title="Tested price",
+        scale=alt.Scale(zero=False, domain=domain),
+        axis=alt.Axis(tickCount=8),
+    )
     demand = alt.Chart(theme.clean(gg.demand[["price", "share"]])).encode(
         x=x,
         y=alt.Y("share:Q", title="Would buy", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),

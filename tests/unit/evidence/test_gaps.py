@@ -104,6 +104,9 @@ def test_ranking_puts_exaggerated_claims_first_by_money(invoicing) -> None:
     money = exaggerated["gap_money"].fillna(-np.inf).tolist()
     assert money == sorted(money, reverse=True)
     assert ranked["rank"].tolist() == list(range(1, len(ranked) + 1))
+    # a wording flag is named in words ("names a level of proof"), never by its rule's name
+    whys = " ".join(ranked["why"])
+    assert "wording: names a level of proof" in whys and "establishment" not in whys and "_" not in whys
 
 
 def test_expectation_gaps_of_the_demo() -> None:

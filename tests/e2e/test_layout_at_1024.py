@@ -1,0 +1,64 @@
+"""At 1024 px the navigation, the charts and the main tables stay inside their room.
+
+A screenshot review found "Share" 11 px past the window, the Gabor-Granger chart 70 px wider than its
+column and the verdict table scrolling sideways; these measure the page instead of looking at it.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.conftest import Server
+from tests.e2e.helpers import assert_clean, settle
+
+FIRST_RUN = 120_000  # the first page of a fresh server opens (and seeds) the workspace
+
+# the right edges of what sticks out of its box: links past the window, charts past their element,
+# grids wider than their frame (they would scroll sideways)
+OVERFLOW = """() => {
+  const width = window.innerWidth, out = [];
+  for (const link of document.querySelectorAll('[data-testid="stTopNavLink"]')) {
+    const box = link.getBoundingClientRect();
+    if (box.width > 0 && box.right > width) out.push(`link ${link.innerText.trim()} ends at ${box.right}`);
+  }
+  for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
+    const box = chart.getBoundingClientRect();
+    for (const drawn of chart.querySelectorAll('svg, canvas')) {
+      const right = drawn.getBoundingClientRect().right;
+      if (box.width > 0 && right > box.right + 1) out.push(`chart ends at ${right}, its box at ${box.right}`);
+    }
+  }
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    if (grid.closest('[data-testid="stExpander"]')) continue;  // details may scroll
+    for (const scroller of grid.querySelectorAll('.dvn-scroller')) {
+      if (scroller.clientWidth > 0 && scroller.scrollWidth > scroller.clientWidth + 2)
+        out.push(`table ${grid.innerText.slice(0, 30)}: ${scroller.scrollWidth} in ${scroller.clientWidth}`);
+    }
+  }
+  return out;
+}"""
+
+
+def _open(page: Page, url: str, timeout: float = 45_000) -> None:
+    page.goto(url)
+    settle(page, timeout)
+    assert_clean(page)
+
+
+def test_at_1024_px_nothing_runs_past_its_room(server: Server, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        _open(page, f"{server.url}/overview", FIRST_RUN)
+        assert page.evaluate(OVERFLOW) == []
+        _open(page, f"{server.url}/gap_analysis?p=1")  # the verdict chart and table
+        assert page.evaluate(OVERFLOW) == []
+        _open(page, f"{server.url}/gap_analysis?p=1&tab=Exaggerations")
+        assert page.evaluate(OVERFLOW) == []
+        _open(page, f"{server.url}/pricing?p=1")
+        page.get_by_role("tab", name="Gabor-Granger").click()
+        settle(page)
+        assert page.get_by_text("Share who would buy").count() >= 1  # the chart is drawn
+        assert page.evaluate(OVERFLOW) == []
+    finally:
+        context.close()
