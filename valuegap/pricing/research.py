@@ -457,17 +457,24 @@ def _bootstrap(kept: np.ndarray, prices: np.ndarray, resamples: int, seed: int) 
     return {name: (float(lo), float(hi)) for name, lo, hi in zip(POINTS, low, high, strict=True)}
 
 
+_ANSWER_WORDS = {column: column.replace("_", " ") for column in VW_COLUMNS}
+"""The four Van Westendorp answers as a reason names them: "too cheap", not the column's too_cheap."""
+
+
 def _reasons(answers: np.ndarray, incomplete: np.ndarray, disorder: np.ndarray) -> list[str]:
     """Why each dropped respondent is dropped: the blank answers, or every pair out of order."""
     reasons = []
     for row, blank, flags in zip(answers, incomplete, disorder, strict=True):
         if blank:
-            missing = [name for name, value in zip(VW_COLUMNS, row, strict=True) if math.isnan(value)]
+            missing = [
+                _ANSWER_WORDS[name] for name, value in zip(VW_COLUMNS, row, strict=True) if math.isnan(value)
+            ]
             reasons.append(f"no answer for {', '.join(missing)}")
         else:
             reasons.append(
                 "; ".join(
-                    f"{VW_COLUMNS[j]} ({_num(row[j])}) is not below {VW_COLUMNS[j + 1]} ({_num(row[j + 1])})"
+                    f"{_ANSWER_WORDS[VW_COLUMNS[j]]} ({_num(row[j])}) is not below "
+                    f"{_ANSWER_WORDS[VW_COLUMNS[j + 1]]} ({_num(row[j + 1])})"
                     for j in np.flatnonzero(flags)
                 )
             )

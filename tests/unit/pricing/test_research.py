@@ -236,9 +236,9 @@ def test_each_kind_of_dropped_respondent_is_listed_with_its_row_kind_and_reason(
     assert list(rows["row"]) == [3, 5, 7, 9, 10]
     assert list(rows["kind"]) == [INCONSISTENT] * 4 + [INCOMPLETE]
     assert list(rows["reason"]) == [
-        "too_cheap (30) is not below cheap (20)",
+        "too cheap (30) is not below cheap (20)",
         "cheap (45) is not below expensive (35)",
-        "expensive (60) is not below too_expensive (50)",
+        "expensive (60) is not below too expensive (50)",
         "cheap (25) is not below expensive (25)",
         "no answer for cheap",
     ]
@@ -264,10 +264,10 @@ def test_blank_answers_are_incomplete_wherever_they_are_and_runs_of_rows_are_joi
     vw = van_westendorp(frame, bootstrap=0)
     assert (vw.n, vw.dropped_incomplete, vw.dropped_inconsistent) == (2, 4, 1)
     assert list(vw.rows_of(INCOMPLETE)["reason"]) == [
-        "no answer for too_cheap",
+        "no answer for too cheap",
         "no answer for cheap, expensive",
-        "no answer for too_expensive",
-        "no answer for too_cheap, cheap, expensive, too_expensive",
+        "no answer for too expensive",
+        "no answer for too cheap, cheap, expensive, too expensive",
     ]
     assert vw.left_out[0] == "4 respondents left out for a blank answer (rows 3-5, 7)."
     check_against_reference(list(frame.itertuples(index=False)), vw)
@@ -276,7 +276,7 @@ def test_blank_answers_are_incomplete_wherever_they_are_and_runs_of_rows_are_joi
 def test_swapped_too_answers_name_both_pairs():
     vw = van_westendorp(survey(*KEPT[:2], (76, 28, 49, 15)), bootstrap=0)
     assert vw.dropped_rows["reason"].iloc[0] == (
-        "too_cheap (76) is not below cheap (28); expensive (49) is not below too_expensive (15)"
+        "too cheap (76) is not below cheap (28); expensive (49) is not below too expensive (15)"
     )
 
 
