@@ -425,12 +425,13 @@ def metric_labels(raw: RawTable, mapping: Mapping) -> dict[str, int]:
     out. A lazily read table is read whole."""
     frame = raw.full().frame
     if mapping.kind == "wide":
-        frame, column = _wide_to_long(frame, mapping), "metric"
+        labels = _wide_to_long(frame, mapping)["metric"]
     else:
         column = mapping.roles.get("metric")
         if mapping.kind != "long" or column is None or column not in frame.columns:
             return {}
-    keys = _keys(frame[column])
+        labels = frame[column]
+    keys = _keys(labels)
     counts = np.bincount(keys.codes, minlength=len(keys.labels))
     return {str(label): int(n) for label, n in zip(keys.labels, counts, strict=True) if label and n}
 
