@@ -493,7 +493,9 @@ class Evidence:
                     ((base.metric == metric) & (base.period == period) & reached).ifelse(1, 0).sum()
                 )
             parts.append(padded(0, base.group_by(["metric", "period", "offer", "segment"]).aggregate(**sums)))
-        ranks = sorted({k for _, k in order})
+        ranks: dict[Where, set[int]] = {}
+        for where, k in order:
+            ranks.setdefault(where, set()).add(k)
         for layer in self._layers(samples):
             tag = ibis.cases(*((self._predicate(w, base), samples.index(w)) for w in layer), else_=None)
             tagged = base.mutate(sample_id=tag)
@@ -501,7 +503,14 @@ class Evidence:
             ranked = tagged.mutate(
                 rank=ibis.row_number().over(group_by=tagged.sample_id, order_by=tagged.value) + 1
             )
-            parts.append(padded(1, ranked.filter(ranked["rank"].isin(ranks))))
+            # each sample's own ranks only: what comes back is what the tests asked for
+            wanted = ibis.or_(
+                *(
+                    (ranked.sample_id == samples.index(w)) & ranked["rank"].isin(sorted(ranks[w]))
+                    for w in layer
+                )
+            )
+            parts.append(padded(1, ranked.filter(wanted)))
         if not parts:
             return
         rows = self.query(ibis.union(*parts) if len(parts) > 1 else parts[0])
