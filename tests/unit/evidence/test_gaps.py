@@ -557,3 +557,16 @@ def test_flags_by_claim_and_the_claims_a_distribution_can_draw(invoicing) -> Non
     drawn = [c.id for c in gaps.distribution_claims(analyze(prop, outcomes))]
     assert drawn == [c.id for c in prop.claims if c.form.value != "puffery"]  # the puffery has no number
     assert gaps.rival_offers(prop) == {"InvoiceHub"}
+
+
+def test_the_net_value_tile_shows_its_change_against_the_promise_as_money() -> None:
+    from valuegap.evidence.value_gap import ClaimValue
+
+    kept = ClaimValue("saves-time", 2.0, 100.0, 80.0, 20.0, 1.0)
+    tiles = gaps.headline_tiles(_value(100.0, 80.0, 40.0, kept), "EUR")  # type: ignore[arg-type]
+    assert [(t.label, t.value, t.delta) for t in tiles] == [
+        ("Value gap per customer", "EUR 20", None),
+        ("Net customer value", "EUR 40", "-EUR 20 vs promised"),  # a leading sign colours the delta
+    ]
+    better = gaps.headline_tiles(_value(100.0, 112.5, 40.0, kept), "EUR")  # type: ignore[arg-type]
+    assert better[-1].delta == "+EUR 12.50 vs promised"
