@@ -26,7 +26,7 @@ from valuegap.evidence.reasons import (
 )
 from valuegap.evidence.value_gap import ExperienceGap, ValueGap, experience_gap
 from valuegap.model.claim_titles import claim_titles
-from valuegap.model.proposition import Claim, ClaimForm, Proposition
+from valuegap.model.proposition import FORM_WORDS, Claim, ClaimForm, Proposition
 from valuegap.reporting.formatting import format_money
 from valuegap.wording.checks import RULE_LABELS, WordingFlag, check_proposition
 from valuegap.wording.rewording import Rewording, with_promise
@@ -149,7 +149,7 @@ def claims_table(
                 "claim": result.claim.id,
                 "title": titles[result.claim.id],
                 "text": result.claim.text,
-                "form": result.claim.form.value,
+                "form": FORM_WORDS[result.claim.form.value],  # "Up to (the best case)", not "up_to"
                 "promised": promise_text(result.claim, up_to_share),
                 "n": test.n,
                 "measured": estimate_text(result),

@@ -575,7 +575,7 @@ def churn_data(
         for level in levels:
             if level != reference:
                 covariates[f"segment[{level or '(none)'}]"] = (segments == level).astype(float)
-        notes.append(f"Segments are compared with the largest one, {reference or '(none)'!r}.")
+        notes.append(f"Segments are compared with the largest one, “{reference or 'no segment'}”.")
 
     frame = pd.DataFrame(
         {

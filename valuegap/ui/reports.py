@@ -98,5 +98,5 @@ def _churn(
         return churn.fit_churn(data)
     except ValueGapError as error:
         return churn.ChurnFit(
-            None, f"the customer table {customers.label!r} could not be used: {error.message}"
+            None, f"the customer table “{customers.label}” could not be used: {error.message}"
         )

@@ -570,3 +570,14 @@ def test_the_net_value_tile_shows_its_change_against_the_promise_as_money() -> N
     ]
     better = gaps.headline_tiles(_value(100.0, 112.5, 40.0, kept), "EUR")  # type: ignore[arg-type]
     assert better[-1].delta == "+EUR 12.50 vs promised"
+
+
+def test_the_verdict_table_names_each_claim_s_kind_of_promise_in_words() -> None:
+    prop = read(DATA / "propositions/energy-retrofit.yaml")
+    table = gaps.claims_table(analyze(prop, pd.read_csv(DATA / "outcomes/energy-retrofit.csv")))
+    forms = dict(zip(table["claim"], table["form"], strict=True))
+    assert (
+        forms["heating-bill"] == "Up to (the best case)"
+        and forms["future-proof"] == "Not measurable (puffery)"
+    )
+    assert not any("_" in form for form in forms.values())

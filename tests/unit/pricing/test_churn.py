@@ -880,3 +880,8 @@ def test_coefficients_read_in_words() -> None:
     assert shown["Odds ratio"].tolist() == ["< 0.001", "1.07", "0.662", "0.993", "> 999"]
     assert shown["95% interval"].tolist()[1] == "1.06 to 1.08"
     assert shown["p-value"].tolist() == ["< 0.001", "< 0.001", "0.003", "0.97", "0.23"]
+
+
+def test_the_reference_segment_is_named_in_words() -> None:
+    fit, _, _ = raw_fit()
+    assert "Segments are compared with the largest one, “a”." in fit.remarks
