@@ -88,10 +88,10 @@ def profiles_frame(vm: ValueMap) -> pd.DataFrame:
 
 
 def relative_table(vm: ValueMap) -> pd.DataFrame:
-    """Attributes with their weight, every offer's score and our relative performance."""
+    """Attributes with their weight, every offer's score and our relative performance, headed in words."""
     ours = vm.offers.ours
     table = pd.DataFrame(
-        {"attribute": list(vm.offers.attributes), "weight": list(vm.offers.attributes.values())}
+        {"Attribute": list(vm.offers.attributes), "Weight": list(vm.offers.attributes.values())}
     )
     for offer in vm.offers.offers:
         table[offer.name] = [offer.scores[a] for a in vm.offers.attributes]

@@ -68,7 +68,17 @@ def scenario_results(result: ScenarioResult, inputs: ScenarioInputs, currency: s
 
 def scenario_table(result: ScenarioResult, currency: str) -> None:
     """Every metric today and in the what-if, each in its unit, with downloads and what the rows mean."""
-    st.dataframe(result.display_table(currency), hide_index=True, width="stretch", height="content")
+    # the metric's name whole ("Net effect of delivering exactly the promise") beside three money
+    # columns as wide as "BRL 1,475,533.80": 600 px, inside a 1024 px screen's column
+    st.dataframe(
+        result.display_table(currency), hide_index=True, width="stretch", height="content",
+        column_config={
+            "Metric": st.column_config.TextColumn("Metric", width=270),
+            "Today": st.column_config.Column("Today", width=115),
+            "What-if": st.column_config.Column("What-if", width=115),
+            "Change": st.column_config.Column("Change", width=90),
+        },
+    )  # fmt: skip
     table_downloads(result.to_frame(), "what-if against today", key=keys.WHAT_IF_DOWNLOADS)
     st.caption(
         "Today against the what-if. The churn model sees price and the value gap; the cost of access "
