@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
@@ -374,9 +375,13 @@ def blank_kind(value: Any) -> str | None:
 def given_in_words(value: Any) -> str:
     """A value a user gave, as a message echoes it: text quoted, numbers as written (0 not 0.0),
     true/false, "a list", "a mapping of fields", never a Python repr of a container or None."""
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "true" if value else "false"
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, np.integer):
+        value = int(value)  # numpy's numbers (a table cell) as Python's, so they read the same
+    elif isinstance(value, np.floating):
+        value = float(value)
+    if isinstance(value, int | float):
         number = float(value) if isinstance(value, float) else None
         if number is not None and math.isinf(number):
             return "infinity" if number > 0 else "minus infinity"

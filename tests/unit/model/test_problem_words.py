@@ -202,7 +202,8 @@ def test_blank_kind(value, kind):
     ("value", "words"),
     [(True, "true"), (False, "false"), (3.0, "3"), (-5, "-5"), (2.5, "2.5"), (math.inf, "infinity"),
      (-math.inf, "minus infinity"), ({"a": 1}, "a mapping of fields"), ([1], "a list"), ((1,), "a list"),
-     ("abc", "'abc'"), (None, "nothing"), (10**400, "a whole number of about 401 digits")],
+     ("abc", "'abc'"), (None, "nothing"), (10**400, "a whole number of about 401 digits"),
+     (np.int64(7), "7"), (np.float64(2.0), "2"), (np.bool_(True), "true")],
 )  # fmt: skip
 def test_given_in_words(value, words):
     assert given_in_words(value) == words
