@@ -46,13 +46,13 @@ TABLE_COLUMNS = {
         "Verdicts", help="Claims by verdict on the current evidence (α 0.05, Holm)"
     ),
     "Value gap per customer": st.column_config.TextColumn(
-        "Value gap", width=110,
+        "Value gap", width=95,
         help="Promised minus realized benefit per customer and period, in money; figures that leave out "
         "claims without evidence say so.",
     ),
-    "Name": st.column_config.TextColumn("Name", width=170),
+    "Name": st.column_config.TextColumn("Name", width=215),
     "Status": st.column_config.TextColumn("Status", width=80),
-    "Next step": st.column_config.TextColumn("Next step", width=190),
+    "Next step": st.column_config.TextColumn("Next step", width=185),
 }  # fmt: skip
 SHOWN_COLUMNS = ["Name", "Status", "Next step", "Value gap per customer"]
 """The table's columns on screen: with the row picker they fit a 1024 px screen. The cards above say the

@@ -72,21 +72,23 @@ def new_share_link(ctx: PageContext, stored: StoredProposition, saved: list[Stor
             else "This proposition has no current evidence yet: the link shows it without data until you "
             "move the link to evidence chosen later."
         )  # fmt: skip
-        cells = st.columns([3, 1, 3])
+        # two choices a row at most: four in a row cut "Holm (confirmatory)" and "7 days" at 1024 px
+        cells = st.columns([3, 2])
         target = cells[0].selectbox(
             "What to share", targets, index=targets.index(wanted) if wanted in targets else 0,
             format_func=lambda choice: listing.target_label(choice, saved),
         )  # fmt: skip
         expiry = cells[1].selectbox("Expires after", expiries, index=expiries.index(listing.DEFAULT_EXPIRY))
-        note = cells[2].text_input(
+        note = st.text_input(
             "Note (for you)", max_chars=200, placeholder="e.g. For the Q3 board pack",
             help="Shown in the list below so you know which link went where; viewers don't see it.",
         )  # fmt: skip
-        pinned = st.columns(4)
+        pinned = st.columns(2)
         alpha = pinned[0].selectbox("α", ALPHAS, index=ALPHAS.index("0.05"), help="Significance level")
         correction = pinned[1].selectbox("Correction", list(CORRECTIONS), format_func=CORRECTIONS.__getitem__)
-        segment = pinned[2].selectbox("Segment", segments, disabled=len(segments) == 1)
-        period = pinned[3].selectbox("Period", periods, disabled=len(periods) == 1)
+        pinned = st.columns(2)
+        segment = pinned[0].selectbox("Segment", segments, disabled=len(segments) == 1)
+        period = pinned[1].selectbox("Period", periods, disabled=len(periods) == 1)
         submitted = st.form_submit_button("Create link", icon=":material/add_link:", type="primary")
     if submitted:
         link, token = ctx.store.create_share_link(
