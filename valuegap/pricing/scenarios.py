@@ -102,7 +102,9 @@ class Scenario:
             if not key.strip().isdigit():
                 problems.append(Problem(f"access_by_position.{key}", "must be a position (0, 1, 2, ...)"))
         if problems or stored is None:
-            raise InvalidInput(problems, source="scenario")
+            named = f"scenario {quote(data.get('name'))}" if isinstance(data.get("name"), str) else "scenario"
+            in_words = [Problem(p.path, p.message, describe_scenario_path(p.path)) for p in problems]
+            raise InvalidInput(in_words, source=named)
         for key, amount in stored.access.items():
             if legacy and key.strip().isdigit():
                 by_position[int(key.strip())] = amount
@@ -114,6 +116,24 @@ class Scenario:
             str(stored.name or "")[:NAME_LENGTH], stored.price, access, dict(stored.claims),
             stored.segment or None, stored.version, by_position,
         )  # fmt: skip
+
+
+_SCENARIO_FIELD_WORDS = {"name": "Name", "price": "Price", "segment": "Target segment",
+                         "version": "Proposition version", "access": "Cost of access", "claims": "Claims",
+                         "access_by_position": "Cost of access"}  # fmt: skip
+
+
+def describe_scenario_path(path: str) -> str:
+    """A stored scenario's field path in words: ``access.setup-fee`` → "Cost-of-access item setup-fee",
+    ``claims.paid-sooner`` → "Promised value of claim paid-sooner"."""
+    field_name, _, key = path.partition(".")
+    if key and field_name == "access":
+        return f"Cost-of-access item {key}"
+    if key and field_name == "access_by_position":
+        return f"Cost-of-access item at position {key}"
+    if key and field_name == "claims":
+        return f"Promised value of claim {key}"
+    return _SCENARIO_FIELD_WORDS.get(field_name, path) if not key else path
 
 
 def _amount(value: Any, *, negative: bool = False) -> float:

@@ -109,12 +109,12 @@ def test_blank_amounts_of_a_stored_scenario_are_missing_or_empty(blank):
         Scenario.from_dict, {"name": "s", "price": 9, "access": {"setup": blank}, "claims": {"c": blank}}
     )
     word = "empty" if isinstance(blank, str) else "missing"
-    assert found == {"access.setup": f"is {word}", "claims.c": f"is {word}"}
+    assert found == {"Cost-of-access item setup": f"is {word}", "Promised value of claim c": f"is {word}"}
 
 
 def test_a_stored_scenario_with_a_blank_version_says_what_a_version_is():
     found = words_of(Scenario.from_dict, {"name": "s", "version": math.nan})
-    assert found == {"version": "is missing: it must be a whole number of at least 1"}
+    assert found == {"Proposition version": "is missing: it must be a whole number of at least 1"}
 
 
 # ----------------------------------------------------------------------------- other values, in words
@@ -155,8 +155,8 @@ def test_values_given_are_echoed_in_words():
     assert found["Price period"].endswith("(got 'fortnight')")
     found = words_of(Scenario.from_dict, {"name": "s", "version": True, "price": "abc"})
     assert found == {
-        "version": "must be a whole number of at least 1 (got true)",
-        "price": "must be a number (got 'abc')",
+        "Proposition version": "must be a whole number of at least 1 (got true)",
+        "Price": "must be a number (got 'abc')",
     }
 
 
@@ -207,3 +207,21 @@ def test_blank_kind(value, kind):
 )  # fmt: skip
 def test_given_in_words(value, words):
     assert given_in_words(value) == words
+
+
+def test_a_stored_scenario_s_problems_name_their_place_in_words():
+    stored = {
+        "name": "Price +15%",
+        "price": None,
+        "access": {"setup-fee": "abc"},
+        "claims": {"paid": math.nan},
+    }
+    stored["version"] = 0
+    with pytest.raises(InvalidInput) as info:
+        Scenario.from_dict(stored)
+    assert info.value.in_words == (
+        "scenario 'Price +15%': 3 problems: (1) Cost-of-access item setup-fee: must be a number (got 'abc'); "
+        "(2) Promised value of claim paid: is missing; (3) Proposition version: must be a whole number of "
+        "at least 1 (got 0)"
+    )
+    assert str(info.value).startswith("scenario 'Price +15%': 3 problems: (1) access.setup-fee: ")
