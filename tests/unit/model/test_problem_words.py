@@ -12,6 +12,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import sample_data
 from valuegap.errors import InvalidInput
@@ -225,3 +227,28 @@ def test_a_stored_scenario_s_problems_name_their_place_in_words():
         "at least 1 (got 0)"
     )
     assert str(info.value).startswith("scenario 'Price +15%': 3 problems: (1) access.setup-fee: ")
+
+
+_ANY_VALUE = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(alphabet="abc xyz", max_size=6), st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(alphabet="ab", max_size=2), st.integers(), max_size=2),
+)  # fmt: skip
+_FIELDS = ("name", "horizon", "value_of_time", "price.amount", "price.currency", "claims.0.claimed",
+           "claims.0.form", "claims.0.text", "claims.1.share", "cost_of_access.0.amount")  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from(_FIELDS), value=_ANY_VALUE)
+def test_no_value_in_any_field_gives_a_message_in_python_words(field, value):
+    data = sample_data()
+    *parents, last = field.split(".")
+    node = data
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node[part]
+    node[int(last) if last.isdigit() else last] = value
+    try:
+        parse_proposition(data)
+    except InvalidInput as error:
+        for problem in error.problems:
+            assert not PYTHON_WORDS.search(problem.message), (field, value, problem.message)
