@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from valuegap.errors import ValueGapError, quote
 from valuegap.model.proposition import Proposition, parse_proposition
-from valuegap.store import Actor, Store, StoredProposition
+from valuegap.store import Actor, Store, StoredProposition, require_editor
 
 RENAME_ACTION = "metric renamed"  # the revision's action (the History tab says "Metric renamed")
 
@@ -34,6 +34,7 @@ def rename_claim_metric(
     """Save the version the user saw (``seen_version``) with the claims' metric ``old`` renamed to
     ``new``, as a new revision by ``actor``. A save by someone else since then is refused with
     :class:`~valuegap.errors.ConflictError`, as every save is."""
+    require_editor(actor, "rename claim metrics")  # before the claims are looked at
     seen = store.revision(proposition_id, seen_version).proposition
     renamed = with_metric_renamed(seen, old, new)
     summary = f"metric {quote(old)} renamed to {quote(new.strip())} to match an uploaded file"

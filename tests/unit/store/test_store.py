@@ -113,6 +113,7 @@ def _viewer_writes(store: Store, created_id: int, viewer: Actor) -> dict[str, Ca
     from valuegap.sources import live
     from valuegap.store.datasets import NewDataset
     from valuegap.workspace.imports import import_survey, import_table
+    from valuegap.workspace.metric_rename import rename_claim_metric
 
     raw = sources.read_table(b"customer_id,metric,value\nc1,hours_saved,3\n", "outcomes.csv")
     survey = sources.read_table(b"too_cheap,cheap,expensive,too_expensive\n10,20,30,40\n", "survey.csv")
@@ -191,6 +192,9 @@ def _viewer_writes(store: Store, created_id: int, viewer: Actor) -> dict[str, Ca
             store,
             SimpleNamespace(),
             viewer,  # type: ignore[arg-type]  # never read
+        ),
+        "valuegap.workspace.metric_rename.rename_claim_metric": lambda: rename_claim_metric(
+            store, created_id, "any", "other", seen_version=1, actor=viewer
         ),
         "valuegap.workspace.imports.import_survey": lambda: import_survey(
             store, survey, "van_westendorp", name="s", proposition_id=created_id, actor=viewer
