@@ -133,27 +133,34 @@ def check_and_store(
     report(0.2, "Checking customer ids, metrics and values")
     con.execute(f"CREATE TEMP VIEW src AS {scan}")
     # the file read and checked once: every row with its labels stripped, its number and date and its
-    # first problem; the few rows with a problem also keep their cells as the file has them
-    con.execute(f"CREATE TEMP TABLE checked AS {_checks(types, known_metrics, raw.decimal)}")
+    # first problem (the few rows with a problem also keep their cells as the file has them) and the
+    # hash of its key (-0.0 and 0.0 are one value), computed once for the search of exact repeats below
+    con.execute(
+        f"""CREATE TEMP TABLE checked AS
+            SELECT *, hash(customer_id, metric, segment, offer, day, value + 0.0) AS h
+            FROM ({_checks(types, known_metrics, raw.decimal)})"""
+    )
     con.execute("CREATE TEMP TABLE bad AS SELECT row, problem, shown FROM checked WHERE problem > 0")
     con.execute("ALTER TABLE checked DROP COLUMN shown")
     if "observed_at" in roles and _one(con, "SELECT count(*) FROM bad WHERE problem = 6"):
         raise Fallback  # dates in forms DuckDB's cast does not read (03/04/2025): pandas decides
     report(0.5, "Looking for repeated rows")
-    clean = "(SELECT * FROM checked WHERE problem = 0)"
-    key = "customer_id, metric, segment, offer, day, value + 0.0"  # -0.0 and 0.0 are one value
-    # rows sharing a hash of their key, then compared exactly: the repeats of an earlier row
+    # the grouping below has no order to keep (each repeat is ranked by its row number), and keeping
+    # the file's order costs DuckDB its parallel hash tables; the stored rows keep it again below
+    con.execute("SET preserve_insertion_order = false")
+    # rows sharing the hash of their key (hashed once, in the checked table), then compared exactly:
+    # the repeats of an earlier row
     con.execute(
-        f"""CREATE TEMP TABLE repeated AS
-            WITH hashed AS (SELECT hash({key}) AS h FROM {clean}),
-                 twice AS (SELECT h FROM hashed GROUP BY h HAVING count(*) > 1),
-                 candidates AS (SELECT row, day, {key} AS v FROM {clean}
-                                WHERE hash({key}) IN (SELECT h FROM twice))
+        """CREATE TEMP TABLE repeated AS
+            WITH twice AS (SELECT h FROM checked WHERE problem = 0 GROUP BY h HAVING count(*) > 1),
+                 candidates AS (SELECT row, customer_id, metric, segment, offer, day, value + 0.0 AS v
+                                FROM checked WHERE problem = 0 AND h IN (SELECT h FROM twice))
             SELECT row, day IS NOT NULL AS dated FROM (
                 SELECT row, day, row_number() OVER (
                     PARTITION BY customer_id, metric, segment, offer, day, v ORDER BY row) AS nth
                 FROM candidates) WHERE nth > 1"""
     )
+    con.execute("SET preserve_insertion_order = true")
     dropped, kept_repeats = (
         int(n)
         for n in _row(

@@ -153,6 +153,8 @@ def _outcomes_by_sql(
             )  # fmt: skip
             report(0.5, "Averaging each customer's observations")
             path = str(Path(folder) / "per_customer.parquet")
+            # per-customer means have no order to keep: DuckDB groups in parallel without merging orders
+            con.execute("SET preserve_insertion_order = false")
             reduced = engine.reduce_table(con, "kept", path)
             summary_bytes = Path(path).read_bytes()
             data = checked.rows.read_bytes()
