@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from valuegap.model.proposition import Proposition, parse_proposition
 from valuegap.store import Actor, Store
 from valuegap.store.engine import make_engine
+from valuegap.workspace.opening import open_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("VALUEGAP_TEST_POSTGRES_URL", "")
@@ -81,6 +84,24 @@ def sample(**changes: object) -> Proposition:
 @pytest.fixture
 def editor() -> Actor:
     return Actor("ana@example.com")
+
+
+@pytest.fixture(scope="session")
+def demo_workspace_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite workspace seeded with the demo, made once per test process (each xdist worker).
+
+    Seeding the demo takes seconds; tests that start from the seeded workspace (not from its seeding,
+    which tests/reliability/test_demo_seeding.py and the fresh-server browser tests cover) copy this."""
+    path = tmp_path_factory.mktemp("demo-workspace") / "workbench.db"
+    open_workspace(f"sqlite:///{path}").close()
+    return path
+
+
+def copy_workspace(template: Path, target: Path) -> str:
+    """Copy a SQLite workspace to ``target`` (through SQLite's backup, so a WAL never splits it); its URL."""
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
+    return f"sqlite:///{target}"
 
 
 def _postgres_database() -> Iterator[str]:

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import copy_workspace
 from valuegap.store import Store
 from valuegap.workspace.opening import open_workspace
 
@@ -17,8 +18,11 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture(autouse=True)
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'workbench.db'}"
+def workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_workspace_template: Path
+) -> Iterator[str]:
+    """A copy of the demo workspace, as the app's first start seeds it (seeding it anew per test is slow)."""
+    url = copy_workspace(demo_workspace_template, tmp_path / "workbench.db")
     monkeypatch.setenv("VALUEGAP_DATABASE_URL", url)
     st.cache_data.clear()
     st.cache_resource.clear()
