@@ -5,18 +5,26 @@ outside the app, and no image, link, maths, coloured text or icon is made from u
 Every user-text field of a workspace (proposition, segment, offer, canvas, cost-of-access labels,
 claim texts, units, metric names and competitors, dataset and file names, segment values, competitor
 and attribute names, scenario names, the user's name) holds one group of payloads; each group is a
-run of its own, on every page."""
+proposition of its own, opened on every page by an editor and, through a share link, by a viewer.
+
+The groups share one server per test process: each page checks whatever it shows, so the other
+groups' propositions on a shared page (the Overview) only add payloads to what is checked."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
+from tests.conftest import copy_workspace
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
+from tests.servers import start_server
 from valuegap import sources
 from valuegap.market.competition import parse_offers
 from valuegap.model.proposition import parse_proposition
@@ -185,38 +193,81 @@ def _paths(prop_id: int, dataset_id: int) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("group", GROUPS)
-def test_markup_in_every_text_field_shows_literally_and_fetches_nothing(
-    server: Server, page: Page, browser, group: str
-):
-    payload = GROUPS[group]
-    prop_id, dataset_id = _seed(server.database_url, payload)
-    store = Store.open(server.database_url)
-    scenario_id = store.scenarios(prop_id)[0].id
-    _, token = store.create_share_link(
-        prop_id, expires_at=datetime.now(UTC) + timedelta(days=7), actor=Actor("editor"), scenario_id=None
-    )
-    store.close()
+@pytest.fixture(scope="module")
+def payload_server(
+    tmp_path_factory: pytest.TempPathFactory, demo_workspace_template: Path
+) -> Iterator[Server]:
+    """One server for this module's tests, on a workspace holding the demo (as its first start seeds it)."""
+    folder = tmp_path_factory.mktemp("markup-payloads")
+    copy_workspace(demo_workspace_template, folder / "workbench.db")
+    started = start_server(folder)
+    yield started
+    started.stop()
 
+
+@dataclass(frozen=True)
+class Seeded:
+    prop_id: int
+    dataset_id: int
+    scenario_id: int
+    token: str
+
+
+@pytest.fixture(scope="module")
+def seeded(payload_server: Server) -> Callable[[str], Seeded]:
+    """The proposition holding a group's payloads in every text field, with a share link to it (once)."""
+    done: dict[str, Seeded] = {}
+
+    def seed(group: str) -> Seeded:
+        if group not in done:
+            prop_id, dataset_id = _seed(payload_server.database_url, GROUPS[group])
+            store = Store.open(payload_server.database_url)
+            scenario_id = store.scenarios(prop_id)[0].id
+            _, token = store.create_share_link(
+                prop_id, expires_at=datetime.now(UTC) + timedelta(days=7), actor=Actor("editor"),
+                scenario_id=None,
+            )  # fmt: skip
+            store.close()
+            done[group] = Seeded(prop_id, dataset_id, scenario_id, token)
+        return done[group]
+
+    return seed
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_markup_in_every_text_field_shows_literally_to_an_editor_and_fetches_nothing(
+    payload_server: Server, seeded: Callable[[str], Seeded], page: Page, group: str
+):
+    payload, server, made = GROUPS[group], payload_server, seeded(group)
     outside = _record_outside(page, server)
-    found = _visit(page, server, [*_paths(prop_id, dataset_id), f"share?p={prop_id}"], payload, outside)
-    page.goto(f"{server.url}/pricing?p={prop_id}&scenario={scenario_id}", wait_until="domcontentloaded")
+    paths = [*_paths(made.prop_id, made.dataset_id), f"share?p={made.prop_id}"]
+    found = _visit(page, server, paths, payload, outside)
+    page.goto(
+        f"{server.url}/pricing?p={made.prop_id}&scenario={made.scenario_id}", wait_until="domcontentloaded"
+    )
     settle(page)
     found += _check(page, "pricing with the scenario", payload, outside)
+    assert not found, "\n".join(found)
 
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_markup_in_every_text_field_shows_literally_to_a_share_link_viewer_and_fetches_nothing(
+    payload_server: Server, seeded: Callable[[str], Seeded], browser, group: str
+):
+    payload, server, made = GROUPS[group], payload_server, seeded(group)
     viewer = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         stakeholder = viewer.new_page()
         seen = _record_outside(stakeholder, server)
-        stakeholder.goto(f"{server.url}/gap_analysis?share={token}", wait_until="domcontentloaded")
+        stakeholder.goto(f"{server.url}/gap_analysis?share={made.token}", wait_until="domcontentloaded")
         settle(stakeholder)
-        found += [f"viewer, {f}" for f in _check(stakeholder, "share link", payload, seen)]
+        found = [f"viewer, {f}" for f in _check(stakeholder, "share link", payload, seen)]
         for _ in range(100):  # the link is remembered a moment after the page is drawn
             if any(c["name"] == "vg_share" for c in viewer.cookies()):
                 break
             time.sleep(0.1)
         stakeholder.get_by_text("Read-only view shared by").first.wait_for()
-        seen_by_viewer = _visit(stakeholder, server, _paths(prop_id, dataset_id), payload, seen)
+        seen_by_viewer = _visit(stakeholder, server, _paths(made.prop_id, made.dataset_id), payload, seen)
         found += [f"viewer, {f}" for f in seen_by_viewer]
     finally:
         viewer.close()

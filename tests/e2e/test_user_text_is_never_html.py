@@ -3,9 +3,12 @@ run as HTML: payloads stored in every text field open no dialog and create no el
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page
 
+from tests.conftest import copy_workspace
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
 from valuegap import sources
@@ -93,7 +96,11 @@ def _visible_text(page: Page) -> str:
 GAP_TABS = ("By+segment", "Value+gap", "Expectations", "Exaggerations")
 
 
-def test_payloads_in_every_text_field_stay_text_on_every_page(server: Server, page: Page):
+def test_payloads_in_every_text_field_stay_text_on_every_page(
+    server: Server, page: Page, demo_workspace_template: Path
+):
+    # the demo copied in, as the server's first start would seed it (seeding it here took seconds)
+    copy_workspace(demo_workspace_template, Path(server.database_url.removeprefix("sqlite:///")))
     prop_id, dataset_id = _seed(server.database_url)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
