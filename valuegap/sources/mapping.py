@@ -28,6 +28,19 @@ ROLES = (
     "price",
     "tenure",
 )
+ROLE_WORDS = {
+    "customer_id": "Customer ID",
+    "metric": "Metric",
+    "value": "Value",
+    "segment": "Segment",
+    "offer": "Offer",
+    "observed_at": "Date measured",
+    "churned": "Churned",
+    "revenue": "Revenue",
+    "price": "Price",
+    "tenure": "Tenure",
+}
+"""Each role as a person calls it, for messages about a mapping."""
 Kind = Literal["long", "wide", "customers"]
 KINDS: tuple[str, ...] = ("long", "wide", "customers")
 REQUIRED = {
@@ -194,15 +207,22 @@ def check_mapping(raw: RawTable, mapping: Mapping) -> list[Problem]:
     columns = set(map(str, raw.frame.columns))
     for role in REQUIRED[mapping.kind]:
         if role not in mapping.roles:
-            problems.append(Problem(role, f"choose the column that holds the {role.replace('_', ' ')}"))
+            what = ROLE_WORDS[role].lower() if role != "customer_id" else ROLE_WORDS[role]
+            message = f"choose the column that holds the {what}"
+            problems.append(Problem(role, message, where=ROLE_WORDS[role]))
     for role, column in mapping.roles.items():
         if column not in columns:
-            problems.append(Problem(role, f"the file has no column '{column}'"))
+            problems.append(Problem(role, f"the file has no column '{column}'", where=ROLE_WORDS[role]))
     used = list(mapping.roles.values()) + list(mapping.metric_columns)
     for column in sorted({c for c in used if used.count(c) > 1}):
-        problems.append(Problem(column, "this column is given two roles; give each column one role"))
+        roles = [ROLE_WORDS[r] for r, c in mapping.roles.items() if c == column]
+        roles += ["Metric columns"] if column in mapping.metric_columns else []
+        count = {2: "two", 3: "three"}.get(len(roles), str(len(roles)))
+        message = f"this column is given {count} roles ({', '.join(roles)}); give each column one role"
+        problems.append(Problem(column, message, where=f"Column '{column}'"))
     if mapping.kind == "wide" and not mapping.metric_columns:
-        problems.append(Problem("metric columns", "choose at least one column that holds a metric"))
+        message = "choose at least one column that holds a metric"
+        problems.append(Problem("metric columns", message, where="Metric columns"))
     return problems
 
 

@@ -536,3 +536,22 @@ def test_the_cli_exits_2_naming_the_row_unless_an_encoding_is_given(tmp_path: Pa
             cli.main(["analyze", str(proposition), str(path), "--format", "csv", "--encoding", choice]) == 0
         )
         assert capsys.readouterr().out.startswith("id,form,metric")
+
+
+def test_mapping_problems_name_each_role_in_words() -> None:
+    """The app shows a mapping's problems with the roles as the mapping step labels them, not role keys."""
+    raw = _read(LONG)
+    bad = sources.Mapping("long", {"metric": "nope", "segment": "value", "offer": "value"})
+    shown = [p.in_words for p in sources.check_mapping(raw, bad)]
+    assert "Customer ID: choose the column that holds the Customer ID" in shown
+    assert "Value: choose the column that holds the value" in shown
+    assert "Metric: the file has no column 'nope'" in shown
+    assert (
+        "Column 'value': this column is given two roles (Segment, Offer); give each column one role" in shown
+    )
+    assert not any("_" in message for message in shown)
+    wide = [
+        p.in_words
+        for p in sources.check_mapping(raw, sources.Mapping("wide", {"customer_id": "customer_id"}))
+    ]
+    assert wide == ["Metric columns: choose at least one column that holds a metric"]

@@ -15,7 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from valuegap import sources
 from valuegap.reporting.formatting import escape_markdown
-from valuegap.sources.mapping import Kind
+from valuegap.sources.mapping import ROLE_WORDS, Kind
 from valuegap.ui import PageContext, flash
 from valuegap.ui.panels.dataset_list import linked_message
 from valuegap.ui.panels.metric_names import metric_names
@@ -89,7 +89,7 @@ def check_and_import(
     mapping = mapping_editor(raw, start)
     problems = sources.check_mapping(raw, mapping)
     for problem in problems:
-        st.error(escape_markdown(str(problem)))
+        st.error(escape_markdown(problem.in_words))
     if problems:
         return
     # the file's metric names that no claim measures: counted as a claim metric, left out or renamed
@@ -187,7 +187,7 @@ def mapping_editor(raw: sources.RawTable, proposed: sources.Mapping) -> sources.
     for index, role in enumerate(KIND_ROLES[kind]):
         current = proposed.roles.get(role, NONE)
         choice = grid[index % 3].selectbox(
-            role.replace("_", " "), options, index=options.index(current) if current in options else 0,
+            ROLE_WORDS[role], options, index=options.index(current) if current in options else 0,
             key=keyed(prefix, kind, role), help=ROLE_HELP[role],
         )  # fmt: skip
         if choice != NONE:
