@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -28,7 +28,7 @@ from valuegap.model.proposition import Proposition
 from valuegap.sources import delimited, engine, filetypes
 from valuegap.sources.outcomes import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, read_outcomes
 from valuegap.sources.reading import _uses_decimal_comma
-from valuegap.sources.validation import _repeat_notes
+from valuegap.sources.validation import ROWS_NAMED, RowProblem, _repeat_notes, rejected_rows_message
 
 Reader = Literal["duckdb-csv", "duckdb-parquet", "pandas"]
 HEAD_BYTES = 1 << 20  # enough of a text file to find its delimiter and header
@@ -342,7 +342,7 @@ class _DuckDBFile:
         if bad_days:
             raise _Fallback  # dates in forms DuckDB's cast does not read (03/04/2025): pandas decides
         if rejected:
-            self._fail_on_first(rejected)
+            self._fail_on_bad_rows()
         # rows the same once their labels are stripped are the same rows; labels are stripped only in the
         # columns where some label needs it (looked for among the distinct labels, not every row)
         label = {}
@@ -390,8 +390,9 @@ class _DuckDBFile:
         reader: Reader = "duckdb-csv" if self.csv else "duckdb-parquet"
         return OutcomeEvidence(evidence, tuple(f"{self.source}: {note}" for note in notes), reader)
 
-    def _fail_on_first(self, bad: int) -> None:
-        """The first bad row's first problem, in the words of the project's validation."""
+    def _fail_on_bad_rows(self) -> None:
+        """Every problem of the bad rows, in the words of the project's validation: per reason its
+        count and first rows, as the pandas path says it."""
         problems = [
             ("no_customer", "customer_id", "missing customer id"),
             ("no_metric", "metric", "missing metric"),
@@ -402,23 +403,31 @@ class _DuckDBFile:
         # file order: a table keeps the rows in the order read, and its rowid counts them
         rows = f"(SELECT {self._columns()} FROM {self.scan})"
         self.con.execute(f"CREATE TEMP TABLE ordered AS {self._checks(rows, shown=True)}")
-        first = self.con.execute(
-            "SELECT rowid, raw_value, no_customer, no_metric, not_number, infinite, bad_day FROM ordered "
-            f"WHERE ({self.exact}) AND (no_customer OR no_metric OR not_number OR infinite OR bad_day) "
-            "ORDER BY rowid LIMIT 1"
-        ).fetchone()
-        assert first is not None
-        rowid, raw_value, *flags = first
-        _, column, reason = next(p for p, flag in zip(problems, flags, strict=True) if flag)
-        shown = ""
-        if reason == "not a number":
-            # as the pandas path shows it: a missing Parquet cell or a NaN as nan, a blank CSV cell not
-            if not self.csv and (raw_value is None or self.types[column] != "VARCHAR"):
-                shown = " (nan)"
-            elif raw_value is not None and str(raw_value).strip():
-                shown = f" ({str(raw_value)!r})"
-        more = f" (and {bad - 1} more rows)" if bad > 1 else ""
-        raise ValueGapError(f"{self.source}: row {int(rowid) + 2}, column {column}: {reason}{shown}{more}.")
+        # a row is reported for its first problem, in the order above
+        first_problem = " ".join(f"WHEN {flag} THEN {index}" for index, (flag, _, _) in enumerate(problems))
+        flags = " OR ".join(flag for flag, _, _ in problems)
+        listed = self.con.execute(
+            f"""SELECT problem, total, rowid, raw_value FROM (
+                    SELECT *, row_number() OVER (PARTITION BY problem ORDER BY rowid) AS place,
+                           count(*) OVER (PARTITION BY problem) AS total
+                    FROM (SELECT rowid, raw_value, CASE {first_problem} END AS problem FROM ordered
+                          WHERE ({self.exact}) AND ({flags})))
+                WHERE place <= {ROWS_NAMED} ORDER BY problem, rowid"""
+        ).fetchall()
+        found: dict[int, RowProblem] = {}
+        for index, total, rowid, raw_value in listed:
+            _, column, reason = problems[index]
+            cell = self._cell(column, raw_value)
+            before = found.get(index, RowProblem(column, reason, int(total), ()))
+            found[index] = replace(before, first=(*before.first, (int(rowid) + 2, cell)))
+        raise ValueGapError(rejected_rows_message(self.source, list(found.values())))
+
+    def _cell(self, column: str, raw_value: object) -> str | None:
+        """A bad row's cell as the pandas path reads it: ``None`` when it is empty (a blank CSV cell,
+        a missing Parquet cell, or a NaN in a number column)."""
+        if column != "value" or raw_value is None or (not self.csv and self.types[column] != "VARCHAR"):
+            return None
+        return str(raw_value)
 
 
 def claim_metrics(prop: Proposition) -> set[str]:

@@ -73,6 +73,53 @@ class IngestResult:
     mapping: Mapping
 
 
+ROWS_NAMED = 20  # a problem message names this many rows per reason, then counts the rest
+SHOWN_CELLS = ("not a number", "not a date")  # reasons whose message shows what the cell holds
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One reason rows were rejected: its column, how many rows, and the first rows with their cells
+    (``None``: the cell is empty)."""
+
+    column: str
+    reason: str
+    rows: int
+    first: tuple[tuple[int, str | None], ...]
+
+
+def _cell_words(cell: str | None) -> str:
+    return "(empty)" if cell is None or not cell.strip() else f"({cell!r})"
+
+
+def rejected_rows_message(source: str, problems: list[RowProblem]) -> str:
+    """Every reason rows were rejected on one line, each with its count and the rows that have it
+    ("outcomes.csv: 3 rows cannot be used. Column value, not a number (2 rows): rows 4 ('x'), 6 (empty)…")."""
+    problems = sorted(problems, key=lambda p: p.first[0][0] if p.first else 0)
+    total = sum(p.rows for p in problems)
+    if total == 1:
+        only = problems[0]
+        row, cell = only.first[0]
+        shown = f" {_cell_words(cell)}" if only.reason in SHOWN_CELLS else ""
+        return f"{source}: row {row}, column {only.column}: {only.reason}{shown}."
+    parts = []
+    for problem in problems:
+        rows = [
+            f"{row} {_cell_words(cell)}" if problem.reason in SHOWN_CELLS else str(row)
+            for row, cell in problem.first
+        ]
+        named = f"row {rows[0]}" if problem.rows == 1 else "rows " + ", ".join(rows)
+        rest = problem.rows - len(problem.first)
+        more = f", and {rest:,} more {'row' if rest == 1 else 'rows'} with this problem" if rest > 0 else ""
+        count = "1 row" if problem.rows == 1 else f"{problem.rows:,} rows"
+        parts.append(f"Column {problem.column}, {problem.reason} ({count}): {named}{more}.")
+    return (
+        f"{source}: {total:,} rows cannot be used. "
+        + " ".join(parts)
+        + " Fix them in the file and try again."
+    )
+
+
 class _Rejections:
     """Collects (row mask, column, reason) and knows which rows are still kept."""
 
@@ -80,18 +127,30 @@ class _Rejections:
         self.frame = frame
         self.kept = np.ones(len(frame), dtype=bool)
         self.parts: list[pd.DataFrame] = []
+        self.problems: dict[tuple[str, str], RowProblem] = {}
 
     def add(self, mask: np.ndarray, column: str | None, reason: str, values: pd.Series | None = None) -> None:
         mask = mask & self.kept  # a row is reported once, for its first problem
         if not mask.any():
             return
         rows = np.flatnonzero(mask)
-        shown = (values if values is not None else self.frame[column]).iloc[rows[:LISTED]].astype(str)
+        cells = (values if values is not None else self.frame[column]).iloc[rows[:LISTED]]
+        shown = cells.astype(str)
+        self._count(str(column), reason, rows, cells)
         self.parts.append(
             pd.DataFrame({"row": self.frame.index.to_numpy()[rows[:LISTED]] + 2, "column": column,
                           "value": shown.to_numpy(), "reason": reason, "count": 1})
         )  # fmt: skip
         self.kept &= ~mask
+
+    def _count(self, column: str, reason: str, rows: np.ndarray, cells: pd.Series) -> None:
+        """The reason's count and its first rows, for :func:`rejected_rows_message`."""
+        before = self.problems.get((column, reason), RowProblem(column, reason, 0, ()))
+        room = ROWS_NAMED - len(before.first)
+        numbers = self.frame.index.to_numpy()[rows[:room]] + 2
+        named = [None if pd.isna(cell) else str(cell) for cell in cells.iloc[:room]]
+        first = before.first + tuple(zip(map(int, numbers), named, strict=True))
+        self.problems[(column, reason)] = RowProblem(column, reason, before.rows + len(rows), first)
 
     def report(self) -> ValidationReport:
         table = (
@@ -372,7 +431,7 @@ def apply_mapping(
         day = np.zeros(len(frame), dtype=np.int32)
     repeated = _duplicates([customer.codes, metric.codes, segment.codes, offer.codes, day], values.to_numpy())
     if strict:
-        _fail_on_first(raw, checks.report())
+        _fail_on_bad_rows(raw, checks)
     dated = ~np.isnat(observed.to_numpy()) if observed is not None else np.zeros(len(frame), dtype=bool)
     dropped = int((repeated & dated & checks.kept).sum())
     checks.add(repeated & dated, role("customer_id"), DOUBLE_UPLOAD)
@@ -529,20 +588,15 @@ def _customers(raw: RawTable, frame: pd.DataFrame, mapping: Mapping, checks: _Re
     return IngestResult("customers", None, customers, result, mapping)
 
 
-def _fail_on_first(raw: RawTable, report: ValidationReport) -> None:
-    if not report.rows_rejected:
-        return
-    first = report.rejections.iloc[0]
-    shown = (
-        f" ({first['value']!r})" if first["reason"] == "not a number" and str(first["value"]).strip() else ""
-    )
-    more = f" (and {report.rows_rejected - 1} more rows)" if report.rows_rejected > 1 else ""
-    raise ValueGapError(
-        f"{raw.file_name}: row {first['row']}, column {first['column']}: {first['reason']}{shown}{more}."
-    )
+def _fail_on_bad_rows(raw: RawTable, checks: _Rejections) -> None:
+    """Stop at a file with rejected rows, naming every reason with its count and rows."""
+    if checks.problems:
+        raise ValueGapError(rejected_rows_message(raw.file_name, list(checks.problems.values())))
 
 
 def _nothing_kept(raw: RawTable, report: ValidationReport) -> str:
-    top = report.rejections["reason"].value_counts().head(3)
-    reasons = "; ".join(f"{reason} ({count} rows)" for reason, count in top.items())
+    counts = report.rejections["reason"].value_counts()
+    reasons = "; ".join(
+        f"{reason} ({count:,} {'row' if count == 1 else 'rows'})" for reason, count in counts.items()
+    )
     return f"{raw.file_name}: no row passed the checks ({reasons}). Check the column mapping."

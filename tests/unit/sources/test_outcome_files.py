@@ -239,3 +239,35 @@ def test_by_segment_lists_a_segment_measured_only_in_metrics_no_claim_reads(tmp_
     theirs = analyze(prop, read_outcomes(path).observations, by_segment=True).rows
     assert [row["segment"] for row in theirs] == ["s1", "s2", "s3"]
     assert_same_rows(ours, theirs)
+
+
+def test_every_problem_of_a_bad_file_is_listed_with_its_rows_on_both_paths(tmp_path: Path) -> None:
+    """Not the first bad row "and N more": every reason with its count and its rows, a blank cell said
+    as empty, the 21st row on of one reason counted; the same words from DuckDB and pandas."""
+    lines = [" ,hours,1,s,", "A,hours,x,s,", "B,hours,,s,", "C,hours,inf,s,"]
+    lines += [f"D{i},hours,lots,s," for i in range(25)]
+    path = tmp_path / "outcomes.csv"
+    path.write_text(HEADER + "\n".join(lines) + "\n")
+    ours = _message(lambda: read_evidence(path, {"hours"}))
+    assert ours == _message(lambda: read_outcomes(path, metrics={"hours"}))
+    assert "\n" not in ours and "nan" not in ours
+    assert ours.startswith(f"{path}: 29 rows cannot be used.")
+    assert "Column customer_id, missing customer id (1 row): row 2." in ours
+    number_rows = ", ".join(["3 ('x')", "4 (empty)"] + [f"{row} ('lots')" for row in range(6, 24)])
+    assert (
+        f"Column value, not a number (27 rows): rows {number_rows}, and 7 more rows with this problem."
+        in ours
+    )
+    assert "Column value, infinite value (1 row): row 5." in ours
+
+
+@pytest.mark.parametrize("cells", [[1.5, float("nan"), None], ["1.5", None, "  "]])
+def test_a_missing_parquet_cell_is_said_as_empty_on_both_paths(tmp_path: Path, cells: list) -> None:
+    frame = pd.DataFrame({"customer_id": ["A", "B", "C"], "metric": ["hours"] * 3, "value": cells})
+    path = tmp_path / "outcomes.parquet"
+    frame.to_parquet(path, index=False)
+    ours = _message(lambda: read_evidence(path, {"hours"}))
+    assert ours == _message(lambda: read_outcomes(path, metrics={"hours"}))
+    assert ours.endswith(
+        "Column value, not a number (2 rows): rows 3 (empty), 4 (empty). Fix them in the file and try again."
+    )
