@@ -151,6 +151,14 @@ def stop(worker: multiprocessing.process.BaseProcess) -> None:
     worker.join(timeout=10)
 
 
+def unreadable_message(file_name: str) -> str:
+    """What to say when a reader fails in a way it has no words for: the file, and what to try."""
+    return (
+        f"{file_name}: the file could not be read; it may be damaged or not the kind of file its name "
+        "says. Open it in the program that made it, save it again as CSV (UTF-8) and upload that."
+    )
+
+
 def _work(
     send: Connection,
     data: bytes,
@@ -172,11 +180,8 @@ def _work(
         result = ("memory", None)
     except ValueGapError as error:  # sent as it is if it unpickles as it is
         result = ("error", error if type(error) in _PLAIN else ValueGapError(error.message))
-    except Exception as error:  # a reader bug: said in a line, never a traceback
-        result = (
-            "error",
-            ValueGapError(f"{file_name}: the file could not be read ({type(error).__name__})."),
-        )
+    except Exception:  # a reader bug: said in a line, never a traceback or Python's names
+        result = ("error", ValueGapError(unreadable_message(file_name)))
     try:
         send.send(result)
     except MemoryError:

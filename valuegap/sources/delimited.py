@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -126,7 +127,7 @@ def _header(body: bytes, file_name: str) -> tuple[str, list[str], int]:
             end = stream.tell()  # the header's end, even if a quoted name holds a line break
             complete = next(reader, None) is not None or size >= len(body)
         except csv.Error as exc:
-            raise ValueGapError(f"{file_name}: not a readable CSV file ({exc}).") from None
+            raise ValueGapError(_header_problem(file_name, exc)) from None
         if complete:
             break
         if size >= MAX_HEADER_BYTES:
@@ -255,13 +256,31 @@ def _delimiter(text: str) -> str:
         return best if seen else ","
 
 
+_RESAVE = "Save it again as CSV (UTF-8) from the spreadsheet program and upload that."
+_RAGGED = re.compile(r"Expected (\d+) columns, got (\d+): ?(.*)")
+
+
+def _header_problem(file_name: str, error: csv.Error) -> str:
+    """Why the first row could not be read, in words (Python's csv module says it in its own)."""
+    if "field limit" in str(error):
+        what = f"a name in the first row is longer than {csv.field_size_limit():,} characters"
+        return f"{file_name}: {what}, so the file is not a table with a header row. {_RESAVE}"
+    return f"{file_name}: the first row (the header) is not a well-formed CSV row. {_RESAVE}"
+
+
 def _unreadable(message: str, file_name: str) -> ValueGapError:
-    if "columns" in message:
+    """The CSV reader's complaint in words: a row with more or fewer cells than the header, or else a
+    file that is not CSV as this app reads it."""
+    ragged = _RAGGED.search(message)
+    if ragged:
+        expected, got, row = ragged.groups()
+        start = row[:80] + ("…" if len(row) > 80 else "")
         return ValueGapError(
-            f"{file_name}: rows have different numbers of cells "
-            f"({message.removeprefix('CSV parse error: ')[:200]})."
+            f"{file_name}: rows have different numbers of cells: a row has {got} where the header has "
+            f"{expected} (it reads “{start}”). Check that every row uses the same delimiter and that every "
+            "quote is closed."
         )
-    return ValueGapError(f"{file_name}: not a readable CSV file ({message[:200]}).")
+    return ValueGapError(f"{file_name}: not a readable CSV file. {_RESAVE}")
 
 
 def _arrow_csv(body: bytes, header: list[str], delimiter: str, header_bytes: int) -> pa.Table:

@@ -55,6 +55,28 @@ def test_a_bad_file_gets_a_message_naming_what_is_wrong(
         read_outcomes_csv(path)
 
 
+def test_a_file_the_csv_readers_refuse_is_said_in_words_not_in_the_readers(tmp_path: Path) -> None:
+    """The csv module's and Arrow's own texts ('field larger than field limit', 'CSV parse error:
+    Expected 3 columns, got 4') become the file, what is wrong and what to do."""
+    cases = {
+        "long.csv": ("x" * 200_000 + ",metric,value\nA,hours,3\n", "a name in the first row is longer than"),
+        "ragged.csv": (
+            "customer_id,metric,value\nA,hours,3,4\n",
+            "rows have different numbers of cells: a row has 4 where the header has 3 "
+            "(it reads “A,hours,3,4”). Check that every row uses the same delimiter and that every "
+            "quote is closed.",
+        ),
+    }
+    for name, (content, words) in cases.items():
+        path = tmp_path / name
+        path.write_text(content)
+        with pytest.raises(ValueGapError) as info:
+            read_outcomes_csv(path)
+        message = info.value.message
+        assert message.startswith(f"{path}: ") and words in message
+        assert "parse error" not in message and "field limit" not in message and "Expected" not in message
+
+
 def test_a_table_read_without_its_hash_cannot_be_stored(store) -> None:
     raw = sources.read_table(OUTCOMES.read_bytes(), OUTCOMES.name, hash_content=False)
     assert raw.content_hash == ""

@@ -443,6 +443,18 @@ def test_a_bounded_read_raises_the_readers_own_errors_as_they_were() -> None:
         read_bounded(b"\x89PNG\r\n\x1a\n" + bytes(64), "photo.csv")
 
 
+def test_a_reader_failing_without_words_is_said_in_words_naming_the_file() -> None:
+    """A reader bug (here: an encoding no reader knows) is told as the file and what to do, never as
+    Python's exception class or its text."""
+    from valuegap.sources.bounded import read_bounded
+
+    with pytest.raises(ValueGapError) as info:
+        read_bounded(b"a,b\n1,2\n", "sales.csv", encoding="klingon")
+    assert info.value.message.startswith("sales.csv: the file could not be read;")
+    assert "save it again as CSV (UTF-8)" in info.value.message
+    assert "Error" not in info.value.message and "klingon" not in info.value.message
+
+
 def test_a_read_that_outlasts_its_time_is_stopped_and_its_worker_killed(slow_workbook: bytes) -> None:
     import time
 
