@@ -261,6 +261,7 @@ ACTION_WORDS = {
     "import": "Imported",
     "duplicate": "Copied",
     "draft from copy": "Added claims drafted from copy",
+    "metric renamed": "Renamed a claim metric to match an uploaded file",
 }
 
 

@@ -120,6 +120,14 @@ def test_history_names_what_each_version_did():
     assert action_in_words("merge") == "Merge"
 
 
+def test_a_metric_renamed_at_upload_reads_as_what_the_user_did():
+    from valuegap.workspace.metric_rename import RENAME_ACTION
+
+    summary = "metric 'hours' renamed to 'hours_saved' to match an uploaded file"
+    said = action_in_words(RENAME_ACTION, summary)
+    assert said == "Renamed a claim metric to match an uploaded file"
+
+
 def test_a_refused_save_names_everyone_who_saved_since_and_what_to_do():
     when = datetime(2026, 12, 7, 9, 5, tzinfo=UTC)
     said = conflict_in_words(["bo@example.com"], 2, when, 1)
