@@ -30,7 +30,7 @@ import threading
 import tomllib
 import uuid
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -584,9 +584,21 @@ def _text(column: ir.Value) -> ir.StringValue:
     return column.cast("string")
 
 
+def renamed_metric(metric: ir.StringValue, renames: Mapping[str, str]) -> ir.StringValue:
+    """``metric`` with the source's labels renamed to claim metrics (``Mapping.metric_renames``, matched
+    on the label stripped of spaces, tabs and line breaks); other labels stay as the source has them.
+    One CASE expression, the same SQL meaning on DuckDB, PostgreSQL and Spark."""
+    if not renames:
+        return metric
+    stripped = metric.strip()
+    cases = [(stripped == label, ibis.literal(target, "string")) for label, target in sorted(renames.items())]
+    return ibis.cases(*cases, else_=metric)
+
+
 def mapped(table: ir.Table, mapping: ColumnMapping) -> ir.Table:
     """``table`` under ``mapping`` (long or wide form) as ``customer_id, metric, value, segment, offer``
-    (+ ``observed_at``) with values as the source has them (not yet cast)."""
+    (+ ``observed_at``) with values as the source has them (not yet cast) and metrics renamed as the
+    mapping says (:func:`renamed_metric`)."""
     if mapping.kind not in ("long", "wide"):
         raise ValueGapError("A live source holds outcomes (long or wide form), not a customer table.")
     role = mapping.roles.get
@@ -604,7 +616,7 @@ def mapped(table: ir.Table, mapping: ColumnMapping) -> ir.Table:
     def base(value: ir.Value, metric: ir.Value) -> dict[str, ir.Value]:
         columns = {
             "customer_id": _text(table[role("customer_id")]),
-            "metric": _text(metric),
+            "metric": renamed_metric(_text(metric), mapping.metric_renames),
             "value": value,
             "segment": _text(table[role("segment")]) if role("segment") else ibis.literal(""),
             "offer": _text(table[role("offer")]) if role("offer") else ibis.literal(""),
@@ -624,6 +636,23 @@ def mapped(table: ir.Table, mapping: ColumnMapping) -> ir.Table:
     if any(p.value.type().is_string() for p in parts):
         parts = [p.mutate(value=p.value.cast("string")) for p in parts]
     return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
+def source_metric_labels(backend: SourceBackend, table: ir.Table, mapping: ColumnMapping) -> dict[str, int]:
+    """The metrics the source names under ``mapping`` (labels stripped, as renames match them), each
+    with its number of measurements, before any rename, counted in the source's engine (only the
+    counts per label come back): for long form the metric column's labels, for wide form the metric
+    columns (their non-missing cells). Blank labels are left out."""
+    rows = mapped(table, replace(mapping, metric_renames={}))
+    if mapping.kind == "wide":
+        rows = rows.filter(rows.value.notnull())
+    per_label = rows.group_by("metric").aggregate(rows=rows.count())
+    # stripped after grouping, so the engine trims each distinct label once, not every row
+    per_label = per_label.mutate(label=per_label.metric.strip())
+    per_label = per_label.filter(per_label.label.notnull() & (per_label.label != ""))
+    counted = per_label.group_by("label").aggregate(rows=per_label.rows.sum())
+    found = backend.execute(counted)
+    return {str(label): int(n) for label, n in sorted(zip(found["label"], found["rows"], strict=True)) if n}
 
 
 def _number(value: ir.Value) -> tuple[ir.FloatingValue, ir.BooleanValue, ir.BooleanValue]:

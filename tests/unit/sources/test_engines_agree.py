@@ -7,7 +7,9 @@ compile the same ibis expressions in their own SQL (PostgreSQL's, Spark's), so a
 construction: each computes its own means, centred sums, counts at a bar and order statistics. The
 data carry repeated observations per customer, a rival offer, segments, dates, ties (values rounded
 to a tenth) and a metric measured on a handful of customers, so every kind of test (mean, median,
-share, up-to, comparative, parity) and the small-sample paths run.
+share, up-to, comparative, parity) and the small-sample paths run. A source that names two metrics
+otherwise (spaced, another word) and a mapping that renames them back give each engine the evidence of
+the table as it is, and the metric labels pandas counts.
 
 The mapping check of a live source (text values, infinities, blanks, bad dates) counts the same
 rows on DuckDB, PostgreSQL and Spark as an independent pandas count, table and query alike.
@@ -133,6 +135,31 @@ def assert_agree(found: dict[str, Analysis], reference: dict[str, Analysis], eng
                 assert_same(row[key], expected[key], f"{engine_name}, {name}, claim {expected['id']}, {key}")
 
 
+# the source names two metrics otherwise than the claims, and the mapping renames them back
+RENAMED = Mapping(LONG.kind, LONG.roles, metric_renames={"Days saved": "days_saved", "hours": "hours_saved"})
+
+
+def renaming_query(table: str) -> str:
+    """The table's rows with ``days_saved`` spelt ``  Days saved `` and ``hours_saved`` as ``hours``."""
+    return (
+        "SELECT customer_id, CASE metric WHEN 'days_saved' THEN '  Days saved ' "
+        "WHEN 'hours_saved' THEN 'hours' ELSE metric END AS metric, "
+        f"value, segment, offer, observed_at FROM {table}"
+    )
+
+
+def assert_renames_agree(backend: live.SourceBackend, table: str, frame: pd.DataFrame, plain: str) -> None:
+    """Under :data:`RENAMED`, the renaming query names its metrics as pandas counts them and gives the
+    evidence (fingerprint ``plain``) of the table as it is."""
+    rows = live.source_table(backend, query=renaming_query(table))
+    counts = frame["metric"].replace({"days_saved": "Days saved", "hours_saved": "hours"}).value_counts()
+    assert live.source_metric_labels(backend, rows, RENAMED) == {str(k): int(v) for k, v in counts.items()}
+    known = {c["metric"] for c in PROPOSITION["claims"]}
+    check = live.check_mapping(backend, rows, RENAMED, known)
+    assert check.counts == {} and check.kept == len(frame)
+    assert live.evidence_of_source(backend, rows, RENAMED, known, check=check).fingerprint() == plain
+
+
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
     return observations()
@@ -163,6 +190,7 @@ def test_a_duckdb_file_agrees(frame: pd.DataFrame, reference: dict[str, Analysis
         assert_agree(analyses(evidence), reference, "DuckDB file")
         query = live.source_table(backend, query="SELECT * FROM outcomes WHERE value IS NOT NULL")
         assert live.evidence_of_source(backend, query, LONG).fingerprint() == evidence.fingerprint()
+        assert_renames_agree(backend, "outcomes", frame, evidence.fingerprint())
     finally:
         backend.close()
 
@@ -193,7 +221,9 @@ def postgres_table(frame: pd.DataFrame, postgres_url: str) -> Iterator[tuple[str
 
 
 @pytest.mark.postgres
-def test_postgresql_agrees(postgres_table: tuple[str, str], reference: dict[str, Analysis]) -> None:
+def test_postgresql_agrees(
+    postgres_table: tuple[str, str], frame: pd.DataFrame, reference: dict[str, Analysis]
+) -> None:
     url, name = postgres_table
     backend = live.connect(url, name="warehouse")
     try:
@@ -201,6 +231,7 @@ def test_postgresql_agrees(postgres_table: tuple[str, str], reference: dict[str,
         assert_agree(analyses(evidence), reference, "PostgreSQL")
         query = live.source_table(backend, query=f'SELECT * FROM "{name}"')
         assert live.evidence_of_source(backend, query, LONG).fingerprint() == evidence.fingerprint()
+        assert_renames_agree(backend, f'"{name}"', frame, evidence.fingerprint())
     finally:
         backend.close()
 
@@ -229,6 +260,7 @@ def test_spark_agrees(spark: Any, frame: pd.DataFrame, reference: dict[str, Anal
     backend = live.connect("spark://local[2]", name="spark")
     evidence = live.evidence_of_source(backend, live.source_table(backend, table="vg_outcomes"), LONG)
     assert_agree(analyses(evidence), reference, "Spark")
+    assert_renames_agree(backend, "vg_outcomes", frame, evidence.fingerprint())
 
 
 # --------------------------------------------------------------------------- the mapping check
