@@ -114,3 +114,89 @@ def test_connect_check_and_add_a_duckdb_file(warehouse: Path, open_store) -> Non
     assert any("has changed since" in text and "refresh" in text for text in shown(at.error)), [
         e.value for e in at.error
     ]
+
+
+# --------------------------------------------------------------------------- metric names (issue 19)
+
+
+@pytest.fixture
+def renamed_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A source naming proposition 1's admin_hours_saved its own way (spaced), and a metric no claim has."""
+    path = tmp_path / "renamed.duckdb"
+    rows = [(f"C{i}", " Admin hours saved", 2.0 + i % 4) for i in range(40)]
+    rows += [(f"C{i}", "days_sooner_paid", 3.0 + i % 5) for i in range(40)]
+    rows += [("C1", "Revenue", 120.0), ("C2", "Revenue", 90.0)]
+    frame = pd.DataFrame(rows, columns=["customer_id", "metric", "value"])
+    with duckdb.connect(str(path)) as con:
+        con.register("frame", frame)
+        con.execute("CREATE TABLE outcomes AS SELECT * FROM frame")
+    monkeypatch.setenv("VALUEGAP_SOURCE_WAREHOUSE", f"duckdb:///{path}")
+    return path
+
+
+def _previewed(table: str = "outcomes"):  # type: ignore[no-untyped-def]
+    at = app_at("3_evidence.py", p="1")
+    next(w for w in at.text_input if w.label == "Table").input(table)
+    _button(at, "Preview").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return at
+
+
+def _choice(at, what: str, label: str):  # type: ignore[no-untyped-def]
+    return next(w for w in at.selectbox if w.key and w.key.endswith(f"_{what}_{label}"))
+
+
+def _checked(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    _button(at, "Check the mapping on the source").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_sources_metric_names_are_matched_kept_and_remembered(  # type: ignore[no-untyped-def]
+    renamed_warehouse: Path, open_store
+) -> None:
+    from valuegap.ui.panels.metric_names import USE
+
+    at = _previewed()
+    # the labels are counted in the source's engine, stripped
+    assert any(
+        "“Admin hours saved”** · 40 rows · Did you mean admin_hours_saved?" in t for t in shown(at.markdown)
+    )
+    assert any("2 metric names in the source are not ones the claims measure" in t for t in shown(at.caption))
+    assert _choice(at, "action", "Admin hours saved").value == USE
+    assert _choice(at, "target", "Admin hours saved").value == "admin_hours_saved"
+    assert _checked(at) == {"Rows": "82", "Kept": "80", "Left out": "2"}  # only Revenue's rows
+    next(w for w in at.text_input if w.label == "Dataset name").input("renamed")
+    _button(at, "Add as live source").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+
+    store = open_store()
+    dataset = next(d for d in store.datasets(kind="outcomes", proposition_id=1) if d.name == "renamed")
+    assert dataset.mapping["metric_renames"] == {"Admin hours saved": "admin_hours_saved"}
+    assert dataset.rows_kept == 80 and {"admin_hours_saved", "days_sooner_paid"} == set(
+        dataset.details["metrics"]
+    )
+    # a refresh reads the renames back with the mapping
+    at.run()
+    next(b for b in at.button if b.key == f"vg_live_refresh_{dataset.id}").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    fresh = next(d for d in store.datasets(kind="outcomes", proposition_id=1) if d.name == "renamed")
+    assert fresh.version == 2 and fresh.rows_kept == 80 and fresh.content_hash == dataset.content_hash
+    # mapping the same table again opens with the rename it was given
+    at = _previewed()
+    assert any("counted as admin_hours_saved last time" in t for t in shown(at.markdown))
+
+
+def test_leaving_a_source_label_out_rejects_its_rows(renamed_warehouse: Path) -> None:
+    from valuegap.ui.panels.metric_names import KEEP
+
+    at = _previewed()
+    _choice(at, "action", "Admin hours saved").select(KEEP)
+    at.run()
+    assert _checked(at) == {"Rows": "82", "Kept": "40", "Left out": "42"}
+    reasons = at.dataframe[1].value.set_index("reason")["rows"].to_dict()
+    assert reasons == {"unknown metric (no claim measures it)": 42}

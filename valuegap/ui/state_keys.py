@@ -125,6 +125,7 @@ LIVE_ADD = "vg_live_add"  # button: add as live source
 LIVE_KIND = "vg_live_kind"  # radio: long or wide form
 LIVE_METRICS = "vg_live_metrics"  # multiselect: a wide source's metric columns
 LIVE_REFRESH = "vg_live_refresh"  # button, keyed(…, dataset id)
+LIVE_METRIC_LABELS = "vg_live_metric_labels"  # (signature, {label: rows}) of the source's metric labels
 
 # --- Gap analysis ------------------------------------------------------------------------------
 ACCEPT_REWORDING = "vg_accept_rewording"  # button, keyed(ACCEPT_REWORDING, claim id, version)

@@ -1,8 +1,10 @@
 """Connect a source: outcome data read where it lives, through a named connection.
 
 An editor picks a connection by name (its URL lives in secrets.toml or the environment, never here),
-then a table or one SELECT, maps its columns on a 20-row preview, checks the mapping on the source
-itself (counts per reason and offending rows, computed in its engine) and adds it as a live dataset.
+then a table or one SELECT, maps its columns on a 20-row preview, says which claim metric each of the
+source's metric names is (the upload's metric names step, on labels counted in the source's engine),
+checks the mapping on the source itself (counts per reason and offending rows, computed in its engine)
+and adds it as a live dataset.
 Each live dataset of the proposition has a Refresh button: a refresh is a new version.
 """
 
@@ -21,6 +23,7 @@ from valuegap.sources import live as live_sources
 from valuegap.sources.mapping import SYNONYMS, Kind, Mapping
 from valuegap.store import StoredDataset
 from valuegap.ui import PageContext, flash
+from valuegap.ui.panels.metric_names import metric_names_of
 from valuegap.ui.state_keys import (
     LIVE_ADD,
     LIVE_CHECK,
@@ -29,6 +32,7 @@ from valuegap.ui.state_keys import (
     LIVE_FORM,
     LIVE_HOW,
     LIVE_KIND,
+    LIVE_METRIC_LABELS,
     LIVE_METRICS,
     LIVE_NAME,
     LIVE_REFRESH,
@@ -136,6 +140,15 @@ def _map_check_and_add(
     mapping = _mapping_editor([str(c) for c in frame.columns])
     known = tuple(sorted(metrics)) or None
     if known is not None:
+        # the source's metric names that no claim measures: counted as a claim metric, left out or renamed
+        labels = _metric_labels(ctx, connection, state, mapping)
+        if labels is None:
+            return
+        read = hashlib.sha256(repr((connection.name, state["table"], state["query"])).encode()).hexdigest()
+        mapping = metric_names_of(
+            ctx, proposition_id, labels, mapping, known, _remembered(ctx, proposition_id, connection, state),
+            key=read[:8], where="source",
+        )  # fmt: skip
         st.caption(
             "Rows of metrics no claim of this proposition measures are left out: "
             + escape_markdown(", ".join(known))
@@ -186,7 +199,7 @@ def _map_check_and_add(
         except ValueGapError as exc:
             st.error(escape_markdown(exc.message))
             return
-        for key in (LIVE_SOURCE, LIVE_CHECK):
+        for key in (LIVE_SOURCE, LIVE_CHECK, LIVE_METRIC_LABELS):
             st.session_state.pop(key, None)
         message = f"Added {stored.label} as a live source: {stored.rows_kept:,} rows, read in its engine."
         current = ctx.store.current_dataset(proposition_id, "outcomes")
@@ -196,6 +209,50 @@ def _map_check_and_add(
             message += " Use it as current evidence under Datasets to analyse it."
         flash(message)
         st.rerun()
+
+
+def _metric_labels(
+    ctx: PageContext, connection: live_sources.Connection, state: dict[str, Any], mapping: Mapping
+) -> dict[str, int] | None:
+    """The source's metric labels and their rows, counted in its engine once per source and metric
+    column(s); {} while the mapping is incomplete (the check says what is missing), None (and the
+    error shown) when the source fails."""
+    signature = (
+        connection.name, state["table"], state["query"], mapping.kind, mapping.roles.get("customer_id"),
+        mapping.roles.get("metric"), mapping.metric_columns,
+    )  # fmt: skip
+    cached = st.session_state.get(LIVE_METRIC_LABELS)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    try:
+        backend = _open(ctx, connection)
+        rows = live_sources.source_table(backend, state["table"], state["query"])
+        with st.spinner("Reading the source's metric names…"):
+            labels = live_sources.source_metric_labels(backend, rows, mapping)
+    except live_sources.SourceError as exc:
+        st.error(escape_markdown(exc.message))
+        return None
+    except ValueGapError:  # the mapping lacks a column: nothing was asked of the source
+        return {}
+    st.session_state[LIVE_METRIC_LABELS] = (signature, labels)
+    return labels
+
+
+def _remembered(
+    ctx: PageContext, proposition_id: int, connection: live_sources.Connection, state: dict[str, Any]
+) -> dict[str, str]:
+    """The renames of the newest live dataset of the proposition that reads the same table or query."""
+    for dataset in ctx.store.datasets(kind="outcomes", proposition_id=proposition_id):  # newest first
+        if not live_sources.is_live(dataset):
+            continue
+        source = dataset.details.get("live") or {}
+        same = (source.get("connection"), source.get("table"), source.get("query"))
+        if same == (connection.name, state["table"], state["query"]):
+            try:
+                return dict(Mapping.from_dict(dataset.mapping).metric_renames)
+            except ValueGapError:
+                return {}
+    return {}
 
 
 def _proposed(columns: list[str], role: str) -> str:

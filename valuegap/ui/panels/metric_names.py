@@ -1,10 +1,11 @@
-"""The upload's metric names step: the file's metric labels that no claim measures, each with a choice.
+"""The metric names step of an upload or a live source: its metric labels that no claim measures, each
+with a choice.
 
 A label can count as one of the claims' metrics (a rename at import, kept with the dataset's mapping
-and brought back for the next file of the same shape), be left out (its rows rejected as an unknown
-metric), or give its name to a claim metric (the claims change: a new revision of the proposition,
-saved under the usual check that nobody saved since the version shown). A clear match is proposed
-("Did you mean hours_saved?") and preselected.
+and brought back for the next file of the same shape, or for every refresh of a live source), be left
+out (its rows rejected as an unknown metric), or give its name to a claim metric (the claims change: a
+new revision of the proposition, saved under the usual check that nobody saved since the version
+shown). A clear match is proposed ("Did you mean hours_saved?") and preselected.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ KEEP = "Leave it out (its rows are rejected)"
 GIVE = "Rename the claim metric to this name"
 CHOICES = (USE, KEEP, GIVE)
 SHOWN = 25  # labels with a choice each; the rest are named and left out
+# what a rename to a claim metric changes, by what the labels are in
+_KEPT = {
+    "file": "this import only (and is remembered for the next file with these columns)",
+    "source": "this live source only (and is kept with its mapping for every refresh)",
+}
 
 
 def _labels(raw: sources.RawTable, mapping: sources.Mapping) -> dict[str, int]:
@@ -66,16 +72,28 @@ def metric_names(
     if mapping.kind == "customers" or not metrics:
         return replace(mapping, metric_renames={})
     labels = _labels(raw, mapping)
+    return metric_names_of(
+        ctx, proposition_id, labels, mapping, metrics, remembered, key=raw.content_hash[:8]
+    )
+
+
+def metric_names_of(
+    ctx: PageContext, proposition_id: int, labels: dict[str, int], mapping: sources.Mapping,
+    metrics: Collection[str], remembered: dict[str, str], *, key: str, where: str = "file",
+) -> sources.Mapping:  # fmt: skip
+    """The step for metric ``labels`` (label → rows) however they were counted: ``mapping`` with the
+    renames chosen for those no claim measures. ``key`` tells the data's widgets apart; ``where`` names
+    the data ("file", "source")."""
     unknown = [label for label in labels if label not in metrics]
-    if not unknown:
+    if not metrics or not unknown:
         return replace(mapping, metric_renames={})
     with st.container(key=METRIC_NAMES_STEP):
-        renames = _step(ctx, proposition_id, raw, labels, unknown, sorted(metrics), remembered)
+        renames = _step(ctx, proposition_id, key, where, labels, unknown, sorted(metrics), remembered)
     return replace(mapping, metric_renames=renames)
 
 
 def _step(
-    ctx: PageContext, proposition_id: int, raw: sources.RawTable, labels: dict[str, int], unknown: list[str],
+    ctx: PageContext, proposition_id: int, key: str, where: str, labels: dict[str, int], unknown: list[str],
     options: list[str], remembered: dict[str, str],
 ) -> dict[str, str]:  # fmt: skip
     """The step's heading, a row per label (the first :data:`SHOWN`) and the rest named; the renames
@@ -84,7 +102,7 @@ def _step(
     proposals = propose_metric_matches(unknown, options)
     st.markdown("**Metric names**")
     st.caption(
-        f"{len(unknown):,} metric name{'' if len(unknown) == 1 else 's'} in the file "
+        f"{len(unknown):,} metric name{'' if len(unknown) == 1 else 's'} in the {where} "
         f"{'is not one' if len(unknown) == 1 else 'are not ones'} the claims measure. Say which claim "
         "metric each one is, or its rows are rejected as an unknown metric."
     )
@@ -93,7 +111,7 @@ def _step(
         st.error(refused[1], icon=":material/sync_problem:")
     renames: dict[str, str] = {}
     for label in unknown[:SHOWN]:
-        target = _label_choice(ctx, stored, raw, label, labels[label], options, proposals, remembered)
+        target = _label_choice(ctx, stored, key, where, label, labels[label], options, proposals, remembered)
         if target is not None:
             renames[label] = target
     rest = unknown[SHOWN:]
@@ -104,13 +122,13 @@ def _step(
 
 
 def _label_choice(
-    ctx: PageContext, stored: StoredProposition, raw: sources.RawTable, label: str, count: int,
+    ctx: PageContext, stored: StoredProposition, key: str, where: str, label: str, count: int,
     options: list[str], proposals: dict[str, str], remembered: dict[str, str],
 ) -> str | None:  # fmt: skip
     """One label's row: what to do with it and which claim metric; the claim metric its rows count
     as, or None. Keyed by the version shown, so a saved rename draws the rows afresh."""
     version = stored.version
-    prefix = keyed(METRIC_NAMES, raw.content_hash[:8], version)
+    prefix = keyed(METRIC_NAMES, key, version)
     earlier = remembered.get(label) if remembered.get(label) in options else None
     preselected = earlier or proposals.get(label)
     row = st.container(border=True)
@@ -123,9 +141,9 @@ def _label_choice(
     cols = row.columns([3, 2])
     action = cols[0].selectbox(
         "What to do", CHOICES, index=0 if preselected else 1, key=keyed(prefix, "action", label),
-        help="Counting its rows as a claim metric changes this import only (and is remembered for the "
-        "next file with these columns). Renaming the claim metric changes the claims: they then look "
-        "for this name in every dataset, including those already imported.",
+        help=f"Counting its rows as a claim metric changes {_KEPT.get(where, _KEPT['file'])}. Renaming the "
+        "claim metric changes the claims: they then look for this name in every dataset, including those "
+        "already imported.",
     )  # fmt: skip
     target = cols[1].selectbox(
         "Claim metric", options, index=options.index(preselected) if preselected else None,
@@ -142,11 +160,11 @@ def _label_choice(
         else:
             row.caption(
                 f"Every claim measuring {escape_markdown(target)} then looks for {_quoted(label)} instead, "
-                "in this file and in the datasets already imported."
+                f"in this {where} and in the datasets already imported."
             )
             row.button(
                 f"Rename {shorten(target, 40)} to {shorten(label, 40)} in the claims",
-                icon=":material/edit:", key=keyed(RENAME_CLAIM_METRIC, raw.content_hash[:8], version, label),
+                icon=":material/edit:", key=keyed(RENAME_CLAIM_METRIC, key, version, label),
                 on_click=_rename, args=(ctx, stored.id, target, label, version),
                 help="Saves a new version of the proposition; its history says who renamed it.",
             )  # fmt: skip
