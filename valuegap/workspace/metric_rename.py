@@ -11,7 +11,7 @@ from valuegap.errors import ValueGapError, quote
 from valuegap.model.proposition import Proposition, parse_proposition
 from valuegap.store import Actor, Store, StoredProposition, require_editor
 
-RENAME_ACTION = "metric renamed"  # the revision's action (the History tab says "Metric renamed")
+RENAME_ACTION = "metric renamed"  # the revision's action (History says "Renamed a claim metric to match an uploaded file")
 
 
 def with_metric_renamed(prop: Proposition, old: str, new: str) -> Proposition:
