@@ -11,7 +11,8 @@ from valuegap.errors import ValueGapError, quote
 from valuegap.model.proposition import Proposition, parse_proposition
 from valuegap.store import Actor, Store, StoredProposition, require_editor
 
-RENAME_ACTION = "metric renamed"  # the revision's action (History says "Renamed a claim metric to match an uploaded file")
+# the revision's action; History says "Renamed a claim metric to match an uploaded file"
+RENAME_ACTION = "metric renamed"
 
 
 def with_metric_renamed(prop: Proposition, old: str, new: str) -> Proposition:
