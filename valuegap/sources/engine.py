@@ -529,8 +529,8 @@ class Evidence:
             (samples[int(r.sample_id)], int(r.rank)): float(r.value)
             for r in ranked_rows.itertuples(index=False)
         }
-        for key in order:
-            self._order[key] = values[key]
+        for ranked in order:
+            self._order[ranked] = values[ranked]
 
     @staticmethod
     def _layers(samples: list[Where]) -> list[list[Where]]:

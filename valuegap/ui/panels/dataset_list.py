@@ -3,6 +3,8 @@ selected its details and what to do with it (use it here, make it the current ev
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -31,7 +33,7 @@ COLUMNS = {
     "uploaded": "Uploaded", "by": "By",
 }  # fmt: skip
 """The Datasets table's columns and their headings."""
-SHOWN = {
+SHOWN: dict[str, Any] = {
     "dataset": st.column_config.TextColumn("Dataset", width=300),
     "kind": st.column_config.TextColumn("Kind", width=85),
     "kept": st.column_config.NumberColumn("Rows kept", width=85),

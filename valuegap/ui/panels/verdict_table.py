@@ -146,7 +146,7 @@ def expectations_table(frame: pd.DataFrame) -> None:
     """Expected vs experienced per survey item (:func:`valuegap.evidence.gaps.expectation_frame`), the
     interval, p-value and respondents under "Test details", with downloads."""
     shown = gaps.readable_p_values(frame, ["p_value"])
-    config = {
+    config: dict[str, Any] = {
         "item": st.column_config.TextColumn("Survey item", width=140), "n": "Respondents",
         "expected": st.column_config.NumberColumn("Expected", format="%.2f", width=85,
                                                   help="The mean score customers expected"),
