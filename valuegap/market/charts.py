@@ -87,6 +87,11 @@ def profiles_frame(vm: ValueMap) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+RELATIVE_CLAIMED = "Ours vs others, as claimed"
+RELATIVE_MEASURED = "Ours vs others, as measured"
+"""The relative table's columns of our score over the others' average (1 = as good as they are)."""
+
+
 def relative_table(vm: ValueMap) -> pd.DataFrame:
     """Attributes with their weight, every offer's score and our relative performance, headed in words."""
     ours = vm.offers.ours
@@ -96,11 +101,9 @@ def relative_table(vm: ValueMap) -> pd.DataFrame:
     for offer in vm.offers.offers:
         table[offer.name] = [offer.scores[a] for a in vm.offers.attributes]
     if ours is not None:
-        table["ours vs others (claimed)"] = [
-            float(vm.relative.loc[ours.name, a]) for a in vm.offers.attributes
-        ]
+        table[RELATIVE_CLAIMED] = [float(vm.relative.loc[ours.name, a]) for a in vm.offers.attributes]
         if vm.measured is not None:
-            table["ours vs others (measured)"] = [vm.measured_relative[a] for a in vm.offers.attributes]
+            table[RELATIVE_MEASURED] = [vm.measured_relative[a] for a in vm.offers.attributes]
     return table
 
 

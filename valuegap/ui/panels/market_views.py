@@ -22,6 +22,7 @@ from valuegap.store import StoredProposition
 from valuegap.ui import PageContext, choose_dataset, evidence_dataset, page
 from valuegap.ui.cached_evidence import cached_analysis, cached_expectations, cached_summary
 from valuegap.ui.charts import chart_downloads, show_altair
+from valuegap.ui.panels.verdict_table import table_height, wrapped_row_height
 from valuegap.ui.state_keys import (
     COMPETITOR_CLAIMS_DOWNLOADS,
     POSITIONS_DOWNLOADS,
@@ -33,14 +34,22 @@ from valuegap.ui.state_keys import (
 from valuegap.ui.tables import table_downloads
 
 POSITION_COLUMNS: dict[str, Any] = {
-    "offer": "Offer",
-    "kind": "Kind",
-    "price": st.column_config.NumberColumn("Price", format="%.2f"),
+    "offer": st.column_config.TextColumn("Offer", width=150),
+    "kind": st.column_config.TextColumn("Kind", width=120),
+    "price": st.column_config.NumberColumn("Price", format="%.2f", width=70),
     "quality_ratio": st.column_config.NumberColumn("Relative quality", format="%.3f"),
     "relative_price": st.column_config.NumberColumn("Relative price", format="%.3f"),
-    "value_advantage": st.column_config.NumberColumn("Value advantage", format="%+.3f"),
-    "fair_value": "Fair value",
-}
+    "value_advantage": st.column_config.NumberColumn(
+        "Value advantage", format="%+.3f", width=110,
+        help="How far below the fair-value line the offer sits: above 0 is better value than fair.",
+    ),
+    "fair_value": st.column_config.TextColumn("Fair value", width=130),
+}  # fmt: skip
+POSITION_SHOWN = ["offer", "kind", "price", "value_advantage", "fair_value"]
+"""The positions on screen: 150 + 120 + 70 + 110 + 130 px fit the 620 px column of a 1024 px screen; the
+relative quality and price (the map's axes) are under "Details"."""
+RATIO_WIDTH = 195  # px: "Ours vs others, as measured" whole
+CLAIM_TEXT_WIDTH = 210
 
 
 def market_evidence(ctx: PageContext, stored: StoredProposition) -> MarketEvidence:
@@ -92,7 +101,12 @@ def value_map_view(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) 
         st.caption(line)
     table = charts.positions_frame(vm)
     # an empty cell (no fair-value line) read "None"
-    st.dataframe(table, hide_index=True, width="stretch", placeholder="–", column_config=POSITION_COLUMNS)
+    st.dataframe(
+        table, hide_index=True, width="stretch", placeholder="–", column_order=POSITION_SHOWN,
+        column_config=POSITION_COLUMNS,
+    )  # fmt: skip
+    with st.expander("Details: relative quality and price of every offer"):
+        st.dataframe(table, hide_index=True, width="stretch", placeholder="–", column_config=POSITION_COLUMNS)
     table_downloads(table, "value map positions", key=POSITIONS_DOWNLOADS)
 
 
@@ -112,11 +126,23 @@ def relative_view(vm: competition.ValueMap) -> None:
             "importance and performance", key=QUADRANT_DOWNLOADS, caption=charts.CAPTIONS["quadrant"] + note,
         )  # fmt: skip
     table = charts.relative_table(vm)
-    ratios = [c for c in table.columns if c.startswith("ours vs others")]
+    ratios = {
+        column: st.column_config.NumberColumn(
+            column, format="%.2f", width=RATIO_WIDTH,
+            help="Our score over the others' average on this attribute: 1 is as good as they are, "
+            "above 1 better.",
+        )
+        for column in (charts.RELATIVE_CLAIMED, charts.RELATIVE_MEASURED)
+    }  # fmt: skip
+    config = {"Attribute": st.column_config.TextColumn("Attribute", width=150),
+              "Weight": st.column_config.NumberColumn("Weight", width=70), **ratios}  # fmt: skip
+    # every offer's own score is a column per offer: they go under "Details", however many offers there are
     st.dataframe(
-        table, hide_index=True, width="stretch", placeholder="–",
-        column_config={c: st.column_config.NumberColumn(c, format="%.2f") for c in ratios},
+        table, hide_index=True, width="stretch", placeholder="–", column_config=config,
+        column_order=[c for c in ("Attribute", "Weight", *ratios) if c in table.columns],
     )  # fmt: skip
+    with st.expander("Details: every offer's score per attribute"):
+        st.dataframe(table, hide_index=True, width="stretch", placeholder="–", column_config=config)
     table_downloads(table, "relative performance", key=RELATIVE_DOWNLOADS)
 
 
@@ -128,13 +154,22 @@ def competitor_claims_view(
     if table.empty:
         st.info("This proposition has no comparative or parity claims.")
         return
+    # the claim's copy wraps in its cell; its ID is in the downloads
+    row = wrapped_row_height(table["text"], CLAIM_TEXT_WIDTH)
     st.dataframe(
-        table, hide_index=True, width="stretch", placeholder="–",
-        column_order=["text", "form", "competitor", "in this market", "outcomes in the data", "claim"],
+        table, hide_index=True, width="stretch", placeholder="–", row_height=row,
+        height=table_height(len(table), row),
+        column_order=["text", "form", "competitor", "in this market", "outcomes in the data"],
         column_config={
-            "text": "Claim", "form": "Kind of promise", "competitor": "Competitor",
-            "in this market": "In this market", "outcomes in the data": "Outcomes in the data",
-            "claim": st.column_config.TextColumn("ID", help="The claim's ID, as in files and links."),
+            "text": st.column_config.TextColumn("Claim", width=CLAIM_TEXT_WIDTH),
+            "form": st.column_config.TextColumn("Kind of promise", width=150),
+            "competitor": st.column_config.TextColumn("Competitor", width=100),
+            "in this market": st.column_config.CheckboxColumn(
+                "In market", width=75, help="The competitor is one of the offers in this market."
+            ),
+            "outcomes in the data": st.column_config.CheckboxColumn(
+                "In data", width=70, help="The outcome data has rows of the competitor's customers."
+            ),
         },
     )  # fmt: skip
     table_downloads(table, "claims against competitors", key=COMPETITOR_CLAIMS_DOWNLOADS)
