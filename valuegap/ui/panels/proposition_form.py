@@ -27,6 +27,7 @@ from valuegap.model.proposition import (
     Status,
 )
 from valuegap.ui.panels.claim_editor import grid_wording_checks
+from valuegap.ui.panels.verdict_table import table_height, wrapped_row_height
 from valuegap.ui.state_keys import keyed
 from valuegap.workspace.overview import STATUS_LABELS
 
@@ -100,19 +101,21 @@ CLAIM_COLUMNS = {
     "importance": st.column_config.TextColumn("Importance", default="1", width=115),
 }
 # What the item is comes first and its made-up ID last, so at 1024 px the columns that matter show first.
+ACCESS_LABEL_WIDTH = 180  # px of what a cost-of-access item is
 ACCESS_COLUMNS = {
-    "label": st.column_config.TextColumn("What it is", width=260),
-    "kind": _choice("Kind", ACCESS_KIND_WORDS, width=100),
+    # 34 px of row handles + 180 + 80 + 80 + 65 + 95 + 80 px fit the 620 px column of a 1024 px screen
+    "label": st.column_config.TextColumn("What it is", width=ACCESS_LABEL_WIDTH),
+    "kind": _choice("Kind", ACCESS_KIND_WORDS, width=80),
     "amount": st.column_config.NumberColumn(
-        "Amount", min_value=0.0, format="%.2f", width=95, help="Hours, or money in the price's currency"
+        "Amount", min_value=0.0, format="%.2f", width=80, help="Hours, or money in the price's currency"
     ),
-    "unit": _choice("Unit", ACCESS_UNIT_WORDS, default="hours", width=85),
-    "frequency": _choice("How often", FREQUENCY_WORDS, default="per_period", width=120),
+    "unit": _choice("Unit", ACCESS_UNIT_WORDS, default="hours", width=65),
+    "frequency": _choice("How often", FREQUENCY_WORDS, default="per_period", width=95),
     "id": st.column_config.TextColumn(
         "ID",
         help="Names the item in saved scenarios and links; made from the label when left blank",
         max_chars=40,
-        width=215,
+        width=80,
     ),
 }
 CLAIM_LABELS = {key: column["label"] for key, column in CLAIM_COLUMNS.items()}
@@ -225,18 +228,25 @@ def proposition_fields(
     return fields, slots
 
 
-def _table_editor(frame: pd.DataFrame, columns: dict[str, Any], key: str, editable: bool) -> pd.DataFrame:
-    """An editable table; rows can be added and deleted only by editors."""
+def _table_editor(
+    frame: pd.DataFrame, columns: dict[str, Any], key: str, editable: bool, row_height: int | None = None
+) -> pd.DataFrame:
+    """An editable table; rows can be added and deleted only by editors; ``row_height`` wraps long cells
+    (the table is then as tall as its rows and the row that adds one)."""
     return st.data_editor(
         frame, column_config=columns, num_rows="dynamic" if editable else "fixed", disabled=not editable,
-        hide_index=True, key=key, width="stretch", column_order=list(columns),
+        hide_index=True, key=key, width="stretch", column_order=list(columns), row_height=row_height,
+        height=table_height(len(frame) + editable, row_height),
     )  # fmt: skip
 
 
 def access_table(base: Proposition, widgets: str, editable: bool, slots: ProblemSlots) -> pd.DataFrame:
     """The cost-of-access table as edited; its problems go to ``slots.access``."""
     st.markdown("**Cost of access**: what it takes the customer, beyond the price, to get the value")
-    edited = _table_editor(access_frame(base), ACCESS_COLUMNS, keyed(widgets, "access"), editable)
+    frame = access_frame(base)
+    # what the item is wraps in its cell: at 180 px a long one was cut after a few words
+    row = wrapped_row_height(frame["label"], ACCESS_LABEL_WIDTH)
+    edited = _table_editor(frame, ACCESS_COLUMNS, keyed(widgets, "access"), editable, row_height=row)
     slots.access = st.empty()
     return edited
 
