@@ -1,7 +1,9 @@
 """At 1024 px the navigation, the charts and the main tables stay inside their room.
 
 A screenshot review found "Share" 11 px past the window, the Gabor-Granger chart 70 px wider than its
-column and the verdict table scrolling sideways; these measure the page instead of looking at it.
+column and the verdict table scrolling sideways; a second one the Competitors tables scrolling sideways
+(the positions' "Fair value" cut), the cost-of-access editor's ID past its column and the outcome data
+pickers' names cut. These measure the page instead of looking at it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,21 @@ OVERFLOW = """() => {
 }"""
 
 
+# the text of a picker (by its label) cut at its edge
+CUT_PICKER = """(label) => {
+  const out = [];
+  for (const box of document.querySelectorAll('[data-testid="stSelectbox"]')) {
+    if (!box.innerText.startsWith(label)) continue;
+    for (const shown of box.querySelectorAll('input, div')) {
+      if (shown.querySelector('div')) continue;  // the innermost: the text itself
+      if (shown.clientWidth > 0 && shown.scrollWidth > shown.clientWidth + 1)
+        out.push(`${label}: ${shown.value || shown.innerText}: ${shown.scrollWidth} in ${shown.clientWidth}`);
+    }
+  }
+  return out;
+}"""
+
+
 def _open(page: Page, url: str, timeout: float = 45_000) -> None:
     page.goto(url)
     settle(page, timeout)
@@ -60,5 +77,32 @@ def test_at_1024_px_nothing_runs_past_its_room(server: Server, browser: Browser)
         settle(page)
         assert page.get_by_text("Share who would buy").count() >= 1  # the chart is drawn
         assert page.evaluate(OVERFLOW) == []
+    finally:
+        context.close()
+
+
+def test_at_1024_px_the_competitors_tables_the_access_editor_and_the_data_pickers_fit(
+    server: Server, browser: Browser
+) -> None:
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        _open(page, f"{server.url}/overview", FIRST_RUN)
+        _open(page, f"{server.url}/competitors?p=1")  # opens on the value map
+        page.locator('[data-testid="stDataFrame"]:visible').first.wait_for()  # the positions table
+        assert page.evaluate(OVERFLOW) == []
+        assert page.evaluate(CUT_PICKER, "Measured with") == []
+        for tab in ("Relative performance", "Claims against competitors"):
+            page.get_by_role("tab", name=tab).click()
+            settle(page)
+            page.locator('[data-testid="stDataFrame"]:visible').first.wait_for()
+            assert page.evaluate(OVERFLOW) == [], tab
+        _open(page, f"{server.url}/propositions?p=1")  # the cost-of-access editor
+        assert page.get_by_text("Cost of access").count() >= 1
+        assert page.evaluate(OVERFLOW) == []
+        _open(page, f"{server.url}/gap_analysis?p=1")
+        assert page.evaluate(CUT_PICKER, "Outcome data") == []
+        _open(page, f"{server.url}/share?p=1")
+        assert page.evaluate(CUT_PICKER, "Outcome data") == []
     finally:
         context.close()

@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -19,7 +20,7 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 
 from valuegap.errors import InvalidInput, NotFound, ValueGapError
-from valuegap.reporting.formatting import escape_markdown
+from valuegap.reporting.formatting import dataset_choice_label, escape_markdown
 from valuegap.sharing import links
 from valuegap.store import (
     Actor,
@@ -344,10 +345,10 @@ def choose_dataset(
         if current is not None:
             st.selectbox(
                 label,
-                [current.label],
+                [dataset_choice_label(current.name, current.version, current.created_at, today=date.today())],
                 disabled=True,
                 key=keys.keyed(keys.PINNED_CHOICE, kind),
-                help="Fixed by the share link you opened",
+                help=f"Fixed by the share link you opened: {escape_markdown(current.label)}",
             )
         return current
     items = (
@@ -367,17 +368,24 @@ def choose_dataset(
                 "deleted). Choose one with “Use as current evidence” on the Evidence page."
             )
         return None
+    # short enough for a third of a 1024 px screen: the whole name and which one is current are in the help
     names = {
-        key: d.label
-        + (" · current evidence" if current is not None and d.id == current.id else "")
-        + ("" if d.proposition_id == proposition_id else " · other proposition")
+        key: dataset_choice_label(
+            d.name, d.version, d.created_at, today=date.today(),
+            note="" if d.proposition_id == proposition_id else "other",
+        )
         for key, d in choices.items()
-    }
+    }  # fmt: skip
+    whole = [f"{d.label}{' (current evidence)' if current is not None and d.id == current.id else ''}"
+             + ("" if d.proposition_id == proposition_id else " (another proposition's)")
+             for d in choices.values()]  # fmt: skip
+    listed = "To choose from: " + "; ".join(whole) + "."
     options = list(choices)
     default = str(current.id) if current is not None else st.query_params[links.DATASET]
     chosen = url_choice(
-        label, options, param=links.DATASET, default=default, format_func=names.__getitem__, help=help
-    )
+        label, options, param=links.DATASET, default=default, format_func=names.__getitem__,
+        help=escape_markdown(f"{help} {listed}" if help else listed),
+    )  # fmt: skip
     return choices[chosen]
 
 
