@@ -8,6 +8,8 @@ with its own earlier held-out batches marked ``held_out``) and the held-out set
 was run on it). The counting is the one the unit tests assert on
 (tests/unit/wording/test_drafting.py: ``score``), so the numbers printed here are the numbers tested.
 ``--misses`` lists every sentence whose form, value or direction differs from the expected draft.
+Last, the held-out set's first-sight score (each batch scored once, before the rules were changed for
+it; ``FIRST_SIGHT`` in the test module), summed over the batches and batch by batch.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.unit.wording.test_drafting import CORPUS_ROWS, HOLDOUT_ROWS, misses, score, table  # noqa: E402
+from tests.unit.wording.test_drafting import (  # noqa: E402
+    CORPUS_ROWS,
+    FIRST_SIGHT,
+    HOLDOUT_ROWS,
+    first_sight_total,
+    misses,
+    score,
+    table,
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,6 +52,11 @@ def main(argv: list[str] | None = None) -> None:
             for line in misses(rows):
                 print("  " + line)
         print()
+    print(
+        table(f"Held-out set at first sight, batches {', '.join(map(str, FIRST_SIGHT))}", first_sight_total())
+    )
+    for batch, counts in FIRST_SIGHT.items():
+        print(table(f"  its batch {batch} at first sight", counts))
 
 
 if __name__ == "__main__":

@@ -19,36 +19,43 @@ grammar the wording checks use (``valuegap.wording.checks``), so "R$ 30", "10k",
   X", ratio 1). ``claimed`` = ``ratio``. The ratio is ours ÷ theirs *of the metric*: "2× faster"
   compares times, so ratio 0.5 with direction lower; "30% cheaper" is 0.7, lower; "2× more" is 2.
 - ``share``: "95% of orders …", "9 out of 10 customers …", "nine in ten …", "half of …", "three
-  quarters of …", "99% of malware detected": ``share`` is the promised share and ``claimed`` the bar
+  quarters of …", "99% of malware detected", "kills 99.9% of bacteria" (a percent of what a verb acts on,
+  not of what is saved, cut or spent): ``share`` is the promised share and ``claimed`` the bar
   each customer must reach: a second number in the sentence ("within 30 minutes" → 30, lower), or 1
   on a yes/no outcome (1 = it happened) when the sentence names none.
 - ``up_to``: "up to" (not "up to date", "sign up to", ...) before the number.
-- ``median``: "typical", "typically", "median".
+- ``median``: "typical", "typically", "median", "most customers …" ("Most kitchens are …" opening a
+  sentence).
 - ``average``: "on average", "average", and any other number that is a promised outcome.
 - ``puffery``: no number, but a superlative or a boast ("the best", "#1", "effortless", "our most
-  luxurious", "Britain's greenest", "highest-rated", "a smarter way to bank"; "most hotels" is a
-  quantifier, not a boast), or a comparative with nothing compared with ("a quieter, smoother ride",
-  less sure).
+  luxurious", "Britain's greenest", "highest-rated", "a smarter way to bank", "loved by accountants";
+  "most hotels" is a quantifier, not a boast), or a comparative with nothing compared with ("a quieter,
+  smoother ride", less sure).
 
 Direction: reducing and speed words ("cuts", "reduces", "lower", "fewer", "less", "faster",
 "sooner", "early", "within", "in under", "takes") make it ``lower``; a ceiling ("no more than 5
 days", "never wait more than 2 minutes", "at most") is ``lower`` and "2,500 *more* steps"
 ``higher``. A reduction *by* an amount is drafted as a change of the thing reduced, negative: "cuts
 your bill by 40%" → ``bill_change_pct`` = −40, lower (the claim holds when the change is at or below
-−40%), so the sign, the metric and the direction agree; "by half" is −50% and "loads 2x faster than
-before" (no rival) −50% too. A level reached ("within 30 minutes", "in 2 days", "drops to 90
+−40%), so the sign, the metric and the direction agree; "by half" and "in half the time" are −50%, "in a
+third of the time" −66.67%, and "loads 2x faster than before" (no rival) −50% too; "3x stronger" or
+"3x more leads" (no rival) is +200%, higher. A level reached ("within 30 minutes", "in 2 days", "drops to 90
 seconds", "response time: 12 minutes") is drafted as that level, lower. Savings and gains ("saves 5
 hours", "earn 4%") are ``higher``.
 
-Numbers may be written as words before a unit ("two levels", "three days sooner"; not "one").
+Numbers may be written as words before a unit ("two levels", "three days sooner"; not "one"); a level
+with the article ("in under a week", "within an hour") is one of the unit when the sentence has no other
+number (beside one, "within a year" is a timeframe). A span covered ("0–60 mph in 3.1 seconds",
+"charges from 0 to 50% in 30 minutes") is the condition, and the time the claim.
 Numbers that are not promised outcomes are left out: years, ranks, "24/7", names ("5G"), times of
 day ("before 10pm"), prices and rates ("from $9 a month", "mortgage rates from 3.9%"), the offer's
 terms ("3 months free", "30-day money-back guarantee", "cancel within 14 days", "borrow up to
 £25,000", "loans from £1,000 to £25,000"), thresholds ("orders over $50"), who endorses it
-("trusted by 9 of the top 10 retailers"), counts of customers ("join 10,000 teams") and bare counts
-of things with no word that makes them an outcome ("we operate 40 warehouses", "up to four
-screens": a plan's allowance); a measure ("600 calories"), a period ("a month"), "on average",
-"more", or a verb of change or reach ("in 3 clicks") makes a count an outcome.
+("trusted by 9 of the top 10 retailers", "winner of 12 awards"), standards' names ("SOC 2", "ISO 27001
+certified"), what the product is made of ("made with 100% Arabica beans"), counts of customers ("join
+10,000 teams") and bare counts of things with no word that makes them an outcome ("we operate 40
+warehouses", "up to four screens": a plan's allowance); a measure ("600 calories"), a period ("a
+month"), "on average", "more", or a verb of change or reach ("in 3 clicks") makes a count an outcome.
 """
 
 from __future__ import annotations
@@ -529,6 +536,8 @@ _BY_PART = re.compile(
     r"(?i)(?<=\bby\s|\bin\s)(?:(?P<half>half)|(?P<count>a|one|two|three)\s+(?P<piece>thirds?|quarters?))"
     r"(?![\w-])"
 )
+# "in half the time", "in a third of the cost": the part that is left, after the part's words
+_IN_PART_OF_THE = re.compile(r"(?i)\s+(?:of\s+)?the\s+(?P<thing>[a-z][\w-]*)")
 _MULTIPLIER_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "half": 0.5}
 _TIMES_WORD = re.compile(r"^\s*(?:times|fold)(?!\w)|^-fold(?!\w)", re.IGNORECASE)
 _WORD_TIMES = re.compile(
@@ -553,6 +562,11 @@ _DOWN_ADJECTIVES = {
 _COMPARATIVE_ADJ = (
     r"faster|quicker|sooner|shorter|earlier|cheaper|less|fewer|lower|smaller|lighter|more|higher|better|"
     r"bigger|larger|longer|greater|stronger|richer|brighter|clearer|safer|warmer|healthier|happier"
+)
+_UP_AFTER_TIMES = re.compile(
+    r"(?i)\s*(?:times\s+)?(?:[\w'-]+\s+)?(?:"
+    + "|".join(word for word in _COMPARATIVE_ADJ.split("|") if word not in _DOWN_ADJECTIVES)
+    + r")(?![\w-])"
 )
 _THAN = re.compile(
     r"(?<!\w)(?:than|vs\.?|versus|compared\s+(?:to|with)|against|relative\s+to)\s+(?P<who>[^,;:!?()]+)",
@@ -618,7 +632,11 @@ _VAGUE_COMPARATIVE = _words(
 _UP_TO_CUES = re.compile(
     rf"{_UP_TO.pattern}|(?<!\w)as\s+(?:little|low|much|many|few|short|quick)\s+as(?!\w)", re.IGNORECASE
 )
-_TYPICAL = _words(rf"typical(?:ly)?|median|the\s+usual|most\s+(?:of\s+(?:our|the)\s+)?(?:{_POPULATION})")
+# "most customers ...", and "Most kitchens are ..." opening the sentence: what most of them get is the median
+_TYPICAL = _words(
+    rf"typical(?:ly)?|median|the\s+usual|most\s+(?:of\s+(?:our|the)\s+)?(?:{_POPULATION})"
+    r"|^most\s+(?:of\s+(?:our|the|your)\s+)?[a-z]+(?:[a-rt-z]s|ies)(?=\s+[a-z])"
+)
 _AVERAGE = _words(r"on\s+average|average|averages|avg\.?|mean|on\s+a\s+typical\s+\w+\s+average")
 _PUFFERY = _words(
     r"best|#\s?1|no\.\s?1|number\s+(?:one|1)|leading|ultimate|unbeatable|unbeaten|unrivall?ed|unmatched|"
@@ -627,7 +645,7 @@ _PUFFERY = _words(
     r"smartest|easiest|simplest|fastest|cheapest|lowest|highest|freshest|tastiest|safest|finest|greatest|"
     r"most\s+(?:trusted|reliable|advanced|powerful|secure|loved|popular|affordable|comfortable|"
     r"delicious|innovative)|like\s+never\s+before|second\s+to\s+none|in\s+a\s+league\s+of\s+its\s+own|"
-    r"game-?chang(?:er|ing)|unforgettable|exceptional|outstanding|expertly|unparall?el+ed|legendary|love|favou?rite|future-proof|peace\s+of\s+mind|lightning-?fast|blazing(?:ly)?\s+fast"
+    r"game-?chang(?:er|ing)|unforgettable|exceptional|outstanding|expertly|unparall?el+ed|legendary|love[ds]?|favou?rite|future-proof|peace\s+of\s+mind|lightning-?fast|blazing(?:ly)?\s+fast"
 )
 _LOWER_LEVEL = _words(
     r"within|in\s+under|under|in\s+less\s+than|less\s+than|no\s+more\s+than|at\s+most|takes?|taking|"
@@ -769,8 +787,18 @@ def _values(sentence: str) -> list[_Value]:
     """The numbers of the sentence that may be promised outcomes, with their units, in text order."""
     found: list[_Value] = []
     numbers = _numbers(sentence) + _word_numbers(sentence)
+    if not numbers and not (
+        _WORD_FRACTION.search(sentence) or _PART_OF.search(sentence) or _WORD_TIMES.search(sentence)
+    ):
+        numbers = _article_levels(sentence)
     for part in _BY_PART.finditer(sentence):
-        percent = Decimal(str(round(100 * _part_value(part), 2)))
+        share = _part_value(part)
+        if re.search(r"(?i)\bin\s$", sentence[: part.start()]) and _IN_PART_OF_THE.match(
+            sentence, part.end()
+        ):
+            # "in half the time", "in a third of the time": what is left, so the cut is the rest
+            share = 1 - share
+        percent = Decimal(str(round(100 * share, 2)))
         numbers.append(_Number(part.start(), part.end(), ((percent, 0, 1.0),), percent=True))
     numbers.sort(key=lambda number: number.start)
     skip_until = -1
@@ -783,10 +811,12 @@ def _values(sentence: str) -> list[_Value]:
         written = sentence[number.start : number.end]
         after = sentence[number.end :]
         before = sentence[: number.start]
-        if re.match(r"^\s*/\s*7|^\s*-\s*\d|^\s*:\s*\d", after) or re.search(
-            r"[\d/-]\s*$|\d\s*:\s*$|:$", before
+        if re.match(r"^\s*/\s*7|^\s*[-–—]\s*\d|^\s*:\s*\d", after) or re.search(
+            r"[\d/–—-]\s*$|\d\s*:\s*$|:$", before
         ):
-            continue  # 24/7, phone numbers, times of day, ranges' second half
+            continue  # 24/7, phone numbers, times of day, ranges ("2-3 days", "0–60 mph")
+        if _a_standards_name(sentence, before, after):
+            continue  # "SOC 2 Type II", "ISO 27001 certified": a standard's name, not an outcome
         promotion = number.percent and re.match(r"(?i)^\s*(?:off|discount)(?!\w)", after)
         if re.match(r"0\d", written) or promotion or re.match(r"G(?![\w-])", after):
             continue  # phone numbers and codes; "60% off" is a promotion, not an outcome; "5G" a name
@@ -833,6 +863,32 @@ def _values(sentence: str) -> list[_Value]:
             )
         )
     return found
+
+
+# "installed in under a week", "fitted in a day": a level written with the article, one of the unit. Read only
+# when the sentence has no other number: beside one it is a timeframe ("75% get a promotion within a year")
+_ARTICLE_LEVEL = re.compile(
+    r"(?i)(?<![\w-])(?:within|in(?:\s+(?:under|less\s+than|just|only))?|under|less\s+than)\s+(an?)\s+"
+    r"(?=(?:second|minute|hour|day|week|fortnight|month|year)\b)"
+)
+
+
+def _article_levels(sentence: str) -> list[_Number]:
+    return [
+        _Number(match.start(1), match.end(1), ((Decimal(1), 0, 1.0),))
+        for match in _ARTICLE_LEVEL.finditer(sentence)
+    ]
+
+
+def _a_standards_name(sentence: str, before: str, after: str) -> bool:
+    """True for a number right after an acronym that names a standard or a model ("SOC 2", "ISO 27001",
+    "PCI DSS 4"), unless a mark or a unit follows it ("NPS 70%", "EV 300 miles"); not in an all-caps line."""
+    if sentence.isupper() or not re.search(r"(?<![\w-])[A-Z]{2,}[\w-]*\s+$", before):
+        return False
+    if re.match(r"\s*(?:%|[x×](?!\w)|times\b)", after, re.IGNORECASE):
+        return False
+    word = re.match(r"\s*-?\s*([A-Za-z]+)", after)
+    return not (word and (word.group(1).lower() in _TIME_UNITS or _MEASURES.fullmatch(word.group(1))))
 
 
 def _word_numbers(sentence: str) -> list[_Number]:
@@ -903,6 +959,14 @@ _OFFER_TERM_BEFORE = re.compile(
 )
 
 
+_MADE_OF = re.compile(
+    r"(?i)(?:\b(?:made|crafted|brewed|built|produced|woven|spun|blended)\s+(?:[a-z]+ly\s+)?(?:with|from|of|using)"
+    r"|\b(?:contains?|containing))\s+$"
+)
+_CHANGE_AFTER = re.compile(r"(?i)\s*(?:[\w'-]+\s+)?(?:less|more|fewer|lower|higher|extra|of)(?![\w-])")
+_AWARDS_AFTER = re.compile(
+    r"(?i)\s+(?:[\w'’-]+\s+){0,4}?(?:awards?|prizes?|accolades|medals|trophies|nominations)(?![\w-])"
+)
 _ENDORSED_BY = re.compile(
     r"(?i)\b(?:trusted|used|loved|chosen|relied\s+on|backed|recommended|rated)\s+by\s+"
     r"(?:over\s+|more\s+than\s+|nearly\s+|almost\s+)?$"
@@ -944,15 +1008,21 @@ def _is_outcome(sentence: str, value: _Value) -> bool:
         and not _GAIN_VERBS.search(before[-25:])
     ):
         return False  # "mortgage rates from 3.9%": the price of the offer
+    ranged = re.search(r"(?i)\bfrom\s+\S+\s+(?:to|and)\s+$", before)
+    if ranged and not _REDUCE_VERBS.search(before) and not _GAIN_VERBS.search(before):
+        # "loans from £1,000 to £25,000": the offer's range; "charges from 0 to 50% in 30 minutes": a span
+        # covered, the condition of the claim
+        return False
+    if value.percent and _MADE_OF.search(before) and not _CHANGE_AFTER.match(sentence, value.end):
+        return False  # "made with 100% Arabica beans", "contains 20% vitamin C": what it is made of
     if value.percent or value.times or value.fraction:
         return True
     if re.match(r"(?i)\s*[ap]\.?m\.?(?!\w)", sentence[value.end :]):
         return False  # "order before 10pm": a time of day
-    ranged = re.search(r"(?i)\bfrom\s+\S+\s+(?:to|and)\s+$", before)
-    if ranged and not _REDUCE_VERBS.search(before) and not _GAIN_VERBS.search(before):
-        return False  # "loans from £1,000 to £25,000": the offer's range
     if _ENDORSED_BY.search(before) or re.search(r"(?i)\btop\s+$", before):
         return False  # "trusted by 9 of the top 10 retailers": who uses it and a rank, no outcome
+    if _AWARDS_AFTER.match(sentence, value.end):
+        return False  # "winner of 12 Game of the Year awards": who praised it, no outcome
     if _a_bare_count(sentence, value) or _OFFER_TERM_AFTER.match(after) or _OFFER_TERM_BEFORE.search(before):
         return False
     if value.currency and _PRICE_BEFORE.search(before) and not _GAIN_VERBS.search(before[-25:]):
@@ -1048,7 +1118,11 @@ def _share_of(facts: _Facts) -> tuple[_Value, float] | None:
     for value in facts.values:
         if value.fraction and 0 < value.value <= 1:
             return value, value.value
+        if _BY_PART.match(sentence, value.start):
+            continue  # "by half", "in a third of the time": a cut in words, not a share
         if value.percent and 0 < value.value <= 100 and _SHARE_OF.match(sentence[value.end :]):
+            return value, value.value / 100
+        if value.percent and 0 < value.value <= 100 and _a_share_as_object(sentence, value):
             return value, value.value / 100
     match = _WORD_FRACTION.search(sentence)
     if match:
@@ -1056,10 +1130,39 @@ def _share_of(facts: _Facts) -> tuple[_Value, float] | None:
         if 0 < top <= bottom:
             return _Value(match.start(), match.end(), top / bottom, fraction=True), top / bottom
     for part in _PART_OF.finditer(sentence):
+        if re.search(r"(?i)\bin\s+$", sentence[: part.start()]):
+            continue  # "in a third of the time": a cut, not a share
         if _SHARE_OF.match(sentence[part.end("part") :]):
             share = _part_value(part)
             return _Value(part.start(), part.end("part"), share, fraction=True), share
     return None
+
+
+# "Kills 99.9% of bacteria", "blocks 99% of phishing emails": a percent of a short noun phrase that ends the
+# clause, taken by a verb that is not one of saving, cutting, spending or pricing ("save 20% of your bill")
+_OBJECT_OF = re.compile(
+    r"(?i)^\s*of\s+(?:(?:the|all|known|common|your|our|their)\s+)?[a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2}?"
+    r"\s*(?:[.,;:!?]|$|\s+(?:in|on|at|from|within|before|after|for|with|without|every|each|and|or)\b)"
+)
+_VERB_BEFORE = re.compile(r"(?i)(?:^|\s)(?P<verb>[a-z]{3,}(?:s|es|ed)?)\s+$")
+_NOT_A_SHARE_VERB = _words(
+    r"spends?|spent|uses?|used|pays?|paid|costs?|charges?|takes?|took|keeps?|kept|gives?|gave|offers?|"
+    r"returns?|refunds?|covers?|funds?|invests?|lends?|borrows?|waives?|matches?|back"
+)
+
+
+def _a_share_as_object(sentence: str, value: _Value) -> bool:
+    verb = _VERB_BEFORE.search(sentence[: value.start])
+    if verb is None or not _OBJECT_OF.match(sentence[value.end :]):
+        return False
+    word = verb.group("verb")
+    return not (
+        word.lower() in _STOP
+        or _GAIN_VERBS.fullmatch(word)
+        or _REDUCE_VERBS.fullmatch(word)
+        or _NOT_A_SHARE_VERB.fullmatch(word)
+        or _PRICE_BEFORE.fullmatch(word)
+    )
 
 
 def _part_value(part: re.Match[str]) -> float:
@@ -1295,6 +1398,9 @@ def _change(facts: _Facts, value: _Value) -> tuple[str, str] | None:
     )
     than = _THAN.search(sentence[value.end :])
     rival = than is not None and _competitor(than.group("who")) is not None
+    left = _IN_PART_OF_THE.match(sentence, value.end) if re.search(r"(?i)\bin\s+$", before) else None
+    if left and value.percent and not rival and _BY_PART.match(sentence, value.start):
+        return left.group("thing").lower(), "in"  # "in half the time": the time, cut by half
     if after and not rival and not re.match(r"(?i)\s*or\b", after_unit):
         word = after.group(1).lower()
         rest = after_unit[after.end() :]
@@ -1574,14 +1680,28 @@ def _draft(sentence: str) -> ClaimDraft | None:
     if change is not None and main.times and main.value > 1:
         # "loads 2x faster than before": the time halves, a change of -50%
         main = replace(main, value=round((1 - 1 / main.value) * 100, 2), percent=True, times=False)
+    grown = (
+        _UP_AFTER_TIMES.match(sentence, main.end)
+        if change is None and main.times and main.value > 1
+        else None
+    )
+    if grown:
+        # "3x stronger" (than it was, no rival): a change of +200%, as "2x faster than before" is -50%
+        main = replace(main, value=round((main.value - 1) * 100, 2), percent=True, times=False)
     if change is not None:
         direction = Direction.lower
         claimed = -main.value
     else:
-        direction = _level_direction(facts, main)
+        direction = Direction.higher if grown else _level_direction(facts, main)
         claimed = main.value
     unit = _unit(main)
-    metric = _metric_for_level(facts, main, direction, change)
+    if grown:
+        word = grown.group(0).split()[-1].lower()
+        subject = _content_words(sentence[: main.start], 1)
+        thing = _thing(sentence[grown.end() :]) if word == "more" else _join(*subject, word)
+        metric = _join(thing or word, "change", "pct")  # "leads_change_pct", "hair_stronger_change_pct"
+    else:
+        metric = _metric_for_level(facts, main, direction, change)
     return ClaimDraft(
         sentence,
         form,

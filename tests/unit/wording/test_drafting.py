@@ -31,6 +31,7 @@ from valuegap.model.proposition import BenefitKind, ClaimForm, Direction, parse_
 from valuegap.wording.checks import check_claim
 from valuegap.wording.drafting import (
     MAX_COPY_BYTES,
+    YES_UNIT,
     ClaimDraft,
     claim_id,
     draft_claims,
@@ -158,13 +159,50 @@ def test_the_held_out_set_is_new_and_varied():
     assert set(forms) == {form.value for form in ClaimForm} | {"none"}, forms
 
 
+# Each held-out batch's score at first sight, before the rules were changed for it: (true positives, drafts
+# made, drafts expected) as ``score`` counts them, recomputed from git history (the drafter of the commit
+# before each batch's fixes, on that batch). Summed, they are what to expect on copy nobody has seen.
+FIRST_SIGHT: dict[int, dict[str, tuple[int, int, int]]] = {
+    1: {"form": (37, 40, 42), "value": (34, 38, 37), "direction": (33, 38, 37)},
+    2: {"form": (24, 26, 30), "value": (21, 25, 28), "direction": (21, 25, 28)},
+    3: {"form": (28, 32, 30), "value": (26, 30, 27), "direction": (27, 30, 27)},
+    4: {"form": (48, 55, 53), "value": (37, 49, 46), "direction": (42, 49, 46)},
+}
+
+
+def first_sight_total() -> dict[str, tuple[int, int, int]]:
+    """The first-sight counts summed over the held-out batches."""
+    totals = {}
+    for name in ("form", "value", "direction"):
+        counts = [batch[name] for batch in FIRST_SIGHT.values()]
+        totals[name] = (sum(c[0] for c in counts), sum(c[1] for c in counts), sum(c[2] for c in counts))
+    return totals
+
+
+def test_first_sight_counts_cover_every_batch():
+    batches = {row.get("batch", 1) for row in HOLDOUT_ROWS}
+    assert set(FIRST_SIGHT) == batches
+    for batch, counts in FIRST_SIGHT.items():
+        rows = [row for row in HOLDOUT_ROWS if row.get("batch", 1) == batch]
+        forms = [(_expected(row) or {"form": "none"})["form"] for row in rows]
+        expected = sum(form != "none" for form in forms)
+        measured = sum(form not in ("none", "puffery") for form in forms)
+        assert counts["form"][2] == expected and counts["value"][2] == counts["direction"][2] == measured
+
+
 def test_precision_and_recall_over_the_held_out_set(capsys):
     """Each batch of the held-out set was scored once, before the rules were changed for it (form
-    precision / recall: batch 1 0.93 / 0.88, batch 2 0.92 / 0.80, batch 3 0.88 / 0.93; batch 3 with
-    the drafter batch 1 started from: 0.80 / 0.80). The rules then changed for the misses in general
-    ways and reach 1.00 on all three; the thresholds keep those fixes without asking for perfection
-    (losing a sentence or two passes, a general regression does not). What to expect on copy nobody
-    has seen is the first-sight score, not this one."""
+    precision / recall: batch 1 0.93 / 0.88, batch 2 0.92 / 0.80, batch 3 0.88 / 0.93, batch 4
+    48/55 = 0.87 / 48/53 = 0.91 with value 0.76 / 0.80 and direction 0.86 / 0.91; batch 3 with the
+    drafter batch 1 started from: 0.80 / 0.80). Over the four batches at first sight, form is 137/153 =
+    0.90 / 137/155 = 0.88, value 118/142 = 0.83 / 118/138 = 0.86, direction 123/142 = 0.87 / 123/138 =
+    0.89 (``FIRST_SIGHT``). The rules then changed for the misses in general ways and reach 1.00 on the
+    first three batches and 0.98 / 1.00 on form in the fourth (two of its sentences are left: "Add 200
+    miles of range in 15 minutes" reads as 200 miles, as the corpus reads "lose 5 kg in 12 weeks", and
+    "Over 100 hours of gameplay", a catalogue's size that only a list of nouns would tell from "up to 22
+    hours of battery life"); the thresholds keep those fixes without asking for perfection (losing a
+    sentence or two passes, a general regression does not). What to expect on copy nobody has seen is
+    the first-sight score, not this one."""
     scores = score(HOLDOUT_ROWS)
     with capsys.disabled():
         print("\n" + table(f"Held-out set: {len(HOLDOUT_ROWS)} sentences", scores))
@@ -689,6 +727,141 @@ def test_a_comparative_with_nothing_compared_with_is_puffery_less_sure():
     draft = one("A quieter, smoother ride.")
     assert draft.form is ClaimForm.puffery
     assert draft.confidence < one("The best choice for your family.").confidence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("0–60 mph in 3.1 seconds.", 3.1, "seconds"),
+        ("Charges from 0 to 50% in just 30 minutes.", 30, "minutes"),
+        ("Charges from 10-80% in 18 minutes.", 18, "minutes"),
+    ],
+)
+def test_a_span_covered_is_the_condition_and_the_time_the_claim(sentence, value, unit):
+    draft = one(sentence)
+    assert (draft.form, draft.claimed, draft.unit, draft.direction) == (
+        ClaimForm.average,
+        value,
+        unit,
+        Direction.lower,
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence", ["SOC 2 Type II certified.", "ISO 27001 certified.", "PCI DSS 4 compliant."]
+)
+def test_a_standards_name_is_no_outcome(sentence):
+    assert draft_claims(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [("SAVE 50 HOURS A MONTH.", 50, "hours/month"), ("EV drivers add 300 miles a week.", 300, "miles/week")],
+)
+def test_numbers_after_capitals_with_a_unit_or_in_a_capitals_line_are_read(sentence, value, unit):
+    draft = one(sentence)
+    assert (draft.claimed, draft.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "form", "unit"),
+    [
+        ("Most kitchens are installed in under a week.", ClaimForm.median, "weeks"),
+        ("Blinds fitted in a day.", ClaimForm.average, "days"),
+        ("Replies within an hour.", ClaimForm.average, "hours"),
+    ],
+)
+def test_a_level_written_with_the_article_is_one_of_the_unit(sentence, form, unit):
+    draft = one(sentence)
+    assert (draft.form, draft.claimed, draft.unit, draft.direction) == (form, 1, unit, Direction.lower)
+
+
+def test_beside_another_number_a_period_with_the_article_is_a_timeframe():
+    draft = one("Three quarters of our learners get a promotion within a year.")
+    assert (draft.claimed, draft.unit, draft.direction) == (1, YES_UNIT, Direction.higher)
+    assert one("Members lose 5 kg in a month.").claimed == 5
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [("Reconcile your accounts in half the time.", -50), ("Do payroll in a third of the time.", -66.67)],
+)
+def test_in_a_part_of_the_time_is_a_cut_of_the_rest(sentence, value):
+    draft = one(sentence)
+    assert (draft.form, draft.unit, draft.direction) == (ClaimForm.average, "%", Direction.lower)
+    assert close(draft.claimed, value) and draft.metric == "time_change_pct"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "share"),
+    [
+        ("Kills 99.9% of bacteria.", 0.999),
+        ("Blocks 99.9% of phishing emails.", 0.999),
+        ("Automatically captures 99% of receipt data.", 0.99),
+        ("Our filter removes 97% of pollen from the air.", 0.97),
+    ],
+)
+def test_a_percent_of_something_a_verb_acts_on_is_a_share(sentence, share):
+    draft = one(sentence)
+    assert (draft.form, draft.share, draft.claimed, draft.direction) == (
+        ClaimForm.share,
+        share,
+        1,
+        Direction.higher,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "form"),
+    [
+        ("Save 20% of your energy bill.", ClaimForm.average),
+        ("Cut 30% of your costs.", ClaimForm.average),
+        ("Removes up to 99% of allergens.", ClaimForm.up_to),
+    ],
+)
+def test_a_percent_saved_cut_or_up_to_is_no_share(sentence, form):
+    assert one(sentence).form is form
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "metric"),
+    [
+        ("Hair that's 3x stronger after one use.", 200, "hair_stronger_change_pct"),
+        ("Get 3x more leads.", 200, "leads_change_pct"),
+        ("Batteries last 2 times longer.", 100, "batteries_longer_change_pct"),
+    ],
+)
+def test_a_multiplier_up_with_no_rival_is_a_change_in_percent(sentence, value, metric):
+    draft = one(sentence)
+    assert (draft.form, draft.claimed, draft.unit, draft.direction, draft.metric) == (
+        ClaimForm.average,
+        value,
+        "%",
+        Direction.higher,
+        metric,
+    )
+
+
+def test_a_multiplier_that_is_the_level_stays_a_multiplier():
+    draft = one("Customers see a 5x return on ad spend.")
+    assert (draft.claimed, draft.unit, draft.direction) == (5, "×", Direction.higher)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Made with 100% Arabica beans.", "Contains 20% vitamin C.", "Winner of 12 Game of the Year awards."],
+)
+def test_what_it_is_made_of_and_awards_are_no_outcomes(sentence):
+    assert draft_claims(sentence) == []
+
+
+def test_made_with_less_of_something_is_still_a_cut():
+    draft = one("Made with 30% less sugar.")
+    assert (draft.claimed, draft.direction) == (-30, Direction.lower)
+
+
+def test_loved_by_is_puffery():
+    assert one("Loved by accountants across the UK.").form is ClaimForm.puffery
 
 
 def test_one_draft_per_promising_sentence_in_order():
