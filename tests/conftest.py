@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from valuegap.model.proposition import Proposition, parse_proposition
@@ -79,6 +81,18 @@ def sample_data(**changes: object) -> dict:
 
 def sample(**changes: object) -> Proposition:
     return parse_proposition(sample_data(**changes))
+
+
+@pytest.fixture(autouse=True)
+def _draws_of_its_own(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test module's random generator (a module-level ``RNG``) is seeded anew for each test by the
+    test's id: what a test draws no longer depends on which tests ran before it in the same process,
+    which xdist's scheduling changes from run to run (a test asserting a property of its sample passed
+    or failed with the order)."""
+    module = getattr(request, "module", None)
+    if isinstance(getattr(module, "RNG", None), np.random.Generator):
+        seed = zlib.crc32(request.node.nodeid.encode())
+        monkeypatch.setattr(module, "RNG", np.random.default_rng(seed))
 
 
 @pytest.fixture

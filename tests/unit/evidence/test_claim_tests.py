@@ -32,7 +32,7 @@ from tests.unit.evidence.test_claim_tests_v2 import (
 from valuegap.evidence.claim_tests import ArraySample, Side, Verdict, adjust, run_claim_test, threshold
 from valuegap.model.proposition import Claim
 
-RNG = np.random.default_rng(20261122)
+RNG = np.random.default_rng(20261122)  # each test gets its own, seeded by its id (tests/conftest.py)
 
 
 def claim(**fields) -> Claim:
