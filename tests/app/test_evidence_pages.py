@@ -91,6 +91,10 @@ def test_evidence_page_lists_datasets_and_offers_upload():
     ]
     assert any("Cinemar" in text for text in shown(at.caption) + [m.value for m in at.markdown])
     assert not {"hash", "content_hash"} & set(table.columns)  # an internal, not for a marketer
+    # what a file holds, said in words: the columns can have any names, mapped after the upload
+    said = [*shown(at.caption), at.file_uploader[0].proto.help]
+    assert any("the customer's ID, the metric's name and the value measured" in text for text in said)
+    assert not any("customer_id" in text for text in said)
 
 
 def test_a_verdict_table_row_is_tall_enough_for_its_longest_reason_to_wrap_whole():

@@ -198,6 +198,18 @@ def test_an_edited_draft_is_added_as_edited(open_store):
     assert claim.text == "Get paid 9 days sooner."
 
 
+def test_an_edited_drafts_choices_read_in_words(open_store):
+    at = app_at("2_propositions.py", p="1")
+    paste_and_find(at, "Get paid 9 days sooner.")
+    draft_radio(at, 1).set_value("Edit")
+    at.run()
+    form, better, benefit = (by_label(at.selectbox, label) for label in ("Form", "Better is", "Benefit"))
+    assert "Up to (the best case)" in form.options and "up_to" not in form.options
+    assert "Value of something they own" in benefit.options and "asset_value" not in benefit.options
+    assert better.options == ["Higher is better", "Lower is better"]
+    assert (form.value, better.value, benefit.value) == ("average", "lower", "time")  # the codes it stores
+
+
 def test_drafts_show_their_wording_flags_beside_them(open_store):
     at = app_at("2_propositions.py", p="1")
     paste_and_find(at, "Cuts your invoicing time by up to 40%, guaranteed.")
@@ -245,6 +257,7 @@ def test_a_viewer_never_sees_the_drafting_panel(open_store):
     at = app_at("2_propositions.py", share=token)
     assert not [expander for expander in at.expander if expander.label == "Draft claims from your copy"]
     assert not [b for b in at.button if b.label == "Find claims in the copy"]
+    assert not [c for c in at.caption if "Add rows with the +" in c.value]  # nothing to add rows to
 
 
 # ----------------------------------------------------------------------------- guided claim editor
@@ -388,6 +401,7 @@ def test_the_page_has_a_title_and_the_catch_all_segment_reads_everyone(open_stor
     assert [title.value for title in at.title] == ["Propositions"]
     assert field(at, "Target segment").value == "everyone"
     assert "All changes saved" in [caption.value for caption in at.caption]  # shown in words, not an edit
+    assert any("Add rows with the +" in caption.value for caption in at.caption)  # an editor can add rows
     field(at, "Target segment").input("Freelancers")
     at.run()
     button(at, "Save").click()

@@ -221,13 +221,18 @@ def heatmap_cells(analysis: Analysis) -> pd.DataFrame:
 
 def waterfall_steps(value: ValueGap, prop: Proposition, *, with_costs: bool = True) -> pd.DataFrame:
     """Promised benefit, each claim's gap (signed: negative = customers get less), realized benefit,
-    then price and cost of access and the net value; money per customer and period."""
+    then price and cost of access and the net value; money per customer and period. A claim's step is
+    labelled with its short title (its words, as on the verdict chart), its ID kept in ``claim_id``."""
+    titles = claim_titles(prop.claims)
     rows: list[dict[str, Any]] = [
         {"label": "Promised benefit", "amount": value.promised_benefit, "kind": "total"}
     ]
     for claim_value in value.claims:
         if claim_value.gap is not None:
-            rows.append({"label": claim_value.claim_id, "amount": -claim_value.gap, "kind": "gap"})
+            label = titles.get(claim_value.claim_id, claim_value.claim_id)
+            rows.append(
+                {"label": label, "amount": -claim_value.gap, "kind": "gap", "claim_id": claim_value.claim_id}
+            )
     rows.append({"label": "Realized benefit", "amount": value.realized_benefit, "kind": "total"})
     if with_costs:
         rows.append({"label": "Price", "amount": -prop.price.amount, "kind": "cost"})

@@ -432,8 +432,9 @@ def _revenue(fit: ChurnFit | None, prop: Proposition, customers_label: str) -> d
     period = prop.price.period.value
     span = f"{horizon:g} {period if horizon == 1 else _PERIOD_PLURAL.get(period, period + 's')}"
     if fit is None:
-        return {"figures": [], "horizon": span, "missing": "Revenue at risk needs a customer table "
-                "(customer_id, churned, revenue); none was given, so it is not estimated."}  # fmt: skip
+        return {"figures": [], "horizon": span, "missing": "Revenue at risk needs a customer table (each "
+                "customer's ID, whether they churned, and their revenue); none was given, so it is not "
+                "estimated."}  # fmt: skip
     if fit.model is None:
         return {"figures": [], "horizon": span, "missing": f"No revenue at risk: {fit.reason}"}
     model = fit.model

@@ -17,6 +17,7 @@ from valuegap import sources
 from valuegap.errors import ValueGapError
 from valuegap.evidence import charts, gaps, reasons
 from valuegap.evidence.analysis import analyze, analyze_summary
+from valuegap.model.claim_titles import claim_titles
 from valuegap.model.proposition import Proposition, parse_proposition
 from valuegap.model.proposition_files import read
 from valuegap.sources.engine import evidence_of_frame
@@ -65,12 +66,17 @@ def test_charts_and_waterfall_of_the_demo_match_the_raw_rows(invoicing) -> None:
     _valid_json(charts.claims_chart(gaps.claims_chart_frame(analysis)))
 
     steps = gaps.waterfall_steps(analysis.value, prop).set_index("label")
+    gap = steps[steps["kind"] == "gap"].reset_index().set_index("claim_id")
     # §5: (C − x̄)·m per claim, m = the claim's own money per unit or the value of time (45 per hour)
-    assert steps.loc["admin-time", "amount"] == pytest.approx(-(5 - admin.mean()) * 45)
+    assert gap.loc["admin-time", "amount"] == pytest.approx(-(5 - admin.mean()) * 45)
     paid = _customer_means(outcomes, "days_sooner_paid")
-    assert steps.loc["paid-faster", "amount"] == pytest.approx(-(9 - paid.mean()) * 4)
+    assert gap.loc["paid-faster", "amount"] == pytest.approx(-(9 - paid.mean()) * 4)
     month_end = _customer_means(outcomes, "month_end_hours_saved")
-    assert steps.loc["month-end", "amount"] == pytest.approx(-(6 - month_end.mean()) * 45)
+    assert gap.loc["month-end", "amount"] == pytest.approx(-(6 - month_end.mean()) * 45)
+    # each claim's bar is named by its words, as on the verdict chart, not by its ID
+    titles = claim_titles(prop.claims)
+    assert list(gap["label"]) == [titles[claim_id] for claim_id in gap.index]
+    assert not set(gap.index) & set(steps.index)
     assert steps.loc["Net value", "amount"] == pytest.approx(
         steps.loc["Promised benefit", "amount"]
         + steps.loc[steps["kind"] == "gap", "amount"].sum()

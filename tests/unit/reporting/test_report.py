@@ -183,7 +183,9 @@ def test_money_built_on_missing_evidence_is_never_shown_as_measured():
 def test_revenue_at_risk_says_why_it_is_missing():
     analysis = _analysis()
     page = build_report(ReportInputs(analysis, "outcomes v1"))
-    assert "Revenue at risk needs a customer table" in _text(_section(page, "summary"))
+    summary = _text(_section(page, "summary"))
+    assert "Revenue at risk needs a customer table" in summary
+    assert "customer_id" not in summary  # in words, not column names
     no_model = ChurnFit(
         None, "The customer table has no churn column (churned 0/1), so churn cannot be modelled."
     )

@@ -19,7 +19,10 @@ import streamlit as st
 from valuegap.errors import ConflictError, InvalidInput, ValueGapError
 from valuegap.model.editing import has_unsaved_edits, problem_sentences, route_problems
 from valuegap.model.proposition import (
+    BENEFIT_WORDS,
     CLAIM_FIELD_WORDS,
+    DIRECTION_WORDS,
+    FORM_WORDS,
     BenefitKind,
     ClaimForm,
     Direction,
@@ -195,29 +198,37 @@ def _review(proposition_id: int, batch: str, index: int, draft: ClaimDraft) -> C
 
 
 def _edit(key: str, draft: ClaimDraft) -> ClaimDraft:
+    """The draft's fields, each choice in words; the kind of promise and the benefit get the width of
+    their longest wording ("Compared with a competitor (“2× …”)") at 1400 px."""
     forms = [form.value for form in ClaimForm]
-    cols = st.columns([2, 3, 2, 2, 2])
-    form = cols[0].selectbox("Form", forms, index=forms.index(draft.form.value), key=keyed(key, "form"))
-    metric = cols[1].text_input("Metric", draft.metric or "", max_chars=80, key=keyed(key, "metric"))
-    claimed = cols[2].number_input("Claimed", value=draft.claimed, key=keyed(key, "claimed"), format="%g")
-    unit = cols[3].text_input("Unit", draft.unit, max_chars=40, key=keyed(key, "unit"))
+    cols = st.columns([5, 2, 2, 4])
+    form = cols[0].selectbox(
+        "Form", forms, index=forms.index(draft.form.value), format_func=FORM_WORDS.__getitem__,
+        key=keyed(key, "form"),
+    )  # fmt: skip
+    claimed = cols[1].number_input("Claimed", value=draft.claimed, key=keyed(key, "claimed"), format="%g")
+    unit = cols[2].text_input("Unit", draft.unit, max_chars=40, key=keyed(key, "unit"))
     directions = [d.value for d in Direction]
-    direction = cols[4].selectbox(
-        "Better is", directions, index=directions.index(draft.direction.value), key=keyed(key, "direction")
-    )
-    cols = st.columns([2, 3, 2, 2, 2])
+    direction = cols[3].selectbox(
+        "Better is", directions, index=directions.index(draft.direction.value),
+        format_func=DIRECTION_WORDS.__getitem__, key=keyed(key, "direction"),
+    )  # fmt: skip
+    cols = st.columns([5, 4, 3])
     benefits = [b.value for b in BenefitKind]
     benefit = cols[0].selectbox(
-        "Benefit", benefits, index=benefits.index(draft.benefit.value), key=keyed(key, "benefit")
-    )
+        "Benefit", benefits, index=benefits.index(draft.benefit.value),
+        format_func=BENEFIT_WORDS.__getitem__, key=keyed(key, "benefit"),
+    )  # fmt: skip
+    metric = cols[1].text_input("Metric", draft.metric or "", max_chars=80, key=keyed(key, "metric"))
     share = cols[2].number_input(
         "Share", value=draft.share, min_value=0.0, max_value=1.0, key=keyed(key, "share"), format="%g",
         help="For share claims: 0.95 = 95% of customers",
     )  # fmt: skip
-    competitor = cols[1].text_input(
+    cols = st.columns([5, 4, 3])
+    competitor = cols[0].text_input(
         "Competitor", draft.competitor or "", max_chars=120, key=keyed(key, "rival")
     )
-    ratio = cols[3].number_input(
+    ratio = cols[1].number_input(
         "Ratio", value=draft.ratio, min_value=0.0, key=keyed(key, "ratio"), format="%g",
         help="Ours ÷ theirs for comparative claims: 2 = 2×",
     )  # fmt: skip

@@ -30,15 +30,16 @@ def file_upload(ctx: PageContext, proposition_id: int, metrics: Collection[str])
     upload = st.file_uploader(
         "Outcomes or customer table", type=FILE_TYPES,
         help="CSV/TSV (any delimiter, UTF-8 or Windows-1252, decimal comma), Parquet or Excel. Long form "
-        "(customer_id, metric, value, …), wide form (one column per metric) or a customer table.",
+        "(a column each for the customer, the metric and its value), wide form (one column per metric) or "
+        "a customer table. Columns can have any names: you say which is which after uploading.",
         # a new key after each import empties the uploader, so the stored file is not offered again
         key=keyed(UPLOADER, st.session_state.get(UPLOAD_ROUND, 0)),
     )  # fmt: skip
     if upload is None:
         if not _last_import(ctx, proposition_id):
             st.caption(
-                "A file of what customers actually got: one row per customer and metric (customer_id, "
-                "metric, value), or one column per metric."
+                "A file of what customers actually got: one row per customer and metric (with the "
+                "customer's ID, the metric's name and the value measured), or one column per metric."
             )
         return
     st.session_state.pop(LAST_IMPORT, None)

@@ -255,7 +255,8 @@ def claims_table(base: Proposition, widgets: str, editable: bool, slots: Problem
     """The claims grid as edited, with its wording checks; its problems go to ``slots.claims``."""
     st.caption(
         "All claims as a table, one row per promise in the copy: the kind of promise picks how it is "
-        "tested against customer outcomes. Add rows with the + at the bottom of the table."
+        "tested against customer outcomes."
+        + (" Add rows with the + at the bottom of the table." if editable else "")
     )
     edited = _table_editor(claims_grid(base), CLAIM_COLUMNS, keyed(widgets, "claims"), editable)
     slots.claims = st.empty()
