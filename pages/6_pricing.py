@@ -22,7 +22,7 @@ ctx = page_setup("Pricing", ":material/sell:")
 def render(ctx: PageContext) -> None:
     """The what-if on the chosen proposition and data, saved scenarios, the churn model, price research."""
     st.title("Pricing")
-    top = st.columns([2, 2, 3])
+    top = st.columns(2)
     with top[0]:
         proposition_id = choose_proposition(ctx)
     if proposition_id is None:
@@ -34,8 +34,8 @@ def render(ctx: PageContext) -> None:
             help="Outcome data whose measured estimates give the realized benefit and the value gap.",
         )  # fmt: skip
     what_if = what_if_inputs(ctx.store, stored, outcomes, shared=ctx.shared)
-    with top[2]:
-        st.caption(_sources_caption(outcomes, what_if.customers))
+    # where the figures come from, under the pickers, full width: beside them it cut the pickers' names
+    st.caption(_sources_caption(outcomes, what_if.customers))
     segments = [EVERY_SEGMENT, *(cached_summary(ctx.store, outcomes.id).named_segments if outcomes else [])]
     surveys = newest_surveys(ctx.store.datasets(kind="survey", proposition_id=stored.id))
 

@@ -4,13 +4,14 @@ nothing; a tampered, expired or revoked link shows a page saying so and nothing 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.proto.Dataframe_pb2 import Dataframe
 
 from tests.app.conftest import app_at, shown
+from valuegap.reporting.formatting import dataset_choice_label
 from valuegap.store import Actor
 from valuegap.ui import PAGES
 
@@ -191,7 +192,10 @@ def test_a_viewer_sees_the_shared_evidence_after_a_newer_upload_whatever_the_add
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Exaggerated"] == "2" and metrics["Substantiated"] == "2"
     boxes = {s.label: s for s in at.selectbox}
-    assert boxes["Outcome data"].value == shared.label and boxes["Outcome data"].disabled
+    # named short as an editor's picker names it (the whole name was cut at 1024 px), whole in its help
+    short = dataset_choice_label(shared.name, shared.version, shared.created_at, today=date.today())
+    assert boxes["Outcome data"].value == short and boxes["Outcome data"].disabled
+    assert "Fixed by the share link" in boxes["Outcome data"].help
     assert boxes["α"].disabled and boxes["Segment"].value == "all"
     editor = app_at("4_gap_analysis.py", p="1")  # an editor's pages follow the current evidence
     assert _n(editor, "admin-time") < 3000

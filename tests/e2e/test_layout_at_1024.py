@@ -106,3 +106,32 @@ def test_at_1024_px_the_competitors_tables_the_access_editor_and_the_data_picker
         assert page.evaluate(CUT_PICKER, "Outcome data") == []
     finally:
         context.close()
+
+
+def test_at_1024_px_the_pricing_pickers_the_share_links_and_a_shared_views_pickers_fit(
+    server: Server, browser: Browser
+) -> None:
+    """A third review found the Pricing pickers cut beside their caption, the share links table
+    scrolling sideways and a shared Gap analysis naming its outcome data whole, cut in a third."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    viewer = browser.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        _open(page, f"{server.url}/overview", FIRST_RUN)
+        _open(page, f"{server.url}/pricing?p=1")
+        assert page.evaluate(CUT_PICKER, "Proposition") == []
+        assert page.evaluate(CUT_PICKER, "Measured with") == []
+        _open(page, f"{server.url}/share?p=1")
+        page.get_by_role("textbox", name="Note (for you)").fill("For the board")
+        page.get_by_role("button", name="Create link").click()
+        settle(page)
+        link = page.locator('[data-testid="stCode"]').first.inner_text().strip()
+        page.locator('[data-testid="stDataFrame"]:visible').first.wait_for()  # the links table
+        assert page.evaluate(OVERFLOW) == []
+        shared = viewer.new_page()
+        _open(shared, link)
+        assert shared.get_by_text("Read-only view shared by").count() == 1
+        assert shared.evaluate(CUT_PICKER, "Outcome data") == []
+    finally:
+        viewer.close()
+        context.close()

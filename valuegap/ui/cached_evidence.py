@@ -241,12 +241,13 @@ def _pinned(
         )
         return None
     summary = cached_summary(ctx.store, dataset.id)
+    with cells[0]:  # named short, as for an editor: the whole name cut at a third of the page
+        choose_dataset(ctx, stored.id, label="Outcome data")
     shown = (
-        ("Outcome data", dataset.label), ("α", f"{settings.alpha:.2f}"),
-        ("Correction", CORRECTIONS[settings.correction]), ("Segment", settings.segment or "all"),
-        ("Period", settings.period or "all"),
+        ("α", f"{settings.alpha:.2f}"), ("Correction", CORRECTIONS[settings.correction]),
+        ("Segment", settings.segment or "all"), ("Period", settings.period or "all"),
     )  # fmt: skip
-    for cell, (label, value) in zip(cells, shown, strict=False):
+    for cell, (label, value) in zip(cells[1:], shown, strict=False):
         cell.selectbox(
             label, [value], disabled=True, key=keyed(PINNED_CHOICE, label), help="Fixed by the share link"
         )

@@ -8,6 +8,7 @@ address stays on screen (in session state) until it is revoked.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import streamlit as st
 
@@ -28,6 +29,17 @@ from valuegap.ui.state_keys import (
     keyed,
 )
 from valuegap.ui.tables import table_downloads
+
+SHOWN: dict[str, Any] = {
+    "Link": st.column_config.TextColumn("Link", width=45),
+    "Shares": st.column_config.TextColumn("Shares", width=245),
+    "Note": st.column_config.TextColumn("Note", width=125),
+    "Status": st.column_config.TextColumn("Status", width=60),
+    "Expires (UTC)": st.column_config.TextColumn("Expires (UTC)", width=110),
+}
+"""The links table's columns on screen, which fit a 1024 px screen with the row picker (all eleven
+scrolled sideways even at 1400 px); the selected link's details say what it shows, who made it when and
+who revoked it, and the downloads have every column."""
 
 
 def _base_url() -> str:
@@ -120,13 +132,9 @@ def share_link_list(ctx: PageContext, stored: StoredProposition, saved: list[Sto
     )
     frame = listing.links_frame(items, saved, known, current, now)
     event = st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key=SHARE_TABLE,
-    )
+        frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        key=SHARE_TABLE, column_config=SHOWN, column_order=list(SHOWN),
+    )  # fmt: skip
     table_downloads(frame, "share links", key=SHARE_TABLE_DOWNLOADS)
     _offer_moves(ctx, listing.links_behind(items, current, now), current, known)
     rows = event.selection.rows if event is not None else []
@@ -135,6 +143,13 @@ def share_link_list(ctx: PageContext, stored: StoredProposition, saved: list[Sto
         return
     chosen = items[rows[0]]
     box = st.container(border=True)
+    made = (
+        f"Link #{chosen.id}{f' ({chosen.note})' if chosen.note else ''}: made "
+        f"{chosen.created_at:%Y-%m-%d %H:%M} UTC by {chosen.created_by}, expires "
+        f"{chosen.expires_at:%Y-%m-%d %H:%M} UTC"
+        + (f", revoked by {chosen.revoked_by}" if chosen.revoked_by else "")
+    )
+    box.caption(escape_markdown(made + "."))
     for move in ctx.store.share_link_moves(chosen.id):
         box.text(
             f"Moved {move.moved_at:%Y-%m-%d %H:%M} UTC by {move.moved_by}: from {move.from_label} to "
