@@ -32,7 +32,7 @@ CAPTIONS = {
     "expectation": "For each survey item, the grey dot is what customers expected and the coloured dot what "
     "they experienced; a drop means under-delivery against the expectation the promise set.",
 }
-_LINES = ["promised", "threshold T"]
+_LINES = ["promised", "bar the test uses"]  # the legend's words for the two rules
 _SCALE = theme.color_scale(VERDICT_COLORS)
 
 
@@ -83,10 +83,12 @@ def distribution_chart(
     bars = alt.Chart(data).mark_bar(color=theme.BAR, opacity=0.8).encode(
         x=alt.X("bin_start:Q", title=f"Outcome per customer ({unit or 'units'}; better to the {better})"),
         x2="bin_end:Q", y=alt.Y("count:Q", title="Customers"), y2=alt.datum(0),  # bars rise from zero
-        tooltip=[alt.Tooltip("bin_start:Q", format=".3g"), alt.Tooltip("bin_end:Q", format=".3g"), "count:Q"],
+        tooltip=[alt.Tooltip("bin_start:Q", title="From", format=".3g"),
+                 alt.Tooltip("bin_end:Q", title="To", format=".3g"),
+                 alt.Tooltip("count:Q", title="Customers")],
     )  # fmt: skip
     lines = pd.DataFrame(
-        [{"x": v, "what": w} for v, w in ((claimed, "promised"), (threshold, "threshold T")) if v is not None]
+        [{"x": v, "what": w} for v, w in ((claimed, _LINES[0]), (threshold, _LINES[1])) if v is not None]
     )
     if lines.empty:
         return bars
@@ -98,7 +100,7 @@ def distribution_chart(
         strokeDash=alt.StrokeDash(
             "what:N", scale=alt.Scale(domain=_LINES, range=[[1, 0], [5, 4]]), legend=None
         ),
-        tooltip=["what:N", alt.Tooltip("x:Q", format=".3g")],
+        tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("x:Q", title="Value", format=".3g")],
     )  # fmt: skip
     return (bars + rules).properties(height=260)
 

@@ -106,3 +106,14 @@ def test_text_colour_follows_luminance_computed_apart():
     assert theme.luminance("#D55E00") == pytest.approx(0.2126 * r + 0.7152 * g)
     assert theme.text_color_on(theme.BAD) == "#FFFFFF" and theme.text_color_on(theme.YELLOW) == "#000000"
     assert theme.text_color_on("#FFFFFF") == "#000000" and theme.text_color_on("#000000") == "#FFFFFF"
+
+
+def test_the_distribution_legend_and_tooltips_name_things_in_words():
+    bins = pd.DataFrame({"bin_start": [0.0, 1.0], "bin_end": [1.0, 2.0], "count": [3, 5]})
+    spec = charts.distribution_chart(bins, claimed=1.5, threshold=1.35, unit="hours").to_dict()
+    texts = _texts(to_svg(spec))
+    assert "Promised" in texts and "Bar the test uses" in texts  # not a formula's "threshold T"
+    titles = [
+        tip.get("title", tip["field"]) for layer in _layers(spec) for tip in layer["encoding"]["tooltip"]
+    ]
+    assert titles == ["From", "To", "Customers", " ", "Value"]  # no bin_start, bin_end, count, what, x
