@@ -115,6 +115,16 @@ def single_seed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return seeded
 
 
+def test_the_demo_surveys_name_their_method_as_people_write_it(single_seed: dict[str, Any]):
+    surveys = sorted(name for (kind, name, _), _count in single_seed["datasets"] if kind == "survey")
+    assert surveys == [
+        "Cinemar streaming plan Gabor-Granger survey (demo)",
+        "Cinemar streaming plan Van Westendorp survey (demo)",
+        "Ledgerly invoicing for small firms Gabor-Granger survey (demo)",
+        "Ledgerly invoicing for small firms Van Westendorp survey (demo)",
+    ]  # not "gabor-granger survey", which read like a code in the Datasets table and the pickers
+
+
 def _start(script: str, url: str, *, stdin: bool = False) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", script, url], cwd=ROOT, text=True,

@@ -118,9 +118,9 @@ def _seed_surveys(store: Store, root: Path, demo: list[tuple[str, int]]) -> None
         stored = _stored_names(store, prop_id, "survey")
         for method, label in SURVEY_METHODS.items():
             path = root / "surveys" / f"{slug}_{method}.csv"
-            if path.exists() and f"{name} {label.lower()} (demo)" not in stored:
+            if path.exists() and f"{name} {label} (demo)" not in stored:
                 raw = sources.read_table(path.read_bytes(), path.name, max_bytes=None)
                 import_survey(
-                    store, raw, method, name=f"{name} {label.lower()} (demo)", proposition_id=prop_id,
+                    store, raw, method, name=f"{name} {label} (demo)", proposition_id=prop_id,
                     actor=SYSTEM_ACTOR,
                 )  # fmt: skip
