@@ -258,6 +258,15 @@ def test_a_viewer_never_sees_the_drafting_panel(open_store):
     assert not [expander for expander in at.expander if expander.label == "Draft claims from your copy"]
     assert not [b for b in at.button if b.label == "Find claims in the copy"]
     assert not [c for c in at.caption if "Add rows with the +" in c.value]  # nothing to add rows to
+    headings = [md.value for md in at.markdown if md.value.startswith("**Wording checks**")]
+    assert headings == ["**Wording checks**"]  # a viewer edits nothing, so nothing updates as it edits
+
+
+def test_the_editors_wording_checks_follow_the_grid(open_store):
+    at = app_at("2_propositions.py", p="1")
+    headings = [md.value for md in at.markdown if md.value.startswith("**Wording checks**")]
+    # the grid's heading (the guided editor has its own, "updated as you type")
+    assert "**Wording checks** · updated as you edit" in headings
 
 
 # ----------------------------------------------------------------------------- guided claim editor

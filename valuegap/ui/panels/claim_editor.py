@@ -276,8 +276,9 @@ def _save(
     st.rerun()
 
 
-def grid_wording_checks(claims: pd.DataFrame) -> None:
-    """The claims grid's wording flags per row, recomputed from what is in the grid right now."""
+def grid_wording_checks(claims: pd.DataFrame, *, live: bool = True) -> None:
+    """The claims grid's wording flags per row, recomputed from what is in the grid right now
+    (``live``: an editor's grid, rechecked as it is edited; a viewer's grid is not edited)."""
     flagged = []
     claims, _ = read_claim_cells(claims)
     for position, record in enumerate(claims.to_dict(orient="records"), start=1):
@@ -296,7 +297,7 @@ def grid_wording_checks(claims: pd.DataFrame) -> None:
         if flags:
             flagged.append((position, text, flags))
     with st.container(border=True):
-        st.markdown("**Wording checks** · updated as you edit")
+        st.markdown("**Wording checks**" + (" · updated as you edit" if live else ""))
         if not flagged:
             st.success("No wording problems in the claims' copy.", icon=":material/check:")
             return

@@ -27,7 +27,13 @@ from valuegap.model.proposition import (
     Status,
 )
 from valuegap.ui.panels.claim_editor import grid_wording_checks
-from valuegap.ui.panels.verdict_table import table_height, wrapped_row_height
+from valuegap.ui.panels.verdict_table import (
+    LINE_HEIGHT,
+    ROW_PADDING,
+    WRAPPING_ROW,
+    table_height,
+    wrapped_row_height,
+)
 from valuegap.ui.state_keys import keyed
 from valuegap.workspace.overview import STATUS_LABELS
 
@@ -57,6 +63,8 @@ def _choice(label: str, words: dict[str, str], **kw: Any) -> Any:
 # Widths in pixels: at 1400 px wide the ID, the claim, its kind, promised value, unit and direction all
 # show without scrolling; the rest scroll into view. Not pinned: Streamlit greys a pinned column's text,
 # which reads as "cannot edit".
+CLAIM_TEXT_WIDTH = 300  # px of the claim's copy, which wraps in its cell
+CLAIM_LINES = 2  # lines of copy a row shows (the longest claim would make every row as tall as itself)
 CLAIM_COLUMNS = {
     "id": st.column_config.TextColumn(
         "ID",
@@ -64,12 +72,12 @@ CLAIM_COLUMNS = {
         max_chars=40,
         width=115,
     ),
-    "text": st.column_config.TextColumn("Claim as written in the copy", width=210),
+    "text": st.column_config.TextColumn("Claim as written in the copy", width=CLAIM_TEXT_WIDTH),
     "form": _choice("Kind of promise", FORM_WORDS, help="Picks the test", width=230),
     "claimed": st.column_config.TextColumn(
         "Promised value", help="The value the copy promises, in digits", width=125
     ),
-    "unit": st.column_config.TextColumn("Unit", width=100),
+    "unit": st.column_config.TextColumn("Unit", width=125),
     "direction": _choice("Better is", DIRECTION_WORDS, default="higher", width=125),
     "benefit": _choice("Benefit", BENEFIT_WORDS, width=190),
     "metric": st.column_config.TextColumn(
@@ -258,7 +266,12 @@ def claims_table(base: Proposition, widgets: str, editable: bool, slots: Problem
         "tested against customer outcomes."
         + (" Add rows with the + at the bottom of the table." if editable else "")
     )
-    edited = _table_editor(claims_grid(base), CLAIM_COLUMNS, keyed(widgets, "claims"), editable)
+    frame = claims_grid(base)
+    # the copy wraps in its cell (on one line a claim read "Save 3 hours of cooking every wee")
+    row = wrapped_row_height(frame["text"], CLAIM_TEXT_WIDTH)
+    if row is not None:
+        row = min(row, max(WRAPPING_ROW, CLAIM_LINES * LINE_HEIGHT + 2 * ROW_PADDING))
+    edited = _table_editor(frame, CLAIM_COLUMNS, keyed(widgets, "claims"), editable, row_height=row)
     slots.claims = st.empty()
-    grid_wording_checks(edited)
+    grid_wording_checks(edited, live=editable)
     return edited
