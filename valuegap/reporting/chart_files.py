@@ -36,6 +36,19 @@ def fixed_width(spec: dict[str, Any], width: int = FILE_WIDTH) -> dict[str, Any]
     return out
 
 
+FILE_TICK_COUNT = 6
+"""About this many ticks on a number axis in a file (an axis naming its own ``tickCount`` keeps it).
+Vega puts a tick every 40 px, 18 on a 720 px axis: their labels ran together ("0.000.050.10") once the
+report scaled the chart down to its page."""
+FILE_LABEL_SEPARATION = 8  # px a number axis keeps between its labels in a file, or drops one of them
+FILE_NUMBER_AXIS = {
+    "tickCount": FILE_TICK_COUNT,
+    "labelOverlap": "greedy",  # drop labels that come closer than the separation, not just touching ones
+    "labelSeparation": FILE_LABEL_SEPARATION,
+    "labelFlush": True,  # the end labels stay inside the axis' ends
+}
+
+
 def with_font(spec: dict[str, Any], font: str = FILE_FONT) -> dict[str, Any]:
     """``spec`` drawn in ``font`` unless its config names a font already."""
     config = dict(spec.get("config") or {})
@@ -43,8 +56,16 @@ def with_font(spec: dict[str, Any], font: str = FILE_FONT) -> dict[str, Any]:
     return {**spec, "config": config}
 
 
+def with_sparse_ticks(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with :data:`FILE_NUMBER_AXIS` on its number axes, under what its config sets already:
+    a file is scaled to whatever page or slide it lands on, so its ticks must not crowd."""
+    config = dict(spec.get("config") or {})
+    config["axisQuantitative"] = {**FILE_NUMBER_AXIS, **(config.get("axisQuantitative") or {})}
+    return {**spec, "config": config}
+
+
 def _spec(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
-    return with_font(fixed_width(chart if isinstance(chart, dict) else chart.to_dict()))
+    return with_sparse_ticks(with_font(fixed_width(chart if isinstance(chart, dict) else chart.to_dict())))
 
 
 def to_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import altair as alt
@@ -107,3 +108,34 @@ def test_a_theme_legend_shows_long_labels_whole_in_sentence_case():
     assert ">not testable<" in svg  # the axis shows the data's own value
     plain = theme.legend(sentence_case=False).to_dict()
     assert "labelExpr" not in plain and plain["labelLimit"] == 0  # names a user typed stay as typed
+
+
+def _x_labels(svg: str) -> list[tuple[float, str]]:
+    """The number labels of a chart's x axis: (position, text), left to right."""
+    found = re.findall(r'<text [^>]*transform="translate\(([\d.]+),15\)"[^>]*>([\d.]+)</text>', svg)
+    return [(float(x), text) for x, text in found]
+
+
+def test_a_file_keeps_its_number_ticks_few_and_apart_whatever_its_width():
+    # the report's claims chart: fulfilment 0 to 1.2 on a 720 px axis got a label every 0.05 (18 px each
+    # once the report scaled it down), which ran together ("0.000.050.10")
+    frame = pd.DataFrame({"claim": ["a", "b"], "low": [0.0, 0.9], "high": [0.7, 1.16]})
+    chart = alt.Chart(frame).mark_rule().encode(x="low:Q", x2="high:Q", y="claim:N")
+    for width in (400, chart_files.FILE_WIDTH, 1400):
+        svg = chart_files.to_svg(chart_files.fixed_width(chart.to_dict(), width))
+        labels = _x_labels(svg)
+        assert 3 <= len(labels) <= chart_files.FILE_TICK_COUNT + 2, (width, labels)
+        gaps = [b[0] - a[0] for a, b in itertools.pairwise(labels)]
+        assert min(gaps) >= 60, (width, labels)
+    assert 'text-anchor="start"' in chart_files.to_svg(chart)  # the first label flush with the axis' start
+
+
+def test_an_axis_naming_its_own_tick_count_keeps_it_in_a_file():
+    spec = chart_files._spec(
+        alt.Chart(FRAME).mark_point().encode(x=alt.X("fulfilment:Q", axis=alt.Axis(tickCount=3))).to_dict()
+    )
+    assert spec["config"]["axisQuantitative"]["tickCount"] == chart_files.FILE_TICK_COUNT
+    assert spec["layer" if "layer" in spec else "encoding"]["x"]["axis"]["tickCount"] == 3
+    kept = chart_files._spec({"mark": "point", "config": {"axisQuantitative": {"tickCount": 12}}})
+    assert kept["config"]["axisQuantitative"]["tickCount"] == 12
+    assert kept["config"]["axisQuantitative"]["labelOverlap"] == "greedy"
