@@ -23,13 +23,18 @@ CURVE_COLORS = {  # Okabe-Ito: the cheap pair in oranges, the expensive pair in 
     "too expensive": theme.BLUE,
 }
 _CURVES = dict(zip(("too_cheap", "cheap", "expensive", "too_expensive"), CURVE_COLORS, strict=True))
+# named as METHODS.md §7 and the points table name them: PMC and PME by either definition, which the
+# chart says in brackets (it said PMC′ and PME′ for the common one, which the table never did)
 POINT_LABELS = {
     "opp": ("OPP", "optimal price point: too cheap = too expensive"),
     "idp": ("IDP", "indifference price point: cheap = expensive"),
-    "pmc_original": ("PMC", "point of marginal cheapness (original): too cheap = not cheap"),
-    "pme_original": ("PME", "point of marginal expensiveness (original): not expensive = too expensive"),
-    "pmc_common": ("PMC′", "point of marginal cheapness (common): too cheap = expensive"),
-    "pme_common": ("PME′", "point of marginal expensiveness (common): cheap = too expensive"),
+    "pmc_original": ("PMC (original)", "point of marginal cheapness (original): too cheap = not cheap"),
+    "pme_original": (
+        "PME (original)",
+        "point of marginal expensiveness (original): not expensive = too expensive",
+    ),
+    "pmc_common": ("PMC (common)", "point of marginal cheapness (common): too cheap = expensive"),
+    "pme_common": ("PME (common)", "point of marginal expensiveness (common): cheap = too expensive"),
 }
 RANGE_COLORS = {
     "acceptable range (original)": theme.SKY_BLUE,
@@ -38,6 +43,7 @@ RANGE_COLORS = {
     "revenue-maximising price": theme.ORANGE,
     "profit-maximising price": theme.REDDISH_PURPLE,
 }
+RANGE_NAMES = {"OPP–IDP": "optimal to indifference price"}  # a range's name in words, where it has one
 DEMAND_COLOR, REVENUE_COLOR, PROFIT_COLOR, BEST_COLOR = (
     theme.BLUE,
     theme.BLUISH_GREEN,
@@ -88,6 +94,8 @@ def van_westendorp_points(vw: VanWestendorp) -> pd.DataFrame:
 
 
 LABEL_ROW = 14  # px between staggered rows of point labels
+VW_HEIGHT = 360  # px: the Van Westendorp plot, its labels' strip included
+SHARE_TICKS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 _ASSUMED_PLOT_WIDTH = 520  # px: the narrowest the chart is drawn (a 1024 px page); labels apart at this width
 _CHAR_WIDTH = 6.8  # px per character at font size 11
 
@@ -112,6 +120,12 @@ def label_rows(prices: list[float], labels: list[str], low: float, high: float) 
     return rows
 
 
+def label_strip(rows: pd.Series | list[int]) -> int:
+    """Px from the plot's top to just under the lowest row of point labels (where the rules start)."""
+    used = [int(r) for r in rows]
+    return 4 + LABEL_ROW * (max(used) + 1) + 2 if used else 0
+
+
 def van_westendorp_domain(vw: VanWestendorp) -> list[float]:
     """The price axis: where any curve is between 3% and 97% of respondents and every marked point, padded
     by 5% each side (the answers' long tail of very high prices says nothing)."""
@@ -129,6 +143,15 @@ def van_westendorp_chart(vw: VanWestendorp) -> theme.AnyChart:
     """The four curves, the acceptable ranges shaded, and rules with labels at OPP, IDP and the range ends:
     black solid rules at OPP and IDP, grey dashed ones at the range ends, labels staggered apart."""
     domain = van_westendorp_domain(vw)
+    frame = van_westendorp_points(vw)
+    frame["row"] = label_rows(
+        [float(p) for p in frame["price"]], [str(t) for t in frame["label"]], domain[0], domain[1]
+    )
+    frame["pixel"] = 4 + LABEL_ROW * frame["row"]
+    # the rules start under the lowest row of labels: a rule never crosses a label, its own or another's
+    rules_from = label_strip(frame["row"])
+    # the labels sit in a strip above 100%, where no curve goes: the share axis reaches past 1 by the strip
+    top = VW_HEIGHT / (VW_HEIGHT - rules_from)
     scale = alt.Scale(domain=domain, zero=False, nice=False)
     x = alt.X("price:Q", title="Price", scale=scale)
     curves = (
@@ -139,8 +162,8 @@ def van_westendorp_chart(vw: VanWestendorp) -> theme.AnyChart:
             y=alt.Y(
                 "share:Q",
                 title="Share of respondents",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%", values=SHARE_TICKS),
+                scale=alt.Scale(domain=[0, top], nice=False),
             ),
             color=alt.Color(
                 "curve:N",
@@ -180,11 +203,6 @@ def van_westendorp_chart(vw: VanWestendorp) -> theme.AnyChart:
             ],
         )
     )
-    frame = van_westendorp_points(vw)
-    frame["row"] = label_rows(
-        [float(p) for p in frame["price"]], [str(t) for t in frame["label"]], domain[0], domain[1]
-    )
-    frame["pixel"] = 4 + LABEL_ROW * frame["row"]
     points = alt.Chart(theme.clean(frame)).encode(x=alt.X("price:Q", scale=scale))
     tooltip = [
         alt.Tooltip("label:N", title="Point"),
@@ -192,20 +210,21 @@ def van_westendorp_chart(vw: VanWestendorp) -> theme.AnyChart:
         alt.Tooltip("meaning:N", title="Meaning"),
     ]
     # fixed colours, not a colour scale: the rules must not share the curves' colours or legend
+    under_labels = {"y": alt.value(rules_from), "y2": alt.value(VW_HEIGHT), "tooltip": tooltip}
     crossings = (
         points.mark_rule(strokeWidth=1.5, color=theme.BLACK)
-        .encode(tooltip=tooltip)
+        .encode(**under_labels)
         .transform_filter(alt.datum.kind == "price point")
     )
     range_ends = (
         points.mark_rule(strokeWidth=1.5, color=theme.GREY, strokeDash=[3, 3])
-        .encode(tooltip=tooltip)
+        .encode(**under_labels)
         .transform_filter(alt.datum.kind != "price point")
     )
     labels = points.mark_text(align="left", baseline="top", dx=3, fontSize=11, color=theme.BLACK).encode(
         y=alt.Y("pixel:Q", scale=None, axis=None), text="label:N"
     )
-    return alt.layer(shade, curves, crossings, range_ends, labels).properties(height=340)
+    return alt.layer(shade, curves, crossings, range_ends, labels).properties(height=VW_HEIGHT)
 
 
 def van_westendorp_caption(vw: VanWestendorp, currency: str) -> str:
@@ -234,19 +253,39 @@ def gabor_granger_frame(gg: GaborGranger) -> pd.DataFrame:
 
 
 WOULD_BUY = "share who would buy"
+PRICE_PAD = 0.04  # of the tested prices' span, each side: the end points are not drawn on the axes
+BEST_LABEL_ROWS = (8, 22)  # px from the top: the best-revenue label, then the best-profit one
+MONEY_HEADROOM = 0.25  # of the money axis above the highest line: the best-price labels sit there
+
+
+def gabor_granger_domain(gg: GaborGranger) -> list[float] | None:
+    """The price axis both panels share: the tested prices, padded a little each side."""
+    prices = [float(p) for p in gg.demand["price"]]
+    if not prices:
+        return None
+    low, high = min(prices), max(prices)
+    pad = PRICE_PAD * max(high - low, 1.0)
+    return [max(low - pad, 0.0), high + pad]
+
+
+def _money_domain(frame: pd.DataFrame) -> list[float] | alt.UndefinedType:
+    """From 0 (or the lowest loss) to the highest money line with :data:`MONEY_HEADROOM` above it."""
+    values = [float(v) for v in frame["value"] if v is not None and np.isfinite(v)]
+    if not values:
+        return alt.Undefined
+    low, high = min(min(values), 0.0), max(max(values), 0.0)
+    return [low, high + MONEY_HEADROOM * max(high - low, 1e-9)]
 
 
 def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
-    """Demand (top) and revenue per respondent (bottom) at each tested price, the best prices marked."""
-    # one price axis for both panels (drawn one under the other, each panel would pick its own)
-    prices = [float(p) for p in gg.demand["price"]]
-    domain = [min(prices), max(prices)] if prices else alt.Undefined
-    x = alt.X(
-        "price:Q",
-        title="Tested price",
-        scale=alt.Scale(zero=False, domain=domain),
-        axis=alt.Axis(tickCount=8),
-    )
+    """Demand (top) and revenue per respondent (bottom) at each tested price, the best prices marked.
+
+    Both panels draw every layer on one price scale (a layer without it, the best-price rule, made the
+    bottom panel round its axis out to 10-100 while the top one showed 19-99), and the money axis leaves
+    room above its lines for the best-price labels, so no line runs through them."""
+    domain = gabor_granger_domain(gg)
+    scale = alt.Scale(zero=False, nice=False, domain=domain if domain is not None else alt.Undefined)
+    x = alt.X("price:Q", title="Tested price", scale=scale, axis=alt.Axis(tickCount=8))
     demand = alt.Chart(theme.clean(gg.demand[["price", "share"]])).encode(
         x=x,
         y=alt.Y("share:Q", title="Would buy", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
@@ -267,7 +306,7 @@ def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
     colors = {series: color for series, color in colors.items() if series in set(frame["series"])}
     money = alt.Chart(theme.clean(frame)).encode(
         x=x,
-        y=alt.Y("value:Q", title="Per respondent"),
+        y=alt.Y("value:Q", title="Per respondent", scale=alt.Scale(domain=_money_domain(frame), nice=False)),
         color=alt.Color(
             "series:N",
             title=None,
@@ -280,23 +319,34 @@ def gabor_granger_chart(gg: GaborGranger) -> alt.VConcatChart:
             alt.Tooltip("value:Q", title="Per respondent", format=",.2f"),
         ],
     )
-    best_rows = [{"price": gg.best_price, "label": f"best revenue: {gg.best_price:g}", "pixel": 8}]
+    best_rows = [
+        {"price": gg.best_price, "label": f"best revenue: {gg.best_price:g}", "pixel": BEST_LABEL_ROWS[0]}
+    ]
     if gg.profit_price is not None:
         best_rows.append(
-            {"price": gg.profit_price, "label": f"best profit: {gg.profit_price:g}", "pixel": 22}
+            {
+                "price": gg.profit_price,
+                "label": f"best profit: {gg.profit_price:g}",
+                "pixel": BEST_LABEL_ROWS[1],
+            }
         )
-    best = alt.Chart(theme.clean(pd.DataFrame(best_rows))).encode(x="price:Q")
+    best = alt.Chart(theme.clean(pd.DataFrame(best_rows))).encode(x=x)
     rule = best.mark_rule(color=BEST_COLOR, strokeDash=[4, 3])
-    label = best.mark_text(align="left", dx=4, color=BEST_COLOR, fontSize=11).encode(
-        y=alt.Y("pixel:Q", scale=None, axis=None), text="label:N"
-    )
+    # a label past the middle of the axis is written left of its rule, so it stays inside the chart
+    right_half = domain is not None and gg.best_price > (domain[0] + domain[1]) / 2
+    label = best.mark_text(
+        align="right" if right_half else "left", dx=-4 if right_half else 4, color=BEST_COLOR, fontSize=11
+    ).encode(y=alt.Y("pixel:Q", scale=None, axis=None), text="label:N")
     bottom = alt.layer(money.mark_line(), money.mark_point(filled=True, size=60), rule, label)
     # each panel keeps its own colours and legend above it (a shared legend sat on the top panel)
     return (
-        alt.vconcat(top.properties(height=180), bottom.properties(height=220))
+        alt.vconcat(top.properties(height=180), bottom.properties(height=MONEY_HEIGHT))
         .resolve_scale(color="independent")
         .resolve_legend(color="independent")
     )
+
+
+MONEY_HEIGHT = 220  # px: the bottom panel
 
 
 def gabor_granger_caption(gg: GaborGranger, currency: str) -> str:
@@ -317,6 +367,10 @@ def gabor_granger_caption(gg: GaborGranger, currency: str) -> str:
 # ----------------------------------------------------------------------------- price bands
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 BAND_ROW = 30  # px per range: its name above, its band below
 
 
@@ -334,7 +388,7 @@ def price_band_chart(
     data = theme.clean(
         ranges[["label", "low", "high"]].assign(
             single=ranges["low"] == ranges["high"],
-            name=[str(label)[:1].upper() + str(label)[1:] for label in ranges["label"]],
+            name=[_sentence(RANGE_NAMES.get(str(label), str(label))) for label in ranges["label"]],
         )
     )
     labels = list(ranges["label"])
@@ -360,11 +414,16 @@ def price_band_chart(
     marks = [{"low": float(price), "what": "what-if price"}]
     if current is not None:
         marks.append({"low": float(current), "what": "today's price"})
+    # a piece of each rule in every range's row, beside its band and not through the name above it (a rule
+    # the chart's height crossed the names: "Acceptable range (original)" was cut in two)
+    pieces = pd.DataFrame(marks).merge(pd.DataFrame({"label": labels}), how="cross")
     rules = (
-        alt.Chart(theme.clean(pd.DataFrame(marks)))
-        .mark_rule(color=theme.BLACK, strokeWidth=2, clip=True)
+        alt.Chart(theme.clean(pieces))
+        .mark_rule(color=theme.BLACK, strokeWidth=2, clip=True, yOffset=-1, y2Offset=BAND_ROW // 2)
         .encode(
             x=x,
+            y=y,
+            y2=alt.Y2("label:N"),
             strokeDash=alt.StrokeDash(
                 "what:N",
                 legend=None,

@@ -45,8 +45,8 @@ FILE_NUMBER_AXIS = {
     "tickCount": FILE_TICK_COUNT,
     "labelOverlap": "greedy",  # drop labels that come closer than the separation, not just touching ones
     "labelSeparation": FILE_LABEL_SEPARATION,
-    "labelFlush": True,  # the end labels stay inside the axis' ends
 }
+FILE_NUMBER_X_AXIS = {"labelFlush": True}  # the end labels stay inside the axis' ends (on y, "0%" rose)
 
 
 def with_font(spec: dict[str, Any], font: str = FILE_FONT) -> dict[str, Any]:
@@ -61,6 +61,7 @@ def with_sparse_ticks(spec: dict[str, Any]) -> dict[str, Any]:
     a file is scaled to whatever page or slide it lands on, so its ticks must not crowd."""
     config = dict(spec.get("config") or {})
     config["axisQuantitative"] = {**FILE_NUMBER_AXIS, **(config.get("axisQuantitative") or {})}
+    config["axisXQuantitative"] = {**FILE_NUMBER_X_AXIS, **(config.get("axisXQuantitative") or {})}
     return {**spec, "config": config}
 
 

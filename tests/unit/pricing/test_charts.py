@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from valuegap.pricing import charts
+from valuegap.pricing import charts, research
 from valuegap.pricing.research import gabor_granger, price_ranges, read_survey, van_westendorp
 from valuegap.reporting import theme
 from valuegap.reporting.chart_files import to_svg
@@ -64,7 +65,7 @@ def test_the_price_axis_fits_where_the_answers_move_not_their_long_tail():
 def test_point_labels_are_staggered_so_no_two_overlap():
     # five labels within a few currency units of each other, as in the demo
     prices = [20.0, 25.0, 31.0, 32.0, 38.0, 49.0]
-    labels = ["PMC", "PMC′", "OPP", "IDP", "PME′", "PME"]
+    labels = ["PMC (original)", "PMC (common)", "OPP", "IDP", "PME (common)", "PME (original)"]
     rows = charts.label_rows(prices, labels, 5.0, 90.0)
     width = charts._ASSUMED_PLOT_WIDTH  # the narrowest the chart is drawn
     boxes = [
@@ -102,10 +103,82 @@ def test_the_price_ranges_name_every_range_whole():
     json.dumps(spec, allow_nan=False)
     texts = _texts(to_svg(spec))
     for label in ranges["label"]:  # in a narrow column too
-        assert label[:1].upper() + label[1:] in texts
+        name = charts.RANGE_NAMES.get(label, label)
+        assert name[:1].upper() + name[1:] in texts
 
 
 def test_a_single_price_is_a_tick_and_an_empty_survey_draws_no_band():
     ranges = pd.DataFrame({"label": ["revenue-maximising price"], "low": [49.0], "high": [49.0]})
     spec = charts.price_band_chart(ranges, 45.0, None, 0.0, 100.0).to_dict()
     assert any(isinstance(v.get("mark"), dict) and v["mark"]["type"] == "tick" for v in _walk(spec))
+
+
+def test_both_gabor_granger_panels_draw_every_layer_on_one_price_axis():
+    # the best-price rule had no scale of its own: the bottom panel rounded out to 10-100, the top 19-99
+    gg = gabor_granger(_survey("invoicing-saas_gabor_granger.csv"), unit_cost=10)
+    spec = charts.gabor_granger_chart(gg).to_dict()
+    domain = charts.gabor_granger_domain(gg)
+    assert domain is not None and domain[0] < 19 and domain[1] > 99  # the end points stand off the axes
+    for panel in spec["vconcat"]:
+        scales = [v["encoding"]["x"]["scale"] for v in _walk(panel) if "x" in v.get("encoding", {})]
+        assert len(scales) >= 2 and all(s == {"domain": domain, "nice": False, "zero": False} for s in scales)
+
+
+def test_the_best_price_labels_sit_above_the_money_lines():
+    gg = gabor_granger(_survey("invoicing-saas_gabor_granger.csv"), unit_cost=10)
+    bottom = charts.gabor_granger_chart(gg).to_dict()["vconcat"][1]
+    low, high = next(
+        v["encoding"]["y"]["scale"]["domain"] for v in _walk(bottom) if "value" in str(v.get("encoding"))
+    )
+    top_line = max(gg.best_revenue, gg.best_profit or 0)
+    line_px = charts.MONEY_HEIGHT * (high - top_line) / (high - low)  # px below the panel's top
+    assert max(charts.BEST_LABEL_ROWS) + 7 < line_px  # a label is about 11 px tall, centred on its row
+
+
+def test_no_van_westendorp_rule_crosses_a_point_label():
+    # the rules ran the chart's height: PMC′ was crossed by the OPP rule, OPP = IDP by the PME′ one
+    vw = van_westendorp(_survey("invoicing-saas_van_westendorp.csv"), bootstrap=0)
+    spec = charts.van_westendorp_chart(vw).to_dict()
+    rules = [v for v in _walk(spec) if isinstance(v.get("mark"), dict) and v["mark"]["type"] == "rule"]
+    labels = next(v for v in _walk(spec) if isinstance(v.get("mark"), dict) and v["mark"]["type"] == "text")
+    rows = charts.label_rows(
+        [float(p) for p in charts.van_westendorp_points(vw)["price"]],
+        [str(t) for t in charts.van_westendorp_points(vw)["label"]],
+        *charts.van_westendorp_domain(vw),
+    )
+    lowest_label_bottom = labels["mark"]["fontSize"] + 4 + charts.LABEL_ROW * max(rows)
+    assert len(rules) == 2
+    for rule in rules:
+        assert rule["encoding"]["y"]["value"] >= lowest_label_bottom
+        assert rule["encoding"]["y2"]["value"] == spec["height"]
+    # the curves stop at 100%, under the labels' strip: the share axis reaches past 1 by the strip
+    curves = next(v for v in _walk(spec) if isinstance(v.get("mark"), dict) and v["mark"]["type"] == "line")
+    top = curves["encoding"]["y"]["scale"]["domain"][1]
+    assert spec["height"] * (1 - 1 / top) == pytest.approx(rules[0]["encoding"]["y"]["value"])
+    assert curves["encoding"]["y"]["axis"]["values"][-1] == 1.0  # no "120%" tick
+
+
+def test_the_chart_names_the_points_as_the_points_table_does():
+    # the chart said PMC′ where the table (and METHODS.md §7) says PMC, common definition
+    for name, (short, meaning) in charts.POINT_LABELS.items():
+        assert "′" not in short
+        table = research.POINT_LABELS[name]
+        assert short.split(" ")[0] in table  # PMC, PME, OPP, IDP
+        for definition in ("original", "common"):
+            assert (definition in short) == (definition in table) == (definition in meaning)
+
+
+def test_the_price_rules_leave_the_range_names_clear_and_name_ranges_in_words():
+    vw = van_westendorp(_survey("invoicing-saas_van_westendorp.csv"), bootstrap=0)
+    gg = gabor_granger(_survey("invoicing-saas_gabor_granger.csv"))
+    ranges = price_ranges(vw, gg)
+    spec = charts.price_band_chart(ranges, 45.0, 49.0, 0.0, 100.0).to_dict()
+    names = next(v for v in _walk(spec) if isinstance(v.get("mark"), dict) and v["mark"]["type"] == "text")
+    rule = next(v for v in _walk(spec) if isinstance(v.get("mark"), dict) and v["mark"]["type"] == "rule")
+    # a rule is a piece in each range's row, from just above the row's middle down to the next row;
+    # the name is written above the middle (dy < 0), its bottom edge above where the rule starts
+    assert rule["encoding"]["y"]["field"] == "label" and rule["encoding"]["y2"]["field"] == "label"
+    name_bottom = names["mark"]["dy"] + names["mark"]["fontSize"] / 2
+    assert name_bottom <= rule["mark"]["yOffset"] and rule["mark"]["y2Offset"] <= charts.BAND_ROW / 2
+    texts = _texts(to_svg(spec))
+    assert "Optimal to indifference price" in texts and not any("OPP" in t for t in texts)

@@ -815,12 +815,12 @@ def test_van_westendorp_chart_marks_the_points_and_stays_small():
     vw = van_westendorp(SURVEY_A)
     spec(van_westendorp_chart(vw))
     points = van_westendorp_points(vw)
-    # OPP, PMC and PMC′ share 25; IDP 30; PME′ 35; PME 40
+    # OPP and both PMCs share 25; IDP 30; PME (common) 35; PME (original) 40
     assert points[["price", "label"]].to_dict("records") == [
-        {"price": 25, "label": "OPP = PMC = PMC′"},
+        {"price": 25, "label": "OPP = PMC (original) = PMC (common)"},
         {"price": 30, "label": "IDP"},
-        {"price": 35, "label": "PME′"},
-        {"price": 40, "label": "PME"},
+        {"price": 35, "label": "PME (common)"},
+        {"price": 40, "label": "PME (original)"},
     ]
     assert "95% interval" in points["meaning"].iloc[0]
     caption = van_westendorp_caption(vw, "USD")
