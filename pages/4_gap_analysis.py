@@ -32,15 +32,16 @@ ctx = page_setup("Gap analysis", ":material/query_stats:")
 
 def render(ctx: PageContext) -> None:
     st.title("Gap analysis")
-    top = st.columns(3)
-    with top[0]:
+    # what to analyse, which customers, how strictly: two pickers a row, each wide enough for its
+    # longest value at 1024 px (three a row cut the proposition's name and Benjamini–Hochberg)
+    what, who, how = st.columns([3, 2]), st.columns([3, 2]), st.columns([3, 2])
+    with what[0]:
         proposition_id = choose_proposition(ctx)
     if proposition_id is None:
         return
     stored = ctx.store.get(proposition_id)
-    filters = st.columns([2, 3, 3])  # α, segment, period: each picker wide enough for its values
     # the current evidence and the editor's settings, or exactly what a share link pinned
-    choice = choose_analysis(ctx, stored, (top[1], filters[0], top[2], filters[1], filters[2]))
+    choice = choose_analysis(ctx, stored, (what[1], how[1], how[0], who[0], who[1]))
     if choice is None:
         return
     dataset, period = choice.dataset, ALL_PERIODS if choice.period == "all" else choice.period

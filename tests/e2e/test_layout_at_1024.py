@@ -100,8 +100,10 @@ def test_at_1024_px_the_competitors_tables_the_access_editor_and_the_data_picker
         _open(page, f"{server.url}/propositions?p=1")  # the cost-of-access editor
         assert page.get_by_text("Cost of access").count() >= 1
         assert page.evaluate(OVERFLOW) == []
-        _open(page, f"{server.url}/gap_analysis?p=1")
-        assert page.evaluate(CUT_PICKER, "Outcome data") == []
+        # the longest correction, and the demo's longest proposition name (three pickers a row cut both)
+        _open(page, f"{server.url}/gap_analysis?p=1&correction=fdr_bh")
+        for label in ("Proposition", "Outcome data", "Correction", "Segment"):
+            assert page.evaluate(CUT_PICKER, label) == [], label
         _open(page, f"{server.url}/share?p=1")
         assert page.evaluate(CUT_PICKER, "Outcome data") == []
     finally:
