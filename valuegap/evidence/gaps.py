@@ -283,7 +283,7 @@ def headline_tiles(value: ValueGap, currency: str) -> list[Tile]:
     return [
         Tile("Value gap per customer", format_money(value.gap, currency), help=gap_help),
         Tile("Net customer value", format_money(value.net_value, currency),
-             delta=f"{'-' if delta < 0 else '+'}{format_money(abs(delta), currency)} vs promised",
+             delta=f"{format_money(delta, currency, signed=True)} vs promised",
              help=net_help + " The delta is against the "
              "value as promised."),
     ]  # fmt: skip

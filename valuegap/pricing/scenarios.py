@@ -32,6 +32,7 @@ from valuegap.model.proposition import (
     problems_of,
 )
 from valuegap.pricing.churn import RevenueFigure, promise_gap_shift
+from valuegap.reporting.formatting import format_money
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -499,7 +500,8 @@ RATIO_METRICS = frozenset({"value_ratio", "relative_price", "value_advantage"})
 
 
 def format_metric(name: str, value: float | None, currency: str, *, change: bool = False) -> str:
-    """One metric's value (or its change) for a table: money ``BRL 39.90``, a rate ``15.1%`` (a change
+    """One metric's value (or its change) for a table: money as :func:`format_money` writes it,
+    ``BRL 39.90``, ``-BRL 45.57``, a change ``+BRL 2.50``; a rate ``15.1%`` (a change
     in points, ``+1.20 pp``), a ratio with 2 decimals (the value advantage with 3, signed); a dash when
     there is none."""
     if value is None or not math.isfinite(value):
@@ -509,7 +511,7 @@ def format_metric(name: str, value: float | None, currency: str, *, change: bool
     if name in RATIO_METRICS:
         places = 3 if name == "value_advantage" else 2
         return f"{value:+.{places}f}" if change or name == "value_advantage" else f"{value:.{places}f}"
-    return f"{currency} {value:+,.2f}" if change and value else f"{currency} {value:,.2f}"
+    return format_money(value, currency, signed=change)
 
 
 DISPLAY_HEADINGS = {"metric": "Metric", "today": "Today", "what-if": "What-if", "change": "Change"}

@@ -27,26 +27,38 @@ _WWW_DOT = re.compile(r"(?i)(www)(?=\\\.)")
 _COLON_OR_AT = re.compile(r"(?:\\:|@)(?=\S)")
 
 
-def format_money(amount: float, currency: str) -> str:
-    decimals = 0 if abs(amount) >= 1000 or float(amount).is_integer() else 2
-    return f"{currency} {amount:,.{decimals}f}"
+def _sign(rounded: float, *, signed: bool) -> str:
+    """The sign written before the currency: "-" below zero, "+" above it when ``signed``; none for an
+    amount that rounds to zero, so nothing reads "-USD 0.00"."""
+    if rounded < 0:
+        return "-"
+    return "+" if signed and rounded > 0 else ""
 
 
-def format_money_compact(amount: float | None, currency: str) -> str:
-    """Money short enough for a metric tile: ``USD 12.3 k``, ``USD 1.25 M``, else :func:`format_money`;
-    a dash for no amount (or one that is not a finite number)."""
+def format_money(amount: float, currency: str, *, signed: bool = False) -> str:
+    """Money as every page, table and report writes it: the sign before the currency and always two
+    decimals, ``USD 49.00``, ``-USD 186,120.26``; ``signed`` writes a "+" for a change, ``+USD 3.40``."""
+    rounded = round(float(amount), 2)
+    return f"{_sign(rounded, signed=signed)}{currency} {abs(rounded):,.2f}"
+
+
+def format_money_compact(amount: float | None, currency: str, *, signed: bool = False) -> str:
+    """Money short enough for a metric tile: from ten thousand on ``USD 12.3k``, ``-USD 1.25M``, else
+    :func:`format_money`; a dash for no amount (or one that is not a finite number)."""
     if amount is None or not math.isfinite(amount):
         return "—"
     size = abs(amount)
     if size >= 1e6:
-        return f"{currency} {amount / 1e6:,.2f} M"
+        shown = round(amount / 1e6, 2)
+        return f"{_sign(shown, signed=signed)}{currency} {abs(shown):,.2f}M"
     if size >= 1e4:
-        return f"{currency} {amount / 1e3:,.1f} k"
-    return format_money(amount, currency)
+        shown = round(amount / 1e3, 1)
+        return f"{_sign(shown, signed=signed)}{currency} {abs(shown):,.1f}k"
+    return format_money(amount, currency, signed=signed)
 
 
 def format_price(price: Price) -> str:
-    """``USD 49 / month``."""
+    """``USD 49.00 / month``."""
     return f"{format_money(price.amount, price.currency)} / {_PERIOD_WORDS[price.period.value]}"
 
 

@@ -525,8 +525,8 @@ def test_the_value_gap_figures_read_money_and_the_ratio_against_the_promise() ->
     left_out = ClaimValue("fun", None, None, None, None, None, note="no money per unit")
     tiles = gaps.value_tiles(_value(100.0, 80.0, 40.0, kept, left_out), "EUR")  # type: ignore[arg-type]
     assert [(t.label, t.value) for t in tiles] == [
-        ("Promised benefit", "EUR 100"), ("Realized benefit", "EUR 80"),
-        ("Price + cost of access", "EUR 40"), ("Value ratio", "2.00"),
+        ("Promised benefit", "EUR 100.00"), ("Realized benefit", "EUR 80.00"),
+        ("Price + cost of access", "EUR 40.00"), ("Value ratio", "2.00"),
     ]  # fmt: skip
     assert tiles[-1].delta == "-0.50 vs promised"  # 80/40 − 100/40
     free = gaps.value_tiles(_value(10.0, 5.0, 0.0), "EUR")  # type: ignore[arg-type]
@@ -571,8 +571,8 @@ def test_the_net_value_tile_shows_its_change_against_the_promise_as_money() -> N
     kept = ClaimValue("saves-time", 2.0, 100.0, 80.0, 20.0, 1.0)
     tiles = gaps.headline_tiles(_value(100.0, 80.0, 40.0, kept), "EUR")  # type: ignore[arg-type]
     assert [(t.label, t.value, t.delta) for t in tiles] == [
-        ("Value gap per customer", "EUR 20", None),
-        ("Net customer value", "EUR 40", "-EUR 20 vs promised"),  # a leading sign colours the delta
+        ("Value gap per customer", "EUR 20.00", None),
+        ("Net customer value", "EUR 40.00", "-EUR 20.00 vs promised"),  # a leading sign colours the delta
     ]
     better = gaps.headline_tiles(_value(100.0, 112.5, 40.0, kept), "EUR")  # type: ignore[arg-type]
     assert better[-1].delta == "+EUR 12.50 vs promised"

@@ -597,12 +597,12 @@ def figures_of(under: float, net: float, total: float = 100.0) -> churn.ChurnFig
 def test_a_gap_figure_is_called_a_share_only_between_0_and_the_total() -> None:
     inside = figures_of(25.0, 40.0).sentences("USD")
     assert "(25% of the revenue at risk)" in inside["under_delivery"]
-    assert "lower revenue at risk by USD 40 (40% of it" in inside["net_effect"]
+    assert "lower revenue at risk by USD 40.00 (40% of it" in inside["net_effect"]
     outside = figures_of(-3.0, -40.0).sentences("USD")
     assert "%" not in outside["under_delivery"].replace("95% CI", "")
-    assert "raise revenue at risk by USD 3 " in outside["under_delivery"]
+    assert "raise revenue at risk by USD 3.00 " in outside["under_delivery"]
     assert "%" not in outside["net_effect"].replace("95% CI", "")
-    assert "95% CI USD 35 to USD 45" in outside["net_effect"]  # the interval of the rise, not of −40
+    assert "95% CI USD 35.00 to USD 45.00" in outside["net_effect"]  # the interval of the rise, not of −40
     assert churn.RevenueFigure(120.0, 0, 0).share_of(100.0) is None
     assert churn.RevenueFigure(0.0, 0, 0).share_of(100.0) == 0.0
     assert churn.RevenueFigure(5.0, 0, 0).share_of(0.0) is None
@@ -702,7 +702,7 @@ def test_same_price_for_everyone_is_dropped_with_a_note() -> None:
                                           frame["revenue"]))  # fmt: skip
     assert fit.model is not None and fit.reason == ""
     assert fit.model.terms == ("intercept", "gap")
-    assert any("same price (USD 49)" in note for note in fit.notes)
+    assert any("same price (USD 49.00)" in note for note in fit.notes)
     model = fit.model
     assert model.churn_rate(price_factor=1.5) == model.churn_rate()
     assert model.revenue_at_risk(2, price_factor=1.5) == pytest.approx(1.5 * model.revenue_at_risk(2))
@@ -752,7 +752,7 @@ def test_price_defaults_to_the_proposition_and_revenue_to_price() -> None:
     data = churn.churn_data(prop, summary, customers)
     assert data.frame["price"].tolist() == [30.0] * 10  # no price in the table: the proposition's
     assert data.frame["revenue"].tolist() == [30.0, 50.0] + [30.0] * 8  # revenue defaults to price
-    assert "proposition's price of USD 30 per month" in " ".join(data.notes)
+    assert "proposition's price of USD 30.00 per month" in " ".join(data.notes)
     assert "9 customers have no revenue; their price is taken as their revenue" in " ".join(data.notes)
     assert data.left_out == ()
 
@@ -819,7 +819,7 @@ def test_demo_recovers_the_planted_gap_effect() -> None:
     assert 1 < low < ratio < high
     price = model.coefficients.set_index("term").loc["price"]
     assert price["ci_low"] > 1  # the demo's churn rises with price too
-    assert model.gap_sentence.startswith("Each extra USD 10 of monthly value gap multiplies the odds")
+    assert model.gap_sentence.startswith("Each extra USD 10.00 of monthly value gap multiplies the odds")
     rate, band_low, band_high = model.churn_rate()
     assert band_low < customers["churned"].mean() < band_high
     assert model.churn_rate(gap_shift=20)[0] > rate

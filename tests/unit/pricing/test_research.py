@@ -826,9 +826,9 @@ def test_van_westendorp_chart_marks_the_points_and_stays_small():
     caption = van_westendorp_caption(vw, "USD")
     assert (
         "4 respondents (5 dropped for blank or out-of-order answers)" in caption
-        and "OPP USD 25, IDP USD 30" in caption
+        and "OPP USD 25.00, IDP USD 30.00" in caption
     )
-    assert "USD 25–USD 40 by the original" in caption
+    assert "USD 25.00–USD 40.00 by the original" in caption
     # many distinct prices are thinned so the four curves stay under the mark limit
     rng = np.random.default_rng(2)
     base = rng.uniform(1, 100, 3000)
@@ -843,7 +843,7 @@ def test_gabor_granger_chart_and_caption():
     text = json.dumps(spec(gabor_granger_chart(gg)))
     assert "best revenue: 20" in text and "best profit: 30" in text and "profit per respondent" in text
     caption = gabor_granger_caption(gg, "EUR")
-    assert "highest at EUR 20 (EUR 13.33 per respondent)" in caption and "highest at EUR 30" in caption
+    assert "highest at EUR 20.00 (EUR 13.33 per respondent)" in caption and "highest at EUR 30.00" in caption
     plain = gabor_granger(pd.DataFrame({"max_price": [10, 20, 20]}))
     assert "profit" not in json.dumps(spec(gabor_granger_chart(plain)))
 

@@ -439,9 +439,9 @@ def test_format_metric_shows_money_rates_and_ratios_in_their_units() -> None:
 
     assert format_metric("price", 39.9, "BRL") == "BRL 39.90"
     assert format_metric("sacrifice", 65.3081, "BRL") == "BRL 65.31"
-    assert format_metric("net_value", -45.571, "BRL") == "BRL -45.57"
+    assert format_metric("net_value", -45.571, "BRL") == "-BRL 45.57"
     assert format_metric("revenue", 1234567.891, "USD") == "USD 1,234,567.89"
-    assert format_metric("value_gap", 2.5, "USD", change=True) == "USD +2.50"
+    assert format_metric("value_gap", 2.5, "USD", change=True) == "+USD 2.50"
     assert format_metric("value_gap", 0.0, "USD", change=True) == "USD 0.00"
     assert format_metric("churn_rate", 0.151, "USD") == "15.1%"
     assert format_metric("churn_rate", 0.012, "USD", change=True) == "+1.20 pp"
@@ -462,7 +462,7 @@ def test_metric_styler_keeps_the_numbers_and_formats_each_row_in_its_unit() -> N
     styler = metric_styler(frame, "BRL", changes=("Change",))
     assert styler.data.equals(frame)  # downloads and tests keep the numbers
     html = styler.to_html()
-    for shown in ("BRL 39.90", "15.1%", "BRL +1.00", "+1.00 pp"):
+    for shown in ("BRL 39.90", "15.1%", "+BRL 1.00", "+1.00 pp"):
         assert shown in html
 
 

@@ -10,9 +10,16 @@ from valuegap.reporting.formatting import escape_markdown, format_money, format_
 
 
 def test_prices_read_naturally():
-    assert format_price(Price(amount=49, currency="USD", period="month")) == "USD 49 / month"
+    assert format_price(Price(amount=49, currency="USD", period="month")) == "USD 49.00 / month"
     assert format_price(Price(amount=39.9, currency="BRL", period="month")) == "BRL 39.90 / month"
-    assert format_money(12500.5, "EUR") == "EUR 12,500"
+    assert format_money(12500.5, "EUR") == "EUR 12,500.50"
+
+
+def test_money_has_two_decimals_and_its_sign_before_the_currency():
+    assert format_money(551, "USD") == "USD 551.00"
+    assert format_money(-186_120.26, "USD") == "-USD 186,120.26"
+    assert format_money(3.4, "USD", signed=True) == "+USD 3.40"
+    assert format_money(-0.001, "USD", signed=True) == "USD 0.00"  # never "-USD 0.00"
 
 
 def test_user_text_cannot_become_markup_or_maths():

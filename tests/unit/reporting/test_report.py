@@ -153,7 +153,7 @@ def test_the_detail_has_labelled_columns_readable_p_values_and_money_with_its_cu
         assert cells[8] == ("–" if gap is None else format_money(gap, "USD"))
     proposition = _text(_section(page, "proposition"))
     # the demo's cost of access: 4 h onboarding once, 6 h moving once, a USD 99 setup fee, 0.5 h a month
-    for cost in ("4 hours once", "6 hours once", "USD 99 once", "0.5 hours a month"):
+    for cost in ("4 hours once", "6 hours once", "USD 99.00 once", "0.5 hours a month"):
         assert cost in proposition
     assert "money (once)" not in page and "per_period" not in page
     wording = _text(_section(page, "wording"))

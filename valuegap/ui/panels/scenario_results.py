@@ -21,6 +21,12 @@ def _change(value: float | None, fmt: str) -> str | None:
     return None if value is None or abs(value) < 1e-12 else fmt.format(value)
 
 
+def _money_change(value: float | None, currency: str) -> str | None:
+    """A tile's change in money, the sign before the currency (``+USD 3.40``, ``-USD 186.1k``), or None
+    (no arrow) when there is none."""
+    return None if value is None or abs(value) < 1e-12 else format_money_compact(value, currency, signed=True)
+
+
 def _ratio(value: float | None, fmt: str) -> str:
     return "—" if value is None else fmt.format(value)
 
@@ -30,13 +36,13 @@ def scenario_results(result: ScenarioResult, inputs: ScenarioInputs, currency: s
     what_if = result.what_if
     tiles: list[Tile] = [
         ("Net value", format_money_compact(what_if.net_value, currency),
-         _change(result.delta("net_value"), "{:+,.2f}"), "normal",
+         _money_change(result.delta("net_value"), currency), "normal",
          f"Net customer value per {period}: realized benefit minus price and cost of access."),
         ("Value ratio", _ratio(what_if.value_ratio, "{:.2f}"),
          _change(result.delta("value_ratio"), "{:+.3f}"), "normal",
          "Realized benefit over price plus cost of access (1 = customers get what they pay)."),
         ("Value gap", format_money_compact(what_if.value_gap, currency),
-         _change(result.delta("value_gap"), "{:+,.2f}"), "inverse",
+         _money_change(result.delta("value_gap"), currency), "inverse",
          f"Promised minus realized benefit per customer and {period}."),
         ("Advantage", _ratio(what_if.value_advantage, "{:+.3f}"),
          _change(result.delta("value_advantage"), "{:+.3f}"), "normal",
@@ -56,7 +62,7 @@ def scenario_results(result: ScenarioResult, inputs: ScenarioInputs, currency: s
         tiles += [
             ("Churn", "—", None, "off", inputs.churn_note or "No churn model."),
             ("Revenue", format_money_compact(what_if.revenue, currency),
-             _change(result.delta("revenue"), "{:+,.0f}"), "normal",
+             _money_change(result.delta("revenue"), currency), "normal",
              f"Revenue over {result.proposition.horizon} {period}s, without churn: no churn model."),
         ]  # fmt: skip
     with st.container(horizontal=True, gap="small"):  # tiles wrap onto more rows in a narrow column
@@ -101,7 +107,7 @@ def _revenue_tiles(result: ScenarioResult, currency: str, period: str) -> list[T
         "Net effect of delivering exactly the promise.",
     )
     return [
-        (label, format_money_compact(figure.estimate, currency), _change(result.delta(name), "{:+,.0f}"),
+        (label, format_money_compact(figure.estimate, currency), _money_change(result.delta(name), currency),
          "inverse", f"{first} {words[name]}")
         for name, label, first, figure in zip(REVENUE_FIGURES, labels, lead, figures, strict=True)
     ]  # fmt: skip

@@ -16,6 +16,7 @@ import streamlit as st
 
 from valuegap.evidence import gaps
 from valuegap.evidence.analysis import Analysis
+from valuegap.reporting.formatting import format_money
 from valuegap.ui.state_keys import EXAGGERATION_DOWNLOADS, EXPECTATION_DOWNLOADS, VERDICT_DOWNLOADS
 from valuegap.ui.tables import table_downloads
 
@@ -37,9 +38,10 @@ DETAIL_COLUMNS = ["title", "promised", "measured", "fulfilment", "p_adjusted", "
                   "form", "claim"]  # fmt: skip
 EXAGGERATION_COLUMNS = ["text", "verdict", "gap_money", "why"]
 """Worst first, so the order is the rank; the claim's whole wording names it, so its ID, like the rank and
-the fulfilment, is left to the downloads. 150 + 100 + 90 + 270 px fit a 1024 px screen."""
-MONEY_WIDTH = 90
-EXAGGERATION_WHY_WIDTH = 270
+the fulfilment, is left to the downloads. 150 + 100 + 100 + 260 px fit a 1024 px screen; the money gap
+is written with its currency ("USD 12.06"), its number kept in the downloads."""
+MONEY_WIDTH = 100
+EXAGGERATION_WHY_WIDTH = 260
 
 
 def wrapped_row_height(texts: Iterable[object], width: int = TEXT_WIDTH) -> int | None:
@@ -120,15 +122,18 @@ def exaggerations_table(analysis: Analysis) -> None:
         "Worst first: statistically exaggerated claims by how much money they take out of the promise "
         "(then by fulfilment), then claims whose wording alone is a risk."
     )
+    currency = analysis.proposition.price.currency
+    shown = ranked.assign(gap_money=[None if pd.isna(amount) else format_money(amount, currency)
+                                     for amount in ranked["gap_money"]])  # fmt: skip
     st.dataframe(
-        ranked, hide_index=True, width="stretch", placeholder="–", column_order=EXAGGERATION_COLUMNS,
-        **_wrapped(ranked, {"text": CLAIM_WIDTH, "why": EXAGGERATION_WHY_WIDTH}),
+        shown, hide_index=True, width="stretch", placeholder="–", column_order=EXAGGERATION_COLUMNS,
+        **_wrapped(shown, {"text": CLAIM_WIDTH, "why": EXAGGERATION_WHY_WIDTH}),
         column_config={
             "verdict": st.column_config.TextColumn("Verdict", width=VERDICT_WIDTH),
             "text": st.column_config.TextColumn("Claim", width=CLAIM_WIDTH),
             "why": st.column_config.TextColumn("Why", width=EXAGGERATION_WHY_WIDTH),
-            "gap_money": st.column_config.NumberColumn(
-                "Money gap", format="%.2f", width=MONEY_WIDTH,
+            "gap_money": st.column_config.TextColumn(
+                "Money gap", width=MONEY_WIDTH,
                 help="What the claim takes out of the promise, in money per customer and period.",
             ),
         },
