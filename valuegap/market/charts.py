@@ -7,6 +7,7 @@ attribute, so the charts stay far below :data:`~valuegap.reporting.theme.MAX_MAR
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -113,6 +114,99 @@ def _domain(values: list[float], pad: float = 0.08, right: float = 0.08) -> list
     return [low - pad * span, high + right * span]
 
 
+MAP_HEIGHT = 380  # px: the value map's plot
+LABEL_SIZE = 12  # px: the offers' names on the map
+_MAP_WIDTH = 520  # px: the narrowest the map's plot is drawn (a 1024 px page); labels placed for it
+_CHAR = 7.0  # px per character at LABEL_SIZE
+_POINT = 9  # px: a point's radius, its selection ring included
+_GAP = 2  # px a label keeps from the fair-value line
+PLACES: dict[
+    str, dict[str, Any]
+] = {  # where a label goes around its point: mark properties by name, in no order of preference
+    "above right": {"align": "left", "baseline": "bottom", "dx": 6, "dy": -10},
+    "below right": {"align": "left", "baseline": "top", "dx": 6, "dy": 10},
+    "above left": {"align": "right", "baseline": "bottom", "dx": -6, "dy": -10},
+    "below left": {"align": "right", "baseline": "top", "dx": -6, "dy": 10},
+    "right": {"align": "left", "baseline": "middle", "dx": 11, "dy": 0},
+    "left": {"align": "right", "baseline": "middle", "dx": -11, "dy": 0},
+}
+Box = tuple[float, float, float, float]  # left, top, right, bottom in px, y down
+
+
+def label_box(x: float, y: float, text: str, place: str) -> Box:
+    """The box a label of ``text`` at ``place`` around a point at (x, y) px takes."""
+    mark = PLACES[place]
+    width = _CHAR * len(text)
+    left = x + mark["dx"] if mark["align"] == "left" else x + mark["dx"] - width
+    top = {"bottom": y + mark["dy"] - LABEL_SIZE, "top": y + mark["dy"], "middle": y - LABEL_SIZE / 2}
+    return left, top[mark["baseline"]], left + width, top[mark["baseline"]] + LABEL_SIZE
+
+
+def _apart(a: Box, b: Box) -> bool:
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+def label_places(
+    points: pd.DataFrame, vm: ValueMap, x_domain: list[float], y_domain: list[float]
+) -> list[str]:
+    """A place (a key of :data:`PLACES`) for each point's label, on the map at its narrowest.
+
+    The first place that keeps the label inside the map, off the fair-value line, the other points, the
+    arrow between our two points and the labels placed before it; the side away from the line comes
+    first, and a label with no such place takes that side.
+    """
+
+    def px(q: float) -> float:
+        return (q - x_domain[0]) / (x_domain[1] - x_domain[0]) * _MAP_WIDTH
+
+    def py(r: float) -> float:
+        return (y_domain[1] - r) / (y_domain[1] - y_domain[0]) * MAP_HEIGHT
+
+    xy = [
+        (px(float(q)), py(float(r)))
+        for q, r in zip(points["quality_ratio"], points["relative_price"], strict=True)
+    ]
+    taken: list[Box] = [(x - _POINT, y - _POINT, x + _POINT, y + _POINT) for x, y in xy]
+    if vm.measured is not None and vm.claimed is not None:
+        x0, x1 = px(vm.claimed.quality_ratio), px(vm.measured.quality_ratio)
+        y0, y1 = py(vm.claimed.relative_price), py(vm.measured.relative_price)
+        taken.append((min(x0, x1), min(y0, y1) - 2, max(x0, x1), max(y0, y1) + 2))  # the arrow
+
+    def crosses_line(box: Box) -> bool:
+        if vm.line is None:
+            return False
+        ends = [
+            py(vm.line.price_at(x_domain[0] + x / _MAP_WIDTH * (x_domain[1] - x_domain[0]))) for x in box[::2]
+        ]
+        return min(ends) - _GAP < box[3] and box[1] < max(ends) + _GAP
+
+    places = []
+    for i, ((x, y), text) in enumerate(zip(xy, points["offer"], strict=True)):
+        order = list(PLACES)
+        if vm.line is not None:
+            above = float(points["relative_price"].iloc[i]) > vm.line.price_at(
+                float(points["quality_ratio"].iloc[i])
+            )
+            away = ("above " if above else "below ") + ("left" if (vm.line.slope > 0) == above else "right")
+            order.remove(away)
+            order.insert(0, away)
+        others = [box for j, box in enumerate(taken) if j != i]
+        fits = (
+            place
+            for place in order
+            if (box := label_box(x, y, str(text), place))[0] >= 0
+            and box[2] <= _MAP_WIDTH
+            and box[1] >= 0
+            and box[3] <= MAP_HEIGHT
+            and not crosses_line(box)
+            and all(_apart(box, other) for other in others)
+        )
+        place = next(fits, order[0])
+        places.append(place)
+        taken.append(label_box(x, y, str(text), place))
+    return places
+
+
 def value_map_chart(vm: ValueMap) -> theme.AnyChart:
     """The value map with the fair-value line and zone and our two points joined; a click selects an
     offer (:data:`PICK`) whose :func:`profile_chart` the page draws below it."""
@@ -183,6 +277,9 @@ def value_map_chart(vm: ValueMap) -> theme.AnyChart:
         alt.Tooltip("value_advantage:Q", title="Value advantage", format="+.3f"),
         alt.Tooltip("fair_value:N", title="Fair value"),
     ]
+    # each label goes where no line, point or other label is: first on the side of its point away from
+    # the fair-value line (the measured label, written left at its point's height, was crossed by it)
+    points["place"] = label_places(points, vm, x_domain, y_domain)
     base = alt.Chart(points).encode(x=x, y=y)
     layers.append(
         base.mark_point(filled=True, size=140, cursor="pointer")
@@ -199,27 +296,21 @@ def value_map_chart(vm: ValueMap) -> theme.AnyChart:
         )
         .add_params(pick)
     )
-    # our two points sit close together on one line (same price): each is labelled on its own side,
-    # away from the arrow between them; the other offers are labelled above right
-    ours = (alt.datum.kind == OURS_MEASURED) | (alt.datum.kind == OURS_CLAIMED)
-    layers.append(
-        base.mark_text(align="left", dx=9, dy=-9, fontSize=12).encode(text="offer:N").transform_filter(~ours)
-    )
-    measured_left = (
-        vm.measured is not None
-        and vm.claimed is not None
-        and (vm.measured.quality_ratio < vm.claimed.quality_ratio)
-    )
-    for kind, left in ((OURS_CLAIMED, not measured_left), (OURS_MEASURED, measured_left)):
-        colour = KIND_COLORS[OURS_MEASURED] if kind == OURS_MEASURED else theme.BLACK
-        layers.append(
-            base.mark_text(
-                align="right" if left else "left", dx=-11 if left else 11, fontSize=12, color=colour
+    for place in PLACES:
+        for measured in (False, True):
+            if not ((points["place"] == place) & ((points["kind"] == OURS_MEASURED) == measured)).any():
+                continue
+            kind = alt.datum.kind == OURS_MEASURED if measured else alt.datum.kind != OURS_MEASURED
+            layers.append(
+                base.mark_text(
+                    **PLACES[place],
+                    fontSize=LABEL_SIZE,
+                    color=KIND_COLORS[OURS_MEASURED] if measured else theme.BLACK,
+                )
+                .encode(text="offer:N")
+                .transform_filter((alt.datum.place == place) & kind)
             )
-            .encode(text="offer:N")
-            .transform_filter(alt.datum.kind == kind)
-        )
-    return alt.layer(*layers).properties(height=380)
+    return alt.layer(*layers).properties(height=MAP_HEIGHT)
 
 
 def first_offer(vm: ValueMap) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from valuegap.market import charts
+import pytest
+
+from valuegap.market import charts, offer_files
 from valuegap.market.competition import parse_offers, standings, value_map
 from valuegap.reporting import theme
 from valuegap.reporting.chart_files import to_svg
@@ -44,16 +47,54 @@ def test_the_fair_value_band_and_line_fit_inside_the_map():
         assert low <= vm.line.price_at(q) - half and vm.line.price_at(q) + half <= high
 
 
-def test_our_two_points_are_labelled_on_their_own_side_away_from_the_arrow():
-    vm = value_map(MARKET, {"speed": 4.0})
-    assert vm.measured.quality_ratio < vm.claimed.quality_ratio  # the arrow runs left
+DEMO_MARKET = offer_files.read(Path(__file__).resolve().parents[3] / "data/competitors/invoicing-saas.yaml")
+
+
+@pytest.mark.parametrize(
+    ("market", "measured"),
+    [(MARKET, {"speed": 4.0}), (DEMO_MARKET, {"Getting paid": 7.0}), (DEMO_MARKET, None)],
+    ids=["small market", "demo measured", "demo claimed only"],
+)
+def test_no_label_crosses_the_fair_value_line_a_point_or_another_label(market, measured):
+    # the demo's "Ledgerly (measured)", written left of its point at its height, was cut by the dashed line
+    vm = value_map(market, measured)
     spec = charts.value_map_chart(vm).to_dict()
+    area = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "area")
+    x_domain, y_domain = area["encoding"]["x"]["scale"]["domain"], area["encoding"]["y"]["scale"]["domain"]
+    points = charts.positions_frame(vm)
+    places = charts.label_places(points, vm, x_domain, y_domain)
+    width, height = charts._MAP_WIDTH, charts.MAP_HEIGHT
+
+    def px(q: float) -> float:
+        return (q - x_domain[0]) / (x_domain[1] - x_domain[0]) * width
+
+    def py(r: float) -> float:
+        return (y_domain[1] - r) / (y_domain[1] - y_domain[0]) * height
+
+    centres = [(px(q), py(r)) for q, r in zip(points["quality_ratio"], points["relative_price"], strict=True)]
+    boxes = [
+        charts.label_box(x, y, text, place)
+        for (x, y), text, place in zip(centres, points["offer"], places, strict=True)
+    ]
+    for left, top, right, bottom in boxes:
+        assert left >= 0 and top >= 0 and right <= width and bottom <= height  # inside the map
+        line = [
+            py(vm.line.price_at(x_domain[0] + x / width * (x_domain[1] - x_domain[0]))) for x in (left, right)
+        ]
+        assert max(line) <= top or bottom <= min(line)  # the line passes wholly above or below the label
+        for x, y in centres:  # no point under a label
+            assert not (left - 8 < x < right + 8 and top - 8 < y < bottom + 8)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+    # the spec writes each label where it was placed
     texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
-    side = {layer["transform"][0]["filter"]: (layer["mark"]["align"], layer["mark"]["dx"]) for layer in texts}
-    claimed = next(v for k, v in side.items() if f"'{charts.OURS_CLAIMED}'" in k and "||" not in k)
-    measured = next(v for k, v in side.items() if f"'{charts.OURS_MEASURED}'" in k and "||" not in k)
-    assert claimed[0] == "left" and claimed[1] > 0  # right of the claimed point, the arrow is on its left
-    assert measured[0] == "right" and measured[1] < 0
+    for layer in texts:
+        place = next(name for name in charts.PLACES if f"'{name}'" in layer["transform"][0]["filter"])
+        assert {k: layer["mark"][k] for k in charts.PLACES[place]} == charts.PLACES[place]
+    assert set(places) <= {
+        name for layer in texts for name in charts.PLACES if f"'{name}'" in layer["transform"][0]["filter"]
+    }
 
 
 def test_legends_are_in_sentence_case_and_the_data_keep_their_values():
