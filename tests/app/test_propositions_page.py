@@ -180,6 +180,21 @@ def test_claims_drafted_from_pasted_copy_are_added_as_one_version(open_store):
     assert "Version 2" in " ".join(caption.value for caption in at.caption)
 
 
+def test_drafting_the_same_copy_again_marks_the_claims_it_already_has(open_store):
+    at = app_at("2_propositions.py", p="1")
+    paste_and_find(at)
+    draft_radio(at, 1).set_value("Accept")
+    at.run()
+    button(at, "Add the 1 accepted claim").click()
+    at.run()
+    paste_and_find(at)  # the same page drafted again
+    captions = [caption.value for caption in at.caption]
+    marked = [text for text in captions if text.startswith(":orange[Already a claim:")]
+    assert len(marked) == 1 and marked[0].startswith(":orange[Already a claim: “Saves you 5 hours of admin")
+    assert any(text.startswith("1 of them is already a claim of this proposition") for text in captions)
+    assert open_store().get(1).version == 2  # nothing is added until a draft is accepted
+
+
 def test_an_edited_draft_is_added_as_edited(open_store):
     at = app_at("2_propositions.py", p="1")
     paste_and_find(at, "Get paid 9 days sooner.")

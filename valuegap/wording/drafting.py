@@ -65,6 +65,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -1751,3 +1752,19 @@ def draft_claims(text: str) -> list[ClaimDraft]:
         if draft is not None:
             drafts.append(draft)
     return drafts
+
+
+def same_copy(text: str) -> str:
+    """``text`` as compared with a claim's copy: case, spacing and a closing full stop do not count."""
+    return " ".join(text.split()).rstrip(".").casefold()
+
+
+def already_claimed(drafts: Sequence[ClaimDraft], claims: Sequence[Claim]) -> dict[int, Claim]:
+    """The drafts (by position) whose sentence is the copy of a claim the proposition already has:
+    drafting the same page twice would otherwise add every claim a second time."""
+    by_copy = {same_copy(claim.text): claim for claim in claims}
+    return {
+        index: by_copy[same_copy(draft.sentence)]
+        for index, draft in enumerate(drafts)
+        if same_copy(draft.sentence) in by_copy
+    }

@@ -33,6 +33,7 @@ from valuegap.wording.drafting import (
     MAX_COPY_BYTES,
     YES_UNIT,
     ClaimDraft,
+    already_claimed,
     claim_id,
     draft_claims,
     read_copy,
@@ -1029,3 +1030,21 @@ def test_read_copy_refuses_what_it_cannot_read_naming_the_file(data, name, words
         read_copy(data, name)
     message = str(caught.value)
     assert words in message and name in message and "Traceback" not in message
+
+
+def test_a_draft_of_a_sentence_already_claimed_is_found_whatever_its_spacing_and_case():
+    claims = parse_proposition(
+        {
+            "name": "p",
+            "price": {"amount": 1},
+            "claims": [
+                {"id": "a", "text": "Saves you 5  hours a week.", "benefit": "time", "form": "average",
+                 "metric": "hours", "claimed": 5},
+                {"id": "b", "text": "The best app", "benefit": "enjoyment", "form": "puffery"},
+            ],
+        }
+    ).claims  # fmt: skip
+    drafts = draft_claims("Get paid 9 days sooner. SAVES you 5 hours  a week\nThe best app.")
+    assert [d.sentence for d in drafts][1:] == ["SAVES you 5 hours a week", "The best app."]
+    assert {index: claim.id for index, claim in already_claimed(drafts, claims).items()} == {1: "a", 2: "b"}
+    assert already_claimed(drafts, []) == {}

@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from valuegap.errors import ConflictError, InvalidInput, ValueGapError
+from valuegap.model.claim_titles import claim_title
 from valuegap.model.editing import has_unsaved_edits, problem_sentences, route_problems
 from valuegap.model.proposition import (
     BENEFIT_WORDS,
@@ -24,6 +25,7 @@ from valuegap.model.proposition import (
     DIRECTION_WORDS,
     FORM_WORDS,
     BenefitKind,
+    Claim,
     ClaimForm,
     Direction,
     Proposition,
@@ -48,6 +50,7 @@ from valuegap.wording.drafting import (
     MAX_COPY_BYTES,
     YES_UNIT,
     ClaimDraft,
+    already_claimed,
     draft_claims,
     read_copy,
 )
@@ -127,7 +130,15 @@ def claim_drafts(
         )
         return
     st.markdown(f"**{len(drafts)} draft{'s' if len(drafts) != 1 else ''}** from {escape_markdown(source)}")
-    chosen = [_review(proposition_id, batch, index, draft) for index, draft in enumerate(drafts)]
+    known = already_claimed(drafts, base.claims)
+    if known:
+        st.caption(
+            f"{len(known)} of them {'is' if len(known) == 1 else 'are'} already a claim of this proposition "
+            "(marked below): accepting one adds the same sentence as a second claim."
+        )
+    chosen = [
+        _review(proposition_id, batch, index, draft, known.get(index)) for index, draft in enumerate(drafts)
+    ]
     accepted = [(number, draft) for number, draft in enumerate(chosen, start=1) if draft is not None]
     _add_bar(ctx, proposition_id, seen, base, editor_data, accepted, on_saved)
 
@@ -171,9 +182,12 @@ def _summary(draft: ClaimDraft) -> str:
     return " · ".join(parts)
 
 
-def _review(proposition_id: int, batch: str, index: int, draft: ClaimDraft) -> ClaimDraft | None:
-    """One draft's card: the sentence, the draft, accept/edit/skip, the wording flags beside it.
-    Returns the draft to add (edited when chosen so), or None when skipped or undecided."""
+def _review(
+    proposition_id: int, batch: str, index: int, draft: ClaimDraft, existing: Claim | None
+) -> ClaimDraft | None:
+    """One draft's card: the sentence, the draft, accept/edit/skip, the wording flags beside it
+    (``existing``: the claim that already has this sentence as its copy). Returns the draft to add
+    (edited when chosen so), or None when skipped or undecided."""
     key = keyed(DRAFT, proposition_id, batch, index)
     with st.container(border=True, key=keyed(DRAFT_CARD, proposition_id, batch, index)):
         main, flags_col = st.columns([3, 2])
@@ -181,6 +195,11 @@ def _review(proposition_id: int, batch: str, index: int, draft: ClaimDraft) -> C
         with main:
             st.text(draft.sentence)
             st.caption(escape_markdown(_summary(draft)))
+            if existing is not None:
+                st.caption(
+                    f":orange[Already a claim: “{escape_markdown(claim_title(existing))}”. Skip it unless "
+                    "you mean to add it twice.]"
+                )
             decision = st.radio(
                 f"Draft {index + 1}",
                 DECISIONS,
