@@ -432,4 +432,5 @@ def price_band_chart(
             tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("low:Q", title="Price", format=",.2f")],
         )
     )
-    return alt.layer(bands, ticks, names, rules).properties(height=alt.Step(BAND_ROW))
+    # the single prices over the rules: a price the research names stays in sight under today's price
+    return alt.layer(bands, rules, ticks, names).properties(height=alt.Step(BAND_ROW))

@@ -182,3 +182,5 @@ def test_the_price_rules_leave_the_range_names_clear_and_name_ranges_in_words():
     assert name_bottom <= rule["mark"]["yOffset"] and rule["mark"]["y2Offset"] <= charts.BAND_ROW / 2
     texts = _texts(to_svg(spec))
     assert "Optimal to indifference price" in texts and not any("OPP" in t for t in texts)
+    marks = [v["mark"]["type"] for v in spec["layer"]]
+    assert marks.index("tick") > marks.index("rule")  # a single price stays in sight over today's price
