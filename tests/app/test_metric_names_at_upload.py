@@ -40,6 +40,9 @@ def test_a_proposed_match_keeps_the_rows_and_is_remembered(open_store):
     assert _choice(at, "target", "Admin hours saved").value == "admin_hours_saved"
     assert _choice(at, "action", "Revenue").value == KEEP  # nothing like it among the claims
     assert any("Did you mean admin_hours_saved?" in text for text in shown(at.markdown))
+    claim = next(c for c in open_store().get(1).proposition.claims if c.metric == "admin_hours_saved")
+    # what the metric is, in the claim's words (its name is only the data's)
+    assert any(text.startswith(f"Its rows then measure “{claim.text[:20]}") for text in shown(at.caption))
     _click(at, "Check rows")
     assert [(m.label, m.value) for m in at.metric] == [("Rows read", "82"), ("Kept", "80"), ("Rejected", "2")]
     _click(at, "Import")

@@ -17,6 +17,7 @@ import streamlit as st
 
 from valuegap import sources
 from valuegap.errors import ConflictError, InvalidInput, ValueGapError, shorten
+from valuegap.model.claim_titles import claim_title
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.sources.mapping import propose_metric_matches
 from valuegap.sources.validation import metric_labels
@@ -153,6 +154,8 @@ def _label_choice(
     if action == USE:
         if target is None:
             row.caption("Choose the claim metric its rows count as; until then they are rejected.")
+        else:  # the metric's name is the data's; the claims' words say what it is
+            row.caption(f"Its rows then measure {escape_markdown(_measured_by(stored, target))}.")
         return target
     if action == GIVE:
         if target is None:
@@ -169,6 +172,12 @@ def _label_choice(
                 help="Saves a new version of the proposition; its history says who renamed it.",
             )  # fmt: skip
     return None
+
+
+def _measured_by(stored: StoredProposition, metric: str) -> str:
+    """The claims that measure ``metric``, by their words: '“Save 3 hours …” and “…”'."""
+    titles = [f"“{claim_title(c)}”" for c in stored.proposition.claims if c.metric == metric]
+    return " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles) or metric
 
 
 def _rename(ctx: PageContext, proposition_id: int, old: str, new: str, seen_version: int) -> None:
