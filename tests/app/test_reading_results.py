@@ -34,3 +34,32 @@ def test_the_pricing_tiles_put_the_sign_before_the_currency() -> None:
     money = [figures[label] for label in ("Net value", "Value gap", "Revenue at risk", "Promise kept")]
     assert all(COMPACT.match(value) for value in money), money  # not "USD -186.1 k"
     assert figures["Promise kept"].startswith("-USD ")
+
+
+def _formats(table) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Each column's number format as the grid is told it, by column."""
+    import json
+
+    config = json.loads(table.proto.columns)
+    return {name: column.get("type_config", {}).get("format", "") for name, column in config.items()}
+
+
+def test_counts_have_thousands_separators() -> None:
+    at = app_at("4_gap_analysis.py", p="1")
+    assert not at.exception and not at.error
+    details = _formats(at.dataframe[1])  # "Test details": "Customers 3,000", not "3000"
+    assert details["n"] == details["more_customers_needed"] == "%,d"
+    evidence = app_at("3_evidence.py", p="1", tab="Datasets")
+    assert not evidence.exception and not evidence.error
+    assert _formats(evidence.dataframe[0])["kept"] == "%,d"  # "Rows kept 17,083"
+
+
+def test_a_long_dataset_name_wraps_with_its_version_whole() -> None:
+    from valuegap.ui.panels import dataset_list, verdict_table
+
+    at = app_at("3_evidence.py", p="1", tab="Datasets")
+    table = at.dataframe[0]
+    names = list(table.value["dataset"])
+    longest = max(names, key=len)
+    assert longest.endswith(" v1") and len(longest) * verdict_table.CHAR_WIDTH > dataset_list.NAME_WIDTH - 28
+    assert table.proto.row_height == verdict_table.wrapped_row_height(names, dataset_list.NAME_WIDTH)

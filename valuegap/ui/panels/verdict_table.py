@@ -8,7 +8,7 @@ height, and the reason of a verdict (up to ~190 characters) was cut after a few 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -62,6 +62,13 @@ def table_height(rows: int, row_height: int | None) -> int | Literal["auto"]:
     return HEADER_ROW + min(max(rows, 1), MAX_SHOWN_ROWS) * row_height + 2
 
 
+def wrapped_rows(texts: Sequence[object] | pd.Series, width: int) -> dict[str, Any]:
+    """``row_height`` and ``height`` of a table whose one long-text column, ``texts``, is ``width`` px
+    wide, so that the longest wraps whole; nothing (the grid's own rows) when every text fits one line."""
+    row = wrapped_row_height(texts, width)
+    return {} if row is None else {"row_height": row, "height": table_height(len(texts), row)}
+
+
 def _wrapped(frame: pd.DataFrame, widths: Mapping[str, int]) -> dict[str, Any]:
     """``row_height`` and ``height`` of a table whose long-text columns are ``widths[column]`` px wide."""
     heights = [
@@ -97,13 +104,14 @@ def verdict_table(table: pd.DataFrame) -> None:
             shown, hide_index=True, width="stretch", placeholder="–", column_order=DETAIL_COLUMNS,
             **_wrapped(shown, {"title": CLAIM_WIDTH, "suggested_wording": TEXT_WIDTH}),
             column_config={
-                "title": claim, "form": "Form", "promised": "Promised", "n": "Customers",
+                "title": claim, "form": "Form", "promised": "Promised",
+                "n": st.column_config.NumberColumn("Customers", format="%,d"),  # "3,000", not "3000"
                 "measured": "Measured", "wording_flags": "Wording flags",
                 "fulfilment": st.column_config.NumberColumn("Fulfilment", format="percent"),
                 "p_adjusted": st.column_config.TextColumn("Adjusted p"),
                 "defensible": st.column_config.NumberColumn("Defensible value", format="%.3g"),
                 "gap_money": st.column_config.NumberColumn("Gap (money)", format="%.2f"),
-                "more_customers_needed": st.column_config.NumberColumn("More customers needed", format="%d"),
+                "more_customers_needed": st.column_config.NumberColumn("More customers needed", format="%,d"),
                 "suggested_wording": st.column_config.TextColumn("Suggested wording", width=TEXT_WIDTH),
                 "claim": st.column_config.TextColumn("ID", help="The claim's ID, as in files and links."),
             },
