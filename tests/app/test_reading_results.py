@@ -63,3 +63,19 @@ def test_a_long_dataset_name_wraps_with_its_version_whole() -> None:
     longest = max(names, key=len)
     assert longest.endswith(" v1") and len(longest) * verdict_table.CHAR_WIDTH > dataset_list.NAME_WIDTH - 28
     assert table.proto.row_height == verdict_table.wrapped_row_height(names, dataset_list.NAME_WIDTH)
+
+
+def test_the_share_page_names_the_reports_evidence_once() -> None:
+    from tests.app.conftest import shown
+
+    at = app_at("7_share.py", p="1")
+    assert not at.exception and not at.error
+    line = next(text for text in shown(at.caption) if text.startswith("The report's verdicts"))
+    assert line.startswith("The report's verdicts use ") and "Evidence:" not in line, line
+
+
+def test_the_pricing_sliders_say_how_often_in_the_propositions_period() -> None:
+    at = app_at("6_pricing.py", p="1")
+    labels = [re.sub(r"\\(.)", r"\1", slider.label) for slider in at.slider]  # as read, unescaped
+    assert not any("per period" in label or "per_period" in label for label in labels), labels
+    assert any(label.endswith("(hours a month)") for label in labels), labels

@@ -26,8 +26,10 @@ from valuegap.market.competition import Offers, value_map
 from valuegap.model.proposition import (
     ACCESS_ID_PATTERN,
     AccessCost,
+    AccessUnit,
     Claim,
     ClaimForm,
+    Frequency,
     Proposition,
     problems_of,
 )
@@ -708,6 +710,16 @@ def defensible_choice_label(claim: Claim, value: float) -> str:
 def access_label(item: AccessCost) -> str:
     """How a cost-of-access item is named: its label, else its kind in words."""
     return item.label or item.kind.value.replace("_", " ")
+
+
+def access_slider_label(item: AccessCost, prop: Proposition) -> str:
+    """A cost-of-access item's slider: its name, its unit and how often in the proposition's own period,
+    "Month-end admin (hours a month)", "Setup fee (USD, once)", never "(hours, per period)"."""
+    unit = "hours" if item.unit is AccessUnit.hours else prop.price.currency
+    if item.frequency is Frequency.once:
+        return f"{access_label(item)} ({unit}, once)"
+    period = prop.price.period.value
+    return f"{access_label(item)} ({unit} {'an' if period[0] in 'aeiou' else 'a'} {period})"
 
 
 @dataclass(frozen=True)

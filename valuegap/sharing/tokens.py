@@ -203,10 +203,15 @@ def describe_pin(dataset_label: str | None, uploaded_at: datetime | None, settin
     """What a share link shows, in plain words:
     'Evidence: Outcomes v2 uploaded 2026-12-01 · α 0.05 · Holm · all segments · all periods'."""
     if dataset_label is None:
-        evidence = "Evidence: none was shared"
-    else:
-        evidence = f"Evidence: {dataset_label}" + (f" uploaded {uploaded_at:%Y-%m-%d}" if uploaded_at else "")
-    return f"{evidence} · {settings.describe()}"
+        return f"Evidence: none was shared · {settings.describe()}"
+    return f"Evidence: {describe_view(dataset_label, uploaded_at, settings)}"
+
+
+def describe_view(dataset_label: str, uploaded_at: datetime | None, settings: ViewSettings) -> str:
+    """The data and settings of a view, for a sentence that names them itself ("The report's verdicts
+    use …"): 'Outcomes v2 uploaded 2026-12-01 · α 0.05 · Holm · all segments · all periods'."""
+    uploaded = f" uploaded {uploaded_at:%Y-%m-%d}" if uploaded_at else ""
+    return f"{dataset_label}{uploaded} · {settings.describe()}"
 
 
 def ignored_params(query: Mapping[str, str | list[str]]) -> list[str]:

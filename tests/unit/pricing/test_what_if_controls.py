@@ -19,6 +19,7 @@ from valuegap.pricing.scenarios import (
     Scenario,
     WhatIfControls,
     access_label,
+    access_slider_label,
 )
 
 # sample(): price USD 49; cost of access "onboarding" 3 h and "setup" 99; claims "paid-sooner" (5 days,
@@ -148,3 +149,21 @@ def test_a_saved_price_on_the_slider_opens_at_that_price(price: float):
     assert opened.outside == () and controls.scenario(opened.values).price in (on_grid, PROP.price.amount)
     if price > scale.top:
         assert controls.opened(Scenario(price=price)).outside  # named, never set quietly
+
+
+def test_a_cost_of_access_slider_says_how_often_in_the_propositions_own_period():
+    """Screenshot review: a per-month item's slider read "(hours, per period)"."""
+    items = [
+        {"label": "Month-end admin", "kind": "time", "amount": 2.0, "unit": "hours",
+         "frequency": "per_period"},
+        {"label": "Setup fee", "kind": "setup_fee", "amount": 99.0, "unit": "money", "frequency": "once"},
+    ]  # fmt: skip
+    prop = sample(cost_of_access=items)
+    monthly, once = (access_slider_label(item, prop) for item in prop.cost_of_access)
+    assert monthly == "Month-end admin (hours a month)" and once == "Setup fee (USD, once)"
+    hourly_per_order = sample(
+        cost_of_access=items[:1], price={"amount": 5.0, "currency": "USD", "period": "order"}
+    )
+    assert access_slider_label(hourly_per_order.cost_of_access[0], hourly_per_order).endswith(
+        "(hours an order)"
+    )

@@ -16,7 +16,6 @@ import pandas as pd
 import streamlit as st
 
 from valuegap.errors import ValueGapError
-from valuegap.model.proposition import AccessUnit
 from valuegap.pricing import charts, scenarios
 from valuegap.pricing.scenarios import (
     ACCESS,
@@ -191,8 +190,7 @@ def _access_sliders(controls: WhatIfControls, proposition_id: int) -> dict[Contr
     """A slider per cost-of-access item, by control."""
     prop, values = controls.prop, dict[Control, ControlValue]()
     for item in prop.cost_of_access:
-        unit = "hours" if item.unit is AccessUnit.hours else prop.price.currency
-        label = f"{scenarios.access_label(item)} ({unit}, {item.frequency.value.replace('_', ' ')})"
+        label = scenarios.access_slider_label(item, prop)
         control = Control(ACCESS, item.id)
         values[control] = _slider(controls, control, proposition_id, escape_markdown(label))
     return values

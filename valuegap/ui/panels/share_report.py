@@ -51,8 +51,8 @@ def share_report(ctx: PageContext, stored: StoredProposition, saved: list[Stored
         inputs = what_if_inputs(ctx.store, stored, dataset, shared=ctx.shared)
         scenario = scenarios.evaluate(inputs.inputs_for(chosen.scenario.segment), chosen.scenario)
     report_download(ctx, analysis, dataset, stored.id, scenario=scenario, key=SHARE_REPORT)
-    line = tokens.describe_pin(dataset.label, dataset.created_at, settings)
+    line = tokens.describe_view(dataset.label, dataset.created_at, settings)
     st.caption(
-        escape_markdown(f"The report's verdicts: {line}.")
+        escape_markdown(f"The report's verdicts use {line}.")
         + ("" if ctx.shared is not None else " For other settings, download it from the Gap analysis page.")
     )
