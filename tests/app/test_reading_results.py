@@ -79,3 +79,12 @@ def test_the_pricing_sliders_say_how_often_in_the_propositions_period() -> None:
     labels = [re.sub(r"\\(.)", r"\1", slider.label) for slider in at.slider]  # as read, unescaped
     assert not any("per period" in label or "per_period" in label for label in labels), labels
     assert any(label.endswith("(hours a month)") for label in labels), labels
+
+
+def test_claims_left_out_of_the_money_are_named_in_their_words() -> None:
+    from tests.app.conftest import shown
+
+    at = app_at("4_gap_analysis.py", p="1", tab="Value gap")
+    line = next(text for text in shown(at.caption) if text.startswith("Left out of the money: "))
+    assert "vs-invoicehub" not in line and "effortless (" not in line, line  # the IDs, not the claims
+    assert "“Invoicing that feels effortless”" in line, line

@@ -215,11 +215,19 @@ def _wilson(k: int, n: int, alpha: float) -> tuple[float, float]:
     return distributions.wilson_interval(k, n, alpha)
 
 
+def no_outcomes_reason(metric: str | None) -> str:
+    """Why a claim has no verdict when no customer was measured on its metric, in words; the metric's
+    name only as the quoted label to look for in the data: "no customer outcomes measured for this
+    claim's metric (“hours_saved” in the data)"."""
+    label = f" (“{metric}” in the data)" if metric else ""
+    return f"no customer outcomes measured for this claim's metric{label}"
+
+
 def _too_small(claim: Claim, n: int, *, needed: int = 2) -> ClaimTest | None:
     if n == 0:
         return ClaimTest(
             claim.id, claim.form.value, claim.metric, claim.claimed, 0,
-            reason=f"no outcomes for metric '{claim.metric}'", untestable=Verdict.no_evidence,
+            reason=no_outcomes_reason(claim.metric), untestable=Verdict.no_evidence,
         )  # fmt: skip
     if n < needed:
         return ClaimTest(

@@ -8,7 +8,7 @@ Every number leaving here is finite or ``None`` (never NaN), ready for a datafra
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -326,9 +326,11 @@ def value_tiles(value: ValueGap, currency: str) -> list[Tile]:
     ]  # fmt: skip
 
 
-def left_out_of_the_money(value: ValueGap) -> list[tuple[str, str]]:
-    """(claim id, why) of every claim the value gap could not count in money."""
-    return [(claim.claim_id, claim.note) for claim in value.claims if claim.note]
+def left_out_of_the_money(value: ValueGap, claims: Iterable[Claim] = ()) -> list[tuple[str, str]]:
+    """(claim, why) of every claim the value gap could not count in money, the claim named by its short
+    title among ``claims`` (its words, as the verdict table names it), else by its ID."""
+    titles = claim_titles(claims)
+    return [(titles.get(claim.claim_id, claim.claim_id), claim.note) for claim in value.claims if claim.note]
 
 
 def suggested_rewordings(analysis: Analysis) -> dict[str, Rewording]:

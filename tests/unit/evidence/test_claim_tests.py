@@ -96,7 +96,7 @@ def test_evidence_needed_is_dropped_once_decided():
 @pytest.mark.parametrize(
     ("values", "verdict", "reason"),
     [
-        ([], Verdict.no_evidence, "no outcomes"),
+        ([], Verdict.no_evidence, "no customer outcomes measured for this claim's metric (“"),
         ([7.0], Verdict.inconclusive, "only 1 customer"),
         ([9.0] * 10, Verdict.inconclusive, "all measured values are equal"),  # statsmodels says p = 0
         ([1.0] * 10, Verdict.inconclusive, "all measured values are equal"),
@@ -107,6 +107,16 @@ def test_average_degenerate_cases_get_a_reason_not_nan(values, verdict, reason):
     assert result.verdict is verdict and reason in result.test.reason
     for value in result.to_dict().values():
         assert not (isinstance(value, float) and not math.isfinite(value))
+
+
+def test_no_outcomes_is_said_in_words_with_the_metric_only_as_its_label_in_the_data():
+    """Screenshot review: the verdict table's Why read "no outcomes for metric 'hours_saved_per_week'"."""
+    [result] = adjust([run_claim_test(claim(), None)])
+    assert (
+        result.test.reason
+        == f"no customer outcomes measured for this claim's metric (“{claim().metric}” in the data)"
+    )
+    assert "for metric '" not in result.test.reason
 
 
 def test_two_customers_are_enough_for_a_t_test():

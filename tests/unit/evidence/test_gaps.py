@@ -532,6 +532,13 @@ def test_the_value_gap_figures_read_money_and_the_ratio_against_the_promise() ->
     free = gaps.value_tiles(_value(10.0, 5.0, 0.0), "EUR")  # type: ignore[arg-type]
     assert (free[-1].value, free[-1].delta) == ("–", None)  # no ratio to a price of nothing
     assert gaps.left_out_of_the_money(_value(1, 1, 1, kept, left_out)) == [("fun", "no money per unit")]  # type: ignore[arg-type]
+    # named in words as the verdict table names it, not by its ID ("Left out of the money: vs-invoicehub")
+    fun = {"id": "fun", "text": "Invoicing that feels effortless", "benefit": "enjoyment", "form": "puffery"}
+    claims = parse_proposition({"name": "P", "price": {"amount": 1}, "claims": [fun]}).claims
+    assert gaps.left_out_of_the_money(_value(1, 1, 1, kept, left_out), claims) == [  # type: ignore[arg-type]
+        (claim_titles(claims)["fun"], "no money per unit")
+    ]
+    assert claim_titles(claims)["fun"] != "fun"
 
 
 def test_rewordings_are_offered_for_the_claims_the_data_do_not_substantiate(invoicing) -> None:

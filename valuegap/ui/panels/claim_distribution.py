@@ -6,6 +6,7 @@ import streamlit as st
 
 from valuegap.evidence import gaps
 from valuegap.evidence.analysis import Analysis
+from valuegap.evidence.claim_tests import no_outcomes_reason
 from valuegap.model.claim_titles import claim_titles
 from valuegap.reporting.formatting import escape_markdown
 from valuegap.sharing import links
@@ -31,7 +32,8 @@ def claim_distribution(analysis: Analysis, evidence: Evidence, period: str) -> N
             period=ALL_PERIODS if period == "all" else period,
         )  # fmt: skip
         if sample is None:
-            st.info(f"No outcomes for metric {escape_markdown(claim.metric or '')} in this selection.")
+            reason = no_outcomes_reason(claim.metric)
+            st.info(escape_markdown(f"{reason[0].upper()}{reason[1:]} in this selection."))
             return
         marks = gaps.distribution_marks(claim)
         show_chart(

@@ -56,9 +56,9 @@ def value_gap_figures(analysis: Analysis) -> None:
     currency = analysis.proposition.price.currency
     show_chart("waterfall", gaps.waterfall_steps(analysis.value, analysis.proposition), currency=currency)
     tile_row(gaps.value_tiles(analysis.value, currency))
-    notes = gaps.left_out_of_the_money(analysis.value)
+    notes = gaps.left_out_of_the_money(analysis.value, analysis.proposition.claims)
     if notes:
         st.caption(
             "Left out of the money: "
-            + "; ".join(f"{escape_markdown(i)} ({escape_markdown(n)})" for i, n in notes)
+            + "; ".join(f"“{escape_markdown(title)}” ({escape_markdown(why)})" for title, why in notes)
         )
