@@ -27,6 +27,13 @@ def test_the_exaggerations_money_gap_names_its_currency() -> None:
     assert gaps and all(MONEY.match(value) for value in gaps), list(column)  # not a bare 12.06
 
 
+def test_the_test_details_money_gap_names_its_currency() -> None:
+    at = app_at("4_gap_analysis.py", p="1")
+    column = at.dataframe[1].value["gap_money"]  # "Test details"
+    gaps = [value for value in column if isinstance(value, str)]
+    assert gaps and all(MONEY.match(value) for value in gaps), list(column)
+
+
 def test_the_pricing_tiles_put_the_sign_before_the_currency() -> None:
     at = app_at("6_pricing.py", p="1")
     assert not at.exception and not at.error

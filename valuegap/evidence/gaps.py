@@ -136,7 +136,8 @@ def claims_table(
     rewordings: Mapping[str, str] | None = None,
     up_to_share: float = DEFAULT_UP_TO_SHARE,
 ) -> pd.DataFrame:
-    """The verdict table: one row per claim (of the analysis' single segment)."""
+    """The verdict table: one row per claim (of the analysis' single segment); its ``attrs["currency"]``
+    is the proposition's, which ``gap_money`` is in."""
     flags = flags or {}
     rewordings = rewordings or {}
     refused = {claim_id: f"No rewording: {why}" for claim_id, why in rewording_refusals(analysis).items()}
@@ -170,7 +171,9 @@ def claims_table(
                 "wording_flags": len(flags.get(result.claim.id, ())),
             }
         )
-    return _numeric(pd.DataFrame(rows), NUMBER_COLUMNS)
+    table = _numeric(pd.DataFrame(rows), NUMBER_COLUMNS)
+    table.attrs["currency"] = analysis.proposition.price.currency  # for a page to write gap_money in
+    return table
 
 
 def claims_chart_frame(analysis: Analysis, *, up_to_share: float = DEFAULT_UP_TO_SHARE) -> pd.DataFrame:

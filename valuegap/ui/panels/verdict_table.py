@@ -78,11 +78,18 @@ def _wrapped(frame: pd.DataFrame, widths: Mapping[str, int]) -> dict[str, Any]:
     return {"row_height": row, "height": table_height(len(frame), row)}
 
 
+def money_texts(amounts: pd.Series, currency: str) -> list[str | None]:
+    """Money as every page writes it ("USD 12.06", "-USD 3.40"; none for no amount), the numbers left to
+    the downloads: a grid's printf format cannot put the sign before the currency."""
+    return [None if pd.isna(amount) else format_money(float(amount), currency).strip() for amount in amounts]
+
+
 def verdict_table(table: pd.DataFrame) -> None:
     """The claim verdicts of :func:`valuegap.evidence.gaps.claims_table`: claim, verdict and why, the
     test's numbers under "Test details" (p-values as text), with CSV/Excel downloads (numbers as computed)."""
     shown = gaps.readable_p_values(table.drop(columns=["text", "estimate", "ci_low", "ci_high", "p_value"]),
                                    ["p_adjusted"])  # fmt: skip
+    shown["gap_money"] = money_texts(shown["gap_money"], table.attrs.get("currency", ""))
     claim = st.column_config.TextColumn(
         "Claim",
         width=CLAIM_WIDTH,
@@ -110,7 +117,7 @@ def verdict_table(table: pd.DataFrame) -> None:
                 "fulfilment": st.column_config.NumberColumn("Fulfilment", format="percent"),
                 "p_adjusted": st.column_config.TextColumn("Adjusted p"),
                 "defensible": st.column_config.NumberColumn("Defensible value", format="%.3g"),
-                "gap_money": st.column_config.NumberColumn("Gap (money)", format="%.2f"),
+                "gap_money": st.column_config.TextColumn("Gap (money)"),
                 "more_customers_needed": st.column_config.NumberColumn("More customers needed", format="%,d"),
                 "suggested_wording": st.column_config.TextColumn("Suggested wording", width=TEXT_WIDTH),
                 "claim": st.column_config.TextColumn("ID", help="The claim's ID, as in files and links."),
@@ -130,9 +137,7 @@ def exaggerations_table(analysis: Analysis) -> None:
         "Worst first: statistically exaggerated claims by how much money they take out of the promise "
         "(then by fulfilment), then claims whose wording alone is a risk."
     )
-    currency = analysis.proposition.price.currency
-    shown = ranked.assign(gap_money=[None if pd.isna(amount) else format_money(amount, currency)
-                                     for amount in ranked["gap_money"]])  # fmt: skip
+    shown = ranked.assign(gap_money=money_texts(ranked["gap_money"], analysis.proposition.price.currency))
     st.dataframe(
         shown, hide_index=True, width="stretch", placeholder="–", column_order=EXAGGERATION_COLUMNS,
         **_wrapped(shown, {"text": CLAIM_WIDTH, "why": EXAGGERATION_WHY_WIDTH}),
