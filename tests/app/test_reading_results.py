@@ -95,3 +95,15 @@ def test_claims_left_out_of_the_money_are_named_in_their_words() -> None:
     line = next(text for text in shown(at.caption) if text.startswith("Left out of the money: "))
     assert "vs-invoicehub" not in line and "effortless (" not in line, line  # the IDs, not the claims
     assert "“Invoicing that feels effortless”" in line, line
+
+
+def test_a_loss_per_respondent_puts_its_sign_before_the_currency() -> None:
+    from valuegap.ui.state_keys import UNIT_COST
+
+    at = app_at("6_pricing.py", p="1")
+    next(box for box in at.number_input if box.key == UNIT_COST).set_value(1000.0).run()
+    assert not at.exception and not at.error
+    demand = next(frame.value for frame in at.dataframe if "profit" in frame.value.columns)
+    assert all(MONEY.match(value) for value in demand["price"]), list(demand["price"])
+    # a loss reads "-USD 973.33", not "USD -973.33"
+    assert all(value.startswith("-USD ") for value in demand["profit"]), list(demand["profit"])

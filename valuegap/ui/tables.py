@@ -1,4 +1,5 @@
-"""Download buttons under a table: CSV and Excel, generated only when clicked, formulas neutralised."""
+"""Tables on screen: money cells written as every page writes money, and the download buttons under a
+table (CSV and Excel, generated only when clicked, formulas neutralised)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from valuegap.reporting import exports
+from valuegap.reporting.formatting import format_money
 from valuegap.ui.state_keys import TABLE_CSV, TABLE_XLSX, keyed
+
+
+def money_texts(amounts: pd.Series, currency: str) -> list[str | None]:
+    """Money as every page writes it ("USD 12.06", "-USD 3.40"; none for no amount), the numbers left to
+    the downloads: a grid's printf format cannot put the sign before the currency ("USD -3.40")."""
+    return [None if pd.isna(amount) else format_money(float(amount), currency).strip() for amount in amounts]
 
 
 def table_downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:

@@ -16,7 +16,10 @@ from valuegap.ui import state_keys as keys
 from valuegap.ui.cached_pricing import cached_elasticity, cached_gabor_granger, cached_van_westendorp
 from valuegap.ui.charts import show_altair
 from valuegap.ui.panels.survey_upload import survey_upload
-from valuegap.ui.tables import table_downloads
+from valuegap.ui.tables import money_texts, table_downloads
+
+GG_MONEY = ("price", "revenue", "profit")
+"""The Gabor-Granger demand table's money columns."""
 
 UPLOAD_TAB = "Upload research data"
 MISSING = {
@@ -111,13 +114,15 @@ def _gabor_granger(ctx: PageContext, dataset: StoredDataset | None, currency: st
         charts.gabor_granger_chart(gg), "gabor-granger demand", key=keys.GABOR_GRANGER_DOWNLOADS,
         caption=charts.gabor_granger_caption(gg, currency),
     )  # fmt: skip
+    # money as text: a loss per respondent reads "-USD 3.40", never "USD -3.40"; the downloads keep numbers
+    money = {name: money_texts(gg.demand[name], currency) for name in GG_MONEY if name in gg.demand}
     st.dataframe(
-        gg.demand, hide_index=True, width="stretch", height="content",
+        gg.demand.assign(**money), hide_index=True, width="stretch", height="content",
         column_config={
-            "price": st.column_config.NumberColumn("Tested price", format=f"{currency} %.2f"),
+            "price": st.column_config.TextColumn("Tested price"),
             "share": st.column_config.NumberColumn("Would buy", format="percent"),
-            "revenue": st.column_config.NumberColumn("Revenue per respondent", format=f"{currency} %.2f"),
-            "profit": st.column_config.NumberColumn("Profit per respondent", format=f"{currency} %.2f"),
+            "revenue": st.column_config.TextColumn("Revenue per respondent"),
+            "profit": st.column_config.TextColumn("Profit per respondent"),
         },
     )  # fmt: skip
     table_downloads(gg.demand, "gabor-granger demand", key=keys.GG_DEMAND_DOWNLOADS)

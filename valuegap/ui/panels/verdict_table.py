@@ -16,9 +16,8 @@ import streamlit as st
 
 from valuegap.evidence import gaps
 from valuegap.evidence.analysis import Analysis
-from valuegap.reporting.formatting import format_money
 from valuegap.ui.state_keys import EXAGGERATION_DOWNLOADS, EXPECTATION_DOWNLOADS, VERDICT_DOWNLOADS
-from valuegap.ui.tables import table_downloads
+from valuegap.ui.tables import money_texts, table_downloads
 
 TEXT_WIDTH = 320  # px of a long text column: beside the claim and its verdict even on a 1024 px screen
 CHAR_WIDTH = 6.6  # px per character of a grid cell's text (a little more than measured, ~6.4)
@@ -76,12 +75,6 @@ def _wrapped(frame: pd.DataFrame, widths: Mapping[str, int]) -> dict[str, Any]:
     ]
     row = max((height for height in heights if height is not None), default=None)
     return {"row_height": row, "height": table_height(len(frame), row)}
-
-
-def money_texts(amounts: pd.Series, currency: str) -> list[str | None]:
-    """Money as every page writes it ("USD 12.06", "-USD 3.40"; none for no amount), the numbers left to
-    the downloads: a grid's printf format cannot put the sign before the currency."""
-    return [None if pd.isna(amount) else format_money(float(amount), currency).strip() for amount in amounts]
 
 
 def verdict_table(table: pd.DataFrame) -> None:
