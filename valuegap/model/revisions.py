@@ -23,6 +23,7 @@ from valuegap.model.proposition import (
     FREQUENCY_WORDS,
     Proposition,
 )
+from valuegap.reporting.formatting import format_money
 
 STATUS_WORDS = {"draft": "Draft", "in_review": "In review", "approved": "Approved"}
 _CLAIM_WORDS = {
@@ -171,7 +172,12 @@ def _whole(table: str, item: Any, currency: str = "") -> str:
     amount = _show(item.get("amount"))
     how_often = FREQUENCY_WORDS.get(item.get("frequency", "per_period"), "").lower()
     kind = ACCESS_KIND_WORDS.get(item.get("kind", ""), "")
-    size = f"{currency} {amount}".strip() if item.get("unit") == "money" else f"{amount} hours"
+    money = item.get("unit") == "money"
+    raw = item.get("amount")
+    if money and isinstance(raw, int | float) and not isinstance(raw, bool):
+        size = format_money(raw, currency).strip()  # "USD 99.00", as the report and the pages write it
+    else:
+        size = f"{currency} {amount}".strip() if money else f"{amount} hours"
     return f"{kind}, {size} {how_often}".strip()
 
 

@@ -98,7 +98,7 @@ def test_added_and_removed_things_read_as_sentences_never_as_mappings():
     said = sentences(diff_propositions(sample(), parse_proposition(data)))
     assert "Claim 'new-claim' added: “Twice as fast”" in said
     assert "Claim 'paid-sooner' removed (it was “Get paid 5 days sooner on average”)" in said
-    assert "Cost of access item 2 (“Setup”) removed (it was Setup fee, USD 99 once)" in said
+    assert "Cost of access item 2 (“Setup”) removed (it was Setup fee, USD 99.00 once)" in said
     assert not any("{" in sentence for sentence in said)
 
 
