@@ -61,7 +61,7 @@ def test_the_price_at_the_sliders_end_is_the_price_of_the_tiles_the_scenario_and
     assert_clean(page)
     assert _query(page).get("price_2") == "209.97", page.url
     # the price rises by 209.97 - 69.99 = 139.98 and nothing else changes: net value falls by as much
-    expect(net).to_contain_text("-139.98")
+    expect(net).to_contain_text("-BRL 139.98")
     expect(page.get_by_text("209.97", exact=True).first).to_be_visible()  # the slider's own label
 
     page.get_by_role("textbox", name="Save this what-if as").fill("At the slider's end")
@@ -79,19 +79,19 @@ def test_the_price_at_the_sliders_end_is_the_price_of_the_tiles_the_scenario_and
     _open(page, f"{server.url}/pricing?p=2&price_2=209.97")
     assert_clean(page)
     assert _query(page).get("price_2") == "209.97", page.url
-    expect(_tile(page, "Net value")).to_contain_text("-139.98")
+    expect(_tile(page, "Net value")).to_contain_text("-BRL 139.98")
     page.reload(wait_until="domcontentloaded")
     settle(page)
     assert _query(page).get("price_2") == "209.97", page.url
-    expect(_tile(page, "Net value")).to_contain_text("-139.98")
+    expect(_tile(page, "Net value")).to_contain_text("-BRL 139.98")
 
     _open(page, f"{server.url}/pricing?p=2&scenario={saved.id}")
     assert_clean(page)
-    expect(_tile(page, "Net value")).to_contain_text("-139.98")
+    expect(_tile(page, "Net value")).to_contain_text("-BRL 139.98")
     assert _query(page).get("scenario") == str(saved.id), page.url  # reloading reopens the scenario
     page.reload(wait_until="domcontentloaded")
     settle(page)
-    expect(_tile(page, "Net value")).to_contain_text("-139.98")
+    expect(_tile(page, "Net value")).to_contain_text("-BRL 139.98")
     page.screenshot(path=str(server.log.parent / "pricing.png"), full_page=True)
     # a move away from the scenario: the link now carries the move instead
     slider = page.get_by_role("slider", name=re.compile(r"^Price \(BRL per month\)"))
@@ -99,7 +99,7 @@ def test_the_price_at_the_sliders_end_is_the_price_of_the_tiles_the_scenario_and
     page.keyboard.press("ArrowLeft")
     settle(page)
     assert _query(page).get("price_2") == "209.96" and "scenario" not in _query(page), page.url
-    expect(_tile(page, "Net value")).to_contain_text("-139.97")
+    expect(_tile(page, "Net value")).to_contain_text("-BRL 139.97")
 
 
 def test_the_top_navigation_keeps_the_proposition_on_every_page(server: Server, page: Page):
