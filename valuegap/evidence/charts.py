@@ -174,7 +174,9 @@ def _waterfall(data: pd.DataFrame, *, currency: str = "") -> theme.AnyChart:
         domain=["total", "shortfall", "surplus", "cost"],
         range=[theme.BAR, theme.BAD, theme.GOOD, theme.LIGHT_GREY],
     )
-    y_title = f"Money per customer and period{f' ({currency})' if currency else ''}"
+    # short enough for the plot's height at any width ("Money per customer and period (USD)" was cut
+    # to "…(USD"); the caption says per period
+    y_title = f"Per customer ({currency})" if currency else "Money per customer"
     bars = alt.Chart(data).mark_bar().encode(
         x=x, y=alt.Y("bar_low:Q", title=y_title), y2="bar_high:Q",
         color=alt.Color("type:N", scale=colours, legend=theme.legend()),

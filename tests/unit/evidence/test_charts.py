@@ -41,6 +41,14 @@ def test_waterfall_amounts_have_two_decimals_and_sit_outside_their_bars():
         assert row["bar_high"] >= max(row["start"], row["end"]) - 1e-12
 
 
+def test_the_waterfalls_money_axis_title_fits_a_short_plot():
+    """At 1400 px the app drew the plot about 170 px high, and "Money per customer and period (BRL)"
+    (about 200 px of 11 px text) ran off its top; the caption says "per period"."""
+    (bars, *_) = _layers(charts.waterfall_chart(STEPS, currency="BRL").to_dict())
+    title = bars["encoding"]["y"]["title"]
+    assert title == "Per customer (BRL)" and len(title) * 6.5 < 150
+
+
 def test_a_tiny_waterfall_step_still_has_a_visible_bar_from_where_it_starts():
     rows = charts._waterfall_rows(STEPS).set_index("label")
     largest = 65.303 - 19.733  # the lowest level reached, in absolute value (the chart's span)
