@@ -176,6 +176,10 @@ def test_a_copied_deep_link_reopens_the_same_view(server: Server, page: Page, br
 def test_a_chart_downloads_as_svg_and_png(server: Server, page: Page):
     _open(page, f"{server.url}/gap_analysis?p=1")
     assert_clean(page)
+    # a window tall enough for the chart's download menu wherever the page puts it: in a 1000 px one
+    # the menu's buttons sometimes sat past the window's edge, where the page cannot be scrolled to them
+    # while the menu is open (the chart above finishes drawing after the page is idle)
+    page.set_viewport_size({"width": 1400, "height": 2400})
     page.get_by_role("button", name="Download chart").first.click()
     page.wait_for_timeout(300)
     with page.expect_download() as caught:
