@@ -195,6 +195,16 @@ def test_drafting_the_same_copy_again_marks_the_claims_it_already_has(open_store
     assert open_store().get(1).version == 2  # nothing is added until a draft is accepted
 
 
+def test_a_comparative_drafts_summary_says_the_ratio_as_the_copy_does(open_store):
+    at = app_at("2_propositions.py", p="1")
+    paste_and_find(at, "Resolve disputes 3x faster than InvoiceHub. Get twice as many replies as PaperTrail.")
+    captions = " | ".join(shown(at.caption))  # as the user reads them
+    assert "compared with a competitor · ours 1/3 of InvoiceHub's · lower is better" in captions
+    assert "ours 2× PaperTrail's" in captions
+    assert "benefit: time" in captions and "benefit: something they can now do" in captions
+    assert "÷" not in captions and "benefit time" not in captions
+
+
 def test_an_edited_draft_is_added_as_edited(open_store):
     at = app_at("2_propositions.py", p="1")
     paste_and_find(at, "Get paid 9 days sooner.")

@@ -73,8 +73,8 @@ FORM_HELP = {
     ClaimForm.median: "median (typical customer)",
     ClaimForm.up_to: "up to",
     ClaimForm.share: "share of customers",
-    ClaimForm.comparative: "comparative",
-    ClaimForm.parity: "parity",
+    ClaimForm.comparative: "compared with a competitor",
+    ClaimForm.parity: "as good as a competitor",
     ClaimForm.puffery: "puffery (not testable)",
 }
 PLACEHOLDER = (
@@ -100,14 +100,14 @@ def claim_drafts(
         "value, unit, direction and a metric name. Review each draft, then add the ones you accept. "
         "Drafted by rules on this server; nothing is sent anywhere."
     )
-    left, right = st.columns([3, 2])
-    text = left.text_area(
+    # one under the other: beside the text, at 1024 px the uploader cut its list of file types
+    text = st.text_area(
         "Paste your copy",
         key=keyed(COPY_TEXT, proposition_id),
         height=140,
         placeholder=PLACEHOLDER,
     )
-    upload = right.file_uploader(
+    upload = st.file_uploader(
         "…or upload it (.txt, .md, .html, .docx)",
         type=[kind for kind in COPY_TYPES if kind != "markdown"],
         key=keyed(COPY_FILE, proposition_id),
@@ -171,14 +171,20 @@ def _summary(draft: ClaimDraft) -> str:
             bound = "or below" if lower else "or above"
             parts.append(f"{draft.share * 100:g}% of customers at {bound} {draft.claimed:g} {draft.unit}")
     elif draft.form in (ClaimForm.comparative, ClaimForm.parity) and draft.ratio:
-        inverse = f" (1/{1 / draft.ratio:.3g})" if draft.ratio < 1 else ""
-        parts.append(f"ours ÷ {draft.competitor}'s = {draft.ratio:g}{inverse}")
+        # as the copy says it: "3x faster" is a third of the rival's time, "2x as many" twice its count
+        if draft.ratio == 1:
+            share = "the same as"
+        elif draft.ratio < 1:
+            share = f"1/{1 / draft.ratio:.3g} of"
+        else:
+            share = f"{draft.ratio:g}×"
+        parts.append(f"ours {share} {draft.competitor}'s")
     elif draft.claimed is not None:
         parts.append(f"{draft.claimed:g} {draft.unit}".rstrip())
     if draft.form is not ClaimForm.puffery:
         parts.append(f"{draft.direction.value} is better")
         parts.append(f"metric {draft.metric}")
-    parts.append(f"benefit {draft.benefit.value.replace('_', ' ')}")
+    parts.append(f"benefit: {BENEFIT_WORDS[draft.benefit.value].lower()}")
     return " · ".join(parts)
 
 
