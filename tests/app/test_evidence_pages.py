@@ -108,6 +108,9 @@ def test_a_verdict_table_row_is_tall_enough_for_its_longest_reason_to_wrap_whole
     assert lines * (panel.TEXT_WIDTH - 2 * panel.ROW_PADDING) / panel.CHAR_WIDTH >= len(reason)
     assert panel.table_height(7, height) == panel.HEADER_ROW + 7 * height + 2  # every row drawn
     assert panel.table_height(7, None) == "auto"
+    # at most two lines (the claims grid): two lines' height, however long the text
+    assert panel.wrapped_row_height([reason], max_lines=2) == 2 * panel.LINE_HEIGHT + 2 * panel.ROW_PADDING
+    assert panel.wrapped_row_height(["short"], max_lines=2) is None
 
 
 GAP_TABS = {  # tab → a caption only that tab draws

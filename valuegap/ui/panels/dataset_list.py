@@ -15,7 +15,7 @@ from valuegap.sharing import links
 from valuegap.store import EVIDENCE_KINDS, StoredDataset
 from valuegap.ui import PageContext, evidence_dataset, flash, page, visible_datasets
 from valuegap.ui.cached_evidence import pinned_view_text
-from valuegap.ui.panels.verdict_table import wrapped_rows
+from valuegap.ui.panels.verdict_table import wrapped_table
 from valuegap.ui.state_keys import (
     CANCEL_DELETE,
     CHOOSE_CURRENT,
@@ -34,8 +34,9 @@ COLUMNS = {
     "uploaded": "Uploaded", "by": "By",
 }  # fmt: skip
 """The Datasets table's columns and their headings."""
+NAME_WIDTH = 300  # px of the Dataset column
 SHOWN: dict[str, Any] = {
-    "dataset": st.column_config.TextColumn("Dataset", width=300),  # NAME_WIDTH
+    "dataset": st.column_config.TextColumn("Dataset", width=NAME_WIDTH),
     "kind": st.column_config.TextColumn("Kind", width=85),
     "kept": st.column_config.NumberColumn("Rows kept", width=85, format="%,d"),  # "17,083", not "17083"
     "current evidence": st.column_config.CheckboxColumn(
@@ -45,7 +46,6 @@ SHOWN: dict[str, Any] = {
 """The columns on screen, which fit a 1024 px screen with the row picker; a selected dataset's details
 name its file, who uploaded it when and why rows were rejected. A long name wraps in its column, its
 version whole ("…outcomes (demo) v1", not "…outcomes (demo) v")."""
-NAME_WIDTH = 300  # px of the Dataset column, as in SHOWN
 
 
 def dataset_list(ctx: PageContext, proposition_id: int) -> None:
@@ -73,7 +73,7 @@ def dataset_list(ctx: PageContext, proposition_id: int) -> None:
     event = st.dataframe(
         frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=DATASET_TABLE, column_config=COLUMNS | SHOWN, column_order=list(SHOWN),
-        **wrapped_rows(frame["dataset"], NAME_WIDTH),
+        **wrapped_table(frame, {"dataset": NAME_WIDTH}),
     )  # fmt: skip
     rows = event.selection.rows if event is not None else []
     if not rows:

@@ -22,7 +22,7 @@ from valuegap.store import StoredProposition
 from valuegap.ui import PageContext, choose_dataset, evidence_dataset, page
 from valuegap.ui.cached_evidence import cached_analysis, cached_expectations, cached_summary
 from valuegap.ui.charts import chart_downloads, show_altair
-from valuegap.ui.panels.verdict_table import table_height, wrapped_row_height
+from valuegap.ui.panels.verdict_table import wrapped_table
 from valuegap.ui.state_keys import (
     COMPETITOR_CLAIMS_DOWNLOADS,
     POSITIONS_DOWNLOADS,
@@ -155,10 +155,9 @@ def competitor_claims_view(
         st.info("This proposition has no comparative or parity claims.")
         return
     # the claim's copy wraps in its cell; its ID is in the downloads
-    row = wrapped_row_height(table["text"], CLAIM_TEXT_WIDTH)
     st.dataframe(
-        table, hide_index=True, width="stretch", placeholder="–", row_height=row,
-        height=table_height(len(table), row),
+        table, hide_index=True, width="stretch", placeholder="–",
+        **wrapped_table(table, {"text": CLAIM_TEXT_WIDTH}),
         column_order=["text", "form", "competitor", "in this market", "outcomes in the data"],
         column_config={
             "text": st.column_config.TextColumn("Claim", width=CLAIM_TEXT_WIDTH),

@@ -27,13 +27,7 @@ from valuegap.model.proposition import (
     Status,
 )
 from valuegap.ui.panels.claim_editor import grid_wording_checks
-from valuegap.ui.panels.verdict_table import (
-    LINE_HEIGHT,
-    ROW_PADDING,
-    WRAPPING_ROW,
-    table_height,
-    wrapped_row_height,
-)
+from valuegap.ui.panels.verdict_table import table_height, wrapped_row_height
 from valuegap.ui.state_keys import keyed
 from valuegap.workspace.overview import STATUS_LABELS
 
@@ -268,9 +262,7 @@ def claims_table(base: Proposition, widgets: str, editable: bool, slots: Problem
     )
     frame = claims_grid(base)
     # the copy wraps in its cell (on one line a claim read "Save 3 hours of cooking every wee")
-    row = wrapped_row_height(frame["text"], CLAIM_TEXT_WIDTH)
-    if row is not None:
-        row = min(row, max(WRAPPING_ROW, CLAIM_LINES * LINE_HEIGHT + 2 * ROW_PADDING))
+    row = wrapped_row_height(frame["text"], CLAIM_TEXT_WIDTH, max_lines=CLAIM_LINES)
     edited = _table_editor(frame, CLAIM_COLUMNS, keyed(widgets, "claims"), editable, row_height=row)
     slots.claims = st.empty()
     grid_wording_checks(edited, live=editable)

@@ -8,7 +8,7 @@ height, and the reason of a verdict (up to ~190 characters) was cut after a few 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import pandas as pd
@@ -43,11 +43,16 @@ MONEY_WIDTH = 100
 EXAGGERATION_WHY_WIDTH = 260
 
 
-def wrapped_row_height(texts: Iterable[object], width: int = TEXT_WIDTH) -> int | None:
-    """A row height (px) at which the longest of ``texts`` wraps whole in a column ``width`` px wide,
-    or None (the grid's default single line) when every text fits on one line."""
+def wrapped_row_height(
+    texts: Iterable[object], width: int = TEXT_WIDTH, *, max_lines: int | None = None
+) -> int | None:
+    """A row height (px) at which the longest of ``texts`` wraps whole in a column ``width`` px wide
+    (in at most ``max_lines`` lines, the rest cut), or None (the grid's default single line) when every
+    text fits on one line."""
     longest = max((len(str(text)) for text in texts if isinstance(text, str)), default=0)
     lines = math.ceil(longest * CHAR_WIDTH / (width - 2 * ROW_PADDING)) if longest else 1
+    if max_lines is not None:
+        lines = min(lines, max_lines)
     if lines <= 1:
         return None
     return max(WRAPPING_ROW, lines * LINE_HEIGHT + 2 * ROW_PADDING)
@@ -61,15 +66,9 @@ def table_height(rows: int, row_height: int | None) -> int | Literal["auto"]:
     return HEADER_ROW + min(max(rows, 1), MAX_SHOWN_ROWS) * row_height + 2
 
 
-def wrapped_rows(texts: Sequence[object] | pd.Series, width: int) -> dict[str, Any]:
-    """``row_height`` and ``height`` of a table whose one long-text column, ``texts``, is ``width`` px
-    wide, so that the longest wraps whole; nothing (the grid's own rows) when every text fits one line."""
-    row = wrapped_row_height(texts, width)
-    return {} if row is None else {"row_height": row, "height": table_height(len(texts), row)}
-
-
-def _wrapped(frame: pd.DataFrame, widths: Mapping[str, int]) -> dict[str, Any]:
-    """``row_height`` and ``height`` of a table whose long-text columns are ``widths[column]`` px wide."""
+def wrapped_table(frame: pd.DataFrame, widths: Mapping[str, int]) -> dict[str, Any]:
+    """``row_height`` and ``height`` of a table whose long-text columns are ``widths[column]`` px wide, so
+    that the longest text wraps whole (the grid's own rows when every text fits one line)."""
     heights = [
         wrapped_row_height(frame[column], width) for column, width in widths.items() if column in frame
     ]
@@ -90,7 +89,7 @@ def verdict_table(table: pd.DataFrame) -> None:
     )
     st.dataframe(
         shown, hide_index=True, width="stretch", placeholder="–", column_order=VERDICT_COLUMNS,
-        **_wrapped(shown, {"title": CLAIM_WIDTH, "why": TEXT_WIDTH}),
+        **wrapped_table(shown, {"title": CLAIM_WIDTH, "why": TEXT_WIDTH}),
         column_config={
             "title": claim, "verdict": st.column_config.TextColumn("Verdict", width=VERDICT_WIDTH),
             "why": st.column_config.TextColumn("Why", width=TEXT_WIDTH),
@@ -102,7 +101,7 @@ def verdict_table(table: pd.DataFrame) -> None:
     with st.expander("Test details: promised and measured values, p-values, customers, money"):
         st.dataframe(
             shown, hide_index=True, width="stretch", placeholder="–", column_order=DETAIL_COLUMNS,
-            **_wrapped(shown, {"title": CLAIM_WIDTH, "suggested_wording": TEXT_WIDTH}),
+            **wrapped_table(shown, {"title": CLAIM_WIDTH, "suggested_wording": TEXT_WIDTH}),
             column_config={
                 "title": claim, "form": "Form", "promised": "Promised",
                 "n": st.column_config.NumberColumn("Customers", format="%,d"),  # "3,000", not "3000"
@@ -133,7 +132,7 @@ def exaggerations_table(analysis: Analysis) -> None:
     shown = ranked.assign(gap_money=money_texts(ranked["gap_money"], analysis.proposition.price.currency))
     st.dataframe(
         shown, hide_index=True, width="stretch", placeholder="–", column_order=EXAGGERATION_COLUMNS,
-        **_wrapped(shown, {"text": CLAIM_WIDTH, "why": EXAGGERATION_WHY_WIDTH}),
+        **wrapped_table(shown, {"text": CLAIM_WIDTH, "why": EXAGGERATION_WHY_WIDTH}),
         column_config={
             "verdict": st.column_config.TextColumn("Verdict", width=VERDICT_WIDTH),
             "text": st.column_config.TextColumn("Claim", width=CLAIM_WIDTH),
