@@ -77,7 +77,9 @@ def _verdicts(
     show_chart("claims", gaps.claims_chart_frame(analysis))
     flags = gaps.wording_flags_by_claim(analysis.proposition)
     suggested = {claim_id: r.text for claim_id, r in gaps.suggested_rewordings(analysis).items()}
-    verdict_table(gaps.claims_table(analysis, flags=flags, rewordings=suggested))
+    verdict_table(
+        gaps.claims_table(analysis, flags=flags, rewordings=suggested), analysis.proposition.price.currency
+    )
     rewording_offers(ctx, proposition_id, analysis, version)
     claim_distribution(analysis, choice.summary, choice.period)
 

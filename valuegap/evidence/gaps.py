@@ -136,8 +136,7 @@ def claims_table(
     rewordings: Mapping[str, str] | None = None,
     up_to_share: float = DEFAULT_UP_TO_SHARE,
 ) -> pd.DataFrame:
-    """The verdict table: one row per claim (of the analysis' single segment); its ``attrs["currency"]``
-    is the proposition's, which ``gap_money`` is in."""
+    """The verdict table: one row per claim (of the analysis' single segment)."""
     flags = flags or {}
     rewordings = rewordings or {}
     refused = {claim_id: f"No rewording: {why}" for claim_id, why in rewording_refusals(analysis).items()}
@@ -171,9 +170,7 @@ def claims_table(
                 "wording_flags": len(flags.get(result.claim.id, ())),
             }
         )
-    table = _numeric(pd.DataFrame(rows), NUMBER_COLUMNS)
-    table.attrs["currency"] = analysis.proposition.price.currency  # for a page to write gap_money in
-    return table
+    return _numeric(pd.DataFrame(rows), NUMBER_COLUMNS)
 
 
 def claims_chart_frame(analysis: Analysis, *, up_to_share: float = DEFAULT_UP_TO_SHARE) -> pd.DataFrame:

@@ -76,12 +76,12 @@ def wrapped_table(frame: pd.DataFrame, widths: Mapping[str, int]) -> dict[str, A
     return {"row_height": row, "height": table_height(len(frame), row)}
 
 
-def verdict_table(table: pd.DataFrame) -> None:
+def verdict_table(table: pd.DataFrame, currency: str) -> None:
     """The claim verdicts of :func:`valuegap.evidence.gaps.claims_table`: claim, verdict and why, the
     test's numbers under "Test details" (p-values as text), with CSV/Excel downloads (numbers as computed)."""
     shown = gaps.readable_p_values(table.drop(columns=["text", "estimate", "ci_low", "ci_high", "p_value"]),
                                    ["p_adjusted"])  # fmt: skip
-    shown["gap_money"] = money_texts(shown["gap_money"], table.attrs.get("currency", ""))
+    shown["gap_money"] = money_texts(shown["gap_money"], currency)
     claim = st.column_config.TextColumn(
         "Claim",
         width=CLAIM_WIDTH,
