@@ -102,10 +102,18 @@ def _number(page: Page, label: str, value: str) -> None:
     settle(page)
 
 
+HEADLINE_TILES = 5  # substantiated, exaggerated, inconclusive, value gap per customer, net customer value
+
+
 def _metrics(page: Page) -> dict[str, str]:
-    """The headline tiles, label to figure, as the page shows them."""
+    """The headline tiles, label to figure, once the page has drawn all of them.
+
+    A shared link's first run goes through app.py before the page, and the app can look idle in
+    between; reading the tiles then caught a page half drawn (one tile of five, once in a CI run).
+    """
     tiles = page.locator('[data-testid="stMetric"]')
-    expect(tiles.first).to_be_visible()
+    expect(tiles).to_have_count(HEADLINE_TILES, timeout=45_000)
+    settle(page)
     labels = tiles.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     values = tiles.locator('[data-testid="stMetricValue"]').all_inner_texts()
     return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
