@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import copy_workspace
 from tests.e2e.conftest import Server
@@ -85,12 +86,25 @@ def _seed(database_url: str) -> tuple[int, int]:
     return prop_id, dataset.id
 
 
+# what the user reads: the page's text and the values shown in its inputs (a JavaScript expression)
+VISIBLE_TEXT = (
+    "(document.body.innerText + ' ' + "
+    "[...document.querySelectorAll('input, textarea')].map(e => e.value).join(' '))"
+)
+
+
 def _visible_text(page: Page) -> str:
     """What the user reads: the page's text and the values shown in its inputs."""
-    return page.evaluate(
-        "() => document.body.innerText + ' ' + "
-        "[...document.querySelectorAll('input, textarea')].map(e => e.value).join(' ')"
-    )
+    return page.evaluate(f"() => {VISIBLE_TEXT}")
+
+
+def _wait_for_text(page: Page, text: str, path: str) -> None:
+    """``text`` shows on the page within a few seconds; else fail with everything the page showed
+    (pytest's comparison cuts a page's text in the middle, where the answer usually is)."""
+    try:
+        page.wait_for_function(f"(wanted) => {VISIBLE_TEXT}.includes(wanted)", arg=text, timeout=15_000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"{path} never showed {text!r}; it showed:\n{_visible_text(page)}") from None
 
 
 GAP_TABS = ("By+segment", "Value+gap", "Expectations", "Exaggerations")
@@ -124,5 +138,5 @@ def test_payloads_in_every_text_field_stay_text_on_every_page(
         assert page.locator("script", has_text="alert(2)").count() == 0, path
         if path != "overview":  # the overview lists propositions in a canvas-drawn table
             # the payload is on the page as the text the user typed, in the proposition picker
-            assert f"Evil {IMG}" in _visible_text(page), path
+            _wait_for_text(page, f"Evil {IMG}", path)
     assert dialogs == []
