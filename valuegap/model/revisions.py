@@ -94,11 +94,14 @@ class Change:
 
     def sentence(self) -> str:
         """The change as a sentence: "Claim 'hours-saved': claimed 2 → 3 hours a week",
-        "Price: 49 → 59", "Claim 'fast' added: “Twice as fast as Rival”". Never shows a mapping."""
+        "Price: USD 49.00 → USD 59.00", "Claim 'fast' added: “Twice as fast as Rival”". Never shows a
+        mapping."""
         match = _ITEM.match(self.path)
         if match is None:
             name = FIELD_WORDS.get(self.path, self.path)
             key = self.path.rsplit(".", 1)[-1]
+            if self.path == "price.amount":
+                return f"{name}: " + self._money()
             return f"{name}: " + _values(key, self.before, self.after, self.kind, unit="")
         table, which, key = match.groups()
         if table == "claims":
@@ -117,10 +120,29 @@ class Change:
             if self.kind == "removed":
                 return f"{thing} removed (it was {_whole(table, self.before, currency)})"
             return f"{thing} changed"
+        if key == "amount" and self.context.get("money"):
+            return f"{thing}: {words[key]} " + self._money()
         unit = self.context.get("unit", "") if key in ("claimed", "amount") else ""
         return f"{thing}: {words.get(key, key)} " + _values(
             key, self.before, self.after, self.kind, unit=unit
         )
+
+    def _money(self) -> str:
+        """A changed amount of money as the pages write money: "USD 49.00 → USD 59.00"; each side in
+        its own version's currency."""
+        currency = self.context.get("currency", "")
+        currency_before = self.context.get("currency_before", "")
+
+        def amount(value: Any, currency: str) -> str:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return format_money(value, currency).strip()
+            return _words("amount", value)
+
+        if self.kind == "added":
+            return f"set to {amount(self.after, currency)}"
+        if self.kind == "removed":
+            return f"{amount(self.before, currency_before or currency)} cleared"
+        return f"{amount(self.before, currency_before or currency)} → {amount(self.after, currency)}"
 
 
 def _show(value: Any) -> str:
@@ -215,24 +237,30 @@ def diff_propositions(before: Proposition | None, after: Proposition) -> list[Ch
     new = after.to_dict()
     changes: list[Change] = []
     scalar_keys = [k for k in new if k not in ("claims", "cost_of_access")]
+    currency = new.get("price", {}).get("currency", "")
+    # money is written in its version's currency: the price before a change of currency in its own
+    money = {"currency": currency, "currency_before": old.get("price", {}).get("currency", currency)}
     changes += _diff_mappings(
         "",
         {k: old[k] for k in scalar_keys if k in old},
         {k: new[k] for k in scalar_keys},
+        money,
     )
 
     old_items, new_items = old.get("cost_of_access", []), new.get("cost_of_access", [])
     for index in range(max(len(old_items), len(new_items))):
         path = f"cost_of_access[{index + 1}]"
-        currency = {"currency": new.get("price", {}).get("currency", "")}
         if index >= len(old_items):
-            changes.append(Change(path, None, new_items[index], currency))
+            changes.append(Change(path, None, new_items[index], {"currency": currency}))
         elif index >= len(new_items):
-            changes.append(Change(path, old_items[index], None, currency))
+            changes.append(Change(path, old_items[index], None, {"currency": currency}))
         else:
             context = {
                 "label": new_items[index].get("label") or old_items[index].get("label"),
                 "unit": "hours" if new_items[index].get("unit", "hours") == "hours" else "",
+                # an item that is money before and after (a change of unit reads as the numbers)
+                "money": old_items[index].get("unit") == new_items[index].get("unit") == "money",
+                **money,
             }
             changes += _diff_mappings(path, old_items[index], new_items[index], context)
 

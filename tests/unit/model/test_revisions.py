@@ -80,7 +80,7 @@ def test_changes_read_as_sentences_with_units_words_and_percentages():
     del data["claims"][0]["money_per_unit"]
     said = sentences(diff_propositions(sample(), parse_proposition(data)))
     assert said == [
-        "Price: 49 → 59",
+        "Price: USD 49.00 → USD 59.00",
         "Status: Draft → Approved",
         "Cost of access item 1 (“Onboarding”): amount 3 → 7 hours",
         "Claim 'paid-sooner': form Average (“on average …”) → Typical customer (median)",
@@ -88,6 +88,21 @@ def test_changes_read_as_sentences_with_units_words_and_percentages():
         "Claim 'paid-sooner': money per unit 12 cleared",
         "Claim 'on-time': share of customers 95% → 90%",
     ]
+
+
+def test_money_changes_read_as_money_in_each_versions_currency():
+    data = sample_data(price={"amount": 1200.5, "currency": "EUR", "period": "month"})
+    setup = next(item for item in data["cost_of_access"] if item["unit"] == "money")
+    setup["amount"] = 149.0
+    said = sentences(diff_propositions(sample(), parse_proposition(data)))
+    # the price was USD 49 in the version before; both amounts carry their own currency
+    assert "Price: USD 49.00 → EUR 1,200.50" in said
+    assert "Cost of access item 2 (“Setup”): amount USD 99.00 → EUR 149.00" in said
+    # hours stay hours, and a change of unit reads as the numbers it changes
+    data = sample_data()
+    data["cost_of_access"][1].update(unit="hours", amount=2.0)
+    said = sentences(diff_propositions(sample(), parse_proposition(data)))
+    assert "Cost of access item 2 (“Setup”): amount 99 → 2 hours" in said
 
 
 def test_added_and_removed_things_read_as_sentences_never_as_mappings():
