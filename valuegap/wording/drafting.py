@@ -1583,6 +1583,11 @@ def _draft(sentence: str) -> ClaimDraft | None:
         plain_amount = [v for v in outcomes if not v.percent and not v.times]
         if has_ratio_number or not plain_amount:
             direction = _direction_of_comparison(word, sentence)
+            multiplier = _multiplier(facts)
+            if not word and multiplier is not None and multiplier[0] < 1:
+                # "in half the time of a manual audit": ours a fraction of theirs boasts only where
+                # less is better
+                direction = Direction.lower
             ratio, how = _ratio(facts, word, direction)
             metric = _comparative_metric(sentence, word, where)
             return ClaimDraft(
