@@ -1276,6 +1276,12 @@ def _ratio(facts: _Facts, word: str, direction: Direction) -> tuple[float, str]:
             )
         return value, f"multiplier '{facts.sentence[multiplier[1] : multiplier[2]]}'"
     percent = next((v for v in facts.values if v.percent), None)
+    if percent is not None and not word and re.search(r"(?i)\bby\s+$", facts.sentence[: percent.start]):
+        # "cut your food waste by 40% compared with X": a change by a percent, its way the direction's
+        p = percent.value / 100
+        if direction is Direction.lower:
+            return max(1 - p, 1e-6), f"by {_fmt(percent.value)}%, less: ratio 1 - {_fmt(p)}"
+        return 1 + p, f"by {_fmt(percent.value)}%, more: ratio 1 + {_fmt(p)}"
     if percent is not None and word:
         p = percent.value / 100
         if speed:
