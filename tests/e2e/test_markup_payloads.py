@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import copy_workspace
 from tests.e2e.conftest import Server
@@ -106,19 +107,22 @@ def _seed(database_url: str, payload: str) -> tuple[int, int]:
     return prop_id, dataset.id
 
 
-_MARKUP = """(payloadName) => {
+# what was made from user text under ``root`` (a CSS selector: the page, or an open tooltip)
+_MARKUP = """(root) => {
     const own = location.origin;
     const found = [];
-    for (const img of document.querySelectorAll('img')) {
+    const within = [...document.querySelectorAll(root)];
+    const all = (selector) => within.flatMap(r => [...r.querySelectorAll(selector)]);
+    for (const img of all('img')) {
         const src = img.getAttribute('src') || '';
         if (!src.startsWith('data:') && !src.startsWith('blob:') && !img.src.startsWith(own + '/app/static')
             && !img.src.startsWith(own + '/media')) found.push('img ' + src);
     }
-    for (const a of document.querySelectorAll('a[href]')) {
+    for (const a of all('a[href]')) {
         if (/127\\.0\\.0\\.2|example\\.invalid|^mailto:/.test(a.href)) found.push('a ' + a.href);
     }
-    if (document.querySelector('.katex, .katex-display')) found.push('katex');
-    for (const el of document.querySelectorAll('body *')) {
+    if (all('.katex, .katex-display').length) found.push('katex');
+    for (const el of all('*')) {
         if (el.children.length) continue;
         const text = el.textContent.trim();
         if (text === 'RED') found.push('coloured text');
@@ -128,6 +132,9 @@ _MARKUP = """(payloadName) => {
 }"""
 
 
+TOOLBAR = '[data-testid="stElementToolbar"]'
+
+
 def _visible_text(page: Page) -> str:
     return page.evaluate(
         "() => document.body.innerText + ' ' + "
@@ -135,19 +142,33 @@ def _visible_text(page: Page) -> str:
     ).replace(JOINER, "")
 
 
+def _opened(target: Locator) -> str:
+    """Hover ``target`` and return the tooltip it opened as a CSS selector, or the whole page when
+    none opened within the 150 ms the check used to wait (the page is then checked as it is)."""
+    page = target.page
+    page.keyboard.press("Escape")  # the tooltip still open may lie over the next target
+    target.hover(force=True, timeout=5_000)  # a chart may lie over it: hover its place anyway
+    handle = target.element_handle()
+    try:  # an open tooltip's target names it in aria-describedby
+        page.wait_for_function("(el) => el.getAttribute('aria-describedby')", arg=handle, timeout=150)
+    except PlaywrightTimeoutError:
+        return "body"
+    return f'[id="{handle.get_attribute("aria-describedby")}"]'
+
+
 def _check(page: Page, where: str, payload: str, outside: list[str]) -> list[str]:
     """What on the page was made from user text, or was requested outside the app."""
     assert_clean(page)
-    found = [f"{where}: {what}" for what in page.evaluate(_MARKUP, payload)]
-    # help tooltips render markdown too: open each one
-    targets = page.locator('[data-testid="stTooltipHoverTarget"]')
+    found = [f"{where}: {what}" for what in page.evaluate(_MARKUP, "body")]
+    # help tooltips render markdown too: open each one (not the buttons of a chart's or table's
+    # toolbar, whose tooltips are Streamlit's own words and which show only while it is hovered)
+    targets = page.locator(f'[data-testid="stTooltipHoverTarget"]:not({TOOLBAR} *)')
     for index in range(min(targets.count(), 40)):
         target = targets.nth(index)
         if not target.is_visible():
             continue
-        target.hover(force=True, timeout=5_000)  # a chart may lie over it: hover its place anyway
-        page.wait_for_timeout(150)
-        found += [f"{where}, tooltip {index}: {what}" for what in page.evaluate(_MARKUP, payload)]
+        found += [f"{where}, tooltip {index}: {what}" for what in page.evaluate(_MARKUP, _opened(target))]
+    page.keyboard.press("Escape")
     page.mouse.move(5, 5)
     found += [f"{where}: requested {url}" for url in outside]
     outside.clear()
