@@ -336,6 +336,29 @@ def test_comparative_cheaper_is_lower(sentence, ratio, competitor):
     assert close(draft.ratio, ratio) and draft.competitor == competitor
 
 
+@pytest.mark.parametrize(
+    ("sentence", "ratio", "direction", "competitor"),
+    [
+        # a fraction of a rival's figure with no comparative word boasts only where less is better
+        ("Finish in half the time of a manual audit.", 0.5, Direction.lower, "manual audit"),
+        ("Close a sale in half the time of a cold call.", 0.5, Direction.lower, "cold call"),
+        ("Twice the battery life of the iPhone 15.", 2.0, Direction.higher, "iPhone 15"),
+        # a change by a percent against a rival: 1 - p where less is better, 1 + p where more is
+        ("Reduce churn by 20% vs. Intercom.", 0.8, Direction.lower, "Intercom"),
+        (
+            "Grow your savings by 30% compared with a high-street bank.",
+            1.3,
+            Direction.higher,
+            "high-street bank",
+        ),
+    ],
+)
+def test_a_multiple_or_a_change_by_a_percent_with_no_comparative_word(sentence, ratio, direction, competitor):
+    draft = one(sentence)
+    assert (draft.form, draft.direction, draft.competitor) == (ClaimForm.comparative, direction, competitor)
+    assert close(draft.ratio, ratio) and draft.claimed == draft.ratio
+
+
 def test_comparative_without_a_number_has_ratio_one():
     draft = one("Fewer dropped calls than Verizon.")
     assert (draft.form, draft.ratio, draft.direction, draft.competitor) == (
