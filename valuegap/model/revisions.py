@@ -134,9 +134,7 @@ class Change:
         currency_before = self.context.get("currency_before", "")
 
         def amount(value: Any, currency: str) -> str:
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return format_money(value, currency).strip()
-            return _words("amount", value)
+            return _as_money(value, currency) or _words("amount", value)
 
         if self.kind == "added":
             return f"set to {amount(self.after, currency)}"
@@ -194,13 +192,18 @@ def _whole(table: str, item: Any, currency: str = "") -> str:
     amount = _show(item.get("amount"))
     how_often = FREQUENCY_WORDS.get(item.get("frequency", "per_period"), "").lower()
     kind = ACCESS_KIND_WORDS.get(item.get("kind", ""), "")
-    money = item.get("unit") == "money"
-    raw = item.get("amount")
-    if money and isinstance(raw, int | float) and not isinstance(raw, bool):
-        size = format_money(raw, currency).strip()  # "USD 99.00", as the report and the pages write it
+    if item.get("unit") == "money":
+        size = _as_money(item.get("amount"), currency) or f"{currency} {amount}".strip()
     else:
-        size = f"{currency} {amount}".strip() if money else f"{amount} hours"
+        size = f"{amount} hours"
     return f"{kind}, {size} {how_often}".strip()
+
+
+def _as_money(value: Any, currency: str) -> str | None:
+    """A number as the report and the pages write money ("USD 99.00"); None for anything else."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_money(value, currency).strip()
+    return None
 
 
 def sentences(changes: list[Change]) -> list[str]:
