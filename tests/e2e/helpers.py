@@ -40,6 +40,18 @@ def settle(page: Page, timeout: float = 45_000) -> None:
     )
 
 
+VISIBLE_TEXT = (
+    "(document.body.innerText + ' ' + "
+    "[...document.querySelectorAll('input, textarea')].map(e => e.value).join(' '))"
+)
+"""What the user reads, as a JavaScript expression: the page's text and the values in its inputs."""
+
+
+def visible_text(page: Page) -> str:
+    """What the user reads: the page's text and the values shown in its inputs."""
+    return page.evaluate(f"() => {VISIBLE_TEXT}")
+
+
 def assert_clean(page: Page) -> None:
     """No exception box, no error alert, no 'page not found'."""
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)

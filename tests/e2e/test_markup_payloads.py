@@ -24,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import copy_workspace
 from tests.e2e.conftest import Server
-from tests.e2e.helpers import assert_clean, settle
+from tests.e2e.helpers import assert_clean, settle, visible_text
 from tests.servers import start_server
 from valuegap import sources
 from valuegap.market.competition import parse_offers
@@ -136,10 +136,7 @@ TOOLBAR = '[data-testid="stElementToolbar"]'
 
 
 def _visible_text(page: Page) -> str:
-    return page.evaluate(
-        "() => document.body.innerText + ' ' + "
-        "[...document.querySelectorAll('input, textarea')].map(e => e.value).join(' ')"
-    ).replace(JOINER, "")
+    return visible_text(page).replace(JOINER, "")
 
 
 def _opened(target: Locator) -> str:

@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import copy_workspace
 from tests.e2e.conftest import Server
-from tests.e2e.helpers import assert_clean, settle
+from tests.e2e.helpers import VISIBLE_TEXT, assert_clean, settle, visible_text
 from valuegap import sources
 from valuegap.market.competition import parse_offers
 from valuegap.model.proposition import parse_proposition
@@ -86,25 +86,13 @@ def _seed(database_url: str) -> tuple[int, int]:
     return prop_id, dataset.id
 
 
-# what the user reads: the page's text and the values shown in its inputs (a JavaScript expression)
-VISIBLE_TEXT = (
-    "(document.body.innerText + ' ' + "
-    "[...document.querySelectorAll('input, textarea')].map(e => e.value).join(' '))"
-)
-
-
-def _visible_text(page: Page) -> str:
-    """What the user reads: the page's text and the values shown in its inputs."""
-    return page.evaluate(f"() => {VISIBLE_TEXT}")
-
-
 def _wait_for_text(page: Page, text: str, path: str) -> None:
     """``text`` shows on the page within a few seconds; else fail with everything the page showed
     (pytest's comparison cuts a page's text in the middle, where the answer usually is)."""
     try:
         page.wait_for_function(f"(wanted) => {VISIBLE_TEXT}.includes(wanted)", arg=text, timeout=15_000)
     except PlaywrightTimeoutError:
-        raise AssertionError(f"{path} never showed {text!r}; it showed:\n{_visible_text(page)}") from None
+        raise AssertionError(f"{path} never showed {text!r}; it showed:\n{visible_text(page)}") from None
 
 
 GAP_TABS = ("By+segment", "Value+gap", "Expectations", "Exaggerations")
