@@ -1585,11 +1585,11 @@ def _draft(sentence: str) -> ClaimDraft | None:
     comparison = _comparison(facts)
     if comparison:
         word, who, where = comparison
-        has_ratio_number = _multiplier(facts) is not None or (bool(word) and any(v.percent for v in outcomes))
+        multiplier = _multiplier(facts)
+        has_ratio_number = multiplier is not None or (bool(word) and any(v.percent for v in outcomes))
         plain_amount = [v for v in outcomes if not v.percent and not v.times]
         if has_ratio_number or not plain_amount:
             direction = _direction_of_comparison(word, sentence)
-            multiplier = _multiplier(facts)
             if not word and multiplier is not None and multiplier[0] < 1:
                 # "in half the time of a manual audit": ours a fraction of theirs boasts only where
                 # less is better
