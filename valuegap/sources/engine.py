@@ -51,12 +51,15 @@ def period_granularity(start: pd.Timestamp, end: pd.Timestamp) -> str:
 
 def period_label(observed_at: ir.TimestampValue, granularity: str) -> ir.StringValue:
     """The period an observation falls in, as text: ``2025-03``, ``2025-Q1`` or ``2025``."""
+    if granularity == "month":
+        # one formatting call, which ibis writes in each engine's own words (DuckDB's strftime,
+        # PostgreSQL's to_char, Spark's date_format): the year and zero-padded month pieced together
+        # as text cost DuckDB 1.8 s of a 10M-row upload's 8.5 s reduction
+        return observed_at.strftime("%Y-%m")
     year = observed_at.year().cast("string")
     if granularity == "year":
         return year
-    if granularity == "quarter":
-        return year + "-Q" + observed_at.quarter().cast("string")
-    return year + "-" + observed_at.month().cast("string").lpad(2, "0")
+    return year + "-Q" + observed_at.quarter().cast("string")
 
 
 def observations(table: ir.Table) -> ir.Table:
@@ -661,7 +664,10 @@ def labels_of_parquet(con: Any, path: str) -> Labels:
         found = con.execute(f"SELECT DISTINCT {column} FROM {scan}").fetchall()
         return tuple(sorted(str(v) for (v,) in found if v is not None and str(v) != ""))
 
-    customers = con.execute(f"SELECT count(DISTINCT customer_id) FROM {scan}").fetchone()[0]
+    # every customer has rows over all periods (period ""), so those alone name them all: half the rows
+    customers = con.execute(
+        f"SELECT count(DISTINCT customer_id) FROM {scan} WHERE period = '{ALL_PERIODS}'"
+    ).fetchone()[0]
     return Labels(distinct("metric"), distinct("segment"), distinct("offer"), distinct("period"),
                   int(customers))  # fmt: skip
 
