@@ -57,6 +57,8 @@ _VALUE_WORDS = {
     "frequency": FREQUENCY_WORDS,
     "status": STATUS_WORDS,
 }
+# the proposition's own amounts of money (its price, and what an hour of a customer's time is worth)
+MONEY_FIELDS = ("price.amount", "value_of_time")
 _ITEM = re.compile(r"^(claims|cost_of_access)\[([^\]]+)\](?:\.(\w+))?$")
 
 
@@ -100,7 +102,7 @@ class Change:
         if match is None:
             name = FIELD_WORDS.get(self.path, self.path)
             key = self.path.rsplit(".", 1)[-1]
-            if self.path == "price.amount":
+            if self.path in MONEY_FIELDS:
                 return f"{name}: " + self._money()
             return f"{name}: " + _values(key, self.before, self.after, self.kind, unit="")
         table, which, key = match.groups()
@@ -120,7 +122,7 @@ class Change:
             if self.kind == "removed":
                 return f"{thing} removed (it was {_whole(table, self.before, currency)})"
             return f"{thing} changed"
-        if key == "amount" and self.context.get("money"):
+        if (key == "amount" and self.context.get("money")) or (table == "claims" and key == "money_per_unit"):
             return f"{thing}: {words[key]} " + self._money()
         unit = self.context.get("unit", "") if key in ("claimed", "amount") else ""
         return f"{thing}: {words.get(key, key)} " + _values(
@@ -274,7 +276,7 @@ def diff_propositions(before: Proposition | None, after: Proposition) -> list[Ch
         if claim_id not in old_claims:
             changes.append(Change(path, None, claim))
         else:
-            context = {"unit": claim.get("unit") or old_claims[claim_id].get("unit") or ""}
+            context = {"unit": claim.get("unit") or old_claims[claim_id].get("unit") or "", **money}
             changes += _diff_mappings(path, old_claims[claim_id], claim, context)
     for claim_id, claim in old_claims.items():
         if claim_id not in new_claims:

@@ -85,7 +85,7 @@ def test_changes_read_as_sentences_with_units_words_and_percentages():
         "Cost of access item 1 (“Onboarding”): amount 3 → 7 hours",
         "Claim 'paid-sooner': form Average (“on average …”) → Typical customer (median)",
         "Claim 'paid-sooner': claimed 5 → 3 days",
-        "Claim 'paid-sooner': money per unit 12 cleared",
+        "Claim 'paid-sooner': money per unit USD 12.00 cleared",
         "Claim 'on-time': share of customers 95% → 90%",
     ]
 
@@ -98,6 +98,12 @@ def test_money_changes_read_as_money_in_each_versions_currency():
     # the price was USD 49 in the version before; both amounts carry their own currency
     assert "Price: USD 49.00 → EUR 1,200.50" in said
     assert "Cost of access item 2 (“Setup”): amount USD 99.00 → EUR 149.00" in said
+    # what an hour is worth, and what a claim's unit is worth, are money in the proposition's currency
+    data = sample_data(value_of_time=55.5)
+    data["claims"][0]["money_per_unit"] = 12.25
+    said = sentences(diff_propositions(sample(), parse_proposition(data)))
+    assert "Value of the customer's time: USD 45.00 → USD 55.50" in said
+    assert "Claim 'paid-sooner': money per unit USD 12.00 → USD 12.25" in said
     # hours stay hours, and a change of unit reads as the numbers it changes
     data = sample_data()
     data["cost_of_access"][1].update(unit="hours", amount=2.0)
