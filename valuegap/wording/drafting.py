@@ -17,7 +17,8 @@ grammar the wording checks use (``valuegap.wording.checks``), so "R$ 30", "10k",
 - ``comparative``: a multiplier or percent tied to a comparison with a named party ("2× the savings of
   X", "30% cheaper than X", "3 times faster than X"), or a comparison with no number ("faster than
   X", ratio 1). ``claimed`` = ``ratio``. The ratio is ours ÷ theirs *of the metric*: "2× faster"
-  compares times, so ratio 0.5 with direction lower; "30% cheaper" is 0.7, lower; "2× more" is 2.
+  compares times, so ratio 0.5 with direction lower; "30% cheaper" is 0.7, lower; "2× more" is 2;
+  "save 20% compared with X" is what the customer pays, 0.8, lower.
 - ``share``: "95% of orders …", "9 out of 10 customers …", "nine in ten …", "half of …", "three
   quarters of …", "99% of malware detected", "kills 99.9% of bacteria" (a percent of what a verb acts on,
   not of what is saved, cut or spent): ``share`` is the promised share and ``claimed`` the bar
@@ -1275,6 +1276,10 @@ def _ratio(facts: _Facts, word: str, direction: Direction) -> tuple[float, str]:
                 f"'{facts.sentence[multiplier[1] : multiplier[2]]}' {word}: ratio 1/{_fmt(value)}",
             )
         return value, f"multiplier '{facts.sentence[multiplier[1] : multiplier[2]]}'"
+    saved = None if word else _saved_percent(facts)
+    if saved is not None:
+        p = saved.value / 100
+        return max(1 - p, 1e-6), f"save {_fmt(saved.value)}%: ratio 1 - {_fmt(p)}"
     percent = next((v for v in facts.values if v.percent), None)
     if percent is not None and not word and re.search(r"(?i)\bby\s+$", facts.sentence[: percent.start]):
         # "cut your food waste by 40% compared with X": a change by a percent, its way the direction's
@@ -1290,6 +1295,18 @@ def _ratio(facts: _Facts, word: str, direction: Direction) -> tuple[float, str]:
             return max(1 - p, 1e-6), f"{_fmt(percent.value)}% {word}"
         return 1 + p, f"{_fmt(percent.value)}% {word}"
     return 1.0, f"'{word or 'compared'}' with no number: ratio 1"
+
+
+def _saved_percent(facts: _Facts) -> _Value | None:
+    """The percent of "save 20% compared with X", "saves 15% on Y vs X": straight after a saving verb,
+    what ours costs is that much less than the rival's."""
+    percent = next((v for v in facts.values if v.percent), None)
+    if percent is not None and _SAVE_BEFORE.search(facts.sentence[: percent.start]):
+        return percent
+    return None
+
+
+_SAVE_BEFORE = re.compile(r"(?i)\bsav(?:e|es|ed|ing)\s+(?:(?:you|your\s+\w+)\s+)?$")
 
 
 def _fmt(value: float) -> str:
@@ -1586,7 +1603,10 @@ def _draft(sentence: str) -> ClaimDraft | None:
     if comparison:
         word, who, where = comparison
         multiplier = _multiplier(facts)
-        has_ratio_number = multiplier is not None or (bool(word) and any(v.percent for v in outcomes))
+        saving = not word and multiplier is None and _saved_percent(facts) is not None
+        has_ratio_number = (
+            multiplier is not None or (bool(word) and any(v.percent for v in outcomes)) or saving
+        )
         plain_amount = [v for v in outcomes if not v.percent and not v.times]
         if has_ratio_number or not plain_amount:
             direction = _direction_of_comparison(word, sentence)
@@ -1594,12 +1614,18 @@ def _draft(sentence: str) -> ClaimDraft | None:
                 # "in half the time of a manual audit": ours a fraction of theirs boasts only where
                 # less is better
                 direction = Direction.lower
-            ratio, how = _ratio(facts, word, direction)
+            benefit = _benefit(sentence, "")
             metric = _comparative_metric(sentence, word, where)
+            if saving:
+                # "Save 20% compared with Geico": what the customer pays, 20% less than with Geico
+                direction = Direction.lower
+                if benefit is BenefitKind.capability:  # nothing but the saving says what it is
+                    benefit, metric = BenefitKind.money, "cost" if metric == "outcome" else metric
+            ratio, how = _ratio(facts, word, direction)
             return ClaimDraft(
                 sentence,
                 ClaimForm.comparative,
-                _benefit(sentence, ""),
+                benefit,
                 metric,
                 round(ratio, 4),
                 "ratio",

@@ -359,6 +359,26 @@ def test_a_multiple_or_a_change_by_a_percent_with_no_comparative_word(sentence, 
     assert close(draft.ratio, ratio) and draft.claimed == draft.ratio
 
 
+@pytest.mark.parametrize(
+    ("sentence", "ratio", "competitor"),
+    [
+        ("Save 20% compared with Geico.", 0.8, "Geico"),
+        ("Saves you 15% compared with Amazon.", 0.85, "Amazon"),
+        ("Save 30% vs. Xero.", 0.7, "Xero"),
+    ],
+)
+def test_saving_a_percent_against_a_rival_is_paying_that_much_less(sentence, ratio, competitor):
+    # it drafted as ratio 1 ("with no number"): a claim of parity, where the copy promises 20% less
+    draft = one(sentence)
+    assert (draft.form, draft.direction, draft.competitor) == (
+        ClaimForm.comparative,
+        Direction.lower,
+        competitor,
+    )
+    assert close(draft.ratio, ratio) and draft.claimed == draft.ratio
+    assert draft.benefit is BenefitKind.money and draft.metric == "cost"
+
+
 def test_comparative_without_a_number_has_ratio_one():
     draft = one("Fewer dropped calls than Verizon.")
     assert (draft.form, draft.ratio, draft.direction, draft.competitor) == (
