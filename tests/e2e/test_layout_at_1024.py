@@ -8,10 +8,13 @@ pickers' names cut. These measure the page instead of looking at it.
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import assert_clean, settle
+
+pytestmark = pytest.mark.browser
 
 FIRST_RUN = 120_000  # the first page of a fresh server opens (and seeds) the workspace
 
