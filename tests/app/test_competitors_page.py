@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from tests.app.conftest import app_at, shown
 from tests.conftest import sample
 from valuegap.market import offer_files
 from valuegap.market.competition import parse_offers
+from valuegap.model.proposition import parse_proposition
 from valuegap.store import Actor
 
 EDITOR = Actor("ana@example.com")
@@ -41,6 +43,30 @@ def test_the_demo_market_shows_our_offer_claimed_and_measured(open_store):
     positions = at.dataframe[0].value
     assert list(positions["kind"]).count("ours as measured") == 1 and len(positions) == 6
     assert store.competitors(1).links["Getting paid"] == "days_sooner_paid"
+
+
+def test_every_price_column_names_the_propositions_currency(open_store):
+    # the prices read as bare numbers ("49.00"); every offer's price on the map is in the proposition's
+    # currency, so the column says which (a proposition in euros, so USD is not the default showing)
+    store = open_store()
+    data = sample().to_dict() | {"price": {"amount": 39.0, "currency": "EUR", "period": "month"}}
+    prop_id = store.create(parse_proposition(data), EDITOR).id
+    market = parse_offers({"attributes": {"Speed": 100}, "offers": [
+        {"name": "Us", "price": 39, "ours": True, "scores": {"Speed": 8}},
+        {"name": "Them", "price": 30, "scores": {"Speed": 6}},
+        {"name": "Others", "price": 45, "scores": {"Speed": 7}},
+    ]})  # fmt: skip
+    store.save_competitors(prop_id, market, {}, seen_version=0, actor=EDITOR)
+    at = app_at("5_competitors.py", p=str(prop_id))
+    assert not at.exception
+    labels = [
+        settings["label"]
+        for frame in at.dataframe
+        for name, settings in json.loads(frame.proto.columns).items()
+        if name == "price"
+    ]
+    # the positions, their details and the offers editor
+    assert labels == ["Price (EUR)"] * 3
 
 
 def test_weights_must_total_100_before_saving_and_saving_moves_the_map(open_store):

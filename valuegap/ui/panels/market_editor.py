@@ -45,7 +45,7 @@ def market_editor(
 ) -> None:
     """The whole editor: attributes, the offers grid, what keeps the draft from being saved, Save."""
     _attributes(draft, saved.proposition_id, metrics)
-    _offers_grid(draft, saved.proposition_id)
+    _offers_grid(draft, saved.proposition_id, prop.price.currency)
     offers, problems = draft.check(prop)
     for problem in problems:
         st.caption(f":material/error: {escape_markdown(problem)}")
@@ -112,7 +112,7 @@ def _attributes(draft: MarketDraft, proposition_id: int, metrics: list[str]) -> 
                 st.rerun()
 
 
-def _offers_grid(draft: MarketDraft, proposition_id: int) -> None:
+def _offers_grid(draft: MarketDraft, proposition_id: int, currency: str) -> None:
     """The offers and their scores, one row each; rows can be added and removed."""
     st.markdown("**Offers and their scores** (ours is the ticked row; add a row per competitor)")
     edited = st.data_editor(
@@ -120,7 +120,7 @@ def _offers_grid(draft: MarketDraft, proposition_id: int) -> None:
         hide_index=True, width="stretch",
         column_config={
             "name": st.column_config.TextColumn("Offer", required=True, max_chars=120),
-            "price": st.column_config.NumberColumn("Price", min_value=0.0, format="%.2f"),
+            "price": st.column_config.NumberColumn(f"Price ({currency})", min_value=0.0, format="%.2f"),
             "ours": st.column_config.CheckboxColumn("Ours"),
             **{a: st.column_config.NumberColumn(a, min_value=0.0) for a in draft.attributes},
         },

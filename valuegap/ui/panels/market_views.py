@@ -33,10 +33,11 @@ from valuegap.ui.state_keys import (
 )
 from valuegap.ui.tables import table_downloads
 
+PRICE_WIDTH = 85  # px: "Price (USD)" whole
 POSITION_COLUMNS: dict[str, Any] = {
     "offer": st.column_config.TextColumn("Offer", width=150),
     "kind": st.column_config.TextColumn("Kind", width=120),
-    "price": st.column_config.NumberColumn("Price", format="%.2f", width=70),
+    "price": st.column_config.NumberColumn("Price", format="%.2f", width=PRICE_WIDTH),
     "quality_ratio": st.column_config.NumberColumn("Relative quality", format="%.3f"),
     "relative_price": st.column_config.NumberColumn("Relative price", format="%.3f"),
     "value_advantage": st.column_config.NumberColumn(
@@ -46,10 +47,18 @@ POSITION_COLUMNS: dict[str, Any] = {
     "fair_value": st.column_config.TextColumn("Fair value", width=130),
 }  # fmt: skip
 POSITION_SHOWN = ["offer", "kind", "price", "value_advantage", "fair_value"]
-"""The positions on screen: 150 + 120 + 70 + 110 + 130 px fit the 620 px column of a 1024 px screen; the
+"""The positions on screen: 150 + 120 + 85 + 110 + 130 px fit the 620 px column of a 1024 px screen; the
 relative quality and price (the map's axes) are under "Details"."""
+
 RATIO_WIDTH = 195  # px: "Ours vs others, as measured" whole
 CLAIM_TEXT_WIDTH = 210
+
+
+def position_columns(currency: str) -> dict[str, Any]:
+    """:data:`POSITION_COLUMNS` with the price named in the proposition's currency, as every offer's
+    price on the map is (the prices alone read as bare numbers)."""
+    price = st.column_config.NumberColumn(f"Price ({currency})", format="%.2f", width=PRICE_WIDTH)
+    return {**POSITION_COLUMNS, "price": price}
 
 
 def market_evidence(ctx: PageContext, stored: StoredProposition) -> MarketEvidence:
@@ -101,12 +110,13 @@ def value_map_view(vm: competition.ValueMap, prop: Proposition, *, dirty: bool) 
         st.caption(line)
     table = charts.positions_frame(vm)
     # an empty cell (no fair-value line) read "None"
+    columns = position_columns(prop.price.currency)
     st.dataframe(
         table, hide_index=True, width="stretch", placeholder="–", column_order=POSITION_SHOWN,
-        column_config=POSITION_COLUMNS,
+        column_config=columns,
     )  # fmt: skip
     with st.expander("Details: relative quality and price of every offer"):
-        st.dataframe(table, hide_index=True, width="stretch", placeholder="–", column_config=POSITION_COLUMNS)
+        st.dataframe(table, hide_index=True, width="stretch", placeholder="–", column_config=columns)
     table_downloads(table, "value map positions", key=POSITIONS_DOWNLOADS)
 
 
