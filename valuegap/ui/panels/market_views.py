@@ -34,10 +34,10 @@ from valuegap.ui.state_keys import (
 from valuegap.ui.tables import table_downloads
 
 PRICE_WIDTH = 85  # px: "Price (USD)" whole
+# the positions' columns but the price, which names the proposition's currency (position_columns)
 POSITION_COLUMNS: dict[str, Any] = {
     "offer": st.column_config.TextColumn("Offer", width=150),
     "kind": st.column_config.TextColumn("Kind", width=120),
-    "price": st.column_config.NumberColumn("Price", format="%.2f", width=PRICE_WIDTH),
     "quality_ratio": st.column_config.NumberColumn("Relative quality", format="%.3f"),
     "relative_price": st.column_config.NumberColumn("Relative price", format="%.3f"),
     "value_advantage": st.column_config.NumberColumn(
