@@ -1264,8 +1264,9 @@ def _direction_of_comparison(word: str, sentence: str) -> Direction:
     )
 
 
-def _ratio(facts: _Facts, word: str, direction: Direction) -> tuple[float, str]:
-    """The ratio ours ÷ theirs of the metric, and how it was read."""
+def _ratio(facts: _Facts, word: str, direction: Direction, saved: _Value | None = None) -> tuple[float, str]:
+    """The ratio ours ÷ theirs of the metric, and how it was read (``saved``: the percent of "save 20%
+    compared with X", :func:`_saved_percent`, found by the caller)."""
     multiplier = _multiplier(facts)
     speed = word in {"faster", "quicker"}
     if multiplier:
@@ -1276,7 +1277,6 @@ def _ratio(facts: _Facts, word: str, direction: Direction) -> tuple[float, str]:
                 f"'{facts.sentence[multiplier[1] : multiplier[2]]}' {word}: ratio 1/{_fmt(value)}",
             )
         return value, f"multiplier '{facts.sentence[multiplier[1] : multiplier[2]]}'"
-    saved = None if word else _saved_percent(facts)
     if saved is not None:
         p = saved.value / 100
         return max(1 - p, 1e-6), f"save {_fmt(saved.value)}%: ratio 1 - {_fmt(p)}"
@@ -1603,9 +1603,9 @@ def _draft(sentence: str) -> ClaimDraft | None:
     if comparison:
         word, who, where = comparison
         multiplier = _multiplier(facts)
-        saving = not word and multiplier is None and _saved_percent(facts) is not None
+        saved = None if word or multiplier is not None else _saved_percent(facts)
         has_ratio_number = (
-            multiplier is not None or (bool(word) and any(v.percent for v in outcomes)) or saving
+            multiplier is not None or (bool(word) and any(v.percent for v in outcomes)) or saved is not None
         )
         plain_amount = [v for v in outcomes if not v.percent and not v.times]
         if has_ratio_number or not plain_amount:
@@ -1616,12 +1616,12 @@ def _draft(sentence: str) -> ClaimDraft | None:
                 direction = Direction.lower
             benefit = _benefit(sentence, "")
             metric = _comparative_metric(sentence, word, where)
-            if saving:
+            if saved is not None:
                 # "Save 20% compared with Geico": what the customer pays, 20% less than with Geico
                 direction = Direction.lower
                 if benefit is BenefitKind.capability:  # nothing but the saving says what it is
                     benefit, metric = BenefitKind.money, "cost" if metric == "outcome" else metric
-            ratio, how = _ratio(facts, word, direction)
+            ratio, how = _ratio(facts, word, direction, saved)
             return ClaimDraft(
                 sentence,
                 ClaimForm.comparative,
